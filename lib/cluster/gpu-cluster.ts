@@ -1,0 +1,141 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { AmiFamily } from '../catalog/ami';
+import { DEFAULT_KUBERNETES_VERSION, findKubernetesVersion, supportedKubernetesVersions } from '../catalog/versions';
+import { POOL_LABEL } from '../compute/labels';
+import { createNodeLaunchTemplate } from '../compute/private/node-launch-template';
+import { PodIdentityRole } from './pod-identity-role';
+
+/** Why node roles carry AWS managed policies (cdk-nag AwsSolutions-IAM4). */
+export const NODE_ROLE_POLICY_REASON = 'EKS node roles need the AWS-maintained worker-node and ECR read-only policies; pods cannot use them (IMDSv2 hop limit 1) and get their own roles through Pod Identity';
+
+
+/** Props of {@link GpuCluster}. */
+export interface GpuClusterProps {
+  readonly vpc: ec2.IVpc;
+  /** Subnets for the control plane's interfaces and the system nodes. @default - the VPC's private subnets */
+  readonly nodeSubnets?: ec2.SubnetSelection;
+  /** A Kubernetes version of the version catalog. @default the newest supported */
+  readonly kubernetesVersion?: string;
+  /** @default eks.EndpointAccess.PUBLIC_AND_PRIVATE */
+  readonly endpointAccess?: eks.EndpointAccess;
+  /** IAM role ARNs given cluster admin through access entries. @default - none */
+  readonly adminRoleArns?: string[];
+  /** @default ec2.InstanceType.of(M7I, LARGE) */
+  readonly systemInstanceType?: ec2.InstanceType;
+  /** On-demand nodes for cluster services (CoreDNS, autoscaler, operators). @default 2 */
+  readonly systemNodes?: number;
+  /** @default - generated */
+  readonly clusterName?: string;
+  /** @default - a new key with rotation, retained */
+  readonly secretsKey?: kms.IKey;
+}
+
+/**
+ * An EKS cluster for AI workloads on aws-eks-v2 (a native `AWS::EKS::Cluster`): secrets encrypted with a
+ * KMS key, every control-plane log type on, admins through access entries (never the whole account), the
+ * Pod Identity agent and the core add-ons at catalog versions, and a small on-demand system node group.
+ * GPU capacity is added with {@link GpuNodePool}.
+ */
+export class GpuCluster extends Construct {
+  public readonly cluster: eks.Cluster;
+  public readonly secretsKey: kms.IKey;
+  public readonly systemNodegroup: eks.Nodegroup;
+  /** The Kubernetes version, e.g. `1.35`. */
+  public readonly kubernetesVersion: string;
+  public readonly nodeSubnets: ec2.SubnetSelection;
+  public readonly addons: Record<string, eks.Addon> = {};
+
+  constructor(scope: Construct, id: string, props: GpuClusterProps) {
+    super(scope, id);
+    this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    const versionEntry = findKubernetesVersion(this.kubernetesVersion);
+    if (!versionEntry) {
+      throw new Error(`GpuCluster kubernetesVersion (${this.kubernetesVersion}) must be one of: ${supportedKubernetesVersions().join(', ')}`);
+    }
+    this.nodeSubnets = props.nodeSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+
+    this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {
+      description: 'Envelope encryption of Kubernetes secrets',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.cluster = new eks.Cluster(this, 'Cluster', {
+      version: eks.KubernetesVersion.of(this.kubernetesVersion),
+      clusterName: props.clusterName,
+      vpc: props.vpc,
+      vpcSubnets: [this.nodeSubnets],
+      endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE,
+      secretsEncryptionKey: this.secretsKey,
+      clusterLogging: [
+        eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
+        eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
+      ],
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      // The deploying CloudFormation role gets no standing admin; admins come from adminRoleArns.
+      bootstrapClusterCreatorAdminPermissions: false,
+      kubectlProviderOptions: {
+        kubectlLayer: versionEntry.kubectlLayer(this, 'KubectlLayer'),
+        privateSubnets: props.vpc.selectSubnets(this.nodeSubnets).subnets,
+      },
+    });
+
+    Validations.of(this.cluster).acknowledge({
+      id: 'CloudFormation-Validate::W9009',
+      reason: 'aws-eks-v2 writes EncryptionConfig.Resources ["secrets"], which EKS still requires for envelope encryption',
+    });
+    (props.adminRoleArns ?? []).forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
+
+    // Core add-ons at catalog versions. The VPC CNI gets its own role through Pod Identity instead of
+    // borrowing the node role.
+    const versions = versionEntry.addons;
+    this.addons.podIdentityAgent = this.addon('PodIdentityAgent', 'eks-pod-identity-agent', versions.podIdentityAgent);
+    const cni = new PodIdentityRole(this, 'VpcCniRole', {
+      cluster: this.cluster, namespace: 'kube-system', serviceAccount: 'aws-node',
+      description: 'Amazon VPC CNI (aws-node)',
+    });
+    cni.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy'));
+    cni.association.node.addDependency(this.addons.podIdentityAgent);
+    this.addons.vpcCni = this.addon('VpcCni', 'vpc-cni', versions.vpcCni);
+    this.addons.kubeProxy = this.addon('KubeProxy', 'kube-proxy', versions.kubeProxy);
+
+    this.systemNodegroup = this.cluster.addNodegroupCapacity('SystemNodes', {
+      instanceTypes: [props.systemInstanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)],
+      amiType: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
+      minSize: props.systemNodes ?? 2,
+      maxSize: Math.max(props.systemNodes ?? 2, 3),
+      desiredSize: props.systemNodes ?? 2,
+      subnets: this.nodeSubnets,
+      capacityType: eks.CapacityType.ON_DEMAND,
+      labels: { [POOL_LABEL]: 'system' },
+      launchTemplateSpec: this.launchTemplate('SystemLaunchTemplate'),
+    });
+    this.addons.coreDns = this.addon('CoreDns', 'coredns', versions.coreDns);
+    this.addons.coreDns.node.addDependency(this.systemNodegroup);
+
+    Validations.of(cni.role).acknowledge({
+      id: 'AwsSolutions-IAM4',
+      reason: 'AmazonEKS_CNI_Policy is the AWS-maintained policy for the VPC CNI, scoped to one service account through Pod Identity',
+    });
+    Validations.of(this.systemNodegroup).acknowledge({ id: 'AwsSolutions-IAM4', reason: NODE_ROLE_POLICY_REASON });
+  }
+
+  /** A launch template for nodes of this cluster (IMDSv2 required, encrypted gp3). */
+  public launchTemplate(id: string, diskGiB = 50, amiFamily = AmiFamily.AL2023): eks.LaunchTemplateSpec {
+    const lt = createNodeLaunchTemplate(this, id, { amiFamily, diskGiB });
+    return { id: lt.launchTemplateId!, version: lt.latestVersionNumber };
+  }
+
+  private addon(id: string, addonName: string, addonVersion: string): eks.Addon {
+    const addon = new eks.Addon(this, id, { cluster: this.cluster, addonName, addonVersion, preserveOnDelete: false });
+    (addon.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
+    return addon;
+  }
+}
+

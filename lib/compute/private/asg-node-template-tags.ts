@@ -1,0 +1,67 @@
+import { Arn, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+
+/** Props of {@link AsgNodeTemplateTags}. */
+export interface AsgNodeTemplateTagsProps {
+  readonly cluster: eks.ICluster;
+  readonly nodegroup: eks.Nodegroup;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * Writes tags onto the Auto Scaling group behind a managed node group.
+ *
+ * EKS does not copy node-group tags to the group's ASG, and Cluster Autoscaler reads a node template from
+ * ASG tags when a group has no running node. So a custom resource looks the ASG up through the EKS API and
+ * tags it. Its role may describe this one node group and tag only ASGs of this cluster.
+ */
+export class AsgNodeTemplateTags extends Construct {
+  constructor(scope: Construct, id: string, props: AsgNodeTemplateTagsProps) {
+    super(scope, id);
+    const { cluster, nodegroup } = props;
+    const nodegroupArn = Arn.format({
+      service: 'eks', resource: 'nodegroup',
+      resourceName: `${cluster.clusterName}/${nodegroup.nodegroupName}/*`,
+    }, Stack.of(this));
+
+    const describe = new cr.AwsCustomResource(this, 'FindAsg', {
+      onUpdate: {
+        service: 'EKS',
+        action: 'describeNodegroup',
+        parameters: { clusterName: cluster.clusterName, nodegroupName: nodegroup.nodegroupName },
+        physicalResourceId: cr.PhysicalResourceId.of(nodegroup.nodegroupName),
+        outputPaths: ['nodegroup.resources.autoScalingGroups.0.name'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['eks:DescribeNodegroup'], resources: [nodegroupArn] }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    describe.node.addDependency(nodegroup);
+    const asgName = describe.getResponseField('nodegroup.resources.autoScalingGroups.0.name');
+
+    const tags = Object.entries(props.tags).sort(([a], [b]) => a.localeCompare(b)).map(([Key, Value]) => ({
+      ResourceId: asgName, ResourceType: 'auto-scaling-group', Key, Value, PropagateAtLaunch: false,
+    }));
+    new cr.AwsCustomResource(this, 'TagAsg', {
+      onUpdate: {
+        service: 'AutoScaling',
+        action: 'createOrUpdateTags',
+        parameters: { Tags: tags },
+        physicalResourceId: cr.PhysicalResourceId.of(asgName),
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['autoscaling:CreateOrUpdateTags'],
+          // ASG ARNs embed a generated UUID, so they cannot be named ahead; scope by the EKS ownership tag.
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
+        }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { AcceleratorVendor } from '../../catalog/accelerators';
+import { HELM_CHARTS, type HelmChartVersion } from '../../catalog/versions';
+import { DEVICE_PLUGIN_LABEL, EFA_LABEL } from '../labels';
+
+/** Tolerate every accelerator taint the library sets, so plugins run on any accelerated node. */
+const ACCELERATOR_TOLERATIONS = [
+  { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'CriticalAddonsOnly', operator: 'Exists' },
+];
+
+function requireLabel(key: string, value: string) {
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key, operator: 'In', values: [value] }] }],
+      },
+    },
+  };
+}
+
+/** Adds a pinned chart to a cluster once, however many pools need it. */
+function ensureChart(cluster: eks.ICluster, id: string, spec: HelmChartVersion, values: Record<string, unknown>): eks.HelmChart {
+  const existing = cluster.node.tryFindChild(id);
+  if (existing) return existing as eks.HelmChart;
+  return new eks.HelmChart(cluster, id, {
+    cluster,
+    chart: spec.chart,
+    repository: spec.repository,
+    version: spec.version,
+    namespace: spec.namespace,
+    release: spec.chart,
+    values,
+    wait: false,
+  });
+}
+
+/**
+ * Installs the device plugin a pool's nodes need, when their AMI does not bundle one: NVIDIA's for AL2023
+ * NVIDIA nodes, Neuron's for AL2023 Neuron nodes, and AWS's EFA plugin on EFA pools. Each runs only on nodes
+ * labelled for it, so it never competes with a plugin an AMI bundles (Bottlerocket NVIDIA).
+ */
+export function ensureDevicePlugins(cluster: eks.ICluster, vendor: AcceleratorVendor, needsPlugin: boolean, efa: boolean): eks.HelmChart[] {
+  const charts: eks.HelmChart[] = [];
+  if (needsPlugin && vendor === AcceleratorVendor.NVIDIA) {
+    charts.push(ensureChart(cluster, 'NvidiaDevicePlugin', HELM_CHARTS.nvidiaDevicePlugin, {
+      affinity: requireLabel(DEVICE_PLUGIN_LABEL, 'nvidia'),
+      tolerations: ACCELERATOR_TOLERATIONS,
+      priorityClassName: 'system-node-critical',
+    }));
+  }
+  if (needsPlugin && vendor === AcceleratorVendor.AWS_NEURON) {
+    charts.push(ensureChart(cluster, 'NeuronDevicePlugin', HELM_CHARTS.neuronDevicePlugin, {
+      devicePlugin: {
+        enabled: true,
+        affinity: requireLabel(DEVICE_PLUGIN_LABEL, 'neuron'),
+        tolerations: ACCELERATOR_TOLERATIONS,
+      },
+      scheduler: { enabled: false },
+      npd: { enabled: false },
+    }));
+  }
+  if (efa) {
+    charts.push(ensureChart(cluster, 'EfaDevicePlugin', HELM_CHARTS.efaDevicePlugin, {
+      nodeSelector: { [EFA_LABEL]: 'true' },
+      tolerations: ACCELERATOR_TOLERATIONS,
+    }));
+  }
+  return charts;
+}
+

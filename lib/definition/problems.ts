@@ -1,0 +1,55 @@
+/** One thing wrong with a definition: where, what was there, and what would be valid. */
+export interface DefinitionProblem {
+  /** Field path, e.g. `nodePools[1].maxNodes`. */
+  readonly path: string;
+  /** The value found (undefined when the field is missing). */
+  readonly value?: unknown;
+  /** What is wrong and what is valid, e.g. `must be >= minNodes (4)`. */
+  readonly message: string;
+}
+
+/** Renders a problem as one line: `nodePools[1].maxNodes (2) must be >= minNodes (4)`. */
+export function formatProblem(p: DefinitionProblem): string {
+  const shown = p.value === undefined ? '' : ` (${renderValue(p.value)})`;
+  return `${p.path}${shown} ${p.message}`;
+}
+
+function renderValue(v: unknown): string {
+  const text = typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Thrown by `resolveDefinition` when a definition has problems; lists every one of them. */
+export class DefinitionError extends Error {
+  public readonly problems: DefinitionProblem[];
+
+  constructor(problems: DefinitionProblem[], source?: string) {
+    const where = source ? ` in ${source}` : '';
+    super([
+      `The platform definition${where} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`,
+      ...problems.map((p) => `  - ${formatProblem(p)}`),
+    ].join('\n'));
+    this.name = 'DefinitionError';
+    this.problems = problems;
+  }
+}
+
+/** Collects problems and warnings while a definition is checked. */
+export class ProblemCollector {
+  public readonly problems: DefinitionProblem[] = [];
+  public readonly warnings: DefinitionProblem[] = [];
+
+  public error(path: string, value: unknown, message: string): void {
+    this.problems.push({ path, value, message });
+  }
+
+  public warn(path: string, value: unknown, message: string): void {
+    this.warnings.push({ path, value, message });
+  }
+
+  /** Records a problem unless `ok`; returns `ok`. */
+  public check(ok: boolean, path: string, value: unknown, message: string): boolean {
+    if (!ok) this.error(path, value, message);
+    return ok;
+  }
+}

@@ -1,0 +1,166 @@
+import { defaultActivationThreshold, DEFAULTS } from './defaults';
+import type { ProblemCollector } from './problems';
+import type { ResolvedInference, ResolvedNodePool, ResolvedTraining } from './resolved';
+import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
+import { ScalingMetric, type DataAccessDefinition, type InferenceDefinition, type TeamDefinition, type TrainingDefinition } from './types';
+
+/** What workload rules need to know about the rest of the definition. */
+export interface WorkloadContext {
+  /** Pools by name; a pool with problems of its own is absent but still named in `poolNames`. */
+  readonly pools: ReadonlyMap<string, ResolvedNodePool>;
+  readonly poolNames: readonly string[];
+  readonly zones: readonly string[];
+  readonly teams: readonly TeamDefinition[];
+}
+
+function checkName(name: string, at: string, out: ProblemCollector): void {
+  out.check(NAME_PATTERN.test(name) && name.length <= 40, `${at}.name`, name, `must be 1..40 characters: ${NAME_HINT}`);
+}
+
+function checkPool(poolName: string, at: string, ctx: WorkloadContext, out: ProblemCollector): ResolvedNodePool | undefined {
+  if (!ctx.poolNames.includes(poolName)) {
+    out.error(`${at}.nodePool`, poolName, `must name a node pool of this definition: ${ctx.poolNames.join(', ') || '(none)'}`);
+  }
+  return ctx.pools.get(poolName);
+}
+
+function checkTeam(team: string | undefined, at: string, ctx: WorkloadContext, out: ProblemCollector): void {
+  if (team !== undefined && !ctx.teams.some((t) => t.name === team)) {
+    out.error(`${at}.team`, team, `must name a team of this definition: ${ctx.teams.map((t) => t.name).join(', ') || '(none)'}`);
+  }
+}
+
+function checkDataAccess(access: DataAccessDefinition[], at: string, ctx: WorkloadContext, out: ProblemCollector): void {
+  access.forEach((a, k) => {
+    out.check(ctx.zones.includes(a.zone), `${at}.dataAccess[${k}].zone`, a.zone, `must be a data-lake zone: ${ctx.zones.join(', ')}`);
+  });
+  for (const d of duplicates(access.map((a) => a.zone))) {
+    out.error(`${at}.dataAccess[${d.index}].zone`, d.name, 'is listed twice; give each zone one access level');
+  }
+}
+
+/** Checks that `perNode` accelerators fit on one node of the pool: an error if on none, a warning if not on all. */
+function checkFitsNode(perNode: number, pool: ResolvedNodePool, path: string, out: ProblemCollector): void {
+  if (perNode > pool.maxAcceleratorsPerNode) {
+    out.error(path, perNode, `must fit one node of pool '${pool.name}', whose largest type (${largestType(pool)}) has ${pool.maxAcceleratorsPerNode} accelerator(s)`);
+  } else if (perNode > pool.minAcceleratorsPerNode) {
+    out.warn(path, perNode, `does not fit every type of pool '${pool.name}' (smallest has ${pool.minAcceleratorsPerNode}); pods wait for a type that fits`);
+  }
+  if (perNode > 0 && pool.maxAcceleratorsPerNode === 0) {
+    out.error(path, perNode, `asks for accelerators, but pool '${pool.name}' has none (${pool.instanceTypes.join(', ')})`);
+  }
+}
+
+function largestType(pool: ResolvedNodePool): string {
+  return pool.instances.reduce((a, b) => (b.acceleratorCount > a.acceleratorCount ? b : a)).instanceType;
+}
+
+export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadContext, out: ProblemCollector): ResolvedInference[] {
+  const d = DEFAULTS.inference;
+  return defs.map((svc, i) => {
+    const at = `inference[${i}]`;
+    const gpus = svc.gpus ?? d.gpus;
+    const minReplicas = svc.minReplicas ?? d.minReplicas;
+    const maxReplicas = svc.maxReplicas ?? d.maxReplicas;
+    const port = svc.port ?? d.port;
+    const metric = svc.scaling?.metric ?? d.scaling.metric;
+    const target = svc.scaling?.target ?? d.scaling.target;
+    const activationThreshold = svc.scaling?.activationThreshold ?? defaultActivationThreshold(metric);
+    const dataAccess = svc.dataAccess ?? [];
+
+    checkName(svc.name, at, out);
+    out.check(svc.image.trim().length > 0, `${at}.image`, svc.image, 'must name a container image');
+    out.check(gpus >= 0, `${at}.gpus`, gpus, 'must be >= 0');
+    out.check(minReplicas >= 0, `${at}.minReplicas`, minReplicas, 'must be >= 0');
+    out.check(maxReplicas >= 1, `${at}.maxReplicas`, maxReplicas, 'must be >= 1');
+    out.check(maxReplicas >= minReplicas, `${at}.maxReplicas`, maxReplicas, `must be >= minReplicas (${minReplicas})`);
+    out.check(port >= 1 && port <= 65535, `${at}.port`, port, 'must be a port between 1 and 65535');
+    out.check(target > 0, `${at}.scaling.target`, target, 'must be > 0');
+    if (metric === ScalingMetric.CPU || metric === ScalingMetric.GPU_UTILIZATION) {
+      out.check(target <= 100, `${at}.scaling.target`, target, 'is a percentage and must be <= 100');
+    }
+    out.check(activationThreshold >= 0, `${at}.scaling.activationThreshold`, activationThreshold, 'must be >= 0');
+    if (metric === ScalingMetric.CPU && minReplicas === 0) {
+      out.error(`${at}.minReplicas`, minReplicas, 'must be >= 1 with scaling metric cpu (a HorizontalPodAutoscaler cannot scale to zero); use concurrency or queue-depth to scale to zero');
+    }
+    checkTeam(svc.team, at, ctx, out);
+    checkDataAccess(dataAccess, at, ctx, out);
+
+    const pool = checkPool(svc.nodePool, at, ctx, out);
+    if (pool) {
+      checkFitsNode(gpus, pool, `${at}.gpus`, out);
+      const capacity = pool.maxNodes * pool.maxAcceleratorsPerNode;
+      if (gpus > 0 && maxReplicas * gpus > capacity) {
+        out.error(`${at}.maxReplicas`, maxReplicas, `× gpus (${gpus}) = ${maxReplicas * gpus} must fit pool '${pool.name}': maxNodes (${pool.maxNodes}) × ${pool.maxAcceleratorsPerNode} accelerator(s) = ${capacity}`);
+      }
+    }
+    return {
+      name: svc.name, image: svc.image, nodePool: svc.nodePool, gpus, minReplicas, maxReplicas, port,
+      scaling: { metric, target, activationThreshold }, namespace: svc.team ?? svc.name, team: svc.team,
+      p99LatencyTargetMs: svc.p99LatencyTargetMs ?? d.p99LatencyTargetMs, dataAccess: [...dataAccess],
+    };
+  });
+}
+
+export function resolveTraining(defs: TrainingDefinition[], ctx: WorkloadContext, out: ProblemCollector): ResolvedTraining[] {
+  const d = DEFAULTS.training;
+  return defs.map((job, i) => {
+    const at = `training[${i}]`;
+    const nodes = job.nodes ?? d.nodes;
+    const dataAccess = job.dataAccess ?? [];
+    checkName(job.name, at, out);
+    out.check(job.image.trim().length > 0, `${at}.image`, job.image, 'must name a container image');
+    out.check(nodes >= 1, `${at}.nodes`, nodes, 'must be >= 1');
+    checkTeam(job.team, at, ctx, out);
+    checkDataAccess(dataAccess, at, ctx, out);
+
+    const pool = checkPool(job.nodePool, at, ctx, out);
+    const gpusPerNode = job.gpusPerNode ?? pool?.minAcceleratorsPerNode ?? 0;
+    out.check(gpusPerNode >= 1, `${at}.gpusPerNode`, gpusPerNode, 'must be >= 1 (training runs on accelerators)');
+    if (pool) {
+      checkFitsNode(gpusPerNode, pool, `${at}.gpusPerNode`, out);
+      out.check(nodes <= pool.maxNodes, `${at}.nodes`, nodes, `must fit pool '${pool.name}': maxNodes is ${pool.maxNodes}`);
+      if (nodes > 1 && !pool.efa) {
+        out.warn(`${at}.nodePool`, job.nodePool, `is not an EFA pool; ${nodes}-node collective communication will run over TCP`);
+      }
+    }
+    return {
+      name: job.name, image: job.image, nodePool: job.nodePool, engine: job.engine ?? d.engine, nodes, gpusPerNode,
+      command: [...(job.command ?? [])], namespace: job.team ?? job.name, team: job.team, dataAccess: [...dataAccess],
+    };
+  });
+}
+
+/** Team rules: unique names, quotas >= 0, and workloads that fit their team's quota. */
+export function checkTeams(teams: TeamDefinition[], inference: ResolvedInference[], training: ResolvedTraining[], out: ProblemCollector): void {
+  teams.forEach((t, i) => {
+    checkName(t.name, `teams[${i}]`, out);
+    out.check(t.gpuQuota >= 0, `teams[${i}].gpuQuota`, t.gpuQuota, 'must be >= 0');
+  });
+  for (const d of duplicates(teams.map((t) => t.name))) out.error(`teams[${d.index}].name`, d.name, 'must be unique among teams');
+
+  teams.forEach((team, i) => {
+    const svcs = inference.map((s, k) => ({ s, k })).filter(({ s }) => s.team === team.name);
+    const jobs = training.map((j, k) => ({ j, k })).filter(({ j }) => j.team === team.name);
+    let floor = 0; // inference at minReplicas plus the largest single training job
+    let ceiling = 0; // everything at full scale
+    let largestJob = 0;
+    for (const { s, k } of svcs) {
+      if (s.gpus > team.gpuQuota) out.error(`inference[${k}].gpus`, s.gpus, `must fit team '${team.name}' quota (${team.gpuQuota}) for one replica`);
+      floor += s.minReplicas * s.gpus;
+      ceiling += s.maxReplicas * s.gpus;
+    }
+    for (const { j, k } of jobs) {
+      const need = j.nodes * j.gpusPerNode;
+      if (need > team.gpuQuota) out.error(`training[${k}].nodes`, j.nodes, `× gpusPerNode (${j.gpusPerNode}) = ${need} must fit team '${team.name}' quota (${team.gpuQuota})`);
+      largestJob = Math.max(largestJob, need);
+      ceiling += need;
+    }
+    floor += largestJob;
+    if (floor > team.gpuQuota) {
+      out.error(`teams[${i}].gpuQuota`, team.gpuQuota, `is less than the ${floor} accelerators the team's workloads need at minimum`);
+    } else if (ceiling > team.gpuQuota) {
+      out.warn(`teams[${i}].gpuQuota`, team.gpuQuota, `is less than the ${ceiling} accelerators the team's workloads use at full scale; some replicas will wait`);
+    }
+  });
+}

@@ -1,0 +1,141 @@
+import { AcceleratorVendor, findInstance } from '../catalog/accelerators';
+import { findKubernetesVersion, supportedKubernetesVersions } from '../catalog/versions';
+import { DEFAULTS } from './defaults';
+import { DefinitionError, ProblemCollector, type DefinitionProblem } from './problems';
+import type { ResolvedCluster, ResolvedDefinition } from './resolved';
+import { resolveNodePools } from './resolve-pools';
+import { checkTeams, resolveInference, resolveTraining } from './resolve-workloads';
+import { duplicates, isCidr } from './rules';
+import { checkShape, DEFINITION_SCHEMA } from './schema';
+import { EndpointAccess, type AiPlatformDefinition, type ClusterDefinition } from './types';
+
+const PLATFORM_NAME = /^[a-z][a-z0-9-]{2,27}$/;
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ZONE = /^[a-z][a-z0-9-]{0,19}$/;
+
+/**
+ * Checks a definition (typed, or parsed from JSON/YAML) and applies every default.
+ *
+ * @returns every problem found, each with its field path; empty when the definition is valid
+ */
+export function validateDefinition(input: unknown): DefinitionProblem[] {
+  return collect(input).out.problems;
+}
+
+/**
+ * Checks a definition and applies every default, the one place defaults are applied.
+ *
+ * @throws DefinitionError listing every problem when the definition is not valid
+ */
+export function resolveDefinition(input: AiPlatformDefinition | unknown, source?: string): ResolvedDefinition {
+  const { out, resolved } = collect(input);
+  if (out.problems.length > 0 || !resolved) throw new DefinitionError(out.problems, source);
+  return resolved;
+}
+
+function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDefinition } {
+  const out = new ProblemCollector();
+  // Shape first: the semantic rules below rely on the types being right.
+  if (!checkShape(input, DEFINITION_SCHEMA, '', out)) return { out };
+  const def = input as AiPlatformDefinition;
+
+  out.check(PLATFORM_NAME.test(def.name), 'name', def.name, 'must be 3..28 characters: lowercase letters, digits and "-", starting with a letter');
+
+  const network = {
+    maxAzs: def.network?.maxAzs ?? DEFAULTS.network.maxAzs,
+    natGateways: def.network?.natGateways ?? DEFAULTS.network.natGateways,
+    cidr: def.network?.cidr ?? DEFAULTS.network.cidr,
+  };
+  out.check(network.maxAzs >= 1 && network.maxAzs <= 6, 'network.maxAzs', network.maxAzs, 'must be between 1 and 6');
+  out.check(network.natGateways >= 0 && network.natGateways <= network.maxAzs, 'network.natGateways', network.natGateways,
+    `must be between 0 and maxAzs (${network.maxAzs})`);
+  out.check(isCidr(network.cidr) && Number(network.cidr.split('/')[1]) >= 16 && Number(network.cidr.split('/')[1]) <= 20,
+    'network.cidr', network.cidr, 'must be an IPv4 CIDR from /16 to /20, e.g. 10.0.0.0/16');
+  if (network.natGateways === 0) {
+    out.warn('network.natGateways', 0, 'no NAT: nodes reach AWS through VPC endpoints only and cannot pull images from public registries');
+  }
+
+  const cluster = resolveCluster(def.cluster ?? {}, out);
+  const dataLake = {
+    zones: [...(def.dataLake?.zones ?? DEFAULTS.dataLake.zones)],
+    archiveAfterDays: def.dataLake?.archiveAfterDays ?? DEFAULTS.dataLake.archiveAfterDays,
+    noncurrentVersionExpirationDays: def.dataLake?.noncurrentVersionExpirationDays ?? DEFAULTS.dataLake.noncurrentVersionExpirationDays,
+    removalPolicy: def.dataLake?.removalPolicy ?? DEFAULTS.dataLake.removalPolicy,
+    lakeFormation: def.dataLake?.lakeFormation ?? DEFAULTS.dataLake.lakeFormation,
+  };
+  out.check(dataLake.zones.length >= 1, 'dataLake.zones', dataLake.zones, 'must list at least one zone');
+  dataLake.zones.forEach((z, i) => out.check(ZONE.test(z), `dataLake.zones[${i}]`, z, 'must be 1..20 characters: lowercase letters, digits and "-", starting with a letter'));
+  for (const d of duplicates(dataLake.zones)) out.error(`dataLake.zones[${d.index}]`, d.name, 'is listed twice');
+  out.check(dataLake.archiveAfterDays >= 1, 'dataLake.archiveAfterDays', dataLake.archiveAfterDays, 'must be >= 1');
+  out.check(dataLake.noncurrentVersionExpirationDays >= 1, 'dataLake.noncurrentVersionExpirationDays', dataLake.noncurrentVersionExpirationDays, 'must be >= 1');
+
+  const nodePools = resolveNodePools(def.nodePools, out);
+  const teams = (def.teams ?? []).map((t) => ({ name: t.name, gpuQuota: t.gpuQuota }));
+  const ctx = {
+    pools: new Map(nodePools.map((p) => [p.name, p])),
+    poolNames: def.nodePools.map((p) => p.name),
+    zones: dataLake.zones,
+    teams,
+  };
+  const inference = resolveInference(def.inference ?? [], ctx, out);
+  const training = resolveTraining(def.training ?? [], ctx, out);
+  // One service account per workload: names must not collide across kinds.
+  const workloadNames = [...inference.map((s) => s.name), ...training.map((j) => j.name)];
+  for (const d of duplicates(workloadNames)) {
+    const at = d.index < inference.length ? `inference[${d.index}]` : `training[${d.index - inference.length}]`;
+    out.error(`${at}.name`, d.name, 'must be unique among inference services and training jobs');
+  }
+  checkTeams(def.teams ?? [], inference, training, out);
+
+  const monitoring = {
+    alarmEmails: [...(def.monitoring?.alarmEmails ?? [])],
+    monthlyBudgetUsd: def.monitoring?.monthlyBudgetUsd,
+    gpuIdleThresholdPercent: def.monitoring?.gpuIdleThresholdPercent ?? DEFAULTS.monitoring.gpuIdleThresholdPercent,
+  };
+  monitoring.alarmEmails.forEach((e, i) => out.check(EMAIL.test(e), `monitoring.alarmEmails[${i}]`, e, 'must be an email address'));
+  if (monitoring.monthlyBudgetUsd !== undefined) {
+    out.check(monitoring.monthlyBudgetUsd > 0, 'monitoring.monthlyBudgetUsd', monitoring.monthlyBudgetUsd, 'must be > 0');
+  }
+  out.check(monitoring.gpuIdleThresholdPercent >= 0 && monitoring.gpuIdleThresholdPercent <= 100,
+    'monitoring.gpuIdleThresholdPercent', monitoring.gpuIdleThresholdPercent, 'must be between 0 and 100');
+
+  if (out.problems.length > 0) return { out };
+  return {
+    out,
+    resolved: {
+      name: def.name, tags: { ...(def.tags ?? {}) }, network, cluster, nodePools, dataLake,
+      inference, training, teams, monitoring, warnings: [...out.warnings],
+    },
+  };
+}
+
+function resolveCluster(c: ClusterDefinition, out: ProblemCollector): ResolvedCluster {
+  const d = DEFAULTS.cluster;
+  const kubernetesVersion = c.kubernetesVersion ?? d.kubernetesVersion;
+  const endpointAccess = c.endpointAccess ?? d.endpointAccess;
+  const systemInstanceType = c.systemInstanceType ?? d.systemInstanceType;
+  const systemNodes = c.systemNodes ?? d.systemNodes;
+  out.check(findKubernetesVersion(kubernetesVersion) !== undefined, 'cluster.kubernetesVersion', kubernetesVersion,
+    `must be a supported version: ${supportedKubernetesVersions().join(', ')}`);
+  (c.adminRoleArns ?? []).forEach((arn, i) => {
+    out.check(ROLE_ARN.test(arn), `cluster.adminRoleArns[${i}]`, arn, 'must be an IAM role ARN (arn:aws:iam::123456789012:role/name); account roots and users are not accepted');
+  });
+  (c.publicAccessCidrs ?? []).forEach((cidr, i) => out.check(isCidr(cidr), `cluster.publicAccessCidrs[${i}]`, cidr, 'must be an IPv4 CIDR'));
+  if (c.publicAccessCidrs !== undefined && endpointAccess === EndpointAccess.PRIVATE) {
+    out.error('cluster.publicAccessCidrs', c.publicAccessCidrs, 'is only valid with endpointAccess public-and-private');
+  }
+  const sys = findInstance(systemInstanceType);
+  out.check(sys !== undefined && sys.vendor === AcceleratorVendor.NONE, 'cluster.systemInstanceType', systemInstanceType,
+    'must be a general-purpose type of the catalog (m6i, m7i, c7i, r7i)');
+  out.check(systemNodes >= 1 && systemNodes <= 10, 'cluster.systemNodes', systemNodes, 'must be between 1 and 10');
+  if (endpointAccess === EndpointAccess.PUBLIC_AND_PRIVATE && c.publicAccessCidrs === undefined) {
+    out.warn('cluster.publicAccessCidrs', undefined, 'is not set: the public API endpoint accepts any source address (IAM still authenticates); set it, or use endpointAccess private');
+  }
+  return {
+    kubernetesVersion, endpointAccess, systemInstanceType, systemNodes,
+    publicAccessCidrs: [...(c.publicAccessCidrs ?? d.publicAccessCidrs)],
+    adminRoleArns: [...(c.adminRoleArns ?? [])],
+  };
+}
+

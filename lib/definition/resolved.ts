@@ -1,0 +1,94 @@
+import type { AmiChoice, AmiFamily } from '../catalog/ami';
+import type { AcceleratorVendor, InstanceFacts } from '../catalog/accelerators';
+import type { DefinitionProblem } from './problems';
+import type {
+  CapacityType, DataAccessDefinition, DataRemovalPolicy, EndpointAccess, Provisioner, ScalingMetric, TrainingEngine,
+} from './types';
+
+/** A definition with every default applied and every catalog fact looked up. Produced only by `resolveDefinition`. */
+export interface ResolvedDefinition {
+  readonly name: string;
+  readonly tags: Record<string, string>;
+  readonly network: { readonly maxAzs: number; readonly natGateways: number; readonly cidr: string };
+  readonly cluster: ResolvedCluster;
+  readonly nodePools: ResolvedNodePool[];
+  readonly dataLake: ResolvedDataLake;
+  readonly inference: ResolvedInference[];
+  readonly training: ResolvedTraining[];
+  readonly teams: { readonly name: string; readonly gpuQuota: number }[];
+  readonly monitoring: ResolvedMonitoring;
+  /** Things a user may accept; surfaced as synth warnings. */
+  readonly warnings: DefinitionProblem[];
+}
+
+export interface ResolvedCluster {
+  readonly kubernetesVersion: string;
+  readonly endpointAccess: EndpointAccess;
+  readonly publicAccessCidrs: string[];
+  readonly adminRoleArns: string[];
+  readonly systemInstanceType: string;
+  readonly systemNodes: number;
+}
+
+export interface ResolvedNodePool {
+  readonly name: string;
+  readonly instanceTypes: string[];
+  /** Catalog facts for each instance type, in the same order. */
+  readonly instances: InstanceFacts[];
+  readonly vendor: AcceleratorVendor;
+  /** Accelerators on the smallest / largest node of the pool. */
+  readonly minAcceleratorsPerNode: number;
+  readonly maxAcceleratorsPerNode: number;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly capacityType: CapacityType;
+  readonly capacityReservationId?: string;
+  readonly amiFamily: AmiFamily;
+  readonly ami: AmiChoice;
+  readonly provisioner: Provisioner;
+  readonly efa: boolean;
+  readonly diskGiB: number;
+  readonly labels: Record<string, string>;
+}
+
+export interface ResolvedDataLake {
+  readonly zones: string[];
+  readonly archiveAfterDays: number;
+  readonly noncurrentVersionExpirationDays: number;
+  readonly removalPolicy: DataRemovalPolicy;
+  readonly lakeFormation: boolean;
+}
+
+export interface ResolvedInference {
+  readonly name: string;
+  readonly image: string;
+  readonly nodePool: string;
+  readonly gpus: number;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly port: number;
+  readonly scaling: { readonly metric: ScalingMetric; readonly target: number; readonly activationThreshold: number };
+  readonly namespace: string;
+  readonly team?: string;
+  readonly p99LatencyTargetMs: number;
+  readonly dataAccess: DataAccessDefinition[];
+}
+
+export interface ResolvedTraining {
+  readonly name: string;
+  readonly image: string;
+  readonly nodePool: string;
+  readonly engine: TrainingEngine;
+  readonly nodes: number;
+  readonly gpusPerNode: number;
+  readonly command: string[];
+  readonly namespace: string;
+  readonly team?: string;
+  readonly dataAccess: DataAccessDefinition[];
+}
+
+export interface ResolvedMonitoring {
+  readonly alarmEmails: string[];
+  readonly monthlyBudgetUsd?: number;
+  readonly gpuIdleThresholdPercent: number;
+}

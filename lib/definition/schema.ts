@@ -1,0 +1,138 @@
+import { AmiFamily } from '../catalog/ami';
+import type { ProblemCollector } from './problems';
+import {
+  CapacityType, DataAccessLevel, DataRemovalPolicy, EndpointAccess, Provisioner, ScalingMetric, TrainingEngine,
+} from './types';
+
+/**
+ * The shape of a definition as data, so a JSON or YAML file is checked against exactly the fields of
+ * `AiPlatformDefinition` (unknown fields are errors, like a typo in TypeScript). `test/definition`
+ * checks that this schema and the TypeScript types name the same fields.
+ */
+export type FieldSchema =
+  | { readonly kind: 'string' | 'integer' | 'number' | 'boolean'; readonly required?: boolean }
+  | { readonly kind: 'enum'; readonly values: readonly string[]; readonly required?: boolean }
+  | { readonly kind: 'array'; readonly items: FieldSchema; readonly required?: boolean }
+  | { readonly kind: 'map'; readonly required?: boolean }
+  | { readonly kind: 'object'; readonly fields: Record<string, FieldSchema>; readonly required?: boolean };
+
+const str = (required = false): FieldSchema => ({ kind: 'string', required });
+const int = (required = false): FieldSchema => ({ kind: 'integer', required });
+const num = (required = false): FieldSchema => ({ kind: 'number', required });
+const bool: FieldSchema = { kind: 'boolean' };
+const strings: FieldSchema = { kind: 'array', items: str() };
+const map: FieldSchema = { kind: 'map' };
+const oneOf = (e: Record<string, string>, required = false): FieldSchema => ({ kind: 'enum', values: Object.values(e), required });
+const obj = (fields: Record<string, FieldSchema>, required = false): FieldSchema => ({ kind: 'object', fields, required });
+const list = (items: FieldSchema, required = false): FieldSchema => ({ kind: 'array', items, required });
+
+const dataAccess = list(obj({ zone: str(true), access: oneOf(DataAccessLevel, true) }));
+
+export const DEFINITION_SCHEMA = obj({
+  name: str(true),
+  tags: map,
+  network: obj({ maxAzs: int(), natGateways: int(), cidr: str() }),
+  cluster: obj({
+    kubernetesVersion: str(), endpointAccess: oneOf(EndpointAccess), publicAccessCidrs: strings,
+    adminRoleArns: strings, systemInstanceType: str(), systemNodes: int(),
+  }),
+  nodePools: list(obj({
+    name: str(true), instanceTypes: list(str(), true), minNodes: int(), maxNodes: int(true),
+    capacityType: oneOf(CapacityType), capacityReservationId: str(), amiFamily: oneOf(AmiFamily),
+    provisioner: oneOf(Provisioner), efa: bool, diskGiB: int(), labels: map,
+  }), true),
+  dataLake: obj({
+    zones: strings, archiveAfterDays: int(), noncurrentVersionExpirationDays: int(),
+    removalPolicy: oneOf(DataRemovalPolicy), lakeFormation: bool,
+  }),
+  inference: list(obj({
+    name: str(true), image: str(true), nodePool: str(true), gpus: int(), minReplicas: int(), maxReplicas: int(),
+    port: int(), team: str(), p99LatencyTargetMs: num(), dataAccess,
+    scaling: obj({ metric: oneOf(ScalingMetric, true), target: num(true), activationThreshold: num() }),
+  })),
+  training: list(obj({
+    name: str(true), image: str(true), nodePool: str(true), engine: oneOf(TrainingEngine), nodes: int(),
+    gpusPerNode: int(), command: strings, team: str(), dataAccess,
+  })),
+  teams: list(obj({ name: str(true), gpuQuota: int(true) })),
+  monitoring: obj({ alarmEmails: strings, monthlyBudgetUsd: num(), gpuIdleThresholdPercent: num() }),
+}, true);
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/**
+ * Checks a value against a schema and records every mismatch. Returns true when the shape is right,
+ * so the semantic rules can rely on the types.
+ */
+export function checkShape(value: unknown, schema: FieldSchema, path: string, out: ProblemCollector): boolean {
+  const before = out.problems.length;
+  walk(value, schema, path, out);
+  return out.problems.length === before;
+}
+
+function walk(value: unknown, schema: FieldSchema, path: string, out: ProblemCollector): void {
+  const where = path || '(definition)';
+  switch (schema.kind) {
+    case 'string':
+      if (typeof value !== 'string') out.error(where, value, `must be a string, not ${typeName(value)}`);
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') out.error(where, value, 'must be true or false');
+      return;
+    case 'integer':
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        out.error(where, value, `must be a number, not ${typeName(value)}`);
+      } else if (schema.kind === 'integer' && !Number.isInteger(value)) {
+        out.error(where, value, 'must be a whole number');
+      }
+      return;
+    case 'enum':
+      if (typeof value !== 'string' || !schema.values.includes(value)) {
+        out.error(where, value, `must be one of: ${schema.values.join(', ')}`);
+      }
+      return;
+    case 'map':
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        out.error(where, value, `must be a map of strings to strings, not ${typeName(value)}`);
+        return;
+      }
+      for (const [k, v] of Object.entries(value)) {
+        if (typeof v !== 'string') out.error(`${path}.${k}`, v, 'must be a string');
+      }
+      return;
+    case 'array':
+      if (!Array.isArray(value)) {
+        out.error(where, value, `must be a list, not ${typeName(value)}`);
+        return;
+      }
+      value.forEach((item, i) => walk(item, schema.items, `${path}[${i}]`, out));
+      return;
+    case 'object': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        out.error(where, value, `must be an object, not ${typeName(value)}`);
+        return;
+      }
+      const record = value as Record<string, unknown>;
+      const known = Object.keys(schema.fields);
+      for (const key of Object.keys(record)) {
+        if (!(key in schema.fields)) {
+          out.error(path ? `${path}.${key}` : key, undefined, `is not a known field; valid fields here: ${known.join(', ')}`);
+        }
+      }
+      for (const [key, field] of Object.entries(schema.fields)) {
+        const childPath = path ? `${path}.${key}` : key;
+        if (record[key] === undefined) {
+          if (field.required) out.error(childPath, undefined, 'is required');
+        } else {
+          walk(record[key], field, childPath, out);
+        }
+      }
+      return;
+    }
+  }
+}

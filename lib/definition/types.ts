@@ -1,0 +1,217 @@
+/**
+ * The definition: the contract users write, in TypeScript or in a JSON/YAML file.
+ *
+ * Plain data only (jsii-friendly: no unions, no classes). Units are in field names. Closed choices are
+ * string-valued enums, so the same words work in TypeScript and YAML. Every optional field names its
+ * default; all defaults are applied in one place, `resolveDefinition`.
+ */
+import type { AmiFamily } from '../catalog/ami';
+
+/** How nodes are bought. */
+export enum CapacityType {
+  ON_DEMAND = 'on-demand',
+  SPOT = 'spot',
+  /** An EC2 Capacity Block for ML; needs `capacityReservationId`. */
+  CAPACITY_BLOCK = 'capacity-block',
+}
+
+/** What launches a pool's nodes. */
+export enum Provisioner {
+  /** An EKS managed node group scaled by Cluster Autoscaler. */
+  MANAGED_NODE_GROUP = 'managed-node-group',
+  /** A Karpenter NodePool and EC2NodeClass. */
+  KARPENTER = 'karpenter',
+}
+
+/** Who can reach the Kubernetes API endpoint. */
+export enum EndpointAccess {
+  PUBLIC_AND_PRIVATE = 'public-and-private',
+  PRIVATE = 'private',
+}
+
+/** The signal an inference service scales on. */
+export enum ScalingMetric {
+  /** In-flight requests per replica (KEDA, Prometheus). */
+  CONCURRENCY = 'concurrency',
+  /** Waiting requests per replica (KEDA, Prometheus). */
+  QUEUE_DEPTH = 'queue-depth',
+  /** Average GPU utilisation in percent (KEDA, DCGM metrics in Prometheus). */
+  GPU_UTILIZATION = 'gpu-utilization',
+  /** CPU utilisation in percent (HPA). */
+  CPU = 'cpu',
+}
+
+/** A distributed training engine. */
+export enum TrainingEngine {
+  PYTORCH = 'pytorch',
+  RAY = 'ray',
+}
+
+/** Access a workload has to one data-lake zone. */
+export enum DataAccessLevel {
+  READ = 'read',
+  READ_WRITE = 'read-write',
+}
+
+/** What happens to the data lake when its stack is deleted. */
+export enum DataRemovalPolicy {
+  RETAIN = 'retain',
+  /** Deletes buckets and key; only honoured together with the `allowDataDeletion` context flag. */
+  DESTROY = 'destroy',
+}
+
+export interface NetworkDefinition {
+  /** Availability zones the VPC spans. @default 3 */
+  readonly maxAzs?: number;
+  /** NAT gateways (0 keeps nodes on VPC endpoints only). @default 1 */
+  readonly natGateways?: number;
+  /** The VPC's IPv4 CIDR. @default '10.0.0.0/16' */
+  readonly cidr?: string;
+}
+
+export interface ClusterDefinition {
+  /** A Kubernetes version the version catalog supports. @default the newest supported */
+  readonly kubernetesVersion?: string;
+  /** @default EndpointAccess.PUBLIC_AND_PRIVATE */
+  readonly endpointAccess?: EndpointAccess;
+  /** CIDRs allowed to reach a public endpoint. @default - any (['0.0.0.0/0']) */
+  readonly publicAccessCidrs?: string[];
+  /** IAM role ARNs granted cluster admin through EKS access entries. @default - none */
+  readonly adminRoleArns?: string[];
+  /** Instance type of the on-demand system node group. @default 'm7i.large' */
+  readonly systemInstanceType?: string;
+  /** Nodes in the system node group. @default 2 */
+  readonly systemNodes?: number;
+}
+
+export interface NodePoolDefinition {
+  /** [a-z][a-z0-9-], unique among pools. */
+  readonly name: string;
+  /** Instance types, all in the accelerator catalog and of one accelerator vendor. */
+  readonly instanceTypes: string[];
+  /** @default 0 (GPU pools scale to and from zero) */
+  readonly minNodes?: number;
+  /** >= 1 and >= minNodes. */
+  readonly maxNodes: number;
+  /** @default CapacityType.ON_DEMAND */
+  readonly capacityType?: CapacityType;
+  /** Required with `capacity-block`: the Capacity Block reservation (`cr-…`). @default - none */
+  readonly capacityReservationId?: string;
+  /** @default AmiFamily.AL2023 */
+  readonly amiFamily?: AmiFamily;
+  /** @default Provisioner.MANAGED_NODE_GROUP */
+  readonly provisioner?: Provisioner;
+  /** Attach EFA interfaces, pin to one AZ, and place nodes in a cluster placement group. @default false */
+  readonly efa?: boolean;
+  /** Root volume size (gp3, encrypted). @default 100 */
+  readonly diskGiB?: number;
+  /** Extra node labels. @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+export interface DataLakeDefinition {
+  /** @default ['raw', 'curated', 'features', 'models'] */
+  readonly zones?: string[];
+  /** Days before current objects move to Glacier Instant Retrieval. @default 90 */
+  readonly archiveAfterDays?: number;
+  /** Days before noncurrent versions expire. @default 30 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** @default DataRemovalPolicy.RETAIN */
+  readonly removalPolicy?: DataRemovalPolicy;
+  /** Use Lake Formation permissions for the catalog. @default false */
+  readonly lakeFormation?: boolean;
+}
+
+export interface DataAccessDefinition {
+  /** A zone of the data lake. */
+  readonly zone: string;
+  readonly access: DataAccessLevel;
+}
+
+export interface ScalingDefinition {
+  readonly metric: ScalingMetric;
+  /** Target per replica (requests, queued requests, or percent). */
+  readonly target: number;
+  /** Below this (summed) value a service at zero stays at zero. @default - 1 for request metrics, 10 for percents */
+  readonly activationThreshold?: number;
+}
+
+export interface InferenceDefinition {
+  readonly name: string;
+  readonly image: string;
+  /** A pool of the definition that offers the accelerators asked for. */
+  readonly nodePool: string;
+  /** Accelerators per replica; must fit one node of the pool. @default 1 */
+  readonly gpus?: number;
+  /** 0 means scale to zero on demand. @default 1 */
+  readonly minReplicas?: number;
+  /** @default 3 */
+  readonly maxReplicas?: number;
+  /** Container port serving HTTP. @default 8000 */
+  readonly port?: number;
+  /** @default { metric: concurrency, target: 8 } */
+  readonly scaling?: ScalingDefinition;
+  /** Team namespace to run in (counts against its quota). @default - namespace named after the service */
+  readonly team?: string;
+  /** Target p99 latency for alarms. @default 2000 */
+  readonly p99LatencyTargetMs?: number;
+  /** @default - no data access */
+  readonly dataAccess?: DataAccessDefinition[];
+}
+
+export interface TrainingDefinition {
+  readonly name: string;
+  readonly image: string;
+  readonly nodePool: string;
+  /** @default TrainingEngine.PYTORCH */
+  readonly engine?: TrainingEngine;
+  /** Nodes (workers) in the job. @default 1 */
+  readonly nodes?: number;
+  /** Accelerators per node; must fit one node of the pool. @default - all accelerators of the pool's smallest type */
+  readonly gpusPerNode?: number;
+  /** Entry command. @default - the image's entrypoint */
+  readonly command?: string[];
+  /** @default - namespace named after the job */
+  readonly team?: string;
+  /** @default - no data access */
+  readonly dataAccess?: DataAccessDefinition[];
+}
+
+export interface TeamDefinition {
+  readonly name: string;
+  /** Accelerators the team's namespace may request in total. */
+  readonly gpuQuota: number;
+}
+
+export interface MonitoringDefinition {
+  /** Subscribed to the alarm topic. @default - none */
+  readonly alarmEmails?: string[];
+  /** An AWS Budget with forecast and actual notifications. @default - no budget */
+  readonly monthlyBudgetUsd?: number;
+  /** GPU utilisation (percent) under which running GPU nodes count as idle. @default 10 */
+  readonly gpuIdleThresholdPercent?: number;
+}
+
+/** The whole platform. */
+export interface AiPlatformDefinition {
+  /** [a-z][a-z0-9-], 3..28 characters; prefixes stack and resource names. */
+  readonly name: string;
+  /** Tags on every resource. @default - none */
+  readonly tags?: Record<string, string>;
+  /** @default - { maxAzs: 3, natGateways: 1 } */
+  readonly network?: NetworkDefinition;
+  /** @default - defaults of ClusterDefinition */
+  readonly cluster?: ClusterDefinition;
+  /** At least one; names unique. */
+  readonly nodePools: NodePoolDefinition[];
+  /** @default - a data lake with the default zones */
+  readonly dataLake?: DataLakeDefinition;
+  /** @default - none */
+  readonly inference?: InferenceDefinition[];
+  /** @default - none */
+  readonly training?: TrainingDefinition[];
+  /** @default - none */
+  readonly teams?: TeamDefinition[];
+  /** @default - dashboard and alarms to a topic with no subscribers, no budget */
+  readonly monitoring?: MonitoringDefinition;
+}

@@ -1,0 +1,87 @@
+import { Fn, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Props of {@link PlatformNetwork}. */
+export interface PlatformNetworkProps {
+  /** Availability zones the VPC spans. @default 3 */
+  readonly maxAzs?: number;
+  /** NAT gateways; 0 makes node subnets isolated (AWS reached through VPC endpoints only). @default 1 */
+  readonly natGateways?: number;
+  /** The VPC's IPv4 CIDR. @default '10.0.0.0/16' */
+  readonly cidr?: string;
+  /** Days VPC flow logs are kept. @default logs.RetentionDays.ONE_MONTH */
+  readonly flowLogRetention?: logs.RetentionDays;
+}
+
+/**
+ * The VPC of an AI platform: public subnets for load balancers, large private subnets for nodes and pods
+ * (one /19 per AZ: GPU pods each take a VPC IP), flow logs, an S3 gateway endpoint, and the interface endpoints
+ * nodes need to join the cluster and pull images from ECR without a NAT gateway.
+ */
+export class PlatformNetwork extends Construct {
+  /** Interface endpoints created for node traffic, by service. */
+  public static readonly INTERFACE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+    EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
+    EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+    Sts: ec2.InterfaceVpcEndpointAwsService.STS,
+    EksAuth: ec2.InterfaceVpcEndpointAwsService.EKS_AUTH,
+    Eks: ec2.InterfaceVpcEndpointAwsService.EKS,
+    Ec2: ec2.InterfaceVpcEndpointAwsService.EC2,
+    Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+    AutoScaling: ec2.InterfaceVpcEndpointAwsService.AUTOSCALING,
+  };
+
+  public readonly vpc: ec2.Vpc;
+  /** Subnets for nodes and pods. */
+  public readonly nodeSubnets: ec2.SubnetSelection;
+
+  constructor(scope: Construct, id: string, props: PlatformNetworkProps = {}) {
+    super(scope, id);
+    const natGateways = props.natGateways ?? 1;
+    const nodeSubnetType = natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
+
+    const maxAzs = props.maxAzs ?? 3;
+    // In an environment-agnostic stack CDK would cap a VPC at 2 AZs; pick the region's first maxAzs AZs at
+    // deploy time instead, so synth needs no AZ lookup (and writes no dummy context values).
+    const envAgnostic = Token.isUnresolved(Stack.of(this).region);
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
+      ...(envAgnostic
+        ? { availabilityZones: Array.from({ length: maxAzs }, (_, i) => Fn.select(i, Fn.getAzs())) }
+        : { maxAzs }),
+      natGateways,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+        { name: 'nodes', subnetType: nodeSubnetType, cidrMask: 19 },
+      ],
+      restrictDefaultSecurityGroup: true,
+    });
+    this.nodeSubnets = { subnetType: nodeSubnetType };
+
+    const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.REJECT,
+    });
+
+    this.vpc.addGatewayEndpoint('S3', {
+      service: ec2.GatewayVpcEndpointAwsService.S3,
+      subnets: [this.nodeSubnets],
+    });
+    for (const [name, service] of Object.entries(PlatformNetwork.INTERFACE_ENDPOINTS)) {
+      this.vpc.addInterfaceEndpoint(name, { service, subnets: this.nodeSubnets, privateDnsEnabled: true });
+    }
+
+    // Load balancer discovery for the AWS Load Balancer Controller.
+    for (const subnet of this.vpc.publicSubnets) {
+      subnet.node.defaultChild && (subnet.node.defaultChild as ec2.CfnSubnet).tags.setTag('kubernetes.io/role/elb', '1');
+    }
+    for (const subnet of this.vpc.selectSubnets(this.nodeSubnets).subnets) {
+      (subnet.node.defaultChild as ec2.CfnSubnet).tags.setTag('kubernetes.io/role/internal-elb', '1');
+    }
+  }
+}
