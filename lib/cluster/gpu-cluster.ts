@@ -65,12 +65,13 @@ export class GpuCluster extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE;
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version: eks.KubernetesVersion.of(this.kubernetesVersion),
       clusterName: props.clusterName,
       vpc: props.vpc,
       vpcSubnets: [this.nodeSubnets],
-      endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE,
+      endpointAccess,
       secretsEncryptionKey: this.secretsKey,
       clusterLogging: [
         eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
@@ -90,6 +91,12 @@ export class GpuCluster extends Construct {
       id: 'CloudFormation-Validate::W9009',
       reason: 'aws-eks-v2 writes EncryptionConfig.Resources ["secrets"], which EKS still requires for envelope encryption',
     });
+    if (endpointAccess._config.publicAccess) {
+      Validations.of(this.cluster).acknowledge({
+        id: 'AiPlatform-EKSV2PublicEndpoint',
+        reason: `A public endpoint was asked for (endpointAccess); it accepts ${endpointAccess._config.publicCidrs?.join(', ') ?? 'any address'}, and every call is still authenticated by IAM through access entries`,
+      });
+    }
     (props.adminRoleArns ?? []).forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
 
     // Core add-ons at catalog versions. The VPC CNI gets its own role through Pod Identity instead of

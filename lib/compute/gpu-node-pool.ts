@@ -134,20 +134,22 @@ export class GpuNodePool extends Construct {
     this.scaleFromZeroTags = this.nodeTemplateTags(diskGiB);
     this.nodegroup = new eks.Nodegroup(this, 'Nodegroup', {
       cluster,
-      instanceTypes: this.instances.map((f) => new ec2.InstanceType(f.instanceType)),
       capacityType: CAPACITY[capacityType],
       minSize: minNodes,
       maxSize: props.maxNodes,
       desiredSize: minNodes,
       subnets,
       labels: this.labels,
-      taints: this.taints,
+      taints: this.taints.length > 0 ? this.taints : undefined,
       tags: this.scaleFromZeroTags,
       launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
     });
-    // aws-eks-v2 checks amiType against its own list of GPU instance classes, which lacks p5, p5e, p5en, p6,
-    // gr6 and trn2, and would reject the NVIDIA AMI for them. The catalog is the source of truth here.
-    (this.nodegroup.node.defaultChild as eks.CfnNodegroup).addPropertyOverride('AmiType', ami.amiType);
+    // Instance and AMI types go on the L1: aws-eks-v2 checks amiType against its own list of GPU instance
+    // classes, which lacks p5, p5e, p5en, gr6 and trn2 (it would reject the NVIDIA AMI for them), and cannot
+    // parse `p6-b200.48xlarge`. The accelerator catalog is the source of truth here.
+    const cfnNodegroup = this.nodegroup.node.defaultChild as eks.CfnNodegroup;
+    cfnNodegroup.addPropertyOverride('InstanceTypes', this.instances.map((f) => f.instanceType));
+    cfnNodegroup.addPropertyOverride('AmiType', ami.amiType);
     Validations.of(this.nodegroup).acknowledge({ id: 'AwsSolutions-IAM4', reason: NODE_ROLE_POLICY_REASON });
 
     new AsgNodeTemplateTags(this, 'ScaleFromZero', { cluster, nodegroup: this.nodegroup, tags: this.scaleFromZeroTags });

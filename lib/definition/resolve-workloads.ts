@@ -41,13 +41,12 @@ function checkDataAccess(access: DataAccessDefinition[], at: string, ctx: Worklo
 
 /** Checks that `perNode` accelerators fit on one node of the pool: an error if on none, a warning if not on all. */
 function checkFitsNode(perNode: number, pool: ResolvedNodePool, path: string, out: ProblemCollector): void {
-  if (perNode > pool.maxAcceleratorsPerNode) {
+  if (perNode > 0 && pool.maxAcceleratorsPerNode === 0) {
+    out.error(path, perNode, `asks for accelerators, but pool '${pool.name}' has none (${pool.instanceTypes.join(', ')})`);
+  } else if (perNode > pool.maxAcceleratorsPerNode) {
     out.error(path, perNode, `must fit one node of pool '${pool.name}', whose largest type (${largestType(pool)}) has ${pool.maxAcceleratorsPerNode} accelerator(s)`);
   } else if (perNode > pool.minAcceleratorsPerNode) {
     out.warn(path, perNode, `does not fit every type of pool '${pool.name}' (smallest has ${pool.minAcceleratorsPerNode}); pods wait for a type that fits`);
-  }
-  if (perNode > 0 && pool.maxAcceleratorsPerNode === 0) {
-    out.error(path, perNode, `asks for accelerators, but pool '${pool.name}' has none (${pool.instanceTypes.join(', ')})`);
   }
 }
 

@@ -1,0 +1,90 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { findKubernetesVersion } from '../../lib';
+import { clusterStack, resourcesOf } from '../helpers';
+
+const ADMIN = 'arn:aws:iam::123456789012:role/platform-admin';
+
+describe('GpuCluster defaults', () => {
+  const { stack } = clusterStack({ adminRoleArns: [ADMIN], kubernetesVersion: '1.35' });
+  const t = Template.fromStack(stack);
+
+  test('is a native AWS::EKS::Cluster (aws-eks-v2), not the custom-resource cluster', () => {
+    t.resourceCountIs('AWS::EKS::Cluster', 1);
+    t.resourceCountIs('Custom::AWSCDK-EKS-Cluster', 0);
+    t.hasResourceProperties('AWS::EKS::Cluster', { Version: '1.35' });
+  });
+
+  test('secrets are encrypted with a rotating KMS key that is retained', () => {
+    const [keyId] = resourcesOf(t, 'AWS::KMS::Key')[0];
+    t.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      EncryptionConfig: [{ Provider: { KeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] } }, Resources: ['secrets'] }],
+    });
+  });
+
+  test('every control-plane log type is on', () => {
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      Logging: { ClusterLogging: { EnabledTypes: Match.arrayEquals(
+        ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((type) => ({ Type: type })),
+      ) } },
+    });
+  });
+
+  test('admins get cluster admin through an access entry; the deployer gets no standing admin', () => {
+    const entries = resourcesOf(t, 'AWS::EKS::AccessEntry').map(([, e]) => e.Properties);
+    const admin = entries.find((e) => e.PrincipalArn === ADMIN);
+    expect(JSON.stringify(admin.AccessPolicies)).toContain(':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy');
+    expect(admin.AccessPolicies[0].AccessScope).toEqual({ Type: 'cluster' });
+    t.hasResourceProperties('AWS::EKS::Cluster', { AccessConfig: Match.objectLike({ BootstrapClusterCreatorAdminPermissions: false }) });
+  });
+
+  test('no role is trusted by the whole account', () => {
+    for (const [, role] of resourcesOf(t, 'AWS::IAM::Role')) {
+      for (const st of role.Properties.AssumeRolePolicyDocument.Statement) {
+        expect(JSON.stringify(st.Principal ?? {})).not.toMatch(/:root/);
+      }
+    }
+  });
+
+  test.each([
+    ['eks-pod-identity-agent', 'podIdentityAgent'], ['vpc-cni', 'vpcCni'], ['kube-proxy', 'kubeProxy'], ['coredns', 'coreDns'],
+  ] as const)('add-on %s is pinned to the catalog version', (name, key) => {
+    t.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: name, AddonVersion: findKubernetesVersion('1.35')!.addons[key], ResolveConflicts: 'OVERWRITE',
+    });
+  });
+
+  test('the VPC CNI has its own Pod Identity role with only the CNI policy', () => {
+    t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'aws-node' });
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' })]) },
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEKS_CNI_Policy']] }],
+    });
+  });
+
+  test('a small on-demand system node group on AL2023 with IMDSv2 required', () => {
+    t.hasResourceProperties('AWS::EKS::Nodegroup', {
+      AmiType: 'AL2023_x86_64_STANDARD', CapacityType: 'ON_DEMAND', InstanceTypes: ['m7i.large'],
+      ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 3 }, Labels: { 'ai-platform/pool': 'system' },
+    });
+    t.resourcePropertiesCountIs('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ MetadataOptions: { HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1, HttpTokens: 'required' } }),
+    }, 1);
+  });
+
+  test('the kubectl provider uses the layer matching the Kubernetes version', () => {
+    t.hasResourceProperties('AWS::Lambda::LayerVersion', { Description: Match.stringLikeRegexp('kubectl 1\\.35|kubectl v1\\.35|1\\.35') });
+  });
+});
+
+test('a private endpoint turns public access off', () => {
+  const { stack } = clusterStack({ endpointAccess: eks.EndpointAccess.PRIVATE });
+  Template.fromStack(stack).hasResourceProperties('AWS::EKS::Cluster', {
+    ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false, EndpointPrivateAccess: true }),
+  });
+});
+
+test('an unsupported Kubernetes version is refused with the supported list', () => {
+  expect(() => clusterStack({ kubernetesVersion: '1.29' })).toThrow('GpuCluster kubernetesVersion (1.29) must be one of: 1.33, 1.34, 1.35, 1.36');
+});

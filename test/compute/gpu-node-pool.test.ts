@@ -1,0 +1,177 @@
+import { Size } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AmiFamily, CapacityType, GpuNodePool, type GpuNodePoolProps } from '../../lib';
+import { clusterStack, resourcesOf } from '../helpers';
+
+function pool(props: Partial<GpuNodePoolProps> & Pick<GpuNodePoolProps, 'instanceTypes'>) {
+  const { stack, gpuCluster } = clusterStack();
+  const p = new GpuNodePool(stack, 'Pool', { cluster: gpuCluster.cluster, poolName: 'gpu', maxNodes: 4, ...props });
+  const template = Template.fromStack(stack);
+  const [, nodegroup] = resourcesOf(template, 'AWS::EKS::Nodegroup').find(([id]) => id.startsWith('PoolNodegroup'))!;
+  const [, lt] = resourcesOf(template, 'AWS::EC2::LaunchTemplate').find(([id]) => id.startsWith('PoolLaunchTemplate'))!;
+  return { pool: p, template, nodegroup: nodegroup.Properties, launchTemplate: lt.Properties.LaunchTemplateData };
+}
+
+test.each([
+  [['g6e.xlarge'], AmiFamily.AL2023, 'AL2023_x86_64_NVIDIA'],
+  [['p5.48xlarge'], AmiFamily.AL2023, 'AL2023_x86_64_NVIDIA'],
+  [['p6-b200.48xlarge'], AmiFamily.AL2023, 'AL2023_x86_64_NVIDIA'],
+  [['g5.2xlarge'], AmiFamily.BOTTLEROCKET, 'BOTTLEROCKET_x86_64_NVIDIA'],
+  [['inf2.xlarge'], AmiFamily.AL2023, 'AL2023_x86_64_NEURON'],
+  [['trn2.48xlarge'], AmiFamily.AL2023, 'AL2023_x86_64_NEURON'],
+  [['m7i.xlarge'], AmiFamily.AL2023, 'AL2023_x86_64_STANDARD'],
+])('%s on %s boots %s', (instanceTypes, amiFamily, amiType) => {
+  expect(pool({ instanceTypes, amiFamily }).nodegroup.AmiType).toBe(amiType);
+});
+
+test.each([
+  [['g6.xlarge'], 'nvidia.com/gpu'],
+  [['inf2.xlarge'], 'aws.amazon.com/neuron'],
+])('%s pools are tainted %s=true:NoSchedule', (instanceTypes, key) => {
+  expect(pool({ instanceTypes }).nodegroup.Taints).toEqual([{ Key: key, Value: 'true', Effect: 'NO_SCHEDULE' }]);
+});
+
+test('CPU pools are not tainted', () => {
+  expect(pool({ instanceTypes: ['m7i.large'] }).nodegroup.Taints).toBeUndefined();
+});
+
+test('labels name the pool and the accelerator, and keep user labels', () => {
+  expect(pool({ instanceTypes: ['g6e.xlarge'], labels: { tier: 'gold' } }).nodegroup.Labels).toEqual({
+    'tier': 'gold', 'ai-platform/pool': 'gpu', 'ai-platform/accelerator': 'nvidia',
+    'ai-platform/accelerator-model': 'L40S', 'ai-platform/device-plugin': 'nvidia',
+  });
+});
+
+test('the launch template requires IMDSv2 and sets an encrypted gp3 root volume of the disk size', () => {
+  const { launchTemplate } = pool({ instanceTypes: ['g6e.xlarge'], diskSize: Size.gibibytes(300) });
+  expect(launchTemplate.MetadataOptions).toEqual({ HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1, HttpTokens: 'required' });
+  expect(launchTemplate.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, Encrypted: true, VolumeSize: 300, VolumeType: 'gp3' } }]);
+});
+
+test('Bottlerocket puts the disk size on its data volume', () => {
+  const { launchTemplate } = pool({ instanceTypes: ['g6e.xlarge'], amiFamily: AmiFamily.BOTTLEROCKET });
+  expect(launchTemplate.BlockDeviceMappings[0].DeviceName).toBe('/dev/xvdb');
+});
+
+test('a pool scales from zero: min and desired 0, max from props', () => {
+  expect(pool({ instanceTypes: ['g6e.xlarge'], maxNodes: 8 }).nodegroup.ScalingConfig).toEqual({ MinSize: 0, DesiredSize: 0, MaxSize: 8 });
+});
+
+test.each([
+  [CapacityType.ON_DEMAND, 'ON_DEMAND'],
+  [CapacityType.SPOT, 'SPOT'],
+])('capacity %s', (capacityType, expected) => {
+  expect(pool({ instanceTypes: ['g6e.xlarge'], capacityType }).nodegroup.CapacityType).toBe(expected);
+});
+
+test('a Capacity Block pool launches into its reservation', () => {
+  const { nodegroup, launchTemplate } = pool({
+    instanceTypes: ['p5.48xlarge'], capacityType: CapacityType.CAPACITY_BLOCK, capacityReservationId: 'cr-0123456789abcdef0',
+  });
+  expect(nodegroup.CapacityType).toBe('CAPACITY_BLOCK');
+  expect(launchTemplate.InstanceMarketOptions).toEqual({ MarketType: 'capacity-block' });
+  expect(launchTemplate.CapacityReservationSpecification).toEqual({ CapacityReservationTarget: { CapacityReservationId: 'cr-0123456789abcdef0' } });
+});
+
+describe('scale from zero', () => {
+  const { nodegroup, template } = pool({ instanceTypes: ['g6e.12xlarge'], diskSize: Size.gibibytes(200) });
+  const expected = {
+    'k8s.io/cluster-autoscaler/enabled': 'true',
+    'k8s.io/cluster-autoscaler/node-template/label/ai-platform/pool': 'gpu',
+    'k8s.io/cluster-autoscaler/node-template/label/ai-platform/accelerator': 'nvidia',
+    'k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu': 'true:NoSchedule',
+    'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu': '4',
+    'k8s.io/cluster-autoscaler/node-template/resources/ephemeral-storage': '200Gi',
+  };
+
+  test('the node group carries the Cluster Autoscaler node-template tags', () => {
+    expect(nodegroup.Tags).toMatchObject(expected);
+  });
+
+  test('a custom resource writes the same tags onto the node group\'s ASG', () => {
+    const [, tagger] = resourcesOf(template, 'Custom::AWS').find(([id]) => id.includes('TagAsg'))!;
+    const create = JSON.stringify(tagger.Properties.Update ?? tagger.Properties.Create);
+    expect(create).toContain('createOrUpdateTags');
+    for (const [key, value] of Object.entries(expected)) expect(create).toContain(`\\"Key\\":\\"${key}\\",\\"Value\\":\\"${value}\\"`);
+  });
+
+  test('the tagger may tag only ASGs of this cluster, and describe only this node group', () => {
+    const policies = resourcesOf(template, 'AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument.Statement).flat();
+    const tag = policies.find((s: any) => s.Action === 'autoscaling:CreateOrUpdateTags');
+    expect(tag.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/eks:cluster-name': expect.anything() } });
+    const describe = policies.find((s: any) => s.Action === 'eks:DescribeNodegroup');
+    expect(JSON.stringify(describe.Resource)).toContain(':nodegroup/');
+  });
+});
+
+test('Neuron pools advertise aws.amazon.com/neuron to the autoscaler', () => {
+  expect(pool({ instanceTypes: ['inf2.24xlarge'] }).nodegroup.Tags).toMatchObject({
+    'k8s.io/cluster-autoscaler/node-template/resources/aws.amazon.com/neuron': '6',
+    'k8s.io/cluster-autoscaler/node-template/taint/aws.amazon.com/neuron': 'true:NoSchedule',
+  });
+});
+
+describe('EFA', () => {
+  const { nodegroup, launchTemplate, template } = pool({ instanceTypes: ['p5.48xlarge'], efa: true });
+
+  test('one EFA interface per network card, in the cluster security group', () => {
+    expect(launchTemplate.NetworkInterfaces).toHaveLength(32);
+    expect(launchTemplate.NetworkInterfaces[0]).toMatchObject({ DeviceIndex: 0, NetworkCardIndex: 0, InterfaceType: 'efa' });
+    expect(launchTemplate.NetworkInterfaces[31]).toMatchObject({ DeviceIndex: 1, NetworkCardIndex: 31, InterfaceType: 'efa' });
+  });
+
+  test('a cluster placement group and a single subnet', () => {
+    template.hasResourceProperties('AWS::EC2::PlacementGroup', { Strategy: 'cluster' });
+    expect(launchTemplate.Placement).toEqual({ GroupName: expect.anything() });
+    expect(nodegroup.Subnets).toHaveLength(1);
+  });
+
+  test('the autoscaler knows the EFA interfaces, and the EFA device plugin is installed', () => {
+    expect(nodegroup.Tags['k8s.io/cluster-autoscaler/node-template/resources/vpc.amazonaws.com/efa']).toBe('32');
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'aws-efa-k8s-device-plugin' });
+  });
+});
+
+test('without EFA, nodes spread over every subnet', () => {
+  expect(pool({ instanceTypes: ['g6e.xlarge'] }).nodegroup.Subnets).toHaveLength(2);
+});
+
+test.each([
+  [['g6e.xlarge'], AmiFamily.AL2023, ['nvidia-device-plugin']],
+  [['g6e.xlarge'], AmiFamily.BOTTLEROCKET, []],
+  [['inf2.xlarge'], AmiFamily.AL2023, ['neuron-helm-chart']],
+  [['m7i.large'], AmiFamily.AL2023, []],
+])('%s on %s installs device plugins %j', (instanceTypes, amiFamily, charts) => {
+  const { template } = pool({ instanceTypes, amiFamily });
+  const installed = resourcesOf(template, 'Custom::AWSCDK-EKS-HelmChart').map(([, c]) => c.Properties.Chart);
+  expect(installed.sort()).toEqual(charts);
+});
+
+test('the NVIDIA device plugin runs only on nodes labelled for it, tolerating GPU taints', () => {
+  const { template } = pool({ instanceTypes: ['g6e.xlarge'] });
+  template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
+    Chart: 'nvidia-device-plugin',
+    Version: Match.stringLikeRegexp('^\\d+\\.\\d+\\.\\d+$'),
+    Values: Match.serializedJson(Match.objectLike({
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'ai-platform/device-plugin', operator: 'In', values: ['nvidia'] }] }] } } },
+      tolerations: Match.arrayWith([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]),
+    })),
+  });
+});
+
+test('two pools share one device plugin release', () => {
+  const { stack, gpuCluster } = clusterStack();
+  new GpuNodePool(stack, 'A', { cluster: gpuCluster.cluster, poolName: 'a', instanceTypes: ['g6.xlarge'], maxNodes: 1 });
+  new GpuNodePool(stack, 'B', { cluster: gpuCluster.cluster, poolName: 'b', instanceTypes: ['g5.xlarge'], maxNodes: 1 });
+  Template.fromStack(stack).resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 1);
+});
+
+test.each([
+  [{ instanceTypes: ['g9.xlarge'] }, "GpuNodePool 'gpu' instanceTypes: 'g9.xlarge' is not in the accelerator catalog"],
+  [{ instanceTypes: ['g6.xlarge', 'inf2.xlarge'] }, 'must share one accelerator vendor'],
+  [{ instanceTypes: ['inf2.xlarge'], amiFamily: AmiFamily.BOTTLEROCKET }, "amiFamily 'bottlerocket' does not support aws-neuron"],
+  [{ instanceTypes: ['g6.xlarge'], efa: true }, 'every instance type must support EFA'],
+  [{ instanceTypes: ['p5.48xlarge'], capacityType: CapacityType.CAPACITY_BLOCK }, 'capacityReservationId goes with, and only with'],
+])('used on its own, it refuses bad props: %j', (props, message) => {
+  expect(() => pool(props)).toThrow(message);
+});

@@ -1,0 +1,101 @@
+import {
+  AmiFamily, CapacityType, DataAccessLevel, DataRemovalPolicy, EndpointAccess, Provisioner, resolveDefinition,
+  ScalingMetric, TrainingEngine, validateDefinition,
+  type AiPlatformDefinition, type ClusterDefinition, type DataLakeDefinition, type InferenceDefinition,
+  type MonitoringDefinition, type NetworkDefinition, type NodePoolDefinition, type TrainingDefinition,
+} from '../../lib';
+
+const minimal: AiPlatformDefinition = {
+  name: 'tiny-ml',
+  nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 4 }],
+  inference: [{ name: 'svc', image: 'nginx:1', nodePool: 'gpu' }],
+  training: [{ name: 'job', image: 'trainer:1', nodePool: 'gpu' }],
+};
+
+// Pins the documented @default of every optional field (types.ts), so docs and code cannot drift apart.
+describe('documented defaults', () => {
+  const r = resolveDefinition(minimal);
+  test('network', () => expect(r.network).toEqual({ maxAzs: 3, natGateways: 1, cidr: '10.0.0.0/16' }));
+  test('cluster', () => expect(r.cluster).toEqual({
+    kubernetesVersion: '1.36', endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE, publicAccessCidrs: ['0.0.0.0/0'],
+    adminRoleArns: [], systemInstanceType: 'm7i.large', systemNodes: 2,
+  }));
+  test('node pool', () => expect(r.nodePools[0]).toMatchObject({
+    minNodes: 0, capacityType: CapacityType.ON_DEMAND, amiFamily: AmiFamily.AL2023,
+    provisioner: Provisioner.MANAGED_NODE_GROUP, efa: false, diskGiB: 100, labels: {},
+  }));
+  test('data lake', () => expect(r.dataLake).toEqual({
+    zones: ['raw', 'curated', 'features', 'models'], archiveAfterDays: 90, noncurrentVersionExpirationDays: 30,
+    removalPolicy: DataRemovalPolicy.RETAIN, lakeFormation: false,
+  }));
+  test('inference', () => expect(r.inference[0]).toMatchObject({
+    gpus: 1, minReplicas: 1, maxReplicas: 3, port: 8000, namespace: 'svc', p99LatencyTargetMs: 2000, dataAccess: [],
+    scaling: { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 1 },
+  }));
+  test('training: one node using every accelerator of the smallest type', () => expect(r.training[0]).toMatchObject({
+    engine: TrainingEngine.PYTORCH, nodes: 1, gpusPerNode: 1, namespace: 'job', command: [], dataAccess: [],
+  }));
+  test('monitoring', () => expect(r.monitoring).toEqual({ alarmEmails: [], monthlyBudgetUsd: undefined, gpuIdleThresholdPercent: 10 }));
+  test('teams, tags', () => { expect(r.teams).toEqual([]); expect(r.tags).toEqual({}); });
+  test('percent metrics activate at 10', () => {
+    const svc = { ...minimal.inference![0], scaling: { metric: ScalingMetric.GPU_UTILIZATION, target: 60 } };
+    expect(resolveDefinition({ ...minimal, inference: [svc] }).inference[0].scaling.activationThreshold).toBe(10);
+  });
+});
+
+test('0 and false are kept, not replaced by defaults', () => {
+  const r = resolveDefinition({
+    ...minimal,
+    network: { natGateways: 0 },
+    nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 4, minNodes: 0, efa: false }],
+    inference: [{ name: 'svc', image: 'nginx:1', nodePool: 'gpu', minReplicas: 0, gpus: 0 }],
+  });
+  expect(r.network.natGateways).toBe(0);
+  expect(r.inference[0].minReplicas).toBe(0);
+  expect(r.inference[0].gpus).toBe(0);
+});
+
+// Every field of the TypeScript types, filled in (Required<> makes the compiler insist on each one), must
+// pass the data schema that checks YAML/JSON files: a field added to the types but not to the schema fails here.
+test('the file schema accepts every field of the TypeScript types', () => {
+  const network: Required<NetworkDefinition> = { maxAzs: 2, natGateways: 1, cidr: '10.1.0.0/16' };
+  const cluster: Required<ClusterDefinition> = {
+    kubernetesVersion: '1.35', endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE, publicAccessCidrs: ['198.51.100.0/24'],
+    adminRoleArns: ['arn:aws:iam::123456789012:role/admin'], systemInstanceType: 'm6i.large', systemNodes: 2,
+  };
+  const pool: Required<NodePoolDefinition> = {
+    name: 'gpu', instanceTypes: ['p5.48xlarge'], minNodes: 0, maxNodes: 2, capacityType: CapacityType.CAPACITY_BLOCK,
+    capacityReservationId: 'cr-0123456789abcdef0', amiFamily: AmiFamily.AL2023, provisioner: Provisioner.MANAGED_NODE_GROUP,
+    efa: true, diskGiB: 200, labels: { tier: 'a' },
+  };
+  const dataLake: Required<DataLakeDefinition> = {
+    zones: ['raw', 'models'], archiveAfterDays: 30, noncurrentVersionExpirationDays: 7,
+    removalPolicy: DataRemovalPolicy.RETAIN, lakeFormation: true,
+  };
+  const inference: Required<InferenceDefinition> = {
+    name: 'svc', image: 'img:1', nodePool: 'gpu', gpus: 1, minReplicas: 0, maxReplicas: 2, port: 8080, team: 'ml',
+    p99LatencyTargetMs: 500, dataAccess: [{ zone: 'models', access: DataAccessLevel.READ }],
+    scaling: { metric: ScalingMetric.QUEUE_DEPTH, target: 4, activationThreshold: 1 },
+  };
+  const training: Required<TrainingDefinition> = {
+    name: 'job', image: 'img:1', nodePool: 'gpu', engine: TrainingEngine.RAY, nodes: 1, gpusPerNode: 8,
+    command: ['python', 'train.py'], team: 'ml', dataAccess: [{ zone: 'raw', access: DataAccessLevel.READ_WRITE }],
+  };
+  const monitoring: Required<MonitoringDefinition> = { alarmEmails: ['a@example.com'], monthlyBudgetUsd: 100, gpuIdleThresholdPercent: 5 };
+  const full: Required<AiPlatformDefinition> = {
+    name: 'full-ml', tags: { a: 'b' }, network, cluster, nodePools: [pool], dataLake, inference: [inference],
+    training: [training], teams: [{ name: 'ml', gpuQuota: 16 }], monitoring,
+  };
+  expect(validateDefinition(full)).toEqual([]);
+});
+
+test('warnings are returned with the resolved definition, not raised', () => {
+  const r = resolveDefinition({
+    ...minimal,
+    nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge', 'g6.12xlarge'], maxNodes: 4 }],
+    training: [{ name: 'job', image: 'trainer:1', nodePool: 'gpu', nodes: 2, gpusPerNode: 4 }],
+  });
+  expect(r.warnings.map((w) => w.path)).toEqual(expect.arrayContaining([
+    'nodePools[0].instanceTypes', 'training[0].gpusPerNode', 'training[0].nodePool', 'cluster.publicAccessCidrs',
+  ]));
+});

@@ -1,0 +1,109 @@
+import { DefinitionError, formatProblem, resolveDefinition, validateDefinition } from '../../lib';
+import { referenceWith } from '../helpers';
+
+/** The paths and messages of every problem of a definition changed by `change`. */
+function problemsOf(change: (d: any) => void): string[] {
+  return validateDefinition(referenceWith(change)).map(formatProblem);
+}
+
+test('the reference definition is valid', () => {
+  expect(validateDefinition(referenceWith())).toEqual([]);
+});
+
+// One row per rule: how to break the reference definition, and the line that must name the problem.
+const RULES: [string, (d: any) => void, RegExp][] = [
+  ['name pattern', (d) => { d.name = 'Acme_ML'; }, /^name \('Acme_ML'\) must be 3\.\.28 characters/],
+  ['name length', (d) => { d.name = 'a'.repeat(29); }, /^name .* must be 3\.\.28 characters/],
+  ['unknown top-level field', (d) => { d.nodepools = []; }, /^nodepools is not a known field; valid fields here: name, tags, network/],
+  ['unknown nested field', (d) => { d.nodePools[0].maxNode = 3; }, /^nodePools\[0\]\.maxNode is not a known field/],
+  ['wrong type', (d) => { d.nodePools[0].maxNodes = '8'; }, /^nodePools\[0\]\.maxNodes \('8'\) must be a number, not a string/],
+  ['whole numbers', (d) => { d.nodePools[0].maxNodes = 2.5; }, /^nodePools\[0\]\.maxNodes \(2\.5\) must be a whole number/],
+  ['required field', (d) => { delete d.nodePools[0].maxNodes; }, /^nodePools\[0\]\.maxNodes is required/],
+  ['enum value', (d) => { d.nodePools[0].capacityType = 'spot-instance'; }, /^nodePools\[0\]\.capacityType \('spot-instance'\) must be one of: on-demand, spot, capacity-block/],
+  ['maxAzs range', (d) => { d.network.maxAzs = 7; }, /^network\.maxAzs \(7\) must be between 1 and 6/],
+  ['natGateways <= maxAzs', (d) => { d.network.natGateways = 4; }, /^network\.natGateways \(4\) must be between 0 and maxAzs \(3\)/],
+  ['vpc cidr', (d) => { d.network.cidr = '10.0.0.0/8'; }, /^network\.cidr \('10\.0\.0\.0\/8'\) must be an IPv4 CIDR from \/16 to \/20/],
+  ['kubernetes version', (d) => { d.cluster.kubernetesVersion = '1.29'; }, /^cluster\.kubernetesVersion \('1\.29'\) must be a supported version: 1\.33, 1\.34, 1\.35, 1\.36/],
+  ['admin role ARN', (d) => { d.cluster.adminRoleArns = ['arn:aws:iam::123456789012:root']; }, /^cluster\.adminRoleArns\[0\] .* must be an IAM role ARN/],
+  ['public CIDRs only with a public endpoint', (d) => { d.cluster.endpointAccess = 'private'; }, /^cluster\.publicAccessCidrs .* is only valid with endpointAccess public-and-private/],
+  ['public CIDR format', (d) => { d.cluster.publicAccessCidrs = ['10.0.0.0/33']; }, /^cluster\.publicAccessCidrs\[0\] .* must be an IPv4 CIDR/],
+  ['system instance type', (d) => { d.cluster.systemInstanceType = 'g5.xlarge'; }, /^cluster\.systemInstanceType \('g5\.xlarge'\) must be a general-purpose type/],
+  ['system nodes', (d) => { d.cluster.systemNodes = 0; }, /^cluster\.systemNodes \(0\) must be between 1 and 10/],
+  ['at least one pool', (d) => { d.nodePools = []; d.inference = []; d.training = []; }, /^nodePools \(\[\]\) must list at least one node pool/],
+  ['unique pool names', (d) => { d.nodePools[1].name = 'inference'; }, /^nodePools\[1\]\.name \('inference'\) must be unique among node pools/],
+  ['pool name pattern', (d) => { d.nodePools[0].name = 'Inference'; }, /^nodePools\[0\]\.name \('Inference'\) must be 1\.\.24 characters/],
+  ['unknown instance type', (d) => { d.nodePools[0].instanceTypes = ['g9.xlarge']; }, /^nodePools\[0\]\.instanceTypes\[0\] \('g9\.xlarge'\) is not in the accelerator catalog; known families: g4dn, g5/],
+  ['instance type listed twice', (d) => { d.nodePools[0].instanceTypes = ['g6e.xlarge', 'g6e.xlarge']; }, /^nodePools\[0\]\.instanceTypes\[1\] \('g6e\.xlarge'\) is listed twice/],
+  ['one accelerator vendor', (d) => { d.nodePools[0].instanceTypes = ['g6e.xlarge', 'inf2.xlarge']; }, /^nodePools\[0\]\.instanceTypes .* must all have one accelerator vendor; found nvidia, aws-neuron/],
+  ['min <= max', (d) => { d.nodePools[0].minNodes = 9; }, /^nodePools\[0\]\.maxNodes \(8\) must be >= minNodes \(9\)/],
+  ['max >= 1', (d) => { d.nodePools[0].maxNodes = 0; }, /^nodePools\[0\]\.maxNodes \(0\) must be >= 1/],
+  ['min >= 0', (d) => { d.nodePools[0].minNodes = -1; }, /^nodePools\[0\]\.minNodes \(-1\) must be >= 0/],
+  ['disk size', (d) => { d.nodePools[0].diskGiB = 10; }, /^nodePools\[0\]\.diskGiB \(10\) must be between 20 and 16384/],
+  ['AMI family supports the vendor', (d) => { d.nodePools[0].instanceTypes = ['inf2.xlarge']; d.nodePools[0].amiFamily = 'bottlerocket'; }, /^nodePools\[0\]\.amiFamily \('bottlerocket'\) does not support aws-neuron instances; use one of: al2023/],
+  ['capacity block needs a reservation', (d) => { d.nodePools[1].capacityType = 'capacity-block'; }, /^nodePools\[1\]\.capacityReservationId is required with capacityType capacity-block/],
+  ['reservation only with capacity block', (d) => { d.nodePools[1].capacityReservationId = 'cr-0123456789abcdef0'; }, /^nodePools\[1\]\.capacityReservationId .* is only valid with capacityType capacity-block/],
+  ['capacity block has one type', (d) => { Object.assign(d.nodePools[0], { capacityType: 'capacity-block', capacityReservationId: 'cr-0123456789abcdef0' }); }, /^nodePools\[0\]\.instanceTypes .* must name exactly one instance type with capacity-block/],
+  ['EFA needs EFA-capable types', (d) => { d.nodePools[0].efa = true; }, /^nodePools\[0\]\.instanceTypes\[0\] \('g6e\.xlarge'\) does not support EFA/],
+  ['karpenter keeps no minimum', (d) => { Object.assign(d.nodePools[0], { provisioner: 'karpenter', minNodes: 1 }); }, /^nodePools\[0\]\.minNodes \(1\) must be 0 with provisioner karpenter/],
+  ['karpenter cannot attach EFA', (d) => { d.nodePools[1].provisioner = 'karpenter'; }, /^nodePools\[1\]\.efa \(true\) needs provisioner managed-node-group/],
+  ['label keys', (d) => { d.nodePools[0].labels = { 'bad key!': 'x' }; }, /^nodePools\[0\]\.labels\.bad key! .* must be a valid Kubernetes label key/],
+  ['reserved label prefix', (d) => { d.nodePools[0].labels = { 'ai-platform/pool': 'x' }; }, /uses the reserved prefix ai-platform\//],
+  ['data-lake zones', (d) => { d.dataLake.zones = ['raw', 'Raw!']; }, /^dataLake\.zones\[1\] \('Raw!'\) must be 1\.\.20 characters/],
+  ['unique zones', (d) => { d.dataLake.zones = ['raw', 'raw', 'models', 'curated']; }, /^dataLake\.zones\[1\] \('raw'\) is listed twice/],
+  ['archive days', (d) => { d.dataLake.archiveAfterDays = 0; }, /^dataLake\.archiveAfterDays \(0\) must be >= 1/],
+  ['workload pool exists', (d) => { d.inference[0].nodePool = 'gpu'; }, /^inference\[0\]\.nodePool \('gpu'\) must name a node pool of this definition: inference, training/],
+  ['gpus fit one node', (d) => { d.inference[0].gpus = 2; }, /^inference\[0\]\.gpus \(2\) must fit one node of pool 'inference', whose largest type \(g6e\.xlarge\) has 1 accelerator/],
+  ['replicas fit the pool', (d) => { d.inference[0].maxReplicas = 9; }, /^inference\[0\]\.maxReplicas \(9\) × gpus \(1\) = 9 must fit pool 'inference': maxNodes \(8\) × 1 accelerator\(s\) = 8/],
+  ['max >= min replicas', (d) => { d.inference[0].minReplicas = 7; }, /^inference\[0\]\.maxReplicas \(6\) must be >= minReplicas \(7\)/],
+  ['cpu scaling cannot reach zero', (d) => { d.inference[0].scaling = { metric: 'cpu', target: 70 }; }, /^inference\[0\]\.minReplicas \(0\) must be >= 1 with scaling metric cpu/],
+  ['percent targets', (d) => { d.inference[0].scaling = { metric: 'gpu-utilization', target: 120 }; }, /^inference\[0\]\.scaling\.target \(120\) is a percentage and must be <= 100/],
+  ['port range', (d) => { d.inference[0].port = 70000; }, /^inference\[0\]\.port \(70000\) must be a port between 1 and 65535/],
+  ['data access zone exists', (d) => { d.inference[0].dataAccess = [{ zone: 'gold', access: 'read' }]; }, /^inference\[0\]\.dataAccess\[0\]\.zone \('gold'\) must be a data-lake zone: raw, curated, features, models/],
+  ['data access zone once', (d) => { d.training[0].dataAccess.push({ zone: 'curated', access: 'read-write' }); }, /^training\[0\]\.dataAccess\[2\]\.zone \('curated'\) is listed twice/],
+  ['workload names unique across kinds', (d) => { d.training[0].name = 'llm'; }, /^training\[0\]\.name \('llm'\) must be unique among inference services and training jobs/],
+  ['training nodes fit the pool', (d) => { d.training[0].nodes = 5; }, /^training\[0\]\.nodes \(5\) must fit pool 'training': maxNodes is 4/],
+  ['gpus per node fit', (d) => { d.training[0].gpusPerNode = 16; }, /^training\[0\]\.gpusPerNode \(16\) must fit one node of pool 'training'/],
+  ['training needs accelerators', (d) => { d.nodePools.push({ name: 'cpu', instanceTypes: ['m7i.large'], maxNodes: 2 }); d.training[0].nodePool = 'cpu'; }, /^training\[0\]\.gpusPerNode \(8\) asks for accelerators, but pool 'cpu' has none \(m7i\.large\)$/],
+  ['gpusPerNode defaults to a whole node', (d) => { d.nodePools.push({ name: 'cpu', instanceTypes: ['m7i.large'], maxNodes: 2 }); d.training[0].nodePool = 'cpu'; delete d.training[0].gpusPerNode; }, /^training\[0\]\.gpusPerNode \(0\) must be >= 1/],
+  ['workload team exists', (d) => { d.inference[0].team = 'vision'; }, /^inference\[0\]\.team \('vision'\) must name a team of this definition: research/],
+  ['team job fits quota', (d) => { d.training[0].team = 'research'; d.teams[0].gpuQuota = 8; }, /^training\[0\]\.nodes \(2\) × gpusPerNode \(8\) = 16 must fit team 'research' quota \(8\)/],
+  ['unique team names', (d) => { d.teams.push({ name: 'research', gpuQuota: 1 }); }, /^teams\[1\]\.name \('research'\) must be unique among teams/],
+  ['alarm emails', (d) => { d.monitoring.alarmEmails = ['oncall']; }, /^monitoring\.alarmEmails\[0\] \('oncall'\) must be an email address/],
+  ['budget > 0', (d) => { d.monitoring.monthlyBudgetUsd = 0; }, /^monitoring\.monthlyBudgetUsd \(0\) must be > 0/],
+];
+
+test.each(RULES)('rule: %s', (_name, change, expected) => {
+  const problems = problemsOf(change);
+  expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+});
+
+test('every problem of a definition is reported together', () => {
+  const problems = problemsOf((d) => {
+    d.nodePools[0].instanceTypes = ['g9.xlarge'];
+    d.nodePools[1].minNodes = 5;
+    d.inference[0].nodePool = 'missing';
+    d.training[0].dataAccess = [{ zone: 'gold', access: 'read' }];
+  });
+  expect(problems).toEqual(expect.arrayContaining([
+    expect.stringMatching(/^nodePools\[0\]\.instanceTypes\[0\]/),
+    expect.stringMatching(/^nodePools\[1\]\.maxNodes \(4\) must be >= minNodes \(5\)/),
+    expect.stringMatching(/^inference\[0\]\.nodePool \('missing'\)/),
+    expect.stringMatching(/^training\[0\]\.dataAccess\[0\]\.zone \('gold'\)/),
+  ]));
+});
+
+test('resolveDefinition throws a DefinitionError that lists every problem', () => {
+  const bad = referenceWith((d) => { d.name = 'X'; d.nodePools[0].maxNodes = 0; });
+  let error: unknown;
+  try { resolveDefinition(bad, 'platform.yaml'); } catch (e) { error = e; }
+  expect(error).toBeInstanceOf(DefinitionError);
+  const message = (error as DefinitionError).message;
+  expect(message).toMatch(/^The platform definition in platform\.yaml has \d+ problems:/);
+  expect(message).toContain("  - name ('X') must be 3..28 characters");
+  expect(message).toContain('  - nodePools[0].maxNodes (0) must be >= 1');
+});
+
+test('a definition that is not an object is one problem, not a crash', () => {
+  expect(validateDefinition('name: x').map(formatProblem)).toEqual(["(definition) ('name: x') must be an object, not a string"]);
+  expect(validateDefinition(null).map(formatProblem)).toEqual(['(definition) (null) must be an object, not null']);
+});

@@ -1,0 +1,46 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { referencePlatform } from '../examples/reference-platform';
+import { AiPlatform, GpuCluster, type AiPlatformDefinition } from '../lib';
+
+const cdkJson = require('../cdk.json');
+
+/**
+ * An app with the project's feature flags. Asset staging (copying the 36 MB kubectl layer) and the built-in
+ * CloudFormation validation are off to keep tests fast; the example snapshot test and CI's `cdk synth` +
+ * cfn-lint run them.
+ */
+export function testApp(opts: { validate?: boolean } = {}): App {
+  return new App({
+    context: { ...cdkJson.context, 'aws:cdk:disable-asset-staging': true },
+    builtinCloudFormationValidation: opts.validate ?? false,
+  });
+}
+
+/** A deep copy of the reference definition with changes applied. */
+export function referenceWith(change: (d: any) => void = () => undefined): AiPlatformDefinition {
+  const copy = JSON.parse(JSON.stringify(referencePlatform));
+  change(copy);
+  return copy;
+}
+
+export function synthPlatform(definition: AiPlatformDefinition = referencePlatform) {
+  const app = testApp();
+  const platform = new AiPlatform(app, 'AiPlatform', { definition });
+  return { app, platform, template: Template.fromStack(platform.platformStack) };
+}
+
+/** A stack with a VPC and a GpuCluster, for constructs used on their own. */
+export function clusterStack(props: Partial<ConstructorParameters<typeof GpuCluster>[2]> = {}) {
+  const app = testApp();
+  const stack = new Stack(app, 'Test');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const gpuCluster = new GpuCluster(stack, 'Gpu', { vpc, ...props });
+  return { app, stack, vpc, gpuCluster };
+}
+
+/** Resources of one type in a template, as [logicalId, resource] pairs. */
+export function resourcesOf(template: Template, type: string): [string, any][] {
+  return Object.entries(template.findResources(type));
+}

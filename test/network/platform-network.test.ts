@@ -1,0 +1,53 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { PlatformNetwork } from '../../lib';
+import { testApp } from '../helpers';
+
+function synth(props: ConstructorParameters<typeof PlatformNetwork>[2] = {}, env?: { account: string; region: string }) {
+  const stack = new Stack(testApp(), 'Net', { env });
+  new PlatformNetwork(stack, 'Network', props);
+  return Template.fromStack(stack);
+}
+
+test('an environment-agnostic VPC spans maxAzs AZs chosen at deploy time (no AZ lookup)', () => {
+  const t = synth({ maxAzs: 3 });
+  const azs = Object.values(t.findResources('AWS::EC2::Subnet')).map((s: any) => JSON.stringify(s.Properties.AvailabilityZone));
+  expect(new Set(azs).size).toBe(3);
+  expect(azs.every((az) => az.includes('Fn::GetAZs'))).toBe(true);
+  t.resourceCountIs('AWS::EC2::Subnet', 6);
+});
+
+test('natGateways is honoured', () => {
+  synth({ maxAzs: 3, natGateways: 2 }).resourceCountIs('AWS::EC2::NatGateway', 2);
+});
+
+test('without NAT, node subnets are isolated and have no default route', () => {
+  const t = synth({ maxAzs: 2, natGateways: 0 });
+  t.resourceCountIs('AWS::EC2::NatGateway', 0);
+  t.resourceCountIs('AWS::EC2::Route', 2); // public subnets' internet routes only
+});
+
+test('S3 gateway endpoint and the interface endpoints nodes need', () => {
+  const t = synth();
+  t.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', ServiceName: Match.objectLike({}) });
+  const services = Object.values(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))
+    .map((e: any) => JSON.stringify(e.Properties.ServiceName));
+  for (const svc of ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', '.eks"', 'ec2', 'logs', 'autoscaling']) {
+    expect(services.some((s) => s.includes(svc))).toBe(true);
+  }
+  t.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true }, 8);
+});
+
+test('flow logs are on', () => {
+  synth().hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'REJECT' });
+});
+
+test('subnets carry load balancer discovery tags', () => {
+  const t = synth();
+  t.hasResourceProperties('AWS::EC2::Subnet', { Tags: Match.arrayWith([{ Key: 'kubernetes.io/role/elb', Value: '1' }]) });
+  t.hasResourceProperties('AWS::EC2::Subnet', { Tags: Match.arrayWith([{ Key: 'kubernetes.io/role/internal-elb', Value: '1' }]) });
+});
+
+test('public subnets do not give instances public IPs', () => {
+  synth().resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true }, 0);
+});
