@@ -25,17 +25,7 @@ export class PodIdentityRole extends Construct implements iam.IGrantable {
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
     super(scope, id);
-    const principal = new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions({
-      StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-    });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: principal,
-      description: props.description ?? `Pod Identity role for ${props.namespace}/${props.serviceAccount}`,
-    });
-    this.role.assumeRolePolicy?.addStatements(new iam.PolicyStatement({
-      actions: ['sts:TagSession'],
-      principals: [principal],
-    }));
+    this.role = createPodIdentityRole(this, 'Role', props.description ?? `Pod Identity role for ${props.namespace}/${props.serviceAccount}`);
     this.grantPrincipal = this.role;
     this.association = new eks.CfnPodIdentityAssociation(this, 'Association', {
       clusterName: props.cluster.clusterName,
@@ -44,4 +34,17 @@ export class PodIdentityRole extends Construct implements iam.IGrantable {
       roleArn: this.role.roleArn,
     });
   }
+}
+
+/**
+ * A role EKS Pod Identity may hand to pods of this account (sts:AssumeRole and sts:TagSession), and no one
+ * else. Pair it with an association: a `CfnPodIdentityAssociation`, or an EKS add-on's `podIdentityAssociations`.
+ */
+export function createPodIdentityRole(scope: Construct, id: string, description: string): iam.Role {
+  const principal = new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions({
+    StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
+  });
+  const role = new iam.Role(scope, id, { assumedBy: principal, description });
+  role.assumeRolePolicy?.addStatements(new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: [principal] }));
+  return role;
 }

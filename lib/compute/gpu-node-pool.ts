@@ -1,15 +1,15 @@
-import { Size, Token, Validations } from 'aws-cdk-lib';
+import { Size, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { AmiFamily, findAmi, amiFamiliesFor } from '../catalog/ami';
 import { AcceleratorVendor, acceleratorResourceName, EFA_RESOURCE_NAME, findInstance, type InstanceFacts } from '../catalog/accelerators';
-import { NODE_ROLE_POLICY_REASON } from '../cluster/gpu-cluster';
 import { CapacityType } from '../definition/types';
 import { ACCELERATOR_LABEL, ACCELERATOR_MODEL_LABEL, DEVICE_PLUGIN_LABEL, EFA_LABEL, POOL_LABEL } from './labels';
 import { AsgNodeTemplateTags } from './private/asg-node-template-tags';
 import { ensureDevicePlugins } from './private/device-plugins';
 import { createNodeLaunchTemplate } from './private/node-launch-template';
+import { createNodeRole } from './private/node-role';
 
 /** Props of {@link GpuNodePool}. */
 export interface GpuNodePoolProps {
@@ -143,6 +143,7 @@ export class GpuNodePool extends Construct {
       taints: this.taints.length > 0 ? this.taints : undefined,
       tags: this.scaleFromZeroTags,
       launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
+      nodeRole: createNodeRole(this, 'NodeRole'),
     });
     // Instance and AMI types go on the L1: aws-eks-v2 checks amiType against its own list of GPU instance
     // classes, which lacks p5, p5e, p5en, gr6 and trn2 (it would reject the NVIDIA AMI for them), and cannot
@@ -150,7 +151,6 @@ export class GpuNodePool extends Construct {
     const cfnNodegroup = this.nodegroup.node.defaultChild as eks.CfnNodegroup;
     cfnNodegroup.addPropertyOverride('InstanceTypes', this.instances.map((f) => f.instanceType));
     cfnNodegroup.addPropertyOverride('AmiType', ami.amiType);
-    Validations.of(this.nodegroup).acknowledge({ id: 'AwsSolutions-IAM4', reason: NODE_ROLE_POLICY_REASON });
 
     new AsgNodeTemplateTags(this, 'ScaleFromZero', { cluster, nodegroup: this.nodegroup, tags: this.scaleFromZeroTags });
     ensureDevicePlugins(cluster, this.vendor, !ami.bundlesDevicePlugin, efa);

@@ -56,11 +56,23 @@ describe('GpuCluster defaults', () => {
   });
 
   test('the VPC CNI has its own Pod Identity role with only the CNI policy', () => {
-    t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'aws-node' });
+    t.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'vpc-cni', PodIdentityAssociations: [{ ServiceAccount: 'aws-node', RoleArn: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }) }],
+    });
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' })]) },
       ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEKS_CNI_Policy']] }],
     });
+  });
+
+  test('node roles can join the cluster and pull images, and have no network permissions', () => {
+    const nodeRoles = resourcesOf(t, 'AWS::IAM::Role').filter(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('ec2.amazonaws.com'));
+    expect(nodeRoles).toHaveLength(1);
+    const policies = JSON.stringify(nodeRoles[0][1].Properties.ManagedPolicyArns);
+    expect(policies).toContain('AmazonEKSWorkerNodePolicy');
+    expect(policies).toContain('AmazonEC2ContainerRegistryPullOnly');
+    expect(policies).not.toContain('AmazonEKS_CNI_Policy');
+    expect(nodeRoles[0][1].Properties.ManagedPolicyArns).toHaveLength(2);
   });
 
   test('a small on-demand system node group on AL2023 with IMDSv2 required', () => {

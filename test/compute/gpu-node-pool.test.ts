@@ -100,7 +100,7 @@ describe('scale from zero', () => {
     const tag = policies.find((s: any) => s.Action === 'autoscaling:CreateOrUpdateTags');
     expect(tag.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/eks:cluster-name': expect.anything() } });
     const describe = policies.find((s: any) => s.Action === 'eks:DescribeNodegroup');
-    expect(JSON.stringify(describe.Resource)).toContain(':nodegroup/');
+    expect(describe.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PoolNodegroup/), 'Arn'] });
   });
 });
 

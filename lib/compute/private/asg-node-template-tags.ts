@@ -1,4 +1,5 @@
-import { Arn, Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import { acknowledgeIamFindings } from '../../private/acknowledge';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -22,10 +23,6 @@ export class AsgNodeTemplateTags extends Construct {
   constructor(scope: Construct, id: string, props: AsgNodeTemplateTagsProps) {
     super(scope, id);
     const { cluster, nodegroup } = props;
-    const nodegroupArn = Arn.format({
-      service: 'eks', resource: 'nodegroup',
-      resourceName: `${cluster.clusterName}/${nodegroup.nodegroupName}/*`,
-    }, Stack.of(this));
 
     const describe = new cr.AwsCustomResource(this, 'FindAsg', {
       onUpdate: {
@@ -36,7 +33,7 @@ export class AsgNodeTemplateTags extends Construct {
         outputPaths: ['nodegroup.resources.autoScalingGroups.0.name'],
       },
       policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['eks:DescribeNodegroup'], resources: [nodegroupArn] }),
+        new iam.PolicyStatement({ actions: ['eks:DescribeNodegroup'], resources: [nodegroup.nodegroupArn] }),
       ]),
       installLatestAwsSdk: false,
     });
@@ -63,5 +60,15 @@ export class AsgNodeTemplateTags extends Construct {
       ]),
       installLatestAwsSdk: false,
     });
+
+    acknowledgeIamFindings(this, {
+      wildcards: 'ASG ARNs embed a generated ID and cannot be named ahead; tagging is limited to ASGs tagged eks:cluster-name of this cluster',
+    });
+    // AwsCustomResource shares one function per stack; acknowledge on it wherever it was created.
+    const provider = Stack.of(this).node.tryFindChild(cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'));
+    if (provider) {
+      acknowledgeIamFindings(provider, { managedPolicies: 'The AwsCustomResource function only writes its own logs (AWSLambdaBasicExecutionRole)' });
+      Validations.of(provider).acknowledge({ id: 'AwsSolutions-L1', reason: 'The AwsCustomResource runtime is chosen and upgraded by aws-cdk-lib' });
+    }
   }
 }

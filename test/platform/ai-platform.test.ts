@@ -1,0 +1,66 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { AiPlatform, DefinitionError } from '../../lib';
+import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
+
+describe('the reference platform', () => {
+  const { platform, template } = synthPlatform();
+
+  test('the platform stack is named after the definition', () => {
+    expect(platform.platformStack.stackName).toBe('acme-ml-platform');
+  });
+
+  test('one native EKS cluster with the definition\'s version and endpoint CIDRs', () => {
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      Version: '1.35',
+      ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: true, EndpointPrivateAccess: true, PublicAccessCidrs: ['203.0.113.0/24'] }),
+    });
+  });
+
+  test('a managed node group per pool plus the system group', () => {
+    const groups = resourcesOf(template, 'AWS::EKS::Nodegroup').map(([, g]) => g.Properties.Labels['ai-platform/pool']);
+    expect(groups.sort()).toEqual(['inference', 'system', 'training']);
+    expect(Object.keys(platform.nodePools).sort()).toEqual(['inference', 'training']);
+  });
+
+  test('the spot inference pool on NVIDIA AL2023 scales from zero', () => {
+    template.hasResourceProperties('AWS::EKS::Nodegroup', {
+      Labels: Match.objectLike({ 'ai-platform/pool': 'inference' }),
+      AmiType: 'AL2023_x86_64_NVIDIA', CapacityType: 'SPOT', InstanceTypes: ['g6e.xlarge', 'g6e.2xlarge'],
+      ScalingConfig: { MinSize: 0, DesiredSize: 0, MaxSize: 8 },
+      Tags: Match.objectLike({ 'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu': '1' }),
+    });
+  });
+
+  test('the EFA training pool has 500 GiB disks', () => {
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 500 }) })] }),
+    });
+  });
+
+  test('every launch template requires IMDSv2', () => {
+    for (const [, lt] of resourcesOf(template, 'AWS::EC2::LaunchTemplate')) {
+      expect(lt.Properties.LaunchTemplateData.MetadataOptions.HttpTokens).toBe('required');
+    }
+  });
+
+  test('definition tags land on resources', () => {
+    template.hasResourceProperties('AWS::EC2::VPC', { Tags: Match.arrayWith([{ Key: 'team', Value: 'ml-platform' }]) });
+    template.hasResourceProperties('AWS::EC2::VPC', { Tags: Match.arrayWith([{ Key: 'ai-platform', Value: 'acme-ml' }]) });
+  });
+});
+
+test('definition warnings become synth warnings', () => {
+  const { platform } = synthPlatform(referenceWith((d) => { delete d.cluster.publicAccessCidrs; }));
+  Annotations.fromStack(platform.platformStack).hasWarning('*', Match.stringLikeRegexp('cluster.publicAccessCidrs is not set'));
+});
+
+test('an invalid definition throws a DefinitionError before any stack exists', () => {
+  const app = testApp();
+  expect(() => new AiPlatform(app, 'P', { definition: referenceWith((d) => { d.nodePools[0].maxNodes = -1; }) })).toThrow(DefinitionError);
+  expect(app.node.findAll().some((c) => c.node.id === 'Platform')).toBe(false);
+});
+
+test('a private cluster has no public endpoint', () => {
+  const { template } = synthPlatform(referenceWith((d) => { d.cluster.endpointAccess = 'private'; delete d.cluster.publicAccessCidrs; }));
+  template.hasResourceProperties('AWS::EKS::Cluster', { ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false }) });
+});
