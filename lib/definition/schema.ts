@@ -65,16 +65,22 @@ function typeName(v: unknown): string {
 }
 
 /**
- * Checks a value against a schema and records every mismatch. Returns true when the shape is right,
- * so the semantic rules can rely on the types.
+ * Checks a value against a schema and records every mismatch. Returns true when every value has the right
+ * type, so the semantic rules can rely on the types; unknown fields are reported but do not stop them.
  */
 export function checkShape(value: unknown, schema: FieldSchema, path: string, out: ProblemCollector): boolean {
-  const before = out.problems.length;
-  walk(value, schema, path, out);
-  return out.problems.length === before;
+  const typeErrors = { count: 0 };
+  walk(value, schema, path, out, typeErrors);
+  return typeErrors.count === 0;
 }
 
-function walk(value: unknown, schema: FieldSchema, path: string, out: ProblemCollector): void {
+function walk(value: unknown, schema: FieldSchema, path: string, out: ProblemCollector, typeErrors: { count: number }): void {
+  const before = out.problems.length;
+  walkField(value, schema, path, out, typeErrors);
+  if (schema.kind !== 'object' && schema.kind !== 'array') typeErrors.count += out.problems.length - before;
+}
+
+function walkField(value: unknown, schema: FieldSchema, path: string, out: ProblemCollector, typeErrors: { count: number }): void {
   const where = path || '(definition)';
   switch (schema.kind) {
     case 'string':
@@ -108,13 +114,15 @@ function walk(value: unknown, schema: FieldSchema, path: string, out: ProblemCol
     case 'array':
       if (!Array.isArray(value)) {
         out.error(where, value, `must be a list, not ${typeName(value)}`);
+        typeErrors.count++;
         return;
       }
-      value.forEach((item, i) => walk(item, schema.items, `${path}[${i}]`, out));
+      value.forEach((item, i) => walk(item, schema.items, `${path}[${i}]`, out, typeErrors));
       return;
     case 'object': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         out.error(where, value, `must be an object, not ${typeName(value)}`);
+        typeErrors.count++;
         return;
       }
       const record = value as Record<string, unknown>;
@@ -127,9 +135,12 @@ function walk(value: unknown, schema: FieldSchema, path: string, out: ProblemCol
       for (const [key, field] of Object.entries(schema.fields)) {
         const childPath = path ? `${path}.${key}` : key;
         if (record[key] === undefined) {
-          if (field.required) out.error(childPath, undefined, 'is required');
+          if (field.required) {
+            out.error(childPath, undefined, 'is required');
+            typeErrors.count++;
+          }
         } else {
-          walk(record[key], field, childPath, out);
+          walk(record[key], field, childPath, out, typeErrors);
         }
       }
       return;

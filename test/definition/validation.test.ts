@@ -107,3 +107,11 @@ test('a definition that is not an object is one problem, not a crash', () => {
   expect(validateDefinition('name: x').map(formatProblem)).toEqual(["(definition) ('name: x') must be an object, not a string"]);
   expect(validateDefinition(null).map(formatProblem)).toEqual(['(definition) (null) must be an object, not null']);
 });
+
+test('an unknown field does not hide the other problems', () => {
+  const problems = problemsOf((d) => { d.nodePools[0].colour = 'blue'; d.nodePools[0].minNodes = 9; });
+  expect(problems).toEqual(expect.arrayContaining([
+    expect.stringMatching(/^nodePools\[0\]\.colour is not a known field/),
+    expect.stringMatching(/^nodePools\[0\]\.maxNodes \(8\) must be >= minNodes \(9\)/),
+  ]));
+});

@@ -37,7 +37,6 @@ export class AsgNodeTemplateTags extends Construct {
       ]),
       installLatestAwsSdk: false,
     });
-    describe.node.addDependency(nodegroup);
     const asgName = describe.getResponseField('nodegroup.resources.autoScalingGroups.0.name');
 
     const tags = Object.entries(props.tags).sort(([a], [b]) => a.localeCompare(b)).map(([Key, Value]) => ({

@@ -1,0 +1,18 @@
+import { expect } from '@jest/globals';
+import { App } from 'aws-cdk-lib';
+import { AiPlatform } from '../lib';
+import { snapshotStacks } from '../lib/testing';
+import { referencePlatform } from './reference-platform';
+
+/**
+ * How a user snapshot-tests a platform: every stack's template with asset hashes masked, so the snapshot
+ * changes only when the infrastructure does. In a jest test file:
+ *
+ * ```ts
+ * test('platform', () => expectPlatformSnapshot());
+ * ```
+ */
+export function expectPlatformSnapshot(app: App = new App()): void {
+  new AiPlatform(app, 'AiPlatform', { definition: referencePlatform });
+  expect(snapshotStacks(app)).toMatchSnapshot();
+}

@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AiPlatform, loadDefinitionFile, type AiPlatformDefinition } from '../../lib';
+import { snapshotStacks } from '../../lib/testing';
+import { multiTeamPlatform } from '../../examples/multi-team';
+import { buildOwnStackApp } from '../../examples/own-stack';
+import { referencePlatform } from '../../examples/reference-platform';
+import { expectPlatformSnapshot } from '../../examples/snapshot-test';
+import { testApp } from '../helpers';
+
+const file = (name: string) => loadDefinitionFile(join(__dirname, '../../examples', name)) as AiPlatformDefinition;
+
+// Every example definition synthesizes, with the built-in CloudFormation validation on, and is snapshotted
+// with asset hashes masked.
+test.each<[string, () => AiPlatformDefinition]>([
+  ['reference-platform.ts', () => referencePlatform],
+  ['multi-team.ts', () => multiTeamPlatform],
+  ['llm-inference.yaml', () => file('llm-inference.yaml')],
+  ['distributed-training.json', () => file('distributed-training.json')],
+])('example %s synthesizes and matches its snapshot', (_name, definition) => {
+  const app = testApp({ validate: true });
+  new AiPlatform(app, 'AiPlatform', { definition: definition() });
+  expect(snapshotStacks(app)).toMatchSnapshot();
+});
+
+test('example own-stack.ts composes the constructs without AiPlatform', () => {
+  const stack = buildOwnStackApp(testApp());
+  const t = Template.fromStack(stack);
+  t.resourceCountIs('AWS::EKS::Cluster', 1);
+  t.resourceCountIs('AWS::EKS::Nodegroup', 3);
+  t.hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'BOTTLEROCKET_x86_64_NVIDIA', CapacityType: 'SPOT' });
+});
+
+test('example snapshot-test.ts: the user-facing snapshot helper', () => {
+  expectPlatformSnapshot(testApp());
+});
+
+test('snapshots hold no asset hashes', () => {
+  const app = testApp();
+  new AiPlatform(app, 'AiPlatform', { definition: referencePlatform });
+  expect(JSON.stringify(snapshotStacks(app))).not.toMatch(/[0-9a-f]{64}/);
+});
