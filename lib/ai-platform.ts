@@ -63,6 +63,10 @@ export class AiPlatform extends Construct {
       systemNodes: def.cluster.systemNodes,
     });
 
+    for (const pool of def.nodePools.filter((p) => p.provisioner === Provisioner.KARPENTER)) {
+      Annotations.of(this.platformStack).addWarningV2(`ai-platform:karpenter-pool-${pool.name}`,
+        `nodePools: pool '${pool.name}' uses provisioner karpenter, which this version does not build yet; no capacity is created for it`);
+    }
     for (const pool of def.nodePools.filter((p) => p.provisioner === Provisioner.MANAGED_NODE_GROUP)) {
       this.nodePools[pool.name] = new GpuNodePool(this.platformStack, `Pool-${pool.name}`, {
         cluster: this.cluster.cluster,
