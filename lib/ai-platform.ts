@@ -1,4 +1,4 @@
-import { Annotations, Size, Stack, Tags, type Environment } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Size, Stack, Tags, type Environment } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -7,8 +7,11 @@ import { GpuNodePool } from './compute/gpu-node-pool';
 import { formatProblem } from './definition/problems';
 import { resolveDefinition } from './definition/resolve';
 import type { ResolvedDefinition } from './definition/resolved';
-import { EndpointAccess, Provisioner, type AiPlatformDefinition } from './definition/types';
+import { DataRemovalPolicy, EndpointAccess, Provisioner, type AiPlatformDefinition } from './definition/types';
 import { PlatformNetwork } from './network/platform-network';
+import { DataLake } from './data-lake/data-lake';
+import { DataLakeImport } from './data-lake/data-lake-ref';
+import { WorkloadDataAccess } from './data-lake/workload-data-access';
 
 /** Props of {@link AiPlatform}. */
 export interface AiPlatformProps {
@@ -24,13 +27,18 @@ export interface AiPlatformProps {
  * A complete AI platform from one definition. Composition only: it resolves the definition (every default,
  * every check) and maps it onto the domain constructs, each of which works on its own too.
  *
- * Stacks: `<name>-platform` (network, cluster, node pools).
+ * Stacks: `<name>-data` (the data lake: stateful, termination-protected, independent of everything else in
+ * the definition) and `<name>-platform` (network, cluster, node pools, workload identities).
  *
  * @throws DefinitionError listing every problem of an invalid definition
  */
 export class AiPlatform extends Construct {
   public readonly definition: ResolvedDefinition;
+  public readonly dataStack: Stack;
   public readonly platformStack: Stack;
+  public readonly dataLake: DataLake;
+  /** The Pod Identity role of each workload that declares `dataAccess`, by workload name. */
+  public readonly workloadAccess: Record<string, WorkloadDataAccess> = {};
   public readonly network: PlatformNetwork;
   public readonly cluster: GpuCluster;
   /** Managed-node-group pools by name. */
@@ -40,6 +48,24 @@ export class AiPlatform extends Construct {
     super(scope, id);
     const def = resolveDefinition(props.definition, props.source);
     this.definition = def;
+
+    // The data stack is built from `name`, `tags` and `dataLake` only, so nothing else in the definition can
+    // change it. Construct IDs here are part of the contract: they keep the buckets' and key's logical IDs.
+    this.dataStack = new Stack(this, 'Data', {
+      stackName: `${def.name}-data`,
+      env: props.env,
+      terminationProtection: true,
+      description: `AI platform ${def.name}: data lake (stateful)`,
+    });
+    this.dataLake = new DataLake(this.dataStack, 'DataLake', {
+      namePrefix: def.name,
+      zones: def.dataLake.zones,
+      archiveAfter: Duration.days(def.dataLake.archiveAfterDays),
+      noncurrentVersionExpiration: Duration.days(def.dataLake.noncurrentVersionExpirationDays),
+      removalPolicy: def.dataLake.removalPolicy === DataRemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      lakeFormation: def.dataLake.lakeFormation,
+      exportForOtherStacks: true,
+    });
 
     this.platformStack = new Stack(this, 'Platform', {
       stackName: `${def.name}-platform`,
@@ -81,6 +107,16 @@ export class AiPlatform extends Construct {
         diskSize: Size.gibibytes(pool.diskGiB),
         labels: pool.labels,
         subnets: this.network.nodeSubnets,
+      });
+    }
+
+    // Workload identities read the data lake through its exports, never through its constructs, so
+    // granting access changes only the platform stack.
+    this.platformStack.addStackDependency(this.dataStack);
+    const lake = new DataLakeImport(this.platformStack, def.name, def.dataLake.zones);
+    for (const w of [...def.inference, ...def.training].filter((x) => x.dataAccess.length > 0)) {
+      this.workloadAccess[w.name] = new WorkloadDataAccess(this.platformStack, `DataAccess-${w.name}`, {
+        cluster: this.cluster.cluster, dataLake: lake, namespace: w.namespace, serviceAccount: w.name, access: w.dataAccess,
       });
     }
 

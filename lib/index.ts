@@ -14,3 +14,7 @@ export * from './cluster/gpu-cluster';
 export * from './cluster/pod-identity-role';
 export * from './compute/gpu-node-pool';
 export * from './compute/labels';
+export * from './data-lake/data-lake';
+export * from './data-lake/data-lake-ref';
+export * from './data-lake/zone-bucket';
+export * from './data-lake/workload-data-access';

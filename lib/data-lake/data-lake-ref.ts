@@ -1,0 +1,83 @@
+import { Fn, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { DataAccessLevel } from '../definition/types';
+
+/** What a workload needs to know to be granted access to a data lake: the zones' buckets and the key. */
+export interface IDataLakeRef {
+  /** The zone names, e.g. `raw`, `models`. */
+  readonly zoneNames: string[];
+  /** ARN of the KMS key that encrypts every zone. */
+  readonly keyArn: string;
+  /** ARN of a zone's bucket; throws for an unknown zone. */
+  zoneBucketArn(zone: string): string;
+  /** Read a zone: list it and get objects, decrypting through S3 only. */
+  grantRead(zone: string, grantee: iam.IGrantable): iam.Grant;
+  /** Read and write a zone (no bucket configuration, no deletion of versions). */
+  grantReadWrite(zone: string, grantee: iam.IGrantable): iam.Grant;
+}
+
+const S3_READ = ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation'];
+const S3_WRITE = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'];
+const KMS_READ = ['kms:Decrypt'];
+const KMS_WRITE = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'];
+
+/**
+ * Grants one zone to a principal. Only the principal's own policy changes (never a bucket or key policy),
+ * so granting access from a workload stack leaves the data stack's template untouched. The key may be
+ * used only through S3 in this region.
+ */
+export function grantZone(ref: IDataLakeRef, scope: Construct, zone: string, grantee: iam.IGrantable, level: DataAccessLevel): iam.Grant {
+  const bucketArn = ref.zoneBucketArn(zone);
+  const write = level === DataAccessLevel.READ_WRITE;
+  const s3Grant = iam.Grant.addToPrincipal({
+    grantee,
+    actions: write ? [...S3_READ, ...S3_WRITE] : S3_READ,
+    resourceArns: [bucketArn, `${bucketArn}/*`],
+  });
+  const keyGrant = iam.Grant.addToPrincipal({
+    grantee,
+    actions: write ? KMS_WRITE : KMS_READ,
+    resourceArns: [ref.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(scope).region}.amazonaws.com` } },
+  });
+  return s3Grant.combine(keyGrant);
+}
+
+/** Names of the exports a data lake publishes for other stacks. */
+export function dataLakeExportNames(prefix: string, zones: string[]): { key: string; zones: Record<string, string> } {
+  return {
+    key: `${prefix}-data-lake-key-arn`,
+    zones: Object.fromEntries(zones.map((z) => [z, `${prefix}-data-lake-${z}-bucket-arn`])),
+  };
+}
+
+/**
+ * A data lake in another stack, read through its exports (see `DataLake` `exportPrefix`). Importing by
+ * export name, rather than passing constructs across stacks, keeps the data stack's template independent
+ * of who is granted access.
+ */
+export class DataLakeImport implements IDataLakeRef {
+  public readonly keyArn: string;
+  private readonly bucketArns: Record<string, string>;
+
+  constructor(private readonly scope: Construct, exportPrefix: string, public readonly zoneNames: string[]) {
+    const names = dataLakeExportNames(exportPrefix, zoneNames);
+    this.keyArn = Fn.importValue(names.key);
+    this.bucketArns = Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.zones[z])]));
+  }
+
+  public zoneBucketArn(zone: string): string {
+    const arn = this.bucketArns[zone];
+    if (!arn) throw new Error(`Data lake has no zone '${zone}'; zones: ${this.zoneNames.join(', ')}`);
+    return arn;
+  }
+
+  public grantRead(zone: string, grantee: iam.IGrantable): iam.Grant {
+    return grantZone(this, this.scope, zone, grantee, DataAccessLevel.READ);
+  }
+
+  public grantReadWrite(zone: string, grantee: iam.IGrantable): iam.Grant {
+    return grantZone(this, this.scope, zone, grantee, DataAccessLevel.READ_WRITE);
+  }
+}

@@ -1,0 +1,214 @@
+import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DataAccessLevel } from '../definition/types';
+import { dataLakeExportNames, grantZone, type IDataLakeRef } from './data-lake-ref';
+import { ZoneBucket } from './zone-bucket';
+
+/** The context flag that, together with `removalPolicy: DESTROY`, lets a data lake be deleted. */
+export const ALLOW_DATA_DELETION_CONTEXT = 'ai-platform:allowDataDeletion';
+
+/** The zones of a data lake when none are given. */
+export const DEFAULT_ZONES = ['raw', 'curated', 'features', 'models'];
+
+/** Props of {@link DataLake}. */
+export interface DataLakeProps {
+  /** Prefixes Glue database, workgroup and export names; [a-z0-9-]. @default 'ai-platform' */
+  readonly namePrefix?: string;
+  /** @default DEFAULT_ZONES (raw, curated, features, models) */
+  readonly zones?: string[];
+  /** @default Duration.days(90) */
+  readonly archiveAfter?: Duration;
+  /** @default Duration.days(30) */
+  readonly noncurrentVersionExpiration?: Duration;
+  /** @default Duration.days(7) */
+  readonly abortIncompleteUploadsAfter?: Duration;
+  /** Athena query results expire after this. @default Duration.days(30) */
+  readonly queryResultsExpiration?: Duration;
+  /**
+   * DESTROY deletes buckets (with their objects) and key with the stack, but only when the
+   * `ai-platform:allowDataDeletion` context flag is also `true`; otherwise data is retained.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Govern the Glue catalog with Lake Formation permissions instead of IAM only. @default false */
+  readonly lakeFormation?: boolean;
+  /** Export key and bucket ARNs for other stacks (see `DataLakeImport`). @default false */
+  readonly exportForOtherStacks?: boolean;
+}
+
+/**
+ * A governed data lake: one bucket per zone, one customer-managed KMS key with rotation, server access
+ * logs to a dedicated bucket, a Glue database per zone and an Athena workgroup whose encrypted results land
+ * in their own bucket. Data is retained unless deletion is asked for twice.
+ */
+export class DataLake extends Construct implements IDataLakeRef {
+  public readonly key: kms.Key;
+  public readonly accessLogsBucket: s3.Bucket;
+  public readonly queryResultsBucket: s3.Bucket;
+  public readonly workgroup: athena.CfnWorkGroup;
+  public readonly databases: Record<string, glue.CfnDatabase> = {};
+  public readonly zoneNames: string[];
+  /** The removal policy in force (RETAIN unless deletion was asked for twice). */
+  public readonly removalPolicy: RemovalPolicy;
+  private readonly zones: Record<string, ZoneBucket> = {};
+
+  constructor(scope: Construct, id: string, props: DataLakeProps = {}) {
+    super(scope, id);
+    const prefix = props.namePrefix ?? 'ai-platform';
+    this.zoneNames = [...(props.zones ?? DEFAULT_ZONES)];
+    this.removalPolicy = this.effectiveRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    const destroy = this.removalPolicy === RemovalPolicy.DESTROY;
+
+    this.key = new kms.Key(this, 'Key', {
+      description: `Data lake ${prefix}: every zone, query results`,
+      enableKeyRotation: true,
+      alias: `alias/${prefix}-data-lake`,
+      removalPolicy: this.removalPolicy,
+    });
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      // Server access logs can only be delivered to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      removalPolicy: this.removalPolicy,
+      autoDeleteObjects: destroy,
+      lifecycleRules: [{ id: 'expire-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+    });
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the server access log bucket; logging it into itself would loop',
+    });
+
+    for (const zone of this.zoneNames) {
+      this.zones[zone] = new ZoneBucket(this, `Zone-${zone}`, {
+        zoneName: zone,
+        encryptionKey: this.key,
+        accessLogsBucket: this.accessLogsBucket,
+        archiveAfter: props.archiveAfter,
+        noncurrentVersionExpiration: props.noncurrentVersionExpiration,
+        abortIncompleteUploadsAfter: props.abortIncompleteUploadsAfter,
+        removalPolicy: this.removalPolicy,
+      });
+    }
+
+    this.queryResultsBucket = new s3.Bucket(this, 'QueryResults', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'query-results/',
+      removalPolicy: this.removalPolicy,
+      autoDeleteObjects: destroy,
+      lifecycleRules: [{
+        id: 'expire-results',
+        expiration: props.queryResultsExpiration ?? Duration.days(30),
+        noncurrentVersionExpiration: Duration.days(1),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+    });
+
+    const lakeFormation = props.lakeFormation ?? false;
+    for (const zone of this.zoneNames) {
+      const db = new glue.CfnDatabase(this, `Database-${zone}`, {
+        catalogId: Aws.ACCOUNT_ID,
+        databaseInput: {
+          name: `${prefix}_${zone}`.replace(/-/g, '_'),
+          description: `Data lake ${prefix}, zone ${zone}`,
+          locationUri: this.zones[zone].s3UrlForObject(),
+          // With Lake Formation, grants govern new tables instead of the IAM-only default.
+          ...(lakeFormation ? { createTableDefaultPermissions: [] } : {}),
+        },
+      });
+      this.databases[zone] = db;
+      if (lakeFormation) {
+        new lakeformation.CfnResource(this, `LakeFormation-${zone}`, {
+          resourceArn: this.zones[zone].bucketArn,
+          useServiceLinkedRole: true,
+        });
+      }
+    }
+
+    this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
+      name: `${prefix}-data-lake`,
+      description: `Queries over data lake ${prefix}`,
+      state: 'ENABLED',
+      recursiveDeleteOption: destroy,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        resultConfiguration: {
+          outputLocation: this.queryResultsBucket.s3UrlForObject('athena/'),
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: this.key.keyArn },
+        },
+      },
+    });
+    this.workgroup.applyRemovalPolicy(this.removalPolicy);
+
+    if (props.exportForOtherStacks) {
+      const names = dataLakeExportNames(prefix, this.zoneNames);
+      new CfnOutput(this, 'KeyArnExport', { value: this.key.keyArn, exportName: names.key });
+      for (const zone of this.zoneNames) {
+        new CfnOutput(this, `Zone-${zone}-ArnExport`, { value: this.zones[zone].bucketArn, exportName: names.zones[zone] });
+      }
+    }
+  }
+
+  public get keyArn(): string {
+    return this.key.keyArn;
+  }
+
+  /** The bucket of a zone. */
+  public zone(name: string): ZoneBucket {
+    const bucket = this.zones[name];
+    if (!bucket) throw new Error(`DataLake has no zone '${name}'; zones: ${this.zoneNames.join(', ')}`);
+    return bucket;
+  }
+
+  /** Every zone bucket, by zone name. */
+  public get zoneBuckets(): Record<string, ZoneBucket> {
+    return { ...this.zones };
+  }
+
+  public zoneBucketArn(zone: string): string {
+    return this.zone(zone).bucketArn;
+  }
+
+  public grantRead(zone: string, grantee: iam.IGrantable): iam.Grant {
+    this.zone(zone);
+    return grantZone(this, this, zone, grantee, DataAccessLevel.READ);
+  }
+
+  public grantReadWrite(zone: string, grantee: iam.IGrantable): iam.Grant {
+    this.zone(zone);
+    return grantZone(this, this, zone, grantee, DataAccessLevel.READ_WRITE);
+  }
+
+  /** DESTROY only with the context flag too (two keys); warns when data would be deleted or a request ignored. */
+  private effectiveRemovalPolicy(asked: RemovalPolicy): RemovalPolicy {
+    if (asked !== RemovalPolicy.DESTROY) return RemovalPolicy.RETAIN;
+    const flag = this.node.tryGetContext(ALLOW_DATA_DELETION_CONTEXT);
+    if (flag === true || flag === 'true') {
+      Annotations.of(this).addWarningV2('ai-platform:data-deletion-enabled',
+        `Data lake buckets and key will be DELETED with stack ${Stack.of(this).stackName} (removalPolicy destroy and ${ALLOW_DATA_DELETION_CONTEXT}=true)`);
+      return RemovalPolicy.DESTROY;
+    }
+    Annotations.of(this).addWarningV2('ai-platform:data-deletion-ignored',
+      `removalPolicy destroy is ignored: data is retained unless the context flag ${ALLOW_DATA_DELETION_CONTEXT}=true is also set`);
+    return RemovalPolicy.RETAIN;
+  }
+}

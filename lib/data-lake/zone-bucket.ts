@@ -1,0 +1,58 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+
+/** Props of {@link ZoneBucket}. */
+export interface ZoneBucketProps {
+  /** The zone this bucket holds, e.g. `raw`. */
+  readonly zoneName: string;
+  readonly encryptionKey: kms.IKey;
+  readonly accessLogsBucket: s3.IBucket;
+  /** Current objects move to S3 Glacier Instant Retrieval after this. @default Duration.days(90) */
+  readonly archiveAfter?: Duration;
+  /** Noncurrent versions expire after this. @default Duration.days(30) */
+  readonly noncurrentVersionExpiration?: Duration;
+  /** Incomplete multipart uploads are aborted after this. @default Duration.days(7) */
+  readonly abortIncompleteUploadsAfter?: Duration;
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * One zone of a data lake: an S3 bucket with the lake's defaults, so every `grant*` and `metric*` of
+ * `s3.Bucket` still works. KMS with a bucket key, TLS only, all public access blocked, objects owned by
+ * the bucket owner, versioned, access-logged, and a lifecycle that archives, expires old versions and
+ * aborts abandoned uploads.
+ */
+export class ZoneBucket extends s3.Bucket {
+  public readonly zoneName: string;
+
+  constructor(scope: Construct, id: string, props: ZoneBucketProps) {
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    super(scope, id, {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: `${props.zoneName}/`,
+      removalPolicy,
+      autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
+      lifecycleRules: [{
+        id: 'archive-and-clean-up',
+        transitions: [{
+          storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+          transitionAfter: props.archiveAfter ?? Duration.days(90),
+        }],
+        noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(30),
+        abortIncompleteMultipartUploadAfter: props.abortIncompleteUploadsAfter ?? Duration.days(7),
+      }],
+    });
+    this.zoneName = props.zoneName;
+  }
+}

@@ -1,0 +1,174 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ALLOW_DATA_DELETION_CONTEXT, DataLake, type DataLakeProps } from '../../lib';
+import { resourcesOf, testApp } from '../helpers';
+
+function lake(props: DataLakeProps = {}, context: Record<string, unknown> = {}) {
+  const app = testApp();
+  for (const [k, v] of Object.entries(context)) app.node.setContext(k, v);
+  const stack = new Stack(app, 'Data');
+  const dataLake = new DataLake(stack, 'DataLake', { namePrefix: 'acme', ...props });
+  let template: Template | undefined;
+  return { stack, dataLake, get template() { return (template ??= Template.fromStack(stack)); } };
+}
+
+describe('defaults', () => {
+  const { template, dataLake } = lake();
+  const zoneBuckets = () => resourcesOf(template, 'AWS::S3::Bucket').filter(([id]) => id.includes('Zone'));
+
+  test('one bucket per default zone, reachable by zone()', () => {
+    expect(zoneBuckets()).toHaveLength(4);
+    expect(dataLake.zoneNames).toEqual(['raw', 'curated', 'features', 'models']);
+    expect(dataLake.zone('models').zoneName).toBe('models');
+    expect(() => dataLake.zone('gold')).toThrow("DataLake has no zone 'gold'; zones: raw, curated, features, models");
+  });
+
+  test('one customer-managed key with rotation, retained', () => {
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('zone buckets: the lake key with a bucket key, versioned, no public access, retained', () => {
+    const [keyId] = resourcesOf(template, 'AWS::KMS::Key')[0];
+    for (const [, b] of zoneBuckets()) {
+      expect(b.DeletionPolicy).toBe('Retain');
+      expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{
+        BucketKeyEnabled: true,
+        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      }]);
+      expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    }
+  });
+
+  test('every bucket denies requests without TLS', () => {
+    const policies = resourcesOf(template, 'AWS::S3::BucketPolicy');
+    expect(policies).toHaveLength(resourcesOf(template, 'AWS::S3::Bucket').length);
+    for (const [, p] of policies) {
+      expect(p.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
+        Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })]));
+    }
+  });
+
+  test('zone buckets log to the dedicated access-log bucket, which is SSE-S3', () => {
+    const [logId, logBucket] = resourcesOf(template, 'AWS::S3::Bucket').find(([id]) => id.includes('AccessLogs'))!;
+    expect(logBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    for (const [, b] of zoneBuckets()) {
+      expect(b.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logId }, LogFilePrefix: expect.any(String) });
+    }
+  });
+
+  test('documented lifecycle defaults: archive after 90 days, noncurrent versions 30, abort uploads 7', () => {
+    for (const [, b] of zoneBuckets()) {
+      expect(b.Properties.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({
+        Status: 'Enabled',
+        Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      })]);
+    }
+  });
+
+  test('a Glue database per zone', () => {
+    for (const zone of ['raw', 'curated', 'features', 'models']) {
+      template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: Match.objectLike({ Name: `acme_${zone}` }) });
+    }
+  });
+
+  test('an Athena workgroup whose results are KMS-encrypted in their own bucket', () => {
+    const [resultsId] = resourcesOf(template, 'AWS::S3::Bucket').find(([id]) => id.includes('QueryResults'))!;
+    const [keyId] = resourcesOf(template, 'AWS::KMS::Key')[0];
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'acme-data-lake',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        PublishCloudWatchMetricsEnabled: true,
+        ResultConfiguration: {
+          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: resultsId }, '/athena/']] },
+          EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+        },
+      },
+    });
+  });
+
+  test('no Lake Formation resources unless asked', () => {
+    template.resourceCountIs('AWS::LakeFormation::Resource', 0);
+  });
+});
+
+test('lifecycle durations are props', () => {
+  const { template } = lake({ zones: ['raw'], archiveAfter: Duration.days(30), noncurrentVersionExpiration: Duration.days(5), abortIncompleteUploadsAfter: Duration.days(2) });
+  template.hasResourceProperties('AWS::S3::Bucket', {
+    LifecycleConfiguration: { Rules: [Match.objectLike({
+      Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
+      NoncurrentVersionExpiration: { NoncurrentDays: 5 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 },
+    })] },
+  });
+});
+
+test('Lake Formation mode registers each zone and leaves table permissions to Lake Formation', () => {
+  const { template } = lake({ lakeFormation: true });
+  template.resourceCountIs('AWS::LakeFormation::Resource', 4);
+  template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: Match.objectLike({ CreateTableDefaultPermissions: [] }) });
+});
+
+describe('deleting data needs two keys', () => {
+  test('removalPolicy DESTROY alone is ignored, with a warning', () => {
+    const { template, stack, dataLake } = lake({ removalPolicy: RemovalPolicy.DESTROY });
+    expect(dataLake.removalPolicy).toBe(RemovalPolicy.RETAIN);
+    template.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('removalPolicy destroy is ignored'));
+  });
+
+  test('the context flag alone deletes nothing', () => {
+    const { template } = lake({}, { [ALLOW_DATA_DELETION_CONTEXT]: true });
+    template.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    template.allResources('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+  });
+
+  test('both together delete buckets (emptied first) and key, and synth warns', () => {
+    const { template, stack } = lake({ removalPolicy: RemovalPolicy.DESTROY }, { [ALLOW_DATA_DELETION_CONTEXT]: true });
+    template.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    template.allResources('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 6);
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('will be DELETED'));
+  });
+});
+
+describe('grants', () => {
+  function granted(level: 'read' | 'write') {
+    const { stack, dataLake } = lake();
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+    if (level === 'read') dataLake.grantRead('models', role);
+    else dataLake.grantReadWrite('models', role);
+    const t = Template.fromStack(stack);
+    const statements = resourcesOf(t, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const bucketId = resourcesOf(t, 'AWS::S3::Bucket').find(([id]) => id.includes('Zonemodels'))![0];
+    return { t, statements, bucketId };
+  }
+
+  test('grantRead: list and get on the zone only, decrypt only through S3', () => {
+    const { statements, bucketId } = granted('read');
+    const actions = statements.flatMap((s: any) => [].concat(s.Action));
+    expect(actions).not.toEqual(expect.arrayContaining(['s3:PutObject']));
+    expect(actions).not.toContain('kms:GenerateDataKey');
+    const s3 = statements.find((s: any) => [].concat(s.Action).includes('s3:GetObject'));
+    expect(JSON.stringify(s3.Resource)).toContain(bucketId);
+    const kms = statements.find((s: any) => s.Action === 'kms:Decrypt');
+    expect(kms.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } });
+  });
+
+  test('grantReadWrite adds put/delete and data keys', () => {
+    const actions = granted('write').statements.flatMap((s: any) => [].concat(s.Action));
+    expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject', 'kms:GenerateDataKey']));
+    expect(actions).not.toContain('s3:PutBucketPolicy');
+  });
+
+  test('grants never change a bucket or key policy', () => {
+    const { t } = granted('write');
+    expect(JSON.stringify(resourcesOf(t, 'AWS::S3::BucketPolicy'))).not.toContain('Reader');
+    expect(JSON.stringify(resourcesOf(t, 'AWS::KMS::Key'))).not.toContain('Reader');
+  });
+});
