@@ -151,17 +151,17 @@ describe('grants', () => {
 
   test('grantRead: list and get on the zone only, decrypt only through S3', () => {
     const { statements, bucketId } = granted('read');
-    const actions = statements.flatMap((s: any) => [].concat(s.Action));
+    const actions = statements.flatMap((s: any) => ([] as string[]).concat(s.Action));
     expect(actions).not.toEqual(expect.arrayContaining(['s3:PutObject']));
     expect(actions).not.toContain('kms:GenerateDataKey');
-    const s3 = statements.find((s: any) => [].concat(s.Action).includes('s3:GetObject'));
+    const s3 = statements.find((s: any) => ([] as string[]).concat(s.Action).includes('s3:GetObject'));
     expect(JSON.stringify(s3.Resource)).toContain(bucketId);
     const kms = statements.find((s: any) => s.Action === 'kms:Decrypt');
     expect(kms.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } });
   });
 
   test('grantReadWrite adds put/delete and data keys', () => {
-    const actions = granted('write').statements.flatMap((s: any) => [].concat(s.Action));
+    const actions = granted('write').statements.flatMap((s: any) => ([] as string[]).concat(s.Action));
     expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject', 'kms:GenerateDataKey']));
     expect(actions).not.toContain('s3:PutBucketPolicy');
   });

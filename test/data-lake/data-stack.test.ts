@@ -88,7 +88,7 @@ describe('workload identities', () => {
     const text = JSON.stringify(statements);
     expect(text).toContain('acme-ml-data-lake-models-bucket-arn');
     for (const zone of ['raw', 'curated', 'features']) expect(text).not.toContain(`data-lake-${zone}-bucket-arn`);
-    const actions = statements.flatMap((s: any) => [].concat(s.Action));
+    const actions = statements.flatMap((s: any) => ([] as string[]).concat(s.Action));
     expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:ListBucket', 'kms:Decrypt']));
     for (const write of ['s3:PutObject', 's3:DeleteObject', 'kms:GenerateDataKey', 'kms:Encrypt']) expect(actions).not.toContain(write);
     for (const s of statements) expect(s.Effect).toBe('Allow');
@@ -97,7 +97,7 @@ describe('workload identities', () => {
 
   test('read-write zones get write actions only on those zones', () => {
     const statements = policyOf('pretrain');
-    const writes = statements.filter((s: any) => [].concat(s.Action).includes('s3:PutObject'));
+    const writes = statements.filter((s: any) => ([] as string[]).concat(s.Action).includes('s3:PutObject'));
     expect(writes).toHaveLength(1);
     expect(JSON.stringify(writes[0].Resource)).toContain('models-bucket-arn');
     expect(JSON.stringify(writes[0].Resource)).not.toContain('curated-bucket-arn');
