@@ -6,4 +6,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   snapshotSerializers: ['<rootDir>/lib/testing/asset-hash-serializer.ts'],
   testTimeout: 120000,
+  // Jest's default is cores - 1 (one worker on CI's 2 cores); the suites are mostly CPU-bound synthesis.
+  maxWorkers: 2,
 };

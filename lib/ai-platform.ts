@@ -12,6 +12,11 @@ import { PlatformNetwork } from './network/platform-network';
 import { DataLake } from './data-lake/data-lake';
 import { DataLakeImport } from './data-lake/data-lake-ref';
 import { WorkloadDataAccess } from './data-lake/workload-data-access';
+import type { Chart } from 'cdk8s';
+import type { ClusterAutoscaler } from './autoscaling/cluster-autoscaler';
+import type { Karpenter } from './autoscaling/karpenter';
+import type { ManagedPrometheus } from './autoscaling/managed-prometheus';
+import { wireWorkloads } from './private/workload-wiring';
 
 /** Props of {@link AiPlatform}. */
 export interface AiPlatformProps {
@@ -37,6 +42,12 @@ export class AiPlatform extends Construct {
   public readonly dataStack: Stack;
   public readonly platformStack: Stack;
   public readonly dataLake: DataLake;
+  /** Every cdk8s chart the platform applies, by chart id (e.g. `inference-llm`). */
+  public readonly charts: Record<string, Chart>;
+  public readonly clusterAutoscaler?: ClusterAutoscaler;
+  public readonly karpenter?: Karpenter;
+  /** Managed Prometheus workspace and scraper, when there are inference services. */
+  public readonly prometheus?: ManagedPrometheus;
   /** The Pod Identity role of each workload that declares `dataAccess`, by workload name. */
   public readonly workloadAccess: Record<string, WorkloadDataAccess> = {};
   public readonly network: PlatformNetwork;
@@ -76,8 +87,10 @@ export class AiPlatform extends Construct {
       Annotations.of(this.platformStack).addWarningV2(`ai-platform:definition:${w.path.replace(/[^\w.]+/g, '-')}`, formatProblem(w));
     }
 
-    this.network = new PlatformNetwork(this.platformStack, 'Network', def.network);
+    this.network = new PlatformNetwork(this.platformStack, 'Network', { ...def.network, discoveryName: def.name });
     this.cluster = new GpuCluster(this.platformStack, 'Cluster', {
+      // A known name (not a generated one) lets node classes and dashboards refer to the cluster at synth.
+      clusterName: def.name,
       vpc: this.network.vpc,
       nodeSubnets: this.network.nodeSubnets,
       kubernetesVersion: def.cluster.kubernetesVersion,
@@ -89,10 +102,6 @@ export class AiPlatform extends Construct {
       systemNodes: def.cluster.systemNodes,
     });
 
-    for (const pool of def.nodePools.filter((p) => p.provisioner === Provisioner.KARPENTER)) {
-      Annotations.of(this.platformStack).addWarningV2(`ai-platform:karpenter-pool-${pool.name}`,
-        `nodePools: pool '${pool.name}' uses provisioner karpenter, which this version does not build yet; no capacity is created for it`);
-    }
     for (const pool of def.nodePools.filter((p) => p.provisioner === Provisioner.MANAGED_NODE_GROUP)) {
       this.nodePools[pool.name] = new GpuNodePool(this.platformStack, `Pool-${pool.name}`, {
         cluster: this.cluster.cluster,
@@ -119,6 +128,16 @@ export class AiPlatform extends Construct {
         cluster: this.cluster.cluster, dataLake: lake, namespace: w.namespace, serviceAccount: w.name, access: w.dataAccess,
       });
     }
+
+    // Cluster-level scaling and the Kubernetes workloads (cdk8s charts, applied and written to cdk.out/k8s/).
+    const wiring = wireWorkloads({
+      stack: this.platformStack, cluster: this.cluster.cluster, def, workloadAccess: this.workloadAccess,
+      nodeSubnets: this.network.vpc.selectSubnets(this.network.nodeSubnets).subnets,
+    });
+    this.charts = wiring.charts;
+    this.clusterAutoscaler = wiring.clusterAutoscaler;
+    this.karpenter = wiring.karpenter;
+    this.prometheus = wiring.prometheus;
 
     for (const [k, v] of Object.entries({ 'ai-platform': def.name, ...def.tags })) Tags.of(this).add(k, v);
   }

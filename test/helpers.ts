@@ -44,3 +44,21 @@ export function clusterStack(props: Partial<ConstructorParameters<typeof GpuClus
 export function resourcesOf(template: Template, type: string): [string, any][] {
   return Object.entries(template.findResources(type));
 }
+
+/** Every manifest of a set of cdk8s charts, as plain objects. */
+export function manifestsOf(charts: Record<string, { toJson(): unknown[] }>): any[] {
+  return Object.values(charts).flatMap((c) => c.toJson() as any[]);
+}
+
+/** Validates manifests against the Kubernetes and vendored CRD schemas (in a child process: the models are ESM). */
+export function schemaProblems(manifests: unknown[]): string[] {
+  const { spawnSync } = require('node:child_process');
+  const { mkdtempSync, writeFileSync } = require('node:fs');
+  const { tmpdir } = require('node:os');
+  const { join } = require('node:path');
+  const file = join(mkdtempSync(join(tmpdir(), 'manifests-')), 'manifests.json');
+  writeFileSync(file, JSON.stringify(manifests));
+  const run = spawnSync(process.execPath, [join(__dirname, 'support/validate-manifests.mjs'), file], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`manifest validator failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}

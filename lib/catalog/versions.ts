@@ -26,6 +26,8 @@ export interface KubernetesVersionEntry {
   /** A factory for the kubectl/helm Lambda layer matching this version (published on npm). */
   readonly kubectlLayer: (scope: Construct, id: string) => ILayerVersion;
   readonly addons: EksAddonVersions;
+  /** Cluster Autoscaler image tag: its minor version must match the cluster's. */
+  readonly clusterAutoscalerImageTag: string;
 }
 
 const VPC_CNI = 'v1.20.4-eksbuild.2';
@@ -34,21 +36,25 @@ const POD_IDENTITY_AGENT = 'v1.3.9-eksbuild.5';
 const KUBERNETES: readonly KubernetesVersionEntry[] = [
   {
     version: '1.33',
+    clusterAutoscalerImageTag: 'v1.33.2',
     kubectlLayer: (scope, id) => new KubectlV33Layer(scope, id),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.33.5-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT },
   },
   {
     version: '1.34',
+    clusterAutoscalerImageTag: 'v1.34.1',
     kubectlLayer: (scope, id) => new KubectlV34Layer(scope, id),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.34.1-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT },
   },
   {
     version: '1.35',
+    clusterAutoscalerImageTag: 'v1.35.0',
     kubectlLayer: (scope, id) => new KubectlV35Layer(scope, id),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.1-eksbuild.1', kubeProxy: 'v1.35.0-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT },
   },
   {
     version: '1.36',
+    clusterAutoscalerImageTag: 'v1.36.0',
     kubectlLayer: (scope, id) => new KubectlV36Layer(scope, id),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.2-eksbuild.1', kubeProxy: 'v1.36.0-eksbuild.1', podIdentityAgent: POD_IDENTITY_AGENT },
   },
@@ -96,4 +102,37 @@ export const HELM_CHARTS = {
     chart: 'aws-efa-k8s-device-plugin', repository: 'https://aws.github.io/eks-charts',
     version: 'v0.5.14', namespace: 'kube-system',
   },
+  /** Scales managed node groups, discovering them by tag. Image tag per Kubernetes version (above). */
+  clusterAutoscaler: {
+    chart: 'cluster-autoscaler', repository: 'https://kubernetes.github.io/autoscaler',
+    version: '9.52.1', namespace: 'kube-system',
+  },
+  /** Provisions nodes for `provisioner: karpenter` pools; matches the vendored karpenter.sh/v1 CRDs (v1.14.1). */
+  karpenter: {
+    chart: 'karpenter', repository: 'oci://public.ecr.aws/karpenter/karpenter',
+    version: '1.14.1', namespace: 'karpenter',
+  },
+  /** Event-driven autoscaling of inference services; matches the vendored keda.sh/v1alpha1 CRDs (v2.20.2). */
+  keda: {
+    chart: 'keda', repository: 'https://kedacore.github.io/charts',
+    version: '2.20.2', namespace: 'keda',
+  },
+  /** Runs `engine: ray` training as RayJobs; matches the vendored ray.io/v1 CRDs (v1.7.0). */
+  kuberay: {
+    chart: 'kuberay-operator', repository: 'https://ray-project.github.io/kuberay-helm/',
+    version: '1.7.0', namespace: 'kuberay-system',
+  },
+  /** Runs `engine: pytorch` training as JobSets; matches the vendored jobset.x-k8s.io/v1alpha2 CRD (v0.12.0). */
+  jobset: {
+    chart: 'jobset', repository: 'oci://registry.k8s.io/jobset/charts/jobset',
+    version: '0.12.0', namespace: 'jobset-system',
+  },
 } satisfies Record<string, HelmChartVersion>;
+
+/** Versions the library writes into its own manifests. */
+export const IMAGES = {
+  /** AMI release Karpenter node classes launch (EC2NodeClass amiSelectorTerms alias), pinned per family. */
+  karpenterAmiAlias: { al2023: 'al2023@v20251115', bottlerocket: 'bottlerocket@v1.51.0' },
+  /** Ray version of RayJob clusters when the training image does not say (KubeRay needs it). */
+  rayVersion: '2.49.0',
+} as const;

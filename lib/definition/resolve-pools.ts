@@ -77,10 +77,10 @@ function resolvePool(pool: NodePoolDefinition, at: string, out: ProblemCollector
     out.warn(`${at}.capacityType`, capacityType, 'spot capacity for an EFA training pool risks losing every node of a job at once');
   }
 
-  // Karpenter keeps no minimum and does not attach EFA interfaces.
+  // Karpenter keeps no minimum; EFA pools are built on managed node groups.
   if (provisioner === Provisioner.KARPENTER) {
     out.check(minNodes === 0, `${at}.minNodes`, minNodes, 'must be 0 with provisioner karpenter (Karpenter keeps no idle minimum); use managed-node-group for a floor');
-    out.check(!efa, `${at}.efa`, efa, 'needs provisioner managed-node-group (Karpenter node classes cannot attach EFA interfaces)');
+    out.check(!efa, `${at}.efa`, efa, 'needs provisioner managed-node-group (this library builds EFA, placement groups and single-AZ pools on managed node groups)');
   }
 
   // EFA: every type must support it.

@@ -2,7 +2,7 @@ import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedInference, ResolvedNodePool, ResolvedTraining } from './resolved';
 import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
-import { ScalingMetric, type DataAccessDefinition, type InferenceDefinition, type TeamDefinition, type TrainingDefinition } from './types';
+import { ScalingMetric, TrainingEngine, type DataAccessDefinition, type InferenceDefinition, type TeamDefinition, type TrainingDefinition } from './types';
 
 /** What workload rules need to know about the rest of the definition. */
 export interface WorkloadContext {
@@ -79,6 +79,9 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
       out.check(target <= 100, `${at}.scaling.target`, target, 'is a percentage and must be <= 100');
     }
     out.check(activationThreshold >= 0, `${at}.scaling.activationThreshold`, activationThreshold, 'must be >= 0');
+    if (metric === ScalingMetric.CPU && svc.scaling?.query !== undefined) {
+      out.error(`${at}.scaling.query`, svc.scaling.query, 'applies to KEDA metrics only (concurrency, queue-depth, gpu-utilization), not cpu');
+    }
     if (metric === ScalingMetric.CPU && minReplicas === 0) {
       out.error(`${at}.minReplicas`, minReplicas, 'must be >= 1 with scaling metric cpu (a HorizontalPodAutoscaler cannot scale to zero); use concurrency or queue-depth to scale to zero');
     }
@@ -89,13 +92,16 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
     if (pool) {
       checkFitsNode(gpus, pool, `${at}.gpus`, out);
       const capacity = pool.maxNodes * pool.maxAcceleratorsPerNode;
+      if (gpus > 0 && maxReplicas * gpus <= capacity && maxReplicas * gpus > 0.8 * capacity) {
+        out.warn(`${at}.maxReplicas`, maxReplicas, `× gpus (${gpus}) uses over 80% of pool '${pool.name}' (${capacity} accelerators at maxNodes); other workloads on the pool may wait`);
+      }
       if (gpus > 0 && maxReplicas * gpus > capacity) {
         out.error(`${at}.maxReplicas`, maxReplicas, `× gpus (${gpus}) = ${maxReplicas * gpus} must fit pool '${pool.name}': maxNodes (${pool.maxNodes}) × ${pool.maxAcceleratorsPerNode} accelerator(s) = ${capacity}`);
       }
     }
     return {
       name: svc.name, image: svc.image, nodePool: svc.nodePool, gpus, minReplicas, maxReplicas, port,
-      scaling: { metric, target, activationThreshold }, namespace: svc.team ?? svc.name, team: svc.team,
+      scaling: { metric, target, activationThreshold, query: svc.scaling?.query }, namespace: svc.team ?? svc.name, team: svc.team,
       p99LatencyTargetMs: svc.p99LatencyTargetMs ?? d.p99LatencyTargetMs, dataAccess: [...dataAccess],
     };
   });
@@ -112,6 +118,9 @@ export function resolveTraining(defs: TrainingDefinition[], ctx: WorkloadContext
     out.check(nodes >= 1, `${at}.nodes`, nodes, 'must be >= 1');
     checkTeam(job.team, at, ctx, out);
     checkDataAccess(dataAccess, at, ctx, out);
+    if ((job.engine ?? d.engine) === TrainingEngine.RAY && (job.command ?? []).length === 0) {
+      out.error(`${at}.command`, job.command, 'is required with engine ray: the RayJob entrypoint, e.g. [python, train.py]');
+    }
 
     const pool = checkPool(job.nodePool, at, ctx, out);
     const gpusPerNode = job.gpusPerNode ?? pool?.minAcceleratorsPerNode ?? 0;

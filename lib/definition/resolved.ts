@@ -67,7 +67,7 @@ export interface ResolvedInference {
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly port: number;
-  readonly scaling: { readonly metric: ScalingMetric; readonly target: number; readonly activationThreshold: number };
+  readonly scaling: { readonly metric: ScalingMetric; readonly target: number; readonly activationThreshold: number; readonly query?: string };
   readonly namespace: string;
   readonly team?: string;
   readonly p99LatencyTargetMs: number;

@@ -48,7 +48,7 @@ export const DEFINITION_SCHEMA = obj({
   inference: list(obj({
     name: str(true), image: str(true), nodePool: str(true), gpus: int(), minReplicas: int(), maxReplicas: int(),
     port: int(), team: str(), p99LatencyTargetMs: num(), dataAccess,
-    scaling: obj({ metric: oneOf(ScalingMetric, true), target: num(true), activationThreshold: num() }),
+    scaling: obj({ metric: oneOf(ScalingMetric, true), target: num(true), activationThreshold: num(), query: str() }),
   })),
   training: list(obj({
     name: str(true), image: str(true), nodePool: str(true), engine: oneOf(TrainingEngine), nodes: int(),

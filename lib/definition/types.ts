@@ -134,6 +134,12 @@ export interface ScalingDefinition {
   readonly target: number;
   /** Below this (summed) value a service at zero stays at zero. @default - 1 for request metrics, 10 for percents */
   readonly activationThreshold?: number;
+  /**
+   * PromQL replacing the built-in query of the metric (vLLM's `vllm:num_requests_running` / `_waiting`,
+   * DCGM's `DCGM_FI_DEV_GPU_UTIL`), e.g. a gateway's request metric so a service at zero can wake up.
+   * @default - the built-in query
+   */
+  readonly query?: string;
 }
 
 export interface InferenceDefinition {
@@ -169,7 +175,10 @@ export interface TrainingDefinition {
   readonly nodes?: number;
   /** Accelerators per node; must fit one node of the pool. @default - all accelerators of the pool's smallest type */
   readonly gpusPerNode?: number;
-  /** Entry command. @default - the image's entrypoint */
+  /**
+   * pytorch: the script and arguments torchrun runs (`[train.py, --epochs, '3']`); ray: the RayJob
+   * entrypoint (`[python, train.py]`), required. @default - the image's entrypoint (pytorch only)
+   */
   readonly command?: string[];
   /** @default - namespace named after the job */
   readonly team?: string;

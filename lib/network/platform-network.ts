@@ -3,6 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+/** The subnet tag Karpenter node classes select node subnets by. */
+export const DISCOVERY_TAG = 'karpenter.sh/discovery';
+
 /** Props of {@link PlatformNetwork}. */
 export interface PlatformNetworkProps {
   /** Availability zones the VPC spans. @default 3 */
@@ -11,6 +14,8 @@ export interface PlatformNetworkProps {
   readonly natGateways?: number;
   /** The VPC's IPv4 CIDR. @default '10.0.0.0/16' */
   readonly cidr?: string;
+  /** Tags node subnets `karpenter.sh/discovery: <value>` so Karpenter node classes can select them. @default - no tag */
+  readonly discoveryName?: string;
   /** Days VPC flow logs are kept. @default logs.RetentionDays.ONE_MONTH */
   readonly flowLogRetention?: logs.RetentionDays;
 }
@@ -85,7 +90,9 @@ export class PlatformNetwork extends Construct {
       subnet.node.defaultChild && (subnet.node.defaultChild as ec2.CfnSubnet).tags.setTag('kubernetes.io/role/elb', '1');
     }
     for (const subnet of this.vpc.selectSubnets(this.nodeSubnets).subnets) {
-      (subnet.node.defaultChild as ec2.CfnSubnet).tags.setTag('kubernetes.io/role/internal-elb', '1');
+      const tags = (subnet.node.defaultChild as ec2.CfnSubnet).tags;
+      tags.setTag('kubernetes.io/role/internal-elb', '1');
+      if (props.discoveryName) tags.setTag(DISCOVERY_TAG, props.discoveryName);
     }
   }
 }

@@ -15,6 +15,8 @@ function runApp(context: Record<string, string> = {}) {
     env: {
       ...process.env,
       CDK_OUTDIR: outdir,
+      // The built-in CloudFormation validation runs in the example tests and in CI's `cdk synth`.
+      CDK_VALIDATION: 'false',
       CDK_CONTEXT_JSON: JSON.stringify({ ...require('../../cdk.json').context, ...context }),
       // No credentials and no region: synth must not need them.
       AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'none', AWS_REGION: '', AWS_DEFAULT_REGION: '',
@@ -61,4 +63,15 @@ test('synth is offline and deterministic: two runs give byte-identical templates
     expect(a).not.toMatch(/dummy/i);
   }
   expect(readdirSync(first.outdir)).not.toContain('cdk.context.json');
+
+  // Every chart is also written as plain YAML for GitOps, identically on both runs.
+  const k8sDir = join(first.outdir, 'k8s', 'acme-ml-platform');
+  const yamlFiles = readdirSync(k8sDir).sort();
+  expect(yamlFiles).toEqual(['Inference-llm.yaml', 'Namespace-llm.yaml', 'Namespace-pretrain.yaml', 'Namespace-research.yaml', 'PrometheusScraperRbac.yaml', 'Training-pretrain.yaml']);
+  for (const f of yamlFiles) {
+    const text = readFileSync(join(k8sDir, f), 'utf8');
+    expect(readFileSync(join(second.outdir, 'k8s', 'acme-ml-platform', f), 'utf8')).toBe(text);
+    expect(text).not.toContain('${Token');
+  }
+  expect(readFileSync(join(k8sDir, 'Inference-llm.yaml'), 'utf8')).toContain('serverAddress: "{{ PrometheusWorkspace');
 }, 120_000);

@@ -75,7 +75,7 @@ test('the file schema accepts every field of the TypeScript types', () => {
   const inference: Required<InferenceDefinition> = {
     name: 'svc', image: 'img:1', nodePool: 'gpu', gpus: 1, minReplicas: 0, maxReplicas: 2, port: 8080, team: 'ml',
     p99LatencyTargetMs: 500, dataAccess: [{ zone: 'models', access: DataAccessLevel.READ }],
-    scaling: { metric: ScalingMetric.QUEUE_DEPTH, target: 4, activationThreshold: 1 },
+    scaling: { metric: ScalingMetric.QUEUE_DEPTH, target: 4, activationThreshold: 1, query: 'sum(queue)' },
   };
   const training: Required<TrainingDefinition> = {
     name: 'job', image: 'img:1', nodePool: 'gpu', engine: TrainingEngine.RAY, nodes: 1, gpusPerNode: 8,

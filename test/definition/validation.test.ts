@@ -68,6 +68,8 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['workload team exists', (d) => { d.inference[0].team = 'vision'; }, /^inference\[0\]\.team \('vision'\) must name a team of this definition: research/],
   ['team job fits quota', (d) => { d.training[0].team = 'research'; d.teams[0].gpuQuota = 8; }, /^training\[0\]\.nodes \(2\) × gpusPerNode \(8\) = 16 must fit team 'research' quota \(8\)/],
   ['unique team names', (d) => { d.teams.push({ name: 'research', gpuQuota: 1 }); }, /^teams\[1\]\.name \('research'\) must be unique among teams/],
+  ['ray needs an entrypoint', (d) => { d.training[0].engine = 'ray'; }, /^training\[0\]\.command is required with engine ray/],
+  ['query only for KEDA metrics', (d) => { d.inference[0].minReplicas = 1; d.inference[0].scaling = { metric: 'cpu', target: 60, query: 'up' }; }, /^inference\[0\]\.scaling\.query \('up'\) applies to KEDA metrics only/],
   ['alarm emails', (d) => { d.monitoring.alarmEmails = ['oncall']; }, /^monitoring\.alarmEmails\[0\] \('oncall'\) must be an email address/],
   ['budget > 0', (d) => { d.monitoring.monthlyBudgetUsd = 0; }, /^monitoring\.monthlyBudgetUsd \(0\) must be > 0/],
 ];

@@ -64,8 +64,3 @@ test('a private cluster has no public endpoint', () => {
   const { template } = synthPlatform(referenceWith((d) => { d.cluster.endpointAccess = 'private'; delete d.cluster.publicAccessCidrs; }));
   template.hasResourceProperties('AWS::EKS::Cluster', { ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false }) });
 });
-
-test('a karpenter pool is not silently dropped: synth warns that it is not built yet', () => {
-  const { platform } = synthPlatform(referenceWith((d) => { d.nodePools[0].provisioner = 'karpenter'; }));
-  Annotations.fromStack(platform.platformStack).hasWarning('*', Match.stringLikeRegexp("pool 'inference' uses provisioner karpenter"));
-});

@@ -1,0 +1,122 @@
+import { Chart, type ChartProps } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { AmiFamily } from '../catalog/ami';
+import { acceleratorResourceName, type InstanceFacts } from '../catalog/accelerators';
+import { IMAGES } from '../catalog/versions';
+import { ACCELERATOR_LABEL, ACCELERATOR_MODEL_LABEL, POOL_LABEL } from '../compute/labels';
+import { CapacityType } from '../definition/types';
+import {
+  Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType, Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
+  Ec2NodeClassSpecMetadataOptionsHttpTokens,
+} from '../workloads/imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
+import {
+  NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits, NodePoolSpecTemplateSpecRequirementsOperator,
+  NodePoolSpecTemplateSpecTaintsEffect,
+} from '../workloads/imports/karpenter-nodepool-karpenter.sh';
+
+/** Props of {@link KarpenterNodePool}. */
+export interface KarpenterNodePoolProps extends ChartProps {
+  readonly poolName: string;
+  /** Catalog facts of the pool's instance types. */
+  readonly instances: InstanceFacts[];
+  readonly maxNodes: number;
+  /** @default CapacityType.ON_DEMAND */
+  readonly capacityType?: CapacityType;
+  /** Capacity Block reservation to launch into (with CapacityType.CAPACITY_BLOCK). @default - none */
+  readonly capacityReservationId?: string;
+  /** @default AmiFamily.AL2023 */
+  readonly amiFamily?: AmiFamily;
+  /** Name of the IAM role Karpenter's nodes use. */
+  readonly nodeRoleName: string;
+  /** Tags that select the node subnets, e.g. `{ 'karpenter.sh/discovery': 'acme-ml' }`. */
+  readonly subnetSelectorTags: Record<string, string>;
+  /** Tags that select the nodes' security groups, e.g. `{ 'aws:eks:cluster-name': 'acme-ml' }`. */
+  readonly securityGroupSelectorTags: Record<string, string>;
+  /** @default 100 */
+  readonly diskGiB?: number;
+  /** Extra node labels. @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+const CAPACITY: Record<CapacityType, string> = {
+  [CapacityType.ON_DEMAND]: 'on-demand',
+  [CapacityType.SPOT]: 'spot',
+  [CapacityType.CAPACITY_BLOCK]: 'reserved',
+};
+
+/**
+ * A Karpenter pool (karpenter.sh/v1 NodePool + karpenter.k8s.aws/v1 EC2NodeClass): the pool's instance types
+ * and capacity type as requirements, the accelerator taint and pool labels, limits from `maxNodes` (nodes'
+ * accelerators and CPU), consolidation of empty or underused nodes, IMDSv2 required, encrypted gp3.
+ */
+export class KarpenterNodePool extends Chart {
+  constructor(scope: Construct, id: string, props: KarpenterNodePoolProps) {
+    super(scope, id, { ...props, disableResourceNameHashes: true });
+    const name = props.poolName;
+    const vendor = props.instances[0].vendor;
+    const resource = acceleratorResourceName(vendor);
+    const amiFamily = props.amiFamily ?? AmiFamily.AL2023;
+    const capacityType = props.capacityType ?? CapacityType.ON_DEMAND;
+    const models = [...new Set(props.instances.map((f) => f.acceleratorModel).filter((m) => m))];
+    const maxAccelerators = Math.max(...props.instances.map((f) => f.acceleratorCount));
+    const maxVcpu = Math.max(...props.instances.map((f) => f.vcpu));
+
+    new Ec2NodeClass(this, 'NodeClass', {
+      metadata: { name },
+      spec: {
+        role: props.nodeRoleName,
+        amiSelectorTerms: [{ alias: IMAGES.karpenterAmiAlias[amiFamily] }],
+        subnetSelectorTerms: [{ tags: props.subnetSelectorTags }],
+        securityGroupSelectorTerms: [{ tags: props.securityGroupSelectorTags }],
+        capacityReservationSelectorTerms: props.capacityReservationId ? [{ id: props.capacityReservationId }] : undefined,
+        metadataOptions: {
+          httpEndpoint: Ec2NodeClassSpecMetadataOptionsHttpEndpoint.ENABLED,
+          httpTokens: Ec2NodeClassSpecMetadataOptionsHttpTokens.REQUIRED,
+          httpPutResponseHopLimit: 1,
+        },
+        blockDeviceMappings: [{
+          deviceName: amiFamily === AmiFamily.BOTTLEROCKET ? '/dev/xvdb' : '/dev/xvda',
+          ebs: {
+            volumeSize: `${props.diskGiB ?? 100}Gi`,
+            volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3,
+            encrypted: true,
+            deleteOnTermination: true,
+          },
+        }],
+        tags: { [POOL_LABEL]: name },
+      },
+    });
+
+    const limits: Record<string, NodePoolSpecLimits> = { cpu: NodePoolSpecLimits.fromNumber(props.maxNodes * maxVcpu) };
+    if (resource) limits[resource] = NodePoolSpecLimits.fromNumber(props.maxNodes * maxAccelerators);
+    new NodePool(this, 'NodePool', {
+      metadata: { name },
+      spec: {
+        template: {
+          metadata: {
+            labels: {
+              ...(props.labels ?? {}),
+              [POOL_LABEL]: name,
+              [ACCELERATOR_LABEL]: vendor,
+              ...(models.length === 1 ? { [ACCELERATOR_MODEL_LABEL]: models[0] } : {}),
+            },
+          },
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name },
+            requirements: [
+              { key: 'node.kubernetes.io/instance-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: props.instances.map((f) => f.instanceType) },
+              { key: 'karpenter.sh/capacity-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: [CAPACITY[capacityType]] },
+            ],
+            taints: resource ? [{ key: resource, value: 'true', effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE }] : undefined,
+            expireAfter: '720h',
+          },
+        },
+        limits,
+        disruption: {
+          consolidationPolicy: NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED,
+          consolidateAfter: '10m',
+        },
+      },
+    });
+  }
+}

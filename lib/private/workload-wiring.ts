@@ -1,0 +1,117 @@
+import type { Stack } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as cdk8s from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { acceleratorResourceName, AcceleratorVendor } from '../catalog/accelerators';
+import { ClusterAutoscaler } from '../autoscaling/cluster-autoscaler';
+import { Karpenter } from '../autoscaling/karpenter';
+import { KarpenterNodePool } from '../autoscaling/karpenter-node-pool';
+import { DISCOVERY_TAG } from '../network/platform-network';
+import { ManagedPrometheus } from '../autoscaling/managed-prometheus';
+import type { WorkloadDataAccess } from '../data-lake/workload-data-access';
+import type { ResolvedDefinition, ResolvedNodePool } from '../definition/resolved';
+import { Provisioner, ScalingMetric, TrainingEngine } from '../definition/types';
+import { deliverChart } from '../workloads/deliver';
+import { InferenceService } from '../workloads/inference-service';
+import { ensureOperator, Operator } from '../workloads/operators';
+import { placementOnPool } from '../workloads/placement';
+import { TeamNamespace } from '../workloads/team-namespace';
+import { TrainingJob } from '../workloads/training-job';
+
+/** What the workload wiring builds, for AiPlatform to expose. */
+export interface WorkloadWiring {
+  readonly charts: Record<string, cdk8s.Chart>;
+  readonly clusterAutoscaler?: ClusterAutoscaler;
+  readonly karpenter?: Karpenter;
+  readonly prometheus?: ManagedPrometheus;
+}
+
+interface WiringContext {
+  readonly stack: Stack;
+  readonly cluster: eks.Cluster;
+  readonly nodeSubnets: ec2.ISubnet[];
+  readonly def: ResolvedDefinition;
+  readonly workloadAccess: Record<string, WorkloadDataAccess>;
+}
+
+/**
+ * Maps the definition's pools, teams and workloads onto cluster-level scaling and cdk8s charts, in
+ * dependency order: operators and namespaces before the objects that need them.
+ */
+export function wireWorkloads(ctx: WiringContext): WorkloadWiring {
+  const { stack, cluster, def } = ctx;
+  const app = new cdk8s.App();
+  const charts: Record<string, cdk8s.Chart> = {};
+  const pools = new Map(def.nodePools.map((p) => [p.name, p]));
+  const deliver = (id: string, chart: cdk8s.Chart, ...deps: IConstruct[]) => {
+    charts[chart.node.id] = chart;
+    const manifest = deliverChart(cluster, id, chart);
+    manifest.node.addDependency(...deps);
+    return manifest;
+  };
+
+  // Node scaling.
+  const managed = def.nodePools.filter((p) => p.provisioner === Provisioner.MANAGED_NODE_GROUP);
+  const clusterAutoscaler = managed.length > 0
+    ? new ClusterAutoscaler(stack, 'ClusterAutoscaler', { cluster, kubernetesVersion: def.cluster.kubernetesVersion })
+    : undefined;
+  const karpenterPools = def.nodePools.filter((p) => p.provisioner === Provisioner.KARPENTER);
+  const karpenter = karpenterPools.length > 0 ? new Karpenter(stack, 'Karpenter', { cluster }) : undefined;
+  for (const pool of karpenterPools) {
+    deliver(`KarpenterPool-${pool.name}`, new KarpenterNodePool(app, `karpenter-pool-${pool.name}`, {
+      poolName: pool.name, instances: pool.instances, maxNodes: pool.maxNodes, capacityType: pool.capacityType,
+      capacityReservationId: pool.capacityReservationId, amiFamily: pool.amiFamily, nodeRoleName: karpenter!.nodeRole.roleName,
+      subnetSelectorTags: { [DISCOVERY_TAG]: def.name },
+      // EKS tags the cluster security group with the cluster's name.
+      securityGroupSelectorTags: { 'aws:eks:cluster-name': def.name },
+      diskGiB: pool.diskGiB, labels: pool.labels,
+    }), karpenter!.chart);
+  }
+
+  // Metrics for KEDA (and dashboards): only when there is something to scrape.
+  const prometheus = def.inference.length > 0
+    ? new ManagedPrometheus(stack, 'Prometheus', { cluster, subnets: ctx.nodeSubnets, k8sApp: app })
+    : undefined;
+  if (prometheus) charts[prometheus.rbacChart.node.id] = prometheus.rbacChart;
+
+  // Namespaces: one per team (with its accelerator quota), one per workload outside a team.
+  const namespaces = new Map<string, eks.KubernetesManifest>();
+  const ports = (ns: string) => def.inference.filter((s) => s.namespace === ns).map((s) => s.port);
+  for (const team of def.teams) {
+    const quota = Object.fromEntries([AcceleratorVendor.NVIDIA, AcceleratorVendor.AWS_NEURON].map((v) => [acceleratorResourceName(v)!, team.gpuQuota]));
+    namespaces.set(team.name, deliver(`Namespace-${team.name}`, new TeamNamespace(app, `namespace-${team.name}`, {
+      name: team.name, acceleratorQuota: quota, servicePorts: ports(team.name),
+    })));
+  }
+  for (const w of [...def.inference, ...def.training].filter((x) => !namespaces.has(x.namespace))) {
+    namespaces.set(w.namespace, deliver(`Namespace-${w.namespace}`, new TeamNamespace(app, `namespace-${w.namespace}`, {
+      name: w.namespace, servicePorts: ports(w.namespace),
+    })));
+  }
+
+  const accessOf = (name: string): IConstruct[] => (ctx.workloadAccess[name] ? [ctx.workloadAccess[name]] : []);
+  for (const svc of def.inference) {
+    const pool = pools.get(svc.nodePool) as ResolvedNodePool;
+    const usesKeda = svc.scaling.metric !== ScalingMetric.CPU;
+    const deps: IConstruct[] = [namespaces.get(svc.namespace)!, ...accessOf(svc.name)];
+    if (usesKeda) deps.push(ensureOperator(cluster, Operator.KEDA, { prometheusWorkspaceArn: prometheus?.workspace.attrArn }));
+    deliver(`Inference-${svc.name}`, new InferenceService(app, `inference-${svc.name}`, {
+      name: svc.name, namespace: svc.namespace, image: svc.image, port: svc.port,
+      placement: placementOnPool(pool.name, pool.instances, svc.gpus),
+      minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas, scaling: svc.scaling,
+      prometheus: usesKeda ? prometheus!.source : undefined,
+    }), ...deps);
+  }
+  for (const job of def.training) {
+    const pool = pools.get(job.nodePool) as ResolvedNodePool;
+    const efa = pool.efa ? Math.min(...pool.instances.map((f) => f.maxEfaInterfaces)) : 0;
+    const operator = ensureOperator(cluster, job.engine === TrainingEngine.RAY ? Operator.KUBERAY : Operator.JOBSET);
+    deliver(`Training-${job.name}`, new TrainingJob(app, `training-${job.name}`, {
+      name: job.name, namespace: job.namespace, image: job.image, engine: job.engine, nodes: job.nodes,
+      placement: placementOnPool(pool.name, pool.instances, job.gpusPerNode, efa),
+      command: job.command.length > 0 ? job.command : undefined,
+    }), namespaces.get(job.namespace)!, operator, ...accessOf(job.name));
+  }
+  return { charts, clusterAutoscaler, karpenter, prometheus };
+}

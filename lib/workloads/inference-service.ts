@@ -1,0 +1,203 @@
+import { Chart, type ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import { ScalingMetric } from '../definition/types';
+import { ScaledObject } from './imports/keda-scaledobject-keda.sh';
+import {
+  TriggerAuthentication, TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider,
+} from './imports/keda-triggerauthentication-keda.sh';
+import {
+  CACHE_ENV, containerResources, podPlacement, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolumes, type WorkloadPlacement,
+} from './placement';
+
+/** Where KEDA reads Prometheus metrics: an Amazon Managed Service for Prometheus workspace, queried with SigV4. */
+export interface PrometheusSource {
+  /** The workspace's Prometheus endpoint, e.g. `https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-…/`. */
+  readonly serverAddress: string;
+  readonly awsRegion: string;
+}
+
+/** How an inference service scales. */
+export interface InferenceScaling {
+  readonly metric: ScalingMetric;
+  /** Per replica: in-flight or waiting requests, or percent for utilisation metrics. */
+  readonly target: number;
+  /** Summed signal above which a service at zero wakes up. */
+  readonly activationThreshold: number;
+  /** A PromQL query replacing the built-in one for the metric. @default - the built-in query (vLLM / DCGM metric names) */
+  readonly query?: string;
+}
+
+/** Props of {@link InferenceService}. */
+export interface InferenceServiceProps extends ChartProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly placement: WorkloadPlacement;
+  /** @default 8000 */
+  readonly port?: number;
+  /** Container arguments. @default - the image's */
+  readonly args?: string[];
+  /** HTTP path of health probes. @default '/health' */
+  readonly healthPath?: string;
+  /** @default 1 */
+  readonly minReplicas?: number;
+  /** @default 3 */
+  readonly maxReplicas?: number;
+  /** @default - concurrency 8 per replica, activation 1 */
+  readonly scaling?: InferenceScaling;
+  /** Required for the KEDA metrics (all but `cpu`). @default - none */
+  readonly prometheus?: PrometheusSource;
+  /** The service account (its Pod Identity association gives data access). @default - the service name */
+  readonly serviceAccountName?: string;
+}
+
+/** The built-in PromQL for each KEDA metric, and whether KEDA divides it by replicas (AverageValue) or not (Value). */
+export function scalingQuery(metric: ScalingMetric, namespace: string, name: string): { query: string; metricType: 'AverageValue' | 'Value' } {
+  const sel = `namespace="${namespace}",app="${name}"`;
+  switch (metric) {
+    case ScalingMetric.CONCURRENCY: return { query: `sum(vllm:num_requests_running{${sel}})`, metricType: 'AverageValue' };
+    case ScalingMetric.QUEUE_DEPTH: return { query: `sum(vllm:num_requests_waiting{${sel}})`, metricType: 'AverageValue' };
+    case ScalingMetric.GPU_UTILIZATION: return { query: `avg(DCGM_FI_DEV_GPU_UTIL{namespace="${namespace}",pod=~"${name}-.*"})`, metricType: 'Value' };
+    case ScalingMetric.CPU: throw new Error('cpu scaling uses a HorizontalPodAutoscaler, not a query');
+  }
+}
+
+/**
+ * An inference service on accelerators: Deployment and Service, GPU/Neuron requests, the pool's taint
+ * tolerated and its nodes required, probes, zone and node spread, a PodDisruptionBudget, the restricted
+ * security profile, its own service account, and autoscaling (HPA for `cpu`; KEDA ScaledObject on
+ * Prometheus metrics otherwise, where `minReplicas: 0` scales to zero behind an activation threshold).
+ */
+export class InferenceService extends Chart {
+  public readonly serviceName: string;
+  public readonly namespaceName: string;
+
+  constructor(scope: Construct, id: string, props: InferenceServiceProps) {
+    super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
+    const { name, namespace, placement } = props;
+    const port = props.port ?? 8000;
+    const minReplicas = props.minReplicas ?? 1;
+    const maxReplicas = props.maxReplicas ?? 3;
+    const scaling = props.scaling ?? { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 1 };
+    const saName = props.serviceAccountName ?? name;
+    const healthPath = props.healthPath ?? '/health';
+    this.serviceName = name;
+    this.namespaceName = namespace;
+    if (minReplicas > maxReplicas) throw new Error(`InferenceService '${name}': minReplicas (${minReplicas}) must be <= maxReplicas (${maxReplicas})`);
+    if (scaling.metric !== ScalingMetric.CPU && !props.prometheus) {
+      throw new Error(`InferenceService '${name}': scaling metric '${scaling.metric}' needs a prometheus source`);
+    }
+    if (scaling.metric === ScalingMetric.CPU && minReplicas === 0) {
+      throw new Error(`InferenceService '${name}': cpu scaling cannot scale to zero; use minReplicas >= 1`);
+    }
+
+    const selector = { 'app.kubernetes.io/name': name };
+    const labels = { ...selector, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/serves': 'true', 'ai-platform/workload': name };
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: saName, namespace, labels },
+      automountServiceAccountToken: false,
+    });
+
+    const scratch = scratchVolumes(placement);
+    const probe = (initialDelaySeconds: number, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
+      httpGet: { path: healthPath, port: k8s.IntOrString.fromString('http') }, initialDelaySeconds, periodSeconds, failureThreshold,
+    });
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name, namespace, labels },
+      spec: {
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: {
+          metadata: {
+            labels,
+            annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' },
+          },
+          spec: {
+            serviceAccountName: saName,
+            securityContext: RESTRICTED_POD,
+            terminationGracePeriodSeconds: 60,
+            ...podPlacement(placement),
+            topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+              maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector },
+            })),
+            containers: [{
+              name: 'server',
+              image: props.image,
+              args: props.args,
+              ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+              env: CACHE_ENV,
+              resources: containerResources(placement),
+              securityContext: RESTRICTED_CONTAINER,
+              volumeMounts: scratch.mounts,
+              // Model loading can take minutes: the startup probe allows 20, then readiness and liveness take over.
+              startupProbe: probe(10, 10, 120),
+              readinessProbe: probe(0, 5, 3),
+              livenessProbe: probe(0, 15, 4),
+            }],
+            volumes: scratch.volumes,
+          },
+        },
+      },
+    });
+
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name, namespace, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'http', port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+
+    new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name, namespace, labels },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    });
+
+    const target = { apiVersion: 'apps/v1', kind: 'Deployment', name };
+    if (scaling.metric === ScalingMetric.CPU) {
+      new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+        metadata: { name, namespace, labels },
+        spec: {
+          scaleTargetRef: target,
+          minReplicas,
+          maxReplicas,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.target } } }],
+        },
+      });
+      return;
+    }
+    const built = scalingQuery(scaling.metric, namespace, name);
+    new TriggerAuthentication(this, 'PrometheusAuth', {
+      metadata: { name: `${name}-prometheus`, namespace, labels },
+      // KEDA's operator signs queries with its own Pod Identity role (aps:QueryMetrics on the workspace).
+      spec: { podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AWS, identityOwner: TriggerAuthenticationSpecPodIdentityIdentityOwner.KEDA } },
+    });
+    new ScaledObject(this, 'Autoscaler', {
+      metadata: { name, namespace, labels },
+      spec: {
+        scaleTargetRef: target,
+        minReplicaCount: minReplicas,
+        maxReplicaCount: maxReplicas,
+        pollingInterval: 15,
+        cooldownPeriod: 300,
+        triggers: [{
+          type: 'prometheus',
+          name: scaling.metric,
+          metricType: built.metricType,
+          authenticationRef: { name: `${name}-prometheus` },
+          metadata: {
+            serverAddress: props.prometheus!.serverAddress,
+            awsRegion: props.prometheus!.awsRegion,
+            query: scaling.query ?? built.query,
+            threshold: String(scaling.target),
+            activationThreshold: String(scaling.activationThreshold),
+            ignoreNullValues: 'true',
+          },
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { HELM_CHARTS, type HelmChartVersion } from '../catalog/versions';
+import { PodIdentityRole } from '../cluster/pod-identity-role';
+import { POOL_LABEL } from '../compute/labels';
+
+/** Operators workloads may need; each is installed once per cluster, only when used. */
+export enum Operator {
+  KEDA = 'keda',
+  KUBERAY = 'kuberay',
+  JOBSET = 'jobset',
+}
+
+const SYSTEM_NODES = { nodeSelector: { [POOL_LABEL]: 'system' } };
+
+/** Options of {@link ensureOperator}. */
+export interface OperatorOptions {
+  /** KEDA: an Amazon Managed Prometheus workspace ARN its operator may query. */
+  readonly prometheusWorkspaceArn?: string;
+}
+
+/** Installs an operator from its pinned chart, once per cluster; later calls return the same chart. */
+export function ensureOperator(cluster: eks.ICluster, operator: Operator, options: OperatorOptions = {}): eks.HelmChart {
+  const id = `Operator-${operator}`;
+  const existing = cluster.node.tryFindChild(id);
+  if (existing) return existing as eks.HelmChart;
+  switch (operator) {
+    case Operator.KEDA: return keda(cluster, id, options);
+    case Operator.KUBERAY: return chart(cluster, id, HELM_CHARTS.kuberay, { ...SYSTEM_NODES, singleNamespaceInstall: false });
+    case Operator.JOBSET: return chart(cluster, id, HELM_CHARTS.jobset, { controller: SYSTEM_NODES });
+  }
+}
+
+function chart(cluster: eks.ICluster, id: string, spec: HelmChartVersion, values: Record<string, unknown>): eks.HelmChart {
+  return new eks.HelmChart(cluster, id, {
+    cluster, chart: spec.chart, repository: spec.repository, version: spec.version, namespace: spec.namespace,
+    release: spec.chart, createNamespace: true, wait: true, values,
+  });
+}
+
+function keda(cluster: eks.ICluster, id: string, options: OperatorOptions): eks.HelmChart {
+  const spec = HELM_CHARTS.keda;
+  const helm = chart(cluster, id, spec, {
+    nodeSelector: SYSTEM_NODES.nodeSelector,
+    serviceAccount: { operator: { name: 'keda-operator' } },
+    podIdentity: { aws: { irsa: { enabled: false } } },
+  });
+  if (options.prometheusWorkspaceArn) {
+    // KEDA signs Prometheus queries with its operator's identity (TriggerAuthentication identityOwner: keda).
+    const identity = new PodIdentityRole(cluster, `${id}-Identity`, {
+      cluster, namespace: spec.namespace, serviceAccount: 'keda-operator', description: 'KEDA operator: query Managed Prometheus',
+    });
+    identity.role.addToPolicy(new iam.PolicyStatement({ actions: ['aps:QueryMetrics', 'aps:GetSeries', 'aps:GetLabels', 'aps:GetMetricMetadata'], resources: [options.prometheusWorkspaceArn] }));
+    helm.node.addDependency(identity.association);
+  }
+  return helm;
+}

@@ -1,0 +1,115 @@
+import { k8s } from 'cdk8s-plus-27';
+import { acceleratorResourceName, EFA_RESOURCE_NAME, type InstanceFacts } from '../catalog/accelerators';
+import { POOL_LABEL } from '../compute/labels';
+
+/**
+ * Where and how big a workload's pods are: the pool they run on and what each pod requests. Built from the
+ * pool's catalog facts with {@link placementOnPool}, or by hand for a pool the library did not create.
+ */
+export interface WorkloadPlacement {
+  /** Value of the `ai-platform/pool` node label. */
+  readonly poolName: string;
+  /** Extended resource of the accelerators, e.g. `nvidia.com/gpu`; undefined for CPU pools. */
+  readonly acceleratorResource?: string;
+  /** Accelerators per pod. */
+  readonly accelerators: number;
+  /** EFA interfaces per pod (0: none). */
+  readonly efaInterfaces: number;
+  /** CPU request per pod, in cores. */
+  readonly cpu: number;
+  /** Memory request (and limit) per pod, in GiB. */
+  readonly memoryGiB: number;
+  /** Shared memory for NCCL / dataloaders, in GiB (0: none). */
+  readonly sharedMemoryGiB: number;
+}
+
+/** Share of a node's CPU and memory a pod may ask for: the rest is left for the kubelet, daemonsets and overhead. */
+const NODE_SHARE = 0.8;
+
+/**
+ * Sizes pods for a pool: a pod asking for `accelerators` of a node's N gets that fraction of the smallest
+ * node type's CPU and memory (80% of it), so it always fits a node the pool can launch.
+ */
+export function placementOnPool(poolName: string, instances: InstanceFacts[], accelerators: number, efaInterfaces = 0): WorkloadPlacement {
+  const smallest = instances.reduce((a, b) => (b.vcpu < a.vcpu ? b : a));
+  const share = smallest.acceleratorCount > 0 ? Math.min(1, accelerators / smallest.acceleratorCount) : 0.25;
+  const memoryGiB = Math.max(1, Math.floor(smallest.memoryGiB * share * NODE_SHARE));
+  return {
+    poolName,
+    acceleratorResource: acceleratorResourceName(smallest.vendor),
+    accelerators,
+    efaInterfaces,
+    cpu: Math.max(1, Math.floor(smallest.vcpu * share * NODE_SHARE)),
+    memoryGiB,
+    sharedMemoryGiB: accelerators > 0 ? Math.min(64, Math.max(1, Math.floor(memoryGiB / 4))) : 0,
+  };
+}
+
+/** Requests and limits of a pod's main container. Accelerators and EFA use `Quantity`, never plain strings. */
+export function containerResources(p: WorkloadPlacement): k8s.ResourceRequirements {
+  const extended: Record<string, k8s.Quantity> = {};
+  if (p.acceleratorResource && p.accelerators > 0) extended[p.acceleratorResource] = k8s.Quantity.fromNumber(p.accelerators);
+  if (p.efaInterfaces > 0) extended[EFA_RESOURCE_NAME] = k8s.Quantity.fromNumber(p.efaInterfaces);
+  return {
+    requests: { cpu: k8s.Quantity.fromNumber(p.cpu), memory: k8s.Quantity.fromString(`${p.memoryGiB}Gi`), ...extended },
+    limits: { memory: k8s.Quantity.fromString(`${p.memoryGiB}Gi`), ...extended },
+  };
+}
+
+/** Node affinity to the pool and tolerations of its accelerator taint. */
+export function podPlacement(p: WorkloadPlacement): Pick<k8s.PodSpec, 'affinity' | 'tolerations'> {
+  return {
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [p.poolName] }] }],
+        },
+      },
+    },
+    tolerations: p.acceleratorResource
+      ? [{ key: p.acceleratorResource, operator: 'Exists', effect: 'NoSchedule' }]
+      : undefined,
+  };
+}
+
+/** The restricted Pod Security profile for a container: non-root, no escalation, no capabilities, seccomp. */
+export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** The pod-level half of the restricted profile. Images that default to root run as this user. */
+export const RESTRICTED_POD: k8s.PodSecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: 1000,
+  runAsGroup: 1000,
+  fsGroup: 1000,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** Writable scratch volumes (the root filesystem is read-only): /tmp, a model/cache home, and /dev/shm. */
+export function scratchVolumes(p: WorkloadPlacement): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  const volumes: k8s.Volume[] = [
+    { name: 'tmp', emptyDir: {} },
+    { name: 'cache', emptyDir: {} },
+  ];
+  const mounts: k8s.VolumeMount[] = [
+    { name: 'tmp', mountPath: '/tmp' },
+    { name: 'cache', mountPath: '/home/app' },
+  ];
+  if (p.sharedMemoryGiB > 0) {
+    volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(`${p.sharedMemoryGiB}Gi`) } });
+    mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
+  }
+  return { volumes, mounts };
+}
+
+/** Environment that points caches at the writable home. */
+export const CACHE_ENV: k8s.EnvVar[] = [
+  { name: 'HOME', value: '/home/app' },
+  { name: 'HF_HOME', value: '/home/app/.cache/huggingface' },
+  { name: 'XDG_CACHE_HOME', value: '/home/app/.cache' },
+];

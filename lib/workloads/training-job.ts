@@ -1,0 +1,194 @@
+import { ApiObject, Chart, type ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import { IMAGES } from '../catalog/versions';
+import { POOL_LABEL } from '../compute/labels';
+import { TrainingEngine } from '../definition/types';
+import { JobSet } from './imports/jobset-jobset.x-k8s.io';
+import {
+  CACHE_ENV, containerResources, podPlacement, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolumes, type WorkloadPlacement,
+} from './placement';
+
+/** A pod template as plain JSON (`Quantity` values rendered as their numbers and strings). */
+function podTemplate(props: k8s.KubePodProps): { metadata: unknown; spec: unknown } {
+  const m = JSON.parse(JSON.stringify(k8s.KubePod.manifest(props)));
+  return { metadata: m.metadata, spec: m.spec };
+}
+
+/** Props of {@link TrainingJob}. */
+export interface TrainingJobProps extends ChartProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  /** @default TrainingEngine.PYTORCH */
+  readonly engine?: TrainingEngine;
+  /** Nodes (one worker pod per node). @default 1 */
+  readonly nodes?: number;
+  /** Per worker pod: pool, accelerators (`gpusPerNode`), EFA interfaces. */
+  readonly placement: WorkloadPlacement;
+  /**
+   * pytorch: the script and its arguments, run by torchrun (e.g. `['train.py', '--epochs', '3']`); without
+   * it the image's entrypoint runs with torchrun's `PET_*` settings in its environment.
+   * ray: the RayJob entrypoint (required), e.g. `['python', 'train.py']`.
+   * @default - the image's entrypoint (pytorch only)
+   */
+  readonly command?: string[];
+  /** @default - the job name */
+  readonly serviceAccountName?: string;
+  /** Whole-job restarts after a worker fails. @default 3 */
+  readonly maxRestarts?: number;
+}
+
+const MASTER_PORT = 29500;
+
+/**
+ * A distributed training job on a proven engine, never a home-made launcher.
+ *
+ * - `pytorch` is a JobSet (jobset.x-k8s.io/v1alpha2) of one indexed Job with one pod per node running
+ *   torchrun. JobSet, not a bare indexed Job: it gives the pods stable DNS names (the rendezvous host is
+ *   pod 0) and restarts the whole group when one worker fails, which torchrun's collective needs; it is
+ *   also the API Kubeflow Trainer v2 builds on, without needing its runtimes.
+ * - `ray` is a KubeRay RayJob (ray.io/v1): a head on the system nodes and one GPU worker per node, torn
+ *   down when the job finishes.
+ *
+ * Both request the accelerators and EFA interfaces per node, mount shared memory for NCCL, tolerate the
+ * pool's taint and require its nodes.
+ */
+export class TrainingJob extends Chart {
+  constructor(scope: Construct, id: string, props: TrainingJobProps) {
+    super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
+    const engine = props.engine ?? TrainingEngine.PYTORCH;
+    const nodes = props.nodes ?? 1;
+    const saName = props.serviceAccountName ?? props.name;
+    const labels = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/workload': props.name };
+    if (engine === TrainingEngine.RAY && (props.command ?? []).length === 0) {
+      throw new Error(`TrainingJob '${props.name}': engine ray needs a command (the RayJob entrypoint)`);
+    }
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: saName, namespace: props.namespace, labels },
+      automountServiceAccountToken: false,
+    });
+    if (engine === TrainingEngine.PYTORCH) {
+      this.pytorch(props, nodes, saName, labels);
+    } else {
+      this.ray(props, nodes, saName, labels);
+    }
+  }
+
+  private workerPod(props: TrainingJobProps, saName: string, labels: Record<string, string>, container: Partial<k8s.Container>, restartPolicy?: string) {
+    const scratch = scratchVolumes(props.placement);
+    const efaEnv: k8s.EnvVar[] = props.placement.efaInterfaces > 0
+      ? [{ name: 'FI_PROVIDER', value: 'efa' }, { name: 'FI_EFA_USE_DEVICE_RDMA', value: '1' }, { name: 'NCCL_DEBUG', value: 'WARN' }]
+      : [];
+    return podTemplate({
+      metadata: { labels },
+      spec: {
+        serviceAccountName: saName,
+        securityContext: RESTRICTED_POD,
+        restartPolicy,
+        ...podPlacement(props.placement),
+        containers: [{
+          name: 'worker',
+          image: props.image,
+          ...container,
+          env: [...CACHE_ENV, ...efaEnv, ...(container.env ?? [])],
+          resources: containerResources(props.placement),
+          securityContext: RESTRICTED_CONTAINER,
+          volumeMounts: scratch.mounts,
+        }],
+        volumes: scratch.volumes,
+      },
+    });
+  }
+
+  private pytorch(props: TrainingJobProps, nodes: number, saName: string, labels: Record<string, string>): void {
+    const { name, namespace } = props;
+    // JobSet pod hostname: <jobset>-<replicatedJob>-<job index>-<pod index>.<subdomain>
+    const masterAddr = `${name}-workers-0-0.${name}`;
+    const env: k8s.EnvVar[] = [
+      { name: 'PET_NNODES', value: String(nodes) },
+      { name: 'PET_NPROC_PER_NODE', value: String(Math.max(1, props.placement.accelerators)) },
+      { name: 'PET_NODE_RANK', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } },
+      { name: 'PET_MASTER_ADDR', value: masterAddr },
+      { name: 'PET_MASTER_PORT', value: String(MASTER_PORT) },
+    ];
+    const command = props.command && props.command.length > 0 ? { command: ['torchrun', ...props.command] } : {};
+    const pod = this.workerPod(props, saName, labels, { ...command, env, ports: [{ name: 'rendezvous', containerPort: MASTER_PORT }] }, 'Never');
+
+    // Typed by the generated JobSet props, then the pod template is set on the JSON: the generated class
+    // would re-filter a patched template through its own converters and drop extended resources.
+    const jobset = JobSet.manifest({
+      metadata: { name, namespace, labels },
+      spec: {
+        network: { enableDnsHostnames: true, subdomain: name, publishNotReadyAddresses: true },
+        failurePolicy: { maxRestarts: props.maxRestarts ?? 3 },
+        replicatedJobs: [{
+          name: 'workers',
+          replicas: 1,
+          template: {
+            spec: {
+              parallelism: nodes,
+              completions: nodes,
+              completionMode: 'Indexed',
+              backoffLimit: 0,
+              template: { spec: { containers: [] } },
+            },
+          },
+        }],
+      },
+    });
+    jobset.spec.replicatedJobs[0].template.spec.template = pod;
+    new ApiObject(this, 'JobSet', jobset);
+  }
+
+  private ray(props: TrainingJobProps, nodes: number, saName: string, labels: Record<string, string>): void {
+    // The generated RayJob types are large (≈4 MB): load them only when a Ray job exists.
+    const { RayJob } = require('./imports/kuberay-rayjob-ray.io') as typeof import('./imports/kuberay-rayjob-ray.io');
+    const { name, namespace } = props;
+    const worker = this.workerPod(props, saName, labels, {});
+    const headPlacement: WorkloadPlacement = { ...props.placement, accelerators: 0, efaInterfaces: 0, cpu: 1, memoryGiB: 4, sharedMemoryGiB: 1 };
+    const headScratch = scratchVolumes(headPlacement);
+    const head = podTemplate({
+      metadata: { labels },
+      spec: {
+        serviceAccountName: saName,
+        securityContext: RESTRICTED_POD,
+        // The head coordinates and needs no accelerator: it runs on the system nodes.
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: ['system'] }] }] } } },
+        containers: [{
+          name: 'ray-head',
+          image: props.image,
+          env: CACHE_ENV,
+          ports: [{ name: 'gcs', containerPort: 6379 }, { name: 'dashboard', containerPort: 8265 }, { name: 'client', containerPort: 10001 }],
+          resources: containerResources(headPlacement),
+          securityContext: RESTRICTED_CONTAINER,
+          volumeMounts: headScratch.mounts,
+        }],
+        volumes: headScratch.volumes,
+      },
+    });
+    const rayJob = RayJob.manifest({
+      metadata: { name, namespace, labels },
+      spec: {
+        entrypoint: props.command!.join(' '),
+        shutdownAfterJobFinishes: true,
+        ttlSecondsAfterFinished: 3600,
+        rayClusterSpec: {
+          rayVersion: IMAGES.rayVersion,
+          headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [] } } },
+          workerGroupSpecs: [{
+            groupName: 'accelerated',
+            replicas: nodes,
+            minReplicas: nodes,
+            maxReplicas: nodes,
+            rayStartParams: {},
+            template: { spec: { containers: [] } },
+          }],
+        },
+      },
+    });
+    rayJob.spec.rayClusterSpec.headGroupSpec.template = head;
+    rayJob.spec.rayClusterSpec.workerGroupSpecs[0].template = worker;
+    new ApiObject(this, 'RayJob', rayJob);
+  }
+}

@@ -1,0 +1,151 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Testing } from 'cdk8s';
+import {
+  AmiFamily, CapacityType, ClusterAutoscaler, findInstance, findKubernetesVersion, Karpenter, KarpenterNodePool, type KarpenterNodePoolProps,
+} from '../../lib';
+import { clusterStack, referenceWith, resourcesOf, synthPlatform } from '../helpers';
+
+function statements(template: Template): any[] {
+  return resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('ClusterAutoscaler', () => {
+  const { stack, gpuCluster } = clusterStack({ kubernetesVersion: '1.35' });
+  new ClusterAutoscaler(stack, 'CA', { cluster: gpuCluster.cluster, kubernetesVersion: '1.35' });
+  const t = Template.fromStack(stack);
+
+  test('pinned chart, image of the cluster\'s minor version, auto-discovery, on system nodes', () => {
+    const [, chart] = resourcesOf(t, 'Custom::AWSCDK-EKS-HelmChart').find(([, c]) => c.Properties.Chart === 'cluster-autoscaler')!;
+    expect(chart.Properties.Version).toMatch(/^\d+\.\d+\.\d+$/);
+    const values = JSON.stringify(chart.Properties.Values);
+    expect(values).toContain(`\\"tag\\":\\"${findKubernetesVersion('1.35')!.clusterAutoscalerImageTag}\\"`);
+    expect(values).toContain('autoDiscovery');
+    expect(values).toContain('\\"ai-platform/pool\\":\\"system\\"');
+  });
+
+  test('Pod Identity for kube-system/cluster-autoscaler', () => {
+    t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'cluster-autoscaler' });
+  });
+
+  test('may scale and terminate only this cluster\'s node groups; reads node groups for templates', () => {
+    const scale = statements(t).find((s) => [].concat(s.Action).includes('autoscaling:SetDesiredCapacity' as never));
+    expect(scale.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/eks:cluster-name': { Ref: expect.stringMatching(/^GpuCluster/) } } });
+    const discover = statements(t).find((s) => s.Sid === 'Discover');
+    expect(discover.Action).toEqual(expect.arrayContaining(['eks:DescribeNodegroup', 'autoscaling:DescribeAutoScalingGroups']));
+    for (const s of statements(t).filter((x) => x.Sid === 'Discover')) expect(JSON.stringify(s.Action)).not.toMatch(/Set|Terminate|Update|Create/);
+  });
+});
+
+describe('Karpenter', () => {
+  const { stack, gpuCluster } = clusterStack();
+  new Karpenter(stack, 'Karpenter', { cluster: gpuCluster.cluster });
+  const t = Template.fromStack(stack);
+
+  test('an interruption queue, encrypted, fed by four EventBridge rules', () => {
+    t.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    t.resourceCountIs('AWS::Events::Rule', 4);
+  });
+
+  test('its nodes join through an EC2_LINUX access entry', () => {
+    t.hasResourceProperties('AWS::EKS::AccessEntry', { Type: 'EC2_LINUX' });
+  });
+
+  test('creation and termination are limited to this cluster\'s tagged resources', () => {
+    for (const sid of ['CreateTaggedForThisCluster', 'TagOnCreate', 'ManageOwnInstances']) {
+      const s = statements(t).find((x) => x.Sid === sid);
+      expect(JSON.stringify(s.Condition)).toContain('eks:eks-cluster-name');
+    }
+    expect(statements(t).find((x) => x.Sid === 'PassNodeRole').Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
+  });
+
+  test('pinned chart with the cluster name and queue', () => {
+    const [, chart] = resourcesOf(t, 'Custom::AWSCDK-EKS-HelmChart').find(([, c]) => c.Properties.Chart === 'karpenter')!;
+    expect(chart.Properties).toMatchObject({ Version: '1.14.1', Repository: 'oci://public.ecr.aws/karpenter/karpenter', Namespace: 'karpenter' });
+  });
+});
+
+describe('KarpenterNodePool', () => {
+  const synth = (props: Partial<KarpenterNodePoolProps> = {}) => {
+    const docs: any[] = Testing.synth(new KarpenterNodePool(Testing.app(), 'p', {
+      poolName: 'serving', instances: [findInstance('g6.xlarge')!, findInstance('g6.2xlarge')!], maxNodes: 10,
+      capacityType: CapacityType.SPOT, nodeRoleName: 'node-role', subnetSelectorTags: { 'karpenter.sh/discovery': 'acme' },
+      securityGroupSelectorTags: { 'aws:eks:cluster-name': 'acme' }, ...props,
+    }));
+    return { pool: docs.find((d) => d.kind === 'NodePool'), nodeClass: docs.find((d) => d.kind === 'EC2NodeClass') };
+  };
+
+  test('karpenter.sh/v1 NodePool with the pool\'s types, capacity type, taint and labels', () => {
+    const { pool } = synth();
+    expect(pool.apiVersion).toBe('karpenter.sh/v1');
+    expect(pool.spec.template.spec.requirements).toEqual([
+      { key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['g6.xlarge', 'g6.2xlarge'] },
+      { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] },
+    ]);
+    expect(pool.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
+    expect(pool.spec.template.metadata.labels).toMatchObject({ 'ai-platform/pool': 'serving', 'ai-platform/accelerator': 'nvidia' });
+  });
+
+  test('limits from maxNodes, and consolidation', () => {
+    const { pool } = synth();
+    expect(pool.spec.limits).toEqual({ 'cpu': 80, 'nvidia.com/gpu': 10 });
+    expect(pool.spec.disruption).toEqual({ consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '10m' });
+  });
+
+  test('EC2NodeClass: pinned AMI alias, IMDSv2, encrypted gp3, tag selectors', () => {
+    const { nodeClass } = synth({ amiFamily: AmiFamily.BOTTLEROCKET, diskGiB: 200 });
+    expect(nodeClass.apiVersion).toBe('karpenter.k8s.aws/v1');
+    expect(nodeClass.spec.amiSelectorTerms[0].alias).toMatch(/^bottlerocket@v\d/);
+    expect(nodeClass.spec.metadataOptions).toEqual({ httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 });
+    expect(nodeClass.spec.blockDeviceMappings).toEqual([{ deviceName: '/dev/xvdb', ebs: { volumeSize: '200Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }]);
+    expect(nodeClass.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'acme' } }]);
+  });
+
+  test('Capacity Blocks launch into the reservation as reserved capacity', () => {
+    const { pool, nodeClass } = synth({ instances: [findInstance('p5.48xlarge')!], capacityType: CapacityType.CAPACITY_BLOCK, capacityReservationId: 'cr-0123456789abcdef0' });
+    expect(pool.spec.template.spec.requirements[1].values).toEqual(['reserved']);
+    expect(nodeClass.spec.capacityReservationSelectorTerms).toEqual([{ id: 'cr-0123456789abcdef0' }]);
+  });
+});
+
+describe('platform wiring', () => {
+  const { platform, template } = synthPlatform();
+
+  test('every chart is applied to the cluster', () => {
+    const manifests = resourcesOf(template, 'Custom::AWSCDK-EKS-KubernetesResource').map(([, m]) => JSON.stringify(m.Properties.Manifest));
+    for (const kind of ['ScaledObject', 'JobSet', 'Namespace', 'ResourceQuota', 'ClusterRole']) {
+      expect(manifests.some((m) => m.includes(`\\"kind\\":\\"${kind}\\"`))).toBe(true);
+    }
+    expect(Object.keys(platform.charts).sort()).toEqual([
+      'inference-llm', 'namespace-llm', 'namespace-pretrain', 'namespace-research', 'prometheus-scraper-rbac', 'training-pretrain',
+    ]);
+  });
+
+  test('operators are installed only when used: KEDA and JobSet here, not KubeRay or Karpenter', () => {
+    const charts = resourcesOf(template, 'Custom::AWSCDK-EKS-HelmChart').map(([, c]) => c.Properties.Chart).sort();
+    expect(charts).toEqual(['aws-efa-k8s-device-plugin', 'cluster-autoscaler', 'jobset', 'keda', 'nvidia-device-plugin']);
+  });
+
+  test('the KEDA operator may query the Prometheus workspace and nothing else', () => {
+    const keda = resourcesOf(template, 'AWS::IAM::Policy').find(([id]) => id.includes('keda'))![1];
+    expect(keda.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({
+      Action: expect.arrayContaining(['aps:QueryMetrics']), Resource: { 'Fn::GetAtt': [expect.stringMatching(/^PrometheusWorkspace/), 'Arn'] },
+    })]);
+  });
+
+  test('a managed scraper writes to the workspace and reads the cluster as its own user', () => {
+    template.resourceCountIs('AWS::APS::Workspace', 1);
+    const [, scraper] = resourcesOf(template, 'AWS::APS::Scraper')[0];
+    expect(scraper.Properties.Destination.AmpConfiguration.WorkspaceArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PrometheusWorkspace/), 'Arn'] });
+    expect(scraper.Properties.Source.EksConfiguration.ClusterArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] });
+    template.hasResourceProperties('AWS::EKS::AccessEntry', { Username: 'aps-collector-user' });
+  });
+
+  test('a karpenter pool installs Karpenter and its NodePool chart', () => {
+    const { platform: p, template: t } = synthPlatform(referenceWith((d) => { d.nodePools[0].provisioner = 'karpenter'; }));
+    expect(Object.keys(p.charts)).toContain('karpenter-pool-inference');
+    expect(p.karpenter).toBeDefined();
+    expect(resourcesOf(t, 'AWS::EKS::Nodegroup').map(([, g]) => g.Properties.Labels['ai-platform/pool']).sort()).toEqual(['system', 'training']);
+    expect(Stack.of(p.karpenter!).stackName).toBe('acme-ml-platform');
+  });
+});

@@ -1,0 +1,115 @@
+import { Testing } from 'cdk8s';
+import { findInstance, InferenceService, placementOnPool, ScalingMetric, type InferenceServiceProps } from '../../lib';
+
+const g6e = placementOnPool('inference', [findInstance('g6e.xlarge')!], 1);
+const prometheus = { serverAddress: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/', awsRegion: 'us-east-1' };
+
+function synth(props: Partial<InferenceServiceProps> = {}) {
+  const chart = new InferenceService(Testing.app(), 'svc', {
+    name: 'llm', namespace: 'serving', image: 'vllm/vllm-openai:v0.11.0', placement: g6e, prometheus, ...props,
+  });
+  const docs: any[] = Testing.synth(chart);
+  const of = (kind: string) => docs.find((d) => d.kind === kind);
+  return { docs, of, pod: of('Deployment')?.spec.template.spec };
+}
+
+test('Deployment, Service, ServiceAccount, PDB, ScaledObject and its auth', () => {
+  expect(synth().docs.map((d) => d.kind).sort()).toEqual(
+    ['Deployment', 'PodDisruptionBudget', 'ScaledObject', 'Service', 'ServiceAccount', 'TriggerAuthentication']);
+});
+
+test('GPU requests and limits are numbers, not null', () => {
+  const { resources } = synth().pod.containers[0];
+  expect(resources.limits['nvidia.com/gpu']).toBe(1);
+  expect(resources.requests['nvidia.com/gpu']).toBe(1);
+});
+
+test('Neuron services request aws.amazon.com/neuron and tolerate its taint', () => {
+  const { pod } = synth({ placement: placementOnPool('neuron', [findInstance('inf2.xlarge')!], 1) });
+  expect(pod.containers[0].resources.limits['aws.amazon.com/neuron']).toBe(1);
+  expect(pod.tolerations).toEqual([{ key: 'aws.amazon.com/neuron', operator: 'Exists', effect: 'NoSchedule' }]);
+});
+
+test('pods tolerate the pool taint and require the pool\'s nodes', () => {
+  const { pod } = synth();
+  expect(pod.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+  expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+    { matchExpressions: [{ key: 'ai-platform/pool', operator: 'In', values: ['inference'] }] },
+  ]);
+});
+
+test('CPU and memory requests fit the smallest node of the pool', () => {
+  const { resources } = synth().pod.containers[0];
+  expect(resources.requests.cpu).toBeLessThanOrEqual(findInstance('g6e.xlarge')!.vcpu);
+  expect(parseInt(resources.requests.memory, 10)).toBeLessThan(findInstance('g6e.xlarge')!.memoryGiB);
+});
+
+test('restricted security context, own service account without a mounted token', () => {
+  const { pod, of } = synth();
+  expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+  expect(pod.containers[0].securityContext).toEqual({
+    runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+  });
+  expect(pod.serviceAccountName).toBe('llm');
+  expect(of('ServiceAccount').automountServiceAccountToken).toBe(false);
+});
+
+test('startup, readiness and liveness probes on the health path', () => {
+  const c = synth({ healthPath: '/ready' }).pod.containers[0];
+  for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe]) expect(probe.httpGet).toEqual({ path: '/ready', port: 'http' });
+});
+
+test('spread over zones and nodes; a disruption budget', () => {
+  const { pod, of } = synth();
+  expect(pod.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+  expect(of('PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'llm' } } });
+});
+
+test('shared memory for NCCL / dataloaders', () => {
+  expect(synth().pod.volumes).toEqual(expect.arrayContaining([{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: expect.stringMatching(/Gi$/) } }]));
+});
+
+test('minReplicas 0 scales to zero through KEDA, with an activation threshold', () => {
+  const so = synth({ minReplicas: 0, maxReplicas: 6, scaling: { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 2 } }).of('ScaledObject');
+  expect(so.spec).toMatchObject({ minReplicaCount: 0, maxReplicaCount: 6, scaleTargetRef: { kind: 'Deployment', name: 'llm' } });
+  expect(so.spec.triggers[0]).toMatchObject({
+    type: 'prometheus', metricType: 'AverageValue', authenticationRef: { name: 'llm-prometheus' },
+    metadata: { threshold: '8', activationThreshold: '2', awsRegion: 'us-east-1', serverAddress: prometheus.serverAddress, query: 'sum(vllm:num_requests_running{namespace="serving",app="llm"})' },
+  });
+});
+
+test.each([
+  [ScalingMetric.QUEUE_DEPTH, 'sum(vllm:num_requests_waiting{namespace="serving",app="llm"})', 'AverageValue'],
+  [ScalingMetric.GPU_UTILIZATION, 'avg(DCGM_FI_DEV_GPU_UTIL{namespace="serving",pod=~"llm-.*"})', 'Value'],
+])('metric %s queries %s', (metric, query, metricType) => {
+  const trigger = synth({ scaling: { metric, target: 50, activationThreshold: 1 } }).of('ScaledObject').spec.triggers[0];
+  expect(trigger.metadata.query).toBe(query);
+  expect(trigger.metricType).toBe(metricType);
+});
+
+test('a custom query replaces the built-in one', () => {
+  const trigger = synth({ scaling: { metric: ScalingMetric.CONCURRENCY, target: 4, activationThreshold: 1, query: 'sum(rate(gateway_requests{svc="llm"}[1m]))' } }).of('ScaledObject').spec.triggers[0];
+  expect(trigger.metadata.query).toBe('sum(rate(gateway_requests{svc="llm"}[1m]))');
+});
+
+test('KEDA signs with its own identity (AWS Pod Identity)', () => {
+  expect(synth().of('TriggerAuthentication').spec).toEqual({ podIdentity: { provider: 'aws', identityOwner: 'keda' } });
+});
+
+test('cpu scaling is a HorizontalPodAutoscaler', () => {
+  const { of, docs } = synth({ minReplicas: 2, maxReplicas: 5, scaling: { metric: ScalingMetric.CPU, target: 70, activationThreshold: 0 }, prometheus: undefined });
+  expect(docs.some((d) => d.kind === 'ScaledObject')).toBe(false);
+  expect(of('HorizontalPodAutoscaler').spec).toMatchObject({
+    minReplicas: 2, maxReplicas: 5,
+    metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+  });
+});
+
+test.each([
+  [{ prometheus: undefined }, "scaling metric 'concurrency' needs a prometheus source"],
+  [{ minReplicas: 0, scaling: { metric: ScalingMetric.CPU, target: 70, activationThreshold: 0 } }, 'cpu scaling cannot scale to zero'],
+  [{ minReplicas: 4, maxReplicas: 2 }, 'minReplicas (4) must be <= maxReplicas (2)'],
+])('refuses inconsistent props %#', (props, message) => {
+  expect(() => synth(props as Partial<InferenceServiceProps>)).toThrow(message);
+});
