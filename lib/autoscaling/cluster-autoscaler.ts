@@ -6,6 +6,7 @@ import { HELM_CHARTS, findKubernetesVersion } from '../catalog/versions';
 import { PodIdentityRole } from '../cluster/pod-identity-role';
 import { POOL_LABEL } from '../compute/labels';
 import { acknowledgeIamFindings } from '../private/acknowledge';
+import { pinnedHelmChart } from '../private/pinned-helm-chart';
 
 /** Props of {@link ClusterAutoscaler}. */
 export interface ClusterAutoscalerProps {
@@ -54,14 +55,7 @@ export class ClusterAutoscaler extends Construct {
       wildcards: 'Describe calls take no resource; scaling is limited to ASGs tagged eks:cluster-name of this cluster (ASG ARNs embed generated IDs)',
     });
 
-    this.chart = new eks.HelmChart(this, 'Chart', {
-      cluster,
-      chart: spec.chart,
-      repository: spec.repository,
-      version: spec.version,
-      namespace: spec.namespace,
-      release: 'cluster-autoscaler',
-      wait: false,
+    this.chart = pinnedHelmChart(this, 'Chart', cluster, spec, {
       values: {
         autoDiscovery: { clusterName: cluster.clusterName },
         awsRegion: Stack.of(this).region,

@@ -10,6 +10,7 @@ import { PodIdentityRole } from '../cluster/pod-identity-role';
 import { POOL_LABEL } from '../compute/labels';
 import { createNodeRole } from '../compute/private/node-role';
 import { acknowledgeIamFindings } from '../private/acknowledge';
+import { pinnedHelmChart } from '../private/pinned-helm-chart';
 
 /** Props of {@link Karpenter}. */
 export interface KarpenterProps {
@@ -123,14 +124,7 @@ export class Karpenter extends Construct {
       wildcards: 'Karpenter launches instances whose IDs are unknown ahead; creation and termination are limited by the eks:eks-cluster-name tag of this cluster, discovery calls take no resource',
     });
 
-    this.chart = new eks.HelmChart(this, 'Chart', {
-      cluster,
-      chart: spec.chart,
-      repository: spec.repository,
-      version: spec.version,
-      namespace: spec.namespace,
-      createNamespace: true,
-      release: 'karpenter',
+    this.chart = pinnedHelmChart(this, 'Chart', cluster, spec, {
       wait: true,
       values: {
         settings: { clusterName: cluster.clusterName, interruptionQueue: this.queue.queueName },

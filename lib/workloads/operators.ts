@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { HELM_CHARTS, type HelmChartVersion } from '../catalog/versions';
 import { PodIdentityRole } from '../cluster/pod-identity-role';
 import { POOL_LABEL } from '../compute/labels';
+import { pinnedHelmChart } from '../private/pinned-helm-chart';
 
 /** Operators workloads may need; each is installed once per cluster, only when used. */
 export enum Operator {
@@ -31,11 +32,9 @@ export function ensureOperator(cluster: eks.ICluster, operator: Operator, option
   }
 }
 
+/** Operators install their CRDs: wait for the release so custom resources apply after it. */
 function chart(cluster: eks.ICluster, id: string, spec: HelmChartVersion, values: Record<string, unknown>): eks.HelmChart {
-  return new eks.HelmChart(cluster, id, {
-    cluster, chart: spec.chart, repository: spec.repository, version: spec.version, namespace: spec.namespace,
-    release: spec.chart, createNamespace: true, wait: true, values,
-  });
+  return pinnedHelmChart(cluster, id, cluster, spec, { values, wait: true });
 }
 
 function keda(cluster: eks.ICluster, id: string, options: OperatorOptions): eks.HelmChart {

@@ -1,6 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AcceleratorVendor } from '../../catalog/accelerators';
 import { HELM_CHARTS, type HelmChartVersion } from '../../catalog/versions';
+import { pinnedHelmChart } from '../../private/pinned-helm-chart';
 import { DEVICE_PLUGIN_LABEL, EFA_LABEL } from '../labels';
 
 /** Tolerate every accelerator taint the library sets, so plugins run on any accelerated node. */
@@ -24,16 +25,7 @@ function requireLabel(key: string, value: string) {
 function ensureChart(cluster: eks.ICluster, id: string, spec: HelmChartVersion, values: Record<string, unknown>): eks.HelmChart {
   const existing = cluster.node.tryFindChild(id);
   if (existing) return existing as eks.HelmChart;
-  return new eks.HelmChart(cluster, id, {
-    cluster,
-    chart: spec.chart,
-    repository: spec.repository,
-    version: spec.version,
-    namespace: spec.namespace,
-    release: spec.chart,
-    values,
-    wait: false,
-  });
+  return pinnedHelmChart(cluster, id, cluster, spec, { values });
 }
 
 /**
