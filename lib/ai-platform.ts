@@ -17,6 +17,9 @@ import type { ClusterAutoscaler } from './autoscaling/cluster-autoscaler';
 import type { Karpenter } from './autoscaling/karpenter';
 import type { ManagedPrometheus } from './autoscaling/managed-prometheus';
 import { wireWorkloads } from './private/workload-wiring';
+import { AiMonitoring } from './monitoring/ai-monitoring';
+import { ContainerInsights } from './monitoring/container-insights';
+import { computeCostCeiling } from './plan/cost';
 
 /** Props of {@link AiPlatform}. */
 export interface AiPlatformProps {
@@ -33,7 +36,8 @@ export interface AiPlatformProps {
  * every check) and maps it onto the domain constructs, each of which works on its own too.
  *
  * Stacks: `<name>-data` (the data lake: stateful, termination-protected, independent of everything else in
- * the definition) and `<name>-platform` (network, cluster, node pools, workload identities).
+ * the definition), `<name>-platform` (network, cluster, node pools, autoscaling, workloads, metrics
+ * collection) and `<name>-monitoring` (dashboard, alarms, topic, budget).
  *
  * @throws DefinitionError listing every problem of an invalid definition
  */
@@ -41,6 +45,9 @@ export class AiPlatform extends Construct {
   public readonly definition: ResolvedDefinition;
   public readonly dataStack: Stack;
   public readonly platformStack: Stack;
+  public readonly monitoringStack: Stack;
+  public readonly monitoring: AiMonitoring;
+  public readonly containerInsights: ContainerInsights;
   public readonly dataLake: DataLake;
   /** Every cdk8s chart the platform applies, by chart id (e.g. `inference-llm`). */
   public readonly charts: Record<string, Chart>;
@@ -139,6 +146,30 @@ export class AiPlatform extends Construct {
     this.karpenter = wiring.karpenter;
     this.prometheus = wiring.prometheus;
 
-    for (const [k, v] of Object.entries({ 'ai-platform': def.name, ...def.tags })) Tags.of(this).add(k, v);
+    // Metrics in (platform stack) and monitoring (its own stack; a default even without `monitoring`).
+    this.containerInsights = new ContainerInsights(this.platformStack, 'ContainerInsights', {
+      cluster: this.cluster.cluster, clusterName: def.name, kubernetesVersion: def.cluster.kubernetesVersion,
+    });
+    this.monitoringStack = new Stack(this, 'Monitoring', {
+      stackName: `${def.name}-monitoring`,
+      env: props.env,
+      description: `AI platform ${def.name}: dashboard, alarms, budget`,
+    });
+    this.monitoringStack.addStackDependency(this.dataStack);
+    const monitoredLake = new DataLakeImport(this.monitoringStack, def.name, def.dataLake.zones);
+    this.monitoring = new AiMonitoring(this.monitoringStack, 'Monitoring', {
+      clusterName: def.name,
+      dashboardName: `${def.name}-ai-platform`,
+      pools: def.nodePools.map((p) => ({ name: p.name, instanceTypes: p.instanceTypes, asgName: this.nodePools[p.name]?.asgName })),
+      services: def.inference.map((s) => ({ name: s.name, namespace: s.namespace, p99LatencyTarget: Duration.millis(s.p99LatencyTargetMs) })),
+      buckets: def.dataLake.zones.map((zone) => ({ zone, bucketName: monitoredLake.bucketNames[zone] })),
+      alarmEmails: def.monitoring.alarmEmails,
+      monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd,
+      costTag: { key: 'ai-platform', value: def.name },
+      maxMonthlyComputeUsd: computeCostCeiling(def).total,
+      thresholds: { gpuIdlePercent: def.monitoring.gpuIdleThresholdPercent },
+    });
+
+    for (const [k, v] of Object.entries({ 'ai-platform': def.name, ...def.tags })) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
   }
 }

@@ -28,3 +28,7 @@ export * from './autoscaling/cluster-autoscaler';
 export * from './autoscaling/karpenter';
 export * from './autoscaling/karpenter-node-pool';
 export * from './autoscaling/managed-prometheus';
+export * from './monitoring/metrics';
+export * from './monitoring/ai-monitoring';
+export * from './monitoring/container-insights';
+export * from './plan/cost';

@@ -1,4 +1,4 @@
-import { Arn, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Arn, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -43,6 +43,10 @@ export class Karpenter extends Construct {
       retentionPeriod: Duration.minutes(5),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+    });
+    Validations.of(this.queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'Interruption events are advisory and expire in 5 minutes; a dead-letter queue would only hold stale notices',
     });
     const rules: Record<string, events.EventPattern> = {
       SpotInterruption: { source: ['aws.ec2'], detailType: ['EC2 Spot Instance Interruption Warning'] },

@@ -73,6 +73,8 @@ export class GpuNodePool extends Construct {
   /** The Cluster Autoscaler node-template tags written to the pool's ASG. */
   public readonly scaleFromZeroTags: Record<string, string>;
   public readonly placementGroup?: ec2.PlacementGroup;
+  /** Name of the node group's Auto Scaling group, for node-count metrics (resolved at deploy time). */
+  public readonly asgName: string;
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
@@ -152,7 +154,7 @@ export class GpuNodePool extends Construct {
     cfnNodegroup.addPropertyOverride('InstanceTypes', this.instances.map((f) => f.instanceType));
     cfnNodegroup.addPropertyOverride('AmiType', ami.amiType);
 
-    new AsgNodeTemplateTags(this, 'ScaleFromZero', { cluster, nodegroup: this.nodegroup, tags: this.scaleFromZeroTags });
+    this.asgName = new AsgNodeTemplateTags(this, 'ScaleFromZero', { cluster, nodegroup: this.nodegroup, tags: this.scaleFromZeroTags }).asgName;
     ensureDevicePlugins(cluster, this.vendor, !ami.bundlesDevicePlugin, efa);
   }
 

@@ -45,10 +45,11 @@ export function grantZone(ref: IDataLakeRef, scope: Construct, zone: string, gra
 }
 
 /** Names of the exports a data lake publishes for other stacks. */
-export function dataLakeExportNames(prefix: string, zones: string[]): { key: string; zones: Record<string, string> } {
+export function dataLakeExportNames(prefix: string, zones: string[]): { key: string; zones: Record<string, string>; bucketNames: Record<string, string> } {
   return {
     key: `${prefix}-data-lake-key-arn`,
     zones: Object.fromEntries(zones.map((z) => [z, `${prefix}-data-lake-${z}-bucket-arn`])),
+    bucketNames: Object.fromEntries(zones.map((z) => [z, `${prefix}-data-lake-${z}-bucket-name`])),
   };
 }
 
@@ -59,12 +60,15 @@ export function dataLakeExportNames(prefix: string, zones: string[]): { key: str
  */
 export class DataLakeImport implements IDataLakeRef {
   public readonly keyArn: string;
+  /** Bucket names by zone (for metrics). */
+  public readonly bucketNames: Record<string, string>;
   private readonly bucketArns: Record<string, string>;
 
   constructor(private readonly scope: Construct, exportPrefix: string, public readonly zoneNames: string[]) {
     const names = dataLakeExportNames(exportPrefix, zoneNames);
     this.keyArn = Fn.importValue(names.key);
     this.bucketArns = Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.zones[z])]));
+    this.bucketNames = Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.bucketNames[z])]));
   }
 
   public zoneBucketArn(zone: string): string {

@@ -164,6 +164,7 @@ export class DataLake extends Construct implements IDataLakeRef {
       new CfnOutput(this, 'KeyArnExport', { value: this.key.keyArn, exportName: names.key });
       for (const zone of this.zoneNames) {
         new CfnOutput(this, `Zone-${zone}-ArnExport`, { value: this.zones[zone].bucketArn, exportName: names.zones[zone] });
+        new CfnOutput(this, `Zone-${zone}-NameExport`, { value: this.zones[zone].bucketName, exportName: names.bucketNames[zone] });
       }
     }
   }

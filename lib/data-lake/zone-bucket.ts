@@ -43,6 +43,8 @@ export class ZoneBucket extends s3.Bucket {
       serverAccessLogsPrefix: `${props.zoneName}/`,
       removalPolicy,
       autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
+      // Request metrics (4xx/5xx, latency) for the monitoring stack.
+      metrics: [{ id: 'EntireBucket' }],
       lifecycleRules: [{
         id: 'archive-and-clean-up',
         transitions: [{

@@ -31,11 +31,13 @@ describe('the reference data stack', () => {
     expect(resourcesOf(template, 'AWS::KMS::Key').map(([id]) => id)).toEqual(['DataLakeKey6ACD72F9']);
   });
 
-  test('exports the key and every zone for the platform stack', () => {
+  test('exports the key and every zone (ARN and name) for the platform and monitoring stacks', () => {
     const exports = Object.values(template.findOutputs('*')).map((o: any) => o.Export.Name).sort();
     expect(exports).toEqual([
-      'acme-ml-data-lake-curated-bucket-arn', 'acme-ml-data-lake-features-bucket-arn', 'acme-ml-data-lake-key-arn',
-      'acme-ml-data-lake-models-bucket-arn', 'acme-ml-data-lake-raw-bucket-arn',
+      'acme-ml-data-lake-curated-bucket-arn', 'acme-ml-data-lake-curated-bucket-name',
+      'acme-ml-data-lake-features-bucket-arn', 'acme-ml-data-lake-features-bucket-name', 'acme-ml-data-lake-key-arn',
+      'acme-ml-data-lake-models-bucket-arn', 'acme-ml-data-lake-models-bucket-name',
+      'acme-ml-data-lake-raw-bucket-arn', 'acme-ml-data-lake-raw-bucket-name',
     ]);
   });
 

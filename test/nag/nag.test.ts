@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { AwsSolutionsChecks, NagRuleCompliance } from 'cdk-nag';
-import { AiPlatform } from '../../lib';
+import { AiPlatform, Provisioner } from '../../lib';
 import { AiPlatformChecks, eksClusterControlPlaneLogging, eksClusterNoPublicEndpoint } from '../../lib/nag';
 import { referencePlatform } from '../../examples/reference-platform';
 import { testApp } from '../helpers';
@@ -15,8 +15,13 @@ function findings(stack: Stack): string[] {
     pack.validateScope(stack).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath ?? r.resourceLogicalId}`)));
 }
 
-test('the reference platform has no unacknowledged AwsSolutions or AiPlatform findings', () => {
+test.each(['platformStack', 'dataStack', 'monitoringStack'] as const)('the reference %s has no unacknowledged AwsSolutions or AiPlatform findings', (stack) => {
   const platform = new AiPlatform(testApp(), 'AiPlatform', { definition: referencePlatform });
+  expect(findings(platform[stack])).toEqual([]);
+});
+
+test('a Karpenter platform has no unacknowledged findings either', () => {
+  const platform = new AiPlatform(testApp(), 'AiPlatform', { definition: { ...referencePlatform, nodePools: referencePlatform.nodePools.map((p, i) => (i === 0 ? { ...p, provisioner: Provisioner.KARPENTER } : p)) } });
   expect(findings(platform.platformStack)).toEqual([]);
 });
 

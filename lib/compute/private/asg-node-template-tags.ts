@@ -20,6 +20,9 @@ export interface AsgNodeTemplateTagsProps {
  * tags it. Its role may describe this one node group and tag only ASGs of this cluster.
  */
 export class AsgNodeTemplateTags extends Construct {
+  /** Name of the node group's Auto Scaling group (known at deploy time). */
+  public readonly asgName: string;
+
   constructor(scope: Construct, id: string, props: AsgNodeTemplateTagsProps) {
     super(scope, id);
     const { cluster, nodegroup } = props;
@@ -38,6 +41,7 @@ export class AsgNodeTemplateTags extends Construct {
       installLatestAwsSdk: false,
     });
     const asgName = describe.getResponseField('nodegroup.resources.autoScalingGroups.0.name');
+    this.asgName = asgName;
 
     const tags = Object.entries(props.tags).sort(([a], [b]) => a.localeCompare(b)).map(([Key, Value]) => ({
       ResourceId: asgName, ResourceType: 'auto-scaling-group', Key, Value, PropagateAtLaunch: false,
@@ -53,6 +57,24 @@ export class AsgNodeTemplateTags extends Construct {
         new iam.PolicyStatement({
           actions: ['autoscaling:CreateOrUpdateTags'],
           // ASG ARNs embed a generated UUID, so they cannot be named ahead; scope by the EKS ownership tag.
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
+        }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+
+    // Group metrics (in-service, pending, desired) give dashboards node counts per pool.
+    new cr.AwsCustomResource(this, 'EnableGroupMetrics', {
+      onUpdate: {
+        service: 'AutoScaling',
+        action: 'enableMetricsCollection',
+        parameters: { AutoScalingGroupName: asgName, Granularity: '1Minute', Metrics: ['GroupInServiceInstances', 'GroupPendingInstances', 'GroupDesiredCapacity'] },
+        physicalResourceId: cr.PhysicalResourceId.of(`${asgName}-metrics`),
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['autoscaling:EnableMetricsCollection'],
           resources: ['*'],
           conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
         }),

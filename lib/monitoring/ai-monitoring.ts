@@ -1,0 +1,214 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as budgets from 'aws-cdk-lib/aws-budgets';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { AiPlatformMetrics } from './metrics';
+
+/** A node pool as monitoring sees it. */
+export interface MonitoredPool {
+  readonly name: string;
+  readonly instanceTypes: string[];
+  /** The pool's Auto Scaling group (managed node groups), for node counts. @default - no node-count line */
+  readonly asgName?: string;
+}
+
+/** An inference service as monitoring sees it. */
+export interface MonitoredService {
+  readonly name: string;
+  readonly namespace: string;
+  /** p99 latency above which the service alarms. */
+  readonly p99LatencyTarget: Duration;
+}
+
+/** A data-lake zone bucket as monitoring sees it. */
+export interface MonitoredBucket {
+  readonly zone: string;
+  readonly bucketName: string;
+}
+
+/** Alarm thresholds; every one has a default. */
+export interface AiMonitoringThresholds {
+  /** GPU utilisation under which running GPU nodes count as idle. @default 10 */
+  readonly gpuIdlePercent?: number;
+  /** How long GPUs must idle before the alarm. @default Duration.minutes(30) */
+  readonly gpuIdleFor?: Duration;
+  /** GPU memory utilisation that counts as saturated. @default 95 */
+  readonly gpuMemoryPercent?: number;
+  /** Share of 5xx responses that alarms. @default 5 */
+  readonly errorRatePercent?: number;
+  /** How long pods may stay pending before the alarm. @default Duration.minutes(15) */
+  readonly pendingFor?: Duration;
+}
+
+/** Props of {@link AiMonitoring}. */
+export interface AiMonitoringProps {
+  /** The cluster name (a plain string: it names Container Insights metrics). */
+  readonly clusterName: string;
+  /** @default - none */
+  readonly pools?: MonitoredPool[];
+  /** @default - none */
+  readonly services?: MonitoredService[];
+  /** @default - no data section */
+  readonly buckets?: MonitoredBucket[];
+  /** Subscribed to the alarm topic. @default - none (the topic still exists) */
+  readonly alarmEmails?: string[];
+  /** An AWS Budget with forecast and actual notifications. @default - no budget */
+  readonly monthlyBudgetUsd?: number;
+  /** Cost allocation tag (key=value) the budget counts; activate it in Billing. @default - the whole account */
+  readonly costTag?: { readonly key: string; readonly value: string };
+  /** Most the node pools can cost a month at maxNodes, shown on the dashboard. @default - not shown */
+  readonly maxMonthlyComputeUsd?: number;
+  /** @default - the defaults of AiMonitoringThresholds */
+  readonly thresholds?: AiMonitoringThresholds;
+  /** @default - generated */
+  readonly dashboardName?: string;
+}
+
+/**
+ * GPU-aware monitoring of an AI platform: one dashboard laid out by concern (GPUs, workloads, data, cost),
+ * alarms with defaults that can be overridden (idle GPUs, GPU memory saturation, failed nodes, pods pending,
+ * p99 latency and error rate per service), all sent to one KMS-encrypted SNS topic, and an AWS Budget.
+ * Works from names and metrics only, so it can sit in its own stack.
+ */
+export class AiMonitoring extends Construct {
+  public readonly topic: sns.Topic;
+  public readonly dashboard: cw.Dashboard;
+  public readonly alarms: Record<string, cw.Alarm> = {};
+  public readonly budget?: budgets.CfnBudget;
+  public readonly metrics: AiPlatformMetrics;
+
+  constructor(scope: Construct, id: string, props: AiMonitoringProps) {
+    super(scope, id);
+    const m = new AiPlatformMetrics(props.clusterName);
+    this.metrics = m;
+    const t = props.thresholds ?? {};
+    const pools = props.pools ?? [];
+    const services = props.services ?? [];
+    const buckets = props.buckets ?? [];
+
+    // Topic: encrypted with a key CloudWatch and Budgets may use to publish.
+    const key = new kms.Key(this, 'TopicKey', { description: 'Alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+    for (const service of ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com']) {
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        principals: [new iam.ServicePrincipal(service)],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }));
+    }
+    this.topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: `${props.clusterName} alarms` });
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['sns:Publish'],
+      principals: [new iam.ServicePrincipal('budgets.amazonaws.com')],
+      resources: [this.topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+    for (const email of props.alarmEmails ?? []) this.topic.addSubscription(new subs.EmailSubscription(email));
+
+    // Alarms.
+    const idleFor = t.gpuIdleFor ?? Duration.minutes(30);
+    const idlePeriods = Math.max(1, Math.round(idleFor.toMinutes() / 5));
+    this.alarm('GpuIdle', new cw.MathExpression({
+      expression: `IF(gpus > 0 AND util < ${t.gpuIdlePercent ?? 10}, 1, 0)`,
+      usingMetrics: { gpus: m.gpusAvailable(), util: m.gpuUtilization() },
+      label: 'GPUs running but idle', period: Duration.minutes(5),
+    }), 1, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, idlePeriods,
+    `GPU nodes are running while GPU utilisation stays under ${t.gpuIdlePercent ?? 10}% for ${idleFor.toMinutes()} minutes: money is burning`);
+    this.alarm('GpuMemorySaturation', m.gpuMemoryUtilization(), t.gpuMemoryPercent ?? 95,
+      cw.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 'A GPU has been nearly out of memory for 15 minutes');
+    this.alarm('FailedNodes', m.failedNodes(), 1, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 2, 'Nodes are failing health conditions');
+    const pendingPeriods = Math.max(1, Math.round((t.pendingFor ?? Duration.minutes(15)).toMinutes() / 5));
+    this.alarm('PodsPending', m.pendingPods(), 1, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, pendingPeriods,
+      'Pods have waited for capacity (GPUs, quota) too long: check pool maxNodes, quotas and capacity');
+    for (const svc of services) {
+      this.alarm(`${svc.name}-P99Latency`, m.latency(svc.namespace, svc.name, 'p99'), svc.p99LatencyTarget.toMilliseconds() / 1000,
+        cw.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, `p99 latency of ${svc.name} is over ${svc.p99LatencyTarget.toMilliseconds()} ms`);
+      this.alarm(`${svc.name}-ErrorRate`, m.errorRate(svc.namespace, svc.name), t.errorRatePercent ?? 5,
+        cw.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, `More than ${t.errorRatePercent ?? 5}% of ${svc.name} requests fail`);
+    }
+
+    // Budget.
+    if (props.monthlyBudgetUsd !== undefined) {
+      const subscribers = [
+        { subscriptionType: 'SNS', address: this.topic.topicArn },
+        ...(props.alarmEmails ?? []).slice(0, 10).map((address) => ({ subscriptionType: 'EMAIL', address })),
+      ];
+      const notify = (notificationType: string, threshold: number) => ({
+        notification: { notificationType, comparisonOperator: 'GREATER_THAN', threshold, thresholdType: 'PERCENTAGE' },
+        subscribers,
+      });
+      this.budget = new budgets.CfnBudget(this, 'Budget', {
+        budget: {
+          budgetName: `${props.clusterName}-monthly`,
+          budgetType: 'COST',
+          timeUnit: 'MONTHLY',
+          budgetLimit: { amount: props.monthlyBudgetUsd, unit: 'USD' },
+          ...(props.costTag ? { costFilters: { TagKeyValue: [`user:${props.costTag.key}$${props.costTag.value}`] } } : {}),
+        },
+        notificationsWithSubscribers: [notify('FORECASTED', 100), notify('ACTUAL', 80), notify('ACTUAL', 100)],
+      });
+    }
+
+    // Dashboard, by concern.
+    this.dashboard = new cw.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(6) });
+    const header = (markdown: string) => new cw.TextWidget({ markdown, width: 24, height: 1 });
+    this.dashboard.addWidgets(header('## GPUs'));
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({
+        title: 'GPU utilisation per pool (%)', width: 12, leftYAxis: { min: 0, max: 100 },
+        left: [m.gpuUtilization(), ...pools.map((p) => p.instanceTypes.length > 0 ? m.poolGpuUtilization(p.name, p.instanceTypes) : undefined).filter((x): x is cw.MathExpression => !!x)],
+      }),
+      new cw.GraphWidget({ title: 'GPU memory (%) and GPUs running', width: 12, left: [m.gpuMemoryUtilization()], right: [m.gpusAvailable()] }),
+    );
+    const poolNodes = pools.filter((p) => p.asgName).map((p) => m.poolNodes(p.name, p.asgName!));
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({ title: 'Nodes per pool', width: 12, left: poolNodes.length > 0 ? poolNodes : [m.gpusAvailable()] }),
+      new cw.GraphWidget({ title: 'Failed nodes', width: 12, left: [m.failedNodes()] }),
+    );
+    this.dashboard.addWidgets(header('## Workloads'));
+    this.dashboard.addWidgets(new cw.GraphWidget({ title: 'Pods pending / failed', width: 24, left: [m.pendingPods(), m.failedPods()] }));
+    for (const svc of services) {
+      this.dashboard.addWidgets(
+        new cw.GraphWidget({
+          title: `${svc.name}: latency (s)`, width: 8,
+          left: [m.latency(svc.namespace, svc.name, 'p50'), m.latency(svc.namespace, svc.name, 'p99')],
+          leftAnnotations: [{ value: svc.p99LatencyTarget.toMilliseconds() / 1000, label: 'p99 target' }],
+        }),
+        new cw.GraphWidget({ title: `${svc.name}: errors (%)`, width: 8, left: [m.errorRate(svc.namespace, svc.name)] }),
+        new cw.GraphWidget({ title: `${svc.name}: replicas`, width: 8, left: [m.replicas(svc.namespace, svc.name)] }),
+      );
+    }
+    if (buckets.length > 0) {
+      this.dashboard.addWidgets(header('## Data'));
+      this.dashboard.addWidgets(
+        new cw.GraphWidget({ title: 'Data lake size (bytes)', width: 12, left: buckets.map((b) => m.bucketSize(b.zone, b.bucketName)) }),
+        new cw.GraphWidget({ title: 'Data lake server errors', width: 12, left: buckets.map((b) => m.bucketServerErrors(b.zone, b.bucketName)) }),
+      );
+    }
+    this.dashboard.addWidgets(header('## Cost'));
+    const costNotes = [
+      props.monthlyBudgetUsd !== undefined ? `Monthly budget: **$${props.monthlyBudgetUsd.toLocaleString('en-US')}**` : 'No monthly budget set.',
+      props.maxMonthlyComputeUsd !== undefined ? `Node pools at maxNodes, on-demand prices: up to **$${Math.round(props.maxMonthlyComputeUsd).toLocaleString('en-US')}** a month.` : '',
+    ].filter((x) => x).join('\n\n');
+    this.dashboard.addWidgets(
+      new cw.GraphWidget({ title: 'Estimated charges (USD, month to date)', width: 12, left: [m.estimatedCharges()] }),
+      new cw.TextWidget({ markdown: costNotes, width: 12, height: 6 }),
+    );
+    this.dashboard.addWidgets(new cw.AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: Object.values(this.alarms) }));
+  }
+
+  private alarm(id: string, metric: cw.IMetric, threshold: number, comparisonOperator: cw.ComparisonOperator, evaluationPeriods: number, description: string): void {
+    const alarm = new cw.Alarm(this, id, {
+      metric, threshold, comparisonOperator, evaluationPeriods, alarmDescription: description,
+      treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new cwActions.SnsAction(this.topic));
+    alarm.addOkAction(new cwActions.SnsAction(this.topic));
+    this.alarms[id] = alarm;
+  }
+}

@@ -1,0 +1,93 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { findKubernetesVersion } from '../catalog/versions';
+import { createPodIdentityRole } from '../cluster/pod-identity-role';
+import { acknowledgeIamFindings } from '../private/acknowledge';
+import { INFERENCE_NAMESPACE, LATENCY_METRIC, REQUESTS_METRIC } from './metrics';
+
+/** Props of {@link ContainerInsights}. */
+export interface ContainerInsightsProps {
+  readonly cluster: eks.ICluster;
+  /** The cluster's name as a plain string (it names the metrics). */
+  readonly clusterName: string;
+  readonly kubernetesVersion: string;
+}
+
+/**
+ * The `amazon-cloudwatch-observability` EKS add-on at its catalog version, with its own Pod Identity role:
+ * Container Insights with enhanced observability (node, pod and service metrics), accelerated compute
+ * metrics (NVIDIA DCGM, Neuron), and the inference services' Prometheus metrics (pods annotated
+ * `prometheus.io/scrape`) written to CloudWatch as `AIPlatform/Inference`, so dashboards and alarms can
+ * use request latency percentiles and error counts.
+ */
+export class ContainerInsights extends Construct {
+  public readonly addon: eks.Addon;
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ContainerInsightsProps) {
+    super(scope, id);
+    const version = findKubernetesVersion(props.kubernetesVersion);
+    if (!version) throw new Error(`ContainerInsights: unsupported Kubernetes version ${props.kubernetesVersion}`);
+    this.role = createPodIdentityRole(this, 'Role', 'CloudWatch agent (amazon-cloudwatch/cloudwatch-agent)');
+    this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'));
+    acknowledgeIamFindings(this.role, {
+      managedPolicies: 'CloudWatchAgentServerPolicy is the AWS-maintained policy the CloudWatch agent needs to put metrics and logs',
+    });
+
+    this.addon = new eks.Addon(this, 'Addon', {
+      cluster: props.cluster,
+      addonName: 'amazon-cloudwatch-observability',
+      addonVersion: version.addons.cloudwatchObservability,
+      configurationValues: observabilityConfiguration(props.clusterName),
+    });
+    const cfn = this.addon.node.defaultChild as eks.CfnAddon;
+    cfn.resolveConflicts = 'OVERWRITE';
+    cfn.podIdentityAssociations = [{ serviceAccount: 'cloudwatch-agent', roleArn: this.role.roleArn }];
+  }
+}
+
+/** The add-on's configuration: enhanced Container Insights, accelerator metrics, and inference Prometheus metrics. */
+export function observabilityConfiguration(clusterName: string): Record<string, unknown> {
+  return {
+    agent: {
+      config: {
+        logs: {
+          metrics_collected: {
+            kubernetes: { enhanced_container_insights: true, accelerated_compute_metrics: true },
+            prometheus: {
+              cluster_name: clusterName,
+              emf_processor: {
+                metric_namespace: INFERENCE_NAMESPACE,
+                metric_declaration: [{
+                  source_labels: ['job'],
+                  label_matcher: '^inference-pods$',
+                  dimensions: [['ClusterName', 'namespace', 'app'], ['ClusterName', 'namespace', 'app', 'status']],
+                  metric_selectors: [`^${LATENCY_METRIC}`, `^${REQUESTS_METRIC}$`],
+                }],
+              },
+            },
+          },
+        },
+      },
+      prometheus: {
+        config: {
+          global: { scrape_interval: '30s' },
+          scrape_configs: [{
+            job_name: 'inference-pods',
+            kubernetes_sd_configs: [{ role: 'pod' }],
+            relabel_configs: [
+              { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], action: 'keep', regex: 'true' },
+              {
+                source_labels: ['__address__', '__meta_kubernetes_pod_annotation_prometheus_io_port'],
+                action: 'replace', regex: '([^:]+)(?::\\d+)?;(\\d+)', replacement: '$1:$2', target_label: '__address__',
+              },
+              { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+              { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], target_label: 'app' },
+            ],
+          }],
+        },
+      },
+    },
+  };
+}

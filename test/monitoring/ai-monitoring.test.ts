@@ -1,0 +1,165 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AiMonitoring, AiPlatform, type AiMonitoringProps } from '../../lib';
+import { referenceWith, resourcesOf, testApp } from '../helpers';
+
+function monitoring(props: Partial<AiMonitoringProps> = {}) {
+  const stack = new Stack(testApp(), 'Mon');
+  new AiMonitoring(stack, 'Monitoring', {
+    clusterName: 'acme-ml',
+    pools: [{ name: 'inference', instanceTypes: ['g6e.xlarge'], asgName: 'asg-inference' }, { name: 'training', instanceTypes: ['p5.48xlarge'] }],
+    services: [{ name: 'llm', namespace: 'llm', p99LatencyTarget: Duration.millis(2000) }],
+    buckets: [{ zone: 'raw', bucketName: 'raw-bucket' }],
+    alarmEmails: ['oncall@example.com'],
+    monthlyBudgetUsd: 20000,
+    ...props,
+  });
+  const t = Template.fromStack(stack);
+  const alarms = Object.fromEntries(resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([id, a]) => [id.replace(/^Monitoring/, '').replace(/[0-9A-F]{8}$/, ''), a.Properties]));
+  // The body is a Fn::Join of JSON text and tokens (region, ARNs) that sit inside JSON strings.
+  const body = resourcesOf(t, 'AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody['Fn::Join'][1].map((x: any) => (typeof x === 'string' ? x : 'TOKEN')).join('');
+  return { t, alarms, dashboard: JSON.parse(body) };
+}
+
+/** The one metric of a single-metric alarm, however CDK rendered it (labelled metrics render as `Metrics`). */
+function metricOf(a: any) {
+  if (a.MetricName) return { namespace: a.Namespace, name: a.MetricName, stat: a.Statistic ?? a.ExtendedStatistic, period: a.Period, dimensions: a.Dimensions };
+  const { MetricStat: m } = a.Metrics[0];
+  return { namespace: m.Metric.Namespace, name: m.Metric.MetricName, stat: m.Stat, period: m.Period, dimensions: m.Metric.Dimensions };
+}
+
+describe('alarms', () => {
+  const { alarms, t } = monitoring();
+  const topicRef = { Ref: resourcesOf(t, 'AWS::SNS::Topic')[0][0] };
+
+  test('one per rule, each sending alarm and OK to the topic', () => {
+    expect(Object.keys(alarms).sort()).toEqual(['FailedNodes', 'GpuIdle', 'GpuMemorySaturation', 'PodsPending', 'llmErrorRate', 'llmP99Latency']);
+    for (const a of Object.values(alarms)) {
+      expect(a.AlarmActions).toEqual([topicRef]);
+      expect(a.OKActions).toEqual([topicRef]);
+      expect(a.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  test('GPU idle: GPUs running and utilisation under 10% for 30 minutes', () => {
+    const a = alarms.GpuIdle;
+    expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 6 });
+    const expr = a.Metrics.find((x: any) => x.Expression);
+    expect(expr.Expression).toBe('IF(gpus > 0 AND util < 10, 1, 0)');
+    const util = a.Metrics.find((x: any) => x.Id === 'util').MetricStat;
+    expect(util).toMatchObject({ Metric: { Namespace: 'ContainerInsights', MetricName: 'node_gpu_utilization' }, Period: 300, Stat: 'Average' });
+    expect(a.Metrics.find((x: any) => x.Id === 'gpus').MetricStat.Metric.MetricName).toBe('node_gpu_limit');
+  });
+
+  test('GPU memory saturation over 95% for 15 minutes', () => {
+    expect(alarms.GpuMemorySaturation).toMatchObject({ Threshold: 95, EvaluationPeriods: 3, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(metricOf(alarms.GpuMemorySaturation)).toMatchObject({ name: 'node_gpu_memory_utilization', stat: 'Maximum', period: 300 });
+  });
+
+  test('failed nodes and pods pending for 15 minutes', () => {
+    expect(alarms.FailedNodes).toMatchObject({ Threshold: 1, EvaluationPeriods: 2 });
+    expect(metricOf(alarms.FailedNodes)).toMatchObject({ name: 'cluster_failed_node_count', stat: 'Maximum' });
+    expect(alarms.PodsPending).toMatchObject({ Threshold: 1, EvaluationPeriods: 3 });
+    expect(metricOf(alarms.PodsPending)).toMatchObject({ name: 'pod_status_pending', period: 300 });
+  });
+
+  test('p99 latency over the service target (seconds)', () => {
+    expect(alarms.llmP99Latency).toMatchObject({ Threshold: 2, EvaluationPeriods: 3 });
+    expect(metricOf(alarms.llmP99Latency)).toMatchObject({
+      namespace: 'AIPlatform/Inference', name: 'vllm:e2e_request_latency_seconds', stat: 'p99', period: 300,
+      dimensions: expect.arrayContaining([{ Name: 'app', Value: 'llm' }, { Name: 'namespace', Value: 'llm' }]),
+    });
+  });
+
+  test('error rate over 5%', () => {
+    expect(alarms.llmErrorRate).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(alarms.llmErrorRate.Metrics.find((x: any) => x.Expression).Expression).toBe('100 * e / MAX([ok + client + e, 1])');
+  });
+});
+
+test('thresholds can be overridden', () => {
+  const { alarms } = monitoring({ thresholds: { gpuIdlePercent: 25, gpuIdleFor: Duration.hours(1), gpuMemoryPercent: 90, errorRatePercent: 1, pendingFor: Duration.minutes(30) } });
+  expect(alarms.GpuIdle.EvaluationPeriods).toBe(12);
+  expect(alarms.GpuIdle.Metrics.find((x: any) => x.Expression).Expression).toBe('IF(gpus > 0 AND util < 25, 1, 0)');
+  expect(alarms.GpuMemorySaturation.Threshold).toBe(90);
+  expect(alarms.llmErrorRate.Threshold).toBe(1);
+  expect(alarms.PodsPending.EvaluationPeriods).toBe(6);
+});
+
+test('the topic is KMS-encrypted, TLS-only, and the emails are subscribed', () => {
+  const { t } = monitoring();
+  t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  t.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+});
+
+test('the budget matches: monthly cost limit, forecast and actual notifications to topic and emails', () => {
+  const { t } = monitoring();
+  const [, budget] = resourcesOf(t, 'AWS::Budgets::Budget')[0];
+  expect(budget.Properties.Budget).toMatchObject({ BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 20000, Unit: 'USD' } });
+  const notes = budget.Properties.NotificationsWithSubscribers.map((n: any) => `${n.Notification.NotificationType}>${n.Notification.Threshold}`);
+  expect(notes).toEqual(['FORECASTED>100', 'ACTUAL>80', 'ACTUAL>100']);
+  for (const n of budget.Properties.NotificationsWithSubscribers) {
+    expect(n.Subscribers.map((s: any) => s.SubscriptionType).sort()).toEqual(['EMAIL', 'SNS']);
+  }
+});
+
+describe('dashboard', () => {
+  const { dashboard } = monitoring();
+  const texts = dashboard.widgets.filter((w: any) => w.type === 'text').map((w: any) => w.properties.markdown);
+  const titles = dashboard.widgets.filter((w: any) => w.type === 'metric').map((w: any) => w.properties.title);
+
+  test('laid out by concern: GPUs, workloads, data, cost', () => {
+    expect(texts.filter((x: string) => x.startsWith('## '))).toEqual(['## GPUs', '## Workloads', '## Data', '## Cost']);
+  });
+
+  test('GPU utilisation per pool', () => {
+    const gpu = dashboard.widgets.find((w: any) => w.properties.title === 'GPU utilisation per pool (%)');
+    const labels = JSON.stringify(gpu.properties.metrics);
+    expect(labels).toContain('inference GPU %');
+    expect(labels).toContain('training GPU %');
+  });
+
+  test('inference latency p50/p99, errors and replicas per service', () => {
+    expect(titles).toEqual(expect.arrayContaining(['llm: latency (s)', 'llm: errors (%)', 'llm: replicas']));
+    const latency = dashboard.widgets.find((w: any) => w.properties.title === 'llm: latency (s)');
+    expect(JSON.stringify(latency.properties.metrics)).toContain('"stat":"p99"');
+  });
+
+  test('data lake size and errors; cost with the budget', () => {
+    expect(titles).toEqual(expect.arrayContaining(['Data lake size (bytes)', 'Data lake server errors', 'Estimated charges (USD, month to date)']));
+    expect(texts.join('\n')).toContain('Monthly budget: **$20,000**');
+  });
+});
+
+describe('in the reference platform', () => {
+  const app = testApp();
+  const platform = new AiPlatform(app, 'AiPlatform', { definition: referenceWith() });
+  const t = Template.fromStack(platform.monitoringStack);
+
+  test('its own monitoring stack, with the definition\'s budget and emails', () => {
+    expect(platform.monitoringStack.stackName).toBe('acme-ml-monitoring');
+    t.hasResourceProperties('AWS::Budgets::Budget', { Budget: Match.objectLike({ BudgetLimit: { Amount: 20000, Unit: 'USD' } }) });
+    t.hasResourceProperties('AWS::SNS::Subscription', { Endpoint: 'oncall@example.com' });
+  });
+
+  test('metrics come in through the CloudWatch observability add-on with its own Pod Identity role', () => {
+    const pt = Template.fromStack(platform.platformStack);
+    pt.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'amazon-cloudwatch-observability', AddonVersion: Match.stringLikeRegexp('^v\\d+\\.\\d+\\.\\d+-eksbuild\\.\\d+$'),
+      PodIdentityAssociations: [{ ServiceAccount: 'cloudwatch-agent', RoleArn: Match.anyValue() }],
+      ConfigurationValues: Match.stringLikeRegexp('accelerated_compute_metrics'),
+    });
+  });
+});
+
+test('without a monitoring block: dashboard and alarms to a topic with no subscribers, no budget', () => {
+  const platform = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { delete d.monitoring; }) });
+  const t = Template.fromStack(platform.monitoringStack);
+  t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  t.resourceCountIs('AWS::SNS::Topic', 1);
+  t.resourceCountIs('AWS::SNS::Subscription', 0);
+  t.resourceCountIs('AWS::Budgets::Budget', 0);
+  expect(resourcesOf(t, 'AWS::CloudWatch::Alarm').length).toBeGreaterThanOrEqual(6);
+});
