@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { HELM_CHARTS, findKubernetesVersion } from '../catalog/versions';
+import { HELM_CHARTS, requireKubernetesVersion } from '../catalog/versions';
 import { PodIdentityRole } from '../cluster/pod-identity-role';
 import { POOL_LABEL } from '../compute/labels';
 import { acknowledgeIamFindings } from '../private/acknowledge';
@@ -27,8 +27,7 @@ export class ClusterAutoscaler extends Construct {
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
     const { cluster } = props;
-    const version = findKubernetesVersion(props.kubernetesVersion);
-    if (!version) throw new Error(`ClusterAutoscaler: unsupported Kubernetes version ${props.kubernetesVersion}`);
+    const version = requireKubernetesVersion(props.kubernetesVersion, 'ClusterAutoscaler');
     const spec = HELM_CHARTS.clusterAutoscaler;
     const serviceAccount = 'cluster-autoscaler';
 

@@ -6,6 +6,7 @@ import * as cdk8s from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { annotatedPodsScrapeJob } from '../private/scrape-jobs';
 import { deliverChart } from '../workloads/deliver';
 import type { PrometheusSource } from '../workloads/inference-service';
 
@@ -72,21 +73,7 @@ export class ManagedPrometheus extends Construct {
 
 /** What the managed scraper collects. */
 export function scrapeConfiguration(interval: string): string {
-  const podJob = {
-    job_name: 'annotated-pods',
-    kubernetes_sd_configs: [{ role: 'pod' }],
-    relabel_configs: [
-      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], action: 'keep', regex: 'true' },
-      {
-        source_labels: ['__address__', '__meta_kubernetes_pod_annotation_prometheus_io_port'],
-        action: 'replace', regex: '([^:]+)(?::\\d+)?;(\\d+)', replacement: '$1:$2', target_label: '__address__',
-      },
-      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_path'], action: 'replace', regex: '(.+)', target_label: '__metrics_path__' },
-      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
-      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
-      { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], target_label: 'app' },
-    ],
-  };
+  const podJob = annotatedPodsScrapeJob('annotated-pods');
   const dcgmJob = {
     job_name: 'dcgm-exporter',
     // Keep the exporter's namespace/pod labels: they name the pod using the GPU.

@@ -79,6 +79,13 @@ export function findKubernetesVersion(version: string): KubernetesVersionEntry |
   return KUBERNETES.find((k) => k.version === version);
 }
 
+/** The catalog entry for a Kubernetes version; throws naming the caller and the supported versions. */
+export function requireKubernetesVersion(version: string, who: string): KubernetesVersionEntry {
+  const entry = findKubernetesVersion(version);
+  if (!entry) throw new Error(`${who} kubernetesVersion (${version}) must be one of: ${supportedKubernetesVersions().join(', ')}`);
+  return entry;
+}
+
 /** A Helm chart pinned by the catalog. */
 export interface HelmChartVersion {
   readonly chart: string;

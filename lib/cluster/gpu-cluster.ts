@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
-import { DEFAULT_KUBERNETES_VERSION, findKubernetesVersion, supportedKubernetesVersions } from '../catalog/versions';
+import { DEFAULT_KUBERNETES_VERSION, requireKubernetesVersion } from '../catalog/versions';
 import { POOL_LABEL } from '../compute/labels';
 import { createNodeLaunchTemplate } from '../compute/private/node-launch-template';
 import { createNodeRole } from '../compute/private/node-role';
@@ -52,10 +52,7 @@ export class GpuCluster extends Construct {
   constructor(scope: Construct, id: string, props: GpuClusterProps) {
     super(scope, id);
     this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-    const versionEntry = findKubernetesVersion(this.kubernetesVersion);
-    if (!versionEntry) {
-      throw new Error(`GpuCluster kubernetesVersion (${this.kubernetesVersion}) must be one of: ${supportedKubernetesVersions().join(', ')}`);
-    }
+    const versionEntry = requireKubernetesVersion(this.kubernetesVersion, 'GpuCluster');
     this.nodeSubnets = props.nodeSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
     this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {

@@ -1,9 +1,10 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { findKubernetesVersion } from '../catalog/versions';
+import { requireKubernetesVersion } from '../catalog/versions';
 import { createPodIdentityRole } from '../cluster/pod-identity-role';
 import { acknowledgeIamFindings } from '../private/acknowledge';
+import { annotatedPodsScrapeJob } from '../private/scrape-jobs';
 import { INFERENCE_NAMESPACE, LATENCY_METRIC, REQUESTS_METRIC } from './metrics';
 
 /** Props of {@link ContainerInsights}. */
@@ -27,8 +28,7 @@ export class ContainerInsights extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerInsightsProps) {
     super(scope, id);
-    const version = findKubernetesVersion(props.kubernetesVersion);
-    if (!version) throw new Error(`ContainerInsights: unsupported Kubernetes version ${props.kubernetesVersion}`);
+    const version = requireKubernetesVersion(props.kubernetesVersion, 'ContainerInsights');
     this.role = createPodIdentityRole(this, 'Role', 'CloudWatch agent (amazon-cloudwatch/cloudwatch-agent)');
     this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'));
     acknowledgeIamFindings(this.role, {
@@ -73,19 +73,7 @@ export function observabilityConfiguration(clusterName: string): Record<string, 
       prometheus: {
         config: {
           global: { scrape_interval: '30s' },
-          scrape_configs: [{
-            job_name: 'inference-pods',
-            kubernetes_sd_configs: [{ role: 'pod' }],
-            relabel_configs: [
-              { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], action: 'keep', regex: 'true' },
-              {
-                source_labels: ['__address__', '__meta_kubernetes_pod_annotation_prometheus_io_port'],
-                action: 'replace', regex: '([^:]+)(?::\\d+)?;(\\d+)', replacement: '$1:$2', target_label: '__address__',
-              },
-              { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
-              { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], target_label: 'app' },
-            ],
-          }],
+          scrape_configs: [annotatedPodsScrapeJob('inference-pods')],
         },
       },
     },
