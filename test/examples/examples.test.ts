@@ -4,6 +4,7 @@ import { AiPlatform, loadDefinitionFile, type AiPlatformDefinition } from '../..
 import { snapshotStacks } from '../../lib/testing';
 import { multiTeamPlatform } from '../../examples/multi-team';
 import { buildOwnStackApp } from '../../examples/own-stack';
+import { buildStandaloneApp } from '../../examples/standalone-constructs';
 import { referencePlatform } from '../../examples/reference-platform';
 import { expectPlatformSnapshot } from '../../examples/snapshot-test';
 import { testApp } from '../helpers';
@@ -39,4 +40,11 @@ test('snapshots hold no asset hashes', () => {
   const app = testApp();
   new AiPlatform(app, 'AiPlatform', { definition: referencePlatform });
   expect(JSON.stringify(snapshotStacks(app))).not.toMatch(/[0-9a-f]{64}/);
+});
+
+test('example standalone-constructs.ts: data lake, a chart and monitoring on their own', () => {
+  const { dataStack, platformStack, monitoringStack } = buildStandaloneApp(testApp());
+  Template.fromStack(dataStack).resourceCountIs('AWS::S3::Bucket', 6);
+  Template.fromStack(platformStack).resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 1);
+  Template.fromStack(monitoringStack).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
 });
