@@ -42,7 +42,7 @@ export const referencePlatform: AiPlatformDefinition = {
       minReplicas: 0,
       maxReplicas: 6,
       scaling: { metric: ScalingMetric.CONCURRENCY, target: 8 },
-      dataAccess: [{ zone: 'models', access: DataAccessLevel.READ }],
+      dataAccess: [{ zone: 'models', access: DataAccessLevel.READ, mountPath: '/models' }],
     },
   ],
   training: [

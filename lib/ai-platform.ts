@@ -138,7 +138,7 @@ export class AiPlatform extends Construct {
 
     // Cluster-level scaling and the Kubernetes workloads (cdk8s charts, applied and written to cdk.out/k8s/).
     const wiring = wireWorkloads({
-      stack: this.platformStack, cluster: this.cluster.cluster, def, workloadAccess: this.workloadAccess,
+      stack: this.platformStack, cluster: this.cluster.cluster, def, workloadAccess: this.workloadAccess, dataLake: lake,
       nodeSubnets: this.network.vpc.selectSubnets(this.network.nodeSubnets).subnets,
     });
     this.charts = wiring.charts;

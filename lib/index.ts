@@ -32,3 +32,5 @@ export * from './monitoring/metrics';
 export * from './monitoring/ai-monitoring';
 export * from './monitoring/container-insights';
 export * from './plan/cost';
+export * from './workloads/s3-mounts';
+export * from './data-lake/mountpoint-driver';

@@ -19,6 +19,8 @@ export interface EksAddonVersions {
   readonly podIdentityAgent: string;
   /** amazon-cloudwatch-observability: Container Insights, DCGM and Neuron metrics. */
   readonly cloudwatchObservability: string;
+  /** aws-mountpoint-s3-csi-driver (v2: pod-level credentials), installed when a workload mounts a zone. */
+  readonly mountpointS3Csi: string;
 }
 
 /** What the library needs to run one Kubernetes minor version. */
@@ -35,31 +37,32 @@ export interface KubernetesVersionEntry {
 const VPC_CNI = 'v1.20.4-eksbuild.2';
 const POD_IDENTITY_AGENT = 'v1.3.9-eksbuild.5';
 const CLOUDWATCH_OBSERVABILITY = 'v4.7.0-eksbuild.1';
+const MOUNTPOINT_S3_CSI = 'v2.1.0-eksbuild.1';
 
 const KUBERNETES: readonly KubernetesVersionEntry[] = [
   {
     version: '1.33',
     clusterAutoscalerImageTag: 'v1.33.2',
     kubectlLayer: (scope, id) => new KubectlV33Layer(scope, id),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.33.5-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY },
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.33.5-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
   {
     version: '1.34',
     clusterAutoscalerImageTag: 'v1.34.1',
     kubectlLayer: (scope, id) => new KubectlV34Layer(scope, id),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.34.1-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY },
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.34.1-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
   {
     version: '1.35',
     clusterAutoscalerImageTag: 'v1.35.0',
     kubectlLayer: (scope, id) => new KubectlV35Layer(scope, id),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.1-eksbuild.1', kubeProxy: 'v1.35.0-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY },
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.1-eksbuild.1', kubeProxy: 'v1.35.0-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
   {
     version: '1.36',
     clusterAutoscalerImageTag: 'v1.36.0',
     kubectlLayer: (scope, id) => new KubectlV36Layer(scope, id),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.2-eksbuild.1', kubeProxy: 'v1.36.0-eksbuild.1', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY },
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.2-eksbuild.1', kubeProxy: 'v1.36.0-eksbuild.1', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
 ];
 

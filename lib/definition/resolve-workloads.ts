@@ -4,6 +4,9 @@ import type { ResolvedInference, ResolvedNodePool, ResolvedTraining } from './re
 import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
 import { ScalingMetric, TrainingEngine, type DataAccessDefinition, type InferenceDefinition, type TeamDefinition, type TrainingDefinition } from './types';
 
+/** Paths the library mounts scratch volumes at. */
+const RESERVED_MOUNTS = ['/tmp', '/home/app', '/dev'];
+
 /** What workload rules need to know about the rest of the definition. */
 export interface WorkloadContext {
   /** Pools by name; a pool with problems of its own is absent but still named in `poolNames`. */
@@ -33,7 +36,14 @@ function checkTeam(team: string | undefined, at: string, ctx: WorkloadContext, o
 function checkDataAccess(access: DataAccessDefinition[], at: string, ctx: WorkloadContext, out: ProblemCollector): void {
   access.forEach((a, k) => {
     out.check(ctx.zones.includes(a.zone), `${at}.dataAccess[${k}].zone`, a.zone, `must be a data-lake zone: ${ctx.zones.join(', ')}`);
+    if (a.mountPath !== undefined) {
+      out.check(/^\/[A-Za-z0-9._\/-]+$/.test(a.mountPath) && !RESERVED_MOUNTS.some((r) => a.mountPath === r || a.mountPath!.startsWith(`${r}/`)),
+        `${at}.dataAccess[${k}].mountPath`, a.mountPath, `must be an absolute path outside ${RESERVED_MOUNTS.join(', ')}`);
+    }
   });
+  for (const d of duplicates(access.filter((a) => a.mountPath).map((a) => a.mountPath!))) {
+    out.error(`${at}.dataAccess`, d.name, 'mounts two zones at the same mountPath');
+  }
   for (const d of duplicates(access.map((a) => a.zone))) {
     out.error(`${at}.dataAccess[${d.index}].zone`, d.name, 'is listed twice; give each zone one access level');
   }

@@ -26,7 +26,7 @@ const oneOf = (e: Record<string, string>, required = false): FieldSchema => ({ k
 const obj = (fields: Record<string, FieldSchema>, required = false): FieldSchema => ({ kind: 'object', fields, required });
 const list = (items: FieldSchema, required = false): FieldSchema => ({ kind: 'array', items, required });
 
-const dataAccess = list(obj({ zone: str(true), access: oneOf(DataAccessLevel, true) }));
+const dataAccess = list(obj({ zone: str(true), access: oneOf(DataAccessLevel, true), mountPath: str() }));
 
 export const DEFINITION_SCHEMA = obj({
   name: str(true),

@@ -126,6 +126,12 @@ export interface DataAccessDefinition {
   /** A zone of the data lake. */
   readonly zone: string;
   readonly access: DataAccessLevel;
+  /**
+   * Also mount the zone into the workload's containers at this path, through the Mountpoint for Amazon S3
+   * CSI driver (read-only unless `access` is read-write), with the workload's own credentials.
+   * @default - no mount; the workload uses the S3 API
+   */
+  readonly mountPath?: string;
 }
 
 export interface ScalingDefinition {

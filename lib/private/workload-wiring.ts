@@ -11,7 +11,10 @@ import { DISCOVERY_TAG } from '../network/platform-network';
 import { ManagedPrometheus } from '../autoscaling/managed-prometheus';
 import type { WorkloadDataAccess } from '../data-lake/workload-data-access';
 import type { ResolvedDefinition, ResolvedNodePool } from '../definition/resolved';
-import { Provisioner, ScalingMetric, TrainingEngine } from '../definition/types';
+import { DataAccessLevel, Provisioner, ScalingMetric, TrainingEngine, type DataAccessDefinition } from '../definition/types';
+import type { DataLakeImport } from '../data-lake/data-lake-ref';
+import { ensureMountpointDriver } from '../data-lake/mountpoint-driver';
+import type { S3Mount } from '../workloads/s3-mounts';
 import { deliverChart } from '../workloads/deliver';
 import { InferenceService } from '../workloads/inference-service';
 import { ensureOperator, Operator } from '../workloads/operators';
@@ -29,6 +32,7 @@ export interface WorkloadWiring {
 
 interface WiringContext {
   readonly stack: Stack;
+  readonly dataLake: DataLakeImport;
   readonly cluster: eks.Cluster;
   readonly nodeSubnets: ec2.ISubnet[];
   readonly def: ResolvedDefinition;
@@ -91,27 +95,36 @@ export function wireWorkloads(ctx: WiringContext): WorkloadWiring {
   }
 
   const accessOf = (name: string): IConstruct[] => (ctx.workloadAccess[name] ? [ctx.workloadAccess[name]] : []);
+  // Zones mounted through the Mountpoint for Amazon S3 CSI driver (installed once, only when used).
+  const mountsOf = (access: DataAccessDefinition[]): { mounts: S3Mount[]; deps: IConstruct[] } => {
+    const mounts = access.filter((a) => a.mountPath).map((a) => ({
+      name: a.zone, bucketName: ctx.dataLake.bucketNames[a.zone], mountPath: a.mountPath!, readOnly: a.access === DataAccessLevel.READ,
+    }));
+    return { mounts, deps: mounts.length > 0 ? [ensureMountpointDriver(cluster, def.cluster.kubernetesVersion)] : [] };
+  };
   for (const svc of def.inference) {
     const pool = pools.get(svc.nodePool) as ResolvedNodePool;
     const usesKeda = svc.scaling.metric !== ScalingMetric.CPU;
-    const deps: IConstruct[] = [namespaces.get(svc.namespace)!, ...accessOf(svc.name)];
+    const s3 = mountsOf(svc.dataAccess);
+    const deps: IConstruct[] = [namespaces.get(svc.namespace)!, ...accessOf(svc.name), ...s3.deps];
     if (usesKeda) deps.push(ensureOperator(cluster, Operator.KEDA, { prometheusWorkspaceArn: prometheus?.workspace.attrArn }));
     deliver(`Inference-${svc.name}`, new InferenceService(app, `inference-${svc.name}`, {
       name: svc.name, namespace: svc.namespace, image: svc.image, port: svc.port,
       placement: placementOnPool(pool.name, pool.instances, svc.gpus),
       minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas, scaling: svc.scaling,
-      prometheus: usesKeda ? prometheus!.source : undefined,
+      prometheus: usesKeda ? prometheus!.source : undefined, s3Mounts: s3.mounts,
     }), ...deps);
   }
   for (const job of def.training) {
     const pool = pools.get(job.nodePool) as ResolvedNodePool;
     const efa = pool.efa ? Math.min(...pool.instances.map((f) => f.maxEfaInterfaces)) : 0;
     const operator = ensureOperator(cluster, job.engine === TrainingEngine.RAY ? Operator.KUBERAY : Operator.JOBSET);
+    const s3 = mountsOf(job.dataAccess);
     deliver(`Training-${job.name}`, new TrainingJob(app, `training-${job.name}`, {
       name: job.name, namespace: job.namespace, image: job.image, engine: job.engine, nodes: job.nodes,
       placement: placementOnPool(pool.name, pool.instances, job.gpusPerNode, efa),
-      command: job.command.length > 0 ? job.command : undefined,
-    }), namespaces.get(job.namespace)!, operator, ...accessOf(job.name));
+      command: job.command.length > 0 ? job.command : undefined, s3Mounts: s3.mounts,
+    }), namespaces.get(job.namespace)!, operator, ...accessOf(job.name), ...s3.deps);
   }
   return { charts, clusterAutoscaler, karpenter, prometheus };
 }

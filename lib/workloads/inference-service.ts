@@ -9,6 +9,7 @@ import {
 import {
   CACHE_ENV, containerResources, podPlacement, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolumes, type WorkloadPlacement,
 } from './placement';
+import { s3MountVolumes, type S3Mount } from './s3-mounts';
 
 /** Where KEDA reads Prometheus metrics: an Amazon Managed Service for Prometheus workspace, queried with SigV4. */
 export interface PrometheusSource {
@@ -50,6 +51,8 @@ export interface InferenceServiceProps extends ChartProps {
   readonly prometheus?: PrometheusSource;
   /** The service account (its Pod Identity association gives data access). @default - the service name */
   readonly serviceAccountName?: string;
+  /** Data-lake zones to mount (Mountpoint for Amazon S3 CSI driver). @default - none */
+  readonly s3Mounts?: S3Mount[];
 }
 
 /** The built-in PromQL for each KEDA metric, and whether KEDA divides it by replicas (AverageValue) or not (Value). */
@@ -101,6 +104,7 @@ export class InferenceService extends Chart {
     });
 
     const scratch = scratchVolumes(placement);
+    const s3 = s3MountVolumes(this, namespace, name, props.s3Mounts ?? [], RESTRICTED_POD.runAsUser!);
     const probe = (initialDelaySeconds: number, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
       httpGet: { path: healthPath, port: k8s.IntOrString.fromString('http') }, initialDelaySeconds, periodSeconds, failureThreshold,
     });
@@ -130,13 +134,13 @@ export class InferenceService extends Chart {
               env: CACHE_ENV,
               resources: containerResources(placement),
               securityContext: RESTRICTED_CONTAINER,
-              volumeMounts: scratch.mounts,
+              volumeMounts: [...scratch.mounts, ...s3.mounts],
               // Model loading can take minutes: the startup probe allows 20, then readiness and liveness take over.
               startupProbe: probe(10, 10, 120),
               readinessProbe: probe(0, 5, 3),
               livenessProbe: probe(0, 15, 4),
             }],
-            volumes: scratch.volumes,
+            volumes: [...scratch.volumes, ...s3.volumes],
           },
         },
       },

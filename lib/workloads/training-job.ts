@@ -8,6 +8,7 @@ import { JobSet } from './imports/jobset-jobset.x-k8s.io';
 import {
   CACHE_ENV, containerResources, podPlacement, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolumes, type WorkloadPlacement,
 } from './placement';
+import { s3MountVolumes, type S3Mount } from './s3-mounts';
 
 /** A pod template as plain JSON (`Quantity` values rendered as their numbers and strings). */
 function podTemplate(props: k8s.KubePodProps): { metadata: unknown; spec: unknown } {
@@ -37,6 +38,8 @@ export interface TrainingJobProps extends ChartProps {
   readonly serviceAccountName?: string;
   /** Whole-job restarts after a worker fails. @default 3 */
   readonly maxRestarts?: number;
+  /** Data-lake zones to mount into the workers (Mountpoint for Amazon S3 CSI driver). @default - none */
+  readonly s3Mounts?: S3Mount[];
 }
 
 const MASTER_PORT = 29500;
@@ -55,6 +58,8 @@ const MASTER_PORT = 29500;
  * pool's taint and require its nodes.
  */
 export class TrainingJob extends Chart {
+  private s3?: { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] };
+
   constructor(scope: Construct, id: string, props: TrainingJobProps) {
     super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
     const engine = props.engine ?? TrainingEngine.PYTORCH;
@@ -77,6 +82,7 @@ export class TrainingJob extends Chart {
 
   private workerPod(props: TrainingJobProps, saName: string, labels: Record<string, string>, container: Partial<k8s.Container>, restartPolicy?: string) {
     const scratch = scratchVolumes(props.placement);
+    const s3 = this.s3 ??= s3MountVolumes(this, props.namespace, props.name, props.s3Mounts ?? [], RESTRICTED_POD.runAsUser!);
     const efaEnv: k8s.EnvVar[] = props.placement.efaInterfaces > 0
       ? [{ name: 'FI_PROVIDER', value: 'efa' }, { name: 'FI_EFA_USE_DEVICE_RDMA', value: '1' }, { name: 'NCCL_DEBUG', value: 'WARN' }]
       : [];
@@ -94,9 +100,9 @@ export class TrainingJob extends Chart {
           env: [...CACHE_ENV, ...efaEnv, ...(container.env ?? [])],
           resources: containerResources(props.placement),
           securityContext: RESTRICTED_CONTAINER,
-          volumeMounts: scratch.mounts,
+          volumeMounts: [...scratch.mounts, ...s3.mounts],
         }],
-        volumes: scratch.volumes,
+        volumes: [...scratch.volumes, ...s3.volumes],
       },
     });
   }

@@ -126,6 +126,12 @@ describe('platform wiring', () => {
     expect(charts).toEqual(['aws-efa-k8s-device-plugin', 'cluster-autoscaler', 'jobset', 'keda', 'nvidia-device-plugin']);
   });
 
+  test('the Mountpoint for S3 CSI driver is installed because a workload mounts a zone', () => {
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-mountpoint-s3-csi-driver' });
+    const { template: t } = synthPlatform(referenceWith((d) => { delete d.inference[0].dataAccess[0].mountPath; }));
+    expect(resourcesOf(t, 'AWS::EKS::Addon').map(([, a]) => a.Properties.AddonName)).not.toContain('aws-mountpoint-s3-csi-driver');
+  });
+
   test('the KEDA operator may query the Prometheus workspace and nothing else', () => {
     const keda = resourcesOf(template, 'AWS::IAM::Policy').find(([id]) => id.includes('keda'))![1];
     expect(keda.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({

@@ -68,6 +68,8 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['workload team exists', (d) => { d.inference[0].team = 'vision'; }, /^inference\[0\]\.team \('vision'\) must name a team of this definition: research/],
   ['team job fits quota', (d) => { d.training[0].team = 'research'; d.teams[0].gpuQuota = 8; }, /^training\[0\]\.nodes \(2\) × gpusPerNode \(8\) = 16 must fit team 'research' quota \(8\)/],
   ['unique team names', (d) => { d.teams.push({ name: 'research', gpuQuota: 1 }); }, /^teams\[1\]\.name \('research'\) must be unique among teams/],
+  ['mount path outside scratch volumes', (d) => { d.inference[0].dataAccess[0].mountPath = '/tmp/models'; }, /^inference\[0\]\.dataAccess\[0\]\.mountPath \('\/tmp\/models'\) must be an absolute path outside \/tmp, \/home\/app, \/dev/],
+  ['one zone per mount path', (d) => { d.training[0].dataAccess[0].mountPath = '/data'; d.training[0].dataAccess[1].mountPath = '/data'; }, /^training\[0\]\.dataAccess \('\/data'\) mounts two zones at the same mountPath/],
   ['ray needs an entrypoint', (d) => { d.training[0].engine = 'ray'; }, /^training\[0\]\.command is required with engine ray/],
   ['query only for KEDA metrics', (d) => { d.inference[0].minReplicas = 1; d.inference[0].scaling = { metric: 'cpu', target: 60, query: 'up' }; }, /^inference\[0\]\.scaling\.query \('up'\) applies to KEDA metrics only/],
   ['alarm emails', (d) => { d.monitoring.alarmEmails = ['oncall']; }, /^monitoring\.alarmEmails\[0\] \('oncall'\) must be an email address/],

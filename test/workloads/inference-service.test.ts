@@ -113,3 +113,14 @@ test.each([
 ])('refuses inconsistent props %#', (props, message) => {
   expect(() => synth(props as Partial<InferenceServiceProps>)).toThrow(message);
 });
+
+test('a zone mounted through Mountpoint for S3: static volume with the pod\'s credentials, read-only for read access', () => {
+  const { docs, pod } = synth({ s3Mounts: [{ name: 'models', bucketName: 'acme-models', mountPath: '/models', readOnly: true }] });
+  const pv = docs.find((d) => d.kind === 'PersistentVolume');
+  expect(pv.spec.csi).toEqual({ driver: 's3.csi.aws.com', volumeHandle: 'serving-llm-models', volumeAttributes: { bucketName: 'acme-models', authenticationSource: 'pod' } });
+  expect(pv.spec.mountOptions).toEqual(expect.arrayContaining(['read-only', 'uid=1000']));
+  expect(pv.spec.mountOptions).not.toContain('allow-delete');
+  expect(pv.spec.accessModes).toEqual(['ReadOnlyMany']);
+  expect(docs.find((d) => d.kind === 'PersistentVolumeClaim').spec).toMatchObject({ volumeName: 'serving-llm-models', storageClassName: '' });
+  expect(pod.containers[0].volumeMounts).toEqual(expect.arrayContaining([{ name: 's3-models', mountPath: '/models', readOnly: true }]));
+});

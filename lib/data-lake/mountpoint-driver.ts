@@ -1,0 +1,18 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { requireKubernetesVersion } from '../catalog/versions';
+
+/**
+ * The Mountpoint for Amazon S3 CSI driver add-on, once per cluster. Volumes use the pod's own credentials
+ * (`authenticationSource: pod`), so the driver itself gets no AWS permissions.
+ */
+export function ensureMountpointDriver(cluster: eks.ICluster, kubernetesVersion: string): eks.Addon {
+  const existing = cluster.node.tryFindChild('MountpointS3Csi');
+  if (existing) return existing as eks.Addon;
+  const addon = new eks.Addon(cluster, 'MountpointS3Csi', {
+    cluster,
+    addonName: 'aws-mountpoint-s3-csi-driver',
+    addonVersion: requireKubernetesVersion(kubernetesVersion, 'Mountpoint S3 CSI driver').addons.mountpointS3Csi,
+  });
+  (addon.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
+  return addon;
+}

@@ -1,0 +1,50 @@
+import { k8s } from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+
+/** A data-lake zone mounted into a workload through the Mountpoint for Amazon S3 CSI driver. */
+export interface S3Mount {
+  /** Names the volume, e.g. the zone. */
+  readonly name: string;
+  readonly bucketName: string;
+  readonly mountPath: string;
+  /** Mount read-only (writes and deletes refused). */
+  readonly readOnly: boolean;
+}
+
+/**
+ * A static PersistentVolume and its claim per mount. The driver mounts with the pod's own credentials
+ * (`authenticationSource: pod`, Mountpoint CSI v2), so the workload's Pod Identity role decides what it
+ * may read or write; a read-only mount also refuses writes at the file system.
+ */
+export function s3MountVolumes(scope: Construct, namespace: string, workload: string, mounts: S3Mount[], uid: number): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  const volumes: k8s.Volume[] = [];
+  const volumeMounts: k8s.VolumeMount[] = [];
+  for (const m of mounts) {
+    const pvName = `${namespace}-${workload}-${m.name}`;
+    const claimName = `${workload}-${m.name}`;
+    const accessModes = [m.readOnly ? 'ReadOnlyMany' : 'ReadWriteMany'];
+    const storage = k8s.Quantity.fromString('1Ti'); // required by the API, ignored by the driver
+    new k8s.KubePersistentVolume(scope, `Volume-${m.name}`, {
+      metadata: { name: pvName },
+      spec: {
+        capacity: { storage },
+        accessModes,
+        storageClassName: '',
+        claimRef: { namespace, name: claimName },
+        mountOptions: [`uid=${uid}`, `gid=${uid}`, 'allow-other', ...(m.readOnly ? ['read-only'] : ['allow-delete', 'allow-overwrite'])],
+        csi: {
+          driver: 's3.csi.aws.com',
+          volumeHandle: pvName,
+          volumeAttributes: { bucketName: m.bucketName, authenticationSource: 'pod' },
+        },
+      },
+    });
+    new k8s.KubePersistentVolumeClaim(scope, `Claim-${m.name}`, {
+      metadata: { name: claimName, namespace },
+      spec: { accessModes, storageClassName: '', volumeName: pvName, resources: { requests: { storage } } },
+    });
+    volumes.push({ name: `s3-${m.name}`, persistentVolumeClaim: { claimName, readOnly: m.readOnly } });
+    volumeMounts.push({ name: `s3-${m.name}`, mountPath: m.mountPath, readOnly: m.readOnly });
+  }
+  return { volumes, mounts: volumeMounts };
+}
