@@ -20,6 +20,8 @@ import { wireWorkloads } from './private/workload-wiring';
 import { AiMonitoring } from './monitoring/ai-monitoring';
 import { ContainerInsights } from './monitoring/container-insights';
 import { computeCostCeiling } from './plan/cost';
+import { planPlatform, type PlatformPlan } from './plan/plan';
+import { AssemblyFile } from './private/assembly-file';
 
 /** Props of {@link AiPlatform}. */
 export interface AiPlatformProps {
@@ -43,6 +45,8 @@ export interface AiPlatformProps {
  */
 export class AiPlatform extends Construct {
   public readonly definition: ResolvedDefinition;
+  /** Capacity, schedulability and cost of the definition; also written to `cdk.out/plan/<name>.json`. */
+  public readonly plan: PlatformPlan;
   public readonly dataStack: Stack;
   public readonly platformStack: Stack;
   public readonly monitoringStack: Stack;
@@ -66,6 +70,8 @@ export class AiPlatform extends Construct {
     super(scope, id);
     const def = resolveDefinition(props.definition, props.source);
     this.definition = def;
+    this.plan = planPlatform(def);
+    new AssemblyFile(this, 'Plan', () => `plan/${def.name}.json`, () => `${JSON.stringify(this.plan, null, 2)}\n`);
 
     // The data stack is built from `name`, `tags` and `dataLake` only, so nothing else in the definition can
     // change it. Construct IDs here are part of the contract: they keep the buckets' and key's logical IDs.
@@ -167,7 +173,13 @@ export class AiPlatform extends Construct {
       monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd,
       costTag: { key: 'ai-platform', value: def.name },
       maxMonthlyComputeUsd: computeCostCeiling(def).total,
-      thresholds: { gpuIdlePercent: def.monitoring.gpuIdleThresholdPercent },
+      thresholds: {
+        gpuIdlePercent: def.monitoring.gpuIdleThresholdPercent,
+        gpuIdleFor: Duration.minutes(def.monitoring.gpuIdleMinutes),
+        gpuMemoryPercent: def.monitoring.gpuMemoryThresholdPercent,
+        errorRatePercent: def.monitoring.errorRateThresholdPercent,
+        pendingFor: Duration.minutes(def.monitoring.pendingPodsMinutes),
+      },
     });
 
     for (const [k, v] of Object.entries({ 'ai-platform': def.name, ...def.tags })) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });

@@ -34,3 +34,4 @@ export * from './monitoring/container-insights';
 export * from './plan/cost';
 export * from './workloads/s3-mounts';
 export * from './data-lake/mountpoint-driver';
+export * from './plan/plan';

@@ -38,7 +38,7 @@ export const DEFAULTS = {
     p99LatencyTargetMs: 2000,
   },
   training: { engine: TrainingEngine.PYTORCH, nodes: 1 },
-  monitoring: { gpuIdleThresholdPercent: 10 },
+  monitoring: { gpuIdleThresholdPercent: 10, gpuIdleMinutes: 30, gpuMemoryThresholdPercent: 95, errorRateThresholdPercent: 5, pendingPodsMinutes: 15 },
 } as const;
 
 /** Activation threshold of a scaling metric when the definition gives none. */

@@ -7,6 +7,7 @@ import { resolveNodePools } from './resolve-pools';
 import { checkTeams, resolveInference, resolveTraining } from './resolve-workloads';
 import { duplicates, isCidr } from './rules';
 import { checkShape, DEFINITION_SCHEMA } from './schema';
+import { computeCostCeiling } from '../plan/cost';
 import { EndpointAccess, type AiPlatformDefinition, type ClusterDefinition } from './types';
 
 const PLATFORM_NAME = /^[a-z][a-z0-9-]{2,27}$/;
@@ -92,22 +93,34 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     alarmEmails: [...(def.monitoring?.alarmEmails ?? [])],
     monthlyBudgetUsd: def.monitoring?.monthlyBudgetUsd,
     gpuIdleThresholdPercent: def.monitoring?.gpuIdleThresholdPercent ?? DEFAULTS.monitoring.gpuIdleThresholdPercent,
+    gpuIdleMinutes: def.monitoring?.gpuIdleMinutes ?? DEFAULTS.monitoring.gpuIdleMinutes,
+    gpuMemoryThresholdPercent: def.monitoring?.gpuMemoryThresholdPercent ?? DEFAULTS.monitoring.gpuMemoryThresholdPercent,
+    errorRateThresholdPercent: def.monitoring?.errorRateThresholdPercent ?? DEFAULTS.monitoring.errorRateThresholdPercent,
+    pendingPodsMinutes: def.monitoring?.pendingPodsMinutes ?? DEFAULTS.monitoring.pendingPodsMinutes,
   };
   monitoring.alarmEmails.forEach((e, i) => out.check(EMAIL.test(e), `monitoring.alarmEmails[${i}]`, e, 'must be an email address'));
   if (monitoring.monthlyBudgetUsd !== undefined) {
     out.check(monitoring.monthlyBudgetUsd > 0, 'monitoring.monthlyBudgetUsd', monitoring.monthlyBudgetUsd, 'must be > 0');
   }
-  out.check(monitoring.gpuIdleThresholdPercent >= 0 && monitoring.gpuIdleThresholdPercent <= 100,
-    'monitoring.gpuIdleThresholdPercent', monitoring.gpuIdleThresholdPercent, 'must be between 0 and 100');
+  for (const field of ['gpuIdleThresholdPercent', 'gpuMemoryThresholdPercent', 'errorRateThresholdPercent'] as const) {
+    out.check(monitoring[field] >= 0 && monitoring[field] <= 100, `monitoring.${field}`, monitoring[field], 'must be between 0 and 100');
+  }
+  for (const field of ['gpuIdleMinutes', 'pendingPodsMinutes'] as const) {
+    out.check(monitoring[field] >= 5 && monitoring[field] % 5 === 0 && monitoring[field] <= 1440, `monitoring.${field}`, monitoring[field],
+      'must be a multiple of 5 between 5 and 1440 (alarms evaluate 5-minute periods)');
+  }
 
   if (out.problems.length > 0) return { out };
-  return {
-    out,
-    resolved: {
-      name: def.name, tags: { ...(def.tags ?? {}) }, network, cluster, nodePools, dataLake,
-      inference, training, teams, monitoring, warnings: [...out.warnings],
-    },
+  const resolved: ResolvedDefinition = {
+    name: def.name, tags: { ...(def.tags ?? {}) }, network, cluster, nodePools, dataLake,
+    inference, training, teams, monitoring, warnings: out.warnings,
   };
+  const ceiling = computeCostCeiling(resolved).total;
+  if (monitoring.monthlyBudgetUsd !== undefined && ceiling > monitoring.monthlyBudgetUsd) {
+    out.warn('monitoring.monthlyBudgetUsd', monitoring.monthlyBudgetUsd,
+      `is below what the node pools can cost at maxNodes on-demand (about $${Math.round(ceiling).toLocaleString('en-US')} a month); the budget notifies before pools reach full scale`);
+  }
+  return { out, resolved };
 }
 
 function resolveCluster(c: ClusterDefinition, out: ProblemCollector): ResolvedCluster {

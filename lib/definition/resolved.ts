@@ -91,4 +91,8 @@ export interface ResolvedMonitoring {
   readonly alarmEmails: string[];
   readonly monthlyBudgetUsd?: number;
   readonly gpuIdleThresholdPercent: number;
+  readonly gpuIdleMinutes: number;
+  readonly gpuMemoryThresholdPercent: number;
+  readonly errorRateThresholdPercent: number;
+  readonly pendingPodsMinutes: number;
 }

@@ -55,7 +55,10 @@ export const DEFINITION_SCHEMA = obj({
     gpusPerNode: int(), command: strings, team: str(), dataAccess,
   })),
   teams: list(obj({ name: str(true), gpuQuota: int(true) })),
-  monitoring: obj({ alarmEmails: strings, monthlyBudgetUsd: num(), gpuIdleThresholdPercent: num() }),
+  monitoring: obj({
+    alarmEmails: strings, monthlyBudgetUsd: num(), gpuIdleThresholdPercent: num(), gpuIdleMinutes: int(),
+    gpuMemoryThresholdPercent: num(), errorRateThresholdPercent: num(), pendingPodsMinutes: int(),
+  }),
 }, true);
 
 function typeName(v: unknown): string {

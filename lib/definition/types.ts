@@ -205,6 +205,14 @@ export interface MonitoringDefinition {
   readonly monthlyBudgetUsd?: number;
   /** GPU utilisation (percent) under which running GPU nodes count as idle. @default 10 */
   readonly gpuIdleThresholdPercent?: number;
+  /** Minutes GPUs must idle before the GPU-idle alarm. @default 30 */
+  readonly gpuIdleMinutes?: number;
+  /** GPU memory utilisation (percent) that counts as saturated. @default 95 */
+  readonly gpuMemoryThresholdPercent?: number;
+  /** Share of 5xx responses (percent) that alarms, per service. @default 5 */
+  readonly errorRateThresholdPercent?: number;
+  /** Minutes pods may stay pending before the alarm. @default 15 */
+  readonly pendingPodsMinutes?: number;
 }
 
 /** The whole platform. */

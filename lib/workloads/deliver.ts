@@ -1,9 +1,8 @@
-import { attachCustomSynthesis, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Yaml, type Chart } from 'cdk8s';
-import { Construct } from 'constructs';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AssemblyFile } from '../private/assembly-file';
 
 /**
  * Applies a cdk8s chart to a cluster AND writes it as plain YAML to `cdk.out/k8s/<stack name>/<id>.yaml`
@@ -12,36 +11,10 @@ import { join } from 'node:path';
  */
 export function deliverChart(cluster: eks.ICluster, id: string, chart: Chart): eks.KubernetesManifest {
   const manifest = cluster.addCdk8sChart(id, chart);
-  ManifestWriter.of(Stack.of(cluster)).add(id, chart);
+  const stack = Stack.of(cluster);
+  new AssemblyFile(manifest, 'Yaml', () => join('k8s', stack.stackName, `${id}.yaml`),
+    () => Yaml.stringify(...(stack.resolve(chart.toJson()) as unknown[]).map(placeholders)));
   return manifest;
-}
-
-/** One per stack: writes every delivered chart when the cloud assembly is synthesized. */
-class ManifestWriter extends Construct {
-  public static of(stack: Stack): ManifestWriter {
-    return (stack.node.tryFindChild('K8sManifestWriter') as ManifestWriter) ?? new ManifestWriter(stack, 'K8sManifestWriter');
-  }
-
-  private readonly charts: { id: string; chart: Chart }[] = [];
-
-  private constructor(scope: Stack, id: string) {
-    super(scope, id);
-    attachCustomSynthesis(this, {
-      onSynthesize: (session) => {
-        const stack = Stack.of(this);
-        const dir = join(session.outdir, 'k8s', stack.stackName);
-        mkdirSync(dir, { recursive: true });
-        for (const { id: chartId, chart } of this.charts) {
-          const docs = (stack.resolve(chart.toJson()) as unknown[]).map(placeholders);
-          writeFileSync(join(dir, `${chartId}.yaml`), Yaml.stringify(...docs));
-        }
-      },
-    });
-  }
-
-  public add(id: string, chart: Chart): void {
-    this.charts.push({ id, chart });
-  }
 }
 
 /** Replaces CloudFormation intrinsics (what a deploy-time value resolves to) with readable placeholders. */

@@ -74,4 +74,9 @@ test('synth is offline and deterministic: two runs give byte-identical templates
     expect(text).not.toContain('${Token');
   }
   expect(readFileSync(join(k8sDir, 'Inference-llm.yaml'), 'utf8')).toContain('serverAddress: "{{ PrometheusWorkspace');
+
+  // The plan report: capacity, shares and cost, next to the templates.
+  const plan = JSON.parse(readFileSync(join(first.outdir, 'plan', 'acme-ml.json'), 'utf8'));
+  expect(plan.pools.map((p: any) => p.name)).toEqual(['inference', 'training']);
+  expect(plan.cost.monthlyCeilingUsd).toBeGreaterThan(0);
 }, 120_000);

@@ -35,7 +35,10 @@ describe('documented defaults', () => {
   test('training: one node using every accelerator of the smallest type', () => expect(r.training[0]).toMatchObject({
     engine: TrainingEngine.PYTORCH, nodes: 1, gpusPerNode: 1, namespace: 'job', command: [], dataAccess: [],
   }));
-  test('monitoring', () => expect(r.monitoring).toEqual({ alarmEmails: [], monthlyBudgetUsd: undefined, gpuIdleThresholdPercent: 10 }));
+  test('monitoring', () => expect(r.monitoring).toEqual({
+    alarmEmails: [], monthlyBudgetUsd: undefined, gpuIdleThresholdPercent: 10, gpuIdleMinutes: 30,
+    gpuMemoryThresholdPercent: 95, errorRateThresholdPercent: 5, pendingPodsMinutes: 15,
+  }));
   test('teams, tags', () => { expect(r.teams).toEqual([]); expect(r.tags).toEqual({}); });
   test('percent metrics activate at 10', () => {
     const svc = { ...minimal.inference![0], scaling: { metric: ScalingMetric.GPU_UTILIZATION, target: 60 } };
@@ -81,7 +84,10 @@ test('the file schema accepts every field of the TypeScript types', () => {
     name: 'job', image: 'img:1', nodePool: 'gpu', engine: TrainingEngine.RAY, nodes: 1, gpusPerNode: 8,
     command: ['python', 'train.py'], team: 'ml', dataAccess: [{ zone: 'raw', access: DataAccessLevel.READ_WRITE }],
   };
-  const monitoring: Required<MonitoringDefinition> = { alarmEmails: ['a@example.com'], monthlyBudgetUsd: 100, gpuIdleThresholdPercent: 5 };
+  const monitoring: Required<MonitoringDefinition> = {
+    alarmEmails: ['a@example.com'], monthlyBudgetUsd: 100, gpuIdleThresholdPercent: 5, gpuIdleMinutes: 60,
+    gpuMemoryThresholdPercent: 90, errorRateThresholdPercent: 2, pendingPodsMinutes: 10,
+  };
   const full: Required<AiPlatformDefinition> = {
     name: 'full-ml', tags: { a: 'b' }, network, cluster, nodePools: [pool], dataLake, inference: [inference],
     training: [training], teams: [{ name: 'ml', gpuQuota: 16 }], monitoring,

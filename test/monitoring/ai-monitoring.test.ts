@@ -154,6 +154,20 @@ describe('in the reference platform', () => {
   });
 });
 
+test('the definition overrides alarm thresholds', () => {
+  const platform = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => {
+    Object.assign(d.monitoring, { gpuIdleThresholdPercent: 20, gpuIdleMinutes: 60, gpuMemoryThresholdPercent: 90, errorRateThresholdPercent: 2, pendingPodsMinutes: 30 });
+  }) });
+  const alarms = platform.monitoring.alarms;
+  const t = Template.fromStack(platform.monitoringStack);
+  const props = (a: keyof typeof alarms) => resourcesOf(t, 'AWS::CloudWatch::Alarm').find(([id]) => id === platform.monitoringStack.getLogicalId(alarms[a].node.defaultChild as never))![1].Properties;
+  expect(props('GpuIdle').EvaluationPeriods).toBe(12);
+  expect(JSON.stringify(props('GpuIdle').Metrics)).toContain('util < 20');
+  expect(props('GpuMemorySaturation').Threshold).toBe(90);
+  expect(props('llm-ErrorRate').Threshold).toBe(2);
+  expect(props('PodsPending').EvaluationPeriods).toBe(6);
+});
+
 test('without a monitoring block: dashboard and alarms to a topic with no subscribers, no budget', () => {
   const platform = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { delete d.monitoring; }) });
   const t = Template.fromStack(platform.monitoringStack);

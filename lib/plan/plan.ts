@@ -1,0 +1,57 @@
+import { PRICES_AS_OF } from '../catalog/accelerators';
+import { formatProblem } from '../definition/problems';
+import type { ResolvedDefinition } from '../definition/resolved';
+import { computeCostCeiling } from './cost';
+
+/** Capacity, schedulability and cost of a definition, computed without synthesizing anything. */
+export interface PlatformPlan {
+  readonly name: string;
+  readonly pools: {
+    readonly name: string; readonly provisioner: string; readonly vendor: string; readonly instanceTypes: string[];
+    readonly minNodes: number; readonly maxNodes: number; readonly acceleratorsAtMaxNodes: number; readonly monthlyCeilingUsd: number;
+  }[];
+  readonly workloads: {
+    readonly kind: 'inference' | 'training'; readonly name: string; readonly pool: string; readonly namespace: string;
+    readonly acceleratorsPerPod: number; readonly minPods: number; readonly maxPods: number;
+    /** Share of the pool's accelerators at maxNodes the workload uses at full scale, in percent. */
+    readonly poolSharePercent: number;
+  }[];
+  readonly teams: { readonly name: string; readonly gpuQuota: number; readonly acceleratorsAtFullScale: number }[];
+  readonly cost: { readonly monthlyCeilingUsd: number; readonly systemNodesUsd: number; readonly monthlyBudgetUsd?: number; readonly pricesAsOf: string };
+  readonly warnings: string[];
+}
+
+/** The plan of a resolved definition (pure). */
+export function planPlatform(def: ResolvedDefinition): PlatformPlan {
+  const cost = computeCostCeiling(def);
+  const pools = new Map(def.nodePools.map((p) => [p.name, p]));
+  const capacity = (pool: string) => {
+    const p = pools.get(pool)!;
+    return p.maxNodes * p.maxAcceleratorsPerNode;
+  };
+  const share = (pool: string, used: number) => (capacity(pool) > 0 ? Math.round((1000 * used) / capacity(pool)) / 10 : 0);
+  const workloads = [
+    ...def.inference.map((s) => ({
+      kind: 'inference' as const, name: s.name, pool: s.nodePool, namespace: s.namespace, acceleratorsPerPod: s.gpus,
+      minPods: s.minReplicas, maxPods: s.maxReplicas, poolSharePercent: share(s.nodePool, s.gpus * s.maxReplicas),
+    })),
+    ...def.training.map((j) => ({
+      kind: 'training' as const, name: j.name, pool: j.nodePool, namespace: j.namespace, acceleratorsPerPod: j.gpusPerNode,
+      minPods: j.nodes, maxPods: j.nodes, poolSharePercent: share(j.nodePool, j.gpusPerNode * j.nodes),
+    })),
+  ];
+  return {
+    name: def.name,
+    pools: def.nodePools.map((p) => ({
+      name: p.name, provisioner: p.provisioner, vendor: p.vendor, instanceTypes: p.instanceTypes, minNodes: p.minNodes,
+      maxNodes: p.maxNodes, acceleratorsAtMaxNodes: capacity(p.name), monthlyCeilingUsd: Math.round(cost.pools[p.name]),
+    })),
+    workloads,
+    teams: def.teams.map((t) => ({
+      name: t.name, gpuQuota: t.gpuQuota,
+      acceleratorsAtFullScale: workloads.filter((w) => w.namespace === t.name).reduce((n, w) => n + w.acceleratorsPerPod * w.maxPods, 0),
+    })),
+    cost: { monthlyCeilingUsd: Math.round(cost.total), systemNodesUsd: Math.round(cost.systemNodes), monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd, pricesAsOf: PRICES_AS_OF },
+    warnings: def.warnings.map(formatProblem),
+  };
+}
