@@ -60,6 +60,9 @@ export class DataLake extends Construct implements IDataLakeRef {
 
   constructor(scope: Construct, id: string, props: DataLakeProps = {}) {
     super(scope, id);
+    // Server access logs are delivered under a bucket policy, never an ACL (ACLs are disabled on every bucket
+    // here), whatever the app's feature flags say.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const prefix = props.namePrefix ?? 'ai-platform';
     this.zoneNames = [...(props.zones ?? DEFAULT_ZONES)];
     this.removalPolicy = this.effectiveRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);

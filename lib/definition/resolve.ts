@@ -54,7 +54,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   out.check(isCidr(network.cidr) && Number(network.cidr.split('/')[1]) >= 16 && Number(network.cidr.split('/')[1]) <= 20,
     'network.cidr', network.cidr, 'must be an IPv4 CIDR from /16 to /20, e.g. 10.0.0.0/16');
   if (network.natGateways === 0) {
-    out.warn('network.natGateways', 0, 'no NAT: nodes reach AWS through VPC endpoints only and cannot pull images from public registries');
+    out.warn('network.natGateways', 0, 'no NAT: nodes and the kubectl provider reach AWS through VPC endpoints only; images from public registries and the pinned Helm charts (device plugins, autoscaler, operators) cannot be pulled, so mirror them to ECR first');
   }
 
   const cluster = resolveCluster(def.cluster ?? {}, out);

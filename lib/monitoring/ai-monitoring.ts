@@ -31,6 +31,12 @@ export interface MonitoredBucket {
   readonly bucketName: string;
 }
 
+/** A cost allocation tag. */
+export interface CostTag {
+  readonly key: string;
+  readonly value: string;
+}
+
 /** Alarm thresholds; every one has a default. */
 export interface AiMonitoringThresholds {
   /** GPU utilisation under which running GPU nodes count as idle. @default 10 */
@@ -59,8 +65,8 @@ export interface AiMonitoringProps {
   readonly alarmEmails?: string[];
   /** An AWS Budget with forecast and actual notifications. @default - no budget */
   readonly monthlyBudgetUsd?: number;
-  /** Cost allocation tag (key=value) the budget counts; activate it in Billing. @default - the whole account */
-  readonly costTag?: { readonly key: string; readonly value: string };
+  /** Cost allocation tag the budget counts; activate it in Billing. @default - the whole account */
+  readonly costTag?: CostTag;
   /** Most the node pools can cost a month at maxNodes, shown on the dashboard. @default - not shown */
   readonly maxMonthlyComputeUsd?: number;
   /** @default - the defaults of AiMonitoringThresholds */

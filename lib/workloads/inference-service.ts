@@ -55,8 +55,15 @@ export interface InferenceServiceProps extends ChartProps {
   readonly s3Mounts?: S3Mount[];
 }
 
-/** The built-in PromQL for each KEDA metric, and whether KEDA divides it by replicas (AverageValue) or not (Value). */
-export function scalingQuery(metric: ScalingMetric, namespace: string, name: string): { query: string; metricType: 'AverageValue' | 'Value' } {
+/** A KEDA Prometheus query and how KEDA reads it. */
+export interface ScalingQuery {
+  readonly query: string;
+  /** `AverageValue` (KEDA divides by replicas) or `Value` (already a per-replica average). */
+  readonly metricType: string;
+}
+
+/** The built-in PromQL for each KEDA metric. */
+export function scalingQuery(metric: ScalingMetric, namespace: string, name: string): ScalingQuery {
   const sel = `namespace="${namespace}",app="${name}"`;
   switch (metric) {
     case ScalingMetric.CONCURRENCY: return { query: `sum(vllm:num_requests_running{${sel}})`, metricType: 'AverageValue' };

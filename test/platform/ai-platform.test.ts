@@ -1,3 +1,4 @@
+import { App } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AiPlatform, DefinitionError } from '../../lib';
 import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
@@ -63,4 +64,10 @@ test('an invalid definition throws a DefinitionError before any stack exists', (
 test('a private cluster has no public endpoint', () => {
   const { template } = synthPlatform(referenceWith((d) => { d.cluster.endpointAccess = 'private'; delete d.cluster.publicAccessCidrs; }));
   template.hasResourceProperties('AWS::EKS::Cluster', { ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false }) });
+});
+
+test('synthesizes in a bare App, without this project\'s feature flags', () => {
+  const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:disable-asset-staging': true } });
+  new AiPlatform(app, 'P', { definition: { name: 'min-ml', nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 1 }] } });
+  expect(() => app.synth()).not.toThrow();
 });
