@@ -181,12 +181,13 @@ export class AiMonitoring extends Construct {
     for (const svc of services) {
       this.dashboard.addWidgets(
         new cw.GraphWidget({
-          title: `${svc.name}: latency (s)`, width: 8,
+          title: `${svc.name}: latency (s)`, width: 6,
           left: [m.latency(svc.namespace, svc.name, 'p50'), m.latency(svc.namespace, svc.name, 'p99')],
           leftAnnotations: [{ value: svc.p99LatencyTarget.toMilliseconds() / 1000, label: 'p99 target' }],
         }),
-        new cw.GraphWidget({ title: `${svc.name}: errors (%)`, width: 8, left: [m.errorRate(svc.namespace, svc.name)] }),
-        new cw.GraphWidget({ title: `${svc.name}: replicas`, width: 8, left: [m.replicas(svc.namespace, svc.name)] }),
+        new cw.GraphWidget({ title: `${svc.name}: errors (%)`, width: 6, left: [m.errorRate(svc.namespace, svc.name)] }),
+        new cw.GraphWidget({ title: `${svc.name}: queue depth`, width: 6, left: [m.queueDepth(svc.namespace, svc.name)] }),
+        new cw.GraphWidget({ title: `${svc.name}: replicas`, width: 6, left: [m.replicas(svc.namespace, svc.name)] }),
       );
     }
     if (buckets.length > 0) {

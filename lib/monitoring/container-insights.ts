@@ -5,7 +5,7 @@ import { requireKubernetesVersion } from '../catalog/versions';
 import { createPodIdentityRole } from '../cluster/pod-identity-role';
 import { acknowledgeIamFindings } from '../private/acknowledge';
 import { annotatedPodsScrapeJob } from '../private/scrape-jobs';
-import { INFERENCE_NAMESPACE, LATENCY_METRIC, REQUESTS_METRIC } from './metrics';
+import { INFERENCE_NAMESPACE, LATENCY_METRIC, QUEUE_METRIC, REQUESTS_METRIC } from './metrics';
 
 /** Props of {@link ContainerInsights}. */
 export interface ContainerInsightsProps {
@@ -63,7 +63,7 @@ export function observabilityConfiguration(clusterName: string): Record<string, 
                   source_labels: ['job'],
                   label_matcher: '^inference-pods$',
                   dimensions: [['ClusterName', 'namespace', 'app'], ['ClusterName', 'namespace', 'app', 'status']],
-                  metric_selectors: [`^${LATENCY_METRIC}`, `^${REQUESTS_METRIC}$`],
+                  metric_selectors: [`^${LATENCY_METRIC}`, `^${REQUESTS_METRIC}$`, `^${QUEUE_METRIC}$`],
                 }],
               },
             },

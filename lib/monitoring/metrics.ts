@@ -7,6 +7,8 @@ export const INFERENCE_NAMESPACE = 'AIPlatform/Inference';
 export const LATENCY_METRIC = 'vllm:e2e_request_latency_seconds';
 /** HTTP requests by status class (`2xx`, `4xx`, `5xx`), from the OpenAI-compatible server. */
 export const REQUESTS_METRIC = 'http_requests_total';
+/** vLLM's waiting requests (queue depth). */
+export const QUEUE_METRIC = 'vllm:num_requests_waiting';
 
 const FIVE_MINUTES = Duration.minutes(5);
 
@@ -101,6 +103,11 @@ export class AiPlatformMetrics {
       label: `${service} 5xx %`,
       period: FIVE_MINUTES,
     });
+  }
+
+  /** Requests waiting in a service's queues (summed over replicas). */
+  public queueDepth(namespace: string, service: string): cw.Metric {
+    return this.inference(QUEUE_METRIC, namespace, service, 'Maximum').with({ label: `${service} queued` });
   }
 
   /** Running replicas of a service (Container Insights). */

@@ -121,8 +121,8 @@ describe('dashboard', () => {
     expect(labels).toContain('training GPU %');
   });
 
-  test('inference latency p50/p99, errors and replicas per service', () => {
-    expect(titles).toEqual(expect.arrayContaining(['llm: latency (s)', 'llm: errors (%)', 'llm: replicas']));
+  test('inference latency p50/p99, errors, queue depth and replicas per service', () => {
+    expect(titles).toEqual(expect.arrayContaining(['llm: latency (s)', 'llm: errors (%)', 'llm: queue depth', 'llm: replicas']));
     const latency = dashboard.widgets.find((w: any) => w.properties.title === 'llm: latency (s)');
     expect(JSON.stringify(latency.properties.metrics)).toContain('"stat":"p99"');
   });
