@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AiPlatform, DefinitionError } from '../../lib';
 import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
 
@@ -70,4 +70,27 @@ test('synthesizes in a bare App, without this project\'s feature flags', () => {
   const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:disable-asset-staging': true } });
   new AiPlatform(app, 'P', { definition: { name: 'min-ml', nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 1 }] } });
   expect(() => app.synth()).not.toThrow();
+});
+
+describe('contracts across the reference stacks', () => {
+  const app = testApp();
+  const platform = new AiPlatform(app, 'AiPlatform', { definition: referenceWith() });
+  const stacks = [platform.dataStack, platform.platformStack, platform.monitoringStack];
+
+  // The cluster and its secrets key are stateful: a new logical ID would replace them.
+  test('the cluster and its secrets key keep their logical IDs', () => {
+    const t = Template.fromStack(platform.platformStack);
+    expect(resourcesOf(t, 'AWS::EKS::Cluster').map(([id]) => id)).toEqual(['ClusterC2E21B66']);
+    expect(resourcesOf(t, 'AWS::KMS::Key').map(([id]) => id)).toEqual(['ClusterSecretsKey462B29B5']);
+  });
+
+  test('no role in any stack is trusted by a whole account', () => {
+    for (const stack of stacks) {
+      for (const [id, role] of resourcesOf(Template.fromStack(stack), 'AWS::IAM::Role')) {
+        const trust = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
+        expect({ id, root: /:root"|"AWS":\s*\{?"Fn::Join".*:root/.test(trust) }).toEqual({ id, root: false });
+        expect(trust).not.toMatch(/"AWS":"\*"/);
+      }
+    }
+  });
 });
