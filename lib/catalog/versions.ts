@@ -9,6 +9,11 @@ import type { Construct } from 'constructs';
  * The version catalog: every Kubernetes version, EKS add-on and Helm chart the library installs,
  * pinned. Nothing else in the library names a version. Bump versions here, in one commit, and run the
  * tests: the snapshots show exactly what changes.
+ *
+ * Recorded 2026-11-30 without network access to the registries: the Karpenter, KEDA, KubeRay and JobSet
+ * chart versions match the vendored CRD releases (crds/README.md); the NVIDIA device plugin and Cluster
+ * Autoscaler versions follow their published releases; EKS add-on build strings should be checked with
+ * `aws eks describe-addon-versions` before a first deploy.
  */
 
 /** One EKS managed add-on version per Kubernetes version. */
@@ -42,13 +47,13 @@ const MOUNTPOINT_S3_CSI = 'v2.1.0-eksbuild.1';
 const KUBERNETES: readonly KubernetesVersionEntry[] = [
   {
     version: '1.33',
-    clusterAutoscalerImageTag: 'v1.33.2',
+    clusterAutoscalerImageTag: 'v1.33.0',
     kubectlLayer: (scope, id) => new KubectlV33Layer(scope, id),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.33.5-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
   {
     version: '1.34',
-    clusterAutoscalerImageTag: 'v1.34.1',
+    clusterAutoscalerImageTag: 'v1.34.2',
     kubectlLayer: (scope, id) => new KubectlV34Layer(scope, id),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.34.1-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
@@ -60,7 +65,7 @@ const KUBERNETES: readonly KubernetesVersionEntry[] = [
   },
   {
     version: '1.36',
-    clusterAutoscalerImageTag: 'v1.36.0',
+    clusterAutoscalerImageTag: 'v1.36.1',
     kubectlLayer: (scope, id) => new KubectlV36Layer(scope, id),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.2-eksbuild.1', kubeProxy: 'v1.36.0-eksbuild.1', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
@@ -103,7 +108,7 @@ export const HELM_CHARTS = {
   /** Advertises `nvidia.com/gpu` on AL2023 NVIDIA nodes (Bottlerocket NVIDIA bundles it). */
   nvidiaDevicePlugin: {
     chart: 'nvidia-device-plugin', repository: 'https://nvidia.github.io/k8s-device-plugin',
-    version: '0.17.4', namespace: 'kube-system',
+    version: '0.19.0', namespace: 'kube-system',
   },
   /** Advertises `aws.amazon.com/neuron` on AL2023 Neuron nodes. */
   neuronDevicePlugin: {
@@ -118,7 +123,7 @@ export const HELM_CHARTS = {
   /** Scales managed node groups, discovering them by tag. Image tag per Kubernetes version (above). */
   clusterAutoscaler: {
     chart: 'cluster-autoscaler', repository: 'https://kubernetes.github.io/autoscaler',
-    version: '9.52.1', namespace: 'kube-system',
+    version: '9.59.0', namespace: 'kube-system',
   },
   /** Provisions nodes for `provisioner: karpenter` pools; matches the vendored karpenter.sh/v1 CRDs (v1.14.1). */
   karpenter: {
