@@ -4,6 +4,7 @@ import { AmiFamily } from '../catalog/ami';
 import { acceleratorResourceName, type InstanceFacts } from '../catalog/accelerators';
 import { IMAGES } from '../catalog/versions';
 import { ACCELERATOR_LABEL, ACCELERATOR_MODEL_LABEL, POOL_LABEL } from '../compute/labels';
+import { DEFAULTS } from '../definition/defaults';
 import { CapacityType } from '../definition/types';
 import {
   Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType, Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
@@ -55,8 +56,8 @@ export class KarpenterNodePool extends Chart {
     const name = props.poolName;
     const vendor = props.instances[0].vendor;
     const resource = acceleratorResourceName(vendor);
-    const amiFamily = props.amiFamily ?? AmiFamily.AL2023;
-    const capacityType = props.capacityType ?? CapacityType.ON_DEMAND;
+    const amiFamily = props.amiFamily ?? DEFAULTS.nodePool.amiFamily;
+    const capacityType = props.capacityType ?? DEFAULTS.nodePool.capacityType;
     const models = [...new Set(props.instances.map((f) => f.acceleratorModel).filter((m) => m))];
     const maxAccelerators = Math.max(...props.instances.map((f) => f.acceleratorCount));
     const maxVcpu = Math.max(...props.instances.map((f) => f.vcpu));
@@ -77,7 +78,7 @@ export class KarpenterNodePool extends Chart {
         blockDeviceMappings: [{
           deviceName: amiFamily === AmiFamily.BOTTLEROCKET ? '/dev/xvdb' : '/dev/xvda',
           ebs: {
-            volumeSize: `${props.diskGiB ?? 100}Gi`,
+            volumeSize: `${props.diskGiB ?? DEFAULTS.nodePool.diskGiB}Gi`,
             volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3,
             encrypted: true,
             deleteOnTermination: true,

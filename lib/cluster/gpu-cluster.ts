@@ -5,7 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
-import { DEFAULT_KUBERNETES_VERSION, requireKubernetesVersion } from '../catalog/versions';
+import { requireKubernetesVersion } from '../catalog/versions';
+import { DEFAULTS } from '../definition/defaults';
 import { POOL_LABEL } from '../compute/labels';
 import { createNodeLaunchTemplate } from '../compute/private/node-launch-template';
 import { createNodeRole } from '../compute/private/node-role';
@@ -24,7 +25,7 @@ export interface GpuClusterProps {
   readonly endpointAccess?: eks.EndpointAccess;
   /** IAM role ARNs given cluster admin through access entries. @default - none */
   readonly adminRoleArns?: string[];
-  /** @default ec2.InstanceType.of(M7I, LARGE) */
+  /** @default m7i.large */
   readonly systemInstanceType?: ec2.InstanceType;
   /** On-demand nodes for cluster services (CoreDNS, autoscaler, operators). @default 2 */
   readonly systemNodes?: number;
@@ -51,7 +52,8 @@ export class GpuCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuClusterProps) {
     super(scope, id);
-    this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    this.kubernetesVersion = props.kubernetesVersion ?? DEFAULTS.cluster.kubernetesVersion;
+    const systemNodes = props.systemNodes ?? DEFAULTS.cluster.systemNodes;
     const versionEntry = requireKubernetesVersion(this.kubernetesVersion, 'GpuCluster');
     this.nodeSubnets = props.nodeSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
@@ -109,11 +111,11 @@ export class GpuCluster extends Construct {
     this.addons.kubeProxy = this.addon('KubeProxy', 'kube-proxy', versions.kubeProxy);
 
     this.systemNodegroup = this.cluster.addNodegroupCapacity('SystemNodes', {
-      instanceTypes: [props.systemInstanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)],
+      instanceTypes: [props.systemInstanceType ?? new ec2.InstanceType(DEFAULTS.cluster.systemInstanceType)],
       amiType: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
-      minSize: props.systemNodes ?? 2,
-      maxSize: Math.max(props.systemNodes ?? 2, 3),
-      desiredSize: props.systemNodes ?? 2,
+      minSize: systemNodes,
+      maxSize: Math.max(systemNodes, 3),
+      desiredSize: systemNodes,
       subnets: this.nodeSubnets,
       capacityType: eks.CapacityType.ON_DEMAND,
       labels: { [POOL_LABEL]: 'system' },

@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { AmiFamily, findAmi, amiFamiliesFor } from '../catalog/ami';
 import { AcceleratorVendor, acceleratorResourceName, EFA_RESOURCE_NAME, findInstance, type InstanceFacts } from '../catalog/accelerators';
+import { DEFAULTS } from '../definition/defaults';
 import { CapacityType } from '../definition/types';
 import { ACCELERATOR_LABEL, ACCELERATOR_MODEL_LABEL, DEVICE_PLUGIN_LABEL, EFA_LABEL, POOL_LABEL } from './labels';
 import { AsgNodeTemplateTags } from './private/asg-node-template-tags';
@@ -89,20 +90,20 @@ export class GpuNodePool extends Construct {
     const vendors = new Set(this.instances.map((f) => f.vendor));
     if (vendors.size !== 1) throw new Error(`GpuNodePool '${props.poolName}' instanceTypes must share one accelerator vendor; found ${[...vendors].join(', ')}`);
     this.vendor = this.instances[0].vendor;
-    const amiFamily = props.amiFamily ?? AmiFamily.AL2023;
+    const amiFamily = props.amiFamily ?? DEFAULTS.nodePool.amiFamily;
     const ami = findAmi(amiFamily, this.vendor);
     if (!ami) throw new Error(`GpuNodePool '${props.poolName}' amiFamily '${amiFamily}' does not support ${this.vendor}; use ${amiFamiliesFor(this.vendor).join(', ')}`);
-    const capacityType = props.capacityType ?? CapacityType.ON_DEMAND;
+    const capacityType = props.capacityType ?? DEFAULTS.nodePool.capacityType;
     if ((capacityType === CapacityType.CAPACITY_BLOCK) !== (props.capacityReservationId !== undefined)) {
       throw new Error(`GpuNodePool '${props.poolName}': capacityReservationId goes with, and only with, CapacityType.CAPACITY_BLOCK`);
     }
-    const minNodes = props.minNodes ?? 0;
-    const efa = props.efa ?? false;
+    const minNodes = props.minNodes ?? DEFAULTS.nodePool.minNodes;
+    const efa = props.efa ?? DEFAULTS.nodePool.efa;
     this.efaInterfaces = efa ? Math.min(...this.instances.map((f) => f.maxEfaInterfaces)) : 0;
     if (efa && this.efaInterfaces === 0) throw new Error(`GpuNodePool '${props.poolName}': every instance type must support EFA when efa is true`);
     this.acceleratorResource = acceleratorResourceName(this.vendor);
     this.acceleratorsPerNode = Math.min(...this.instances.map((f) => f.acceleratorCount));
-    const diskGiB = (props.diskSize ?? Size.gibibytes(100)).toGibibytes();
+    const diskGiB = (props.diskSize ?? Size.gibibytes(DEFAULTS.nodePool.diskGiB)).toGibibytes();
 
     // Labels and taints.
     const models = [...new Set(this.instances.map((f) => f.acceleratorModel))];

@@ -6,15 +6,17 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../definition/defaults';
 import { DataAccessLevel } from '../definition/types';
 import { dataLakeExportNames, grantZone, type IDataLakeRef } from './data-lake-ref';
+import { lakeKeyEncryption, SECURE_BUCKET } from './private/secure-bucket';
 import { ZoneBucket } from './zone-bucket';
 
 /** The context flag that, together with `removalPolicy: DESTROY`, lets a data lake be deleted. */
 export const ALLOW_DATA_DELETION_CONTEXT = 'ai-platform:allowDataDeletion';
 
 /** The zones of a data lake when none are given. */
-export const DEFAULT_ZONES = ['raw', 'curated', 'features', 'models'];
+export const DEFAULT_ZONES: readonly string[] = DEFAULTS.dataLake.zones;
 
 /** Props of {@link DataLake}. */
 export interface DataLakeProps {
@@ -77,12 +79,8 @@ export class DataLake extends Construct implements IDataLakeRef {
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
       // Server access logs can only be delivered to SSE-S3 buckets.
+      ...SECURE_BUCKET,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
       removalPolicy: this.removalPolicy,
       autoDeleteObjects: destroy,
       lifecycleRules: [{ id: 'expire-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
@@ -105,14 +103,8 @@ export class DataLake extends Construct implements IDataLakeRef {
     }
 
     this.queryResultsBucket = new s3.Bucket(this, 'QueryResults', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
+      ...SECURE_BUCKET,
+      ...lakeKeyEncryption(this.key),
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'query-results/',
       removalPolicy: this.removalPolicy,

@@ -2,6 +2,8 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { DEFAULTS } from '../definition/defaults';
+import { lakeKeyEncryption, SECURE_BUCKET } from './private/secure-bucket';
 
 /** Props of {@link ZoneBucket}. */
 export interface ZoneBucketProps {
@@ -31,14 +33,8 @@ export class ZoneBucket extends s3.Bucket {
   constructor(scope: Construct, id: string, props: ZoneBucketProps) {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     super(scope, id, {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
+      ...SECURE_BUCKET,
+      ...lakeKeyEncryption(props.encryptionKey),
       serverAccessLogsBucket: props.accessLogsBucket,
       serverAccessLogsPrefix: `${props.zoneName}/`,
       removalPolicy,
@@ -49,9 +45,9 @@ export class ZoneBucket extends s3.Bucket {
         id: 'archive-and-clean-up',
         transitions: [{
           storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
-          transitionAfter: props.archiveAfter ?? Duration.days(90),
+          transitionAfter: props.archiveAfter ?? Duration.days(DEFAULTS.dataLake.archiveAfterDays),
         }],
-        noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(30),
+        noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(DEFAULTS.dataLake.noncurrentVersionExpirationDays),
         abortIncompleteMultipartUploadAfter: props.abortIncompleteUploadsAfter ?? Duration.days(7),
       }],
     });

@@ -87,7 +87,11 @@ function walkField(value: unknown, schema: FieldSchema, path: string, out: Probl
   const where = path || '(definition)';
   switch (schema.kind) {
     case 'string':
-      if (typeof value !== 'string') out.error(where, value, `must be a string, not ${typeName(value)}`);
+      if (typeof value === 'number') {
+        out.error(where, value, `must be a string, not a number; in YAML quote it ("${value}")`);
+      } else if (typeof value !== 'string') {
+        out.error(where, value, `must be a string, not ${typeName(value)}`);
+      }
       return;
     case 'boolean':
       if (typeof value !== 'boolean') out.error(where, value, 'must be true or false');

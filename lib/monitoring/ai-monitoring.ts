@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../definition/defaults';
 import { AiPlatformMetrics } from './metrics';
 
 /** A node pool as monitoring sees it. */
@@ -92,7 +93,16 @@ export class AiMonitoring extends Construct {
     super(scope, id);
     const m = new AiPlatformMetrics(props.clusterName);
     this.metrics = m;
-    const t = props.thresholds ?? {};
+    // Defaults shared with the definition (DEFAULTS.monitoring), applied once here.
+    const d = DEFAULTS.monitoring;
+    const given = props.thresholds ?? {};
+    const t = {
+      gpuIdlePercent: given.gpuIdlePercent ?? d.gpuIdleThresholdPercent,
+      gpuIdleFor: given.gpuIdleFor ?? Duration.minutes(d.gpuIdleMinutes),
+      gpuMemoryPercent: given.gpuMemoryPercent ?? d.gpuMemoryThresholdPercent,
+      errorRatePercent: given.errorRatePercent ?? d.errorRateThresholdPercent,
+      pendingFor: given.pendingFor ?? Duration.minutes(d.pendingPodsMinutes),
+    };
     const pools = props.pools ?? [];
     const services = props.services ?? [];
     const buckets = props.buckets ?? [];
@@ -117,25 +127,25 @@ export class AiMonitoring extends Construct {
     for (const email of props.alarmEmails ?? []) this.topic.addSubscription(new subs.EmailSubscription(email));
 
     // Alarms.
-    const idleFor = t.gpuIdleFor ?? Duration.minutes(30);
+    const idleFor = t.gpuIdleFor;
     const idlePeriods = Math.max(1, Math.round(idleFor.toMinutes() / 5));
     this.alarm('GpuIdle', new cw.MathExpression({
-      expression: `IF(gpus > 0 AND util < ${t.gpuIdlePercent ?? 10}, 1, 0)`,
+      expression: `IF(gpus > 0 AND util < ${t.gpuIdlePercent}, 1, 0)`,
       usingMetrics: { gpus: m.gpusAvailable(), util: m.gpuUtilization() },
       label: 'GPUs running but idle', period: Duration.minutes(5),
     }), 1, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, idlePeriods,
-    `GPU nodes are running while GPU utilisation stays under ${t.gpuIdlePercent ?? 10}% for ${idleFor.toMinutes()} minutes: money is burning`);
-    this.alarm('GpuMemorySaturation', m.gpuMemoryUtilization(), t.gpuMemoryPercent ?? 95,
+    `GPU nodes are running while GPU utilisation stays under ${t.gpuIdlePercent}% for ${idleFor.toMinutes()} minutes: money is burning`);
+    this.alarm('GpuMemorySaturation', m.gpuMemoryUtilization(), t.gpuMemoryPercent,
       cw.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 'A GPU has been nearly out of memory for 15 minutes');
     this.alarm('FailedNodes', m.failedNodes(), 1, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 2, 'Nodes are failing health conditions');
-    const pendingPeriods = Math.max(1, Math.round((t.pendingFor ?? Duration.minutes(15)).toMinutes() / 5));
+    const pendingPeriods = Math.max(1, Math.round(t.pendingFor.toMinutes() / 5));
     this.alarm('PodsPending', m.pendingPods(), 1, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, pendingPeriods,
       'Pods have waited for capacity (GPUs, quota) too long: check pool maxNodes, quotas and capacity');
     for (const svc of services) {
       this.alarm(`${svc.name}-P99Latency`, m.latency(svc.namespace, svc.name, 'p99'), svc.p99LatencyTarget.toMilliseconds() / 1000,
         cw.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, `p99 latency of ${svc.name} is over ${svc.p99LatencyTarget.toMilliseconds()} ms`);
-      this.alarm(`${svc.name}-ErrorRate`, m.errorRate(svc.namespace, svc.name), t.errorRatePercent ?? 5,
-        cw.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, `More than ${t.errorRatePercent ?? 5}% of ${svc.name} requests fail`);
+      this.alarm(`${svc.name}-ErrorRate`, m.errorRate(svc.namespace, svc.name), t.errorRatePercent,
+        cw.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, `More than ${t.errorRatePercent}% of ${svc.name} requests fail`);
     }
 
     // Budget.

@@ -2,6 +2,7 @@ import { Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../definition/defaults';
 
 /** The subnet tag Karpenter node classes select node subnets by. */
 export const DISCOVERY_TAG = 'karpenter.sh/discovery';
@@ -44,15 +45,15 @@ export class PlatformNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps = {}) {
     super(scope, id);
-    const natGateways = props.natGateways ?? 1;
+    const natGateways = props.natGateways ?? DEFAULTS.network.natGateways;
     const nodeSubnetType = natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
 
-    const maxAzs = props.maxAzs ?? 3;
+    const maxAzs = props.maxAzs ?? DEFAULTS.network.maxAzs;
     // In an environment-agnostic stack CDK would cap a VPC at 2 AZs; pick the region's first maxAzs AZs at
     // deploy time instead, so synth needs no AZ lookup (and writes no dummy context values).
     const envAgnostic = Token.isUnresolved(Stack.of(this).region);
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? DEFAULTS.network.cidr),
       ...(envAgnostic
         ? { availabilityZones: Array.from({ length: maxAzs }, (_, i) => Fn.select(i, Fn.getAzs())) }
         : { maxAzs }),

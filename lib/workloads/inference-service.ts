@@ -1,6 +1,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
+import { defaultActivationThreshold, DEFAULTS } from '../definition/defaults';
 import { ScalingMetric } from '../definition/types';
 import { ScaledObject } from './imports/keda-scaledobject-keda.sh';
 import {
@@ -86,10 +87,11 @@ export class InferenceService extends Chart {
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
     const { name, namespace, placement } = props;
-    const port = props.port ?? 8000;
-    const minReplicas = props.minReplicas ?? 1;
-    const maxReplicas = props.maxReplicas ?? 3;
-    const scaling = props.scaling ?? { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 1 };
+    const d = DEFAULTS.inference;
+    const port = props.port ?? d.port;
+    const minReplicas = props.minReplicas ?? d.minReplicas;
+    const maxReplicas = props.maxReplicas ?? d.maxReplicas;
+    const scaling = props.scaling ?? { ...d.scaling, activationThreshold: defaultActivationThreshold(d.scaling.metric) };
     const saName = props.serviceAccountName ?? name;
     const healthPath = props.healthPath ?? '/health';
     this.serviceName = name;

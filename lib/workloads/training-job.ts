@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { IMAGES } from '../catalog/versions';
 import { POOL_LABEL } from '../compute/labels';
+import { DEFAULTS } from '../definition/defaults';
 import { TrainingEngine } from '../definition/types';
 import { JobSet } from './imports/jobset-jobset.x-k8s.io';
 import {
@@ -62,8 +63,8 @@ export class TrainingJob extends Chart {
 
   constructor(scope: Construct, id: string, props: TrainingJobProps) {
     super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
-    const engine = props.engine ?? TrainingEngine.PYTORCH;
-    const nodes = props.nodes ?? 1;
+    const engine = props.engine ?? DEFAULTS.training.engine;
+    const nodes = props.nodes ?? DEFAULTS.training.nodes;
     const saName = props.serviceAccountName ?? props.name;
     const labels = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/workload': props.name };
     if (engine === TrainingEngine.RAY && (props.command ?? []).length === 0) {

@@ -48,6 +48,10 @@ test('the launch template requires IMDSv2 and sets an encrypted gp3 root volume 
   expect(launchTemplate.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, Encrypted: true, VolumeSize: 300, VolumeType: 'gp3' } }]);
 });
 
+test('documented default disk: 100 GiB', () => {
+  expect(pool({ instanceTypes: ['g6e.xlarge'] }).launchTemplate.BlockDeviceMappings[0].Ebs.VolumeSize).toBe(100);
+});
+
 test('Bottlerocket puts the disk size on its data volume', () => {
   const { launchTemplate } = pool({ instanceTypes: ['g6e.xlarge'], amiFamily: AmiFamily.BOTTLEROCKET });
   expect(launchTemplate.BlockDeviceMappings[0].DeviceName).toBe('/dev/xvdb');

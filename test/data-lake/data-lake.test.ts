@@ -93,6 +93,11 @@ describe('defaults', () => {
     });
   });
 
+  test('documented default: query results expire after 30 days', () => {
+    const [, results] = resourcesOf(template, 'AWS::S3::Bucket').find(([id]) => id.includes('QueryResults'))!;
+    expect(results.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(30);
+  });
+
   test('no Lake Formation resources unless asked', () => {
     template.resourceCountIs('AWS::LakeFormation::Resource', 0);
   });

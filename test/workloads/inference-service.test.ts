@@ -13,6 +13,15 @@ function synth(props: Partial<InferenceServiceProps> = {}) {
   return { docs, of, pod: of('Deployment')?.spec.template.spec };
 }
 
+test('documented defaults (shared with the definition): port 8000, 1..3 replicas, concurrency 8 activating at 1', () => {
+  const chart = new InferenceService(Testing.app(), 'd', { name: 'd', namespace: 'n', image: 'i', placement: g6e, prometheus });
+  const docs: any[] = Testing.synth(chart);
+  expect(docs.find((x) => x.kind === 'Service').spec.ports[0].port).toBe(8000);
+  const so = docs.find((x) => x.kind === 'ScaledObject').spec;
+  expect(so).toMatchObject({ minReplicaCount: 1, maxReplicaCount: 3 });
+  expect(so.triggers[0].metadata).toMatchObject({ threshold: '8', activationThreshold: '1' });
+});
+
 test('Deployment, Service, ServiceAccount, PDB, ScaledObject and its auth', () => {
   expect(synth().docs.map((d) => d.kind).sort()).toEqual(
     ['Deployment', 'PodDisruptionBudget', 'ScaledObject', 'Service', 'ServiceAccount', 'TriggerAuthentication']);

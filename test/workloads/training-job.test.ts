@@ -74,6 +74,11 @@ describe('ray: a KubeRay RayJob', () => {
   });
 });
 
+test('documented default: one node', () => {
+  const docs: any[] = Testing.synth(new TrainingJob(Testing.app(), 'one', { name: 'one', namespace: 'ml', image: 'i', placement: p5 }));
+  expect(docs.find((d) => d.kind === 'JobSet').spec.replicatedJobs[0].template.spec).toMatchObject({ parallelism: 1, completions: 1 });
+});
+
 test('ray without an entrypoint is refused', () => {
   expect(() => synth({ engine: TrainingEngine.RAY })).toThrow('engine ray needs a command');
 });

@@ -46,41 +46,25 @@ export class AsgNodeTemplateTags extends Construct {
     const tags = Object.entries(props.tags).sort(([a], [b]) => a.localeCompare(b)).map(([Key, Value]) => ({
       ResourceId: asgName, ResourceType: 'auto-scaling-group', Key, Value, PropagateAtLaunch: false,
     }));
-    new cr.AwsCustomResource(this, 'TagAsg', {
-      onUpdate: {
-        service: 'AutoScaling',
-        action: 'createOrUpdateTags',
-        parameters: { Tags: tags },
-        physicalResourceId: cr.PhysicalResourceId.of(asgName),
-      },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({
-          actions: ['autoscaling:CreateOrUpdateTags'],
-          // ASG ARNs embed a generated UUID, so they cannot be named ahead; scope by the EKS ownership tag.
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
-        }),
-      ]),
-      installLatestAwsSdk: false,
-    });
-
+    const onOwnAsg = (id: string, action: string, parameters: Record<string, unknown>, physicalId: string) =>
+      new cr.AwsCustomResource(this, id, {
+        onUpdate: { service: 'AutoScaling', action, parameters, physicalResourceId: cr.PhysicalResourceId.of(physicalId) },
+        policy: cr.AwsCustomResourcePolicy.fromStatements([
+          new iam.PolicyStatement({
+            actions: [`autoscaling:${action.charAt(0).toUpperCase()}${action.slice(1)}`],
+            // ASG ARNs embed a generated UUID, so they cannot be named ahead; scope by the EKS ownership tag.
+            resources: ['*'],
+            conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
+          }),
+        ]),
+        installLatestAwsSdk: false,
+      });
+    onOwnAsg('TagAsg', 'createOrUpdateTags', { Tags: tags }, asgName);
     // Group metrics (in-service, pending, desired) give dashboards node counts per pool.
-    new cr.AwsCustomResource(this, 'EnableGroupMetrics', {
-      onUpdate: {
-        service: 'AutoScaling',
-        action: 'enableMetricsCollection',
-        parameters: { AutoScalingGroupName: asgName, Granularity: '1Minute', Metrics: ['GroupInServiceInstances', 'GroupPendingInstances', 'GroupDesiredCapacity'] },
-        physicalResourceId: cr.PhysicalResourceId.of(`${asgName}-metrics`),
-      },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({
-          actions: ['autoscaling:EnableMetricsCollection'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
-        }),
-      ]),
-      installLatestAwsSdk: false,
-    });
+    onOwnAsg('EnableGroupMetrics', 'enableMetricsCollection', {
+      AutoScalingGroupName: asgName, Granularity: '1Minute',
+      Metrics: ['GroupInServiceInstances', 'GroupPendingInstances', 'GroupDesiredCapacity'],
+    }, `${asgName}-metrics`);
 
     acknowledgeIamFindings(this, {
       wildcards: 'ASG ARNs embed a generated ID and cannot be named ahead; tagging is limited to ASGs tagged eks:cluster-name of this cluster',
