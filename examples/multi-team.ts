@@ -11,11 +11,11 @@ export const multiTeamPlatform: AiPlatformDefinition = {
   ],
   teams: [
     { name: 'research', gpuQuota: 16 },
-    { name: 'product', gpuQuota: 8 },
+    { name: 'product', gpuQuota: 8, neuronQuota: 4 },
   ],
   inference: [
     { name: 'search-embed', image: 'ghcr.io/huggingface/text-embeddings-inference:1.8', nodePool: 'serving', team: 'product', minReplicas: 1, maxReplicas: 4, scaling: { metric: ScalingMetric.GPU_UTILIZATION, target: 70 } },
-    { name: 'summarize', image: 'public.ecr.aws/neuron/vllm:0.9', nodePool: 'neuron', team: 'product', minReplicas: 0, maxReplicas: 4 },
+    { name: 'summarize', image: 'public.ecr.aws/neuron/vllm:0.9', nodePool: 'neuron', team: 'product', minReplicas: 1, maxReplicas: 4 },
   ],
   training: [
     { name: 'ablation', image: 'pytorch/pytorch:2.8.0-cuda12.8-cudnn9-runtime', nodePool: 'training', team: 'research', nodes: 2, gpusPerNode: 4, command: ['train.py', '--config', 'ablation.yaml'] },

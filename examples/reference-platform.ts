@@ -1,8 +1,9 @@
 import { AmiFamily, CapacityType, EndpointAccess, DataAccessLevel, Provisioner, ScalingMetric, TrainingEngine, type AiPlatformDefinition } from '../lib';
 
 /**
- * The reference platform: what `npx cdk synth` builds. An LLM inference service that scales to zero on a
- * spot GPU pool, and a 2-node PyTorch training job on an EFA pool of p5 instances.
+ * The reference platform: what `npx cdk synth` builds. An LLM inference service on a spot GPU pool that
+ * scales from zero nodes (one replica stays up: a service at zero replicas needs a wake signal that exists
+ * without it, see `scaling.query`), and a 2-node PyTorch training job on an EFA pool of p5 instances.
  */
 export const referencePlatform: AiPlatformDefinition = {
   name: 'acme-ml',
@@ -39,7 +40,7 @@ export const referencePlatform: AiPlatformDefinition = {
       image: 'vllm/vllm-openai:v0.11.0',
       nodePool: 'inference',
       gpus: 1,
-      minReplicas: 0,
+      minReplicas: 1,
       maxReplicas: 6,
       scaling: { metric: ScalingMetric.CONCURRENCY, target: 8 },
       dataAccess: [{ zone: 'models', access: DataAccessLevel.READ, mountPath: '/models' }],

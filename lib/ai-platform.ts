@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Size, Stack, Tags, type Environment } from 'aws-cdk-lib';
+import { Annotations, Arn, Duration, RemovalPolicy, Size, Stack, Tags, type Environment } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -129,6 +129,7 @@ export class AiPlatform extends Construct {
         diskSize: Size.gibibytes(pool.diskGiB),
         labels: pool.labels,
         subnets: this.network.nodeSubnets,
+        nodegroupNamePrefix: def.name,
       });
     }
 
@@ -142,8 +143,14 @@ export class AiPlatform extends Construct {
       });
     }
 
+    // The alarm topic of the monitoring stack has a fixed name, so the platform stack can name it (for the
+    // Prometheus latency rules) without a cross-stack export; the monitoring stack deploys first.
+    const topicName = `${def.name}-alarms`;
+    const alertTopicArn = Arn.format({ service: 'sns', resource: topicName }, this.platformStack);
+
     // Cluster-level scaling and the Kubernetes workloads (cdk8s charts, applied and written to cdk.out/k8s/).
     const wiring = wireWorkloads({
+      alertTopicArn,
       stack: this.platformStack, cluster: this.cluster.cluster, def, workloadAccess: this.workloadAccess, dataLake: lake,
       nodeSubnets: this.network.vpc.selectSubnets(this.network.nodeSubnets).subnets,
     });
@@ -162,12 +169,16 @@ export class AiPlatform extends Construct {
       description: `AI platform ${def.name}: dashboard, alarms, budget`,
     });
     this.monitoringStack.addStackDependency(this.dataStack);
+    this.platformStack.addStackDependency(this.monitoringStack);
     const monitoredLake = new DataLakeImport(this.monitoringStack, def.name, def.dataLake.zones);
     this.monitoring = new AiMonitoring(this.monitoringStack, 'Monitoring', {
       clusterName: def.name,
       dashboardName: `${def.name}-ai-platform`,
-      pools: def.nodePools.map((p) => ({ name: p.name, instanceTypes: p.instanceTypes, asgName: this.nodePools[p.name]?.asgName })),
-      services: def.inference.map((s) => ({ name: s.name, namespace: s.namespace, p99LatencyTarget: Duration.millis(s.p99LatencyTargetMs) })),
+      // Plain names only: nothing here may become a cross-stack export that a pool change would break.
+      pools: def.nodePools.map((p) => ({ name: p.name, instanceTypes: p.instanceTypes, nodegroupName: this.nodePools[p.name]?.nodegroupName })),
+      services: def.inference.map((s) => ({ name: s.name, namespace: s.namespace })),
+      topicName,
+      acceptPrometheusAlerts: def.inference.length > 0,
       buckets: def.dataLake.zones.map((zone) => ({ zone, bucketName: monitoredLake.bucketNames[zone] })),
       alarmEmails: def.monitoring.alarmEmails,
       monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd,

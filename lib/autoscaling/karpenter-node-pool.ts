@@ -1,9 +1,9 @@
-import { Chart, type ChartProps } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
-import { acceleratorResourceName, type InstanceFacts } from '../catalog/accelerators';
 import { IMAGES } from '../catalog/versions';
-import { ACCELERATOR_LABEL, ACCELERATOR_MODEL_LABEL, POOL_LABEL } from '../compute/labels';
+import { POOL_LABEL } from '../compute/labels';
+import { PoolNodes } from '../compute/pool-nodes';
 import { DEFAULTS } from '../definition/defaults';
 import { CapacityType } from '../definition/types';
 import {
@@ -16,10 +16,10 @@ import {
 } from '../workloads/imports/karpenter-nodepool-karpenter.sh';
 
 /** Props of {@link KarpenterNodePool}. */
-export interface KarpenterNodePoolProps extends ChartProps {
+export interface KarpenterNodePoolProps {
   readonly poolName: string;
-  /** Catalog facts of the pool's instance types. */
-  readonly instances: InstanceFacts[];
+  /** Instance types of the accelerator catalog, all of one accelerator vendor. */
+  readonly instanceTypes: string[];
   readonly maxNodes: number;
   /** @default CapacityType.ON_DEMAND */
   readonly capacityType?: CapacityType;
@@ -47,20 +47,25 @@ const CAPACITY: Record<CapacityType, string> = {
 
 /**
  * A Karpenter pool (karpenter.sh/v1 NodePool + karpenter.k8s.aws/v1 EC2NodeClass): the pool's instance types
- * and capacity type as requirements, the accelerator taint and pool labels, limits from `maxNodes` (nodes'
+ * and capacity type as requirements, the labels and taints of {@link PoolNodes} (the same description
+ * managed node groups use, so device plugins select these nodes too), limits from `maxNodes` (nodes'
  * accelerators and CPU), consolidation of empty or underused nodes, IMDSv2 required, encrypted gp3.
+ * The pool's labels go on the nodes only, never on the NodePool or EC2NodeClass objects.
  */
 export class KarpenterNodePool extends Chart {
+  /** What the pool's nodes are: labels, taints, accelerators, device plugin. */
+  public readonly nodes: PoolNodes;
+
   constructor(scope: Construct, id: string, props: KarpenterNodePoolProps) {
-    super(scope, id, { ...props, disableResourceNameHashes: true });
+    super(scope, id, { disableResourceNameHashes: true });
     const name = props.poolName;
-    const vendor = props.instances[0].vendor;
-    const resource = acceleratorResourceName(vendor);
     const amiFamily = props.amiFamily ?? DEFAULTS.nodePool.amiFamily;
+    this.nodes = new PoolNodes({ poolName: name, instanceTypes: props.instanceTypes, amiFamily, labels: props.labels });
+    const instances = this.nodes.instances;
+    const resource = this.nodes.acceleratorResource;
     const capacityType = props.capacityType ?? DEFAULTS.nodePool.capacityType;
-    const models = [...new Set(props.instances.map((f) => f.acceleratorModel).filter((m) => m))];
-    const maxAccelerators = Math.max(...props.instances.map((f) => f.acceleratorCount));
-    const maxVcpu = Math.max(...props.instances.map((f) => f.vcpu));
+    const maxAccelerators = Math.max(...instances.map((f) => f.acceleratorCount));
+    const maxVcpu = Math.max(...instances.map((f) => f.vcpu));
 
     new Ec2NodeClass(this, 'NodeClass', {
       metadata: { name },
@@ -94,21 +99,16 @@ export class KarpenterNodePool extends Chart {
       metadata: { name },
       spec: {
         template: {
-          metadata: {
-            labels: {
-              ...(props.labels ?? {}),
-              [POOL_LABEL]: name,
-              [ACCELERATOR_LABEL]: vendor,
-              ...(models.length === 1 ? { [ACCELERATOR_MODEL_LABEL]: models[0] } : {}),
-            },
-          },
+          metadata: { labels: this.nodes.labels },
           spec: {
             nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name },
             requirements: [
-              { key: 'node.kubernetes.io/instance-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: props.instances.map((f) => f.instanceType) },
+              { key: 'node.kubernetes.io/instance-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: instances.map((f) => f.instanceType) },
               { key: 'karpenter.sh/capacity-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: [CAPACITY[capacityType]] },
             ],
-            taints: resource ? [{ key: resource, value: 'true', effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE }] : undefined,
+            taints: this.nodes.taints.length > 0
+              ? this.nodes.taints.map((t) => ({ key: t.key, value: t.value, effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE }))
+              : undefined,
             expireAfter: '720h',
           },
         },

@@ -1,4 +1,4 @@
-import { Arn, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnJson, Duration, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -32,7 +32,6 @@ export class Karpenter extends Construct {
     super(scope, id);
     const { cluster } = props;
     const spec = HELM_CHARTS.karpenter;
-    const stack = Stack.of(this);
 
     this.nodeRole = createNodeRole(this, 'NodeRole');
     const nodeAccess = new eks.CfnAccessEntry(this, 'NodeAccess', {
@@ -62,68 +61,7 @@ export class Karpenter extends Construct {
       cluster, namespace: spec.namespace, serviceAccount: 'karpenter', description: 'Karpenter controller',
     });
     const role = identity.role;
-    const ec2Arn = (resource: string) => Arn.format({ service: 'ec2', resource, resourceName: '*' }, stack);
-    const owned = { 'aws:RequestTag/eks:eks-cluster-name': cluster.clusterName };
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'LaunchFromSharedResources',
-      actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      resources: [
-        `arn:${Aws.PARTITION}:ec2:${Aws.REGION}::image/*`, `arn:${Aws.PARTITION}:ec2:${Aws.REGION}::snapshot/*`,
-        ec2Arn('security-group'), ec2Arn('subnet'), ec2Arn('capacity-reservation'),
-      ],
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'CreateTaggedForThisCluster',
-      actions: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'],
-      resources: ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map(ec2Arn),
-      conditions: { StringEquals: owned },
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'TagOnCreate',
-      actions: ['ec2:CreateTags'],
-      resources: ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map(ec2Arn),
-      conditions: { StringEquals: { ...owned, 'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'] } },
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ManageOwnInstances',
-      actions: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate', 'ec2:CreateTags'],
-      resources: [ec2Arn('instance'), ec2Arn('launch-template')],
-      conditions: { StringEquals: { 'aws:ResourceTag/eks:eks-cluster-name': cluster.clusterName } },
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'Discover',
-      actions: [
-        'ec2:DescribeAvailabilityZones', 'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances',
-        'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates',
-        'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets', 'pricing:GetProducts',
-      ],
-      resources: ['*'],
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadAmiParameters',
-      actions: ['ssm:GetParameter'],
-      resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}::parameter/aws/service/*`],
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'Interruptions',
-      actions: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
-      resources: [this.queue.queueArn],
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'PassNodeRole',
-      actions: ['iam:PassRole'],
-      resources: [this.nodeRole.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-    }));
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'InstanceProfiles',
-      actions: [
-        'iam:CreateInstanceProfile', 'iam:TagInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile',
-        'iam:DeleteInstanceProfile', 'iam:GetInstanceProfile', 'iam:ListInstanceProfiles',
-      ],
-      resources: [Arn.format({ service: 'iam', region: '', resource: 'instance-profile', resourceName: '*' }, stack)],
-    }));
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'Cluster', actions: ['eks:DescribeCluster'], resources: [cluster.clusterArn] }));
+    controllerPolicy(this, cluster, this.queue, this.nodeRole).forEach((statement) => role.addToPolicy(statement));
     acknowledgeIamFindings(this, {
       wildcards: 'Karpenter launches instances whose IDs are unknown ahead; creation and termination are limited by the eks:eks-cluster-name tag of this cluster, discovery calls take no resource',
     });
@@ -139,4 +77,123 @@ export class Karpenter extends Construct {
     });
     this.chart.node.addDependency(identity.association, nodeAccess);
   }
+}
+
+/**
+ * The controller's permissions, statement for statement as upstream publishes them for this release
+ * (aws/karpenter-provider-aws website/content/en/docs/getting-started/getting-started-with-karpenter/
+ * cloudformation.yaml at v1.14.1: NodeLifecycle, IAMIntegration, EKSIntegration, Interruption and
+ * ResourceDiscovery policies). The zonal-shift read is left out: the chart runs without zonal shift.
+ */
+function controllerPolicy(scope: Construct, cluster: eks.ICluster, queue: sqs.IQueue, nodeRole: iam.IRole): iam.PolicyStatement[] {
+  const name = cluster.clusterName;
+  const arn = (service: string, resource: string, account: string = Aws.ACCOUNT_ID, region: string = Aws.REGION) =>
+    `arn:${Aws.PARTITION}:${service}:${region}:${account}:${resource}`;
+  const ec2 = (resource: string) => arn('ec2', `${resource}/*`);
+  const created = ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map(ec2);
+  const instanceProfiles = arn('iam', 'instance-profile/*', Aws.ACCOUNT_ID, '');
+  // Condition keys that embed the cluster name must resolve at deploy time: CfnJson renders them as keys.
+  const json = (id: string, value: Record<string, unknown>) => new CfnJson(scope, id, { value });
+  const clusterTag = `kubernetes.io/cluster/${name}`;
+  const owned = (kind: 'RequestTag' | 'ResourceTag') => ({ [`aws:${kind}/${clusterTag}`]: 'owned' });
+  const requestTags = { ...owned('RequestTag'), 'aws:RequestTag/eks:eks-cluster-name': name };
+  const region = (kind: 'RequestTag' | 'ResourceTag') => ({ [`aws:${kind}/topology.kubernetes.io/region`]: Aws.REGION });
+  return [
+    new iam.PolicyStatement({
+      sid: 'AllowScopedEC2InstanceAccessActions',
+      actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      resources: [arn('ec2', 'image/*', ''), arn('ec2', 'snapshot/*', ''), ec2('security-group'), ec2('subnet'), ec2('capacity-reservation'), ec2('placement-group')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedEC2LaunchTemplateAccessActions',
+      actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      resources: [ec2('launch-template')],
+      conditions: { StringEquals: json('LaunchTemplateOwned', owned('ResourceTag')), StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedEC2InstanceActionsWithTags',
+      actions: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'],
+      resources: created,
+      conditions: { StringEquals: json('CreateOwned', requestTags), StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedResourceCreationTagging',
+      actions: ['ec2:CreateTags'],
+      resources: created,
+      conditions: {
+        StringEquals: json('TagOnCreate', { ...requestTags, 'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'] }),
+        StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedResourceTagging',
+      actions: ['ec2:CreateTags'],
+      resources: [ec2('instance')],
+      conditions: {
+        'StringEquals': json('TagOwnedInstance', owned('ResourceTag')),
+        'StringLike': { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+        'StringEqualsIfExists': { 'aws:RequestTag/eks:eks-cluster-name': name },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedDeletion',
+      actions: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'],
+      resources: [ec2('instance'), ec2('launch-template')],
+      conditions: { StringEquals: json('DeleteOwned', owned('ResourceTag')), StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowPassingInstanceRole',
+      actions: ['iam:PassRole'],
+      resources: [nodeRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedInstanceProfileCreationActions',
+      actions: ['iam:CreateInstanceProfile'],
+      resources: [instanceProfiles],
+      conditions: {
+        StringEquals: json('ProfileCreate', { ...requestTags, ...region('RequestTag') }),
+        StringLike: { 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedInstanceProfileTagActions',
+      actions: ['iam:TagInstanceProfile'],
+      resources: [instanceProfiles],
+      conditions: {
+        StringEquals: json('ProfileTag', { ...owned('ResourceTag'), ...region('ResourceTag'), ...requestTags, ...region('RequestTag') }),
+        StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*', 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowScopedInstanceProfileActions',
+      actions: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
+      resources: [instanceProfiles],
+      conditions: {
+        StringEquals: json('ProfileManage', { ...owned('ResourceTag'), ...region('ResourceTag') }),
+        StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+      },
+    }),
+    new iam.PolicyStatement({ sid: 'AllowAPIServerEndpointDiscovery', actions: ['eks:DescribeCluster'], resources: [cluster.clusterArn] }),
+    new iam.PolicyStatement({
+      sid: 'AllowInterruptionQueueActions',
+      actions: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      resources: [queue.queueArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowRegionalReadActions',
+      actions: [
+        'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus',
+        'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups',
+        'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
+      ],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
+    }),
+    new iam.PolicyStatement({ sid: 'AllowSSMReadActions', actions: ['ssm:GetParameter'], resources: [arn('ssm', 'parameter/aws/service/*', '')] }),
+    new iam.PolicyStatement({ sid: 'AllowPricingReadActions', actions: ['pricing:GetProducts'], resources: ['*'] }),
+    new iam.PolicyStatement({ sid: 'AllowUnscopedInstanceProfileListAction', actions: ['iam:ListInstanceProfiles'], resources: ['*'] }),
+    new iam.PolicyStatement({ sid: 'AllowInstanceProfileReadActions', actions: ['iam:GetInstanceProfile'], resources: [instanceProfiles] }),
+  ];
 }

@@ -1,7 +1,7 @@
-import { Fn, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as aps from 'aws-cdk-lib/aws-aps';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as cdk8s from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -19,7 +19,30 @@ export interface ManagedPrometheusProps {
   readonly k8sApp: cdk8s.App;
   /** @default '30s' */
   readonly scrapeInterval?: string;
+  /**
+   * Latency objectives of inference services, evaluated as Prometheus alerting rules in the workspace (vLLM's
+   * latency is a histogram, which only Prometheus keeps: the CloudWatch agent drops histogram metrics).
+   * @default - none
+   */
+  readonly latencyObjectives?: LatencyObjective[];
+  /** SNS topic the workspace's alert manager sends firing rules to (same account, standard topic). @default - no alert manager */
+  readonly alertTopicArn?: string;
 }
+
+/** A p99 latency objective of one inference service. */
+export interface LatencyObjective {
+  /** The service (its pods' `app` label). */
+  readonly name: string;
+  readonly namespace: string;
+  /** p99 latency above which the rule fires (for 15 minutes). */
+  readonly p99LatencyTarget: Duration;
+}
+
+/** vLLM's end-to-end request latency histogram (seconds), as Prometheus stores its buckets. */
+export const LATENCY_HISTOGRAM = 'vllm:e2e_request_latency_seconds_bucket';
+
+/** Where the amazon-cloudwatch-observability add-on runs its agents and DCGM exporter. */
+const DCGM_NAMESPACE = 'amazon-cloudwatch';
 
 /** The Kubernetes user name the managed scraper authenticates as. */
 const SCRAPER_USER = 'aps-collector-user';
@@ -34,13 +57,27 @@ export class ManagedPrometheus extends Construct {
   public readonly scraper: aps.CfnScraper;
   /** Read-only RBAC for the scraper's Kubernetes user. */
   public readonly rbacChart: cdk8s.Chart;
+  /** The latency alerting rules, when there are objectives and a topic. */
+  public readonly rules?: aps.CfnRuleGroupsNamespace;
 
   constructor(scope: Construct, id: string, props: ManagedPrometheusProps) {
     super(scope, id);
     const { cluster } = props;
     // Encrypted at rest with an AWS-owned key: managed scrapers do not write to workspaces with a
     // customer-managed key. Metrics hold no customer data.
-    this.workspace = new aps.CfnWorkspace(this, 'Workspace', { alias: `${Stack.of(this).stackName}-metrics` });
+    const objectives = props.latencyObjectives ?? [];
+    const alerting = objectives.length > 0 && props.alertTopicArn !== undefined;
+    this.workspace = new aps.CfnWorkspace(this, 'Workspace', {
+      alias: `${Stack.of(this).stackName}-metrics`,
+      alertManagerDefinition: alerting ? alertManagerDefinition(props.alertTopicArn!, Stack.of(this).region) : undefined,
+    });
+    if (alerting) {
+      this.rules = new aps.CfnRuleGroupsNamespace(this, 'LatencyRules', {
+        workspace: this.workspace.attrArn,
+        name: 'inference-latency',
+        data: latencyRules(objectives),
+      });
+    }
     this.scraper = new aps.CfnScraper(this, 'Scraper', {
       alias: `${Stack.of(this).stackName}-scraper`,
       source: {
@@ -54,31 +91,79 @@ export class ManagedPrometheus extends Construct {
       scrapeConfiguration: { configurationBlob: scrapeConfiguration(props.scrapeInterval ?? '30s') },
     });
 
-    // The scraper's service-linked role reads the Kubernetes API as a read-only user.
-    const access = new eks.CfnAccessEntry(this, 'ScraperAccess', {
-      clusterName: cluster.clusterName,
-      principalArn: this.scraper.attrRoleArn,
-      username: SCRAPER_USER,
-      type: 'STANDARD',
-    });
+    // The scraper's service-linked role reads the Kubernetes API as the user `aps-collector-user`. AMP creates
+    // that access entry itself for clusters in API authentication mode, so the library must not declare one
+    // (Amazon Managed Service for Prometheus user guide, "Configuring your Amazon EKS cluster": "If your
+    // cluster uses API authentication mode, the access entry is created for you"); it only binds the user.
     this.rbacChart = new ScraperRbac(props.k8sApp, 'prometheus-scraper-rbac');
-    deliverChart(cluster, 'PrometheusScraperRbac', this.rbacChart).node.addDependency(access);
+    deliverChart(cluster, 'PrometheusScraperRbac', this.rbacChart).node.addDependency(this.scraper);
   }
 
-  /** Where KEDA and dashboards query the workspace. */
+  /**
+   * Where KEDA and dashboards query the workspace: `https://aps-workspaces.<region>.<suffix>/workspaces/<id>`,
+   * without the trailing `/` of the workspace's PrometheusEndpoint attribute, because KEDA appends
+   * `/api/v1/query` to serverAddress (kedacore/keda pkg/scalers/prometheus_scaler.go, ExecutePromQuery).
+   */
   public get source(): PrometheusSource {
-    return { serverAddress: this.workspace.attrPrometheusEndpoint, awsRegion: Stack.of(this).region };
+    const stack = Stack.of(this);
+    return {
+      serverAddress: `https://aps-workspaces.${stack.region}.${stack.urlSuffix}/workspaces/${this.workspace.attrWorkspaceId}`,
+      awsRegion: stack.region,
+    };
   }
+}
+
+/**
+ * The workspace's alert manager: every alert to one SNS topic. `sigv4.region` is required and the topic must
+ * be a standard topic of the same account (Amazon Managed Service for Prometheus user guide, "Configure
+ * alert manager to send messages to Amazon SNS").
+ */
+export function alertManagerDefinition(topicArn: string, region: string): string {
+  return [
+    'alertmanager_config: |',
+    '  route:',
+    '    receiver: sns',
+    '    group_by: [alertname, namespace, app]',
+    '  receivers:',
+    '    - name: sns',
+    '      sns_configs:',
+    `        - topic_arn: ${topicArn}`,
+    '          sigv4:',
+    `            region: ${region}`,
+    '',
+  ].join('\n');
+}
+
+/** One alerting rule per service: p99 of vLLM's end-to-end latency over its target for 15 minutes. */
+export function latencyRules(objectives: LatencyObjective[]): string {
+  return stringify({
+    groups: [{
+      name: 'inference-latency',
+      rules: objectives.map((o) => ({
+        alert: 'InferenceP99LatencyHigh',
+        expr: `histogram_quantile(0.99, sum by (le) (rate(${LATENCY_HISTOGRAM}{namespace="${o.namespace}",app="${o.name}"}[5m]))) > ${o.p99LatencyTarget.toMilliseconds() / 1000}`,
+        for: '15m',
+        labels: { severity: 'warning', namespace: o.namespace, app: o.name },
+        annotations: { summary: `p99 latency of ${o.name} is over ${o.p99LatencyTarget.toMilliseconds()} ms` },
+      })),
+    }],
+  });
 }
 
 /** What the managed scraper collects. */
 export function scrapeConfiguration(interval: string): string {
   const podJob = annotatedPodsScrapeJob('annotated-pods');
+  // The amazon-cloudwatch-observability add-on's DCGM exporter (aws-observability/helm-charts,
+  // templates/linux/dcgm-exporter-daemonset.yaml; agent operator manifestutils/labels.go): pods labelled
+  // app.kubernetes.io/name=dcgm-exporter in amazon-cloudwatch, serving HTTPS on 9400 with a certificate from
+  // the chart's own CA whose SANs name only the service, so a pod scrape cannot verify it.
   const dcgmJob = {
     job_name: 'dcgm-exporter',
-    // Keep the exporter's namespace/pod labels: they name the pod using the GPU.
+    scheme: 'https',
+    tls_config: { insecure_skip_verify: true },
+    // Keep the exporter's namespace/pod labels (DCGM_EXPORTER_KUBERNETES): they name the pod using the GPU.
     honor_labels: true,
-    kubernetes_sd_configs: [{ role: 'pod' }],
+    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [DCGM_NAMESPACE] } }],
     relabel_configs: [
       { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], action: 'keep', regex: 'dcgm-exporter' },
       { source_labels: ['__meta_kubernetes_pod_container_port_number'], action: 'keep', regex: '9400' },

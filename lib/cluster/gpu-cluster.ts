@@ -11,6 +11,7 @@ import { POOL_LABEL } from '../compute/labels';
 import { createNodeLaunchTemplate } from '../compute/private/node-launch-template';
 import { createNodeRole } from '../compute/private/node-role';
 import { acknowledgeIamFindings } from '../private/acknowledge';
+import { registerWorkloadPrerequisites } from '../private/cluster-readiness';
 import { createPodIdentityRole } from './pod-identity-role';
 
 
@@ -105,7 +106,9 @@ export class GpuCluster extends Construct {
     // network permissions.
     const cniRole = createPodIdentityRole(this, 'VpcCniRole', 'Amazon VPC CNI (kube-system/aws-node)');
     cniRole.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy'));
-    this.addons.vpcCni = this.addon('VpcCni', 'vpc-cni', versions.vpcCni);
+    // NetworkPolicies are enforced only with the CNI's network policy agent turned on (EKS user guide,
+    // "Limit pod traffic with Kubernetes network policies": configuration value enableNetworkPolicy).
+    this.addons.vpcCni = this.addon('VpcCni', 'vpc-cni', versions.vpcCni, { enableNetworkPolicy: 'true' });
     (this.addons.vpcCni.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: 'aws-node', roleArn: cniRole.roleArn }];
     this.addons.vpcCni.node.addDependency(this.addons.podIdentityAgent);
     this.addons.kubeProxy = this.addon('KubeProxy', 'kube-proxy', versions.kubeProxy);
@@ -124,11 +127,13 @@ export class GpuCluster extends Construct {
     });
     this.addons.coreDns = this.addon('CoreDns', 'coredns', versions.coreDns);
     this.addons.coreDns.node.addDependency(this.systemNodegroup);
+    // Helm releases and operators run on the system nodes and need DNS and pod networking.
+    registerWorkloadPrerequisites(this.cluster, this.systemNodegroup, ...Object.values(this.addons));
 
     acknowledgeIamFindings(cniRole, {
       managedPolicies: 'AmazonEKS_CNI_Policy is the AWS-maintained policy for the VPC CNI, scoped to one service account through Pod Identity',
     });
-        acknowledgeIamFindings(this.cluster.role, {
+    acknowledgeIamFindings(this.cluster.role, {
       managedPolicies: 'AmazonEKSClusterPolicy is the AWS-maintained service policy the EKS control plane requires',
     });
     const kubectlProvider = this.cluster.node.findChild('KubectlProvider');
@@ -148,8 +153,8 @@ export class GpuCluster extends Construct {
     return { id: lt.launchTemplateId!, version: lt.latestVersionNumber };
   }
 
-  private addon(id: string, addonName: string, addonVersion: string): eks.Addon {
-    const addon = new eks.Addon(this, id, { cluster: this.cluster, addonName, addonVersion, preserveOnDelete: false });
+  private addon(id: string, addonName: string, addonVersion: string, configurationValues?: Record<string, unknown>): eks.Addon {
+    const addon = new eks.Addon(this, id, { cluster: this.cluster, addonName, addonVersion, preserveOnDelete: false, configurationValues });
     (addon.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
     return addon;
   }

@@ -1,13 +1,14 @@
-import { Size, Token } from 'aws-cdk-lib';
+import { Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { AmiFamily, findAmi, amiFamiliesFor } from '../catalog/ami';
-import { AcceleratorVendor, acceleratorResourceName, EFA_RESOURCE_NAME, findInstance, type InstanceFacts } from '../catalog/accelerators';
+import { AmiFamily } from '../catalog/ami';
+import { AcceleratorVendor, type InstanceFacts } from '../catalog/accelerators';
 import { DEFAULTS } from '../definition/defaults';
 import { CapacityType } from '../definition/types';
-import { ACCELERATOR_LABEL, ACCELERATOR_MODEL_LABEL, DEVICE_PLUGIN_LABEL, EFA_LABEL, POOL_LABEL } from './labels';
+import { PoolNodes } from './pool-nodes';
 import { AsgNodeTemplateTags } from './private/asg-node-template-tags';
+import { CapacityReservationSubnet } from './private/capacity-reservation-subnet';
 import { ensureDevicePlugins } from './private/device-plugins';
 import { createNodeLaunchTemplate } from './private/node-launch-template';
 import { createNodeRole } from './private/node-role';
@@ -37,6 +38,11 @@ export interface GpuNodePoolProps {
   readonly labels?: Record<string, string>;
   /** Subnets to launch into; an EFA pool uses the first one only. @default - the VPC's private subnets */
   readonly subnets?: ec2.SubnetSelection;
+  /**
+   * Prefix of the node group name (e.g. the platform's name), so dashboards of several clusters in one
+   * account tell their pools apart. @default - none: the name is `<poolName>-<digest>`
+   */
+  readonly nodegroupNamePrefix?: string;
 }
 
 const CAPACITY: Record<CapacityType, eks.CapacityType> = {
@@ -45,21 +51,33 @@ const CAPACITY: Record<CapacityType, eks.CapacityType> = {
   [CapacityType.CAPACITY_BLOCK]: eks.CapacityType.CAPACITY_BLOCK,
 };
 
+/** EKS node group names: 1..63 of letters, digits, `-` and `_`, starting alphanumeric (CreateNodegroup API). */
+const NODEGROUP_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/;
+
 /**
  * A managed node group of accelerated instances that scales from and to zero.
  *
  * - AMI type from the catalog (AL2023 NVIDIA, Bottlerocket NVIDIA, AL2023 Neuron), never the retired AL2 GPU AMI.
- * - Taint `nvidia.com/gpu=true:NoSchedule` (or `aws.amazon.com/neuron`), labels for pool and accelerator.
+ * - Labels, taints and device plugins from {@link PoolNodes}, the description Karpenter pools share.
  * - A launch template with IMDSv2 required and an encrypted gp3 volume.
  * - Scale from zero: Cluster Autoscaler must know a node's labels, taints and accelerators before any node
  *   exists. We write its node-template tags onto the ASG (see {@link AsgNodeTemplateTags}) rather than rely
  *   on its reading of the EKS node-group API, because that API carries labels and taints but not extended
  *   resources: it would not know an empty pool offers `aws.amazon.com/neuron` or `vpc.amazonaws.com/efa`.
  * - EFA: one EFA interface per network card, a cluster placement group and a single subnet.
+ * - Capacity Blocks: the instance type goes in the launch template, not on the node group, and the group
+ *   launches only into the reservation's Availability Zone (EKS user guide, "Create a managed node group
+ *   with Capacity Blocks for ML").
+ * - The node group has a stable name, `[prefix-]<pool>-<digest of what forces replacement>`, so monitoring
+ *   can find its Auto Scaling group by name without a cross-stack reference.
  */
 export class GpuNodePool extends Construct {
   public readonly nodegroup: eks.Nodegroup;
   public readonly poolName: string;
+  /** The node group's name, a plain string known at synth. */
+  public readonly nodegroupName: string;
+  /** What the pool's nodes are: labels, taints, accelerators, device plugin. */
+  public readonly nodes: PoolNodes;
   public readonly instances: InstanceFacts[];
   public readonly vendor: AcceleratorVendor;
   /** The extended resource the pool's accelerators are requested as, e.g. `nvidia.com/gpu`; undefined without one. */
@@ -74,69 +92,68 @@ export class GpuNodePool extends Construct {
   /** The Cluster Autoscaler node-template tags written to the pool's ASG. */
   public readonly scaleFromZeroTags: Record<string, string>;
   public readonly placementGroup?: ec2.PlacementGroup;
-  /** Name of the node group's Auto Scaling group, for node-count metrics (resolved at deploy time). */
+  /** Name of the node group's Auto Scaling group (resolved at deploy time; use within this stack only). */
   public readonly asgName: string;
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
     this.poolName = props.poolName;
     this.maxNodes = props.maxNodes;
-    this.instances = props.instanceTypes.map((t) => {
-      const facts = findInstance(t);
-      if (!facts) throw new Error(`GpuNodePool '${props.poolName}' instanceTypes: '${t}' is not in the accelerator catalog`);
-      return facts;
-    });
-    if (this.instances.length === 0) throw new Error(`GpuNodePool '${props.poolName}' instanceTypes must list at least one type`);
-    const vendors = new Set(this.instances.map((f) => f.vendor));
-    if (vendors.size !== 1) throw new Error(`GpuNodePool '${props.poolName}' instanceTypes must share one accelerator vendor; found ${[...vendors].join(', ')}`);
-    this.vendor = this.instances[0].vendor;
     const amiFamily = props.amiFamily ?? DEFAULTS.nodePool.amiFamily;
-    const ami = findAmi(amiFamily, this.vendor);
-    if (!ami) throw new Error(`GpuNodePool '${props.poolName}' amiFamily '${amiFamily}' does not support ${this.vendor}; use ${amiFamiliesFor(this.vendor).join(', ')}`);
+    const efa = props.efa ?? DEFAULTS.nodePool.efa;
+    this.nodes = new PoolNodes({ poolName: props.poolName, instanceTypes: props.instanceTypes, amiFamily, efa, labels: props.labels });
+    const nodes = this.nodes;
+    this.instances = nodes.instances;
+    this.vendor = nodes.vendor;
+    this.acceleratorResource = nodes.acceleratorResource;
+    this.acceleratorsPerNode = nodes.acceleratorsPerNode;
+    this.efaInterfaces = nodes.efaInterfaces;
+    this.labels = nodes.labels;
+    this.taints = nodes.taints.map((t) => ({ key: t.key, value: t.value, effect: eks.TaintEffect.NO_SCHEDULE }));
+
     const capacityType = props.capacityType ?? DEFAULTS.nodePool.capacityType;
-    if ((capacityType === CapacityType.CAPACITY_BLOCK) !== (props.capacityReservationId !== undefined)) {
+    const capacityBlock = capacityType === CapacityType.CAPACITY_BLOCK;
+    if (capacityBlock !== (props.capacityReservationId !== undefined)) {
       throw new Error(`GpuNodePool '${props.poolName}': capacityReservationId goes with, and only with, CapacityType.CAPACITY_BLOCK`);
     }
+    if (capacityBlock && this.instances.length !== 1) {
+      throw new Error(`GpuNodePool '${props.poolName}': a Capacity Block pool takes exactly one instance type (the reservation's)`);
+    }
     const minNodes = props.minNodes ?? DEFAULTS.nodePool.minNodes;
-    const efa = props.efa ?? DEFAULTS.nodePool.efa;
-    this.efaInterfaces = efa ? Math.min(...this.instances.map((f) => f.maxEfaInterfaces)) : 0;
-    if (efa && this.efaInterfaces === 0) throw new Error(`GpuNodePool '${props.poolName}': every instance type must support EFA when efa is true`);
-    this.acceleratorResource = acceleratorResourceName(this.vendor);
-    this.acceleratorsPerNode = Math.min(...this.instances.map((f) => f.acceleratorCount));
     const diskGiB = (props.diskSize ?? Size.gibibytes(DEFAULTS.nodePool.diskGiB)).toGibibytes();
 
-    // Labels and taints.
-    const models = [...new Set(this.instances.map((f) => f.acceleratorModel))];
-    this.labels = {
-      ...(props.labels ?? {}),
-      [POOL_LABEL]: props.poolName,
-      [ACCELERATOR_LABEL]: this.vendor,
-      ...(models.length === 1 && models[0] ? { [ACCELERATOR_MODEL_LABEL]: models[0] } : {}),
-      ...(efa ? { [EFA_LABEL]: 'true' } : {}),
-      ...(!ami.bundlesDevicePlugin ? { [DEVICE_PLUGIN_LABEL]: this.vendor === AcceleratorVendor.NVIDIA ? 'nvidia' : 'neuron' } : {}),
-    };
-    this.taints = this.acceleratorResource
-      ? [{ key: this.acceleratorResource, value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }]
-      : [];
+    const key = nodes.replacementKey({ capacityType, reservation: props.capacityReservationId });
+    this.nodegroupName = `${props.nodegroupNamePrefix ? `${props.nodegroupNamePrefix}-` : ''}${props.poolName}-${key}`;
+    if (!NODEGROUP_NAME.test(this.nodegroupName)) {
+      throw new Error(`GpuNodePool '${props.poolName}': node group name '${this.nodegroupName}' must be 1..63 letters, digits, '-' or '_' starting alphanumeric; shorten the pool name or prefix`);
+    }
 
-    // Placement and subnets.
+    // Placement and subnets: a Capacity Block launches only in its reservation's AZ; EFA pools in one subnet.
     const cluster = props.cluster;
     const selection = cluster.vpc.selectSubnets(props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
     if (efa) {
       this.placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', { strategy: ec2.PlacementGroupStrategy.CLUSTER });
     }
-    const subnets: ec2.SubnetSelection = efa ? { subnets: selection.subnets.slice(0, 1) } : { subnets: selection.subnets };
+    let subnets: ec2.SubnetSelection;
+    if (capacityBlock) {
+      const inAz = new CapacityReservationSubnet(this, 'ReservationSubnet', { reservationId: props.capacityReservationId!, candidates: selection.subnets });
+      subnets = { subnets: [inAz.subnet] };
+    } else {
+      subnets = { subnets: efa ? selection.subnets.slice(0, 1) : selection.subnets };
+    }
 
     const launchTemplate = createNodeLaunchTemplate(this, 'LaunchTemplate', {
       amiFamily, diskGiB, efaInterfaces: this.efaInterfaces,
       efaSecurityGroupIds: [cluster.clusterSecurityGroupId],
       placementGroup: this.placementGroup,
       capacityBlockReservationId: props.capacityReservationId,
+      instanceType: capacityBlock ? this.instances[0].instanceType : undefined,
     });
 
     this.scaleFromZeroTags = this.nodeTemplateTags(diskGiB);
     this.nodegroup = new eks.Nodegroup(this, 'Nodegroup', {
       cluster,
+      nodegroupName: this.nodegroupName,
       capacityType: CAPACITY[capacityType],
       minSize: minNodes,
       maxSize: props.maxNodes,
@@ -150,13 +167,14 @@ export class GpuNodePool extends Construct {
     });
     // Instance and AMI types go on the L1: aws-eks-v2 checks amiType against its own list of GPU instance
     // classes, which lacks p5, p5e, p5en, gr6 and trn2 (it would reject the NVIDIA AMI for them), and cannot
-    // parse `p6-b200.48xlarge`. The accelerator catalog is the source of truth here.
+    // parse `p6-b200.48xlarge`. The accelerator catalog is the source of truth here. A Capacity Block group
+    // names its type only in the launch template.
     const cfnNodegroup = this.nodegroup.node.defaultChild as eks.CfnNodegroup;
-    cfnNodegroup.addPropertyOverride('InstanceTypes', this.instances.map((f) => f.instanceType));
-    cfnNodegroup.addPropertyOverride('AmiType', ami.amiType);
+    if (!capacityBlock) cfnNodegroup.addPropertyOverride('InstanceTypes', this.instances.map((f) => f.instanceType));
+    cfnNodegroup.addPropertyOverride('AmiType', nodes.ami.amiType);
 
     this.asgName = new AsgNodeTemplateTags(this, 'ScaleFromZero', { cluster, nodegroup: this.nodegroup, tags: this.scaleFromZeroTags }).asgName;
-    ensureDevicePlugins(cluster, this.vendor, !ami.bundlesDevicePlugin, efa);
+    ensureDevicePlugins(cluster, nodes);
   }
 
   /** Cluster Autoscaler's view of a node of this pool while none runs. */
@@ -168,9 +186,8 @@ export class GpuNodePool extends Construct {
     };
     for (const [k, v] of Object.entries(this.labels)) tags[`${prefix}/label/${k}`] = v;
     for (const t of this.taints) tags[`${prefix}/taint/${t.key}`] = `${t.value}:NoSchedule`;
-    if (this.acceleratorResource) tags[`${prefix}/resources/${this.acceleratorResource}`] = String(this.acceleratorsPerNode);
-    if (this.efaInterfaces > 0) tags[`${prefix}/resources/${EFA_RESOURCE_NAME}`] = String(this.efaInterfaces);
-    if (!Token.isUnresolved(this.poolName)) tags['ai-platform/pool'] = this.poolName;
+    for (const [resource, count] of Object.entries(this.nodes.extendedResources)) tags[`${prefix}/resources/${resource}`] = String(count);
+    tags['ai-platform/pool'] = this.poolName;
     return tags;
   }
 }

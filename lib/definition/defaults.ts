@@ -38,6 +38,7 @@ export const DEFAULTS = {
     p99LatencyTargetMs: 2000,
   },
   training: { engine: TrainingEngine.PYTORCH, nodes: 1 },
+  team: { neuronQuota: 0 },
   monitoring: { gpuIdleThresholdPercent: 10, gpuIdleMinutes: 30, gpuMemoryThresholdPercent: 95, errorRateThresholdPercent: 5, pendingPodsMinutes: 15 },
 } as const;
 

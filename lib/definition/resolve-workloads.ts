@@ -1,8 +1,9 @@
+import { AcceleratorVendor } from '../catalog/accelerators';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
-import type { ResolvedInference, ResolvedNodePool, ResolvedTraining } from './resolved';
+import type { ResolvedInference, ResolvedNodePool, ResolvedTeam, ResolvedTraining } from './resolved';
 import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
-import { ScalingMetric, TrainingEngine, type DataAccessDefinition, type InferenceDefinition, type TeamDefinition, type TrainingDefinition } from './types';
+import { ScalingMetric, TrainingEngine, type DataAccessDefinition, type InferenceDefinition, type TrainingDefinition } from './types';
 
 /** Paths the library mounts scratch volumes at. */
 const RESERVED_MOUNTS = ['/tmp', '/home/app', '/dev'];
@@ -13,7 +14,7 @@ export interface WorkloadContext {
   readonly pools: ReadonlyMap<string, ResolvedNodePool>;
   readonly poolNames: readonly string[];
   readonly zones: readonly string[];
-  readonly teams: readonly TeamDefinition[];
+  readonly teams: readonly ResolvedTeam[];
 }
 
 function checkName(name: string, at: string, out: ProblemCollector): void {
@@ -92,6 +93,10 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
     if (metric === ScalingMetric.CPU && svc.scaling?.query !== undefined) {
       out.error(`${at}.scaling.query`, svc.scaling.query, 'applies to KEDA metrics only (concurrency, queue-depth, gpu-utilization), not cpu');
     }
+    if (metric !== ScalingMetric.CPU && minReplicas === 0 && svc.scaling?.query === undefined) {
+      out.error(`${at}.minReplicas`, minReplicas,
+        `can be 0 only with scaling.query on a signal that exists while no replica runs (a gateway's or queue's metric): the built-in ${metric} query reads the service's own pods, so at zero replicas it has no data and the service would never wake; use minReplicas >= 1 or give scaling.query`);
+    }
     if (metric === ScalingMetric.CPU && minReplicas === 0) {
       out.error(`${at}.minReplicas`, minReplicas, 'must be >= 1 with scaling metric cpu (a HorizontalPodAutoscaler cannot scale to zero); use concurrency or queue-depth to scale to zero');
     }
@@ -149,36 +154,54 @@ export function resolveTraining(defs: TrainingDefinition[], ctx: WorkloadContext
   });
 }
 
-/** Team rules: unique names, quotas >= 0, and workloads that fit their team's quota. */
-export function checkTeams(teams: TeamDefinition[], inference: ResolvedInference[], training: ResolvedTraining[], out: ProblemCollector): void {
+/** A team's quota of one accelerator vendor: the ResourceQuota counts each extended resource on its own. */
+const QUOTAS: { vendor: AcceleratorVendor; field: 'gpuQuota' | 'neuronQuota'; what: string }[] = [
+  { vendor: AcceleratorVendor.NVIDIA, field: 'gpuQuota', what: 'NVIDIA GPUs' },
+  { vendor: AcceleratorVendor.AWS_NEURON, field: 'neuronQuota', what: 'Neuron devices' },
+];
+
+/**
+ * Team rules: unique names, quotas >= 0, and workloads that fit their team's quota of their pool's vendor
+ * (Kubernetes ResourceQuota `requests.<resource>` counts `nvidia.com/gpu` and `aws.amazon.com/neuron`
+ * separately, so each vendor is checked against its own quota).
+ */
+export function checkTeams(
+  teams: readonly ResolvedTeam[], inference: ResolvedInference[], training: ResolvedTraining[],
+  pools: ReadonlyMap<string, ResolvedNodePool>, out: ProblemCollector,
+): void {
   teams.forEach((t, i) => {
     checkName(t.name, `teams[${i}]`, out);
     out.check(t.gpuQuota >= 0, `teams[${i}].gpuQuota`, t.gpuQuota, 'must be >= 0');
+    out.check(t.neuronQuota >= 0, `teams[${i}].neuronQuota`, t.neuronQuota, 'must be >= 0');
   });
   for (const d of duplicates(teams.map((t) => t.name))) out.error(`teams[${d.index}].name`, d.name, 'must be unique among teams');
 
+  const vendorOf = (pool: string) => pools.get(pool)?.vendor;
   teams.forEach((team, i) => {
-    const svcs = inference.map((s, k) => ({ s, k })).filter(({ s }) => s.team === team.name);
-    const jobs = training.map((j, k) => ({ j, k })).filter(({ j }) => j.team === team.name);
-    let floor = 0; // inference at minReplicas plus the largest single training job
-    let ceiling = 0; // everything at full scale
-    let largestJob = 0;
-    for (const { s, k } of svcs) {
-      if (s.gpus > team.gpuQuota) out.error(`inference[${k}].gpus`, s.gpus, `must fit team '${team.name}' quota (${team.gpuQuota}) for one replica`);
-      floor += s.minReplicas * s.gpus;
-      ceiling += s.maxReplicas * s.gpus;
-    }
-    for (const { j, k } of jobs) {
-      const need = j.nodes * j.gpusPerNode;
-      if (need > team.gpuQuota) out.error(`training[${k}].nodes`, j.nodes, `× gpusPerNode (${j.gpusPerNode}) = ${need} must fit team '${team.name}' quota (${team.gpuQuota})`);
-      largestJob = Math.max(largestJob, need);
-      ceiling += need;
-    }
-    floor += largestJob;
-    if (floor > team.gpuQuota) {
-      out.error(`teams[${i}].gpuQuota`, team.gpuQuota, `is less than the ${floor} accelerators the team's workloads need at minimum`);
-    } else if (ceiling > team.gpuQuota) {
-      out.warn(`teams[${i}].gpuQuota`, team.gpuQuota, `is less than the ${ceiling} accelerators the team's workloads use at full scale; some replicas will wait`);
+    for (const { vendor, field, what } of QUOTAS) {
+      const quota = team[field];
+      const svcs = inference.map((s, k) => ({ s, k })).filter(({ s }) => s.team === team.name && vendorOf(s.nodePool) === vendor);
+      const jobs = training.map((j, k) => ({ j, k })).filter(({ j }) => j.team === team.name && vendorOf(j.nodePool) === vendor);
+      let floor = 0; // inference at minReplicas plus the largest single training job
+      let ceiling = 0; // everything at full scale
+      let largestJob = 0;
+      for (const { s, k } of svcs) {
+        if (s.gpus > quota) out.error(`inference[${k}].gpus`, s.gpus, `must fit team '${team.name}' ${field} (${quota} ${what}) for one replica`);
+        floor += s.minReplicas * s.gpus;
+        ceiling += s.maxReplicas * s.gpus;
+      }
+      for (const { j, k } of jobs) {
+        const need = j.nodes * j.gpusPerNode;
+        if (need > quota) out.error(`training[${k}].nodes`, j.nodes, `× gpusPerNode (${j.gpusPerNode}) = ${need} must fit team '${team.name}' ${field} (${quota} ${what})`);
+        largestJob = Math.max(largestJob, need);
+        ceiling += need;
+      }
+      floor += largestJob;
+      if (floor > quota) {
+        out.error(`teams[${i}].${field}`, quota, `is less than the ${floor} ${what} the team's workloads need at minimum`);
+      } else if (ceiling > quota) {
+        out.warn(`teams[${i}].${field}`, quota, `is less than the ${ceiling} ${what} the team's workloads use at full scale; some replicas will wait`);
+      }
     }
   });
 }

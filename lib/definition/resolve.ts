@@ -72,7 +72,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   out.check(dataLake.noncurrentVersionExpirationDays >= 1, 'dataLake.noncurrentVersionExpirationDays', dataLake.noncurrentVersionExpirationDays, 'must be >= 1');
 
   const nodePools = resolveNodePools(def.nodePools, out);
-  const teams = (def.teams ?? []).map((t) => ({ name: t.name, gpuQuota: t.gpuQuota }));
+  const teams = (def.teams ?? []).map((t) => ({ name: t.name, gpuQuota: t.gpuQuota, neuronQuota: t.neuronQuota ?? DEFAULTS.team.neuronQuota }));
   const ctx = {
     pools: new Map(nodePools.map((p) => [p.name, p])),
     poolNames: def.nodePools.map((p) => p.name),
@@ -87,7 +87,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     const at = d.index < inference.length ? `inference[${d.index}]` : `training[${d.index - inference.length}]`;
     out.error(`${at}.name`, d.name, 'must be unique among inference services and training jobs');
   }
-  checkTeams(def.teams ?? [], inference, training, out);
+  checkTeams(teams, inference, training, ctx.pools, out);
 
   const monitoring = {
     alarmEmails: [...(def.monitoring?.alarmEmails ?? [])],

@@ -15,10 +15,16 @@ export interface ResolvedDefinition {
   readonly dataLake: ResolvedDataLake;
   readonly inference: ResolvedInference[];
   readonly training: ResolvedTraining[];
-  readonly teams: { readonly name: string; readonly gpuQuota: number }[];
+  readonly teams: ResolvedTeam[];
   readonly monitoring: ResolvedMonitoring;
   /** Things a user may accept; surfaced as synth warnings. */
   readonly warnings: DefinitionProblem[];
+}
+
+export interface ResolvedTeam {
+  readonly name: string;
+  readonly gpuQuota: number;
+  readonly neuronQuota: number;
 }
 
 export interface ResolvedCluster {

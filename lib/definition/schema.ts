@@ -54,7 +54,7 @@ export const DEFINITION_SCHEMA = obj({
     name: str(true), image: str(true), nodePool: str(true), engine: oneOf(TrainingEngine), nodes: int(),
     gpusPerNode: int(), command: strings, team: str(), dataAccess,
   })),
-  teams: list(obj({ name: str(true), gpuQuota: int(true) })),
+  teams: list(obj({ name: str(true), gpuQuota: int(true), neuronQuota: int() })),
   monitoring: obj({
     alarmEmails: strings, monthlyBudgetUsd: num(), gpuIdleThresholdPercent: num(), gpuIdleMinutes: int(),
     gpuMemoryThresholdPercent: num(), errorRateThresholdPercent: num(), pendingPodsMinutes: int(),

@@ -143,6 +143,8 @@ export interface ScalingDefinition {
   /**
    * PromQL replacing the built-in query of the metric (vLLM's `vllm:num_requests_running` / `_waiting`,
    * DCGM's `DCGM_FI_DEV_GPU_UTIL`), e.g. a gateway's request metric so a service at zero can wake up.
+   * Required with `minReplicas: 0`: the built-in queries read the service's own pods, which do not exist at
+   * zero replicas, so they could never wake it.
    * @default - the built-in query
    */
   readonly query?: string;
@@ -155,7 +157,10 @@ export interface InferenceDefinition {
   readonly nodePool: string;
   /** Accelerators per replica; must fit one node of the pool. @default 1 */
   readonly gpus?: number;
-  /** 0 means scale to zero on demand. @default 1 */
+  /**
+   * 0 means scale to zero; it needs `scaling.query` on a signal that exists while no replica runs (a
+   * gateway's or queue's metric). @default 1
+   */
   readonly minReplicas?: number;
   /** @default 3 */
   readonly maxReplicas?: number;
@@ -194,8 +199,13 @@ export interface TrainingDefinition {
 
 export interface TeamDefinition {
   readonly name: string;
-  /** Accelerators the team's namespace may request in total. */
+  /**
+   * NVIDIA GPUs (`nvidia.com/gpu`) the team's namespace may request in total. Kubernetes quotas count each
+   * extended resource separately, so Neuron devices have their own quota.
+   */
   readonly gpuQuota: number;
+  /** Neuron devices (`aws.amazon.com/neuron`) the team's namespace may request in total. @default 0 */
+  readonly neuronQuota?: number;
 }
 
 export interface MonitoringDefinition {

@@ -14,16 +14,22 @@ import { AiPlatformMetrics } from './metrics';
 export interface MonitoredPool {
   readonly name: string;
   readonly instanceTypes: string[];
-  /** The pool's Auto Scaling group (managed node groups), for node counts. @default - no node-count line */
-  readonly asgName?: string;
+  /**
+   * The pool's managed node group name (a plain string, e.g. `GpuNodePool.nodegroupName`), for node counts.
+   * @default - no node-count line (Karpenter pools)
+   */
+  readonly nodegroupName?: string;
 }
 
-/** An inference service as monitoring sees it. */
+/**
+ * An inference service as monitoring sees it. Its p99 latency is not alarmed here: vLLM reports latency as a
+ * Prometheus histogram, which the CloudWatch agent drops ("Prometheus metrics with the unsupported histogram
+ * metric type are dropped", CloudWatch user guide, Prometheus metrics type conversion); ManagedPrometheus
+ * evaluates it as an alerting rule and sends it to this construct's topic (`acceptPrometheusAlerts`).
+ */
 export interface MonitoredService {
   readonly name: string;
   readonly namespace: string;
-  /** p99 latency above which the service alarms. */
-  readonly p99LatencyTarget: Duration;
 }
 
 /** A data-lake zone bucket as monitoring sees it. */
@@ -74,6 +80,13 @@ export interface AiMonitoringProps {
   readonly thresholds?: AiMonitoringThresholds;
   /** @default - generated */
   readonly dashboardName?: string;
+  /** The alarm topic's name; a fixed name lets other stacks send to it without a cross-stack reference. @default - generated */
+  readonly topicName?: string;
+  /**
+   * Let Amazon Managed Service for Prometheus alert managers of this account publish to the topic (and use
+   * its key), for alerting rules such as the inference latency rules of ManagedPrometheus. @default false
+   */
+  readonly acceptPrometheusAlerts?: boolean;
 }
 
 /**
@@ -109,7 +122,8 @@ export class AiMonitoring extends Construct {
 
     // Topic: encrypted with a key CloudWatch and Budgets may use to publish.
     const key = new kms.Key(this, 'TopicKey', { description: 'Alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
-    for (const service of ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com']) {
+    const publishers = ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com', ...(props.acceptPrometheusAlerts ? ['aps.amazonaws.com'] : [])];
+    for (const service of publishers) {
       key.addToResourcePolicy(new iam.PolicyStatement({
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         principals: [new iam.ServicePrincipal(service)],
@@ -117,7 +131,21 @@ export class AiMonitoring extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }));
     }
-    this.topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: `${props.clusterName} alarms` });
+    this.topic = new sns.Topic(this, 'AlarmTopic', { topicName: props.topicName, masterKey: key, enforceSSL: true, displayName: `${props.clusterName} alarms` });
+    if (props.acceptPrometheusAlerts) {
+      // AMP alert manager → SNS: sns:Publish and sns:GetTopicAttributes for aps.amazonaws.com, scoped to the
+      // account's workspaces (AMP user guide, "Give Amazon Managed Service for Prometheus permission to send
+      // alert messages to your Amazon SNS topic").
+      this.topic.addToResourcePolicy(new iam.PolicyStatement({
+        actions: ['sns:Publish', 'sns:GetTopicAttributes'],
+        principals: [new iam.ServicePrincipal('aps.amazonaws.com')],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: { 'aws:SourceArn': `arn:${Stack.of(this).partition}:aps:${Stack.of(this).region}:${Stack.of(this).account}:workspace/*` },
+        },
+      }));
+    }
     this.topic.addToResourcePolicy(new iam.PolicyStatement({
       actions: ['sns:Publish'],
       principals: [new iam.ServicePrincipal('budgets.amazonaws.com')],
@@ -142,8 +170,6 @@ export class AiMonitoring extends Construct {
     this.alarm('PodsPending', m.pendingPods(), 1, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, pendingPeriods,
       'Pods have waited for capacity (GPUs, quota) too long: check pool maxNodes, quotas and capacity');
     for (const svc of services) {
-      this.alarm(`${svc.name}-P99Latency`, m.latency(svc.namespace, svc.name, 'p99'), svc.p99LatencyTarget.toMilliseconds() / 1000,
-        cw.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, `p99 latency of ${svc.name} is over ${svc.p99LatencyTarget.toMilliseconds()} ms`);
       this.alarm(`${svc.name}-ErrorRate`, m.errorRate(svc.namespace, svc.name), t.errorRatePercent,
         cw.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, `More than ${t.errorRatePercent}% of ${svc.name} requests fail`);
     }
@@ -181,20 +207,22 @@ export class AiMonitoring extends Construct {
       }),
       new cw.GraphWidget({ title: 'GPU memory (%) and GPUs running', width: 12, left: [m.gpuMemoryUtilization()], right: [m.gpusAvailable()] }),
     );
-    const poolNodes = pools.filter((p) => p.asgName).map((p) => m.poolNodes(p.name, p.asgName!));
+    const poolNodes = pools.filter((p) => p.nodegroupName).map((p) => m.poolNodes(p.name, p.nodegroupName!));
     this.dashboard.addWidgets(
       new cw.GraphWidget({ title: 'Nodes per pool', width: 12, left: poolNodes.length > 0 ? poolNodes : [m.gpusAvailable()] }),
       new cw.GraphWidget({ title: 'Failed nodes', width: 12, left: [m.failedNodes()] }),
     );
     this.dashboard.addWidgets(header('## Workloads'));
     this.dashboard.addWidgets(new cw.GraphWidget({ title: 'Pods pending / failed', width: 24, left: [m.pendingPods(), m.failedPods()] }));
+    if (services.length > 0) {
+      this.dashboard.addWidgets(new cw.TextWidget({
+        width: 24, height: 2,
+        markdown: 'p99 latency is a Prometheus histogram: it is alerted on by the Amazon Managed Prometheus rule group `inference-latency` (to this topic) and queried there, e.g. `histogram_quantile(0.99, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{app="<service>"}[5m])))`.',
+      }));
+    }
     for (const svc of services) {
       this.dashboard.addWidgets(
-        new cw.GraphWidget({
-          title: `${svc.name}: latency (s)`, width: 6,
-          left: [m.latency(svc.namespace, svc.name, 'p50'), m.latency(svc.namespace, svc.name, 'p99')],
-          leftAnnotations: [{ value: svc.p99LatencyTarget.toMilliseconds() / 1000, label: 'p99 target' }],
-        }),
+        new cw.GraphWidget({ title: `${svc.name}: requests`, width: 6, left: [m.requests(svc.namespace, svc.name, '2xx'), m.requests(svc.namespace, svc.name, '5xx')] }),
         new cw.GraphWidget({ title: `${svc.name}: errors (%)`, width: 6, left: [m.errorRate(svc.namespace, svc.name)] }),
         new cw.GraphWidget({ title: `${svc.name}: queue depth`, width: 6, left: [m.queueDepth(svc.namespace, svc.name)] }),
         new cw.GraphWidget({ title: `${svc.name}: replicas`, width: 6, left: [m.replicas(svc.namespace, svc.name)] }),

@@ -5,7 +5,7 @@ import { requireKubernetesVersion } from '../catalog/versions';
 import { createPodIdentityRole } from '../cluster/pod-identity-role';
 import { acknowledgeIamFindings } from '../private/acknowledge';
 import { annotatedPodsScrapeJob } from '../private/scrape-jobs';
-import { INFERENCE_NAMESPACE, LATENCY_METRIC, QUEUE_METRIC, REQUESTS_METRIC } from './metrics';
+import { INFERENCE_NAMESPACE, QUEUE_METRIC, REQUESTS_METRIC } from './metrics';
 
 /** Props of {@link ContainerInsights}. */
 export interface ContainerInsightsProps {
@@ -19,8 +19,8 @@ export interface ContainerInsightsProps {
  * The `amazon-cloudwatch-observability` EKS add-on at its catalog version, with its own Pod Identity role:
  * Container Insights with enhanced observability (node, pod and service metrics), accelerated compute
  * metrics (NVIDIA DCGM, Neuron), and the inference services' Prometheus metrics (pods annotated
- * `prometheus.io/scrape`) written to CloudWatch as `AIPlatform/Inference`, so dashboards and alarms can
- * use request latency percentiles and error counts.
+ * `prometheus.io/scrape`) written to CloudWatch as `AIPlatform/Inference`: request counts by status and
+ * queue depth (counters and gauges; latency histograms stay in Managed Prometheus).
  */
 export class ContainerInsights extends Construct {
   public readonly addon: eks.Addon;
@@ -63,7 +63,8 @@ export function observabilityConfiguration(clusterName: string): Record<string, 
                   source_labels: ['job'],
                   label_matcher: '^inference-pods$',
                   dimensions: [['ClusterName', 'namespace', 'app'], ['ClusterName', 'namespace', 'app', 'status']],
-                  metric_selectors: [`^${LATENCY_METRIC}`, `^${REQUESTS_METRIC}$`, `^${QUEUE_METRIC}$`],
+                  // Counters and gauges only: the agent drops histograms (vLLM's latency), see MonitoredService.
+                  metric_selectors: [`^${REQUESTS_METRIC}$`, `^${QUEUE_METRIC}$`],
                 }],
               },
             },

@@ -3,8 +3,6 @@ import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 
 /** The CloudWatch namespace the CloudWatch agent writes inference (Prometheus) metrics to. */
 export const INFERENCE_NAMESPACE = 'AIPlatform/Inference';
-/** vLLM's end-to-end request latency histogram (seconds). */
-export const LATENCY_METRIC = 'vllm:e2e_request_latency_seconds';
 /** HTTP requests by status class (`2xx`, `4xx`, `5xx`), from the OpenAI-compatible server. */
 export const REQUESTS_METRIC = 'http_requests_total';
 /** vLLM's waiting requests (queue depth). */
@@ -54,11 +52,16 @@ export class AiPlatformMetrics {
     });
   }
 
-  /** In-service nodes of a managed node group pool (Auto Scaling group metrics). */
-  public poolNodes(poolName: string, asgName: string): cw.Metric {
-    return new cw.Metric({
-      namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', statistic: 'Maximum', period: FIVE_MINUTES,
-      dimensionsMap: { AutoScalingGroupName: asgName }, label: `${poolName} nodes`,
+  /**
+   * In-service nodes of a managed node group pool (Auto Scaling group metrics), found by the node group's
+   * name: EKS names a node group's ASG `eks-<nodegroupName>-<uuid>`, so a SEARCH on that name needs no
+   * deploy-time ASG name (and no cross-stack reference that would block removing the pool).
+   */
+  public poolNodes(poolName: string, nodegroupName: string): cw.MathExpression {
+    return new cw.MathExpression({
+      expression: `SUM(SEARCH('{AWS/AutoScaling,AutoScalingGroupName} MetricName="GroupInServiceInstances" "eks-${nodegroupName}-"', 'Maximum', 300))`,
+      label: `${poolName} nodes`,
+      period: FIVE_MINUTES,
     });
   }
 
@@ -81,14 +84,9 @@ export class AiPlatformMetrics {
     });
   }
 
-  /** Request latency percentile of a service, in seconds (`p50`, `p90`, `p99`). */
-  public latency(namespace: string, service: string, percentile: 'p50' | 'p90' | 'p99'): cw.Metric {
-    return this.inference(LATENCY_METRIC, namespace, service, percentile).with({ label: `${service} ${percentile}` });
-  }
-
   /** Requests of a service in a status class per period. */
   public requests(namespace: string, service: string, status: '2xx' | '4xx' | '5xx'): cw.Metric {
-    return this.inference(REQUESTS_METRIC, namespace, service, 'Sum', { status });
+    return this.inference(REQUESTS_METRIC, namespace, service, 'Sum', { status }).with({ label: `${service} ${status}` });
   }
 
   /** Share of a service's requests that failed with 5xx, in percent. */

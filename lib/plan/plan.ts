@@ -16,7 +16,7 @@ export interface PlatformPlan {
     /** Share of the pool's accelerators at maxNodes the workload uses at full scale, in percent. */
     readonly poolSharePercent: number;
   }[];
-  readonly teams: { readonly name: string; readonly gpuQuota: number; readonly acceleratorsAtFullScale: number }[];
+  readonly teams: { readonly name: string; readonly gpuQuota: number; readonly neuronQuota: number; readonly acceleratorsAtFullScale: number }[];
   readonly cost: { readonly monthlyCeilingUsd: number; readonly systemNodesUsd: number; readonly monthlyBudgetUsd?: number; readonly pricesAsOf: string };
   readonly warnings: string[];
 }
@@ -48,7 +48,7 @@ export function planPlatform(def: ResolvedDefinition): PlatformPlan {
     })),
     workloads,
     teams: def.teams.map((t) => ({
-      name: t.name, gpuQuota: t.gpuQuota,
+      name: t.name, gpuQuota: t.gpuQuota, neuronQuota: t.neuronQuota,
       acceleratorsAtFullScale: workloads.filter((w) => w.namespace === t.name).reduce((n, w) => n + w.acceleratorsPerPod * w.maxPods, 0),
     })),
     cost: { monthlyCeilingUsd: Math.round(cost.total), systemNodesUsd: Math.round(cost.systemNodes), monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd, pricesAsOf: PRICES_AS_OF },

@@ -1,13 +1,25 @@
+import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
 import type { HelmChartVersion } from '../catalog/versions';
+import { workloadPrerequisites } from './cluster-readiness';
 
-/** Installs a chart pinned by the version catalog; every Helm release of the library goes through here. */
+/**
+ * How long Helm may take per release. aws-eks-v2 passes it as `helm --timeout`; its kubectl handler runs in
+ * a Lambda function limited to 15 minutes (aws-eks-v2 HelmChartOptions.timeout: "Maximum 15 minutes").
+ */
+export const HELM_TIMEOUT = Duration.minutes(10);
+
+/**
+ * Installs a chart pinned by the version catalog; every Helm release of the library goes through here. The
+ * release waits for the cluster's system nodes and core add-ons (when GpuCluster built the cluster) and has
+ * an explicit timeout.
+ */
 export function pinnedHelmChart(
   scope: Construct, id: string, cluster: eks.ICluster, spec: HelmChartVersion,
   options: { values: Record<string, unknown>; release?: string; wait?: boolean },
 ): eks.HelmChart {
-  return new eks.HelmChart(scope, id, {
+  const chart = new eks.HelmChart(scope, id, {
     cluster,
     chart: spec.chart,
     repository: spec.repository,
@@ -16,6 +28,9 @@ export function pinnedHelmChart(
     createNamespace: true,
     release: options.release ?? spec.chart,
     wait: options.wait ?? false,
+    timeout: HELM_TIMEOUT,
     values: options.values,
   });
+  chart.node.addDependency(...workloadPrerequisites(cluster));
+  return chart;
 }

@@ -1,4 +1,4 @@
-import type { Stack } from 'aws-cdk-lib';
+import { Duration, type Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as cdk8s from 'cdk8s';
@@ -19,8 +19,10 @@ import { deliverChart } from '../workloads/deliver';
 import { InferenceService } from '../workloads/inference-service';
 import { ensureOperator, Operator } from '../workloads/operators';
 import { placementOnPool } from '../workloads/placement';
-import { TeamNamespace } from '../workloads/team-namespace';
-import { TrainingJob } from '../workloads/training-job';
+import { TeamNamespace, type OperatorIngress } from '../workloads/team-namespace';
+import { RAY_DASHBOARD_PORT, TrainingJob } from '../workloads/training-job';
+import { HELM_CHARTS } from '../catalog/versions';
+import { ensureDevicePlugins } from '../compute/private/device-plugins';
 
 /** What the workload wiring builds, for AiPlatform to expose. */
 export interface WorkloadWiring {
@@ -32,6 +34,8 @@ export interface WorkloadWiring {
 
 interface WiringContext {
   readonly stack: Stack;
+  /** Where the Prometheus latency rules send alerts. */
+  readonly alertTopicArn: string;
   readonly dataLake: DataLakeImport;
   readonly cluster: eks.Cluster;
   readonly nodeSubnets: ec2.ISubnet[];
@@ -63,34 +67,47 @@ export function wireWorkloads(ctx: WiringContext): WorkloadWiring {
   const karpenterPools = def.nodePools.filter((p) => p.provisioner === Provisioner.KARPENTER);
   const karpenter = karpenterPools.length > 0 ? new Karpenter(stack, 'Karpenter', { cluster }) : undefined;
   for (const pool of karpenterPools) {
-    deliver(`KarpenterPool-${pool.name}`, new KarpenterNodePool(app, `karpenter-pool-${pool.name}`, {
-      poolName: pool.name, instances: pool.instances, maxNodes: pool.maxNodes, capacityType: pool.capacityType,
+    const nodePool = new KarpenterNodePool(app, `karpenter-pool-${pool.name}`, {
+      poolName: pool.name, instanceTypes: pool.instanceTypes, maxNodes: pool.maxNodes, capacityType: pool.capacityType,
       capacityReservationId: pool.capacityReservationId, amiFamily: pool.amiFamily, nodeRoleName: karpenter!.nodeRole.roleName,
       subnetSelectorTags: { [DISCOVERY_TAG]: def.name },
       // EKS tags the cluster security group with the cluster's name.
       securityGroupSelectorTags: { 'aws:eks:cluster-name': def.name },
       diskGiB: pool.diskGiB, labels: pool.labels,
-    }), karpenter!.chart);
+    });
+    deliver(`KarpenterPool-${pool.name}`, nodePool, karpenter!.chart);
+    // The same device plugins as a managed pool of this kind: they select the label PoolNodes puts on both.
+    ensureDevicePlugins(cluster, nodePool.nodes);
   }
 
   // Metrics for KEDA (and dashboards): only when there is something to scrape.
   const prometheus = def.inference.length > 0
-    ? new ManagedPrometheus(stack, 'Prometheus', { cluster, subnets: ctx.nodeSubnets, k8sApp: app })
+    ? new ManagedPrometheus(stack, 'Prometheus', {
+      cluster, subnets: ctx.nodeSubnets, k8sApp: app, alertTopicArn: ctx.alertTopicArn,
+      latencyObjectives: def.inference.map((s) => ({ name: s.name, namespace: s.namespace, p99LatencyTarget: Duration.millis(s.p99LatencyTargetMs) })),
+    })
     : undefined;
   if (prometheus) charts[prometheus.rbacChart.node.id] = prometheus.rbacChart;
 
   // Namespaces: one per team (with its accelerator quota), one per workload outside a team.
   const namespaces = new Map<string, eks.KubernetesManifest>();
   const ports = (ns: string) => def.inference.filter((s) => s.namespace === ns).map((s) => s.port);
+  // The managed scraper's ENIs sit in the node subnets and scrape the services' metrics ports directly.
+  const scraperCidrs = prometheus ? [def.network.cidr] : [];
+  // KubeRay's operator calls each Ray head's dashboard for job status (ray-operator utils/util.go
+  // FetchHeadServiceURL, v1.7.0); the submitter pod is in the namespace itself.
+  const operatorIngress = (ns: string): OperatorIngress[] => def.training.some((j) => j.namespace === ns && j.engine === TrainingEngine.RAY)
+    ? [{ name: 'kuberay-dashboard', fromNamespace: HELM_CHARTS.kuberay.namespace, podLabels: { 'ray.io/node-type': 'head' }, ports: [RAY_DASHBOARD_PORT] }]
+    : [];
   for (const team of def.teams) {
-    const quota = Object.fromEntries([AcceleratorVendor.NVIDIA, AcceleratorVendor.AWS_NEURON].map((v) => [acceleratorResourceName(v)!, team.gpuQuota]));
+    const quota = { [acceleratorResourceName(AcceleratorVendor.NVIDIA)!]: team.gpuQuota, [acceleratorResourceName(AcceleratorVendor.AWS_NEURON)!]: team.neuronQuota };
     namespaces.set(team.name, deliver(`Namespace-${team.name}`, new TeamNamespace(app, `namespace-${team.name}`, {
-      name: team.name, acceleratorQuota: quota, servicePorts: ports(team.name),
+      name: team.name, acceleratorQuota: quota, servicePorts: ports(team.name), scraperCidrs, operatorIngress: operatorIngress(team.name),
     })));
   }
   for (const w of [...def.inference, ...def.training].filter((x) => !namespaces.has(x.namespace))) {
     namespaces.set(w.namespace, deliver(`Namespace-${w.namespace}`, new TeamNamespace(app, `namespace-${w.namespace}`, {
-      name: w.namespace, servicePorts: ports(w.namespace),
+      name: w.namespace, servicePorts: ports(w.namespace), scraperCidrs, operatorIngress: operatorIngress(w.namespace),
     })));
   }
 

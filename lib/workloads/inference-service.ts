@@ -103,6 +103,9 @@ export class InferenceService extends Chart {
     if (scaling.metric === ScalingMetric.CPU && minReplicas === 0) {
       throw new Error(`InferenceService '${name}': cpu scaling cannot scale to zero; use minReplicas >= 1`);
     }
+    if (scaling.metric !== ScalingMetric.CPU && minReplicas === 0 && scaling.query === undefined) {
+      throw new Error(`InferenceService '${name}': minReplicas 0 needs scaling.query on a signal that exists while no replica runs; the built-in query reads the service's own pods and could never wake it`);
+    }
 
     const selector = { 'app.kubernetes.io/name': name };
     const labels = { ...selector, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/serves': 'true', 'ai-platform/workload': name };

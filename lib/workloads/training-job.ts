@@ -46,6 +46,17 @@ export interface TrainingJobProps extends ChartProps {
 const MASTER_PORT = 29500;
 
 /**
+ * Training pods must not be moved while they run: a lost worker restarts the whole job. Karpenter does not
+ * voluntarily disrupt a node running a pod with `karpenter.sh/do-not-disrupt` (karpenter.sh docs,
+ * "Disruption": Pod-level controls), and Cluster Autoscaler does not scale down a node whose pod says
+ * `safe-to-evict: "false"` (cluster-autoscaler FAQ, "What types of pods can prevent CA from removing a node?").
+ */
+const DO_NOT_DISRUPT = { 'karpenter.sh/do-not-disrupt': 'true', 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' };
+
+/** The Ray dashboard port, where job submission and the KubeRay operator's status calls go. */
+export const RAY_DASHBOARD_PORT = 8265;
+
+/**
  * A distributed training job on a proven engine, never a home-made launcher.
  *
  * - `pytorch` is a JobSet (jobset.x-k8s.io/v1alpha2) of one indexed Job with one pod per node running
@@ -88,7 +99,7 @@ export class TrainingJob extends Chart {
       ? [{ name: 'FI_PROVIDER', value: 'efa' }, { name: 'FI_EFA_USE_DEVICE_RDMA', value: '1' }, { name: 'NCCL_DEBUG', value: 'WARN' }]
       : [];
     return podTemplate({
-      metadata: { labels },
+      metadata: { labels, annotations: DO_NOT_DISRUPT },
       spec: {
         serviceAccountName: saName,
         securityContext: RESTRICTED_POD,
@@ -155,23 +166,50 @@ export class TrainingJob extends Chart {
     const worker = this.workerPod(props, saName, labels, {});
     const headPlacement: WorkloadPlacement = { ...props.placement, accelerators: 0, efaInterfaces: 0, cpu: 1, memoryGiB: 4, sharedMemoryGiB: 1 };
     const headScratch = scratchVolumes(headPlacement);
+    const onSystemNodes = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: ['system'] }] }] } } };
     const head = podTemplate({
-      metadata: { labels },
+      metadata: { labels, annotations: DO_NOT_DISRUPT },
       spec: {
         serviceAccountName: saName,
         securityContext: RESTRICTED_POD,
         // The head coordinates and needs no accelerator: it runs on the system nodes.
-        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: ['system'] }] }] } } },
+        affinity: onSystemNodes,
         containers: [{
           name: 'ray-head',
           image: props.image,
           env: CACHE_ENV,
-          ports: [{ name: 'gcs', containerPort: 6379 }, { name: 'dashboard', containerPort: 8265 }, { name: 'client', containerPort: 10001 }],
+          ports: [{ name: 'gcs', containerPort: 6379 }, { name: 'dashboard', containerPort: RAY_DASHBOARD_PORT }, { name: 'client', containerPort: 10001 }],
           resources: containerResources(headPlacement),
           securityContext: RESTRICTED_CONTAINER,
           volumeMounts: headScratch.mounts,
         }],
         volumes: headScratch.volumes,
+      },
+    });
+    // The submitter pod runs `ray job submit` against the head. Without a template KubeRay builds one with no
+    // security context (ray-operator/controllers/ray/common/job.go GetDefaultSubmitterContainer, v1.7.0),
+    // which Pod Security `restricted` rejects; a given template is used as is, the operator only fills the
+    // first container's command and env (rayjob_controller.go getSubmitterTemplate).
+    const submitterScratch = scratchVolumes({ ...headPlacement, sharedMemoryGiB: 0 });
+    const submitter = podTemplate({
+      metadata: { labels },
+      spec: {
+        serviceAccountName: saName,
+        securityContext: RESTRICTED_POD,
+        restartPolicy: 'Never',
+        affinity: onSystemNodes,
+        containers: [{
+          name: 'ray-job-submitter',
+          image: props.image,
+          env: CACHE_ENV,
+          resources: {
+            requests: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
+            limits: { memory: k8s.Quantity.fromString('1Gi') },
+          },
+          securityContext: RESTRICTED_CONTAINER,
+          volumeMounts: submitterScratch.mounts,
+        }],
+        volumes: submitterScratch.volumes,
       },
     });
     const rayJob = RayJob.manifest({
@@ -196,6 +234,8 @@ export class TrainingJob extends Chart {
     });
     rayJob.spec.rayClusterSpec.headGroupSpec.template = head;
     rayJob.spec.rayClusterSpec.workerGroupSpecs[0].template = worker;
+    rayJob.spec.submissionMode = 'K8sJobMode';
+    rayJob.spec.submitterPodTemplate = submitter;
     new ApiObject(this, 'RayJob', rayJob);
   }
 }

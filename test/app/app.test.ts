@@ -73,7 +73,7 @@ test('synth is offline and deterministic: two runs give byte-identical templates
     expect(readFileSync(join(second.outdir, 'k8s', 'acme-ml-platform', f), 'utf8')).toBe(text);
     expect(text).not.toContain('${Token');
   }
-  expect(readFileSync(join(k8sDir, 'Inference-llm.yaml'), 'utf8')).toContain('serverAddress: "{{ PrometheusWorkspace');
+  expect(readFileSync(join(k8sDir, 'Inference-llm.yaml'), 'utf8')).toMatch(/serverAddress: https:\/\/aps-workspaces\.\{\{ AWS::Region \}\}\.\{\{ AWS::URLSuffix \}\}\/workspaces\/\{\{ PrometheusWorkspace\w+\.WorkspaceId \}\}\n/);
 
   // The plan report: capacity, shares and cost, next to the templates.
   const plan = JSON.parse(readFileSync(join(first.outdir, 'plan', 'acme-ml.json'), 'utf8'));

@@ -2,12 +2,18 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
 import {
-  AmiFamily, CapacityType, ClusterAutoscaler, findInstance, findKubernetesVersion, Karpenter, KarpenterNodePool, type KarpenterNodePoolProps,
+  AmiFamily, CapacityType, ClusterAutoscaler, findKubernetesVersion, Karpenter, KarpenterNodePool, type KarpenterNodePoolProps,
 } from '../../lib';
 import { clusterStack, referenceWith, resourcesOf, synthPlatform } from '../helpers';
 
 function statements(template: Template): any[] {
   return resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+}
+
+/** A statement's conditions as text, with condition blocks rendered through CfnJson (keys naming the cluster) inlined. */
+function conditionText(template: Template, statement: any): string {
+  const cfnJson = Object.fromEntries(resourcesOf(template, 'Custom::AWSCDKCfnJson').map(([id, r]) => [id, r.Properties.Value]));
+  return JSON.stringify(statement.Condition, (_k, v) => (v?.['Fn::GetAtt'] && cfnJson[v['Fn::GetAtt'][0]] ? cfnJson[v['Fn::GetAtt'][0]] : v));
 }
 
 describe('ClusterAutoscaler', () => {
@@ -51,12 +57,38 @@ describe('Karpenter', () => {
     t.hasResourceProperties('AWS::EKS::AccessEntry', { Type: 'EC2_LINUX' });
   });
 
-  test('creation and termination are limited to this cluster\'s tagged resources', () => {
-    for (const sid of ['CreateTaggedForThisCluster', 'TagOnCreate', 'ManageOwnInstances']) {
-      const s = statements(t).find((x) => x.Sid === sid);
-      expect(JSON.stringify(s.Condition)).toContain('eks:eks-cluster-name');
-    }
-    expect(statements(t).find((x) => x.Sid === 'PassNodeRole').Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
+  // Upstream: aws/karpenter-provider-aws website/content/en/docs/getting-started/getting-started-with-karpenter/
+  // cloudformation.yaml at v1.14.1 (the controller policies, statement by statement).
+  test('the controller policy has exactly the statements of upstream v1.14.1', () => {
+    expect(statements(t).map((x) => x.Sid).sort()).toEqual([
+      'AllowAPIServerEndpointDiscovery', 'AllowInstanceProfileReadActions', 'AllowInterruptionQueueActions', 'AllowPassingInstanceRole',
+      'AllowPricingReadActions', 'AllowRegionalReadActions', 'AllowSSMReadActions', 'AllowScopedDeletion', 'AllowScopedEC2InstanceAccessActions',
+      'AllowScopedEC2InstanceActionsWithTags', 'AllowScopedEC2LaunchTemplateAccessActions', 'AllowScopedInstanceProfileActions',
+      'AllowScopedInstanceProfileCreationActions', 'AllowScopedInstanceProfileTagActions', 'AllowScopedResourceCreationTagging',
+      'AllowScopedResourceTagging', 'AllowUnscopedInstanceProfileListAction',
+    ]);
+  });
+
+  test('launches may use placement groups and capacity reservations', () => {
+    const s = statements(t).find((x) => x.Sid === 'AllowScopedEC2InstanceAccessActions');
+    expect(JSON.stringify(s.Resource)).toContain(':placement-group/*');
+    expect(JSON.stringify(s.Resource)).toContain(':capacity-reservation/*');
+  });
+
+  test.each([
+    ['AllowScopedEC2InstanceActionsWithTags', ['aws:RequestTag/kubernetes.io/cluster/', 'aws:RequestTag/eks:eks-cluster-name', 'aws:RequestTag/karpenter.sh/nodepool']],
+    ['AllowScopedResourceCreationTagging', ['ec2:CreateAction', 'aws:RequestTag/eks:eks-cluster-name']],
+    ['AllowScopedDeletion', ['aws:ResourceTag/kubernetes.io/cluster/', 'aws:ResourceTag/karpenter.sh/nodepool']],
+    ['AllowScopedInstanceProfileCreationActions', ['aws:RequestTag/kubernetes.io/cluster/', 'aws:RequestTag/topology.kubernetes.io/region', 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass']],
+    ['AllowScopedInstanceProfileTagActions', ['aws:ResourceTag/kubernetes.io/cluster/', 'aws:RequestTag/eks:eks-cluster-name']],
+    ['AllowScopedInstanceProfileActions', ['aws:ResourceTag/kubernetes.io/cluster/', 'aws:ResourceTag/topology.kubernetes.io/region']],
+  ])('%s is scoped to this cluster by tag', (sid, keys) => {
+    const s = statements(t).find((x) => x.Sid === sid);
+    for (const key of keys) expect(conditionText(t, s)).toContain(key);
+  });
+
+  test('the node role is passed to EC2 only', () => {
+    expect(statements(t).find((x) => x.Sid === 'AllowPassingInstanceRole').Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } });
   });
 
   test('pinned chart with the cluster name and queue', () => {
@@ -68,7 +100,7 @@ describe('Karpenter', () => {
 describe('KarpenterNodePool', () => {
   const synth = (props: Partial<KarpenterNodePoolProps> = {}) => {
     const docs: any[] = Testing.synth(new KarpenterNodePool(Testing.app(), 'p', {
-      poolName: 'serving', instances: [findInstance('g6.xlarge')!, findInstance('g6.2xlarge')!], maxNodes: 10,
+      poolName: 'serving', instanceTypes: ['g6.xlarge', 'g6.2xlarge'], maxNodes: 10,
       capacityType: CapacityType.SPOT, nodeRoleName: 'node-role', subnetSelectorTags: { 'karpenter.sh/discovery': 'acme' },
       securityGroupSelectorTags: { 'aws:eks:cluster-name': 'acme' }, ...props,
     }));
@@ -102,7 +134,7 @@ describe('KarpenterNodePool', () => {
   });
 
   test('Capacity Blocks launch into the reservation as reserved capacity', () => {
-    const { pool, nodeClass } = synth({ instances: [findInstance('p5.48xlarge')!], capacityType: CapacityType.CAPACITY_BLOCK, capacityReservationId: 'cr-0123456789abcdef0' });
+    const { pool, nodeClass } = synth({ instanceTypes: ['p5.48xlarge'], capacityType: CapacityType.CAPACITY_BLOCK, capacityReservationId: 'cr-0123456789abcdef0' });
     expect(pool.spec.template.spec.requirements[1].values).toEqual(['reserved']);
     expect(nodeClass.spec.capacityReservationSelectorTerms).toEqual([{ id: 'cr-0123456789abcdef0' }]);
   });
@@ -139,12 +171,11 @@ describe('platform wiring', () => {
     })]);
   });
 
-  test('a managed scraper writes to the workspace and reads the cluster as its own user', () => {
+  test('a managed scraper writes to the workspace and reads the cluster', () => {
     template.resourceCountIs('AWS::APS::Workspace', 1);
     const [, scraper] = resourcesOf(template, 'AWS::APS::Scraper')[0];
     expect(scraper.Properties.Destination.AmpConfiguration.WorkspaceArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PrometheusWorkspace/), 'Arn'] });
     expect(scraper.Properties.Source.EksConfiguration.ClusterArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] });
-    template.hasResourceProperties('AWS::EKS::AccessEntry', { Username: 'aps-collector-user' });
   });
 
   test('a karpenter pool installs Karpenter and its NodePool chart', () => {

@@ -171,7 +171,7 @@ test('two pools share one device plugin release', () => {
 });
 
 test.each([
-  [{ instanceTypes: ['g9.xlarge'] }, "GpuNodePool 'gpu' instanceTypes: 'g9.xlarge' is not in the accelerator catalog"],
+  [{ instanceTypes: ['g9.xlarge'] }, "pool 'gpu' instanceTypes: 'g9.xlarge' is not in the accelerator catalog"],
   [{ instanceTypes: ['g6.xlarge', 'inf2.xlarge'] }, 'must share one accelerator vendor'],
   [{ instanceTypes: ['inf2.xlarge'], amiFamily: AmiFamily.BOTTLEROCKET }, "amiFamily 'bottlerocket' does not support aws-neuron"],
   [{ instanceTypes: ['g6.xlarge'], efa: true }, 'every instance type must support EFA'],

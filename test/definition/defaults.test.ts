@@ -51,7 +51,7 @@ test('0 and false are kept, not replaced by defaults', () => {
     ...minimal,
     network: { natGateways: 0 },
     nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 4, minNodes: 0, efa: false }],
-    inference: [{ name: 'svc', image: 'nginx:1', nodePool: 'gpu', minReplicas: 0, gpus: 0 }],
+    inference: [{ name: 'svc', image: 'nginx:1', nodePool: 'gpu', minReplicas: 0, gpus: 0, scaling: { metric: ScalingMetric.QUEUE_DEPTH, target: 4, query: 'sum(gateway_requests_pending)' } }],
   });
   expect(r.network.natGateways).toBe(0);
   expect(r.inference[0].minReplicas).toBe(0);

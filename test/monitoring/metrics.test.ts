@@ -8,7 +8,7 @@ const m = new AiPlatformMetrics('acme-ml');
 test('factories create no resources', () => {
   const stack = new Stack(testApp(), 'Empty');
   const f = new AiPlatformMetrics('acme-ml');
-  f.gpuUtilization(); f.poolGpuUtilization('p', ['g6.xlarge']); f.latency('ns', 'svc', 'p99'); f.errorRate('ns', 'svc'); f.bucketSize('raw', 'b');
+  f.gpuUtilization(); f.poolGpuUtilization('p', ['g6.xlarge']); f.poolNodes('p', 'ng'); f.errorRate('ns', 'svc'); f.bucketSize('raw', 'b');
   expect(Object.keys(Template.fromStack(stack).toJSON().Resources ?? {})).toEqual([]);
 });
 
@@ -18,8 +18,7 @@ test.each([
   ['gpusAvailable', m.gpusAvailable(), 'ContainerInsights', 'node_gpu_limit', 'Sum', { ClusterName: 'acme-ml' }],
   ['failedNodes', m.failedNodes(), 'ContainerInsights', 'cluster_failed_node_count', 'Maximum', { ClusterName: 'acme-ml' }],
   ['pendingPods', m.pendingPods(), 'ContainerInsights', 'pod_status_pending', 'Maximum', { ClusterName: 'acme-ml' }],
-  ['poolNodes', m.poolNodes('gpu', 'asg-1'), 'AWS/AutoScaling', 'GroupInServiceInstances', 'Maximum', { AutoScalingGroupName: 'asg-1' }],
-  ['latency', m.latency('serving', 'llm', 'p99'), INFERENCE_NAMESPACE, 'vllm:e2e_request_latency_seconds', 'p99', { ClusterName: 'acme-ml', namespace: 'serving', app: 'llm' }],
+  ['queueDepth', m.queueDepth('serving', 'llm'), INFERENCE_NAMESPACE, 'vllm:num_requests_waiting', 'Maximum', { ClusterName: 'acme-ml', namespace: 'serving', app: 'llm' }],
   ['replicas', m.replicas('serving', 'llm'), 'ContainerInsights', 'service_number_of_running_pods', 'Average', { ClusterName: 'acme-ml', Namespace: 'serving', Service: 'llm' }],
   ['bucketSize', m.bucketSize('raw', 'b1'), 'AWS/S3', 'BucketSizeBytes', 'Average', { BucketName: 'b1', StorageType: 'StandardStorage' }],
   ['bucketServerErrors', m.bucketServerErrors('raw', 'b1'), 'AWS/S3', '5xxErrors', 'Sum', { BucketName: 'b1', FilterId: 'EntireBucket' }],
@@ -28,6 +27,13 @@ test.each([
   expect(metric.metricName).toBe(metricName);
   expect(metric.statistic).toBe(statistic);
   expect(metric.dimensions).toEqual(dimensions);
+});
+
+// EKS names a managed node group's Auto Scaling group eks-<nodegroupName>-<uuid> (EKS user guide,
+// "Managed node groups": the ASG is created in your account with that prefix).
+test('pool nodes are found by node group name, with no deploy-time ASG name', () => {
+  const e = m.poolNodes('gpu', 'acme-ml-gpu-1a2b3c4d');
+  expect(e.expression).toBe(`SUM(SEARCH('{AWS/AutoScaling,AutoScalingGroupName} MetricName="GroupInServiceInstances" "eks-acme-ml-gpu-1a2b3c4d-"', 'Maximum', 300))`);
 });
 
 test('error rate is 5xx over all requests, in percent', () => {

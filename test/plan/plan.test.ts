@@ -11,7 +11,7 @@ test('pool capacity at maxNodes and the monthly on-demand ceiling', () => {
 
 test('each workload\'s share of its pool at full scale', () => {
   expect(plan.workloads).toEqual([
-    expect.objectContaining({ kind: 'inference', name: 'llm', acceleratorsPerPod: 1, minPods: 0, maxPods: 6, poolSharePercent: 75 }),
+    expect.objectContaining({ kind: 'inference', name: 'llm', acceleratorsPerPod: 1, minPods: 1, maxPods: 6, poolSharePercent: 75 }),
     expect.objectContaining({ kind: 'training', name: 'pretrain', acceleratorsPerPod: 8, minPods: 2, maxPods: 2, poolSharePercent: 50 }),
   ]);
 });

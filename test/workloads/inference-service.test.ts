@@ -79,13 +79,20 @@ test('shared memory for NCCL / dataloaders', () => {
   expect(synth().pod.volumes).toEqual(expect.arrayContaining([{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: expect.stringMatching(/Gi$/) } }]));
 });
 
-test('minReplicas 0 scales to zero through KEDA, with an activation threshold', () => {
-  const so = synth({ minReplicas: 0, maxReplicas: 6, scaling: { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 2 } }).of('ScaledObject');
-  expect(so.spec).toMatchObject({ minReplicaCount: 0, maxReplicaCount: 6, scaleTargetRef: { kind: 'Deployment', name: 'llm' } });
+test('KEDA scales on the built-in concurrency query, with an activation threshold', () => {
+  const so = synth({ minReplicas: 1, maxReplicas: 6, scaling: { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 2 } }).of('ScaledObject');
+  expect(so.spec).toMatchObject({ minReplicaCount: 1, maxReplicaCount: 6, scaleTargetRef: { kind: 'Deployment', name: 'llm' } });
   expect(so.spec.triggers[0]).toMatchObject({
     type: 'prometheus', metricType: 'AverageValue', authenticationRef: { name: 'llm-prometheus' },
     metadata: { threshold: '8', activationThreshold: '2', awsRegion: 'us-east-1', serverAddress: prometheus.serverAddress, query: 'sum(vllm:num_requests_running{namespace="serving",app="llm"})' },
   });
+});
+
+test('minReplicas 0 scales to zero on a signal that exists without the service (scaling.query)', () => {
+  const query = 'sum(rate(gateway_requests_total{route="llm"}[1m]))';
+  const so = synth({ minReplicas: 0, scaling: { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 1, query } }).of('ScaledObject');
+  expect(so.spec.minReplicaCount).toBe(0);
+  expect(so.spec.triggers[0].metadata.query).toBe(query);
 });
 
 test.each([
@@ -118,6 +125,7 @@ test('cpu scaling is a HorizontalPodAutoscaler', () => {
 test.each([
   [{ prometheus: undefined }, "scaling metric 'concurrency' needs a prometheus source"],
   [{ minReplicas: 0, scaling: { metric: ScalingMetric.CPU, target: 70, activationThreshold: 0 } }, 'cpu scaling cannot scale to zero'],
+  [{ minReplicas: 0, scaling: { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 1 } }, 'could never wake it'],
   [{ minReplicas: 4, maxReplicas: 2 }, 'minReplicas (4) must be <= maxReplicas (2)'],
 ])('refuses inconsistent props %#', (props, message) => {
   expect(() => synth(props as Partial<InferenceServiceProps>)).toThrow(message);

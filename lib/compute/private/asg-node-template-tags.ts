@@ -26,13 +26,17 @@ export class AsgNodeTemplateTags extends Construct {
   constructor(scope: Construct, id: string, props: AsgNodeTemplateTagsProps) {
     super(scope, id);
     const { cluster, nodegroup } = props;
+    // The node group's name attribute, never its Ref: an AWS::EKS::Nodegroup Ref is `cluster/nodegroup`,
+    // which DescribeNodegroup rejects (CloudFormation AWS::EKS::Nodegroup return values; aws-cdk issue 22442).
+    // GetAtt also orders the lookup after the node group exists.
+    const nodegroupName = (nodegroup.node.defaultChild as eks.CfnNodegroup).attrNodegroupName;
 
     const describe = new cr.AwsCustomResource(this, 'FindAsg', {
       onUpdate: {
         service: 'EKS',
         action: 'describeNodegroup',
-        parameters: { clusterName: cluster.clusterName, nodegroupName: nodegroup.nodegroupName },
-        physicalResourceId: cr.PhysicalResourceId.of(nodegroup.nodegroupName),
+        parameters: { clusterName: cluster.clusterName, nodegroupName },
+        physicalResourceId: cr.PhysicalResourceId.of(nodegroupName),
         outputPaths: ['nodegroup.resources.autoScalingGroups.0.name'],
       },
       policy: cr.AwsCustomResourcePolicy.fromStatements([

@@ -1,8 +1,8 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { AcceleratorVendor } from '../../catalog/accelerators';
 import { HELM_CHARTS, type HelmChartVersion } from '../../catalog/versions';
 import { pinnedHelmChart } from '../../private/pinned-helm-chart';
 import { DEVICE_PLUGIN_LABEL, EFA_LABEL } from '../labels';
+import { DevicePlugin, type PoolNodes } from '../pool-nodes';
 
 /** Tolerate every accelerator taint the library sets, so plugins run on any accelerated node. */
 const ACCELERATOR_TOLERATIONS = [
@@ -29,31 +29,32 @@ function ensureChart(cluster: eks.ICluster, id: string, spec: HelmChartVersion, 
 }
 
 /**
- * Installs the device plugin a pool's nodes need, when their AMI does not bundle one: NVIDIA's for AL2023
- * NVIDIA nodes, Neuron's for AL2023 Neuron nodes, and AWS's EFA plugin on EFA pools. Each runs only on nodes
- * labelled for it, so it never competes with a plugin an AMI bundles (Bottlerocket NVIDIA).
+ * Installs the device plugins a pool's nodes need, whichever provisioner launches them: NVIDIA's on AL2023
+ * NVIDIA nodes, Neuron's on AL2023 Neuron nodes (neither AMI bundles one), and AWS's EFA plugin on EFA
+ * nodes. Each runs only on nodes carrying the label {@link PoolNodes} puts on them, so it never competes
+ * with a plugin an AMI bundles (Bottlerocket NVIDIA).
  */
-export function ensureDevicePlugins(cluster: eks.ICluster, vendor: AcceleratorVendor, needsPlugin: boolean, efa: boolean): eks.HelmChart[] {
+export function ensureDevicePlugins(cluster: eks.ICluster, nodes: PoolNodes): eks.HelmChart[] {
   const charts: eks.HelmChart[] = [];
-  if (needsPlugin && vendor === AcceleratorVendor.NVIDIA) {
+  if (nodes.devicePlugin === DevicePlugin.NVIDIA) {
     charts.push(ensureChart(cluster, 'NvidiaDevicePlugin', HELM_CHARTS.nvidiaDevicePlugin, {
-      affinity: requireLabel(DEVICE_PLUGIN_LABEL, 'nvidia'),
+      affinity: requireLabel(DEVICE_PLUGIN_LABEL, DevicePlugin.NVIDIA),
       tolerations: ACCELERATOR_TOLERATIONS,
       priorityClassName: 'system-node-critical',
     }));
   }
-  if (needsPlugin && vendor === AcceleratorVendor.AWS_NEURON) {
+  if (nodes.devicePlugin === DevicePlugin.NEURON) {
     charts.push(ensureChart(cluster, 'NeuronDevicePlugin', HELM_CHARTS.neuronDevicePlugin, {
       devicePlugin: {
         enabled: true,
-        affinity: requireLabel(DEVICE_PLUGIN_LABEL, 'neuron'),
+        affinity: requireLabel(DEVICE_PLUGIN_LABEL, DevicePlugin.NEURON),
         tolerations: ACCELERATOR_TOLERATIONS,
       },
       scheduler: { enabled: false },
       npd: { enabled: false },
     }));
   }
-  if (efa) {
+  if (nodes.efa) {
     charts.push(ensureChart(cluster, 'EfaDevicePlugin', HELM_CHARTS.efaDevicePlugin, {
       nodeSelector: { [EFA_LABEL]: 'true' },
       tolerations: ACCELERATOR_TOLERATIONS,
@@ -61,4 +62,3 @@ export function ensureDevicePlugins(cluster: eks.ICluster, vendor: AcceleratorVe
   }
   return charts;
 }
-

@@ -13,6 +13,8 @@ export interface NodeLaunchTemplateOptions {
   readonly placementGroup?: ec2.IPlacementGroup;
   /** A Capacity Block reservation to launch into. */
   readonly capacityBlockReservationId?: string;
+  /** The instance type, for groups that must name it in the template (Capacity Blocks). @default - none */
+  readonly instanceType?: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createNodeLaunchTemplate(scope: Construct, id: string, opts: Nod
       DeleteOnTermination: true,
     })));
   }
+  if (opts.instanceType) cfn.addPropertyOverride('LaunchTemplateData.InstanceType', opts.instanceType);
   if (opts.capacityBlockReservationId) {
     cfn.addPropertyOverride('LaunchTemplateData.InstanceMarketOptions', { MarketType: 'capacity-block' });
     cfn.addPropertyOverride('LaunchTemplateData.CapacityReservationSpecification', {

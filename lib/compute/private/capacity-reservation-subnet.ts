@@ -1,0 +1,66 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { acknowledgeIamFindings } from '../../private/acknowledge';
+
+/** Props of {@link CapacityReservationSubnet}. */
+export interface CapacityReservationSubnetProps {
+  /** The Capacity Block reservation (`cr-…`). */
+  readonly reservationId: string;
+  /** Subnets to choose from (one per AZ); the one in the reservation's AZ is taken. */
+  readonly candidates: ec2.ISubnet[];
+}
+
+/**
+ * The subnet, among the candidates, in the Availability Zone of a capacity reservation.
+ *
+ * A Capacity Block is bound to one AZ and a node group that also names subnets in other AZs fails to launch
+ * into it (EKS user guide, "Capacity Blocks for ML": subnets must be in the reservation's AZ). The AZ is a
+ * fact of the reservation, known only to EC2, and the VPC's AZs are chosen at deploy time, so both are looked
+ * up at deploy time: DescribeCapacityReservations for the AZ, then DescribeSubnets filtered to the
+ * candidates in that AZ. Deployment fails with "Subnets.0.SubnetId not found" when the VPC has no subnet in
+ * the reservation's AZ.
+ */
+export class CapacityReservationSubnet extends Construct {
+  public readonly subnet: ec2.ISubnet;
+  /** The reservation's Availability Zone (deploy-time value). */
+  public readonly availabilityZone: string;
+
+  constructor(scope: Construct, id: string, props: CapacityReservationSubnetProps) {
+    super(scope, id);
+    // Describe* calls of EC2 do not support resource-level permissions (Service Authorization Reference, Amazon EC2).
+    const describe = (actions: string[]) => cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions, resources: ['*'] })]);
+    const reservation = new cr.AwsCustomResource(this, 'FindAz', {
+      onUpdate: {
+        service: 'EC2',
+        action: 'describeCapacityReservations',
+        parameters: { CapacityReservationIds: [props.reservationId] },
+        physicalResourceId: cr.PhysicalResourceId.of(props.reservationId),
+        outputPaths: ['CapacityReservations.0.AvailabilityZone'],
+      },
+      policy: describe(['ec2:DescribeCapacityReservations']),
+      installLatestAwsSdk: false,
+    });
+    this.availabilityZone = reservation.getResponseField('CapacityReservations.0.AvailabilityZone');
+    const subnet = new cr.AwsCustomResource(this, 'FindSubnet', {
+      onUpdate: {
+        service: 'EC2',
+        action: 'describeSubnets',
+        parameters: {
+          SubnetIds: props.candidates.map((s) => s.subnetId),
+          Filters: [{ Name: 'availability-zone', Values: [this.availabilityZone] }],
+        },
+        physicalResourceId: cr.PhysicalResourceId.fromResponse('Subnets.0.SubnetId'),
+        outputPaths: ['Subnets.0.SubnetId'],
+      },
+      policy: describe(['ec2:DescribeSubnets']),
+      installLatestAwsSdk: false,
+    });
+    this.subnet = ec2.Subnet.fromSubnetAttributes(this, 'Subnet', {
+      subnetId: subnet.getResponseField('Subnets.0.SubnetId'),
+      availabilityZone: this.availabilityZone,
+    });
+    acknowledgeIamFindings(this, { wildcards: 'EC2 Describe calls take no resource ARN; the functions only read a reservation and subnets' });
+  }
+}
