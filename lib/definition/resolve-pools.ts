@@ -1,12 +1,12 @@
 import { amiFamiliesFor, findAmi } from '../catalog/ami';
 import { AcceleratorVendor, findInstance, knownFamilies, type InstanceFacts } from '../catalog/accelerators';
+import { nodeLabelProblems } from '../compute/pool-nodes';
 import { DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedNodePool } from './resolved';
 import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
 import { CapacityType, Provisioner, type NodePoolDefinition } from './types';
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /** Applies pool defaults and checks every pool rule. Returns only pools without problems. */
 export function resolveNodePools(pools: NodePoolDefinition[], out: ProblemCollector): ResolvedNodePool[] {
@@ -91,10 +91,10 @@ function resolvePool(pool: NodePoolDefinition, at: string, out: ProblemCollector
     });
   }
 
-  // Labels.
-  for (const key of Object.keys(pool.labels ?? {})) {
-    out.check(LABEL_KEY.test(key), `${at}.labels.${key}`, key, 'must be a valid Kubernetes label key');
-    out.check(!key.startsWith('ai-platform/'), `${at}.labels.${key}`, key, 'uses the reserved prefix ai-platform/');
+  // Labels: the same rules GpuNodePool and KarpenterNodePool apply (Kubernetes syntax, kubelet- and
+  // Karpenter-restricted domains, the library's own prefix).
+  for (const [key, value] of Object.entries(pool.labels ?? {})) {
+    for (const problem of nodeLabelProblems({ [key]: value })) out.error(`${at}.labels.${key}`, value, problem);
   }
 
   const sizes = instances.map((f) => f.acceleratorCount);

@@ -47,8 +47,17 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['EFA needs EFA-capable types', (d) => { d.nodePools[0].efa = true; }, /^nodePools\[0\]\.instanceTypes\[0\] \('g6e\.xlarge'\) does not support EFA/],
   ['karpenter keeps no minimum', (d) => { Object.assign(d.nodePools[0], { provisioner: 'karpenter', minNodes: 1 }); }, /^nodePools\[0\]\.minNodes \(1\) must be 0 with provisioner karpenter/],
   ['karpenter cannot attach EFA', (d) => { d.nodePools[1].provisioner = 'karpenter'; }, /^nodePools\[1\]\.efa \(true\) needs provisioner managed-node-group/],
-  ['label keys', (d) => { d.nodePools[0].labels = { 'bad key!': 'x' }; }, /^nodePools\[0\]\.labels\.bad key! .* must be a valid Kubernetes label key/],
-  ['reserved label prefix', (d) => { d.nodePools[0].labels = { 'ai-platform/pool': 'x' }; }, /uses the reserved prefix ai-platform\//],
+  ['label keys', (d) => { d.nodePools[0].labels = { 'bad key!': 'x' }; }, /^nodePools\[0\]\.labels\.bad key! .* key 'bad key!' must be a qualified name/],
+  ['label key length (EKS: 63 with prefix)', (d) => { d.nodePools[0].labels = { [`example.com/${'a'.repeat(52)}`]: 'x' }; }, /must be a qualified name of at most 63/],
+  ['empty label value (EKS: 1..63)', (d) => { d.nodePools[0].labels = { tier: '' }; }, /must be 1\.\.63/],
+  ['label values', (d) => { d.nodePools[0].labels = { tier: 'gold plated' }; }, /^nodePools\[0\]\.labels\.tier \('gold plated'\) value of 'tier' .* must be 1\.\.63/],
+  ['label value length', (d) => { d.nodePools[0].labels = { tier: 'x'.repeat(64) }; }, /must be 1\.\.63/],
+  ['reserved label prefix', (d) => { d.nodePools[0].labels = { 'ai-platform/pool': 'x' }; }, /uses the restricted label domain 'ai-platform'/],
+  // NodeRestriction: kubelets may not set kubernetes.io / k8s.io labels (outside kubelet./node.kubernetes.io).
+  ['kubelet-restricted label domain', (d) => { d.nodePools[0].labels = { 'topology.kubernetes.io/zone': 'a' }; }, /restricted label domain 'kubernetes.io'/],
+  ['k8s.io label domain', (d) => { d.nodePools[0].labels = { 'example.k8s.io/x': 'a' }; }, /restricted label domain 'k8s.io'/],
+  // Karpenter v1 NodePool CEL: the karpenter.sh and karpenter.k8s.aws domains are restricted.
+  ['karpenter label domain', (d) => { d.nodePools[0].labels = { 'karpenter.sh/capacity-type': 'spot' }; }, /restricted label domain 'karpenter.sh'/],
   ['data-lake zones', (d) => { d.dataLake.zones = ['raw', 'Raw!']; }, /^dataLake\.zones\[1\] \('Raw!'\) must be 1\.\.20 characters/],
   ['unique zones', (d) => { d.dataLake.zones = ['raw', 'raw', 'models', 'curated']; }, /^dataLake\.zones\[1\] \('raw'\) is listed twice/],
   ['archive days', (d) => { d.dataLake.archiveAfterDays = 0; }, /^dataLake\.archiveAfterDays \(0\) must be >= 1/],
@@ -57,6 +66,10 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['replicas fit the pool', (d) => { d.inference[0].maxReplicas = 9; }, /^inference\[0\]\.maxReplicas \(9\) × gpus \(1\) = 9 must fit pool 'inference': maxNodes \(8\) × 1 accelerator\(s\) = 8/],
   ['max >= min replicas', (d) => { d.inference[0].minReplicas = 7; }, /^inference\[0\]\.maxReplicas \(6\) must be >= minReplicas \(7\)/],
   ['cpu scaling cannot reach zero', (d) => { d.inference[0].minReplicas = 0; d.inference[0].scaling = { metric: 'cpu', target: 70 }; }, /^inference\[0\]\.minReplicas \(0\) must be >= 1 with scaling metric cpu/],
+  ['team neuron workloads count against neuronQuota', (d) => {
+    d.nodePools.push({ name: 'neuron', instanceTypes: ['inf2.xlarge'], maxNodes: 2 });
+    d.inference.push({ name: 'small', image: 'img:1', nodePool: 'neuron', team: 'research', maxReplicas: 2 });
+  }, /^inference\[1\]\.gpus \(1\) must fit team 'research' neuronQuota \(0 Neuron devices\)/],
   ['scale to zero needs a wake signal', (d) => { d.inference[0].minReplicas = 0; }, /^inference\[0\]\.minReplicas \(0\) can be 0 only with scaling\.query/],
   ['percent targets', (d) => { d.inference[0].scaling = { metric: 'gpu-utilization', target: 120 }; }, /^inference\[0\]\.scaling\.target \(120\) is a percentage and must be <= 100/],
   ['port range', (d) => { d.inference[0].port = 70000; }, /^inference\[0\]\.port \(70000\) must be a port between 1 and 65535/],

@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -61,6 +62,8 @@ export class CapacityReservationSubnet extends Construct {
       subnetId: subnet.getResponseField('Subnets.0.SubnetId'),
       availabilityZone: this.availabilityZone,
     });
+    // The node group takes only the subnet ID; no route table is needed from it.
+    Annotations.of(this).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId', 'Only the subnet ID is passed to the node group');
     acknowledgeIamFindings(this, { wildcards: 'EC2 Describe calls take no resource ARN; the functions only read a reservation and subnets' });
   }
 }
