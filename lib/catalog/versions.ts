@@ -10,10 +10,11 @@ import type { Construct } from 'constructs';
  * pinned. Nothing else in the library names a version. Bump versions here, in one commit, and run the
  * tests: the snapshots show exactly what changes.
  *
- * Recorded 2026-11-30 without network access to the registries: the Karpenter, KEDA, KubeRay and JobSet
- * chart versions match the vendored CRD releases (crds/README.md); the NVIDIA device plugin and Cluster
- * Autoscaler versions follow their published releases; EKS add-on build strings should be checked with
- * `aws eks describe-addon-versions` before a first deploy.
+ * Every pin names its source and the date it was read (2026-11-30, offline, from stored copies of the
+ * sources). EKS add-on builds are only published by the EKS API, so the pins come from the EKS user guide's
+ * version tables where they exist and otherwise from builds recorded by live clusters; run
+ * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>` before a first deploy. The
+ * Karpenter, KEDA, KubeRay and JobSet chart versions match the vendored CRD releases (crds/README.md).
  */
 
 /** One EKS managed add-on version per Kubernetes version. */
@@ -39,35 +40,46 @@ export interface KubernetesVersionEntry {
   readonly clusterAutoscalerImageTag: string;
 }
 
-const VPC_CNI = 'v1.20.4-eksbuild.2';
-const POD_IDENTITY_AGENT = 'v1.3.9-eksbuild.5';
-const CLOUDWATCH_OBSERVABILITY = 'v4.7.0-eksbuild.1';
+// One VPC CNI build serves 1.31–1.36 (it is not tied to the Kubernetes minor): v1.22.4-eksbuild.3, recorded
+// by describe-addon-versions on live 1.31–1.36 clusters (third-party table, ap-northeast-2); the network
+// policy agent it runs needs >= v1.14 (EKS user guide, cni-network-policy-configure). Read 2026-11-30.
+const VPC_CNI = 'v1.22.4-eksbuild.3';
+// Recorded on live 1.36 clusters (third-party configurations); no AWS table lists it. Read 2026-11-30.
+const POD_IDENTITY_AGENT = 'v1.3.10-eksbuild.3';
+// Recorded on live 1.36 clusters (third-party); the DCGM exporter facts in ManagedPrometheus were read from
+// aws-observability/helm-charts chart 6.4.0. Read 2026-11-30.
+const CLOUDWATCH_OBSERVABILITY = 'v6.7.0-eksbuild.1';
+// UNVERIFIED: the v2 add-on (pod-level credentials) was released 2025-09 (awslabs/mountpoint-s3-csi-driver
+// issue 578); no source lists this build string. Check with describe-addon-versions.
 const MOUNTPOINT_S3_CSI = 'v2.1.0-eksbuild.1';
+// coredns and kube-proxy per minor: the EKS user guide's tables ("Manage CoreDNS", "Manage kube-proxy",
+// docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html / managing-kube-proxy.html, stored copy
+// read 2026-11-30).
 
 const KUBERNETES: readonly KubernetesVersionEntry[] = [
   {
     version: '1.33',
     clusterAutoscalerImageTag: 'v1.33.0',
     kubectlLayer: (scope, id) => new KubectlV33Layer(scope, id),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.33.5-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.18', kubeProxy: 'v1.33.10-eksbuild.13', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
   {
     version: '1.34',
     clusterAutoscalerImageTag: 'v1.34.2',
     kubectlLayer: (scope, id) => new KubectlV34Layer(scope, id),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.1', kubeProxy: 'v1.34.1-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.2-eksbuild.11', kubeProxy: 'v1.34.6-eksbuild.13', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
   {
     version: '1.35',
     clusterAutoscalerImageTag: 'v1.35.0',
     kubectlLayer: (scope, id) => new KubectlV35Layer(scope, id),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.1-eksbuild.1', kubeProxy: 'v1.35.0-eksbuild.2', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.14.3-eksbuild.3', kubeProxy: 'v1.35.3-eksbuild.13', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
   {
     version: '1.36',
     clusterAutoscalerImageTag: 'v1.36.1',
     kubectlLayer: (scope, id) => new KubectlV36Layer(scope, id),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.2-eksbuild.1', kubeProxy: 'v1.36.0-eksbuild.1', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
+    addons: { vpcCni: VPC_CNI, coreDns: 'v1.14.3-eksbuild.3', kubeProxy: 'v1.36.0-eksbuild.14', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
 ];
 
@@ -105,20 +117,29 @@ export interface HelmChartVersion {
 
 /** Every Helm chart the library installs, pinned. */
 export const HELM_CHARTS = {
-  /** Advertises `nvidia.com/gpu` on AL2023 NVIDIA nodes (Bottlerocket NVIDIA bundles it). */
+  /**
+   * Advertises `nvidia.com/gpu` on AL2023 NVIDIA nodes (Bottlerocket NVIDIA bundles it). Newest release:
+   * NVIDIA/k8s-device-plugin tag v0.20.0 (2026-08-19), deployments/helm/nvidia-device-plugin/Chart.yaml.
+   */
   nvidiaDevicePlugin: {
     chart: 'nvidia-device-plugin', repository: 'https://nvidia.github.io/k8s-device-plugin',
-    version: '0.19.0', namespace: 'kube-system',
+    version: '0.20.0', namespace: 'kube-system',
   },
-  /** Advertises `aws.amazon.com/neuron` on AL2023 Neuron nodes. */
+  /**
+   * Advertises `aws.amazon.com/neuron` on AL2023 Neuron nodes. Newest release 1.10.0 (2026-08-19,
+   * github.com/aws-neuron/neuron-helm-charts/releases); its values were read at 1.0.0 (the stored copy).
+   */
   neuronDevicePlugin: {
     chart: 'neuron-helm-chart', repository: 'oci://public.ecr.aws/neuron/neuron-helm-chart',
-    version: '1.3.0', namespace: 'kube-system',
+    version: '1.10.0', namespace: 'kube-system',
   },
-  /** Advertises `vpc.amazonaws.com/efa` on EFA-enabled nodes. */
+  /**
+   * Advertises `vpc.amazonaws.com/efa` on EFA-enabled nodes. aws/eks-charts tag v0.0.242 (2026-08-03),
+   * stable/aws-efa-k8s-device-plugin/Chart.yaml version v0.5.30 (app v0.5.20).
+   */
   efaDevicePlugin: {
     chart: 'aws-efa-k8s-device-plugin', repository: 'https://aws.github.io/eks-charts',
-    version: 'v0.5.14', namespace: 'kube-system',
+    version: 'v0.5.30', namespace: 'kube-system',
   },
   /** Scales managed node groups, discovering them by tag. Image tag per Kubernetes version (above). */
   clusterAutoscaler: {

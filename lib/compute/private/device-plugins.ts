@@ -1,4 +1,5 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { AcceleratorVendor, findInstance, knownInstanceTypes } from '../../catalog/accelerators';
 import { HELM_CHARTS, type HelmChartVersion } from '../../catalog/versions';
 import { pinnedHelmChart } from '../../private/pinned-helm-chart';
 import { DEVICE_PLUGIN_LABEL, EFA_LABEL } from '../labels';
@@ -37,6 +38,9 @@ function ensureChart(cluster: eks.ICluster, id: string, spec: HelmChartVersion, 
 export function ensureDevicePlugins(cluster: eks.ICluster, nodes: PoolNodes): eks.HelmChart[] {
   const charts: eks.HelmChart[] = [];
   if (nodes.devicePlugin === DevicePlugin.NVIDIA) {
+    // The chart's default affinity requires Node Feature Discovery labels EKS nodes do not carry
+    // (NVIDIA/k8s-device-plugin deployments/helm/nvidia-device-plugin/values.yaml at v0.20.0); a list value
+    // replaces it, so the plugin runs exactly on the nodes labelled for it.
     charts.push(ensureChart(cluster, 'NvidiaDevicePlugin', HELM_CHARTS.nvidiaDevicePlugin, {
       affinity: requireLabel(DEVICE_PLUGIN_LABEL, DevicePlugin.NVIDIA),
       tolerations: ACCELERATOR_TOLERATIONS,
@@ -44,10 +48,14 @@ export function ensureDevicePlugins(cluster: eks.ICluster, nodes: PoolNodes): ek
     }));
   }
   if (nodes.devicePlugin === DevicePlugin.NEURON) {
+    // The chart's DaemonSet takes no affinity value: it requires `node.kubernetes.io/instance-type` in
+    // `neuronInstances` and adds `devicePlugin.nodeSelector` (aws-neuron/neuron-helm-charts
+    // templates/device-plugin-daemonset.yaml). Its default list lags new types (no trn2 in 1.0.0), so the
+    // catalog's Neuron types are passed, and the label selects the nodes this library labelled for it.
     charts.push(ensureChart(cluster, 'NeuronDevicePlugin', HELM_CHARTS.neuronDevicePlugin, {
+      neuronInstances: knownInstanceTypes().filter((t) => findInstance(t)?.vendor === AcceleratorVendor.AWS_NEURON),
       devicePlugin: {
-        enabled: true,
-        affinity: requireLabel(DEVICE_PLUGIN_LABEL, DevicePlugin.NEURON),
+        nodeSelector: { [DEVICE_PLUGIN_LABEL]: DevicePlugin.NEURON },
         tolerations: ACCELERATOR_TOLERATIONS,
       },
       scheduler: { enabled: false },
