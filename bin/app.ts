@@ -20,4 +20,14 @@ try {
   }
   throw e;
 }
-app.synth();
+try {
+  app.synth();
+} catch (e) {
+  // Limits checked at validation (e.g. CloudFormation's 500 resources per stack): a message, not a stack
+  // trace; validation runs before any template is written.
+  if (e instanceof Error && /^Validation failed/.test(e.message)) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
+  throw e;
+}

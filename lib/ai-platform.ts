@@ -22,6 +22,7 @@ import { ContainerInsights } from './monitoring/container-insights';
 import { computeCostCeiling } from './plan/cost';
 import { planPlatform, type PlatformPlan } from './plan/plan';
 import { AssemblyFile } from './private/assembly-file';
+import { checkStackLimits } from './private/stack-limits';
 
 /** Props of {@link AiPlatform}. */
 export interface AiPlatformProps {
@@ -194,5 +195,10 @@ export class AiPlatform extends Construct {
     });
 
     for (const [k, v] of Object.entries({ 'ai-platform': def.name, ...def.tags })) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
+
+    const sizes = `nodePools: ${def.nodePools.length}, inference: ${def.inference.length}, training: ${def.training.length}, teams: ${def.teams.length}; about 12 resources per managed pool: use fewer, larger pools or split the platform`;
+    checkStackLimits(this.platformStack, () => sizes);
+    checkStackLimits(this.monitoringStack, () => `inference: ${def.inference.length} (alarms per service)`);
+    checkStackLimits(this.dataStack, () => `dataLake.zones: ${def.dataLake.zones.length}`);
   }
 }

@@ -89,7 +89,8 @@ function controllerPolicy(scope: Construct, cluster: eks.ICluster, queue: sqs.IQ
   const name = cluster.clusterName;
   const arn = (service: string, resource: string, account: string = Aws.ACCOUNT_ID, region: string = Aws.REGION) =>
     `arn:${Aws.PARTITION}:${service}:${region}:${account}:${resource}`;
-  const ec2 = (resource: string) => arn('ec2', `${resource}/*`);
+  // Any account, as upstream: subnets, security groups and reservations may be shared through AWS RAM.
+  const ec2 = (resource: string) => arn('ec2', `${resource}/*`, '*');
   const created = ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map(ec2);
   const instanceProfiles = arn('iam', 'instance-profile/*', Aws.ACCOUNT_ID, '');
   // Condition keys that embed the cluster name must resolve at deploy time: CfnJson renders them as keys.

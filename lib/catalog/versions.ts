@@ -25,8 +25,11 @@ export interface EksAddonVersions {
   readonly podIdentityAgent: string;
   /** amazon-cloudwatch-observability: Container Insights, DCGM and Neuron metrics. */
   readonly cloudwatchObservability: string;
-  /** aws-mountpoint-s3-csi-driver (v2: pod-level credentials), installed when a workload mounts a zone. */
-  readonly mountpointS3Csi: string;
+  /**
+   * aws-mountpoint-s3-csi-driver (v2: pod-level credentials), installed when a workload mounts a zone.
+   * Undefined: no verified build string, so EKS installs its default build for the cluster's version.
+   */
+  readonly mountpointS3Csi?: string;
 }
 
 /** What the library needs to run one Kubernetes minor version. */
@@ -49,9 +52,10 @@ const POD_IDENTITY_AGENT = 'v1.3.10-eksbuild.3';
 // Recorded on live 1.36 clusters (third-party); the DCGM exporter facts in ManagedPrometheus were read from
 // aws-observability/helm-charts chart 6.4.0. Read 2026-11-30.
 const CLOUDWATCH_OBSERVABILITY = 'v6.7.0-eksbuild.1';
-// UNVERIFIED: the v2 add-on (pod-level credentials) was released 2025-09 (awslabs/mountpoint-s3-csi-driver
-// issue 578); no source lists this build string. Check with describe-addon-versions.
-const MOUNTPOINT_S3_CSI = 'v2.1.0-eksbuild.1';
+// No source lists a v2 build string (the v2 add-on was released 2025-09: awslabs/mountpoint-s3-csi-driver
+// PR 578), and a build that does not exist rolls the stack back; so the add-on takes EKS's default build for
+// the cluster's version (v2 on every version offered here) until one is verified. Read 2026-11-30.
+const MOUNTPOINT_S3_CSI = undefined;
 // coredns and kube-proxy per minor: the EKS user guide's tables ("Manage CoreDNS", "Manage kube-proxy",
 // docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html / managing-kube-proxy.html, stored copy
 // read 2026-11-30).

@@ -1,4 +1,4 @@
-import { Size } from 'aws-cdk-lib';
+import { Size, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -67,7 +67,8 @@ const NODEGROUP_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/;
  * - EFA: one EFA interface per network card, a cluster placement group and a single subnet.
  * - Capacity Blocks: the instance type goes in the launch template, not on the node group, and the group
  *   launches only into the reservation's Availability Zone (EKS user guide, "Create a managed node group
- *   with Capacity Blocks for ML").
+ *   with Capacity Blocks for ML"). EKS asks for a desired size of 0 before a Capacity Block group is
+ *   upgraded: change its launch template (disk, AMI family) only while the pool is at zero.
  * - The node group has a stable name, `[prefix-]<pool>-<digest of what forces replacement>`, so monitoring
  *   can find its Auto Scaling group by name without a cross-stack reference.
  */
@@ -122,12 +123,6 @@ export class GpuNodePool extends Construct {
     const minNodes = props.minNodes ?? DEFAULTS.nodePool.minNodes;
     const diskGiB = (props.diskSize ?? Size.gibibytes(DEFAULTS.nodePool.diskGiB)).toGibibytes();
 
-    const key = nodes.replacementKey({ capacityType, reservation: props.capacityReservationId });
-    this.nodegroupName = `${props.nodegroupNamePrefix ? `${props.nodegroupNamePrefix}-` : ''}${props.poolName}-${key}`;
-    if (!NODEGROUP_NAME.test(this.nodegroupName)) {
-      throw new Error(`GpuNodePool '${props.poolName}': node group name '${this.nodegroupName}' must be 1..63 letters, digits, '-' or '_' starting alphanumeric; shorten the pool name or prefix`);
-    }
-
     // Placement and subnets: a Capacity Block launches only in its reservation's AZ; EFA pools in one subnet.
     const cluster = props.cluster;
     const selection = cluster.vpc.selectSubnets(props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
@@ -142,6 +137,18 @@ export class GpuNodePool extends Construct {
       subnets = { subnets: efa ? selection.subnets.slice(0, 1) : selection.subnets };
     }
 
+    // The name carries a digest of every property whose change makes CloudFormation replace the node group
+    // (AWS::EKS::Nodegroup: InstanceTypes, AmiType, CapacityType, Subnets, NodeRole, ...), so a replacement
+    // gets a new name instead of failing on "a custom-named resource requires replacing". Subnets are named
+    // by construct path (or literal ID), which stay the same across synths while the subnets do.
+    const nodeRole = createNodeRole(this, 'NodeRole');
+    const subnetKeys = capacityBlock ? [] : (subnets.subnets ?? []).map((sn) => (Token.isUnresolved(sn.subnetId) ? sn.node.path : sn.subnetId));
+    const key = nodes.replacementKey({ capacityType, reservation: props.capacityReservationId, subnets: subnetKeys, role: nodeRole.node.path });
+    this.nodegroupName = `${props.nodegroupNamePrefix ? `${props.nodegroupNamePrefix}-` : ''}${props.poolName}-${key}`;
+    if (!NODEGROUP_NAME.test(this.nodegroupName)) {
+      throw new Error(`GpuNodePool '${props.poolName}': node group name '${this.nodegroupName}' must be 1..63 letters, digits, '-' or '_' starting alphanumeric; shorten the pool name or prefix`);
+    }
+
     const launchTemplate = createNodeLaunchTemplate(this, 'LaunchTemplate', {
       amiFamily, diskGiB, efaInterfaces: this.efaInterfaces,
       efaSecurityGroupIds: [cluster.clusterSecurityGroupId],
@@ -150,7 +157,7 @@ export class GpuNodePool extends Construct {
       instanceType: capacityBlock ? this.instances[0].instanceType : undefined,
     });
 
-    this.scaleFromZeroTags = this.nodeTemplateTags(diskGiB);
+    this.scaleFromZeroTags = nodeTemplateTags(nodes, diskGiB);
     this.nodegroup = new eks.Nodegroup(this, 'Nodegroup', {
       cluster,
       nodegroupName: this.nodegroupName,
@@ -163,7 +170,7 @@ export class GpuNodePool extends Construct {
       taints: this.taints.length > 0 ? this.taints : undefined,
       tags: this.scaleFromZeroTags,
       launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
-      nodeRole: createNodeRole(this, 'NodeRole'),
+      nodeRole,
     });
     // Instance and AMI types go on the L1: aws-eks-v2 checks amiType against its own list of GPU instance
     // classes, which lacks p5, p5e, p5en, gr6 and trn2 (it would reject the NVIDIA AMI for them), and cannot
@@ -176,18 +183,21 @@ export class GpuNodePool extends Construct {
     this.asgName = new AsgNodeTemplateTags(this, 'ScaleFromZero', { cluster, nodegroup: this.nodegroup, tags: this.scaleFromZeroTags }).asgName;
     ensureDevicePlugins(cluster, nodes);
   }
+}
 
-  /** Cluster Autoscaler's view of a node of this pool while none runs. */
-  private nodeTemplateTags(diskGiB: number): Record<string, string> {
-    const prefix = 'k8s.io/cluster-autoscaler/node-template';
-    const tags: Record<string, string> = {
-      'k8s.io/cluster-autoscaler/enabled': 'true',
-      [`${prefix}/resources/ephemeral-storage`]: `${diskGiB}Gi`,
-    };
-    for (const [k, v] of Object.entries(this.labels)) tags[`${prefix}/label/${k}`] = v;
-    for (const t of this.taints) tags[`${prefix}/taint/${t.key}`] = `${t.value}:NoSchedule`;
-    for (const [resource, count] of Object.entries(this.nodes.extendedResources)) tags[`${prefix}/resources/${resource}`] = String(count);
-    tags['ai-platform/pool'] = this.poolName;
-    return tags;
-  }
+/**
+ * Cluster Autoscaler's view of a node of a pool while none runs: the node-template tags it reads from an
+ * empty group's ASG (cluster-autoscaler cloudprovider/aws README, "Auto-Discovery Setup" / scaling from 0).
+ */
+export function nodeTemplateTags(nodes: PoolNodes, diskGiB: number): Record<string, string> {
+  const prefix = 'k8s.io/cluster-autoscaler/node-template';
+  const tags: Record<string, string> = {
+    'k8s.io/cluster-autoscaler/enabled': 'true',
+    [`${prefix}/resources/ephemeral-storage`]: `${diskGiB}Gi`,
+  };
+  for (const [k, v] of Object.entries(nodes.labels)) tags[`${prefix}/label/${k}`] = v;
+  for (const t of nodes.taints) tags[`${prefix}/taint/${t.key}`] = `${t.value}:${t.effect}`;
+  for (const [resource, count] of Object.entries(nodes.extendedResources)) tags[`${prefix}/resources/${resource}`] = String(count);
+  tags['ai-platform/pool'] = nodes.poolName;
+  return tags;
 }

@@ -15,8 +15,17 @@ export function formatProblem(p: DefinitionProblem): string {
 }
 
 function renderValue(v: unknown): string {
-  const text = typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
+  // Numbers as written (JSON.stringify shows Infinity and NaN as null).
+  const text = typeof v === 'string' ? `'${v}'` : typeof v === 'number' ? String(v) : safeJson(v);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return '(a value that refers to itself)';
+  }
 }
 
 /** Thrown by `resolveDefinition` when a definition has problems; lists every one of them. */

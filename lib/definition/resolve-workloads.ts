@@ -1,4 +1,5 @@
 import { AcceleratorVendor } from '../catalog/accelerators';
+import { IMAGE_REFERENCE, KUBERNETES, MAX_IMAGE_REFERENCE_LENGTH, reservedNamespaceReason } from '../catalog/service-limits';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedInference, ResolvedNodePool, ResolvedTeam, ResolvedTraining } from './resolved';
@@ -19,6 +20,23 @@ export interface WorkloadContext {
 
 function checkName(name: string, at: string, out: ProblemCollector): void {
   out.check(NAME_PATTERN.test(name) && name.length <= 40, `${at}.name`, name, `must be 1..40 characters: ${NAME_HINT}`);
+}
+
+/** A name that becomes a namespace must not be one the cluster or the platform owns. */
+function checkNamespace(name: string, path: string, out: ProblemCollector): void {
+  const reason = reservedNamespaceReason(name);
+  if (reason) out.error(path, name, `becomes a namespace, and ${reason}; choose another name`);
+}
+
+/** A container image the runtime can parse: no whitespace, the reference grammar, a bounded length. */
+function checkImage(image: string, at: string, out: ProblemCollector): void {
+  out.check(image.length <= MAX_IMAGE_REFERENCE_LENGTH && IMAGE_REFERENCE.test(image), `${at}.image`, image,
+    `must be a container image reference ([registry/]repository[:tag][@digest], lowercase repository, no spaces, at most ${MAX_IMAGE_REFERENCE_LENGTH} characters)`);
+}
+
+/** Fields Kubernetes stores as int32 (replicas, ports, HPA targets). */
+function checkInt32(value: number, path: string, out: ProblemCollector): void {
+  out.check(value <= KUBERNETES.maxInt32, path, value, `must be at most ${KUBERNETES.maxInt32} (a Kubernetes int32)`);
 }
 
 function checkPool(poolName: string, at: string, ctx: WorkloadContext, out: ProblemCollector): ResolvedNodePool | undefined {
@@ -79,8 +97,12 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
     const dataAccess = svc.dataAccess ?? [];
 
     checkName(svc.name, at, out);
-    out.check(svc.image.trim().length > 0, `${at}.image`, svc.image, 'must name a container image');
+    if (svc.team === undefined) checkNamespace(svc.name, `${at}.name`, out);
+    checkImage(svc.image, at, out);
     out.check(gpus >= 0, `${at}.gpus`, gpus, 'must be >= 0');
+    checkInt32(maxReplicas, `${at}.maxReplicas`, out);
+    const p99 = svc.p99LatencyTargetMs ?? d.p99LatencyTargetMs;
+    out.check(Number.isInteger(p99) && p99 >= 1 && p99 <= 3_600_000, `${at}.p99LatencyTargetMs`, p99, 'must be a whole number of milliseconds between 1 and 3600000');
     out.check(minReplicas >= 0, `${at}.minReplicas`, minReplicas, 'must be >= 0');
     out.check(maxReplicas >= 1, `${at}.maxReplicas`, maxReplicas, 'must be >= 1');
     out.check(maxReplicas >= minReplicas, `${at}.maxReplicas`, maxReplicas, `must be >= minReplicas (${minReplicas})`);
@@ -88,6 +110,10 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
     out.check(target > 0, `${at}.scaling.target`, target, 'must be > 0');
     if (metric === ScalingMetric.CPU || metric === ScalingMetric.GPU_UTILIZATION) {
       out.check(target <= 100, `${at}.scaling.target`, target, 'is a percentage and must be <= 100');
+    }
+    if (metric === ScalingMetric.CPU) {
+      // HorizontalPodAutoscaler v2 MetricTarget.averageUtilization is an int32 (autoscaling/v2 API reference).
+      out.check(Number.isInteger(target), `${at}.scaling.target`, target, 'must be a whole number with metric cpu (the HPA takes an integer utilisation)');
     }
     out.check(activationThreshold >= 0, `${at}.scaling.activationThreshold`, activationThreshold, 'must be >= 0');
     if (metric === ScalingMetric.CPU && svc.scaling?.query !== undefined) {
@@ -117,7 +143,7 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
     return {
       name: svc.name, image: svc.image, nodePool: svc.nodePool, gpus, minReplicas, maxReplicas, port,
       scaling: { metric, target, activationThreshold, query: svc.scaling?.query }, namespace: svc.team ?? svc.name, team: svc.team,
-      p99LatencyTargetMs: svc.p99LatencyTargetMs ?? d.p99LatencyTargetMs, dataAccess: [...dataAccess],
+      p99LatencyTargetMs: p99, dataAccess: [...dataAccess],
     };
   });
 }
@@ -129,7 +155,8 @@ export function resolveTraining(defs: TrainingDefinition[], ctx: WorkloadContext
     const nodes = job.nodes ?? d.nodes;
     const dataAccess = job.dataAccess ?? [];
     checkName(job.name, at, out);
-    out.check(job.image.trim().length > 0, `${at}.image`, job.image, 'must name a container image');
+    if (job.team === undefined) checkNamespace(job.name, `${at}.name`, out);
+    checkImage(job.image, at, out);
     out.check(nodes >= 1, `${at}.nodes`, nodes, 'must be >= 1');
     checkTeam(job.team, at, ctx, out);
     checkDataAccess(dataAccess, at, ctx, out);
@@ -171,6 +198,7 @@ export function checkTeams(
 ): void {
   teams.forEach((t, i) => {
     checkName(t.name, `teams[${i}]`, out);
+    checkNamespace(t.name, `teams[${i}].name`, out);
     out.check(t.gpuQuota >= 0, `teams[${i}].gpuQuota`, t.gpuQuota, 'must be >= 0');
     out.check(t.neuronQuota >= 0, `teams[${i}].neuronQuota`, t.neuronQuota, 'must be >= 0');
   });

@@ -5,10 +5,14 @@ import { DefinitionError, ProblemCollector, type DefinitionProblem } from './pro
 import type { ResolvedCluster, ResolvedDefinition } from './resolved';
 import { resolveNodePools } from './resolve-pools';
 import { checkTeams, resolveInference, resolveTraining } from './resolve-workloads';
-import { duplicates, isCidr } from './rules';
+import { isBudgetAmount, parseCidr, subnetsFit, tagProblems, TAGS } from '../catalog/service-limits';
+import { nodeTemplateTags } from '../compute/gpu-node-pool';
+import { PoolNodes } from '../compute/pool-nodes';
+import { NODE_SUBNET_MASK, PUBLIC_SUBNET_MASK } from '../network/platform-network';
+import { duplicates } from './rules';
 import { checkShape, DEFINITION_SCHEMA } from './schema';
 import { computeCostCeiling } from '../plan/cost';
-import { EndpointAccess, type AiPlatformDefinition, type ClusterDefinition } from './types';
+import { EndpointAccess, Provisioner, type AiPlatformDefinition, type ClusterDefinition } from './types';
 
 const PLATFORM_NAME = /^[a-z][a-z0-9-]{2,27}$/;
 const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
@@ -42,6 +46,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   const def = input as AiPlatformDefinition;
 
   out.check(PLATFORM_NAME.test(def.name), 'name', def.name, 'must be 3..28 characters: lowercase letters, digits and "-", starting with a letter');
+  checkTags(def.tags ?? {}, out);
 
   const network = {
     maxAzs: def.network?.maxAzs ?? DEFAULTS.network.maxAzs,
@@ -51,8 +56,14 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   out.check(network.maxAzs >= 1 && network.maxAzs <= 6, 'network.maxAzs', network.maxAzs, 'must be between 1 and 6');
   out.check(network.natGateways >= 0 && network.natGateways <= network.maxAzs, 'network.natGateways', network.natGateways,
     `must be between 0 and maxAzs (${network.maxAzs})`);
-  out.check(isCidr(network.cidr) && Number(network.cidr.split('/')[1]) >= 16 && Number(network.cidr.split('/')[1]) <= 20,
-    'network.cidr', network.cidr, 'must be an IPv4 CIDR from /16 to /20, e.g. 10.0.0.0/16');
+  const vpcCidr = parseCidr(network.cidr);
+  if (!vpcCidr || vpcCidr.prefix < 16 || vpcCidr.prefix > 20) {
+    out.error('network.cidr', network.cidr, 'must be an IPv4 CIDR from /16 to /20, e.g. 10.0.0.0/16');
+  } else if (vpcCidr.hostBits) {
+    out.error('network.cidr', network.cidr, `has host bits set; the network is ${vpcCidr.network}`);
+  } else if (!subnetsFit(vpcCidr.prefix, [...Array(network.maxAzs).fill(PUBLIC_SUBNET_MASK), ...Array(network.maxAzs).fill(NODE_SUBNET_MASK)])) {
+    out.error('network.cidr', network.cidr, `cannot hold ${network.maxAzs} public /${PUBLIC_SUBNET_MASK} and ${network.maxAzs} node /${NODE_SUBNET_MASK} subnets (one of each per AZ); use a larger network (a smaller prefix) or fewer maxAzs`);
+  }
   if (network.natGateways === 0) {
     out.warn('network.natGateways', 0, 'no NAT: nodes and the kubectl provider reach AWS through VPC endpoints only; images from public registries and the pinned Helm charts (device plugins, autoscaler, operators) cannot be pulled, so mirror them to ECR first');
   }
@@ -72,6 +83,15 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   out.check(dataLake.noncurrentVersionExpirationDays >= 1, 'dataLake.noncurrentVersionExpirationDays', dataLake.noncurrentVersionExpirationDays, 'must be >= 1');
 
   const nodePools = resolveNodePools(def.nodePools, out);
+  // EKS node groups take 50 tags: the scale-from-zero tags, the definition's tags and `ai-platform`.
+  def.nodePools.forEach((p, i) => {
+    const pool = nodePools.find((r) => r.name === p.name);
+    if (!pool || pool.provisioner !== Provisioner.MANAGED_NODE_GROUP) return;
+    const own = Object.keys(nodeTemplateTags(new PoolNodes({ poolName: pool.name, instanceTypes: pool.instanceTypes, amiFamily: pool.amiFamily, efa: pool.efa, labels: pool.labels }), pool.diskGiB)).length;
+    const total = own + Object.keys(def.tags ?? {}).filter((k) => !/^aws:/i.test(k)).length + 1;
+    out.check(total <= TAGS.maxPerResource, `nodePools[${i}].labels`, Object.keys(pool.labels).length,
+      `with the definition's tags gives the node group ${total} tags (each label is also a Cluster Autoscaler tag); EKS allows ${TAGS.maxPerResource}: drop labels or tags`);
+  });
   const teams = (def.teams ?? []).map((t) => ({ name: t.name, gpuQuota: t.gpuQuota, neuronQuota: t.neuronQuota ?? DEFAULTS.team.neuronQuota }));
   const ctx = {
     pools: new Map(nodePools.map((p) => [p.name, p])),
@@ -87,6 +107,11 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     const at = d.index < inference.length ? `inference[${d.index}]` : `training[${d.index - inference.length}]`;
     out.error(`${at}.name`, d.name, 'must be unique among inference services and training jobs');
   }
+  // A workload outside a team gets a namespace of its own name: it must not be a team's namespace.
+  const teamNames = new Set(teams.map((t) => t.name));
+  [...inference.map((w, i) => ({ w, at: `inference[${i}]` })), ...training.map((w, i) => ({ w, at: `training[${i}]` }))]
+    .filter(({ w }) => w.team === undefined && teamNames.has(w.name))
+    .forEach(({ w, at }) => out.error(`${at}.name`, w.name, `is also a team's name; a workload outside a team gets a namespace of its own name, so set team: ${w.name} or rename it`));
   checkTeams(teams, inference, training, ctx.pools, out);
 
   const monitoring = {
@@ -100,7 +125,8 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   };
   monitoring.alarmEmails.forEach((e, i) => out.check(EMAIL.test(e), `monitoring.alarmEmails[${i}]`, e, 'must be an email address'));
   if (monitoring.monthlyBudgetUsd !== undefined) {
-    out.check(monitoring.monthlyBudgetUsd > 0, 'monitoring.monthlyBudgetUsd', monitoring.monthlyBudgetUsd, 'must be > 0');
+    out.check(isBudgetAmount(monitoring.monthlyBudgetUsd), 'monitoring.monthlyBudgetUsd', monitoring.monthlyBudgetUsd,
+      'must be > 0 and written as a plain decimal (AWS Budgets amount pattern ([0-9]*\\.)?[0-9]+; at most 1e21)');
   }
   for (const field of ['gpuIdleThresholdPercent', 'gpuMemoryThresholdPercent', 'errorRateThresholdPercent'] as const) {
     out.check(monitoring[field] >= 0 && monitoring[field] <= 100, `monitoring.${field}`, monitoring[field], 'must be between 0 and 100');
@@ -134,7 +160,13 @@ function resolveCluster(c: ClusterDefinition, out: ProblemCollector): ResolvedCl
   (c.adminRoleArns ?? []).forEach((arn, i) => {
     out.check(ROLE_ARN.test(arn), `cluster.adminRoleArns[${i}]`, arn, 'must be an IAM role ARN (arn:aws:iam::123456789012:role/name); account roots and users are not accepted');
   });
-  (c.publicAccessCidrs ?? []).forEach((cidr, i) => out.check(isCidr(cidr), `cluster.publicAccessCidrs[${i}]`, cidr, 'must be an IPv4 CIDR'));
+  // One access entry per principal: EKS CreateAccessEntry fails (ResourceInUseException) for a second one.
+  for (const d of duplicates(c.adminRoleArns ?? [])) out.error(`cluster.adminRoleArns[${d.index}]`, d.name, 'is listed twice (EKS takes one access entry per principal)');
+  (c.publicAccessCidrs ?? []).forEach((cidr, i) => {
+    const parsed = parseCidr(cidr);
+    if (!parsed) out.error(`cluster.publicAccessCidrs[${i}]`, cidr, 'must be an IPv4 CIDR');
+    else if (parsed.hostBits) out.error(`cluster.publicAccessCidrs[${i}]`, cidr, `has host bits set; the network is ${parsed.network}`);
+  });
   if (c.publicAccessCidrs !== undefined && endpointAccess === EndpointAccess.PRIVATE) {
     out.error('cluster.publicAccessCidrs', c.publicAccessCidrs, 'is only valid with endpointAccess public-and-private');
   }
@@ -152,3 +184,10 @@ function resolveCluster(c: ClusterDefinition, out: ProblemCollector): ResolvedCl
   };
 }
 
+
+/** Tags go on every resource: CloudFormation and each service reject keys and values outside the tag rules. */
+function checkTags(tags: Record<string, string>, out: ProblemCollector): void {
+  for (const [key, value] of Object.entries(tags)) {
+    for (const problem of tagProblems(key, value)) out.error(`tags.${key}`, value, problem);
+  }
+}

@@ -5,11 +5,6 @@ export const NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
 export const NAME_HINT = 'lowercase letters, digits and "-", starting with a letter and not ending with "-"';
 
-export function isCidr(value: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
-}
-
 /** Names that appear more than once, with the index of each repeat. */
 export function duplicates(names: string[]): { name: string; index: number }[] {
   const seen = new Set<string>();

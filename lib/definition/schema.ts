@@ -64,8 +64,18 @@ export const DEFINITION_SCHEMA = obj({
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : 'infinity';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
+
+/** A field's path: `a.b` for plain names, `a["odd key"]` for names that would read ambiguously (or be empty). */
+export function fieldPath(path: string, key: string): string {
+  if (/^[A-Za-z_$][\w$-]*$/.test(key)) return path ? `${path}.${key}` : key;
+  return `${path || '(definition)'}[${JSON.stringify(key)}]`;
+}
+
+/** Integer fields are stored by Kubernetes and AWS APIs as 32-bit integers at most. */
+const MAX_INTEGER = 2_147_483_647;
 
 /**
  * Checks a value against a schema and records every mismatch. Returns true when every value has the right
@@ -99,9 +109,11 @@ function walkField(value: unknown, schema: FieldSchema, path: string, out: Probl
     case 'integer':
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        out.error(where, value, `must be a number, not ${typeName(value)}`);
+        out.error(where, value, `must be a finite number, not ${typeName(value)}`);
       } else if (schema.kind === 'integer' && !Number.isInteger(value)) {
         out.error(where, value, 'must be a whole number');
+      } else if (schema.kind === 'integer' && Math.abs(value) > MAX_INTEGER) {
+        out.error(where, value, `must be between -${MAX_INTEGER} and ${MAX_INTEGER}`);
       }
       return;
     case 'enum':
@@ -115,7 +127,7 @@ function walkField(value: unknown, schema: FieldSchema, path: string, out: Probl
         return;
       }
       for (const [k, v] of Object.entries(value)) {
-        if (typeof v !== 'string') out.error(`${path}.${k}`, v, 'must be a string');
+        if (typeof v !== 'string') out.error(fieldPath(path, k), v, typeof v === 'number' ? `must be a string, not a number; in YAML quote it ("${v}")` : 'must be a string');
       }
       return;
     case 'array':
@@ -135,19 +147,21 @@ function walkField(value: unknown, schema: FieldSchema, path: string, out: Probl
       const record = value as Record<string, unknown>;
       const known = Object.keys(schema.fields);
       for (const key of Object.keys(record)) {
-        if (!(key in schema.fields)) {
-          out.error(path ? `${path}.${key}` : key, undefined, `is not a known field; valid fields here: ${known.join(', ')}`);
+        // Own properties only: `constructor` or `toString` are not fields, whatever Object.prototype says.
+        if (!Object.prototype.hasOwnProperty.call(schema.fields, key)) {
+          out.error(fieldPath(path, key), undefined, `is not a known field; valid fields here: ${known.join(', ')}`);
         }
       }
       for (const [key, field] of Object.entries(schema.fields)) {
         const childPath = path ? `${path}.${key}` : key;
-        if (record[key] === undefined) {
+        const present = Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+        if (present === undefined) {
           if (field.required) {
             out.error(childPath, undefined, 'is required');
             typeErrors.count++;
           }
         } else {
-          walk(record[key], field, childPath, out, typeErrors);
+          walk(present, field, childPath, out, typeErrors);
         }
       }
       return;

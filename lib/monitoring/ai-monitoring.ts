@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { isBudgetAmount } from '../catalog/service-limits';
 import { DEFAULTS } from '../definition/defaults';
 import { AiPlatformMetrics } from './metrics';
 
@@ -122,13 +123,20 @@ export class AiMonitoring extends Construct {
 
     // Topic: encrypted with a key CloudWatch and Budgets may use to publish.
     const key = new kms.Key(this, 'TopicKey', { description: 'Alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
-    const publishers = ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com', ...(props.acceptPrometheusAlerts ? ['aps.amazonaws.com'] : [])];
-    for (const service of publishers) {
+    for (const service of ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com']) {
       key.addToResourcePolicy(new iam.PolicyStatement({
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         principals: [new iam.ServicePrincipal(service)],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }));
+    }
+    if (props.acceptPrometheusAlerts) {
+      // As the AMP user guide's key policy shows it, without a source condition: SNS calls KMS for the publisher.
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        principals: [new iam.ServicePrincipal('aps.amazonaws.com')],
+        resources: ['*'],
       }));
     }
     this.topic = new sns.Topic(this, 'AlarmTopic', { topicName: props.topicName, masterKey: key, enforceSSL: true, displayName: `${props.clusterName} alarms` });
@@ -176,6 +184,9 @@ export class AiMonitoring extends Construct {
 
     // Budget.
     if (props.monthlyBudgetUsd !== undefined) {
+      if (!isBudgetAmount(props.monthlyBudgetUsd)) {
+        throw new Error(`AiMonitoring monthlyBudgetUsd (${props.monthlyBudgetUsd}) must be > 0 and a plain decimal (AWS Budgets amount pattern ([0-9]*\\.)?[0-9]+)`);
+      }
       const subscribers = [
         { subscriptionType: 'SNS', address: this.topic.topicArn },
         ...(props.alarmEmails ?? []).slice(0, 10).map((address) => ({ subscriptionType: 'EMAIL', address })),

@@ -2,10 +2,16 @@ import { Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { parseCidr, subnetsFit } from '../catalog/service-limits';
 import { DEFAULTS } from '../definition/defaults';
 
 /** The subnet tag Karpenter node classes select node subnets by. */
 export const DISCOVERY_TAG = 'karpenter.sh/discovery';
+
+/** Prefix length of each AZ's public subnet (load balancers, NAT gateways). */
+export const PUBLIC_SUBNET_MASK = 24;
+/** Prefix length of each AZ's node subnet: nodes and pods (VPC CNI gives pods VPC addresses). */
+export const NODE_SUBNET_MASK = 19;
 
 /** Props of {@link PlatformNetwork}. */
 export interface PlatformNetworkProps {
@@ -49,18 +55,24 @@ export class PlatformNetwork extends Construct {
     const nodeSubnetType = natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
 
     const maxAzs = props.maxAzs ?? DEFAULTS.network.maxAzs;
+    const cidr = props.cidr ?? DEFAULTS.network.cidr;
+    const parsed = parseCidr(cidr);
+    if (!parsed || parsed.hostBits) throw new Error(`PlatformNetwork cidr '${cidr}' must be an IPv4 network CIDR without host bits${parsed ? ` (did you mean ${parsed.network}?)` : ''}`);
+    if (!subnetsFit(parsed.prefix, [...Array(maxAzs).fill(PUBLIC_SUBNET_MASK), ...Array(maxAzs).fill(NODE_SUBNET_MASK)])) {
+      throw new Error(`PlatformNetwork cidr '${cidr}' cannot hold ${maxAzs} public /${PUBLIC_SUBNET_MASK} and ${maxAzs} node /${NODE_SUBNET_MASK} subnets; use a larger network or fewer maxAzs`);
+    }
     // In an environment-agnostic stack CDK would cap a VPC at 2 AZs; pick the region's first maxAzs AZs at
     // deploy time instead, so synth needs no AZ lookup (and writes no dummy context values).
     const envAgnostic = Token.isUnresolved(Stack.of(this).region);
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? DEFAULTS.network.cidr),
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
       ...(envAgnostic
         ? { availabilityZones: Array.from({ length: maxAzs }, (_, i) => Fn.select(i, Fn.getAzs())) }
         : { maxAzs }),
       natGateways,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: 'nodes', subnetType: nodeSubnetType, cidrMask: 19 },
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: PUBLIC_SUBNET_MASK, mapPublicIpOnLaunch: false },
+        { name: 'nodes', subnetType: nodeSubnetType, cidrMask: NODE_SUBNET_MASK },
       ],
       restrictDefaultSecurityGroup: true,
     });

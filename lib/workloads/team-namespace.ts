@@ -1,6 +1,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
+import { KUBERNETES, reservedNamespaceReason } from '../catalog/service-limits';
 
 /** Props of {@link TeamNamespace}. */
 export interface TeamNamespaceProps extends ChartProps {
@@ -51,6 +52,11 @@ export class TeamNamespace extends Chart {
     super(scope, id, { ...props, disableResourceNameHashes: true });
     this.namespaceName = props.name;
     const ns = props.name;
+    if (!(ns.length <= KUBERNETES.maxLabelLength && KUBERNETES.dns1123Label.test(ns))) {
+      throw new Error(`TeamNamespace name '${ns}' must be a DNS-1123 label: 1..63 lowercase letters, digits and '-', starting and ending alphanumeric`);
+    }
+    const reserved = reservedNamespaceReason(ns);
+    if (reserved) throw new Error(`TeamNamespace name '${ns}': ${reserved}`);
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: ns,

@@ -51,6 +51,21 @@ test('an invalid definition file fails synth with every problem and no stack tra
   expect(run.templates).toEqual([]);
 }, 60_000);
 
+test('a definition past a stack quota fails synth with a message, no stack trace, and writes nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'def-'));
+  const path = join(dir, 'many.json');
+  writeFileSync(path, JSON.stringify({
+    name: 'many-pools',
+    nodePools: Array.from({ length: 50 }, (_, i) => ({ name: `p${i}`, instanceTypes: ['g6.xlarge'], maxNodes: 2 })),
+  }));
+  const run = runApp({ definition: path });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/many-pools-platform would hold \d+ resources; CloudFormation allows 500 per stack \(nodePools: 50/);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+  // No template, plan or manifest of any stack (assets are staged as constructs are created, before validation).
+  expect(readdirSync(run.outdir).filter((f) => !f.startsWith('asset.'))).toEqual([]);
+}, 60_000);
+
 test('synth is offline and deterministic: two runs give byte-identical templates with no dummy values', () => {
   const first = runApp();
   const second = runApp();

@@ -1,3 +1,4 @@
+import { resourcesOf, synthPlatform } from '../helpers';
 import {
   AcceleratorVendor, AmiFamily, DEFAULT_KUBERNETES_VERSION, findAmi, findInstance, findKubernetesVersion, HELM_CHARTS,
   knownFamilies, knownInstanceTypes, PRICES_AS_OF, supportedKubernetesVersions,
@@ -56,8 +57,16 @@ test('Kubernetes versions: 1.33 to 1.36, newest with a kubectl layer is the defa
   for (const v of supportedKubernetesVersions()) {
     const entry = findKubernetesVersion(v)!;
     expect(entry.addons.kubeProxy).toMatch(new RegExp(`^v${v.replace('.', '\\.')}\\.\\d+-eksbuild\\.\\d+$`));
-    for (const version of Object.values(entry.addons)) expect(version).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+    for (const version of Object.values(entry.addons).filter((x) => x !== undefined)) expect(version).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
   }
+});
+
+// A pinned build that does not exist fails AWS::EKS::Addon and rolls the stack back; every build string pinned
+// must be one a source lists (lib/catalog/versions.ts); unverified add-ons take EKS's default build instead.
+test('an add-on without a verified build takes EKS\'s default: no AddonVersion in the template', () => {
+  const { template } = synthPlatform();
+  const [, addon] = resourcesOf(template, 'AWS::EKS::Addon').find(([, a]) => a.Properties.AddonName === 'aws-mountpoint-s3-csi-driver')!;
+  expect(addon.Properties.AddonVersion).toBeUndefined();
 });
 
 test.each(Object.entries(HELM_CHARTS))('Helm chart %s is pinned to an exact version', (_name, chart) => {

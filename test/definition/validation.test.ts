@@ -16,7 +16,7 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['name length', (d) => { d.name = 'a'.repeat(29); }, /^name .* must be 3\.\.28 characters/],
   ['unknown top-level field', (d) => { d.nodepools = []; }, /^nodepools is not a known field; valid fields here: name, tags, network/],
   ['unknown nested field', (d) => { d.nodePools[0].maxNode = 3; }, /^nodePools\[0\]\.maxNode is not a known field/],
-  ['wrong type', (d) => { d.nodePools[0].maxNodes = '8'; }, /^nodePools\[0\]\.maxNodes \('8'\) must be a number, not a string/],
+  ['wrong type', (d) => { d.nodePools[0].maxNodes = '8'; }, /^nodePools\[0\]\.maxNodes \('8'\) must be a finite number, not a string/],
   ['versions are strings (YAML reads 1.35 as a number)', (d) => { d.cluster.kubernetesVersion = 1.35; }, /^cluster\.kubernetesVersion \(1\.35\) must be a string, not a number; in YAML quote it \("1\.35"\)/],
   ['whole numbers', (d) => { d.nodePools[0].maxNodes = 2.5; }, /^nodePools\[0\]\.maxNodes \(2\.5\) must be a whole number/],
   ['required field', (d) => { delete d.nodePools[0].maxNodes; }, /^nodePools\[0\]\.maxNodes is required/],

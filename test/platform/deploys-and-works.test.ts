@@ -141,4 +141,6 @@ test('node groups have stable names that change with what forces their replaceme
   expect(name(referenceWith((d) => { d.nodePools[0].maxNodes = 10; }))).toBe(base);
   expect(name(referenceWith((d) => { d.nodePools[0].instanceTypes = ['g6e.xlarge']; }))).not.toBe(base);
   expect(name(referenceWith((d) => { d.nodePools[0].capacityType = 'on-demand'; }))).not.toBe(base);
+  // Subnets force replacement too: a third AZ adds a subnet to the group.
+  expect(name(referenceWith((d) => { d.network.maxAzs = 2; d.network.natGateways = 1; }))).not.toBe(base);
 });

@@ -48,14 +48,16 @@ export function ensureDevicePlugins(cluster: eks.ICluster, nodes: PoolNodes): ek
     }));
   }
   if (nodes.devicePlugin === DevicePlugin.NEURON) {
-    // The chart's DaemonSet takes no affinity value: it requires `node.kubernetes.io/instance-type` in
-    // `neuronInstances` and adds `devicePlugin.nodeSelector` (aws-neuron/neuron-helm-charts
-    // templates/device-plugin-daemonset.yaml). Its default list lags new types (no trn2 in 1.0.0), so the
-    // catalog's Neuron types are passed, and the label selects the nodes this library labelled for it.
+    // The chart selects nodes by `node.kubernetes.io/instance-type` in `neuronInstances` and adds
+    // `devicePlugin.nodeSelector` (aws-neuron/neuron-helm-charts templates/device-plugin-daemonset.yaml, read at
+    // 1.0.0); later releases template `devicePlugin.affinity` instead. All three are set, so whichever the
+    // pinned release reads selects exactly the nodes labelled for it; the catalog's Neuron types are passed
+    // because the chart's own list lags new types (no trn2 in 1.0.0).
     charts.push(ensureChart(cluster, 'NeuronDevicePlugin', HELM_CHARTS.neuronDevicePlugin, {
       neuronInstances: knownInstanceTypes().filter((t) => findInstance(t)?.vendor === AcceleratorVendor.AWS_NEURON),
       devicePlugin: {
         nodeSelector: { [DEVICE_PLUGIN_LABEL]: DevicePlugin.NEURON },
+        affinity: requireLabel(DEVICE_PLUGIN_LABEL, DevicePlugin.NEURON),
         tolerations: ACCELERATOR_TOLERATIONS,
       },
       scheduler: { enabled: false },
