@@ -51,7 +51,10 @@ export function manifestsOf(charts: Record<string, { toJson(): unknown[] }>): an
 }
 
 /** Validates manifests against the Kubernetes and vendored CRD schemas (in a child process: the models are ESM). */
-export function schemaProblems(manifests: unknown[]): string[] {
+export function schemaProblems(manifests: unknown[]): string[];
+/** Validates several named sets of manifests in one child process; problems by set name. */
+export function schemaProblems(sets: Record<string, unknown[]>): Record<string, string[]>;
+export function schemaProblems(manifests: unknown[] | Record<string, unknown[]>): string[] | Record<string, string[]> {
   const { spawnSync } = require('node:child_process');
   const { mkdtempSync, writeFileSync } = require('node:fs');
   const { tmpdir } = require('node:os');
