@@ -62,4 +62,6 @@ export const referencePlatform: AiPlatformDefinition = {
   ],
   teams: [{ name: 'research', gpuQuota: 16 }],
   monitoring: { alarmEmails: ['oncall@example.com'], monthlyBudgetUsd: 20000 },
+  // The training pool at full scale would cost far more than the budget; the budget is meant to notify first.
+  acknowledgeWarnings: [{ warning: 'monitoring.monthlyBudgetUsd', reason: 'The budget notifies well before the pools reach maxNodes; that is its job' }],
 };

@@ -1,4 +1,4 @@
-import { Annotations, Arn, Duration, RemovalPolicy, Size, Stack, Tags, type Environment } from 'aws-cdk-lib';
+import { Annotations, Arn, Duration, RemovalPolicy, Size, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -97,8 +97,12 @@ export class AiPlatform extends Construct {
       env: props.env,
       description: `AI platform ${def.name}: network, EKS cluster and accelerated node pools`,
     });
+    // Warnings name the definition (file) and field; those the definition acknowledges carry its reason and
+    // do not fail `cdk synth --strict`.
     for (const w of def.warnings) {
-      Annotations.of(this.platformStack).addWarningV2(`ai-platform:definition:${w.path.replace(/[^\w.]+/g, '-')}`, formatProblem(w));
+      const id = `ai-platform:definition:${w.path.replace(/[^\w.]+/g, '-')}`;
+      Annotations.of(this.platformStack).addWarningV2(id, `${props.source ? `${props.source}: ` : 'definition: '}${formatProblem(w)}`);
+      if (w.acknowledged !== undefined) Annotations.of(this.platformStack).acknowledgeWarning(id, w.acknowledged);
     }
 
     this.network = new PlatformNetwork(this.platformStack, 'Network', { ...def.network, discoveryName: def.name });
@@ -114,7 +118,17 @@ export class AiPlatform extends Construct {
       adminRoleArns: def.cluster.adminRoleArns,
       systemInstanceType: new ec2.InstanceType(def.cluster.systemInstanceType),
       systemNodes: def.cluster.systemNodes,
+      // Container Insights is added below, in the platform stack, with its own construct ID.
+      containerInsights: false,
     });
+    // A public endpoint the definition limited to named CIDRs is the user's informed choice; one open to any
+    // address stays a finding (and a definition warning) for the user to acknowledge.
+    if (def.cluster.endpointAccess === EndpointAccess.PUBLIC_AND_PRIVATE && !def.cluster.publicAccessCidrs.includes('0.0.0.0/0')) {
+      Validations.of(this.cluster.cluster).acknowledge({
+        id: 'AiPlatform-EKSV2PublicEndpoint',
+        reason: `The definition asks for a public endpoint limited to ${def.cluster.publicAccessCidrs.join(', ')}; every call is still authenticated by IAM through access entries`,
+      });
+    }
 
     for (const pool of def.nodePools.filter((p) => p.provisioner === Provisioner.MANAGED_NODE_GROUP)) {
       this.nodePools[pool.name] = new GpuNodePool(this.platformStack, `Pool-${pool.name}`, {
@@ -173,7 +187,8 @@ export class AiPlatform extends Construct {
     this.platformStack.addStackDependency(this.monitoringStack);
     const monitoredLake = new DataLakeImport(this.monitoringStack, def.name, def.dataLake.zones);
     this.monitoring = new AiMonitoring(this.monitoringStack, 'Monitoring', {
-      clusterName: def.name,
+      // The cluster by its plain name (no cross-stack reference), fed by this.containerInsights.
+      cluster: { clusterName: def.name, containerInsights: this.containerInsights },
       dashboardName: `${def.name}-ai-platform`,
       // Plain names only: nothing here may become a cross-stack export that a pool change would break.
       pools: def.nodePools.map((p) => ({ name: p.name, instanceTypes: p.instanceTypes, nodegroupName: this.nodePools[p.name]?.nodegroupName })),

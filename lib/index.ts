@@ -23,7 +23,7 @@ export * from './workloads/team-namespace';
 export * from './workloads/inference-service';
 export * from './workloads/training-job';
 export * from './workloads/operators';
-export { deliverChart } from './workloads/deliver';
+export { deliverChart, ensureMetricsServer, type DeliverChartOptions } from './workloads/deliver';
 export * from './autoscaling/cluster-autoscaler';
 export * from './autoscaling/karpenter';
 export * from './autoscaling/karpenter-node-pool';

@@ -1,8 +1,4 @@
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
-import { KubectlV33Layer } from '@aws-cdk/lambda-layer-kubectl-v33';
-import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
-import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
-import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import type { Construct } from 'constructs';
 
 /**
@@ -60,29 +56,47 @@ const MOUNTPOINT_S3_CSI = undefined;
 // docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html / managing-kube-proxy.html, stored copy
 // read 2026-11-30).
 
+/**
+ * The kubectl/helm layer of a Kubernetes minor, from its npm package. The packages are optional peer
+ * dependencies (each is ~36 MB): an app installs only the one for its cluster's version, and loading it
+ * happens only when a cluster of that version is built.
+ */
+function kubectlLayer(minor: string, exportName: string, packageVersion: string): (scope: Construct, id: string) => ILayerVersion {
+  const pkg = `@aws-cdk/lambda-layer-kubectl-v${minor.split('.')[1]}`;
+  return (scope, id) => {
+    let mod: Record<string, new (s: Construct, i: string) => ILayerVersion>;
+    try {
+      mod = require(pkg);
+    } catch {
+      throw new Error(`Kubernetes ${minor} needs its kubectl layer package: npm install ${pkg}@${packageVersion}`);
+    }
+    return new mod[exportName](scope, id);
+  };
+}
+
 const KUBERNETES: readonly KubernetesVersionEntry[] = [
   {
     version: '1.33',
     clusterAutoscalerImageTag: 'v1.33.0',
-    kubectlLayer: (scope, id) => new KubectlV33Layer(scope, id),
+    kubectlLayer: kubectlLayer('1.33', 'KubectlV33Layer', '2.2.2'),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.18', kubeProxy: 'v1.33.10-eksbuild.13', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
   {
     version: '1.34',
     clusterAutoscalerImageTag: 'v1.34.2',
-    kubectlLayer: (scope, id) => new KubectlV34Layer(scope, id),
+    kubectlLayer: kubectlLayer('1.34', 'KubectlV34Layer', '2.2.2'),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.2-eksbuild.11', kubeProxy: 'v1.34.6-eksbuild.13', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
   {
     version: '1.35',
     clusterAutoscalerImageTag: 'v1.35.0',
-    kubectlLayer: (scope, id) => new KubectlV35Layer(scope, id),
+    kubectlLayer: kubectlLayer('1.35', 'KubectlV35Layer', '2.2.2'),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.14.3-eksbuild.3', kubeProxy: 'v1.35.3-eksbuild.13', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
   {
     version: '1.36',
     clusterAutoscalerImageTag: 'v1.36.1',
-    kubectlLayer: (scope, id) => new KubectlV36Layer(scope, id),
+    kubectlLayer: kubectlLayer('1.36', 'KubectlV36Layer', '2.0.1'),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.14.3-eksbuild.3', kubeProxy: 'v1.36.0-eksbuild.14', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
 ];
@@ -149,6 +163,14 @@ export const HELM_CHARTS = {
   clusterAutoscaler: {
     chart: 'cluster-autoscaler', repository: 'https://kubernetes.github.io/autoscaler',
     version: '9.59.0', namespace: 'kube-system',
+  },
+  /**
+   * Serves the resource metrics API HorizontalPodAutoscalers read (EKS does not install it). Chart 3.14.0:
+   * kubernetes-sigs/metrics-server releases, bumped to it 2026-08-26 (entigolabs/entigo-infralib PR 1641).
+   */
+  metricsServer: {
+    chart: 'metrics-server', repository: 'https://kubernetes-sigs.github.io/metrics-server/',
+    version: '3.14.0', namespace: 'kube-system',
   },
   /** Provisions nodes for `provisioner: karpenter` pools; matches the vendored karpenter.sh/v1 CRDs (v1.14.1). */
   karpenter: {

@@ -12,6 +12,7 @@ import { createNodeLaunchTemplate } from '../compute/private/node-launch-templat
 import { createNodeRole } from '../compute/private/node-role';
 import { acknowledgeIamFindings } from '../private/acknowledge';
 import { registerWorkloadPrerequisites } from '../private/cluster-readiness';
+import { ContainerInsights } from '../monitoring/container-insights';
 import { createPodIdentityRole } from './pod-identity-role';
 
 
@@ -22,7 +23,11 @@ export interface GpuClusterProps {
   readonly nodeSubnets?: ec2.SubnetSelection;
   /** A Kubernetes version of the version catalog. @default the newest supported */
   readonly kubernetesVersion?: string;
-  /** @default eks.EndpointAccess.PUBLIC_AND_PRIVATE */
+  /**
+   * Who reaches the Kubernetes API. A public endpoint is opened only when asked for; then AiPlatformChecks
+   * reports it (EKSV2PublicEndpoint) until the caller acknowledges it with their reason.
+   * @default eks.EndpointAccess.PRIVATE
+   */
   readonly endpointAccess?: eks.EndpointAccess;
   /** IAM role ARNs given cluster admin through access entries. @default - none */
   readonly adminRoleArns?: string[];
@@ -34,6 +39,11 @@ export interface GpuClusterProps {
   readonly clusterName?: string;
   /** @default - a new key with rotation, retained */
   readonly secretsKey?: kms.IKey;
+  /**
+   * Container Insights with GPU and Neuron metrics (the amazon-cloudwatch-observability add-on), which
+   * AiMonitoring's dashboard and alarms read. @default true
+   */
+  readonly containerInsights?: boolean;
 }
 
 /**
@@ -50,6 +60,10 @@ export class GpuCluster extends Construct {
   public readonly kubernetesVersion: string;
   public readonly nodeSubnets: ec2.SubnetSelection;
   public readonly addons: Record<string, eks.Addon> = {};
+  /** The cluster's name: the given one as a plain string, else the generated one (a token). */
+  public readonly clusterName: string;
+  /** What feeds the cluster's CloudWatch metrics; undefined with `containerInsights: false`. */
+  public readonly containerInsights?: ContainerInsights;
 
   constructor(scope: Construct, id: string, props: GpuClusterProps) {
     super(scope, id);
@@ -64,7 +78,7 @@ export class GpuCluster extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE;
+    const endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PRIVATE;
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version: eks.KubernetesVersion.of(this.kubernetesVersion),
       clusterName: props.clusterName,
@@ -90,12 +104,6 @@ export class GpuCluster extends Construct {
       id: 'CloudFormation-Validate::W9009',
       reason: 'aws-eks-v2 writes EncryptionConfig.Resources ["secrets"], which EKS still requires for envelope encryption',
     });
-    if (endpointAccess._config.publicAccess) {
-      Validations.of(this.cluster).acknowledge({
-        id: 'AiPlatform-EKSV2PublicEndpoint',
-        reason: `A public endpoint was asked for (endpointAccess); it accepts ${endpointAccess._config.publicCidrs?.join(', ') ?? 'any address'}, and every call is still authenticated by IAM through access entries`,
-      });
-    }
     (props.adminRoleArns ?? []).forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
 
     // Core add-ons at catalog versions. The VPC CNI gets its own role through Pod Identity instead of
@@ -125,8 +133,14 @@ export class GpuCluster extends Construct {
       launchTemplateSpec: this.launchTemplate('SystemLaunchTemplate'),
       nodeRole: createNodeRole(this, 'SystemNodeRole'),
     });
+    this.clusterName = props.clusterName ?? this.cluster.clusterName;
     this.addons.coreDns = this.addon('CoreDns', 'coredns', versions.coreDns);
     this.addons.coreDns.node.addDependency(this.systemNodegroup);
+    if (props.containerInsights ?? true) {
+      this.containerInsights = new ContainerInsights(this, 'ContainerInsights', {
+        cluster: this.cluster, clusterName: this.clusterName, kubernetesVersion: this.kubernetesVersion,
+      });
+    }
     // Helm releases and operators run on the system nodes and need DNS and pod networking.
     registerWorkloadPrerequisites(this.cluster, this.systemNodegroup, ...Object.values(this.addons));
 

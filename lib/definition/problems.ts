@@ -6,6 +6,8 @@ export interface DefinitionProblem {
   readonly value?: unknown;
   /** What is wrong and what is valid, e.g. `must be >= minNodes (4)`. */
   readonly message: string;
+  /** For a warning: the reason the definition gives for accepting it (`acknowledgeWarnings`). */
+  readonly acknowledged?: string;
 }
 
 /** Renders a problem as one line: `nodePools[1].maxNodes (2) must be >= minNodes (4)`. */

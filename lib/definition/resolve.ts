@@ -146,6 +146,9 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     out.warn('monitoring.monthlyBudgetUsd', monitoring.monthlyBudgetUsd,
       `is below what the node pools can cost at maxNodes on-demand (about $${Math.round(ceiling).toLocaleString('en-US')} a month); the budget notifies before pools reach full scale`);
   }
+  // Last, once every warning is known.
+  acknowledge(def.acknowledgeWarnings ?? [], out);
+  if (out.problems.length > 0) return { out };
   return { out, resolved };
 }
 
@@ -190,4 +193,20 @@ function checkTags(tags: Record<string, string>, out: ProblemCollector): void {
   for (const [key, value] of Object.entries(tags)) {
     for (const problem of tagProblems(key, value)) out.error(`tags.${key}`, value, problem);
   }
+}
+
+/**
+ * Marks the warnings the definition accepts. An acknowledgement that names no current warning is itself a
+ * warning (warnings come and go as other fields change, so a stale one should not stop synth).
+ */
+function acknowledge(acks: { warning: string; reason: string }[], out: ProblemCollector): void {
+  acks.forEach((a, i) => {
+    out.check(a.reason.trim().length > 0, `acknowledgeWarnings[${i}].reason`, a.reason, 'must say why the warning is accepted');
+    const matching = out.warnings.filter((w) => w.path === a.warning);
+    if (matching.length === 0) {
+      out.warn(`acknowledgeWarnings[${i}].warning`, a.warning,
+        `names no warning of this definition; its warnings are: ${out.warnings.map((w) => w.path).join(', ') || '(none)'}`);
+    }
+    for (const w of matching) out.warnings[out.warnings.indexOf(w)] = { ...w, acknowledged: a.reason };
+  });
 }

@@ -55,6 +55,7 @@ export const DEFINITION_SCHEMA = obj({
     gpusPerNode: int(), command: strings, team: str(), dataAccess,
   })),
   teams: list(obj({ name: str(true), gpuQuota: int(true), neuronQuota: int() })),
+  acknowledgeWarnings: list(obj({ warning: str(true), reason: str(true) })),
   monitoring: obj({
     alarmEmails: strings, monthlyBudgetUsd: num(), gpuIdleThresholdPercent: num(), gpuIdleMinutes: int(),
     gpuMemoryThresholdPercent: num(), errorRateThresholdPercent: num(), pendingPodsMinutes: int(),

@@ -225,6 +225,14 @@ export interface MonitoringDefinition {
   readonly pendingPodsMinutes?: number;
 }
 
+/** A definition warning the user has considered and accepts. */
+export interface WarningAcknowledgement {
+  /** The field path the warning names, as synth prints it, e.g. `monitoring.monthlyBudgetUsd`. */
+  readonly warning: string;
+  /** Why the definition is right as it is (shown instead of the warning). */
+  readonly reason: string;
+}
+
 /** The whole platform. */
 export interface AiPlatformDefinition {
   /** [a-z][a-z0-9-], 3..28 characters; prefixes stack and resource names. */
@@ -247,4 +255,9 @@ export interface AiPlatformDefinition {
   readonly teams?: TeamDefinition[];
   /** @default - dashboard and alarms to a topic with no subscribers, no budget */
   readonly monitoring?: MonitoringDefinition;
+  /**
+   * Warnings this definition raises that you accept, each with a reason; `cdk synth --strict` then passes.
+   * Each must name a warning the definition raises. @default - none
+   */
+  readonly acknowledgeWarnings?: WarningAcknowledgement[];
 }

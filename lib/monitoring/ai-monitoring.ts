@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,6 +9,7 @@ import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { isBudgetAmount } from '../catalog/service-limits';
 import { DEFAULTS } from '../definition/defaults';
+import type { ContainerInsights } from './container-insights';
 import { AiPlatformMetrics } from './metrics';
 
 /** A node pool as monitoring sees it. */
@@ -59,10 +60,26 @@ export interface AiMonitoringThresholds {
   readonly pendingFor?: Duration;
 }
 
+/**
+ * The cluster AiMonitoring watches: a `GpuCluster` fits as it is. Container Insights publishes the metrics
+ * under the cluster's name; without something feeding them every widget and alarm stays empty.
+ */
+export interface MonitoredCluster {
+  /** The cluster's name (a plain string keeps monitoring free of cross-stack references). */
+  readonly clusterName: string;
+  /** What feeds the cluster's metrics. @default - none known: synth warns */
+  readonly containerInsights?: ContainerInsights;
+}
+
 /** Props of {@link AiMonitoring}. */
 export interface AiMonitoringProps {
-  /** The cluster name (a plain string: it names Container Insights metrics). */
-  readonly clusterName: string;
+  /** The cluster to watch. Give this or `clusterName`. @default - the cluster named by `clusterName` */
+  readonly cluster?: MonitoredCluster;
+  /**
+   * The name of a cluster to watch, when the construct that feeds its metrics is not in this app. Synth warns
+   * that nothing here shows Container Insights runs on it. @default - the name of `cluster`
+   */
+  readonly clusterName?: string;
   /** @default - none */
   readonly pools?: MonitoredPool[];
   /** @default - none */
@@ -102,10 +119,21 @@ export class AiMonitoring extends Construct {
   public readonly alarms: Record<string, cw.Alarm> = {};
   public readonly budget?: budgets.CfnBudget;
   public readonly metrics: AiPlatformMetrics;
+  /** The watched cluster's name. */
+  public readonly clusterName: string;
 
   constructor(scope: Construct, id: string, props: AiMonitoringProps) {
     super(scope, id);
-    const m = new AiPlatformMetrics(props.clusterName);
+    if ((props.cluster === undefined) === (props.clusterName === undefined)) {
+      throw new Error('AiMonitoring: give the cluster to watch as `cluster` (e.g. a GpuCluster) or, for a cluster outside this app, `clusterName`');
+    }
+    const clusterName = props.cluster?.clusterName ?? props.clusterName!;
+    if (!props.cluster?.containerInsights) {
+      Annotations.of(this).addWarningV2('ai-platform:monitoring:no-metrics-source',
+        `AiMonitoring watches cluster ${Token.isUnresolved(clusterName) ? '(a generated name)' : `'${clusterName}'`}, but nothing in this app feeds its Container Insights metrics: pass a GpuCluster with containerInsights (the default), or install the amazon-cloudwatch-observability add-on on it; until then the GPU and cluster widgets and alarms stay empty`);
+    }
+    this.clusterName = clusterName;
+    const m = new AiPlatformMetrics(clusterName);
     this.metrics = m;
     // Defaults shared with the definition (DEFAULTS.monitoring), applied once here.
     const d = DEFAULTS.monitoring;
@@ -139,7 +167,7 @@ export class AiMonitoring extends Construct {
         resources: ['*'],
       }));
     }
-    this.topic = new sns.Topic(this, 'AlarmTopic', { topicName: props.topicName, masterKey: key, enforceSSL: true, displayName: `${props.clusterName} alarms` });
+    this.topic = new sns.Topic(this, 'AlarmTopic', { topicName: props.topicName, masterKey: key, enforceSSL: true, displayName: `${clusterName} alarms` });
     if (props.acceptPrometheusAlerts) {
       // AMP alert manager → SNS: sns:Publish and sns:GetTopicAttributes for aps.amazonaws.com, scoped to the
       // account's workspaces (AMP user guide, "Give Amazon Managed Service for Prometheus permission to send
@@ -197,7 +225,7 @@ export class AiMonitoring extends Construct {
       });
       this.budget = new budgets.CfnBudget(this, 'Budget', {
         budget: {
-          budgetName: `${props.clusterName}-monthly`,
+          budgetName: `${clusterName}-monthly`,
           budgetType: 'COST',
           timeUnit: 'MONTHLY',
           budgetLimit: { amount: props.monthlyBudgetUsd, unit: 'USD' },

@@ -15,8 +15,20 @@ export function acknowledgeIamFindings(scope: IConstruct, rules: { managedPolici
   Aspects.of(scope).add(new IamAcknowledger(rules));
 }
 
+/**
+ * Acknowledges only the wildcard findings of named resources and actions (e.g. the `<bucket>/*` a grant adds)
+ * on the policies under a scope, so a grant the library shapes does not fail cdk-nag on the grantee, while
+ * every other wildcard on it still surfaces.
+ */
+export function acknowledgeGrantWildcards(scope: IConstruct, grant: { resources: string[]; actions: string[] }, reason: string): void {
+  Aspects.of(scope).add(new IamAcknowledger({ wildcards: reason }, grant));
+}
+
 class IamAcknowledger implements IAspect {
-  constructor(private readonly rules: { managedPolicies?: string; wildcards?: string }) {}
+  constructor(
+    private readonly rules: { managedPolicies?: string; wildcards?: string },
+    private readonly only?: { resources: string[]; actions: string[] },
+  ) {}
 
   public visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node)) return;
@@ -33,12 +45,14 @@ class IamAcknowledger implements IAspect {
       const docs = node instanceof iam.CfnPolicy
         ? [stack.resolve(node.policyDocument)]
         : ((stack.resolve(node.policies) ?? []) as { policyDocument: unknown }[]).map((p) => p.policyDocument);
+      const onlyResources = this.only && new Set(this.only.resources.map((r) => flatten(stack.resolve(r))));
+      const onlyActions = this.only && new Set(this.only.actions);
       for (const doc of docs as { Statement?: Record<string, unknown>[] }[]) {
         for (const st of doc?.Statement ?? []) {
-          for (const action of asList(st.Action).map(flatten).filter((a) => a.includes('*'))) {
+          for (const action of asList(st.Action).map(flatten).filter((a) => a.includes('*') && (!onlyActions || onlyActions.has(a)))) {
             Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: this.rules.wildcards });
           }
-          for (const resource of asList(st.Resource).map(flatten).filter((r) => r.includes('*'))) {
+          for (const resource of asList(st.Resource).map(flatten).filter((r) => r.includes('*') && (!onlyResources || onlyResources.has(r)))) {
             Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: this.rules.wildcards });
           }
         }

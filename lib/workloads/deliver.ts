@@ -2,19 +2,85 @@ import { Stack, Token } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Yaml, type Chart } from 'cdk8s';
 import { join } from 'node:path';
+import { HELM_CHARTS } from '../catalog/versions';
+import { POOL_LABEL } from '../compute/labels';
 import { AssemblyFile } from '../private/assembly-file';
+import { pinnedHelmChart } from '../private/pinned-helm-chart';
+
+/** Options of {@link deliverChart}. */
+export interface DeliverChartOptions {
+  /**
+   * Namespaces the chart's objects use that exist already (created outside this app), so no chart must
+   * create them. @default - none: every namespace used must be created by a chart delivered to the cluster
+   */
+  readonly existingNamespaces?: string[];
+}
+
+/** Namespaces every EKS cluster has, and those the library's Helm releases create. */
+const PROVIDED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...Object.values(HELM_CHARTS).map((c) => c.namespace)]);
+
+interface ClusterNamespaces {
+  readonly created: Map<string, eks.KubernetesManifest>;
+  readonly waiting: Map<string, { manifest: eks.KubernetesManifest; id: string }[]>;
+}
+const NAMESPACES = new WeakMap<eks.ICluster, ClusterNamespaces>();
 
 /**
  * Applies a cdk8s chart to a cluster AND writes it as plain YAML to `cdk.out/k8s/<stack name>/<id>.yaml`
  * for GitOps users. Values only known at deploy time (a workspace endpoint, a role ARN) appear in the YAML
  * as `{{ <LogicalId>.<Attribute> }}` / `{{ <Ref> }}` placeholders.
+ *
+ * It also wires what the chart needs on the cluster: objects wait for the chart that creates their
+ * namespace (and synth fails, naming the chart and namespace, when no delivered chart creates it), and a
+ * chart with a HorizontalPodAutoscaler gets metrics-server, which EKS does not install.
  */
-export function deliverChart(cluster: eks.ICluster, id: string, chart: Chart): eks.KubernetesManifest {
+export function deliverChart(cluster: eks.ICluster, id: string, chart: Chart, options: DeliverChartOptions = {}): eks.KubernetesManifest {
   const manifest = cluster.addCdk8sChart(id, chart);
   const stack = Stack.of(cluster);
   new AssemblyFile(manifest, 'Yaml', () => join('k8s', stack.stackName, `${id}.yaml`),
     () => Yaml.stringify(...(stack.resolve(chart.toJson()) as unknown[]).map(placeholders)));
+
+  const objects = chart.toJson() as { kind?: string; metadata?: { name?: string; namespace?: string } }[];
+  const namespaces = namespacesOf(cluster);
+  const own = new Set(objects.filter((o) => o.kind === 'Namespace' && o.metadata?.name).map((o) => o.metadata!.name!));
+  for (const ns of own) {
+    namespaces.created.set(ns, manifest);
+    for (const w of namespaces.waiting.get(ns) ?? []) w.manifest.node.addDependency(manifest);
+    namespaces.waiting.delete(ns);
+  }
+  const used = new Set(objects.map((o) => o.metadata?.namespace).filter((ns): ns is string => !!ns && !Token.isUnresolved(ns)));
+  for (const ns of used) {
+    if (own.has(ns) || PROVIDED_NAMESPACES.has(ns) || (options.existingNamespaces ?? []).includes(ns)) continue;
+    const creator = namespaces.created.get(ns);
+    if (creator) manifest.node.addDependency(creator);
+    else namespaces.waiting.set(ns, [...(namespaces.waiting.get(ns) ?? []), { manifest, id }]);
+  }
+
+  if (objects.some((o) => o.kind === 'HorizontalPodAutoscaler')) manifest.node.addDependency(ensureMetricsServer(cluster));
   return manifest;
+}
+
+function namespacesOf(cluster: eks.ICluster): ClusterNamespaces {
+  let entry = NAMESPACES.get(cluster);
+  if (!entry) {
+    entry = { created: new Map(), waiting: new Map() };
+    NAMESPACES.set(cluster, entry);
+    const state = entry;
+    cluster.node.addValidation({
+      validate: () => [...state.waiting.entries()].flatMap(([ns, charts]) => charts.map((c) =>
+        `chart '${c.id}' puts objects in namespace '${ns}', which no chart delivered to this cluster creates: deliver a TeamNamespace named '${ns}' (or pass existingNamespaces: ['${ns}'] if it exists already)`)),
+    });
+  }
+  return entry;
+}
+
+/** metrics-server from its pinned chart, once per cluster, on the system nodes. */
+export function ensureMetricsServer(cluster: eks.ICluster): eks.HelmChart {
+  const existing = cluster.node.tryFindChild('MetricsServer');
+  if (existing) return existing as eks.HelmChart;
+  return pinnedHelmChart(cluster, 'MetricsServer', cluster, HELM_CHARTS.metricsServer, {
+    values: { nodeSelector: { [POOL_LABEL]: 'system' } },
+  });
 }
 
 /** Replaces CloudFormation intrinsics (what a deploy-time value resolves to) with readable placeholders. */

@@ -3,6 +3,7 @@ import {
   ScalingMetric, TrainingEngine, validateDefinition,
   type AiPlatformDefinition, type ClusterDefinition, type DataLakeDefinition, type InferenceDefinition,
   type MonitoringDefinition, type NetworkDefinition, type NodePoolDefinition, type TrainingDefinition,
+  type TeamDefinition,
 } from '../../lib';
 
 const minimal: AiPlatformDefinition = {
@@ -88,9 +89,10 @@ test('the file schema accepts every field of the TypeScript types', () => {
     alarmEmails: ['a@example.com'], monthlyBudgetUsd: 100, gpuIdleThresholdPercent: 5, gpuIdleMinutes: 60,
     gpuMemoryThresholdPercent: 90, errorRateThresholdPercent: 2, pendingPodsMinutes: 10,
   };
+  const team: Required<TeamDefinition> = { name: 'ml', gpuQuota: 16, neuronQuota: 0 };
   const full: Required<AiPlatformDefinition> = {
     name: 'full-ml', tags: { a: 'b' }, network, cluster, nodePools: [pool], dataLake, inference: [inference],
-    training: [training], teams: [{ name: 'ml', gpuQuota: 16 }], monitoring,
+    training: [training], teams: [team], monitoring, acknowledgeWarnings: [],
   };
   expect(validateDefinition(full)).toEqual([]);
 });

@@ -136,3 +136,21 @@ test('an unknown field does not hide the other problems', () => {
     expect.stringMatching(/^nodePools\[0\]\.maxNodes \(8\) must be >= minNodes \(9\)/),
   ]));
 });
+
+describe('acknowledged warnings', () => {
+  test('carry the definition\'s reason', () => {
+    const d = resolveDefinition(referenceWith());
+    expect(d.warnings).toEqual([expect.objectContaining({ path: 'monitoring.monthlyBudgetUsd', acknowledged: expect.stringContaining('notifies') })]);
+  });
+
+  test('an acknowledgement that names no warning of the definition is a warning itself', () => {
+    const d = resolveDefinition(referenceWith((x) => { x.acknowledgeWarnings = [{ warning: 'cluster.publicAccessCidrs', reason: 'x' }]; }));
+    expect(d.warnings.map(formatProblem)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^acknowledgeWarnings\[0\]\.warning \('cluster\.publicAccessCidrs'\) names no warning of this definition; its warnings are: monitoring\.monthlyBudgetUsd/),
+    ]));
+  });
+
+  test('and give a reason', () => {
+    expect(problemsOf((d) => { d.acknowledgeWarnings[0].reason = ' '; })).toEqual([expect.stringMatching(/^acknowledgeWarnings\[0\]\.reason .* must say why/)]);
+  });
+});

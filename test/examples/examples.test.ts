@@ -42,9 +42,35 @@ test('snapshots hold no asset hashes', () => {
   expect(JSON.stringify(snapshotStacks(app))).not.toMatch(/[0-9a-f]{64}/);
 });
 
-test('example standalone-constructs.ts: data lake, a chart and monitoring on their own', () => {
+test('example standalone-constructs.ts: data lake, a namespaced chart and monitoring on their own', () => {
   const { dataStack, platformStack, monitoringStack } = buildStandaloneApp(testApp());
   Template.fromStack(dataStack).resourceCountIs('AWS::S3::Bucket', 6);
-  Template.fromStack(platformStack).resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 1);
-  Template.fromStack(monitoringStack).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  const platform = Template.fromStack(platformStack);
+  // The namespace chart and the service chart, the service after its namespace; metrics-server for its HPA.
+  const manifests = Object.entries(platform.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+  expect(manifests).toHaveLength(2);
+  const [nsId] = manifests.find(([id]) => id.startsWith('GpuClusterServing'))!;
+  expect(manifests.find(([id]) => id.startsWith('GpuClusterLlm'))![1].DependsOn).toContain(nsId);
+  platform.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'metrics-server' });
+  platform.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'amazon-cloudwatch-observability' });
+  // Monitoring watches the cluster by its given name, with no cross-stack reference.
+  const mt = Template.fromStack(monitoringStack);
+  mt.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  expect(JSON.stringify(mt.toJSON())).not.toContain('Fn::ImportValue');
+  expect(JSON.stringify(mt.toJSON())).toContain('acme');
+});
+
+test('a workload whose namespace no chart creates fails synth naming the chart and namespace', () => {
+  const { Stack } = require('aws-cdk-lib');
+  const cdk8s = require('cdk8s');
+  const { GpuCluster, PlatformNetwork, InferenceService, deliverChart, placementOnPool, findInstance } = require('../../lib');
+  const app = testApp();
+  const stack = new Stack(app, 'S');
+  const network = new PlatformNetwork(stack, 'N', { maxAzs: 2 });
+  const gpu = new GpuCluster(stack, 'G', { vpc: network.vpc, nodeSubnets: network.nodeSubnets });
+  deliverChart(gpu.cluster, 'Llm', new InferenceService(new cdk8s.App(), 'llm', {
+    name: 'llm', namespace: 'serving', image: 'vllm/vllm-openai:v0.11.0', placement: placementOnPool('gpu', [findInstance('g6.xlarge')], 1),
+    scaling: { metric: 'cpu', target: 70, activationThreshold: 0 },
+  }));
+  expect(() => app.synth()).toThrow(/chart 'Llm' puts objects in namespace 'serving', which no chart delivered to this cluster creates/);
 });

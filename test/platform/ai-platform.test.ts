@@ -94,3 +94,18 @@ describe('contracts across the reference stacks', () => {
     }
   });
 });
+
+test('a second synth into the same cdk.out keeps only its own plan and manifests', () => {
+  const { mkdtempSync, readdirSync } = require('node:fs');
+  const { join } = require('node:path');
+  const outdir = mkdtempSync(join(require('node:os').tmpdir(), 'cdkout-'));
+  const synth = (definition: any) => {
+    const app = new App({ outdir, context: { 'aws:cdk:disable-asset-staging': true }, builtinCloudFormationValidation: false });
+    new AiPlatform(app, 'AiPlatform', { definition });
+    app.synth();
+  };
+  synth(referenceWith());
+  synth(referenceWith((d) => { d.name = 'other-ml'; }));
+  expect(readdirSync(join(outdir, 'plan'))).toEqual(['other-ml.json']);
+  expect(readdirSync(join(outdir, 'k8s'))).toEqual(['other-ml-platform']);
+});

@@ -1,14 +1,14 @@
 import { Stack, type CfnResource } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 
 /**
  * A native `AWS::EKS::Cluster` (aws-eks-v2) exposes no public API endpoint. cdk-nag's own EKS1 only
- * recognises the aws-eks (v1) cluster classes.
+ * recognises the aws-eks (v1) cluster classes. Reads the L1's typed `resourcesVpcConfig`.
  */
 export function eksClusterNoPublicEndpoint(node: CfnResource): NagRuleResult {
-  if (node.cfnResourceType !== 'AWS::EKS::Cluster') return NagRuleCompliance.NOT_APPLICABLE;
-  const props = Stack.of(node).resolve((node as unknown as { _cfnProperties: Record<string, any> })._cfnProperties);
-  const vpcConfig = props.resourcesVpcConfig ?? props.ResourcesVpcConfig ?? {};
-  const publicAccess = vpcConfig.endpointPublicAccess ?? vpcConfig.EndpointPublicAccess;
-  return publicAccess === false ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  if (!(node instanceof eks.CfnCluster)) return NagRuleCompliance.NOT_APPLICABLE;
+  const vpcConfig = Stack.of(node).resolve(node.resourcesVpcConfig) as eks.CfnCluster.ResourcesVpcConfigProperty | undefined;
+  // EndpointPublicAccess defaults to true when unset (EKS CreateCluster API, vpcConfig.endpointPublicAccess).
+  return vpcConfig?.endpointPublicAccess === false ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }
