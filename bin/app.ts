@@ -13,9 +13,10 @@ import { AiPlatform, DefinitionError, loadDefinitionFile } from '../lib';
 // cfn-lint checks on every template in CI, and more; the definition's own limits run before either.
 const app = new App({ builtinCloudFormationValidation: isTrue(process.env.CDK_CONTEXT_JSON, 'ai-platform:cfnValidation') });
 const file: string | undefined = app.node.tryGetContext('definition');
+let platform: AiPlatform;
 try {
   const definition = file ? loadDefinitionFile(file) : referencePlatform;
-  new AiPlatform(app, 'AiPlatform', { definition: definition as never, source: file });
+  platform = new AiPlatform(app, 'AiPlatform', { definition: definition as never, source: file });
 } catch (e) {
   if (e instanceof DefinitionError) {
     process.stderr.write(`${e.message}\n`);
@@ -24,7 +25,9 @@ try {
   throw e;
 }
 try {
-  app.synth();
+  const assembly = app.synth();
+  const { monthlyIdleUsd, monthlyCeilingUsd } = platform.plan.cost;
+  process.stderr.write(`Plan: ${assembly.directory}/plan/${platform.plan.name}.md (idle $${monthlyIdleUsd.toLocaleString('en-US')}, ceiling $${monthlyCeilingUsd.toLocaleString('en-US')} a month)\n`);
 } catch (e) {
   // Limits checked at validation (e.g. CloudFormation's 500 resources per stack): a message, not a stack
   // trace; validation runs before any template is written.

@@ -2,7 +2,6 @@
 // Runs before every `cdk synth` (cdk.json "build"): transpiles bin/, lib/ and examples/ to .build/ with swc,
 // only the files that changed, so the CDK app runs as plain JavaScript instead of being transpiled on every
 // synth (tsx). Type-checking stays with `npm test` (tsc --noEmit). ~0.1 s when nothing changed.
-const { transformFileSync } = require('@swc/core');
 const { mkdirSync, readdirSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join, relative } = require('node:path');
 
@@ -18,7 +17,8 @@ function transpile(dir) {
     let fresh = false;
     try { fresh = statSync(dest).mtimeMs >= statSync(src).mtimeMs; } catch { /* not built yet */ }
     if (fresh) continue;
-    const { code } = transformFileSync(src, {
+    // Loaded only when a file changed: loading swc's native binding is most of a no-op run.
+    const { code } = require('@swc/core').transformFileSync(src, {
       jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
       module: { type: 'commonjs' },
       sourceMaps: false,

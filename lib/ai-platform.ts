@@ -21,6 +21,7 @@ import { AiMonitoring } from './monitoring/ai-monitoring';
 import { ContainerInsights } from './monitoring/container-insights';
 import { computeCostCeiling } from './plan/cost';
 import { planPlatform, type PlatformPlan } from './plan/plan';
+import { renderPlanMarkdown } from './plan/plan-report';
 import { AssemblyFile } from './private/assembly-file';
 import { checkStackLimits } from './private/stack-limits';
 
@@ -73,6 +74,7 @@ export class AiPlatform extends Construct {
     this.definition = def;
     this.plan = planPlatform(def);
     new AssemblyFile(this, 'Plan', () => `plan/${def.name}.json`, () => `${JSON.stringify(this.plan, null, 2)}\n`);
+    new AssemblyFile(this, 'PlanReport', () => `plan/${def.name}.md`, () => renderPlanMarkdown(this.plan));
 
     // The data stack is built from `name`, `tags` and `dataLake` only, so nothing else in the definition can
     // change it. Construct IDs here are part of the contract: they keep the buckets' and key's logical IDs.

@@ -35,3 +35,5 @@ export * from './plan/cost';
 export * from './workloads/s3-mounts';
 export * from './data-lake/mountpoint-driver';
 export * from './plan/plan';
+export * from './plan/plan-report';
+export * from './catalog/prices';

@@ -103,6 +103,8 @@ const FAMILIES: Record<string, FamilySpec> = {
   trn1n: { vendor: NEURON, model: 'Trainium', acceleratorMemoryGiB: 32, sizes: { '32xlarge': [16, 128, 512, 16, 24.78] } },
   trn2: { vendor: NEURON, model: 'Trainium2', acceleratorMemoryGiB: 96, sizes: { '48xlarge': [16, 192, 2048, 16, 44.7] } },
   // General-purpose families for system nodes and CPU pools.
+  // Burstable general purpose, for system nodes whose controllers idle most of the time.
+  t3: { vendor: NONE, model: '', acceleratorMemoryGiB: 0, sizes: { 'large': [0, 2, 8, 0, 0.0832], 'xlarge': [0, 4, 16, 0, 0.1664] } },
   m6i: { vendor: NONE, model: '', acceleratorMemoryGiB: 0, sizes: { 'large': [0, 2, 8, 0, 0.096], 'xlarge': [0, 4, 16, 0, 0.192], '2xlarge': [0, 8, 32, 0, 0.384], '4xlarge': [0, 16, 64, 0, 0.768] } },
   m7i: { vendor: NONE, model: '', acceleratorMemoryGiB: 0, sizes: { 'large': [0, 2, 8, 0, 0.1008], 'xlarge': [0, 4, 16, 0, 0.2016], '2xlarge': [0, 8, 32, 0, 0.4032], '4xlarge': [0, 16, 64, 0, 0.8064] } },
   c7i: { vendor: NONE, model: '', acceleratorMemoryGiB: 0, sizes: { 'large': [0, 2, 4, 0, 0.08925], 'xlarge': [0, 4, 8, 0, 0.1785], '2xlarge': [0, 8, 16, 0, 0.357], '4xlarge': [0, 16, 32, 0, 0.714] } },

@@ -31,7 +31,7 @@ export interface GpuClusterProps {
   readonly endpointAccess?: eks.EndpointAccess;
   /** IAM role ARNs given cluster admin through access entries. @default - none */
   readonly adminRoleArns?: string[];
-  /** @default m7i.large */
+  /** @default t3.large (burstable: the system pods idle most of the time) */
   readonly systemInstanceType?: ec2.InstanceType;
   /** On-demand nodes for cluster services (CoreDNS, autoscaler, operators). @default 2 */
   readonly systemNodes?: number;

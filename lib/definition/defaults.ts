@@ -11,7 +11,7 @@ export const DEFAULTS = {
     kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
     endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE,
     publicAccessCidrs: ['0.0.0.0/0'],
-    systemInstanceType: 'm7i.large',
+    systemInstanceType: 't3.large',
     systemNodes: 2,
   },
   nodePool: {

@@ -1,4 +1,4 @@
-import { AcceleratorVendor, findInstance } from '../catalog/accelerators';
+import { AcceleratorVendor, findInstance, knownFamilies } from '../catalog/accelerators';
 import { findKubernetesVersion, supportedKubernetesVersions } from '../catalog/versions';
 import { DEFAULTS } from './defaults';
 import { DefinitionError, ProblemCollector, type DefinitionProblem } from './problems';
@@ -8,7 +8,7 @@ import { checkTeams, resolveInference, resolveTraining } from './resolve-workloa
 import { isBudgetAmount, parseCidr, subnetsFit, tagProblems, TAGS } from '../catalog/service-limits';
 import { nodeTemplateTags } from '../compute/gpu-node-pool';
 import { PoolNodes } from '../compute/pool-nodes';
-import { NODE_SUBNET_MASK, PUBLIC_SUBNET_MASK } from '../network/platform-network';
+import { defaultInterfaceEndpoints, InterfaceEndpoints, NODE_SUBNET_MASK, PUBLIC_SUBNET_MASK } from '../network/platform-network';
 import { duplicates } from './rules';
 import { checkShape, DEFINITION_SCHEMA } from './schema';
 import { computeCostCeiling } from '../plan/cost';
@@ -52,7 +52,11 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     maxAzs: def.network?.maxAzs ?? DEFAULTS.network.maxAzs,
     natGateways: def.network?.natGateways ?? DEFAULTS.network.natGateways,
     cidr: def.network?.cidr ?? DEFAULTS.network.cidr,
+    interfaceEndpoints: def.network?.interfaceEndpoints ?? defaultInterfaceEndpoints(def.network?.natGateways ?? DEFAULTS.network.natGateways),
   };
+  if (network.natGateways === 0 && network.interfaceEndpoints !== InterfaceEndpoints.ALL) {
+    out.error('network.interfaceEndpoints', network.interfaceEndpoints, 'must be all with natGateways 0: nodes then reach AWS only through endpoints');
+  }
   out.check(network.maxAzs >= 1 && network.maxAzs <= 6, 'network.maxAzs', network.maxAzs, 'must be between 1 and 6');
   out.check(network.natGateways >= 0 && network.natGateways <= network.maxAzs, 'network.natGateways', network.natGateways,
     `must be between 0 and maxAzs (${network.maxAzs})`);
@@ -175,7 +179,7 @@ function resolveCluster(c: ClusterDefinition, out: ProblemCollector): ResolvedCl
   }
   const sys = findInstance(systemInstanceType);
   out.check(sys !== undefined && sys.vendor === AcceleratorVendor.NONE, 'cluster.systemInstanceType', systemInstanceType,
-    'must be a general-purpose type of the catalog (m6i, m7i, c7i, r7i)');
+    `must be a general-purpose type of the catalog (${knownFamilies().filter((f) => findInstance(`${f}.large`)?.vendor === AcceleratorVendor.NONE).join(', ')})`);
   out.check(systemNodes >= 1 && systemNodes <= 10, 'cluster.systemNodes', systemNodes, 'must be between 1 and 10');
   if (endpointAccess === EndpointAccess.PUBLIC_AND_PRIVATE && c.publicAccessCidrs === undefined) {
     out.warn('cluster.publicAccessCidrs', undefined, 'is not set: the public API endpoint accepts any source address (IAM still authenticates); set it, or use endpointAccess private');

@@ -1,4 +1,5 @@
 import type { AmiChoice, AmiFamily } from '../catalog/ami';
+import type { InterfaceEndpoints } from '../network/platform-network';
 import type { AcceleratorVendor, InstanceFacts } from '../catalog/accelerators';
 import type { DefinitionProblem } from './problems';
 import type {
@@ -9,7 +10,7 @@ import type {
 export interface ResolvedDefinition {
   readonly name: string;
   readonly tags: Record<string, string>;
-  readonly network: { readonly maxAzs: number; readonly natGateways: number; readonly cidr: string };
+  readonly network: { readonly maxAzs: number; readonly natGateways: number; readonly cidr: string; readonly interfaceEndpoints: InterfaceEndpoints };
   readonly cluster: ResolvedCluster;
   readonly nodePools: ResolvedNodePool[];
   readonly dataLake: ResolvedDataLake;

@@ -1,4 +1,5 @@
 import { AmiFamily } from '../catalog/ami';
+import { InterfaceEndpoints } from '../network/platform-network';
 import type { ProblemCollector } from './problems';
 import {
   CapacityType, DataAccessLevel, DataRemovalPolicy, EndpointAccess, Provisioner, ScalingMetric, TrainingEngine,
@@ -31,7 +32,7 @@ const dataAccess = list(obj({ zone: str(true), access: oneOf(DataAccessLevel, tr
 export const DEFINITION_SCHEMA = obj({
   name: str(true),
   tags: map,
-  network: obj({ maxAzs: int(), natGateways: int(), cidr: str() }),
+  network: obj({ maxAzs: int(), natGateways: int(), cidr: str(), interfaceEndpoints: oneOf(InterfaceEndpoints) }),
   cluster: obj({
     kubernetesVersion: str(), endpointAccess: oneOf(EndpointAccess), publicAccessCidrs: strings,
     adminRoleArns: strings, systemInstanceType: str(), systemNodes: int(),

@@ -6,6 +6,7 @@
  * default; all defaults are applied in one place, `resolveDefinition`.
  */
 import type { AmiFamily } from '../catalog/ami';
+import type { InterfaceEndpoints } from '../network/platform-network';
 
 /** How nodes are bought. */
 export enum CapacityType {
@@ -67,6 +68,12 @@ export interface NetworkDefinition {
   readonly natGateways?: number;
   /** The VPC's IPv4 CIDR. @default '10.0.0.0/16' */
   readonly cidr?: string;
+  /**
+   * Interface endpoints in the node subnets: `image-pulls` (ECR only; other AWS APIs through the NAT
+   * gateway) or `all` (needed, and the default, with natGateways 0). Each endpoint costs per AZ and hour.
+   * @default - 'image-pulls' with NAT gateways, 'all' without
+   */
+  readonly interfaceEndpoints?: InterfaceEndpoints;
 }
 
 export interface ClusterDefinition {
@@ -78,7 +85,10 @@ export interface ClusterDefinition {
   readonly publicAccessCidrs?: string[];
   /** IAM role ARNs granted cluster admin through EKS access entries. @default - none */
   readonly adminRoleArns?: string[];
-  /** Instance type of the on-demand system node group. @default 'm7i.large' */
+  /**
+   * Instance type of the on-demand system node group (controllers, CoreDNS, operators: mostly idle, so a
+   * burstable type). @default 't3.large'
+   */
   readonly systemInstanceType?: string;
   /** Nodes in the system node group. @default 2 */
   readonly systemNodes?: number;

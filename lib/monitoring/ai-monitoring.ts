@@ -92,7 +92,7 @@ export interface AiMonitoringProps {
   readonly monthlyBudgetUsd?: number;
   /** Cost allocation tag the budget counts; activate it in Billing. @default - the whole account */
   readonly costTag?: CostTag;
-  /** Most the node pools can cost a month at maxNodes, shown on the dashboard. @default - not shown */
+  /** Most the platform can cost a month (every pool at maxNodes, on-demand), shown on the dashboard. @default - not shown */
   readonly maxMonthlyComputeUsd?: number;
   /** @default - the defaults of AiMonitoringThresholds */
   readonly thresholds?: AiMonitoringThresholds;
@@ -277,7 +277,7 @@ export class AiMonitoring extends Construct {
     this.dashboard.addWidgets(header('## Cost'));
     const costNotes = [
       props.monthlyBudgetUsd !== undefined ? `Monthly budget: **$${props.monthlyBudgetUsd.toLocaleString('en-US')}**` : 'No monthly budget set.',
-      props.maxMonthlyComputeUsd !== undefined ? `Node pools at maxNodes, on-demand prices: up to **$${Math.round(props.maxMonthlyComputeUsd).toLocaleString('en-US')}** a month.` : '',
+      props.maxMonthlyComputeUsd !== undefined ? `The platform at full scale (every pool at maxNodes, on-demand): up to **$${Math.round(props.maxMonthlyComputeUsd).toLocaleString('en-US')}** a month.` : '',
     ].filter((x) => x).join('\n\n');
     this.dashboard.addWidgets(
       new cw.GraphWidget({ title: 'Estimated charges (USD, month to date)', width: 12, left: [m.estimatedCharges()] }),

@@ -13,6 +13,17 @@ export const PUBLIC_SUBNET_MASK = 24;
 /** Prefix length of each AZ's node subnet: nodes and pods (VPC CNI gives pods VPC addresses). */
 export const NODE_SUBNET_MASK = 19;
 
+/** Which interface endpoints the node subnets get. */
+export enum InterfaceEndpoints {
+  /**
+   * ECR (API and Docker registry) only: images are pulled privately while the rest of the AWS APIs (STS,
+   * EKS, EC2, Logs, Auto Scaling) go over TLS through the NAT gateway. Needs a NAT gateway.
+   */
+  IMAGE_PULLS = 'image-pulls',
+  /** Every AWS API nodes and pods call, so nodes need no NAT gateway at all. */
+  ALL = 'all',
+}
+
 /** Props of {@link PlatformNetwork}. */
 export interface PlatformNetworkProps {
   /** Availability zones the VPC spans. @default 3 */
@@ -25,15 +36,22 @@ export interface PlatformNetworkProps {
   readonly discoveryName?: string;
   /** Days VPC flow logs are kept. @default logs.RetentionDays.ONE_MONTH */
   readonly flowLogRetention?: logs.RetentionDays;
+  /**
+   * Interface endpoints in the node subnets (each costs per AZ and hour).
+   * @default - InterfaceEndpoints.ALL without NAT gateways, InterfaceEndpoints.IMAGE_PULLS with them
+   */
+  readonly interfaceEndpoints?: InterfaceEndpoints;
 }
 
 /**
  * The VPC of an AI platform: public subnets for load balancers, large private subnets for nodes and pods
- * (one /19 per AZ: GPU pods each take a VPC IP), flow logs, an S3 gateway endpoint, and the interface endpoints
- * nodes need to join the cluster and pull images from ECR without a NAT gateway.
+ * (one /19 per AZ: GPU pods each take a VPC IP), flow logs, an S3 gateway endpoint (free), and interface
+ * endpoints: ECR's, so images are pulled privately, or every AWS API nodes call when there is no NAT gateway.
  */
 export class PlatformNetwork extends Construct {
-  /** Interface endpoints created for node traffic, by service. */
+  /** The interface endpoints private image pulls need. */
+  public static readonly IMAGE_PULL_ENDPOINTS: readonly string[] = ['EcrApi', 'EcrDocker'];
+  /** Every interface endpoint nodes may need, by service. */
   public static readonly INTERFACE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
     EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
     EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
@@ -45,13 +63,25 @@ export class PlatformNetwork extends Construct {
     AutoScaling: ec2.InterfaceVpcEndpointAwsService.AUTOSCALING,
   };
 
+  /** The interface endpoints (keys of INTERFACE_ENDPOINTS) a choice creates. */
+  public static endpointsFor(choice: InterfaceEndpoints): string[] {
+    return Object.keys(PlatformNetwork.INTERFACE_ENDPOINTS)
+      .filter((name) => choice === InterfaceEndpoints.ALL || PlatformNetwork.IMAGE_PULL_ENDPOINTS.includes(name));
+  }
+
   public readonly vpc: ec2.Vpc;
   /** Subnets for nodes and pods. */
   public readonly nodeSubnets: ec2.SubnetSelection;
+  /** The interface endpoints created (keys of INTERFACE_ENDPOINTS). */
+  public readonly interfaceEndpoints: string[];
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps = {}) {
     super(scope, id);
     const natGateways = props.natGateways ?? DEFAULTS.network.natGateways;
+    const endpoints = props.interfaceEndpoints ?? defaultInterfaceEndpoints(natGateways);
+    if (natGateways === 0 && endpoints !== InterfaceEndpoints.ALL) {
+      throw new Error('PlatformNetwork: without NAT gateways nodes reach AWS only through endpoints; use InterfaceEndpoints.ALL');
+    }
     const nodeSubnetType = natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
 
     const maxAzs = props.maxAzs ?? DEFAULTS.network.maxAzs;
@@ -90,7 +120,9 @@ export class PlatformNetwork extends Construct {
       service: ec2.GatewayVpcEndpointAwsService.S3,
       subnets: [this.nodeSubnets],
     });
-    for (const [name, service] of Object.entries(PlatformNetwork.INTERFACE_ENDPOINTS)) {
+    this.interfaceEndpoints = PlatformNetwork.endpointsFor(endpoints);
+    for (const name of this.interfaceEndpoints) {
+      const service = PlatformNetwork.INTERFACE_ENDPOINTS[name];
       const endpoint = this.vpc.addInterfaceEndpoint(name, { service, subnets: this.nodeSubnets, privateDnsEnabled: true });
       Validations.of(endpoint).acknowledge({
         id: 'AwsSolutions-EC23',
@@ -108,4 +140,9 @@ export class PlatformNetwork extends Construct {
       if (props.discoveryName) tags.setTag(DISCOVERY_TAG, props.discoveryName);
     }
   }
+}
+
+/** Interface endpoints a network gets when none are asked for: all of them without a NAT gateway. */
+export function defaultInterfaceEndpoints(natGateways: number): InterfaceEndpoints {
+  return natGateways === 0 ? InterfaceEndpoints.ALL : InterfaceEndpoints.IMAGE_PULLS;
 }

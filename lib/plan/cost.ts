@@ -1,25 +1,63 @@
+import { HOURS_PER_MONTH, monthlyInstancePrice, SERVICE_PRICES } from '../catalog/prices';
 import type { ResolvedDefinition } from '../definition/resolved';
-import { findInstance } from '../catalog/accelerators';
+import { PlatformNetwork } from '../network/platform-network';
 
-/** Hours in an average month. */
-export const HOURS_PER_MONTH = 730;
+export { HOURS_PER_MONTH };
 
-/** Monthly on-demand cost of one pool at maxNodes of its most expensive type, and of the system nodes. */
+/** What a platform costs a month with nothing running, item by item (catalog list prices). */
+export interface IdleCost {
+  readonly controlPlane: number;
+  readonly natGateways: number;
+  readonly interfaceEndpoints: number;
+  readonly systemNodes: number;
+  /** Pools at minNodes (0 for pools that scale to zero). */
+  readonly poolMinimums: number;
+  readonly kmsKeys: number;
+  readonly prometheusCollector: number;
+  readonly total: number;
+}
+
+/** Customer managed KMS keys every platform has: the data lake's, the cluster secrets', the alarm topic's. */
+const KMS_KEYS = 3;
+
+/**
+ * The idle floor: every hourly-billed part that runs whatever the workloads do — the EKS control plane, NAT
+ * gateways, interface endpoints (per AZ), the system nodes, pools held at minNodes, KMS keys and the managed
+ * Prometheus collector — at the catalog's list prices. Usage (data, samples, requests) comes on top.
+ */
+export function computeIdleCost(def: ResolvedDefinition): IdleCost {
+  const month = HOURS_PER_MONTH;
+  const endpoints = PlatformNetwork.endpointsFor(def.network.interfaceEndpoints).length;
+  const items = {
+    controlPlane: SERVICE_PRICES.eksClusterHourly * month,
+    natGateways: def.network.natGateways * SERVICE_PRICES.natGatewayHourly * month,
+    interfaceEndpoints: endpoints * def.network.maxAzs * SERVICE_PRICES.interfaceEndpointHourlyPerAz * month,
+    systemNodes: def.cluster.systemNodes * monthlyInstancePrice(def.cluster.systemInstanceType),
+    poolMinimums: def.nodePools.reduce((sum, p) => sum + p.minNodes * Math.min(...p.instanceTypes.map(monthlyInstancePrice)), 0),
+    kmsKeys: KMS_KEYS * SERVICE_PRICES.kmsKeyMonthly,
+    prometheusCollector: def.inference.length > 0 ? SERVICE_PRICES.prometheusCollectorHourly * month : 0,
+  };
+  return { ...items, total: Object.values(items).reduce((a, b) => a + b, 0) };
+}
+
+/** Monthly on-demand cost of each pool at maxNodes of its most expensive type, and the platform's whole ceiling. */
 export interface ComputeCostCeiling {
   readonly pools: Record<string, number>;
   readonly systemNodes: number;
+  /** The idle floor without the pools' minimums (they are inside the pools' figures). */
+  readonly fixed: number;
   readonly total: number;
 }
 
 /**
- * The most the definition's compute can cost a month at on-demand catalog prices: every pool at maxNodes of
- * its most expensive type, plus the system nodes. Spot and Capacity Blocks cost less; this is a ceiling.
+ * The most the definition can cost a month at on-demand catalog prices: every pool at maxNodes of its most
+ * expensive type, plus everything of the idle floor that is not a pool. Spot and Capacity Blocks cost less;
+ * this is a ceiling.
  */
 export function computeCostCeiling(def: ResolvedDefinition): ComputeCostCeiling {
-  const pools = Object.fromEntries(def.nodePools.map((p) => [
-    p.name, p.maxNodes * Math.max(...p.instances.map((f) => f.onDemandHourlyUsd)) * HOURS_PER_MONTH,
-  ]));
-  const systemNodes = def.cluster.systemNodes * (findInstance(def.cluster.systemInstanceType)?.onDemandHourlyUsd ?? 0) * HOURS_PER_MONTH;
-  const total = Object.values(pools).reduce((a, b) => a + b, 0) + systemNodes;
-  return { pools, systemNodes, total };
+  const pools = Object.fromEntries(def.nodePools.map((p) => [p.name, p.maxNodes * Math.max(...p.instanceTypes.map(monthlyInstancePrice))]));
+  const idle = computeIdleCost(def);
+  const fixed = idle.total - idle.poolMinimums;
+  const total = Object.values(pools).reduce((a, b) => a + b, 0) + fixed;
+  return { pools, systemNodes: idle.systemNodes, fixed, total };
 }

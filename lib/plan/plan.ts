@@ -1,14 +1,18 @@
 import { PRICES_AS_OF } from '../catalog/accelerators';
 import { formatProblem } from '../definition/problems';
 import type { ResolvedDefinition } from '../definition/resolved';
-import { computeCostCeiling } from './cost';
+import { SERVICE_PRICES_AS_OF, monthlyInstancePrice } from '../catalog/prices';
+import { computeCostCeiling, computeIdleCost, type IdleCost } from './cost';
 
 /** Capacity, schedulability and cost of a definition, computed without synthesizing anything. */
 export interface PlatformPlan {
   readonly name: string;
   readonly pools: {
     readonly name: string; readonly provisioner: string; readonly vendor: string; readonly instanceTypes: string[];
-    readonly minNodes: number; readonly maxNodes: number; readonly acceleratorsAtMaxNodes: number; readonly monthlyCeilingUsd: number;
+    readonly minNodes: number; readonly maxNodes: number; readonly acceleratorsAtMaxNodes: number;
+    /** At minNodes of the cheapest type (0 for a pool that scales to zero). */
+    readonly monthlyIdleUsd: number;
+    readonly monthlyCeilingUsd: number;
   }[];
   readonly workloads: {
     readonly kind: 'inference' | 'training'; readonly name: string; readonly pool: string; readonly namespace: string;
@@ -17,13 +21,25 @@ export interface PlatformPlan {
     readonly poolSharePercent: number;
   }[];
   readonly teams: { readonly name: string; readonly gpuQuota: number; readonly neuronQuota: number; readonly acceleratorsAtFullScale: number }[];
-  readonly cost: { readonly monthlyCeilingUsd: number; readonly systemNodesUsd: number; readonly monthlyBudgetUsd?: number; readonly pricesAsOf: string };
+  readonly cost: {
+    /** The idle floor, item by item, rounded to dollars. */
+    readonly idle: IdleCost;
+    readonly monthlyIdleUsd: number;
+    readonly monthlyCeilingUsd: number;
+    readonly systemNodesUsd: number;
+    readonly monthlyBudgetUsd?: number;
+    readonly pricesAsOf: string;
+  };
+  /** Data-lake zones, and which workload reads or writes each. */
+  readonly dataZones: { readonly zone: string; readonly readers: string[]; readonly writers: string[] }[];
   readonly warnings: string[];
 }
 
 /** The plan of a resolved definition (pure). */
 export function planPlatform(def: ResolvedDefinition): PlatformPlan {
   const cost = computeCostCeiling(def);
+  const idle = computeIdleCost(def);
+  const round = (x: number) => Math.round(x);
   const pools = new Map(def.nodePools.map((p) => [p.name, p]));
   const capacity = (pool: string) => {
     const p = pools.get(pool)!;
@@ -44,14 +60,24 @@ export function planPlatform(def: ResolvedDefinition): PlatformPlan {
     name: def.name,
     pools: def.nodePools.map((p) => ({
       name: p.name, provisioner: p.provisioner, vendor: p.vendor, instanceTypes: p.instanceTypes, minNodes: p.minNodes,
-      maxNodes: p.maxNodes, acceleratorsAtMaxNodes: capacity(p.name), monthlyCeilingUsd: Math.round(cost.pools[p.name]),
+      maxNodes: p.maxNodes, acceleratorsAtMaxNodes: capacity(p.name),
+      monthlyIdleUsd: round(p.minNodes * Math.min(...p.instanceTypes.map(monthlyInstancePrice))),
+      monthlyCeilingUsd: round(cost.pools[p.name]),
     })),
     workloads,
     teams: def.teams.map((t) => ({
       name: t.name, gpuQuota: t.gpuQuota, neuronQuota: t.neuronQuota,
       acceleratorsAtFullScale: workloads.filter((w) => w.namespace === t.name).reduce((n, w) => n + w.acceleratorsPerPod * w.maxPods, 0),
     })),
-    cost: { monthlyCeilingUsd: Math.round(cost.total), systemNodesUsd: Math.round(cost.systemNodes), monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd, pricesAsOf: PRICES_AS_OF },
-    warnings: def.warnings.map(formatProblem),
+    cost: {
+      idle: Object.fromEntries(Object.entries(idle).map(([k, v]) => [k, round(v)])) as unknown as IdleCost,
+      monthlyIdleUsd: round(idle.total), monthlyCeilingUsd: round(cost.total), systemNodesUsd: round(cost.systemNodes),
+      monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd, pricesAsOf: `instances ${PRICES_AS_OF}, services ${SERVICE_PRICES_AS_OF}`,
+    },
+    dataZones: def.dataLake.zones.map((zone) => {
+      const users = [...def.inference, ...def.training].flatMap((w) => w.dataAccess.filter((a) => a.zone === zone).map((a) => ({ w: w.name, level: a.access })));
+      return { zone, readers: users.filter((u) => u.level === 'read').map((u) => u.w), writers: users.filter((u) => u.level !== 'read').map((u) => u.w) };
+    }),
+    warnings: def.warnings.map((w) => `${formatProblem(w)}${w.acknowledged !== undefined ? ` (acknowledged: ${w.acknowledged})` : ''}`),
   };
 }

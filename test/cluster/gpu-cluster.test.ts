@@ -77,7 +77,7 @@ describe('GpuCluster defaults', () => {
 
   test('a small on-demand system node group on AL2023 with IMDSv2 required', () => {
     t.hasResourceProperties('AWS::EKS::Nodegroup', {
-      AmiType: 'AL2023_x86_64_STANDARD', CapacityType: 'ON_DEMAND', InstanceTypes: ['m7i.large'],
+      AmiType: 'AL2023_x86_64_STANDARD', CapacityType: 'ON_DEMAND', InstanceTypes: ['t3.large'],
       ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 3 }, Labels: { 'ai-platform/pool': 'system' },
     });
     t.resourcePropertiesCountIs('AWS::EC2::LaunchTemplate', {

@@ -3,7 +3,7 @@ import {
   ScalingMetric, TrainingEngine, validateDefinition,
   type AiPlatformDefinition, type ClusterDefinition, type DataLakeDefinition, type InferenceDefinition,
   type MonitoringDefinition, type NetworkDefinition, type NodePoolDefinition, type TrainingDefinition,
-  type TeamDefinition,
+  type TeamDefinition, InterfaceEndpoints,
 } from '../../lib';
 
 const minimal: AiPlatformDefinition = {
@@ -16,10 +16,13 @@ const minimal: AiPlatformDefinition = {
 // Pins the documented @default of every optional field (types.ts), so docs and code cannot drift apart.
 describe('documented defaults', () => {
   const r = resolveDefinition(minimal);
-  test('network', () => expect(r.network).toEqual({ maxAzs: 3, natGateways: 1, cidr: '10.0.0.0/16' }));
+  test('network', () => expect(r.network).toEqual({ maxAzs: 3, natGateways: 1, cidr: '10.0.0.0/16', interfaceEndpoints: InterfaceEndpoints.IMAGE_PULLS }));
+  test('network without NAT: every interface endpoint', () => {
+    expect(resolveDefinition({ ...minimal, network: { natGateways: 0 } }).network.interfaceEndpoints).toBe(InterfaceEndpoints.ALL);
+  });
   test('cluster', () => expect(r.cluster).toEqual({
     kubernetesVersion: '1.36', endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE, publicAccessCidrs: ['0.0.0.0/0'],
-    adminRoleArns: [], systemInstanceType: 'm7i.large', systemNodes: 2,
+    adminRoleArns: [], systemInstanceType: 't3.large', systemNodes: 2,
   }));
   test('node pool', () => expect(r.nodePools[0]).toMatchObject({
     minNodes: 0, capacityType: CapacityType.ON_DEMAND, amiFamily: AmiFamily.AL2023,
@@ -62,7 +65,7 @@ test('0 and false are kept, not replaced by defaults', () => {
 // Every field of the TypeScript types, filled in (Required<> makes the compiler insist on each one), must
 // pass the data schema that checks YAML/JSON files: a field added to the types but not to the schema fails here.
 test('the file schema accepts every field of the TypeScript types', () => {
-  const network: Required<NetworkDefinition> = { maxAzs: 2, natGateways: 1, cidr: '10.1.0.0/16' };
+  const network: Required<NetworkDefinition> = { maxAzs: 2, natGateways: 1, cidr: '10.1.0.0/16', interfaceEndpoints: InterfaceEndpoints.ALL };
   const cluster: Required<ClusterDefinition> = {
     kubernetesVersion: '1.35', endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE, publicAccessCidrs: ['198.51.100.0/24'],
     adminRoleArns: ['arn:aws:iam::123456789012:role/admin'], systemInstanceType: 'm6i.large', systemNodes: 2,

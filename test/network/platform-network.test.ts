@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { PlatformNetwork } from '../../lib';
+import { InterfaceEndpoints, PlatformNetwork } from '../../lib';
 import { testApp } from '../helpers';
 
 function synth(props: ConstructorParameters<typeof PlatformNetwork>[2] = {}, env?: { account: string; region: string }) {
@@ -27,15 +27,28 @@ test('without NAT, node subnets are isolated and have no default route', () => {
   t.resourceCountIs('AWS::EC2::Route', 2); // public subnets' internet routes only
 });
 
-test('S3 gateway endpoint and the interface endpoints nodes need', () => {
-  const t = synth();
+const interfaceServices = (t: Template) => Object.values(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface', PrivateDnsEnabled: true } }))
+  .map((e: any) => JSON.stringify(e.Properties.ServiceName));
+
+test('without NAT: the S3 gateway endpoint and every interface endpoint nodes need', () => {
+  const t = synth({ natGateways: 0 });
   t.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', ServiceName: Match.objectLike({}) });
-  const services = Object.values(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))
-    .map((e: any) => JSON.stringify(e.Properties.ServiceName));
+  const services = interfaceServices(t);
   for (const svc of ['ecr.api', 'ecr.dkr', 'sts', 'eks-auth', '.eks"', 'ec2', 'logs', 'autoscaling']) {
     expect(services.some((s) => s.includes(svc))).toBe(true);
   }
-  t.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true }, 8);
+  expect(services).toHaveLength(8);
+});
+
+test('with NAT (the default): private image pulls only (ECR API and registry), the rest through the NAT gateway', () => {
+  const services = interfaceServices(synth());
+  expect(services).toHaveLength(2);
+  expect(services.some((s) => s.includes('ecr.api'))).toBe(true);
+  expect(services.some((s) => s.includes('ecr.dkr'))).toBe(true);
+});
+
+test('an isolated network needs every endpoint', () => {
+  expect(() => synth({ natGateways: 0, interfaceEndpoints: InterfaceEndpoints.IMAGE_PULLS })).toThrow(/use InterfaceEndpoints.ALL/);
 });
 
 test('flow logs are on', () => {

@@ -1,4 +1,4 @@
-import { findInstance, HOURS_PER_MONTH, planPlatform, resolveDefinition } from '../../lib';
+import { findInstance, HOURS_PER_MONTH, planPlatform, renderPlanMarkdown, resolveDefinition } from '../../lib';
 import { referenceWith } from '../helpers';
 
 const plan = planPlatform(resolveDefinition(referenceWith()));
@@ -16,14 +16,71 @@ test('each workload\'s share of its pool at full scale', () => {
   ]);
 });
 
-test('the total ceiling adds the system nodes and names the price date', () => {
-  const poolSum = plan.pools.reduce((n, p) => n + p.monthlyCeilingUsd, 0);
-  expect(Math.abs(plan.cost.monthlyCeilingUsd - poolSum - plan.cost.systemNodesUsd)).toBeLessThanOrEqual(2);
-  expect(plan.cost.pricesAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+// Hand-computed from list prices (730 h a month): the reference platform idles with one NAT gateway, the two
+// ECR endpoints in 3 AZs, two t3.large system nodes, three KMS keys and one Prometheus collector; both of its
+// pools scale to zero.
+const IDLE = {
+  controlPlane: 0.10 * 730, // 73
+  natGateways: 1 * 0.045 * 730, // 32.85
+  interfaceEndpoints: 2 * 3 * 0.01 * 730, // 43.8
+  systemNodes: 2 * 0.0832 * 730, // 121.472
+  poolMinimums: 0,
+  kmsKeys: 3 * 1.0,
+  prometheusCollector: 0.04 * 730, // 29.2
+};
+const IDLE_TOTAL = 303.322;
+
+test('the idle floor, item by item, against hand-computed list prices', () => {
+  expect(plan.cost.idle).toEqual({ ...Object.fromEntries(Object.entries(IDLE).map(([k, v]) => [k, Math.round(v)])), total: Math.round(IDLE_TOTAL) });
+  expect(plan.cost.monthlyIdleUsd).toBe(303);
+});
+
+test('the ceiling: every pool at maxNodes of its dearest type, plus the idle floor\'s fixed part', () => {
+  const inference = 8 * 2.24208 * 730; // g6e.2xlarge
+  const training = 4 * 55.04 * 730; // p5.48xlarge
+  expect(plan.cost.monthlyCeilingUsd).toBe(Math.round(inference + training + IDLE_TOTAL));
+  expect(plan.cost.pricesAsOf).toMatch(/^instances \d{4}-\d{2}-\d{2}, services \d{4}-\d{2}-\d{2}$/);
+});
+
+test('a pool held at minNodes idles at its cheapest type', () => {
+  const held = planPlatform(resolveDefinition(referenceWith((d) => { d.nodePools[0].minNodes = 2; })));
+  expect(held.pools[0].monthlyIdleUsd).toBe(Math.round(2 * 1.861 * 730)); // g6e.xlarge
+  expect(held.cost.idle.poolMinimums).toBe(Math.round(2 * 1.861 * 730));
+});
+
+test('no NAT gateway: every interface endpoint, no NAT cost', () => {
+  const isolated = planPlatform(resolveDefinition(referenceWith((d) => { d.network.natGateways = 0; })));
+  expect(isolated.cost.idle.natGateways).toBe(0);
+  expect(isolated.cost.idle.interfaceEndpoints).toBe(Math.round(8 * 3 * 0.01 * 730));
+});
+
+test('the report: tables, the idle floor and the diagram', () => {
+  const md = renderPlanMarkdown(plan);
+  expect(md).toContain('Idle floor **$303** a month');
+  expect(md).toContain('| inference | managed-node-group | g6e.xlarge, g6e.2xlarge | 8 | 0–8 | $0 | $13,094 |');
+  expect(md).toContain('| llm | inference | inference | llm | 1 | 1–6 | 75% |');
+  expect(md).toContain('```mermaid\nflowchart LR');
+  expect(md).toContain('pool_training --> training_pretrain');
+  expect(md).toContain('inference_llm -.reads.-> zone_models');
 });
 
 test('a budget below the ceiling is a warning, not an error', () => {
   expect(plan.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^monitoring\.monthlyBudgetUsd \(20000\) is below what the node pools can cost/)]));
   const generous = planPlatform(resolveDefinition(referenceWith((d) => { d.monitoring.monthlyBudgetUsd = 10_000_000; })));
   expect(generous.warnings.some((w) => w.startsWith('monitoring.monthlyBudgetUsd'))).toBe(false);
+});
+
+// The benchmark prices our templates and the peer's with one estimator (bench/idle-cost.ts); on our own
+// templates it must agree with the plan's idle floor, computed from the definition.
+test('the template-based idle estimate agrees with the plan', () => {
+  const { App } = require('aws-cdk-lib');
+  const { mkdtempSync } = require('node:fs');
+  const { join } = require('node:path');
+  const { AiPlatform } = require('../../lib');
+  const { idleCostOfTemplates } = require('../../bench/idle-cost');
+  const outdir = mkdtempSync(join(require('node:os').tmpdir(), 'idle-'));
+  const app = new App({ outdir, context: { 'aws:cdk:disable-asset-staging': true }, builtinCloudFormationValidation: false });
+  const platform = new AiPlatform(app, 'AiPlatform', { definition: referenceWith() });
+  app.synth();
+  expect(Math.round(idleCostOfTemplates(outdir).total)).toBe(platform.plan.cost.monthlyIdleUsd);
 });

@@ -106,6 +106,6 @@ test('a second synth into the same cdk.out keeps only its own plan and manifests
   };
   synth(referenceWith());
   synth(referenceWith((d) => { d.name = 'other-ml'; }));
-  expect(readdirSync(join(outdir, 'plan'))).toEqual(['other-ml.json']);
+  expect(readdirSync(join(outdir, 'plan')).sort()).toEqual(['other-ml.json', 'other-ml.md']);
   expect(readdirSync(join(outdir, 'k8s'))).toEqual(['other-ml-platform']);
 });

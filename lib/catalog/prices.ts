@@ -1,0 +1,33 @@
+import { findInstance } from './accelerators';
+
+/**
+ * Hourly (or monthly) list prices of the services a platform runs whether or not any workload does,
+ * us-east-1, read on {@link SERVICE_PRICES_AS_OF} from the AWS pricing pages named beside each. They feed
+ * the plan's idle floor and the benchmark's cost comparison; nothing is billed from them.
+ */
+export const SERVICE_PRICES_AS_OF = '2026-11-01';
+
+export const SERVICE_PRICES = {
+  /** Amazon EKS: a cluster in standard support, per hour (aws.amazon.com/eks/pricing). */
+  eksClusterHourly: 0.10,
+  /** A NAT gateway, per hour, before data processing (aws.amazon.com/vpc/pricing). */
+  natGatewayHourly: 0.045,
+  /** An interface VPC endpoint, per AZ it has an ENI in, per hour, before data (aws.amazon.com/privatelink/pricing). */
+  interfaceEndpointHourlyPerAz: 0.01,
+  /** A customer managed KMS key, per month (aws.amazon.com/kms/pricing). */
+  kmsKeyMonthly: 1.0,
+  /**
+   * An Amazon Managed Service for Prometheus managed collector, per hour it runs, before samples
+   * (aws.amazon.com/prometheus/pricing: collectors are charged by the hours they are on). The figure is the
+   * price as remembered, not read from a stored copy of the page: check it.
+   */
+  prometheusCollectorHourly: 0.04,
+} as const;
+
+/** Hours in an average month. */
+export const HOURS_PER_MONTH = 730;
+
+/** On-demand monthly price of an instance type of the catalog (0 when the catalog does not know it). */
+export function monthlyInstancePrice(instanceType: string): number {
+  return (findInstance(instanceType)?.onDemandHourlyUsd ?? 0) * HOURS_PER_MONTH;
+}

@@ -1,0 +1,73 @@
+import type { PlatformPlan } from './plan';
+
+const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
+const table = (header: string[], rows: (string | number)[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+/** Mermaid node IDs: letters, digits and underscores only. */
+const id = (kind: string, name: string) => `${kind}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
+
+/**
+ * The plan as a page people read (`cdk.out/plan/<name>.md`): what each pool, workload and team uses, the idle
+ * floor and the ceiling next to the budget, and a diagram of stacks → cluster → pools → workloads → data zones.
+ */
+export function renderPlanMarkdown(plan: PlatformPlan): string {
+  const c = plan.cost;
+  const idleRows: [string, number][] = [
+    ['EKS control plane', c.idle.controlPlane], ['NAT gateways', c.idle.natGateways], ['Interface endpoints', c.idle.interfaceEndpoints],
+    ['System nodes', c.idle.systemNodes], ['Pools at minNodes', c.idle.poolMinimums], ['KMS keys', c.idle.kmsKeys],
+    ['Managed Prometheus collector', c.idle.prometheusCollector],
+  ];
+  const budget = c.monthlyBudgetUsd === undefined ? 'no budget set' : `${usd(c.monthlyBudgetUsd)} budget`;
+  const lines = [
+    `# Plan: ${plan.name}`,
+    '',
+    `Idle floor **${usd(c.monthlyIdleUsd)}** a month · ceiling **${usd(c.monthlyCeilingUsd)}** (every pool at maxNodes, on-demand) · ${budget}. List prices, us-east-1 (${c.pricesAsOf}).`,
+    '',
+    '## Pools',
+    '',
+    table(['pool', 'provisioner', 'instance types', 'accelerators at maxNodes', 'nodes min–max', 'idle / month', 'full scale / month'],
+      plan.pools.map((p) => [p.name, p.provisioner, p.instanceTypes.join(', '), p.acceleratorsAtMaxNodes, `${p.minNodes}–${p.maxNodes}`, usd(p.monthlyIdleUsd), usd(p.monthlyCeilingUsd)])),
+    '',
+    '## Workloads',
+    '',
+    plan.workloads.length === 0 ? '(none)' : table(['workload', 'kind', 'pool', 'namespace', 'accelerators per pod', 'pods min–max', 'share of pool at full scale'],
+      plan.workloads.map((w) => [w.name, w.kind, w.pool, w.namespace, w.acceleratorsPerPod, `${w.minPods}–${w.maxPods}`, `${w.poolSharePercent}%`])),
+    '',
+    '## Teams',
+    '',
+    plan.teams.length === 0 ? '(none)' : table(['team', 'GPU quota', 'Neuron quota', 'accelerators at full scale'],
+      plan.teams.map((t) => [t.name, t.gpuQuota, t.neuronQuota, t.acceleratorsAtFullScale])),
+    '',
+    '## Idle floor',
+    '',
+    table(['item', 'per month'], [...idleRows.map(([k, v]) => [k, usd(v)]), ['**total**', `**${usd(c.monthlyIdleUsd)}**`]]),
+    '',
+    '## Layout',
+    '',
+    '```mermaid',
+    ...diagram(plan),
+    '```',
+  ];
+  if (plan.warnings.length > 0) lines.push('', '## Warnings', '', ...plan.warnings.map((w) => `- ${w}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function diagram(plan: PlatformPlan): string[] {
+  const out = ['flowchart LR'];
+  out.push(`  subgraph ${id('stack', 'data')}["${plan.name}-data"]`);
+  for (const z of plan.dataZones) out.push(`    ${id('zone', z.zone)}[("${z.zone}")]`);
+  out.push('  end');
+  out.push(`  subgraph ${id('stack', 'platform')}["${plan.name}-platform"]`);
+  out.push(`    cluster(["EKS ${plan.name}"])`);
+  for (const p of plan.pools) out.push(`    ${id('pool', p.name)}["${p.name}: ${p.instanceTypes.join(', ')} × ${p.minNodes}–${p.maxNodes}"]`, `    cluster --> ${id('pool', p.name)}`);
+  for (const w of plan.workloads) out.push(`    ${id('pool', w.pool)} --> ${id(w.kind, w.name)}["${w.name} (${w.kind})"]`);
+  out.push('  end');
+  out.push(`  subgraph ${id('stack', 'monitoring')}["${plan.name}-monitoring"]`, '    monitoring["dashboard, alarms, budget"]', '  end');
+  out.push('  cluster -.metrics.-> monitoring');
+  for (const z of plan.dataZones) {
+    const kindOf = (name: string) => plan.workloads.find((w) => w.name === name)?.kind ?? 'inference';
+    for (const r of z.readers) out.push(`  ${id(kindOf(r), r)} -.reads.-> ${id('zone', z.zone)}`);
+    for (const wr of z.writers) out.push(`  ${id(kindOf(wr), wr)} -.writes.-> ${id('zone', z.zone)}`);
+  }
+  return out;
+}
