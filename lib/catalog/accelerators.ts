@@ -129,14 +129,6 @@ export function findInstance(instanceType: string): InstanceFacts | undefined {
   return CATALOG.get(instanceType);
 }
 
-/** Facts for an instance type; throws for an unknown one (validate definitions with {@link findInstance} first). */
-export function instanceFacts(instanceType: string): InstanceFacts {
-  const facts = CATALOG.get(instanceType);
-  if (!facts) {
-    throw new Error(`Instance type '${instanceType}' is not in the accelerator catalog`);
-  }
-  return facts;
-}
 
 /** Every instance type the catalog knows, sorted. */
 export function knownInstanceTypes(): string[] {

@@ -1,5 +1,5 @@
 import { amiFamiliesFor, findAmi } from '../catalog/ami';
-import { AcceleratorVendor, findInstance, knownFamilies, type InstanceFacts } from '../catalog/accelerators';
+import { findInstance, knownFamilies, type InstanceFacts } from '../catalog/accelerators';
 import { nodeLabelProblems } from '../compute/pool-nodes';
 import { DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
@@ -121,9 +121,4 @@ function resolvePool(pool: NodePoolDefinition, at: string, out: ProblemCollector
     diskGiB,
     labels: { ...(pool.labels ?? {}) },
   };
-}
-
-/** True when a pool has an accelerator at all. */
-export function isAcceleratedPool(pool: ResolvedNodePool): boolean {
-  return pool.vendor !== AcceleratorVendor.NONE;
 }

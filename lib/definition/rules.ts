@@ -15,8 +15,3 @@ export function duplicates(names: string[]): { name: string; index: number }[] {
   });
   return out;
 }
-
-export function quoteList(values: readonly string[], max = 12): string {
-  const shown = values.slice(0, max).join(', ');
-  return values.length > max ? `${shown}, … (${values.length} in all)` : shown;
-}
