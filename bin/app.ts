@@ -11,7 +11,7 @@ import { AiPlatform, DefinitionError, loadDefinitionFile } from '../lib';
 // aws-cdk-lib's built-in CloudFormation validation is off unless asked for (-c ai-platform:cfnValidation=true):
 // it costs about 4 s and 250 MB a synth, and what it checks (resource property types and enums) is what
 // cfn-lint checks on every template in CI, and more; the definition's own limits run before either.
-const app = new App({ builtinCloudFormationValidation: isTrue(process.env.CDK_CONTEXT_JSON, 'ai-platform:cfnValidation') });
+const app = new App({ builtinCloudFormationValidation: isTrue(new App({ autoSynth: false }).node.tryGetContext('ai-platform:cfnValidation')) });
 const file: string | undefined = app.node.tryGetContext('definition');
 let platform: AiPlatform;
 try {
@@ -38,12 +38,11 @@ try {
   throw e;
 }
 
-/** A context flag set to exactly true (or 'true'), read before the App exists (the App needs it in its props). */
-function isTrue(contextJson: string | undefined, key: string): boolean {
-  try {
-    const value = JSON.parse(contextJson ?? '{}')[key];
-    return value === true || value === 'true';
-  } catch {
-    return false;
-  }
+/**
+ * A context flag set to exactly true (or 'true'). It is read through a throwaway App (never synthesized),
+ * which takes context from wherever the CLI put it (environment or overflow file), because the real App
+ * needs the flag in its props.
+ */
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
 }

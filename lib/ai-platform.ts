@@ -180,6 +180,7 @@ export class AiPlatform extends Construct {
     this.containerInsights = new ContainerInsights(this.platformStack, 'ContainerInsights', {
       cluster: this.cluster.cluster, clusterName: def.name, kubernetesVersion: def.cluster.kubernetesVersion,
     });
+    this.containerInsights.addon.node.addDependency(this.cluster.systemNodegroup);
     this.monitoringStack = new Stack(this, 'Monitoring', {
       stackName: `${def.name}-monitoring`,
       env: props.env,

@@ -67,11 +67,26 @@ function kubectlLayer(minor: string, exportName: string, packageVersion: string)
     let mod: Record<string, new (s: Construct, i: string) => ILayerVersion>;
     try {
       mod = require(pkg);
-    } catch {
-      throw new Error(`Kubernetes ${minor} needs its kubectl layer package: npm install ${pkg}@${packageVersion}`);
+    } catch (e) {
+      // Only a missing package gets the install hint; any other load error is shown as it is.
+      if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (e as Error).message.includes(pkg)) {
+        throw new Error(`Kubernetes ${minor} needs its kubectl layer package: npm install ${pkg}@${packageVersion}`);
+      }
+      throw e;
     }
     return new mod[exportName](scope, id);
   };
+}
+
+/** The kubectl layer package a Kubernetes minor needs, when it is not installed (so a definition can say so). */
+export function missingKubectlLayer(minor: string): string | undefined {
+  const pkg = `@aws-cdk/lambda-layer-kubectl-v${minor.split('.')[1]}`;
+  try {
+    require.resolve(pkg);
+    return undefined;
+  } catch {
+    return pkg;
+  }
 }
 
 const KUBERNETES: readonly KubernetesVersionEntry[] = [

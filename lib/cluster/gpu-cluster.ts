@@ -140,6 +140,8 @@ export class GpuCluster extends Construct {
       this.containerInsights = new ContainerInsights(this, 'ContainerInsights', {
         cluster: this.cluster, clusterName: this.clusterName, kubernetesVersion: this.kubernetesVersion,
       });
+      // Its agents and operator need a node to run on, like CoreDNS.
+      this.containerInsights.addon.node.addDependency(this.systemNodegroup);
     }
     // Helm releases and operators run on the system nodes and need DNS and pod networking.
     registerWorkloadPrerequisites(this.cluster, this.systemNodegroup, ...Object.values(this.addons));

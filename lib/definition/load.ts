@@ -32,7 +32,8 @@ export function loadDefinitionFile(path: string): unknown {
     }
     // JSON is YAML 1.2: parsing it as YAML with unique keys rejects a duplicated key, which JSON.parse would
     // resolve silently to the last value. Aliases are bounded (a "billion laughs" file expands them).
-    const doc = parseDocument(text, { uniqueKeys: true });
+    // `<<` merge keys are honoured (YAML 1.1 style, common in definitions that share pool settings).
+    const doc = parseDocument(text, { uniqueKeys: true, merge: true });
     if (doc.errors.length > 0) throw doc.errors[0];
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {

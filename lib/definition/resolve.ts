@@ -1,5 +1,5 @@
 import { AcceleratorVendor, findInstance, knownFamilies } from '../catalog/accelerators';
-import { findKubernetesVersion, supportedKubernetesVersions } from '../catalog/versions';
+import { findKubernetesVersion, missingKubectlLayer, supportedKubernetesVersions } from '../catalog/versions';
 import { DEFAULTS } from './defaults';
 import { DefinitionError, ProblemCollector, type DefinitionProblem } from './problems';
 import type { ResolvedCluster, ResolvedDefinition } from './resolved';
@@ -162,8 +162,11 @@ function resolveCluster(c: ClusterDefinition, out: ProblemCollector): ResolvedCl
   const endpointAccess = c.endpointAccess ?? d.endpointAccess;
   const systemInstanceType = c.systemInstanceType ?? d.systemInstanceType;
   const systemNodes = c.systemNodes ?? d.systemNodes;
-  out.check(findKubernetesVersion(kubernetesVersion) !== undefined, 'cluster.kubernetesVersion', kubernetesVersion,
-    `must be a supported version: ${supportedKubernetesVersions().join(', ')}`);
+  if (out.check(findKubernetesVersion(kubernetesVersion) !== undefined, 'cluster.kubernetesVersion', kubernetesVersion,
+    `must be a supported version: ${supportedKubernetesVersions().join(', ')}`)) {
+    const missing = missingKubectlLayer(kubernetesVersion);
+    if (missing) out.error('cluster.kubernetesVersion', kubernetesVersion, `needs the kubectl layer package of that version: npm install ${missing}`);
+  }
   (c.adminRoleArns ?? []).forEach((arn, i) => {
     out.check(ROLE_ARN.test(arn), `cluster.adminRoleArns[${i}]`, arn, 'must be an IAM role ARN (arn:aws:iam::123456789012:role/name); account roots and users are not accepted');
   });
@@ -201,7 +204,8 @@ function checkTags(tags: Record<string, string>, out: ProblemCollector): void {
 
 /**
  * Marks the warnings the definition accepts. An acknowledgement that names no current warning is itself a
- * warning (warnings come and go as other fields change, so a stale one should not stop synth).
+ * warning, not an error: warnings come and go as other fields change, so a stale one must not fail a plain
+ * synth (with `--strict` it does, until the acknowledgement is removed).
  */
 function acknowledge(acks: { warning: string; reason: string }[], out: ProblemCollector): void {
   acks.forEach((a, i) => {

@@ -160,7 +160,8 @@ export class AiMonitoring extends Construct {
       }));
     }
     if (props.acceptPrometheusAlerts) {
-      // As the AMP user guide's key policy shows it, without a source condition: SNS calls KMS for the publisher.
+      // As the AMP user guide's example key policy has it (no source condition); CloudWatch's and Budgets' statements
+      // above keep the account condition their guides show.
       key.addToResourcePolicy(new iam.PolicyStatement({
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         principals: [new iam.ServicePrincipal('aps.amazonaws.com')],
@@ -212,7 +213,7 @@ export class AiMonitoring extends Construct {
 
     // Budget.
     if (props.monthlyBudgetUsd !== undefined) {
-      if (!isBudgetAmount(props.monthlyBudgetUsd)) {
+      if (!Token.isUnresolved(props.monthlyBudgetUsd) && !isBudgetAmount(props.monthlyBudgetUsd)) {
         throw new Error(`AiMonitoring monthlyBudgetUsd (${props.monthlyBudgetUsd}) must be > 0 and a plain decimal (AWS Budgets amount pattern ([0-9]*\\.)?[0-9]+)`);
       }
       const subscribers = [

@@ -1,23 +1,31 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Yaml, type Chart } from 'cdk8s';
 import { join } from 'node:path';
 import { HELM_CHARTS } from '../catalog/versions';
 import { POOL_LABEL } from '../compute/labels';
 import { AssemblyFile } from '../private/assembly-file';
+import { workloadPrerequisites } from '../private/cluster-readiness';
 import { pinnedHelmChart } from '../private/pinned-helm-chart';
 
 /** Options of {@link deliverChart}. */
 export interface DeliverChartOptions {
   /**
-   * Namespaces the chart's objects use that exist already (created outside this app), so no chart must
-   * create them. @default - none: every namespace used must be created by a chart delivered to the cluster
+   * Namespaces the chart's objects use that exist without a delivered chart creating them (made outside this
+   * app, or by your own `addManifest`/`addHelmChart`: then add the dependency on it yourself).
+   * @default - none: every namespace used must be created by a chart delivered to the cluster
    */
   readonly existingNamespaces?: string[];
+  /**
+   * Install metrics-server (pinned chart) for a chart with a HorizontalPodAutoscaler. Leave it off where the
+   * cluster has one already (an EKS add-on, another release): two releases of it conflict.
+   * @default - on for a cluster built by GpuCluster (it runs on the system nodes), off otherwise (synth warns)
+   */
+  readonly metricsServer?: boolean;
 }
 
-/** Namespaces every EKS cluster has, and those the library's Helm releases create. */
-const PROVIDED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...Object.values(HELM_CHARTS).map((c) => c.namespace)]);
+/** Namespaces every EKS cluster has. */
+const PROVIDED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
 interface ClusterNamespaces {
   readonly created: Map<string, eks.KubernetesManifest>;
@@ -56,7 +64,15 @@ export function deliverChart(cluster: eks.ICluster, id: string, chart: Chart, op
     else namespaces.waiting.set(ns, [...(namespaces.waiting.get(ns) ?? []), { manifest, id }]);
   }
 
-  if (objects.some((o) => o.kind === 'HorizontalPodAutoscaler')) manifest.node.addDependency(ensureMetricsServer(cluster));
+  if (objects.some((o) => o.kind === 'HorizontalPodAutoscaler')) {
+    const builtHere = workloadPrerequisites(cluster).length > 0;
+    if (options.metricsServer ?? builtHere) {
+      manifest.node.addDependency(ensureMetricsServer(cluster));
+    } else if (options.metricsServer === undefined) {
+      Annotations.of(manifest).addWarningV2('ai-platform:deliver:metrics-server',
+        `chart '${id}' has a HorizontalPodAutoscaler, which needs metrics-server; this cluster was not built by GpuCluster, so none is installed: pass metricsServer: true, or make sure the cluster has one`);
+    }
+  }
   return manifest;
 }
 
@@ -74,12 +90,13 @@ function namespacesOf(cluster: eks.ICluster): ClusterNamespaces {
   return entry;
 }
 
-/** metrics-server from its pinned chart, once per cluster, on the system nodes. */
+/** metrics-server from its pinned chart, once per cluster, on the system nodes (where GpuCluster labelled them). */
 export function ensureMetricsServer(cluster: eks.ICluster): eks.HelmChart {
   const existing = cluster.node.tryFindChild('MetricsServer');
   if (existing) return existing as eks.HelmChart;
+  const onSystemNodes = workloadPrerequisites(cluster).length > 0;
   return pinnedHelmChart(cluster, 'MetricsServer', cluster, HELM_CHARTS.metricsServer, {
-    values: { nodeSelector: { [POOL_LABEL]: 'system' } },
+    values: onSystemNodes ? { nodeSelector: { [POOL_LABEL]: 'system' } } : {},
   });
 }
 

@@ -1,6 +1,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
+import { Token } from 'aws-cdk-lib';
 import { IMAGE_REFERENCE, MAX_IMAGE_REFERENCE_LENGTH } from '../catalog/service-limits';
 import { defaultActivationThreshold, DEFAULTS } from '../definition/defaults';
 import { ScalingMetric } from '../definition/types';
@@ -97,7 +98,8 @@ export class InferenceService extends Chart {
     const healthPath = props.healthPath ?? '/health';
     this.serviceName = name;
     this.namespaceName = namespace;
-    if (!(props.image.length <= MAX_IMAGE_REFERENCE_LENGTH && IMAGE_REFERENCE.test(props.image))) {
+    // A token (an ECR repository's URI, an image asset) is resolved at deploy time and checked by the runtime then.
+    if (!Token.isUnresolved(props.image) && !(props.image.length <= MAX_IMAGE_REFERENCE_LENGTH && IMAGE_REFERENCE.test(props.image))) {
       throw new Error(`InferenceService '${name}': image '${props.image}' must be a container image reference ([registry/]repository[:tag][@digest])`);
     }
     if (minReplicas > maxReplicas) throw new Error(`InferenceService '${name}': minReplicas (${minReplicas}) must be <= maxReplicas (${maxReplicas})`);

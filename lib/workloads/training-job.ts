@@ -1,6 +1,7 @@
 import { ApiObject, Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
+import { Token } from 'aws-cdk-lib';
 import { IMAGE_REFERENCE, MAX_IMAGE_REFERENCE_LENGTH } from '../catalog/service-limits';
 import { IMAGES } from '../catalog/versions';
 import { POOL_LABEL } from '../compute/labels';
@@ -79,7 +80,8 @@ export class TrainingJob extends Chart {
     const nodes = props.nodes ?? DEFAULTS.training.nodes;
     const saName = props.serviceAccountName ?? props.name;
     const labels = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/workload': props.name };
-    if (!(props.image.length <= MAX_IMAGE_REFERENCE_LENGTH && IMAGE_REFERENCE.test(props.image))) {
+    // A token (an ECR repository's URI, an image asset) is resolved at deploy time and checked by the runtime then.
+    if (!Token.isUnresolved(props.image) && !(props.image.length <= MAX_IMAGE_REFERENCE_LENGTH && IMAGE_REFERENCE.test(props.image))) {
       throw new Error(`TrainingJob '${props.name}': image '${props.image}' must be a container image reference ([registry/]repository[:tag][@digest])`);
     }
     if (engine === TrainingEngine.RAY && (props.command ?? []).length === 0) {

@@ -128,3 +128,35 @@ describe('standalone constructs apply the same limits', () => {
     expect(build).toThrow(expected);
   });
 });
+
+describe('values known only at deploy time pass to the service unchecked', () => {
+  const cdk8s = require('cdk8s');
+  const { Stack, Token } = require('aws-cdk-lib');
+  const ecr = require('aws-cdk-lib/aws-ecr');
+  const { InferenceService, placementOnPool, findInstance } = require('../../lib');
+
+  test('an ECR repository URI (a token) is accepted as an image', () => {
+    const repo = ecr.Repository.fromRepositoryName(new Stack(testApp(), 'S'), 'R', 'llm');
+    const image = repo.repositoryUriForTag('v1');
+    expect(Token.isUnresolved(image)).toBe(true);
+    expect(() => new InferenceService(new cdk8s.App(), 'svc', {
+      name: 'svc', namespace: 'svc', image, placement: placementOnPool('gpu', [findInstance('g6.xlarge')], 1),
+      scaling: { metric: 'cpu', target: 70, activationThreshold: 0 },
+    })).not.toThrow();
+  });
+});
+
+test('YAML merge keys share settings between pools', () => {
+  const { mkdtempSync, writeFileSync } = require('node:fs');
+  const path = join(mkdtempSync(join(tmpdir(), 'merge-')), 'p.yaml');
+  writeFileSync(path, 'name: merge-ml\nnodePools:\n  - &gpu { name: a, instanceTypes: [g6.xlarge], maxNodes: 2 }\n  - { <<: *gpu, name: b }\n');
+  const def = loadDefinitionFile(path) as any;
+  expect(def.nodePools[1]).toEqual({ name: 'b', instanceTypes: ['g6.xlarge'], maxNodes: 2 });
+  expect(validateDefinition(def)).toEqual([]);
+});
+
+test('a Kubernetes version whose kubectl layer package is missing is a definition problem', () => {
+  const { missingKubectlLayer } = require('../../lib/catalog/versions');
+  expect(missingKubectlLayer('1.35')).toBeUndefined();
+  expect(missingKubectlLayer('1.99')).toBe('@aws-cdk/lambda-layer-kubectl-v99');
+});

@@ -1,5 +1,5 @@
 import { Stack, type CfnResource } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 
 /** The control-plane log types an EKS cluster must send to CloudWatch Logs. */
@@ -10,8 +10,10 @@ export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'contro
  * cdk-nag's own EKS2 only recognises the aws-eks (v1) cluster classes. Reads the L1's typed `logging`.
  */
 export function eksClusterControlPlaneLogging(node: CfnResource): NagRuleResult {
-  if (!(node instanceof eks.CfnCluster)) return NagRuleCompliance.NOT_APPLICABLE;
-  const logging = Stack.of(node).resolve(node.logging) as eks.CfnCluster.LoggingProperty | undefined;
+  // By resource type, not instanceof: an app may load two copies of aws-cdk-lib.
+  if (node.cfnResourceType !== 'AWS::EKS::Cluster') return NagRuleCompliance.NOT_APPLICABLE;
+  const cluster = node as eks.CfnCluster;
+  const logging = Stack.of(node).resolve(cluster.logging) as eks.CfnCluster.LoggingProperty | undefined;
   const enabled = (Stack.of(node).resolve((logging?.clusterLogging as eks.CfnCluster.ClusterLoggingProperty | undefined)?.enabledTypes) ?? []) as eks.CfnCluster.LoggingTypeConfigProperty[];
   const types = new Set(enabled.map((t) => t.type));
   const missing = CONTROL_PLANE_LOG_TYPES.filter((t) => !types.has(t));

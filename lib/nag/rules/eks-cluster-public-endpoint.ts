@@ -1,5 +1,5 @@
 import { Stack, type CfnResource } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 
 /**
@@ -7,8 +7,10 @@ import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
  * recognises the aws-eks (v1) cluster classes. Reads the L1's typed `resourcesVpcConfig`.
  */
 export function eksClusterNoPublicEndpoint(node: CfnResource): NagRuleResult {
-  if (!(node instanceof eks.CfnCluster)) return NagRuleCompliance.NOT_APPLICABLE;
-  const vpcConfig = Stack.of(node).resolve(node.resourcesVpcConfig) as eks.CfnCluster.ResourcesVpcConfigProperty | undefined;
+  // By resource type, not instanceof: an app may load two copies of aws-cdk-lib.
+  if (node.cfnResourceType !== 'AWS::EKS::Cluster') return NagRuleCompliance.NOT_APPLICABLE;
+  const cluster = node as eks.CfnCluster;
+  const vpcConfig = Stack.of(node).resolve(cluster.resourcesVpcConfig) as eks.CfnCluster.ResourcesVpcConfigProperty | undefined;
   // EndpointPublicAccess defaults to true when unset (EKS CreateCluster API, vpcConfig.endpointPublicAccess).
   return vpcConfig?.endpointPublicAccess === false ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }
