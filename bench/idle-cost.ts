@@ -21,7 +21,7 @@ export function idleCostOfTemplates(dir: string): { total: number; items: Record
   const launchTemplateType = (ref: any) => resources[ref?.Ref]?.Properties?.LaunchTemplateData?.InstanceType;
   const items = {
     eksClusters: of('AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster').length * SERVICE_PRICES.eksClusterHourly * month,
-    natGateways: of('AWS::EC2::NatGateway').length * SERVICE_PRICES.natGatewayHourly * month,
+    natGateways: of('AWS::EC2::NatGateway').length * (SERVICE_PRICES.natGatewayHourly + SERVICE_PRICES.publicIpv4Hourly) * month,
     interfaceEndpoints: of('AWS::EC2::VPCEndpoint').filter((r) => r.Properties?.VpcEndpointType === 'Interface')
       .reduce((n, r) => n + (r.Properties.SubnetIds?.length ?? 1), 0) * SERVICE_PRICES.interfaceEndpointHourlyPerAz * month,
     nodesAtMinimum: [

@@ -12,6 +12,8 @@ export const SERVICE_PRICES = {
   eksClusterHourly: 0.10,
   /** A NAT gateway, per hour, before data processing (aws.amazon.com/vpc/pricing). */
   natGatewayHourly: 0.045,
+  /** A public IPv4 address (each NAT gateway has one), per hour (aws.amazon.com/vpc/pricing, "Public IPv4 Address"). */
+  publicIpv4Hourly: 0.005,
   /** An interface VPC endpoint, per AZ it has an ENI in, per hour, before data (aws.amazon.com/privatelink/pricing). */
   interfaceEndpointHourlyPerAz: 0.01,
   /** A customer managed KMS key, per month (aws.amazon.com/kms/pricing). */

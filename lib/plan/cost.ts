@@ -22,7 +22,7 @@ const KMS_KEYS = 3;
 
 /**
  * The idle floor: every hourly-billed part that runs whatever the workloads do — the EKS control plane, NAT
- * gateways, interface endpoints (per AZ), the system nodes, pools held at minNodes, KMS keys and the managed
+ * gateways (with their public IPv4 addresses), interface endpoints (per AZ), the system nodes, pools held at minNodes, KMS keys and the managed
  * Prometheus collector — at the catalog's list prices. Usage (data, samples, requests) comes on top.
  */
 export function computeIdleCost(def: ResolvedDefinition): IdleCost {
@@ -30,7 +30,7 @@ export function computeIdleCost(def: ResolvedDefinition): IdleCost {
   const endpoints = PlatformNetwork.endpointsFor(def.network.interfaceEndpoints).length;
   const items = {
     controlPlane: SERVICE_PRICES.eksClusterHourly * month,
-    natGateways: def.network.natGateways * SERVICE_PRICES.natGatewayHourly * month,
+    natGateways: def.network.natGateways * (SERVICE_PRICES.natGatewayHourly + SERVICE_PRICES.publicIpv4Hourly) * month,
     interfaceEndpoints: endpoints * def.network.maxAzs * SERVICE_PRICES.interfaceEndpointHourlyPerAz * month,
     systemNodes: def.cluster.systemNodes * monthlyInstancePrice(def.cluster.systemInstanceType),
     poolMinimums: def.nodePools.reduce((sum, p) => sum + p.minNodes * Math.min(...p.instanceTypes.map(monthlyInstancePrice)), 0),

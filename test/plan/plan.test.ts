@@ -21,18 +21,18 @@ test('each workload\'s share of its pool at full scale', () => {
 // pools scale to zero.
 const IDLE = {
   controlPlane: 0.10 * 730, // 73
-  natGateways: 1 * 0.045 * 730, // 32.85
+  natGateways: 1 * (0.045 + 0.005) * 730, // 36.5: the gateway and its public IPv4 address
   interfaceEndpoints: 2 * 3 * 0.01 * 730, // 43.8
   systemNodes: 2 * 0.0832 * 730, // 121.472
   poolMinimums: 0,
   kmsKeys: 3 * 1.0,
   prometheusCollector: 0.04 * 730, // 29.2
 };
-const IDLE_TOTAL = 303.322;
+const IDLE_TOTAL = 306.972;
 
 test('the idle floor, item by item, against hand-computed list prices', () => {
   expect(plan.cost.idle).toEqual({ ...Object.fromEntries(Object.entries(IDLE).map(([k, v]) => [k, Math.round(v)])), total: Math.round(IDLE_TOTAL) });
-  expect(plan.cost.monthlyIdleUsd).toBe(303);
+  expect(plan.cost.monthlyIdleUsd).toBe(307);
 });
 
 test('the ceiling: every pool at maxNodes of its dearest type, plus the idle floor\'s fixed part', () => {
@@ -56,7 +56,7 @@ test('no NAT gateway: every interface endpoint, no NAT cost', () => {
 
 test('the report: tables, the idle floor and the diagram', () => {
   const md = renderPlanMarkdown(plan);
-  expect(md).toContain('Idle floor **$303** a month');
+  expect(md).toContain('Idle floor **$307** a month');
   expect(md).toContain('| inference | managed-node-group | g6e.xlarge, g6e.2xlarge | 8 | 0–8 | $0 | $13,094 |');
   expect(md).toContain('| llm | inference | inference | llm | 1 | 1–6 | 75% |');
   expect(md).toContain('```mermaid\nflowchart LR');
