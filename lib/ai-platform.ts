@@ -24,6 +24,7 @@ import { planPlatform, type PlatformPlan } from './plan/plan';
 import { renderPlanMarkdown } from './plan/plan-report';
 import { AssemblyFile } from './private/assembly-file';
 import { checkStackLimits } from './private/stack-limits';
+import { layoutStacks } from './private/stack-layout';
 
 /** Props of {@link AiPlatform}. */
 export interface AiPlatformProps {
@@ -67,6 +68,8 @@ export class AiPlatform extends Construct {
   public readonly cluster: GpuCluster;
   /** Managed-node-group pools by name. */
   public readonly nodePools: Record<string, GpuNodePool> = {};
+  /** Stacks a large definition overflows into (`<name>-pools-<n>`, `<name>-workloads-<n>`); empty for most. */
+  public readonly overflowStacks: Stack[] = [];
 
   constructor(scope: Construct, id: string, props: AiPlatformProps) {
     super(scope, id);
@@ -132,8 +135,23 @@ export class AiPlatform extends Construct {
       });
     }
 
+    // Large definitions overflow into further stacks along a stable seam (lib/private/stack-layout.ts).
+    const layout = layoutStacks(def);
+    const overflow = (kind: 'pools' | 'workloads', shard: number): Stack => {
+      if (shard === 0) return this.platformStack;
+      const id = `${kind === 'pools' ? 'Pools' : 'Workloads'}${shard}`;
+      const existing = this.node.tryFindChild(id) as Stack | undefined;
+      if (existing) return existing;
+      const stack = new Stack(this, id, {
+        stackName: `${def.name}-${kind}-${shard}`, env: props.env,
+        description: `AI platform ${def.name}: ${kind === 'pools' ? 'node pools' : 'workloads'} beyond the platform stack's share (${shard})`,
+      });
+      stack.addStackDependency(this.platformStack);
+      this.overflowStacks.push(stack);
+      return stack;
+    };
     for (const pool of def.nodePools.filter((p) => p.provisioner === Provisioner.MANAGED_NODE_GROUP)) {
-      this.nodePools[pool.name] = new GpuNodePool(this.platformStack, `Pool-${pool.name}`, {
+      this.nodePools[pool.name] = new GpuNodePool(overflow('pools', layout.pools.get(pool.name) ?? 0), `Pool-${pool.name}`, {
         cluster: this.cluster.cluster,
         poolName: pool.name,
         instanceTypes: pool.instanceTypes,
@@ -154,8 +172,11 @@ export class AiPlatform extends Construct {
     // granting access changes only the platform stack.
     this.platformStack.addStackDependency(this.dataStack);
     const lake = new DataLakeImport(this.platformStack, def.name, def.dataLake.zones);
+    const workloadStack = (name: string) => overflow('workloads', layout.workloads.get(name) ?? 0);
     for (const w of [...def.inference, ...def.training].filter((x) => x.dataAccess.length > 0)) {
-      this.workloadAccess[w.name] = new WorkloadDataAccess(this.platformStack, `DataAccess-${w.name}`, {
+      const stack = workloadStack(w.name);
+      if (stack !== this.platformStack) stack.addStackDependency(this.dataStack);
+      this.workloadAccess[w.name] = new WorkloadDataAccess(stack, `DataAccess-${w.name}`, {
         cluster: this.cluster.cluster, dataLake: lake, namespace: w.namespace, serviceAccount: w.name, access: w.dataAccess,
       });
     }
@@ -168,6 +189,7 @@ export class AiPlatform extends Construct {
     // Cluster-level scaling and the Kubernetes workloads (cdk8s charts, applied and written to cdk.out/k8s/).
     const wiring = wireWorkloads({
       alertTopicArn,
+      scopeFor: (name) => workloadStack(name),
       stack: this.platformStack, cluster: this.cluster.cluster, def, workloadAccess: this.workloadAccess, dataLake: lake,
       nodeSubnets: this.network.vpc.selectSubnets(this.network.nodeSubnets).subnets,
     });
@@ -214,8 +236,9 @@ export class AiPlatform extends Construct {
 
     for (const [k, v] of Object.entries({ 'ai-platform': def.name, ...def.tags })) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
 
-    const sizes = `nodePools: ${def.nodePools.length}, inference: ${def.inference.length}, training: ${def.training.length}, teams: ${def.teams.length}; about 12 resources per managed pool: use fewer, larger pools or split the platform`;
+    const sizes = `nodePools: ${def.nodePools.length}, inference: ${def.inference.length}, training: ${def.training.length}, teams: ${def.teams.length}; pools and workloads overflow into further stacks, while team namespaces, operators and the cluster stay in the platform stack`;
     checkStackLimits(this.platformStack, () => sizes);
+    for (const stack of this.overflowStacks) checkStackLimits(stack, () => sizes);
     checkStackLimits(this.monitoringStack, () => `inference: ${def.inference.length} (alarms per service)`);
     checkStackLimits(this.dataStack, () => `dataLake.zones: ${def.dataLake.zones.length}`);
   }

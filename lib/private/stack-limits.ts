@@ -18,6 +18,11 @@ export function checkStackLimits(stack: Stack, hint: () => string): void {
       if (resources > CLOUDFORMATION.maxResources) {
         errors.push(`stack ${stack.stackName} would hold ${resources} resources; CloudFormation allows ${CLOUDFORMATION.maxResources} per stack (${hint()})`);
       }
+      // The template as CloudFormation will receive it (resolving it here costs about as much as synthesis).
+      const bytes = Buffer.byteLength(JSON.stringify(stack.resolve((stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation())));
+      if (bytes > CLOUDFORMATION.maxTemplateBytes) {
+        errors.push(`stack ${stack.stackName} would be ${Math.round(bytes / 1000)} KB; CloudFormation takes templates of at most ${CLOUDFORMATION.maxTemplateBytes / 1000} KB (${hint()})`);
+      }
       if (outputs > CLOUDFORMATION.maxOutputs) {
         errors.push(`stack ${stack.stackName} would hold ${outputs} outputs; CloudFormation allows ${CLOUDFORMATION.maxOutputs} per stack (${hint()})`);
       }

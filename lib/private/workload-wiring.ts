@@ -2,7 +2,7 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as cdk8s from 'cdk8s';
-import type { IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { acceleratorResourceName, AcceleratorVendor } from '../catalog/accelerators';
 import { ClusterAutoscaler } from '../autoscaling/cluster-autoscaler';
 import { Karpenter } from '../autoscaling/karpenter';
@@ -41,6 +41,8 @@ interface WiringContext {
   readonly nodeSubnets: ec2.ISubnet[];
   readonly def: ResolvedDefinition;
   readonly workloadAccess: Record<string, WorkloadDataAccess>;
+  /** The stack a workload's manifests go to (an overflow stack of a large platform). @default - the cluster's stack */
+  readonly scopeFor?: (workload: string) => IConstruct | undefined;
 }
 
 /**
@@ -52,12 +54,14 @@ export function wireWorkloads(ctx: WiringContext): WorkloadWiring {
   const app = new cdk8s.App();
   const charts: Record<string, cdk8s.Chart> = {};
   const pools = new Map(def.nodePools.map((p) => [p.name, p]));
-  const deliver = (id: string, chart: cdk8s.Chart, ...deps: IConstruct[]) => {
+  const deliverIn = (scope: IConstruct | undefined, id: string, chart: cdk8s.Chart, ...deps: IConstruct[]) => {
     charts[chart.node.id] = chart;
-    const manifest = deliverChart(cluster, id, chart);
+    const manifest = deliverChart(cluster, id, chart, { scope: scope as Construct | undefined });
     manifest.node.addDependency(...deps);
     return manifest;
   };
+  const deliver = (id: string, chart: cdk8s.Chart, ...deps: IConstruct[]) => deliverIn(undefined, id, chart, ...deps);
+  const scopeOf = (workload: string) => ctx.scopeFor?.(workload);
 
   // Node scaling.
   const managed = def.nodePools.filter((p) => p.provisioner === Provisioner.MANAGED_NODE_GROUP);
@@ -106,7 +110,7 @@ export function wireWorkloads(ctx: WiringContext): WorkloadWiring {
     })));
   }
   for (const w of [...def.inference, ...def.training].filter((x) => !namespaces.has(x.namespace))) {
-    namespaces.set(w.namespace, deliver(`Namespace-${w.namespace}`, new TeamNamespace(app, `namespace-${w.namespace}`, {
+    namespaces.set(w.namespace, deliverIn(scopeOf(w.name), `Namespace-${w.namespace}`, new TeamNamespace(app, `namespace-${w.namespace}`, {
       name: w.namespace, servicePorts: ports(w.namespace), scraperCidrs, operatorIngress: operatorIngress(w.namespace),
     })));
   }
@@ -125,7 +129,7 @@ export function wireWorkloads(ctx: WiringContext): WorkloadWiring {
     const s3 = mountsOf(svc.dataAccess);
     const deps: IConstruct[] = [namespaces.get(svc.namespace)!, ...accessOf(svc.name), ...s3.deps];
     if (usesKeda) deps.push(ensureOperator(cluster, Operator.KEDA, { prometheusWorkspaceArn: prometheus?.workspace.attrArn }));
-    deliver(`Inference-${svc.name}`, new InferenceService(app, `inference-${svc.name}`, {
+    deliverIn(scopeOf(svc.name), `Inference-${svc.name}`, new InferenceService(app, `inference-${svc.name}`, {
       name: svc.name, namespace: svc.namespace, image: svc.image, port: svc.port,
       placement: placementOnPool(pool.name, pool.instances, svc.gpus),
       minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas, scaling: svc.scaling,
@@ -137,7 +141,7 @@ export function wireWorkloads(ctx: WiringContext): WorkloadWiring {
     const efa = pool.efa ? Math.min(...pool.instances.map((f) => f.maxEfaInterfaces)) : 0;
     const operator = ensureOperator(cluster, job.engine === TrainingEngine.RAY ? Operator.KUBERAY : Operator.JOBSET);
     const s3 = mountsOf(job.dataAccess);
-    deliver(`Training-${job.name}`, new TrainingJob(app, `training-${job.name}`, {
+    deliverIn(scopeOf(job.name), `Training-${job.name}`, new TrainingJob(app, `training-${job.name}`, {
       name: job.name, namespace: job.namespace, image: job.image, engine: job.engine, nodes: job.nodes,
       placement: placementOnPool(pool.name, pool.instances, job.gpusPerNode, efa),
       command: job.command.length > 0 ? job.command : undefined, s3Mounts: s3.mounts,

@@ -1,6 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
-import type * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Yaml, type Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { HELM_CHARTS } from '../catalog/versions';
 import { POOL_LABEL } from '../compute/labels';
@@ -22,6 +23,11 @@ export interface DeliverChartOptions {
    * @default - on for a cluster built by GpuCluster (it runs on the system nodes), off otherwise (synth warns)
    */
   readonly metricsServer?: boolean;
+  /**
+   * Where the manifest resource goes when not in the cluster's stack (e.g. an overflow stack of a large
+   * platform); the cluster's kubectl provider applies it either way. @default - the cluster's stack
+   */
+  readonly scope?: Construct;
 }
 
 /** Namespaces every EKS cluster has. */
@@ -43,8 +49,10 @@ const NAMESPACES = new WeakMap<eks.ICluster, ClusterNamespaces>();
  * chart with a HorizontalPodAutoscaler gets metrics-server, which EKS does not install.
  */
 export function deliverChart(cluster: eks.ICluster, id: string, chart: Chart, options: DeliverChartOptions = {}): eks.KubernetesManifest {
-  const manifest = cluster.addCdk8sChart(id, chart);
-  const stack = Stack.of(cluster);
+  const manifest = options.scope && Stack.of(options.scope) !== Stack.of(cluster)
+    ? new eks.KubernetesManifest(options.scope, id, { cluster, manifest: chart.toJson() })
+    : cluster.addCdk8sChart(id, chart);
+  const stack = Stack.of(manifest);
   new AssemblyFile(manifest, 'Yaml', () => join('k8s', stack.stackName, `${id}.yaml`),
     () => Yaml.stringify(...(stack.resolve(chart.toJson()) as unknown[]).map(placeholders)));
 

@@ -55,12 +55,13 @@ test('a definition past a stack quota fails synth with a message, no stack trace
   const dir = mkdtempSync(join(tmpdir(), 'def-'));
   const path = join(dir, 'many.json');
   writeFileSync(path, JSON.stringify({
-    name: 'many-pools',
-    nodePools: Array.from({ length: 50 }, (_, i) => ({ name: `p${i}`, instanceTypes: ['g6.xlarge'], maxNodes: 2 })),
+    name: 'many-teams',
+    nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 2 }],
+    teams: Array.from({ length: 450 }, (_, i) => ({ name: `t${i}`, gpuQuota: 1 })),
   }));
   const run = runApp({ definition: path });
   expect(run.status).toBe(1);
-  expect(run.stderr).toMatch(/many-pools-platform would hold \d+ resources; CloudFormation allows 500 per stack \(nodePools: 50/);
+  expect(run.stderr).toMatch(/many-teams-platform would hold \d+ resources; CloudFormation allows 500 per stack \(nodePools: 1, inference: 0, training: 0, teams: 450/);
   expect(run.stderr).not.toMatch(/^\s+at /m);
   // No template, plan or manifest of any stack (assets are staged as constructs are created, before validation).
   expect(readdirSync(run.outdir).filter((f) => !f.startsWith('asset.'))).toEqual([]);

@@ -79,16 +79,17 @@ describe('files', () => {
 });
 
 describe('stack quotas', () => {
-  // 50 managed pools put the platform stack past CloudFormation's 500 resources.
+  // Pools and workloads overflow into further stacks, but team namespaces stay with the cluster: 450 teams put
+  // the platform stack past CloudFormation's 500 resources, which the quota check still catches.
   const many = referenceWith((d) => {
-    d.nodePools = Array.from({ length: 50 }, (_, i) => ({ name: `p${i}`, instanceTypes: ['g6.xlarge'], maxNodes: 2 }));
+    d.teams = Array.from({ length: 450 }, (_, i) => ({ name: `t${i}`, gpuQuota: 1 }));
     d.inference = []; d.training = [];
   });
 
   test('a platform stack past 500 resources fails validation with the definition\'s sizes, before any template', () => {
     const app = testApp();
     new AiPlatform(app, 'AiPlatform', { definition: many });
-    expect(() => app.synth()).toThrow(/would hold \d+ resources; CloudFormation allows 500 per stack \(nodePools: 50/);
+    expect(() => app.synth()).toThrow(/would hold \d+ resources; CloudFormation allows 500 per stack \(nodePools: 2, inference: 0, training: 0, teams: 450/);
   });
 });
 
