@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs before every `cdk synth` (cdk.json "build"): transpiles bin/, lib/ and examples/ to .build/ with swc,
+// Runs at the start of every `cdk synth` (bin/run.js): transpiles bin/, lib/ and examples/ to .build/ with swc,
 // only the files that changed, so the CDK app runs as plain JavaScript instead of being transpiled on every
 // synth (tsx). Type-checking stays with `npm test` (tsc --noEmit). ~0.1 s when nothing changed.
 // A file is rebuilt when its size or modification time differs from the last build's record (so a file
