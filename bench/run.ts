@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { idleCostOfTemplates } from './idle-cost';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** The CLI comparison is noisier (two CLIs, two apps): more runs, alternated, median. */
+const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 6);
 const CASES: { name: string; args: string[] }[] = [
   { name: 'load libraries only', args: ['load'] },
   { name: 'reference app', args: ['synth', 'reference', '1'] },
@@ -53,7 +55,9 @@ function peerDir(): string {
 const peer = peerDir();
 const ours: ReturnType<typeof cliSynth>[] = [];
 const theirs: ReturnType<typeof cliSynth>[] = [];
-for (let i = 0; i < RUNS; i++) {
+cliSynth(ROOT); // warm: .build and the disk cache, for both
+cliSynth(peer);
+for (let i = 0; i < CLI_RUNS; i++) {
   ours.push(cliSynth(ROOT));
   theirs.push(cliSynth(peer));
 }
@@ -66,7 +70,7 @@ const cmp = [
   ['idle USD / month', p.idle.toFixed(0), o.idle.toFixed(0), (o.idle / p.idle).toFixed(2)],
 ];
 const cw = cmp[0].map((_, i) => Math.max(...cmp.map((r) => r[i].length)));
-console.log('Through the CDK CLI, side by side with the peer (cdk-eks-blueprints GPU blueprint):');
+console.log(`Through the CDK CLI, side by side with the peer (cdk-eks-blueprints GPU blueprint), median of ${CLI_RUNS} alternated runs after a warm-up:`);
 for (const r of cmp) console.log(r.map((c, i) => (i === 0 ? c.padEnd(cw[i]) : c.padStart(cw[i]))).join('  '));
 console.log('');
 console.log('In process:');
