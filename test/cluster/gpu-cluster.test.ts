@@ -90,6 +90,23 @@ describe('GpuCluster defaults', () => {
   });
 });
 
+// Documented defaults of a standalone GpuCluster.
+test('by default the endpoint is private and Container Insights is installed', () => {
+  const t = Template.fromStack(clusterStack().stack);
+  t.hasResourceProperties('AWS::EKS::Cluster', { ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false, EndpointPrivateAccess: true }) });
+  t.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'amazon-cloudwatch-observability' });
+  const off = Template.fromStack(clusterStack({ containerInsights: false }).stack);
+  expect(resourcesOf(off, 'AWS::EKS::Addon').map(([, a]) => a.Properties.AddonName)).not.toContain('amazon-cloudwatch-observability');
+});
+
+test('a public endpoint asked for is left to AiPlatformChecks: the cluster does not acknowledge it itself', () => {
+  const { NagRuleCompliance } = require('cdk-nag');
+  const { AiPlatformChecks, eksClusterNoPublicEndpoint } = require('../../lib/nag');
+  const { gpuCluster, stack } = clusterStack({ endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE });
+  expect(eksClusterNoPublicEndpoint(gpuCluster.cluster.node.defaultChild)).toBe(NagRuleCompliance.NON_COMPLIANT);
+  expect(new AiPlatformChecks().validateScope(stack).violations.map((v: any) => v.ruleName)).toContain('AiPlatform-EKSV2PublicEndpoint');
+});
+
 test('a private endpoint turns public access off', () => {
   const { stack } = clusterStack({ endpointAccess: eks.EndpointAccess.PRIVATE });
   Template.fromStack(stack).hasResourceProperties('AWS::EKS::Cluster', {

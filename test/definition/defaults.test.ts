@@ -44,6 +44,9 @@ describe('documented defaults', () => {
     gpuMemoryThresholdPercent: 95, errorRateThresholdPercent: 5, pendingPodsMinutes: 15,
   }));
   test('teams, tags', () => { expect(r.teams).toEqual([]); expect(r.tags).toEqual({}); });
+  test('a team\'s Neuron quota is 0 unless given', () => {
+    expect(resolveDefinition({ ...minimal, teams: [{ name: 'ml', gpuQuota: 4 }] }).teams).toEqual([{ name: 'ml', gpuQuota: 4, neuronQuota: 0 }]);
+  });
   test('percent metrics activate at 10', () => {
     const svc = { ...minimal.inference![0], scaling: { metric: ScalingMetric.GPU_UTILIZATION, target: 60 } };
     expect(resolveDefinition({ ...minimal, inference: [svc] }).inference[0].scaling.activationThreshold).toBe(10);

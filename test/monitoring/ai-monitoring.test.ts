@@ -179,3 +179,10 @@ test('without a monitoring block: dashboard and alarms to a topic with no subscr
   t.resourceCountIs('AWS::Budgets::Budget', 0);
   expect(resourcesOf(t, 'AWS::CloudWatch::Alarm').length).toBeGreaterThanOrEqual(5);
 });
+
+// acceptPrometheusAlerts defaults to false: no AMP principal on the topic or its key unless asked for.
+test('the topic admits Managed Prometheus only when asked', () => {
+  const { t } = monitoring();
+  expect(JSON.stringify(t.toJSON())).not.toContain('aps.amazonaws.com');
+  expect(JSON.stringify(monitoring({ acceptPrometheusAlerts: true }).t.toJSON())).toContain('aps.amazonaws.com');
+});

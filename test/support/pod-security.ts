@@ -37,26 +37,35 @@ function badContainersDetail(names: string[]): string {
   return `${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`;
 }
 
-// policy/check_appArmorProfile.go
-const appArmorProfile: CheckPod = (meta, spec) => {
-  const allowedType = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';
-  const allowedAnnotation = (v: string) => v.length === 0 || v === 'runtime/default' || v.startsWith('localhost/');
+/**
+ * Where a profile type (appArmorProfile, seccompProfile) is set to a value not allowed: 'pod' and the
+ * containers, as check_appArmorProfile.go and check_seccompProfile_baseline.go both collect them.
+ */
+function badProfileTypes(spec: any, field: 'appArmorProfile' | 'seccompProfile', allowed: (t: unknown) => boolean): { badSetters: string[]; badValues: Set<string> } {
   const badSetters: string[] = [];
   const badValues = new Set<string>();
-  const podProfile = spec?.securityContext?.appArmorProfile;
-  if (podProfile && !allowedType(podProfile.type)) {
+  const podProfile = spec?.securityContext?.[field];
+  if (podProfile && !allowed(podProfile.type)) {
     badSetters.push('pod');
     badValues.add(String(podProfile.type ?? ''));
   }
   const badContainers: string[] = [];
   for (const c of containersOf(spec)) {
-    const profile = c.securityContext?.appArmorProfile;
-    if (profile && !allowedType(profile.type)) {
+    const profile = c.securityContext?.[field];
+    if (profile && !allowed(profile.type)) {
       badContainers.push(c.name);
       badValues.add(String(profile.type ?? ''));
     }
   }
   if (badContainers.length > 0) badSetters.push(badContainersDetail(badContainers));
+  return { badSetters, badValues };
+}
+
+// policy/check_appArmorProfile.go
+const appArmorProfile: CheckPod = (meta, spec) => {
+  const allowedType = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';
+  const allowedAnnotation = (v: string) => v.length === 0 || v === 'runtime/default' || v.startsWith('localhost/');
+  const { badSetters, badValues } = badProfileTypes(spec, 'appArmorProfile', allowedType);
   const forbiddenAnnotations = Object.entries<string>(meta?.annotations ?? {})
     .filter(([k, v]) => k.startsWith('container.apparmor.security.beta.kubernetes.io/') && !allowedAnnotation(String(v)))
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
@@ -224,22 +233,7 @@ const validSeccomp = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost'
 
 // policy/check_seccompProfile_baseline.go seccompProfileBaseline_1_19
 const seccompBaseline: CheckPod = (_meta, spec) => {
-  const badSetters: string[] = [];
-  const badValues = new Set<string>();
-  const podProfile = spec?.securityContext?.seccompProfile;
-  if (podProfile && !validSeccomp(podProfile.type)) {
-    badSetters.push('pod');
-    badValues.add(String(podProfile.type ?? ''));
-  }
-  const bad: string[] = [];
-  for (const c of containersOf(spec)) {
-    const p = c.securityContext?.seccompProfile;
-    if (p && !validSeccomp(p.type)) {
-      bad.push(c.name);
-      badValues.add(String(p.type ?? ''));
-    }
-  }
-  if (bad.length > 0) badSetters.push(badContainersDetail(bad));
+  const { badSetters, badValues } = badProfileTypes(spec, 'seccompProfile', validSeccomp);
   if (badSetters.length === 0) return undefined;
   return { reason: 'seccompProfile', detail: `${badSetters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(badValues))}` };
 };
