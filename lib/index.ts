@@ -1,5 +1,5 @@
 // Public API. Exports only.
-export * from './ai-platform';
+export * from './platform/ai-platform';
 export * from './definition/types';
 export * from './definition/problems';
 export type * from './definition/resolved';
@@ -13,7 +13,7 @@ export * from './network/platform-network';
 export * from './cluster/gpu-cluster';
 export * from './cluster/pod-identity-role';
 export * from './compute/gpu-node-pool';
-export * from './compute/labels';
+export * from './core/labels';
 export * from './data-lake/data-lake';
 export * from './data-lake/data-lake-ref';
 export * from './data-lake/zone-bucket';
@@ -22,8 +22,8 @@ export * from './workloads/placement';
 export * from './workloads/team-namespace';
 export * from './workloads/inference-service';
 export * from './workloads/training-job';
-export * from './workloads/operators';
-export { deliverChart, ensureMetricsServer, type DeliverChartOptions } from './workloads/deliver';
+export * from './cluster/operators';
+export { deliverChart, ensureMetricsServer, type DeliverChartOptions } from './cluster/deliver-chart';
 export * from './autoscaling/cluster-autoscaler';
 export * from './autoscaling/karpenter';
 export * from './autoscaling/karpenter-node-pool';

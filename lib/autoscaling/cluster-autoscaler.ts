@@ -4,9 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { HELM_CHARTS, requireKubernetesVersion } from '../catalog/versions';
 import { PodIdentityRole } from '../cluster/pod-identity-role';
-import { POOL_LABEL } from '../compute/labels';
-import { acknowledgeIamFindings } from '../private/acknowledge';
-import { pinnedHelmChart } from '../private/pinned-helm-chart';
+import { POOL_LABEL } from '../core/labels';
+import { acknowledgeIamFindings } from '../core/acknowledge';
+import { pinnedHelmChart } from '../core/pinned-helm-chart';
 
 /** Props of {@link ClusterAutoscaler}. */
 export interface ClusterAutoscalerProps {

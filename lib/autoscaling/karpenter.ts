@@ -7,10 +7,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HELM_CHARTS } from '../catalog/versions';
 import { PodIdentityRole } from '../cluster/pod-identity-role';
-import { POOL_LABEL } from '../compute/labels';
-import { createNodeRole } from '../compute/private/node-role';
-import { acknowledgeIamFindings } from '../private/acknowledge';
-import { pinnedHelmChart } from '../private/pinned-helm-chart';
+import { POOL_LABEL } from '../core/labels';
+import { createNodeRole } from '../core/node-role';
+import { acknowledgeIamFindings } from '../core/acknowledge';
+import { pinnedHelmChart } from '../core/pinned-helm-chart';
 
 /** Props of {@link Karpenter}. */
 export interface KarpenterProps {

@@ -6,8 +6,8 @@ import * as cdk8s from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { annotatedPodsScrapeJob } from '../private/scrape-jobs';
-import { deliverChart } from '../workloads/deliver';
+import { annotatedPodsScrapeJob } from '../core/scrape-jobs';
+import { deliverChart } from '../cluster/deliver-chart';
 import type { PrometheusSource } from '../workloads/inference-service';
 
 /** Props of {@link ManagedPrometheus}. */

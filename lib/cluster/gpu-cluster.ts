@@ -7,11 +7,11 @@ import { Construct } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
 import { requireKubernetesVersion } from '../catalog/versions';
 import { DEFAULTS } from '../definition/defaults';
-import { POOL_LABEL } from '../compute/labels';
-import { createNodeLaunchTemplate } from '../compute/private/node-launch-template';
-import { createNodeRole } from '../compute/private/node-role';
-import { acknowledgeIamFindings } from '../private/acknowledge';
-import { registerWorkloadPrerequisites } from '../private/cluster-readiness';
+import { POOL_LABEL } from '../core/labels';
+import { createNodeLaunchTemplate } from '../core/node-launch-template';
+import { createNodeRole } from '../core/node-role';
+import { acknowledgeIamFindings } from '../core/acknowledge';
+import { registerWorkloadPrerequisites } from '../core/cluster-readiness';
 import { ContainerInsights } from '../monitoring/container-insights';
 import { createPodIdentityRole } from './pod-identity-role';
 

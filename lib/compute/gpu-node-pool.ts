@@ -9,9 +9,9 @@ import { CapacityType } from '../definition/types';
 import { PoolNodes } from './pool-nodes';
 import { AsgNodeTemplateTags } from './private/asg-node-template-tags';
 import { CapacityReservationSubnet } from './private/capacity-reservation-subnet';
-import { ensureDevicePlugins } from './private/device-plugins';
-import { createNodeLaunchTemplate } from './private/node-launch-template';
-import { createNodeRole } from './private/node-role';
+import { ensureDevicePlugins } from './device-plugins';
+import { createNodeLaunchTemplate } from '../core/node-launch-template';
+import { createNodeRole } from '../core/node-role';
 
 /** Props of {@link GpuNodePool}. */
 export interface GpuNodePoolProps {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AmiFamily, findAmi, amiFamiliesFor, type AmiChoice } from '../catalog/ami';
 import { AcceleratorVendor, acceleratorResourceName, EFA_RESOURCE_NAME, findInstance, type InstanceFacts } from '../catalog/accelerators';
 import { DEFAULTS } from '../definition/defaults';
-import { ACCELERATOR_LABEL, ACCELERATOR_MODEL_LABEL, DEVICE_PLUGIN_LABEL, EFA_LABEL, POOL_LABEL } from './labels';
+import { ACCELERATOR_LABEL, ACCELERATOR_MODEL_LABEL, DEVICE_PLUGIN_LABEL, EFA_LABEL, POOL_LABEL } from '../core/labels';
 
 /** What a pool's nodes are, whichever provisioner launches them. */
 export interface PoolNodesOptions {

@@ -1,7 +1,7 @@
 import { Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledgeGrantWildcards } from '../private/acknowledge';
+import { acknowledgeGrantWildcards } from '../core/acknowledge';
 import { DataAccessLevel } from '../definition/types';
 
 /** What a workload needs to know to be granted access to a data lake: the zones' buckets and the key. */

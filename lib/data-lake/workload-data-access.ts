@@ -2,7 +2,7 @@ import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PodIdentityRole } from '../cluster/pod-identity-role';
-import { acknowledgeIamFindings } from '../private/acknowledge';
+import { acknowledgeIamFindings } from '../core/acknowledge';
 import { DataAccessLevel, type DataAccessDefinition } from '../definition/types';
 import type { IDataLakeRef } from './data-lake-ref';
 

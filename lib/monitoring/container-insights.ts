@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { requireKubernetesVersion } from '../catalog/versions';
 import { createPodIdentityRole } from '../cluster/pod-identity-role';
-import { acknowledgeIamFindings } from '../private/acknowledge';
-import { annotatedPodsScrapeJob } from '../private/scrape-jobs';
+import { acknowledgeIamFindings } from '../core/acknowledge';
+import { annotatedPodsScrapeJob } from '../core/scrape-jobs';
 import { INFERENCE_NAMESPACE, QUEUE_METRIC, REQUESTS_METRIC } from './metrics';
 
 /** Props of {@link ContainerInsights}. */

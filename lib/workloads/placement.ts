@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { acceleratorResourceName, EFA_RESOURCE_NAME, type InstanceFacts } from '../catalog/accelerators';
-import { POOL_LABEL } from '../compute/labels';
+import { POOL_LABEL } from '../core/labels';
 
 /**
  * Where and how big a workload's pods are: the pool they run on and what each pod requests. Built from the

@@ -1,11 +1,11 @@
 import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { AiPlatform, resolveDefinition, type AiPlatformDefinition } from '../../lib';
-import { layoutStacks } from '../../lib/private/stack-layout';
+import { layoutStacks } from '../../lib/platform/stack-layout';
 import { referencePlatform } from '../../examples/reference-platform';
 import { multiTeamPlatform } from '../../examples/multi-team';
 import { testApp } from '../helpers';
 
-// Large definitions overflow into further stacks along a stable seam (lib/private/stack-layout.ts): CloudFormation
+// Large definitions overflow into further stacks along a stable seam (lib/platform/stack-layout.ts): CloudFormation
 // takes at most 500 resources and 1 MB per template, and an existing resource must never move between stacks
 // (or change its logical ID) because the definition grew.
 

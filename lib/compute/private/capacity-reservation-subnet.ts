@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeIamFindings } from '../../private/acknowledge';
+import { acknowledgeIamFindings } from '../../core/acknowledge';
 
 /** Props of {@link CapacityReservationSubnet}. */
 export interface CapacityReservationSubnetProps {

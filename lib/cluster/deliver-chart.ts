@@ -4,10 +4,10 @@ import { Yaml, type Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { HELM_CHARTS } from '../catalog/versions';
-import { POOL_LABEL } from '../compute/labels';
-import { AssemblyFile } from '../private/assembly-file';
-import { workloadPrerequisites } from '../private/cluster-readiness';
-import { pinnedHelmChart } from '../private/pinned-helm-chart';
+import { POOL_LABEL } from '../core/labels';
+import { AssemblyFile } from '../core/assembly-file';
+import { workloadPrerequisites } from '../core/cluster-readiness';
+import { pinnedHelmChart } from '../core/pinned-helm-chart';
 
 /** Options of {@link deliverChart}. */
 export interface DeliverChartOptions {

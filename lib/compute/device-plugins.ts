@@ -1,9 +1,9 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { AcceleratorVendor, findInstance, knownInstanceTypes } from '../../catalog/accelerators';
-import { HELM_CHARTS, type HelmChartVersion } from '../../catalog/versions';
-import { pinnedHelmChart } from '../../private/pinned-helm-chart';
-import { DEVICE_PLUGIN_LABEL, EFA_LABEL } from '../labels';
-import { DevicePlugin, type PoolNodes } from '../pool-nodes';
+import { AcceleratorVendor, findInstance, knownInstanceTypes } from '../catalog/accelerators';
+import { HELM_CHARTS, type HelmChartVersion } from '../catalog/versions';
+import { pinnedHelmChart } from '../core/pinned-helm-chart';
+import { DEVICE_PLUGIN_LABEL, EFA_LABEL } from '../core/labels';
+import { DevicePlugin, type PoolNodes } from './pool-nodes';
 
 /** Tolerate every accelerator taint the library sets, so plugins run on any accelerated node. */
 const ACCELERATOR_TOLERATIONS = [

@@ -2,29 +2,29 @@ import { Annotations, Arn, Duration, RemovalPolicy, Size, Stack, Tags, Validatio
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { GpuCluster } from './cluster/gpu-cluster';
-import { GpuNodePool } from './compute/gpu-node-pool';
-import { formatProblem } from './definition/problems';
-import { resolveDefinition } from './definition/resolve';
-import type { ResolvedDefinition } from './definition/resolved';
-import { DataRemovalPolicy, EndpointAccess, Provisioner, type AiPlatformDefinition } from './definition/types';
-import { PlatformNetwork } from './network/platform-network';
-import { DataLake } from './data-lake/data-lake';
-import { DataLakeImport } from './data-lake/data-lake-ref';
-import { WorkloadDataAccess } from './data-lake/workload-data-access';
+import { GpuCluster } from '../cluster/gpu-cluster';
+import { GpuNodePool } from '../compute/gpu-node-pool';
+import { formatProblem } from '../definition/problems';
+import { resolveDefinition } from '../definition/resolve';
+import type { ResolvedDefinition } from '../definition/resolved';
+import { DataRemovalPolicy, EndpointAccess, Provisioner, type AiPlatformDefinition } from '../definition/types';
+import { PlatformNetwork } from '../network/platform-network';
+import { DataLake } from '../data-lake/data-lake';
+import { DataLakeImport } from '../data-lake/data-lake-ref';
+import { WorkloadDataAccess } from '../data-lake/workload-data-access';
 import type { Chart } from 'cdk8s';
-import type { ClusterAutoscaler } from './autoscaling/cluster-autoscaler';
-import type { Karpenter } from './autoscaling/karpenter';
-import type { ManagedPrometheus } from './autoscaling/managed-prometheus';
-import { wireWorkloads } from './private/workload-wiring';
-import { AiMonitoring } from './monitoring/ai-monitoring';
-import { ContainerInsights } from './monitoring/container-insights';
-import { computeCostCeiling } from './plan/cost';
-import { planPlatform, type PlatformPlan } from './plan/plan';
-import { renderPlanMarkdown } from './plan/plan-report';
-import { AssemblyFile } from './private/assembly-file';
-import { checkStackLimits } from './private/stack-limits';
-import { layoutStacks } from './private/stack-layout';
+import type { ClusterAutoscaler } from '../autoscaling/cluster-autoscaler';
+import type { Karpenter } from '../autoscaling/karpenter';
+import type { ManagedPrometheus } from '../autoscaling/managed-prometheus';
+import { wireWorkloads } from './workload-wiring';
+import { AiMonitoring } from '../monitoring/ai-monitoring';
+import { ContainerInsights } from '../monitoring/container-insights';
+import { computeCostCeiling } from '../plan/cost';
+import { planPlatform, type PlatformPlan } from '../plan/plan';
+import { renderPlanMarkdown } from '../plan/plan-report';
+import { AssemblyFile } from '../core/assembly-file';
+import { checkStackLimits } from './stack-limits';
+import { layoutStacks } from './stack-layout';
 
 /** Props of {@link AiPlatform}. */
 export interface AiPlatformProps {
@@ -135,7 +135,7 @@ export class AiPlatform extends Construct {
       });
     }
 
-    // Large definitions overflow into further stacks along a stable seam (lib/private/stack-layout.ts).
+    // Large definitions overflow into further stacks along a stable seam (lib/platform/stack-layout.ts).
     const layout = layoutStacks(def);
     const overflow = (kind: 'pools' | 'workloads', shard: number): Stack => {
       if (shard === 0) return this.platformStack;

@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { AmiFamily } from '../../catalog/ami';
+import { AmiFamily } from '../catalog/ami';
 
 /** What a node launch template needs to know. */
 export interface NodeLaunchTemplateOptions {

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { acknowledgeIamFindings } from '../../private/acknowledge';
+import { acknowledgeIamFindings } from './acknowledge';
 
 /**
  * The IAM role of a node: join the cluster and pull images, nothing more. No CNI permissions (the VPC CNI

@@ -15,14 +15,14 @@ import { DataAccessLevel, Provisioner, ScalingMetric, TrainingEngine, type DataA
 import type { DataLakeImport } from '../data-lake/data-lake-ref';
 import { ensureMountpointDriver } from '../data-lake/mountpoint-driver';
 import type { S3Mount } from '../workloads/s3-mounts';
-import { deliverChart } from '../workloads/deliver';
+import { deliverChart } from '../cluster/deliver-chart';
 import { InferenceService } from '../workloads/inference-service';
-import { ensureOperator, Operator } from '../workloads/operators';
+import { ensureOperator, Operator } from '../cluster/operators';
 import { placementOnPool } from '../workloads/placement';
 import { TeamNamespace, type OperatorIngress } from '../workloads/team-namespace';
 import { RAY_DASHBOARD_PORT, TrainingJob } from '../workloads/training-job';
 import { HELM_CHARTS } from '../catalog/versions';
-import { ensureDevicePlugins } from '../compute/private/device-plugins';
+import { ensureDevicePlugins } from '../compute/device-plugins';
 
 /** What the workload wiring builds, for AiPlatform to expose. */
 export interface WorkloadWiring {

@@ -1,9 +1,9 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HELM_CHARTS, type HelmChartVersion } from '../catalog/versions';
-import { PodIdentityRole } from '../cluster/pod-identity-role';
-import { POOL_LABEL } from '../compute/labels';
-import { pinnedHelmChart } from '../private/pinned-helm-chart';
+import { PodIdentityRole } from './pod-identity-role';
+import { POOL_LABEL } from '../core/labels';
+import { pinnedHelmChart } from '../core/pinned-helm-chart';
 
 /** Operators workloads may need; each is installed once per cluster, only when used. */
 export enum Operator {
