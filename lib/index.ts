@@ -1,6 +1,10 @@
 // Public API. Exports only.
 export * from './platform/ai-platform';
 export * from './definition/types';
+export * from './compute/capacity-type';
+export * from './workloads/scaling-metric';
+export * from './workloads/training-engine';
+export * from './data-lake/data-access-level';
 export * from './definition/problems';
 export type * from './definition/resolved';
 export { resolveDefinition, validateDefinition } from './definition/resolve';
@@ -31,7 +35,7 @@ export * from './autoscaling/managed-prometheus';
 export * from './monitoring/metrics';
 export * from './monitoring/ai-monitoring';
 export * from './monitoring/container-insights';
-export * from './plan/cost';
+export type { IdleCost, ComputeCostCeiling, PlatformCost } from './definition/cost';
 export * from './workloads/s3-mounts';
 export * from './data-lake/mountpoint-driver';
 export * from './plan/plan';

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
 import { requireKubernetesVersion } from '../catalog/versions';
-import { DEFAULTS } from '../definition/defaults';
+import { CLUSTER_DEFAULTS } from './defaults';
 import { POOL_LABEL } from '../core/labels';
 import { createNodeLaunchTemplate } from '../core/node-launch-template';
 import { createNodeRole } from '../core/node-role';
@@ -67,8 +67,8 @@ export class GpuCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuClusterProps) {
     super(scope, id);
-    this.kubernetesVersion = props.kubernetesVersion ?? DEFAULTS.cluster.kubernetesVersion;
-    const systemNodes = props.systemNodes ?? DEFAULTS.cluster.systemNodes;
+    this.kubernetesVersion = props.kubernetesVersion ?? CLUSTER_DEFAULTS.kubernetesVersion;
+    const systemNodes = props.systemNodes ?? CLUSTER_DEFAULTS.systemNodes;
     const versionEntry = requireKubernetesVersion(this.kubernetesVersion, 'GpuCluster');
     this.nodeSubnets = props.nodeSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
@@ -122,7 +122,7 @@ export class GpuCluster extends Construct {
     this.addons.kubeProxy = this.addon('KubeProxy', 'kube-proxy', versions.kubeProxy);
 
     this.systemNodegroup = this.cluster.addNodegroupCapacity('SystemNodes', {
-      instanceTypes: [props.systemInstanceType ?? new ec2.InstanceType(DEFAULTS.cluster.systemInstanceType)],
+      instanceTypes: [props.systemInstanceType ?? new ec2.InstanceType(CLUSTER_DEFAULTS.systemInstanceType)],
       amiType: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
       minSize: systemNodes,
       maxSize: Math.max(systemNodes, 3),

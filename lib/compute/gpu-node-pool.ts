@@ -4,8 +4,8 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
 import { AcceleratorVendor, type InstanceFacts } from '../catalog/accelerators';
-import { DEFAULTS } from '../definition/defaults';
-import { CapacityType } from '../definition/types';
+import { CapacityType } from './capacity-type';
+import { NODE_POOL_DEFAULTS } from './defaults';
 import { PoolNodes } from './pool-nodes';
 import { AsgNodeTemplateTags } from './private/asg-node-template-tags';
 import { CapacityReservationSubnet } from './private/capacity-reservation-subnet';
@@ -100,8 +100,8 @@ export class GpuNodePool extends Construct {
     super(scope, id);
     this.poolName = props.poolName;
     this.maxNodes = props.maxNodes;
-    const amiFamily = props.amiFamily ?? DEFAULTS.nodePool.amiFamily;
-    const efa = props.efa ?? DEFAULTS.nodePool.efa;
+    const amiFamily = props.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;
+    const efa = props.efa ?? NODE_POOL_DEFAULTS.efa;
     this.nodes = new PoolNodes({ poolName: props.poolName, instanceTypes: props.instanceTypes, amiFamily, efa, labels: props.labels });
     const nodes = this.nodes;
     this.instances = nodes.instances;
@@ -112,7 +112,7 @@ export class GpuNodePool extends Construct {
     this.labels = nodes.labels;
     this.taints = nodes.taints.map((t) => ({ key: t.key, value: t.value, effect: eks.TaintEffect.NO_SCHEDULE }));
 
-    const capacityType = props.capacityType ?? DEFAULTS.nodePool.capacityType;
+    const capacityType = props.capacityType ?? NODE_POOL_DEFAULTS.capacityType;
     const capacityBlock = capacityType === CapacityType.CAPACITY_BLOCK;
     if (capacityBlock !== (props.capacityReservationId !== undefined)) {
       throw new Error(`GpuNodePool '${props.poolName}': capacityReservationId goes with, and only with, CapacityType.CAPACITY_BLOCK`);
@@ -120,8 +120,8 @@ export class GpuNodePool extends Construct {
     if (capacityBlock && this.instances.length !== 1) {
       throw new Error(`GpuNodePool '${props.poolName}': a Capacity Block pool takes exactly one instance type (the reservation's)`);
     }
-    const minNodes = props.minNodes ?? DEFAULTS.nodePool.minNodes;
-    const diskGiB = (props.diskSize ?? Size.gibibytes(DEFAULTS.nodePool.diskGiB)).toGibibytes();
+    const minNodes = props.minNodes ?? NODE_POOL_DEFAULTS.minNodes;
+    const diskGiB = (props.diskSize ?? Size.gibibytes(NODE_POOL_DEFAULTS.diskGiB)).toGibibytes();
 
     // Placement and subnets: a Capacity Block launches only in its reservation's AZ; EFA pools in one subnet.
     const cluster = props.cluster;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AmiFamily, findAmi, amiFamiliesFor, type AmiChoice } from '../catalog/ami';
 import { AcceleratorVendor, acceleratorResourceName, EFA_RESOURCE_NAME, findInstance, type InstanceFacts } from '../catalog/accelerators';
-import { DEFAULTS } from '../definition/defaults';
+import { NODE_POOL_DEFAULTS } from './defaults';
 import { ACCELERATOR_LABEL, ACCELERATOR_MODEL_LABEL, DEVICE_PLUGIN_LABEL, EFA_LABEL, POOL_LABEL } from '../core/labels';
 
 /** What a pool's nodes are, whichever provisioner launches them. */
@@ -64,14 +64,14 @@ export class PoolNodes {
     const vendors = new Set(this.instances.map((f) => f.vendor));
     if (vendors.size !== 1) throw new Error(`${who} instanceTypes must share one accelerator vendor; found ${[...vendors].join(', ')}`);
     this.vendor = this.instances[0].vendor;
-    this.amiFamily = opts.amiFamily ?? DEFAULTS.nodePool.amiFamily;
+    this.amiFamily = opts.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;
     const ami = findAmi(this.amiFamily, this.vendor);
     if (!ami) throw new Error(`${who} amiFamily '${this.amiFamily}' does not support ${this.vendor}; use ${amiFamiliesFor(this.vendor).join(', ')}`);
     this.ami = ami;
     const labelProblems = nodeLabelProblems(opts.labels ?? {});
     if (labelProblems.length > 0) throw new Error(`${who} labels: ${labelProblems.join('; ')}`);
 
-    const efa = opts.efa ?? DEFAULTS.nodePool.efa;
+    const efa = opts.efa ?? NODE_POOL_DEFAULTS.efa;
     this.efaInterfaces = efa ? Math.min(...this.instances.map((f) => f.maxEfaInterfaces)) : 0;
     if (efa && this.efaInterfaces === 0) throw new Error(`${who}: every instance type must support EFA when efa is true`);
     this.acceleratorResource = acceleratorResourceName(this.vendor);

@@ -2,7 +2,7 @@ import { Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeGrantWildcards } from '../core/acknowledge';
-import { DataAccessLevel } from '../definition/types';
+import { DataAccessLevel } from './data-access-level';
 
 /** What a workload needs to know to be granted access to a data lake: the zones' buckets and the key. */
 export interface IDataLakeRef {
@@ -12,6 +12,10 @@ export interface IDataLakeRef {
   readonly keyArn: string;
   /** ARN of a zone's bucket; throws for an unknown zone. */
   zoneBucketArn(zone: string): string;
+  /** Name of a zone's bucket; throws for an unknown zone. */
+  zoneBucketName(zone: string): string;
+  /** Name of a zone's Glue database; throws for an unknown zone. */
+  zoneDatabaseName(zone: string): string;
   /** Read a zone: list it and get objects, decrypting through S3 only. */
   grantRead(zone: string, grantee: iam.IGrantable): iam.Grant;
   /** Read and write a zone (no bucket configuration, no deletion of versions). */
@@ -63,6 +67,11 @@ export function dataLakeExportNames(prefix: string, zones: string[]): { key: str
   };
 }
 
+/** The Glue database name of a zone: `<prefix>_<zone>` with hyphens as underscores (Glue and Athena names). */
+export function dataLakeDatabaseName(prefix: string, zone: string): string {
+  return `${prefix}_${zone}`.replace(/-/g, '_');
+}
+
 /**
  * A data lake in another stack, read through its exports (see `DataLake` `exportPrefix`). Importing by
  * export name, rather than passing constructs across stacks, keeps the data stack's template independent
@@ -74,7 +83,7 @@ export class DataLakeImport implements IDataLakeRef {
   public readonly bucketNames: Record<string, string>;
   private readonly bucketArns: Record<string, string>;
 
-  constructor(private readonly scope: Construct, exportPrefix: string, public readonly zoneNames: string[]) {
+  constructor(private readonly scope: Construct, private readonly exportPrefix: string, public readonly zoneNames: string[]) {
     const names = dataLakeExportNames(exportPrefix, zoneNames);
     this.keyArn = Fn.importValue(names.key);
     this.bucketArns = Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.zones[z])]));
@@ -85,6 +94,17 @@ export class DataLakeImport implements IDataLakeRef {
     const arn = this.bucketArns[zone];
     if (!arn) throw new Error(`Data lake has no zone '${zone}'; zones: ${this.zoneNames.join(', ')}`);
     return arn;
+  }
+
+  public zoneBucketName(zone: string): string {
+    this.zoneBucketArn(zone);
+    return this.bucketNames[zone];
+  }
+
+  /** The data lake's own database name for the zone (the same prefix names its exports and databases). */
+  public zoneDatabaseName(zone: string): string {
+    this.zoneBucketArn(zone);
+    return dataLakeDatabaseName(this.exportPrefix, zone);
   }
 
   public grantRead(zone: string, grantee: iam.IGrantable): iam.Grant {

@@ -3,8 +3,15 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PodIdentityRole } from '../cluster/pod-identity-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';
-import { DataAccessLevel, type DataAccessDefinition } from '../definition/types';
+import { DataAccessLevel } from './data-access-level';
 import type { IDataLakeRef } from './data-lake-ref';
+
+/** One zone a workload may use, and how. */
+export interface ZoneAccess {
+  /** A zone of the data lake. */
+  readonly zone: string;
+  readonly access: DataAccessLevel;
+}
 
 /** Props of {@link WorkloadDataAccess}. */
 export interface WorkloadDataAccessProps {
@@ -14,7 +21,7 @@ export interface WorkloadDataAccessProps {
   readonly namespace: string;
   readonly serviceAccount: string;
   /** The zones and access levels the workload declares. */
-  readonly access: DataAccessDefinition[];
+  readonly access: ZoneAccess[];
 }
 
 /**

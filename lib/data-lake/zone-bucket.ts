@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { DEFAULTS } from '../definition/defaults';
+import { DATA_LAKE_DEFAULTS } from './defaults';
 import { lakeKeyEncryption, SECURE_BUCKET } from './private/secure-bucket';
 
 /** Props of {@link ZoneBucket}. */
@@ -19,6 +19,14 @@ export interface ZoneBucketProps {
   readonly abortIncompleteUploadsAfter?: Duration;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Send the bucket's events (Object Created and the others) to EventBridge, so rules can start work when data
+   * arrives. Set on the bucket itself (`NotificationConfiguration.EventBridgeConfiguration`), not through the
+   * custom resource that `eventBridgeEnabled` and `addEventNotification` use: no Lambda in the data stack. Don't
+   * combine it with `addEventNotification` on a zone (both would own the bucket's notification configuration).
+   * @default true
+   */
+  readonly eventBridge?: boolean;
 }
 
 /**
@@ -45,12 +53,15 @@ export class ZoneBucket extends s3.Bucket {
         id: 'archive-and-clean-up',
         transitions: [{
           storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
-          transitionAfter: props.archiveAfter ?? Duration.days(DEFAULTS.dataLake.archiveAfterDays),
+          transitionAfter: props.archiveAfter ?? Duration.days(DATA_LAKE_DEFAULTS.archiveAfterDays),
         }],
-        noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(DEFAULTS.dataLake.noncurrentVersionExpirationDays),
+        noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(DATA_LAKE_DEFAULTS.noncurrentVersionExpirationDays),
         abortIncompleteMultipartUploadAfter: props.abortIncompleteUploadsAfter ?? Duration.days(7),
       }],
     });
     this.zoneName = props.zoneName;
+    if (props.eventBridge ?? true) {
+      (this.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    }
   }
 }

@@ -1,48 +1,30 @@
-import { AmiFamily } from '../catalog/ami';
-import { DEFAULT_KUBERNETES_VERSION } from '../catalog/versions';
-import {
-  CapacityType, DataRemovalPolicy, EndpointAccess, Provisioner, ScalingMetric, TrainingEngine,
-} from './types';
+import { CLUSTER_DEFAULTS } from '../cluster/defaults';
+import { NODE_POOL_DEFAULTS } from '../compute/defaults';
+import { DATA_LAKE_DEFAULTS } from '../data-lake/defaults';
+import { MONITORING_DEFAULTS } from '../monitoring/defaults';
+import { NETWORK_DEFAULTS } from '../network/defaults';
+import { WORKLOAD_DEFAULTS } from '../workloads/defaults';
+import { DataRemovalPolicy, EndpointAccess, Provisioner } from './types';
 
-/** Every default of the definition, in one place. The `@default` tags in `types.ts` document these. */
+/**
+ * Every default of the definition. Each domain owns its own (the construct applies it, the definition
+ * reuses it); only the definition's own choices are written here. The `@default` tags in `types.ts`
+ * document these.
+ */
 export const DEFAULTS = {
-  network: { maxAzs: 3, natGateways: 1, cidr: '10.0.0.0/16' },
+  network: NETWORK_DEFAULTS,
   cluster: {
-    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+    ...CLUSTER_DEFAULTS,
+    // The definition's own choice: the reference stack is reachable from a laptop; GpuCluster alone is private.
     endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE,
     publicAccessCidrs: ['0.0.0.0/0'],
-    systemInstanceType: 't3.large',
-    systemNodes: 2,
   },
-  nodePool: {
-    minNodes: 0,
-    capacityType: CapacityType.ON_DEMAND,
-    amiFamily: AmiFamily.AL2023,
-    provisioner: Provisioner.MANAGED_NODE_GROUP,
-    efa: false,
-    diskGiB: 100,
-  },
-  dataLake: {
-    zones: ['raw', 'curated', 'features', 'models'],
-    archiveAfterDays: 90,
-    noncurrentVersionExpirationDays: 30,
-    removalPolicy: DataRemovalPolicy.RETAIN,
-    lakeFormation: false,
-  },
-  inference: {
-    gpus: 1,
-    minReplicas: 1,
-    maxReplicas: 3,
-    port: 8000,
-    scaling: { metric: ScalingMetric.CONCURRENCY, target: 8 },
-    p99LatencyTargetMs: 2000,
-  },
-  training: { engine: TrainingEngine.PYTORCH, nodes: 1 },
-  team: { neuronQuota: 0 },
-  monitoring: { gpuIdleThresholdPercent: 10, gpuIdleMinutes: 30, gpuMemoryThresholdPercent: 95, errorRateThresholdPercent: 5, pendingPodsMinutes: 15 },
+  nodePool: { ...NODE_POOL_DEFAULTS, provisioner: Provisioner.MANAGED_NODE_GROUP },
+  dataLake: { ...DATA_LAKE_DEFAULTS, removalPolicy: DataRemovalPolicy.RETAIN },
+  inference: WORKLOAD_DEFAULTS.inference,
+  training: WORKLOAD_DEFAULTS.training,
+  team: WORKLOAD_DEFAULTS.team,
+  monitoring: MONITORING_DEFAULTS,
 } as const;
 
-/** Activation threshold of a scaling metric when the definition gives none. */
-export function defaultActivationThreshold(metric: ScalingMetric): number {
-  return metric === ScalingMetric.GPU_UTILIZATION || metric === ScalingMetric.CPU ? 10 : 1;
-}
+export { defaultActivationThreshold } from '../workloads/defaults';

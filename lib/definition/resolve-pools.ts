@@ -5,7 +5,8 @@ import { DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedNodePool } from './resolved';
 import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
-import { CapacityType, Provisioner, type NodePoolDefinition } from './types';
+import { CapacityType } from '../compute/capacity-type';
+import { Provisioner, type NodePoolDefinition } from './types';
 
 
 /** Applies pool defaults and checks every pool rule. Returns only pools without problems. */

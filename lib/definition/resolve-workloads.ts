@@ -4,7 +4,9 @@ import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedInference, ResolvedNodePool, ResolvedTeam, ResolvedTraining } from './resolved';
 import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
-import { ScalingMetric, TrainingEngine, type DataAccessDefinition, type InferenceDefinition, type TrainingDefinition } from './types';
+import { ScalingMetric } from '../workloads/scaling-metric';
+import { TrainingEngine } from '../workloads/training-engine';
+import { type DataAccessDefinition, type InferenceDefinition, type TrainingDefinition } from './types';
 
 /** Paths the library mounts scratch volumes at. */
 const RESERVED_MOUNTS = ['/tmp', '/home/app', '/dev'];

@@ -11,7 +11,7 @@ import { PoolNodes } from '../compute/pool-nodes';
 import { defaultInterfaceEndpoints, InterfaceEndpoints, NODE_SUBNET_MASK, PUBLIC_SUBNET_MASK } from '../network/platform-network';
 import { duplicates } from './rules';
 import { checkShape, DEFINITION_SCHEMA } from './schema';
-import { computeCostCeiling } from '../plan/cost';
+import { computePlatformCost } from './cost';
 import { EndpointAccess, Provisioner, type AiPlatformDefinition, type ClusterDefinition } from './types';
 
 const PLATFORM_NAME = /^[a-z][a-z0-9-]{2,27}$/;
@@ -141,11 +141,12 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   }
 
   if (out.problems.length > 0) return { out };
-  const resolved: ResolvedDefinition = {
+  const base = {
     name: def.name, tags: { ...(def.tags ?? {}) }, network, cluster, nodePools, dataLake,
     inference, training, teams, monitoring, warnings: out.warnings,
   };
-  const ceiling = computeCostCeiling(resolved).total;
+  const resolved: ResolvedDefinition = { ...base, cost: computePlatformCost(base) };
+  const ceiling = resolved.cost.ceiling.total;
   if (monitoring.monthlyBudgetUsd !== undefined && ceiling > monitoring.monthlyBudgetUsd) {
     out.warn('monitoring.monthlyBudgetUsd', monitoring.monthlyBudgetUsd,
       `is below what the node pools can cost at maxNodes on-demand (about $${Math.round(ceiling).toLocaleString('en-US')} a month); the budget notifies before pools reach full scale`);

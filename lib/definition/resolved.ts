@@ -1,10 +1,12 @@
 import type { AmiChoice, AmiFamily } from '../catalog/ami';
 import type { InterfaceEndpoints } from '../network/platform-network';
 import type { AcceleratorVendor, InstanceFacts } from '../catalog/accelerators';
+import type { PlatformCost } from './cost';
 import type { DefinitionProblem } from './problems';
-import type {
-  CapacityType, DataAccessDefinition, DataRemovalPolicy, EndpointAccess, Provisioner, ScalingMetric, TrainingEngine,
-} from './types';
+import type { CapacityType } from '../compute/capacity-type';
+import type { ScalingMetric } from '../workloads/scaling-metric';
+import type { TrainingEngine } from '../workloads/training-engine';
+import type { DataAccessDefinition, DataRemovalPolicy, EndpointAccess, Provisioner } from './types';
 
 /** A definition with every default applied and every catalog fact looked up. Produced only by `resolveDefinition`. */
 export interface ResolvedDefinition {
@@ -20,6 +22,8 @@ export interface ResolvedDefinition {
   readonly monitoring: ResolvedMonitoring;
   /** Things a user may accept; surfaced as synth warnings. */
   readonly warnings: DefinitionProblem[];
+  /** Monthly cost figures at catalog prices (idle floor and ceiling), computed once here. */
+  readonly cost: PlatformCost;
 }
 
 export interface ResolvedTeam {

@@ -1,9 +1,11 @@
 import { AmiFamily } from '../catalog/ami';
 import { InterfaceEndpoints } from '../network/platform-network';
 import type { ProblemCollector } from './problems';
-import {
-  CapacityType, DataAccessLevel, DataRemovalPolicy, EndpointAccess, Provisioner, ScalingMetric, TrainingEngine,
-} from './types';
+import { CapacityType } from '../compute/capacity-type';
+import { DataAccessLevel } from '../data-lake/data-access-level';
+import { ScalingMetric } from '../workloads/scaling-metric';
+import { TrainingEngine } from '../workloads/training-engine';
+import { DataRemovalPolicy, EndpointAccess, Provisioner } from './types';
 
 /**
  * The shape of a definition as data, so a JSON or YAML file is checked against exactly the fields of

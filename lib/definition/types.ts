@@ -6,15 +6,11 @@
  * default; all defaults are applied in one place, `resolveDefinition`.
  */
 import type { AmiFamily } from '../catalog/ami';
+import type { CapacityType } from '../compute/capacity-type';
+import type { ScalingMetric } from '../workloads/scaling-metric';
+import type { TrainingEngine } from '../workloads/training-engine';
+import type { DataAccessLevel } from '../data-lake/data-access-level';
 import type { InterfaceEndpoints } from '../network/platform-network';
-
-/** How nodes are bought. */
-export enum CapacityType {
-  ON_DEMAND = 'on-demand',
-  SPOT = 'spot',
-  /** An EC2 Capacity Block for ML; needs `capacityReservationId`. */
-  CAPACITY_BLOCK = 'capacity-block',
-}
 
 /** What launches a pool's nodes. */
 export enum Provisioner {
@@ -28,30 +24,6 @@ export enum Provisioner {
 export enum EndpointAccess {
   PUBLIC_AND_PRIVATE = 'public-and-private',
   PRIVATE = 'private',
-}
-
-/** The signal an inference service scales on. */
-export enum ScalingMetric {
-  /** In-flight requests per replica (KEDA, Prometheus). */
-  CONCURRENCY = 'concurrency',
-  /** Waiting requests per replica (KEDA, Prometheus). */
-  QUEUE_DEPTH = 'queue-depth',
-  /** Average GPU utilisation in percent (KEDA, DCGM metrics in Prometheus). */
-  GPU_UTILIZATION = 'gpu-utilization',
-  /** CPU utilisation in percent (HPA). */
-  CPU = 'cpu',
-}
-
-/** A distributed training engine. */
-export enum TrainingEngine {
-  PYTORCH = 'pytorch',
-  RAY = 'ray',
-}
-
-/** Access a workload has to one data-lake zone. */
-export enum DataAccessLevel {
-  READ = 'read',
-  READ_WRITE = 'read-write',
 }
 
 /** What happens to the data lake when its stack is deleted. */

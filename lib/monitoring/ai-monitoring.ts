@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { isBudgetAmount } from '../catalog/service-limits';
-import { DEFAULTS } from '../definition/defaults';
+import { MONITORING_DEFAULTS } from './defaults';
 import type { ContainerInsights } from './container-insights';
 import { AiPlatformMetrics } from './metrics';
 
@@ -135,8 +135,8 @@ export class AiMonitoring extends Construct {
     this.clusterName = clusterName;
     const m = new AiPlatformMetrics(clusterName);
     this.metrics = m;
-    // Defaults shared with the definition (DEFAULTS.monitoring), applied once here.
-    const d = DEFAULTS.monitoring;
+    // Defaults shared with the definition (MONITORING_DEFAULTS), applied once here.
+    const d = MONITORING_DEFAULTS;
     const given = props.thresholds ?? {};
     const t = {
       gpuIdlePercent: given.gpuIdlePercent ?? d.gpuIdleThresholdPercent,

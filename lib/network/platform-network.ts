@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { parseCidr, subnetsFit } from '../catalog/service-limits';
-import { DEFAULTS } from '../definition/defaults';
+import { NETWORK_DEFAULTS } from './defaults';
 
 /** The subnet tag Karpenter node classes select node subnets by. */
 export const DISCOVERY_TAG = 'karpenter.sh/discovery';
@@ -77,15 +77,15 @@ export class PlatformNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps = {}) {
     super(scope, id);
-    const natGateways = props.natGateways ?? DEFAULTS.network.natGateways;
+    const natGateways = props.natGateways ?? NETWORK_DEFAULTS.natGateways;
     const endpoints = props.interfaceEndpoints ?? defaultInterfaceEndpoints(natGateways);
     if (natGateways === 0 && endpoints !== InterfaceEndpoints.ALL) {
       throw new Error('PlatformNetwork: without NAT gateways nodes reach AWS only through endpoints; use InterfaceEndpoints.ALL');
     }
     const nodeSubnetType = natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
 
-    const maxAzs = props.maxAzs ?? DEFAULTS.network.maxAzs;
-    const cidr = props.cidr ?? DEFAULTS.network.cidr;
+    const maxAzs = props.maxAzs ?? NETWORK_DEFAULTS.maxAzs;
+    const cidr = props.cidr ?? NETWORK_DEFAULTS.cidr;
     const parsed = parseCidr(cidr);
     if (!parsed || parsed.hostBits) throw new Error(`PlatformNetwork cidr '${cidr}' must be an IPv4 network CIDR without host bits${parsed ? ` (did you mean ${parsed.network}?)` : ''}`);
     if (!subnetsFit(parsed.prefix, [...Array(maxAzs).fill(PUBLIC_SUBNET_MASK), ...Array(maxAzs).fill(NODE_SUBNET_MASK)])) {

@@ -2,7 +2,7 @@ import { PRICES_AS_OF } from '../catalog/accelerators';
 import { formatProblem } from '../definition/problems';
 import type { ResolvedDefinition } from '../definition/resolved';
 import { SERVICE_PRICES_AS_OF, monthlyInstancePrice } from '../catalog/prices';
-import { computeCostCeiling, computeIdleCost, type IdleCost } from './cost';
+import type { IdleCost } from '../definition/cost';
 
 /** Capacity, schedulability and cost of a definition, computed without synthesizing anything. */
 export interface PlatformPlan {
@@ -37,8 +37,8 @@ export interface PlatformPlan {
 
 /** The plan of a resolved definition (pure). */
 export function planPlatform(def: ResolvedDefinition): PlatformPlan {
-  const cost = computeCostCeiling(def);
-  const idle = computeIdleCost(def);
+  const cost = def.cost.ceiling;
+  const idle = def.cost.idle;
   const round = (x: number) => Math.round(x);
   const pools = new Map(def.nodePools.map((p) => [p.name, p]));
   const capacity = (pool: string) => {

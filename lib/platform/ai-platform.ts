@@ -19,7 +19,6 @@ import type { ManagedPrometheus } from '../autoscaling/managed-prometheus';
 import { wireWorkloads } from './workload-wiring';
 import { AiMonitoring } from '../monitoring/ai-monitoring';
 import { ContainerInsights } from '../monitoring/container-insights';
-import { computeCostCeiling } from '../plan/cost';
 import { planPlatform, type PlatformPlan } from '../plan/plan';
 import { renderPlanMarkdown } from '../plan/plan-report';
 import { AssemblyFile } from '../core/assembly-file';
@@ -224,7 +223,7 @@ export class AiPlatform extends Construct {
       alarmEmails: def.monitoring.alarmEmails,
       monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd,
       costTag: { key: 'ai-platform', value: def.name },
-      maxMonthlyComputeUsd: computeCostCeiling(def).total,
+      maxMonthlyComputeUsd: def.cost.ceiling.total,
       thresholds: {
         gpuIdlePercent: def.monitoring.gpuIdleThresholdPercent,
         gpuIdleFor: Duration.minutes(def.monitoring.gpuIdleMinutes),

@@ -1,5 +1,6 @@
 import type { ResolvedDefinition, ResolvedInference, ResolvedNodePool, ResolvedTraining } from '../definition/resolved';
-import { CapacityType, Provisioner } from '../definition/types';
+import { CapacityType } from '../compute/capacity-type';
+import { Provisioner } from '../definition/types';
 import { CLOUDFORMATION } from '../catalog/service-limits';
 
 /**

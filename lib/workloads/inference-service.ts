@@ -3,8 +3,8 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { Token } from 'aws-cdk-lib';
 import { IMAGE_REFERENCE, MAX_IMAGE_REFERENCE_LENGTH } from '../catalog/service-limits';
-import { defaultActivationThreshold, DEFAULTS } from '../definition/defaults';
-import { ScalingMetric } from '../definition/types';
+import { defaultActivationThreshold, WORKLOAD_DEFAULTS } from './defaults';
+import { ScalingMetric } from './scaling-metric';
 import { ScaledObject } from './imports/keda-scaledobject-keda.sh';
 import {
   TriggerAuthentication, TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider,
@@ -89,7 +89,7 @@ export class InferenceService extends Chart {
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
     const { name, namespace, placement } = props;
-    const d = DEFAULTS.inference;
+    const d = WORKLOAD_DEFAULTS.inference;
     const port = props.port ?? d.port;
     const minReplicas = props.minReplicas ?? d.minReplicas;
     const maxReplicas = props.maxReplicas ?? d.maxReplicas;

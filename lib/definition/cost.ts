@@ -1,5 +1,8 @@
 import { HOURS_PER_MONTH, monthlyInstancePrice, SERVICE_PRICES } from '../catalog/prices';
-import type { ResolvedDefinition } from '../definition/resolved';
+import type { ResolvedDefinition } from './resolved';
+
+/** What the cost model reads: the resolved definition before its cost is known. */
+export type CostInputs = Omit<ResolvedDefinition, 'cost'>;
 import { PlatformNetwork } from '../network/platform-network';
 
 export { HOURS_PER_MONTH };
@@ -25,7 +28,7 @@ const KMS_KEYS = 3;
  * gateways (with their public IPv4 addresses), interface endpoints (per AZ), the system nodes, pools held at minNodes, KMS keys and the managed
  * Prometheus collector — at the catalog's list prices. Usage (data, samples, requests) comes on top.
  */
-export function computeIdleCost(def: ResolvedDefinition): IdleCost {
+export function computeIdleCost(def: CostInputs): IdleCost {
   const month = HOURS_PER_MONTH;
   const endpoints = PlatformNetwork.endpointsFor(def.network.interfaceEndpoints).length;
   const items = {
@@ -54,10 +57,20 @@ export interface ComputeCostCeiling {
  * expensive type, plus everything of the idle floor that is not a pool. Spot and Capacity Blocks cost less;
  * this is a ceiling.
  */
-export function computeCostCeiling(def: ResolvedDefinition): ComputeCostCeiling {
+export function computeCostCeiling(def: CostInputs): ComputeCostCeiling {
   const pools = Object.fromEntries(def.nodePools.map((p) => [p.name, p.maxNodes * Math.max(...p.instanceTypes.map(monthlyInstancePrice))]));
   const idle = computeIdleCost(def);
   const fixed = idle.total - idle.poolMinimums;
   const total = Object.values(pools).reduce((a, b) => a + b, 0) + fixed;
   return { pools, systemNodes: idle.systemNodes, fixed, total };
+}
+
+/** A platform's monthly cost figures, computed once when the definition is resolved. */
+export interface PlatformCost {
+  readonly idle: IdleCost;
+  readonly ceiling: ComputeCostCeiling;
+}
+
+export function computePlatformCost(def: CostInputs): PlatformCost {
+  return { idle: computeIdleCost(def), ceiling: computeCostCeiling(def) };
 }

@@ -1,0 +1,8 @@
+import { DEFAULT_KUBERNETES_VERSION } from '../catalog/versions';
+
+/** Defaults of GpuCluster (reused by the definition). */
+export const CLUSTER_DEFAULTS = {
+  kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+  systemInstanceType: 't3.large',
+  systemNodes: 2,
+} as const;

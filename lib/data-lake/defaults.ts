@@ -1,0 +1,7 @@
+/** Defaults of DataLake and ZoneBucket (reused by the definition). */
+export const DATA_LAKE_DEFAULTS = {
+  zones: ['raw', 'curated', 'features', 'models'] as readonly string[],
+  archiveAfterDays: 90,
+  noncurrentVersionExpirationDays: 30,
+  lakeFormation: false,
+} as const;

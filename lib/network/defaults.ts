@@ -1,0 +1,2 @@
+/** Defaults of PlatformNetwork (reused by the definition). */
+export const NETWORK_DEFAULTS = { maxAzs: 3, natGateways: 1, cidr: '10.0.0.0/16' } as const;

@@ -1,0 +1,5 @@
+/** A distributed training engine. */
+export enum TrainingEngine {
+  PYTORCH = 'pytorch',
+  RAY = 'ray',
+}

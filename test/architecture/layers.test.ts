@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+// The one direction of dependency (../shared/DESIGN.md, "The flow of data"): catalogs and core helpers are
+// leaves, domains stand alone, the definition maps onto the domains, the plan reads the resolved definition,
+// and only lib/platform composes them all.
+const LIB = path.join(__dirname, '..', '..', 'lib');
+const DOMAINS = ['network', 'cluster', 'compute', 'autoscaling', 'data-lake', 'monitoring', 'workloads', 'pipelines', 'nag', 'testing'];
+const ALLOWED: Record<string, string[]> = {
+  catalog: ['catalog'],
+  core: ['catalog', 'core'],
+  ...Object.fromEntries(DOMAINS.map((d) => [d, ['catalog', 'core', ...DOMAINS]])),
+  definition: ['catalog', 'core', ...DOMAINS, 'definition'],
+  plan: ['catalog', 'core', ...DOMAINS, 'definition', 'plan'],
+  platform: ['catalog', 'core', ...DOMAINS, 'definition', 'plan', 'platform'],
+};
+
+interface Edge { readonly from: string; readonly to: string }
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'imports' ? [] : sourceFiles(p);
+    return e.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** Every relative import (static, type-only, dynamic or require) of every file under lib/, as lib-relative paths. */
+function edges(): Edge[] {
+  const out: Edge[] = [];
+  for (const file of sourceFiles(LIB)) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from\s+|require\(|import\()['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      out.push({ from: path.relative(LIB, file), to: path.relative(LIB, path.resolve(path.dirname(file), m[1])) });
+    }
+  }
+  return out;
+}
+
+const folderOf = (p: string) => (p.includes(path.sep) ? p.split(path.sep)[0] : '(top)');
+const all = edges();
+
+test('the import scan sees the library (a scan that finds nothing proves nothing)', () => {
+  expect(all.length).toBeGreaterThan(100);
+  expect(all.some((e) => folderOf(e.from) === 'platform' && folderOf(e.to) === 'definition')).toBe(true);
+});
+
+test.each(Object.keys(ALLOWED))('lib/%s imports only the layers below it', (folder) => {
+  const bad = all.filter((e) => folderOf(e.from) === folder && !ALLOWED[folder].includes(folderOf(e.to)) && folderOf(e.to) !== '(top)');
+  expect(bad).toEqual([]);
+});
+
+test('no folder reaches into another folder\'s private/ internals', () => {
+  const bad = all.filter((e) => e.to.split(path.sep).includes('private') && folderOf(e.to) !== folderOf(e.from));
+  expect(bad).toEqual([]);
+});
+
+test('only lib/index.ts (exports) sits at the top of lib/', () => {
+  const top = fs.readdirSync(LIB).filter((f) => f.endsWith('.ts'));
+  expect(top).toEqual(['index.ts']);
+});
+
+test('every folder of lib/ has a layer', () => {
+  const folders = fs.readdirSync(LIB, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  expect(folders.filter((f) => !(f in ALLOWED))).toEqual([]);
+});
