@@ -2,18 +2,18 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
 import { IMAGES } from '../catalog/versions';
-import { POOL_LABEL } from '../compute/labels';
+import { POOL_LABEL } from '../core/labels';
 import { PoolNodes } from '../compute/pool-nodes';
-import { DEFAULTS } from '../definition/defaults';
-import { CapacityType } from '../definition/types';
+import { NODE_POOL_DEFAULTS } from '../compute/defaults';
+import { CapacityType } from '../compute/capacity-type';
 import {
   Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType, Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
   Ec2NodeClassSpecMetadataOptionsHttpTokens,
-} from '../workloads/imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
+} from './imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
 import {
   NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits, NodePoolSpecTemplateSpecRequirementsOperator,
   NodePoolSpecTemplateSpecTaintsEffect,
-} from '../workloads/imports/karpenter-nodepool-karpenter.sh';
+} from './imports/karpenter-nodepool-karpenter.sh';
 
 /** Props of {@link KarpenterNodePool}. */
 export interface KarpenterNodePoolProps {
@@ -59,11 +59,11 @@ export class KarpenterNodePool extends Chart {
   constructor(scope: Construct, id: string, props: KarpenterNodePoolProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const name = props.poolName;
-    const amiFamily = props.amiFamily ?? DEFAULTS.nodePool.amiFamily;
+    const amiFamily = props.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;
     this.nodes = new PoolNodes({ poolName: name, instanceTypes: props.instanceTypes, amiFamily, labels: props.labels });
     const instances = this.nodes.instances;
     const resource = this.nodes.acceleratorResource;
-    const capacityType = props.capacityType ?? DEFAULTS.nodePool.capacityType;
+    const capacityType = props.capacityType ?? NODE_POOL_DEFAULTS.capacityType;
     const maxAccelerators = Math.max(...instances.map((f) => f.acceleratorCount));
     const maxVcpu = Math.max(...instances.map((f) => f.vcpu));
 
@@ -83,7 +83,7 @@ export class KarpenterNodePool extends Chart {
         blockDeviceMappings: [{
           deviceName: amiFamily === AmiFamily.BOTTLEROCKET ? '/dev/xvdb' : '/dev/xvda',
           ebs: {
-            volumeSize: `${props.diskGiB ?? DEFAULTS.nodePool.diskGiB}Gi`,
+            volumeSize: `${props.diskGiB ?? NODE_POOL_DEFAULTS.diskGiB}Gi`,
             volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3,
             encrypted: true,
             deleteOnTermination: true,

@@ -6,6 +6,8 @@ import { AmiFamily } from '../catalog/ami';
 import { AcceleratorVendor, type InstanceFacts } from '../catalog/accelerators';
 import { CapacityType } from './capacity-type';
 import { NODE_POOL_DEFAULTS } from './defaults';
+import { nodePoolProblems } from './pool-checks';
+import { throwIfProblems, type Problem } from '../core/problems';
 import { PoolNodes } from './pool-nodes';
 import { AsgNodeTemplateTags } from './private/asg-node-template-tags';
 import { CapacityReservationSubnet } from './private/capacity-reservation-subnet';
@@ -96,8 +98,21 @@ export class GpuNodePool extends Construct {
   /** Name of the node group's Auto Scaling group (resolved at deploy time; use within this stack only). */
   public readonly asgName: string;
 
+  /**
+   * Problems of the props (size, disk, capacity type, instance types, AMI family, EFA, labels), with field
+   * names relative to the props; the definition reports the same ones under `nodePools[i]`. Values that
+   * are tokens are not checked.
+   */
+  public static check(props: GpuNodePoolProps): Problem[] {
+    const numbers = [props.minNodes, props.maxNodes].filter((n) => n !== undefined && Token.isUnresolved(n));
+    if (numbers.length > 0 || Token.isUnresolved(props.instanceTypes)) return [];
+    const diskGiB = props.diskSize?.isUnresolved() ? undefined : props.diskSize?.toGibibytes();
+    return nodePoolProblems({ ...props, diskGiB }).map((p) => (p.field === 'diskGiB' ? { ...p, field: 'diskSize', message: `${p.message} GiB` } : p));
+  }
+
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
+    throwIfProblems(`GpuNodePool '${props.poolName}'`, GpuNodePool.check(props));
     this.poolName = props.poolName;
     this.maxNodes = props.maxNodes;
     const amiFamily = props.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;
@@ -114,12 +129,6 @@ export class GpuNodePool extends Construct {
 
     const capacityType = props.capacityType ?? NODE_POOL_DEFAULTS.capacityType;
     const capacityBlock = capacityType === CapacityType.CAPACITY_BLOCK;
-    if (capacityBlock !== (props.capacityReservationId !== undefined)) {
-      throw new Error(`GpuNodePool '${props.poolName}': capacityReservationId goes with, and only with, CapacityType.CAPACITY_BLOCK`);
-    }
-    if (capacityBlock && this.instances.length !== 1) {
-      throw new Error(`GpuNodePool '${props.poolName}': a Capacity Block pool takes exactly one instance type (the reservation's)`);
-    }
     const minNodes = props.minNodes ?? NODE_POOL_DEFAULTS.minNodes;
     const diskGiB = (props.diskSize ?? Size.gibibytes(NODE_POOL_DEFAULTS.diskGiB)).toGibibytes();
 

@@ -1,3 +1,5 @@
+import { renderProblem, type Problem } from '../core/problems';
+
 /** One thing wrong with a definition: where, what was there, and what would be valid. */
 export interface DefinitionProblem {
   /** Field path, e.g. `nodePools[1].maxNodes`. */
@@ -12,22 +14,7 @@ export interface DefinitionProblem {
 
 /** Renders a problem as one line: `nodePools[1].maxNodes (2) must be >= minNodes (4)`. */
 export function formatProblem(p: DefinitionProblem): string {
-  const shown = p.value === undefined ? '' : ` (${renderValue(p.value)})`;
-  return `${p.path}${shown} ${p.message}`;
-}
-
-function renderValue(v: unknown): string {
-  // Numbers as written (JSON.stringify shows Infinity and NaN as null).
-  const text = typeof v === 'string' ? `'${v}'` : typeof v === 'number' ? String(v) : safeJson(v);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function safeJson(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return '(a value that refers to itself)';
-  }
+  return renderProblem(p.path, p.value, p.message);
 }
 
 /** Thrown by `resolveDefinition` when a definition has problems; lists every one of them. */
@@ -56,6 +43,11 @@ export class ProblemCollector {
 
   public warn(path: string, value: unknown, message: string): void {
     this.warnings.push({ path, value, message });
+  }
+
+  /** Records a domain's problems under a definition path (`nodePools[1]`). */
+  public addAll(at: string, problems: readonly Problem[]): void {
+    for (const p of problems) this.error(`${at}.${p.field}`, p.value, p.message);
   }
 
   /** Records a problem unless `ok`; returns `ok`. */

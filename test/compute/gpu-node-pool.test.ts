@@ -171,11 +171,17 @@ test('two pools share one device plugin release', () => {
 });
 
 test.each([
-  [{ instanceTypes: ['g9.xlarge'] }, "pool 'gpu' instanceTypes: 'g9.xlarge' is not in the accelerator catalog"],
-  [{ instanceTypes: ['g6.xlarge', 'inf2.xlarge'] }, 'must share one accelerator vendor'],
-  [{ instanceTypes: ['inf2.xlarge'], amiFamily: AmiFamily.BOTTLEROCKET }, "amiFamily 'bottlerocket' does not support aws-neuron"],
-  [{ instanceTypes: ['g6.xlarge'], efa: true }, 'every instance type must support EFA'],
-  [{ instanceTypes: ['p5.48xlarge'], capacityType: CapacityType.CAPACITY_BLOCK }, 'capacityReservationId goes with, and only with'],
-])('used on its own, it refuses bad props: %j', (props, message) => {
+  [{ instanceTypes: ['g9.xlarge'] }, "GpuNodePool 'gpu': instanceTypes[0] ('g9.xlarge') is not in the accelerator catalog"],
+  [{ instanceTypes: ['g6.xlarge', 'inf2.xlarge'] }, 'instanceTypes (["g6.xlarge","inf2.xlarge"]) must all have one accelerator vendor'],
+  [{ instanceTypes: ['inf2.xlarge'], amiFamily: AmiFamily.BOTTLEROCKET }, "amiFamily ('bottlerocket') does not support aws-neuron instances"],
+  [{ instanceTypes: ['g6.xlarge'], efa: true }, "instanceTypes[0] ('g6.xlarge') does not support EFA"],
+  [{ instanceTypes: ['p5.48xlarge'], capacityType: CapacityType.CAPACITY_BLOCK }, 'capacityReservationId is required with capacityType capacity-block'],
+  [{ instanceTypes: ['g6.xlarge'], diskSize: Size.gibibytes(10) }, 'diskSize (10) must be between 20 and 16384 GiB'],
+])('used on its own, it refuses bad props with the messages the definition gives: %j', (props, message) => {
   expect(() => pool(props)).toThrow(message);
+});
+
+test('the standalone check reports every problem of the props at once, with their field names', () => {
+  const problems = GpuNodePool.check({ cluster: undefined as never, poolName: 'gpu', instanceTypes: ['g6.xlarge', 'g9.xlarge'], maxNodes: 0, minNodes: 2 });
+  expect(problems.map((p) => p.field)).toEqual(['maxNodes', 'maxNodes', 'instanceTypes[1]']);
 });
