@@ -1,10 +1,10 @@
+import { imageProblems, inferenceProblems } from '../workloads/workload-checks';
 import { AcceleratorVendor } from '../catalog/accelerators';
-import { IMAGE_REFERENCE, KUBERNETES, MAX_IMAGE_REFERENCE_LENGTH, reservedNamespaceReason } from '../catalog/service-limits';
+import { reservedNamespaceReason } from '../catalog/service-limits';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedInference, ResolvedNodePool, ResolvedTeam, ResolvedTraining } from './resolved';
 import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
-import { ScalingMetric } from '../workloads/scaling-metric';
 import { TrainingEngine } from '../workloads/training-engine';
 import { type DataAccessDefinition, type InferenceDefinition, type TrainingDefinition } from './types';
 
@@ -32,13 +32,7 @@ function checkNamespace(name: string, path: string, out: ProblemCollector): void
 
 /** A container image the runtime can parse: no whitespace, the reference grammar, a bounded length. */
 function checkImage(image: string, at: string, out: ProblemCollector): void {
-  out.check(image.length <= MAX_IMAGE_REFERENCE_LENGTH && IMAGE_REFERENCE.test(image), `${at}.image`, image,
-    `must be a container image reference ([registry/]repository[:tag][@digest], lowercase repository, no spaces, at most ${MAX_IMAGE_REFERENCE_LENGTH} characters)`);
-}
-
-/** Fields Kubernetes stores as int32 (replicas, ports, HPA targets). */
-function checkInt32(value: number, path: string, out: ProblemCollector): void {
-  out.check(value <= KUBERNETES.maxInt32, path, value, `must be at most ${KUBERNETES.maxInt32} (a Kubernetes int32)`);
+  out.addAll(at, imageProblems(image));
 }
 
 function checkPool(poolName: string, at: string, ctx: WorkloadContext, out: ProblemCollector): ResolvedNodePool | undefined {
@@ -100,34 +94,11 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
 
     checkName(svc.name, at, out);
     if (svc.team === undefined) checkNamespace(svc.name, `${at}.name`, out);
-    checkImage(svc.image, at, out);
     out.check(gpus >= 0, `${at}.gpus`, gpus, 'must be >= 0');
-    checkInt32(maxReplicas, `${at}.maxReplicas`, out);
     const p99 = svc.p99LatencyTargetMs ?? d.p99LatencyTargetMs;
     out.check(Number.isInteger(p99) && p99 >= 1 && p99 <= 3_600_000, `${at}.p99LatencyTargetMs`, p99, 'must be a whole number of milliseconds between 1 and 3600000');
-    out.check(minReplicas >= 0, `${at}.minReplicas`, minReplicas, 'must be >= 0');
-    out.check(maxReplicas >= 1, `${at}.maxReplicas`, maxReplicas, 'must be >= 1');
-    out.check(maxReplicas >= minReplicas, `${at}.maxReplicas`, maxReplicas, `must be >= minReplicas (${minReplicas})`);
-    out.check(port >= 1 && port <= 65535, `${at}.port`, port, 'must be a port between 1 and 65535');
-    out.check(target > 0, `${at}.scaling.target`, target, 'must be > 0');
-    if (metric === ScalingMetric.CPU || metric === ScalingMetric.GPU_UTILIZATION) {
-      out.check(target <= 100, `${at}.scaling.target`, target, 'is a percentage and must be <= 100');
-    }
-    if (metric === ScalingMetric.CPU) {
-      // HorizontalPodAutoscaler v2 MetricTarget.averageUtilization is an int32 (autoscaling/v2 API reference).
-      out.check(Number.isInteger(target), `${at}.scaling.target`, target, 'must be a whole number with metric cpu (the HPA takes an integer utilisation)');
-    }
-    out.check(activationThreshold >= 0, `${at}.scaling.activationThreshold`, activationThreshold, 'must be >= 0');
-    if (metric === ScalingMetric.CPU && svc.scaling?.query !== undefined) {
-      out.error(`${at}.scaling.query`, svc.scaling.query, 'applies to KEDA metrics only (concurrency, queue-depth, gpu-utilization), not cpu');
-    }
-    if (metric !== ScalingMetric.CPU && minReplicas === 0 && svc.scaling?.query === undefined) {
-      out.error(`${at}.minReplicas`, minReplicas,
-        `can be 0 only with scaling.query on a signal that exists while no replica runs (a gateway's or queue's metric): the built-in ${metric} query reads the service's own pods, so at zero replicas it has no data and the service would never wake; use minReplicas >= 1 or give scaling.query`);
-    }
-    if (metric === ScalingMetric.CPU && minReplicas === 0) {
-      out.error(`${at}.minReplicas`, minReplicas, 'must be >= 1 with scaling metric cpu (a HorizontalPodAutoscaler cannot scale to zero); use concurrency or queue-depth to scale to zero');
-    }
+    // The service's own rules, as InferenceService applies them.
+    out.addAll(at, inferenceProblems({ image: svc.image, minReplicas, maxReplicas, port, metric, target, activationThreshold, query: svc.scaling?.query }));
     checkTeam(svc.team, at, ctx, out);
     checkDataAccess(dataAccess, at, ctx, out);
 

@@ -1,8 +1,8 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { Token } from 'aws-cdk-lib';
-import { IMAGE_REFERENCE, MAX_IMAGE_REFERENCE_LENGTH } from '../catalog/service-limits';
+import { throwIfProblems, type Problem } from '../core/problems';
+import { inferenceProblems } from './workload-checks';
 import { defaultActivationThreshold, WORKLOAD_DEFAULTS } from './defaults';
 import { ScalingMetric } from './scaling-metric';
 import { ScaledObject } from './imports/keda-scaledobject-keda.sh';
@@ -86,6 +86,24 @@ export class InferenceService extends Chart {
   public readonly serviceName: string;
   public readonly namespaceName: string;
 
+  /**
+   * Problems of the props (image, replicas, port, scaling, and a Prometheus source for the KEDA metrics),
+   * with field names relative to the props; the definition reports the same rules under `inference[i]`.
+   * A token (an ECR repository's URI, an image asset) is resolved at deploy time and checked then.
+   */
+  public static check(props: InferenceServiceProps): Problem[] {
+    const scaling = props.scaling;
+    const problems = inferenceProblems({
+      image: props.image, minReplicas: props.minReplicas, maxReplicas: props.maxReplicas, port: props.port,
+      metric: scaling?.metric, target: scaling?.target, activationThreshold: scaling?.activationThreshold, query: scaling?.query,
+    });
+    const metric = scaling?.metric ?? WORKLOAD_DEFAULTS.inference.scaling.metric;
+    if (metric !== ScalingMetric.CPU && !props.prometheus) {
+      problems.push({ field: 'prometheus', message: `is required with scaling metric ${metric} (KEDA reads it from Prometheus)` });
+    }
+    return problems;
+  }
+
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
     const { name, namespace, placement } = props;
@@ -98,20 +116,7 @@ export class InferenceService extends Chart {
     const healthPath = props.healthPath ?? '/health';
     this.serviceName = name;
     this.namespaceName = namespace;
-    // A token (an ECR repository's URI, an image asset) is resolved at deploy time and checked by the runtime then.
-    if (!Token.isUnresolved(props.image) && !(props.image.length <= MAX_IMAGE_REFERENCE_LENGTH && IMAGE_REFERENCE.test(props.image))) {
-      throw new Error(`InferenceService '${name}': image '${props.image}' must be a container image reference ([registry/]repository[:tag][@digest])`);
-    }
-    if (minReplicas > maxReplicas) throw new Error(`InferenceService '${name}': minReplicas (${minReplicas}) must be <= maxReplicas (${maxReplicas})`);
-    if (scaling.metric !== ScalingMetric.CPU && !props.prometheus) {
-      throw new Error(`InferenceService '${name}': scaling metric '${scaling.metric}' needs a prometheus source`);
-    }
-    if (scaling.metric === ScalingMetric.CPU && minReplicas === 0) {
-      throw new Error(`InferenceService '${name}': cpu scaling cannot scale to zero; use minReplicas >= 1`);
-    }
-    if (scaling.metric !== ScalingMetric.CPU && minReplicas === 0 && scaling.query === undefined) {
-      throw new Error(`InferenceService '${name}': minReplicas 0 needs scaling.query on a signal that exists while no replica runs; the built-in query reads the service's own pods and could never wake it`);
-    }
+    throwIfProblems(`InferenceService '${name}'`, InferenceService.check(props));
 
     const selector = { 'app.kubernetes.io/name': name };
     const labels = { ...selector, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/serves': 'true', 'ai-platform/workload': name };

@@ -4,9 +4,9 @@ import type { Construct } from 'constructs';
 import { Token } from 'aws-cdk-lib';
 import { IMAGE_REFERENCE, MAX_IMAGE_REFERENCE_LENGTH } from '../catalog/service-limits';
 import { IMAGES } from '../catalog/versions';
-import { POOL_LABEL } from '../compute/labels';
-import { DEFAULTS } from '../definition/defaults';
-import { TrainingEngine } from '../definition/types';
+import { POOL_LABEL } from '../core/labels';
+import { WORKLOAD_DEFAULTS } from './defaults';
+import { TrainingEngine } from './training-engine';
 import { JobSet } from './imports/jobset-jobset.x-k8s.io';
 import {
   CACHE_ENV, containerResources, podPlacement, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolumes, type WorkloadPlacement,
@@ -76,8 +76,8 @@ export class TrainingJob extends Chart {
 
   constructor(scope: Construct, id: string, props: TrainingJobProps) {
     super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
-    const engine = props.engine ?? DEFAULTS.training.engine;
-    const nodes = props.nodes ?? DEFAULTS.training.nodes;
+    const engine = props.engine ?? WORKLOAD_DEFAULTS.training.engine;
+    const nodes = props.nodes ?? WORKLOAD_DEFAULTS.training.nodes;
     const saName = props.serviceAccountName ?? props.name;
     const labels = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/workload': props.name };
     // A token (an ECR repository's URI, an image asset) is resolved at deploy time and checked by the runtime then.

@@ -123,10 +123,11 @@ test('cpu scaling is a HorizontalPodAutoscaler', () => {
 });
 
 test.each([
-  [{ prometheus: undefined }, "scaling metric 'concurrency' needs a prometheus source"],
-  [{ minReplicas: 0, scaling: { metric: ScalingMetric.CPU, target: 70, activationThreshold: 0 } }, 'cpu scaling cannot scale to zero'],
-  [{ minReplicas: 0, scaling: { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 1 } }, 'could never wake it'],
-  [{ minReplicas: 4, maxReplicas: 2 }, 'minReplicas (4) must be <= maxReplicas (2)'],
+  [{ prometheus: undefined }, 'prometheus is required with scaling metric concurrency'],
+  [{ minReplicas: 0, scaling: { metric: ScalingMetric.CPU, target: 70, activationThreshold: 0 } }, 'a HorizontalPodAutoscaler cannot scale to zero'],
+  [{ minReplicas: 0, scaling: { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 1 } }, 'the service would never wake'],
+  [{ minReplicas: 4, maxReplicas: 2 }, 'maxReplicas (2) must be >= minReplicas (4)'],
+  [{ port: 70000 }, 'port (70000) must be a port between 1 and 65535'],
 ])('refuses inconsistent props %#', (props, message) => {
   expect(() => synth(props as Partial<InferenceServiceProps>)).toThrow(message);
 });

@@ -1,0 +1,66 @@
+import { Token } from 'aws-cdk-lib';
+import { IMAGE_REFERENCE, KUBERNETES, MAX_IMAGE_REFERENCE_LENGTH } from '../catalog/service-limits';
+import { ProblemList, type Problem } from '../core/problems';
+import { defaultActivationThreshold, WORKLOAD_DEFAULTS } from './defaults';
+import { ScalingMetric } from './scaling-metric';
+
+/** What {@link inferenceProblems} checks of an inference service (its props, or a definition entry with defaults applied). */
+export interface InferenceSpec {
+  readonly image: string;
+  readonly minReplicas?: number;
+  readonly maxReplicas?: number;
+  readonly port?: number;
+  readonly metric?: ScalingMetric;
+  readonly target?: number;
+  readonly activationThreshold?: number;
+  readonly query?: string;
+}
+
+/** A container image reference: `[registry/]repository[:tag][@digest]`. Tokens are checked at deploy time. */
+export function imageProblems(image: string): Problem[] {
+  if (Token.isUnresolved(image)) return [];
+  const ok = image.length <= MAX_IMAGE_REFERENCE_LENGTH && IMAGE_REFERENCE.test(image);
+  return ok ? [] : [{ field: 'image', value: image, message: `must be a container image reference ([registry/]repository[:tag][@digest], lowercase repository, no spaces, at most ${MAX_IMAGE_REFERENCE_LENGTH} characters)` }];
+}
+
+/**
+ * The rules of an inference service: image, replicas, port and scaling. InferenceService throws them,
+ * the definition reports them under `inference[i]`.
+ */
+export function inferenceProblems(spec: InferenceSpec): Problem[] {
+  const d = WORKLOAD_DEFAULTS.inference;
+  const out = new ProblemList();
+  const minReplicas = spec.minReplicas ?? d.minReplicas;
+  const maxReplicas = spec.maxReplicas ?? d.maxReplicas;
+  const port = spec.port ?? d.port;
+  const metric = spec.metric ?? d.scaling.metric;
+  const target = spec.target ?? d.scaling.target;
+  const activationThreshold = spec.activationThreshold ?? defaultActivationThreshold(metric);
+  out.problems.push(...imageProblems(spec.image));
+  if ([minReplicas, maxReplicas, port, target, activationThreshold].some((n) => Token.isUnresolved(n))) return out.problems;
+  out.check(maxReplicas <= KUBERNETES.maxInt32, 'maxReplicas', maxReplicas, `must be at most ${KUBERNETES.maxInt32} (a Kubernetes int32)`);
+  out.check(minReplicas >= 0, 'minReplicas', minReplicas, 'must be >= 0');
+  out.check(maxReplicas >= 1, 'maxReplicas', maxReplicas, 'must be >= 1');
+  out.check(maxReplicas >= minReplicas, 'maxReplicas', maxReplicas, `must be >= minReplicas (${minReplicas})`);
+  out.check(port >= 1 && port <= 65535, 'port', port, 'must be a port between 1 and 65535');
+  out.check(target > 0, 'scaling.target', target, 'must be > 0');
+  if (metric === ScalingMetric.CPU || metric === ScalingMetric.GPU_UTILIZATION) {
+    out.check(target <= 100, 'scaling.target', target, 'is a percentage and must be <= 100');
+  }
+  if (metric === ScalingMetric.CPU) {
+    // HorizontalPodAutoscaler v2 MetricTarget.averageUtilization is an int32 (autoscaling/v2 API reference).
+    out.check(Number.isInteger(target), 'scaling.target', target, 'must be a whole number with metric cpu (the HPA takes an integer utilisation)');
+  }
+  out.check(activationThreshold >= 0, 'scaling.activationThreshold', activationThreshold, 'must be >= 0');
+  if (metric === ScalingMetric.CPU && spec.query !== undefined) {
+    out.add('scaling.query', spec.query, 'applies to KEDA metrics only (concurrency, queue-depth, gpu-utilization), not cpu');
+  }
+  if (metric !== ScalingMetric.CPU && minReplicas === 0 && spec.query === undefined) {
+    out.add('minReplicas', minReplicas,
+      `can be 0 only with scaling.query on a signal that exists while no replica runs (a gateway's or queue's metric): the built-in ${metric} query reads the service's own pods, so at zero replicas it has no data and the service would never wake; use minReplicas >= 1 or give scaling.query`);
+  }
+  if (metric === ScalingMetric.CPU && minReplicas === 0) {
+    out.add('minReplicas', minReplicas, 'must be >= 1 with scaling metric cpu (a HorizontalPodAutoscaler cannot scale to zero); use concurrency or queue-depth to scale to zero');
+  }
+  return out.problems;
+}
