@@ -151,3 +151,18 @@ export function acceleratorResourceName(vendor: AcceleratorVendor): string | und
 
 /** The Kubernetes extended resource EFA interfaces are advertised as by the EFA device plugin. */
 export const EFA_RESOURCE_NAME = 'vpc.amazonaws.com/efa';
+
+/** The accelerator catalog as static methods, for every jsii language. */
+export class AcceleratorCatalog {
+  /** Facts of a catalog instance type; undefined for a type the catalog does not have. */
+  public static find(instanceType: string): InstanceFacts | undefined {
+    return findInstance(instanceType);
+  }
+
+  /** Every instance type of the catalog. */
+  public static instanceTypes(): string[] {
+    return knownInstanceTypes();
+  }
+
+  private constructor() {}
+}

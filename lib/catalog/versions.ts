@@ -28,7 +28,11 @@ export interface EksAddonVersions {
   readonly mountpointS3Csi?: string;
 }
 
-/** What the library needs to run one Kubernetes minor version. */
+/**
+ * What the library needs to run one Kubernetes minor version (a catalog row; TypeScript only, since it
+ * holds a layer factory).
+ * @jsii ignore
+ */
 export interface KubernetesVersionEntry {
   /** e.g. `1.35` */
   readonly version: string;
@@ -216,3 +220,6 @@ export const IMAGES = {
   /** Ray version of RayJob clusters when the training image does not say (KubeRay needs it). */
   rayVersion: '2.49.0',
 } as const;
+
+/** EMR release of `DataPipeline` applications (Spark 3.5.6): newest numbered release in the EMR Serverless guide's "Release versions" (release-version-7120.html), read 2026-11-30. */
+export const EMR_SERVERLESS_RELEASE = 'emr-7.12.0';

@@ -124,3 +124,18 @@ function placeholders(value: any): any {
   }
   return Token.isUnresolved(value) ? '{{ unresolved }}' : value;
 }
+
+/** Chart delivery as static methods, for every jsii language. */
+export class ChartDelivery {
+  /** Applies a cdk8s chart to a cluster after the cluster can run it; see {@link deliverChart}. */
+  public static deliver(cluster: eks.ICluster, id: string, chart: Chart, options?: DeliverChartOptions): eks.KubernetesManifest {
+    return deliverChart(cluster, id, chart, options ?? {});
+  }
+
+  /** Installs metrics-server (for HorizontalPodAutoscalers) once per cluster. */
+  public static ensureMetricsServer(cluster: eks.ICluster): eks.HelmChart {
+    return ensureMetricsServer(cluster);
+  }
+
+  private constructor() {}
+}

@@ -54,3 +54,13 @@ function keda(cluster: eks.ICluster, id: string, options: OperatorOptions): eks.
   }
   return helm;
 }
+
+/** Operators as a static method, for every jsii language. */
+export class Operators {
+  /** Installs an operator from its pinned chart, once per cluster. */
+  public static ensure(cluster: eks.ICluster, operator: Operator, options?: OperatorOptions): eks.HelmChart {
+    return ensureOperator(cluster, operator, options ?? {});
+  }
+
+  private constructor() {}
+}

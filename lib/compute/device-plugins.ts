@@ -72,3 +72,13 @@ export function ensureDevicePlugins(cluster: eks.ICluster, nodes: PoolNodes): ek
   }
   return charts;
 }
+
+/** Device plugins as a static method, for every jsii language. */
+export class DevicePlugins {
+  /** Installs the accelerator and EFA device plugins a pool's nodes need, once per cluster and kind. */
+  public static ensure(cluster: eks.ICluster, nodes: PoolNodes): eks.HelmChart[] {
+    return ensureDevicePlugins(cluster, nodes);
+  }
+
+  private constructor() {}
+}

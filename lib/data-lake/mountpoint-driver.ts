@@ -16,3 +16,13 @@ export function ensureMountpointDriver(cluster: eks.ICluster, kubernetesVersion:
   (addon.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
   return addon;
 }
+
+/** The Mountpoint for Amazon S3 CSI driver as a static method, for every jsii language. */
+export class MountpointDriver {
+  /** Installs the driver add-on once per cluster. */
+  public static ensure(cluster: eks.ICluster, kubernetesVersion: string): eks.Addon {
+    return ensureMountpointDriver(cluster, kubernetesVersion);
+  }
+
+  private constructor() {}
+}

@@ -17,7 +17,12 @@ export function formatProblem(p: DefinitionProblem): string {
   return renderProblem(p.path, p.value, p.message);
 }
 
-/** Thrown by `resolveDefinition` when a definition has problems; lists every one of them. */
+/**
+ * Thrown by `resolveDefinition` when a definition has problems; lists every one of them.
+ * (TypeScript and JavaScript only: jsii cannot carry an Error subclass; other languages get the same
+ * message in their runtime error, and `PlatformDefinition.validate` returns the problems.)
+ * @jsii ignore
+ */
 export class DefinitionError extends Error {
   public readonly problems: DefinitionProblem[];
 
@@ -32,7 +37,10 @@ export class DefinitionError extends Error {
   }
 }
 
-/** Collects problems and warnings while a definition is checked. */
+/**
+ * Collects problems and warnings while a definition is checked.
+ * @jsii ignore
+ */
 export class ProblemCollector {
   public readonly problems: DefinitionProblem[] = [];
   public readonly warnings: DefinitionProblem[] = [];
@@ -46,7 +54,7 @@ export class ProblemCollector {
   }
 
   /** Records a domain's problems under a definition path (`nodePools[1]`). */
-  public addAll(at: string, problems: readonly Problem[]): void {
+  public addAll(at: string, problems: Problem[]): void {
     for (const p of problems) this.error(`${at}.${p.field}`, p.value, p.message);
   }
 

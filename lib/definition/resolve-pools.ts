@@ -1,6 +1,7 @@
 import { findAmi } from '../catalog/ami';
 import { findInstance, type InstanceFacts } from '../catalog/accelerators';
 import { nodePoolProblems } from '../compute/pool-checks';
+import { PoolNodes } from '../compute/pool-nodes';
 import { DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedNodePool } from './resolved';
@@ -76,5 +77,6 @@ function resolvePool(pool: NodePoolDefinition, at: string, out: ProblemCollector
     efa,
     diskGiB,
     labels: { ...(pool.labels ?? {}) },
+    nodes: new PoolNodes({ poolName: pool.name, instanceTypes: pool.instanceTypes, amiFamily, efa, labels: pool.labels }),
   };
 }

@@ -4,7 +4,8 @@ import type { AcceleratorVendor, InstanceFacts } from '../catalog/accelerators';
 import type { PlatformCost } from './cost';
 import type { DefinitionProblem } from './problems';
 import type { CapacityType } from '../compute/capacity-type';
-import type { ScalingMetric } from '../workloads/scaling-metric';
+import type { PoolNodes } from '../compute/pool-nodes';
+import type { InferenceScaling } from '../workloads/inference-service';
 import type { TrainingEngine } from '../workloads/training-engine';
 import type { DataAccessDefinition, DataRemovalPolicy, EndpointAccess, Provisioner } from './types';
 
@@ -12,7 +13,7 @@ import type { DataAccessDefinition, DataRemovalPolicy, EndpointAccess, Provision
 export interface ResolvedDefinition {
   readonly name: string;
   readonly tags: Record<string, string>;
-  readonly network: { readonly maxAzs: number; readonly natGateways: number; readonly cidr: string; readonly interfaceEndpoints: InterfaceEndpoints };
+  readonly network: ResolvedNetwork;
   readonly cluster: ResolvedCluster;
   readonly nodePools: ResolvedNodePool[];
   readonly dataLake: ResolvedDataLake;
@@ -24,6 +25,13 @@ export interface ResolvedDefinition {
   readonly warnings: DefinitionProblem[];
   /** Monthly cost figures at catalog prices (idle floor and ceiling), computed once here. */
   readonly cost: PlatformCost;
+}
+
+export interface ResolvedNetwork {
+  readonly maxAzs: number;
+  readonly natGateways: number;
+  readonly cidr: string;
+  readonly interfaceEndpoints: InterfaceEndpoints;
 }
 
 export interface ResolvedTeam {
@@ -60,6 +68,8 @@ export interface ResolvedNodePool {
   readonly efa: boolean;
   readonly diskGiB: number;
   readonly labels: Record<string, string>;
+  /** What the pool's nodes are (labels, taints, accelerators, EFA interfaces, device plugin), computed once. */
+  readonly nodes: PoolNodes;
 }
 
 export interface ResolvedDataLake {
@@ -78,7 +88,7 @@ export interface ResolvedInference {
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly port: number;
-  readonly scaling: { readonly metric: ScalingMetric; readonly target: number; readonly activationThreshold: number; readonly query?: string };
+  readonly scaling: InferenceScaling;
   readonly namespace: string;
   readonly team?: string;
   readonly p99LatencyTargetMs: number;

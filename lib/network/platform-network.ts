@@ -50,7 +50,7 @@ export interface PlatformNetworkProps {
  */
 export class PlatformNetwork extends Construct {
   /** The interface endpoints private image pulls need. */
-  public static readonly IMAGE_PULL_ENDPOINTS: readonly string[] = ['EcrApi', 'EcrDocker'];
+  public static readonly IMAGE_PULL_ENDPOINTS: string[] = ['EcrApi', 'EcrDocker'];
   /** Every interface endpoint nodes may need, by service. */
   public static readonly INTERFACE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
     EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,

@@ -4,34 +4,69 @@ import type { ResolvedDefinition } from '../definition/resolved';
 import { SERVICE_PRICES_AS_OF, monthlyInstancePrice } from '../catalog/prices';
 import type { IdleCost } from '../definition/cost';
 
+/** A node pool in the plan. */
+export interface PlanPool {
+  readonly name: string;
+  readonly provisioner: string;
+  readonly vendor: string;
+  readonly instanceTypes: string[];
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly acceleratorsAtMaxNodes: number;
+  /** At minNodes of the cheapest type (0 for a pool that scales to zero). */
+  readonly monthlyIdleUsd: number;
+  readonly monthlyCeilingUsd: number;
+}
+
+/** A workload in the plan. */
+export interface PlanWorkload {
+  /** `inference` or `training`. */
+  readonly kind: string;
+  readonly name: string;
+  readonly pool: string;
+  readonly namespace: string;
+  readonly acceleratorsPerPod: number;
+  readonly minPods: number;
+  readonly maxPods: number;
+  /** Share of the pool's accelerators at maxNodes the workload uses at full scale, in percent. */
+  readonly poolSharePercent: number;
+}
+
+/** A team in the plan. */
+export interface PlanTeam {
+  readonly name: string;
+  readonly gpuQuota: number;
+  readonly neuronQuota: number;
+  readonly acceleratorsAtFullScale: number;
+}
+
+/** The plan's monthly cost figures. */
+export interface PlanCost {
+  /** The idle floor, item by item, rounded to dollars. */
+  readonly idle: IdleCost;
+  readonly monthlyIdleUsd: number;
+  readonly monthlyCeilingUsd: number;
+  readonly systemNodesUsd: number;
+  readonly monthlyBudgetUsd?: number;
+  readonly pricesAsOf: string;
+}
+
+/** A data-lake zone, and which workloads read or write it. */
+export interface PlanDataZone {
+  readonly zone: string;
+  readonly readers: string[];
+  readonly writers: string[];
+}
+
 /** Capacity, schedulability and cost of a definition, computed without synthesizing anything. */
 export interface PlatformPlan {
   readonly name: string;
-  readonly pools: {
-    readonly name: string; readonly provisioner: string; readonly vendor: string; readonly instanceTypes: string[];
-    readonly minNodes: number; readonly maxNodes: number; readonly acceleratorsAtMaxNodes: number;
-    /** At minNodes of the cheapest type (0 for a pool that scales to zero). */
-    readonly monthlyIdleUsd: number;
-    readonly monthlyCeilingUsd: number;
-  }[];
-  readonly workloads: {
-    readonly kind: 'inference' | 'training'; readonly name: string; readonly pool: string; readonly namespace: string;
-    readonly acceleratorsPerPod: number; readonly minPods: number; readonly maxPods: number;
-    /** Share of the pool's accelerators at maxNodes the workload uses at full scale, in percent. */
-    readonly poolSharePercent: number;
-  }[];
-  readonly teams: { readonly name: string; readonly gpuQuota: number; readonly neuronQuota: number; readonly acceleratorsAtFullScale: number }[];
-  readonly cost: {
-    /** The idle floor, item by item, rounded to dollars. */
-    readonly idle: IdleCost;
-    readonly monthlyIdleUsd: number;
-    readonly monthlyCeilingUsd: number;
-    readonly systemNodesUsd: number;
-    readonly monthlyBudgetUsd?: number;
-    readonly pricesAsOf: string;
-  };
+  readonly pools: PlanPool[];
+  readonly workloads: PlanWorkload[];
+  readonly teams: PlanTeam[];
+  readonly cost: PlanCost;
   /** Data-lake zones, and which workload reads or writes each. */
-  readonly dataZones: { readonly zone: string; readonly readers: string[]; readonly writers: string[] }[];
+  readonly dataZones: PlanDataZone[];
   readonly warnings: string[];
 }
 

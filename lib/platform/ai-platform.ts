@@ -6,6 +6,7 @@ import { GpuCluster } from '../cluster/gpu-cluster';
 import { GpuNodePool } from '../compute/gpu-node-pool';
 import { formatProblem } from '../definition/problems';
 import { resolveDefinition } from '../definition/resolve';
+import { loadDefinitionFile } from '../definition/load';
 import type { ResolvedDefinition } from '../definition/resolved';
 import { DataRemovalPolicy, EndpointAccess, Provisioner, type AiPlatformDefinition } from '../definition/types';
 import { PlatformNetwork } from '../network/platform-network';
@@ -69,6 +70,14 @@ export class AiPlatform extends Construct {
   public readonly nodePools: Record<string, GpuNodePool> = {};
   /** Stacks a large definition overflows into (`<name>-pools-<n>`, `<name>-workloads-<n>`); empty for most. */
   public readonly overflowStacks: Stack[] = [];
+
+  /**
+   * A platform from a definition file (`.yaml`, `.yml` or `.json`), read with the strict loader and
+   * named in error messages.
+   */
+  public static fromFile(scope: Construct, id: string, path: string, env?: Environment): AiPlatform {
+    return new AiPlatform(scope, id, { definition: loadDefinitionFile(path) as AiPlatformDefinition, source: path, env });
+  }
 
   constructor(scope: Construct, id: string, props: AiPlatformProps) {
     super(scope, id);

@@ -141,12 +141,11 @@ export function wireWorkloads(ctx: WiringContext): WorkloadWiring {
   }
   for (const job of def.training) {
     const pool = pools.get(job.nodePool) as ResolvedNodePool;
-    const efa = pool.efa ? Math.min(...pool.instances.map((f) => f.maxEfaInterfaces)) : 0;
     const operator = ensureOperator(cluster, job.engine === TrainingEngine.RAY ? Operator.KUBERAY : Operator.JOBSET);
     const s3 = mountsOf(job.dataAccess);
     deliverIn(scopeOf(job.name), `Training-${job.name}`, new TrainingJob(app, `training-${job.name}`, {
       name: job.name, namespace: job.namespace, image: job.image, engine: job.engine, nodes: job.nodes,
-      placement: placementOnPool(pool.name, pool.instances, job.gpusPerNode, efa),
+      placement: placementOnPool(pool.name, pool.instances, job.gpusPerNode, pool.nodes.efaInterfaces),
       command: job.command.length > 0 ? job.command : undefined, s3Mounts: s3.mounts,
     }), namespaces.get(job.namespace)!, operator, ...accessOf(job.name), ...s3.deps);
   }

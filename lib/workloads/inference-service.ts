@@ -1,4 +1,4 @@
-import { Chart, type ChartProps } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { throwIfProblems, type Problem } from '../core/problems';
@@ -33,7 +33,9 @@ export interface InferenceScaling {
 }
 
 /** Props of {@link InferenceService}. */
-export interface InferenceServiceProps extends ChartProps {
+export interface InferenceServiceProps {
+  /** Labels on every object of the chart. @default - none */
+  readonly labels?: Record<string, string>;
   readonly name: string;
   readonly namespace: string;
   readonly image: string;
@@ -105,7 +107,7 @@ export class InferenceService extends Chart {
   }
 
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
-    super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
+    super(scope, id, { labels: props.labels, namespace: props.namespace, disableResourceNameHashes: true });
     const { name, namespace, placement } = props;
     const d = WORKLOAD_DEFAULTS.inference;
     const port = props.port ?? d.port;

@@ -113,3 +113,16 @@ export const CACHE_ENV: k8s.EnvVar[] = [
   { name: 'HF_HOME', value: '/home/app/.cache/huggingface' },
   { name: 'XDG_CACHE_HOME', value: '/home/app/.cache' },
 ];
+
+/** Placement as a static method, for every jsii language. */
+export class Placement {
+  /**
+   * Where a workload runs on a pool: its node selector and toleration, and the accelerators (and EFA
+   * interfaces) each pod requests, checked against the pool's instance types.
+   */
+  public static onPool(poolName: string, instances: InstanceFacts[], accelerators: number, efaInterfaces?: number): WorkloadPlacement {
+    return placementOnPool(poolName, instances, accelerators, efaInterfaces ?? 0);
+  }
+
+  private constructor() {}
+}

@@ -1,10 +1,12 @@
-import { Chart, type ChartProps } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { KUBERNETES, reservedNamespaceReason } from '../catalog/service-limits';
 
 /** Props of {@link TeamNamespace}. */
-export interface TeamNamespaceProps extends ChartProps {
+export interface TeamNamespaceProps {
+  /** Labels on every object of the chart. @default - none */
+  readonly labels?: Record<string, string>;
   /** The namespace to create. */
   readonly name: string;
   /**
@@ -49,7 +51,7 @@ export class TeamNamespace extends Chart {
   public readonly namespaceName: string;
 
   constructor(scope: Construct, id: string, props: TeamNamespaceProps) {
-    super(scope, id, { ...props, disableResourceNameHashes: true });
+    super(scope, id, { labels: props.labels, disableResourceNameHashes: true });
     this.namespaceName = props.name;
     const ns = props.name;
     if (!(ns.length <= KUBERNETES.maxLabelLength && KUBERNETES.dns1123Label.test(ns))) {

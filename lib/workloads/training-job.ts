@@ -1,4 +1,4 @@
-import { ApiObject, Chart, type ChartProps } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { Token } from 'aws-cdk-lib';
@@ -20,7 +20,9 @@ function podTemplate(props: k8s.KubePodProps): { metadata: unknown; spec: unknow
 }
 
 /** Props of {@link TrainingJob}. */
-export interface TrainingJobProps extends ChartProps {
+export interface TrainingJobProps {
+  /** Labels on every object of the chart. @default - none */
+  readonly labels?: Record<string, string>;
   readonly name: string;
   readonly namespace: string;
   readonly image: string;
@@ -75,7 +77,7 @@ export class TrainingJob extends Chart {
   private s3?: { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] };
 
   constructor(scope: Construct, id: string, props: TrainingJobProps) {
-    super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
+    super(scope, id, { labels: props.labels, namespace: props.namespace, disableResourceNameHashes: true });
     const engine = props.engine ?? WORKLOAD_DEFAULTS.training.engine;
     const nodes = props.nodes ?? WORKLOAD_DEFAULTS.training.nodes;
     const saName = props.serviceAccountName ?? props.name;
