@@ -26,6 +26,11 @@ try {
 }
 try {
   const assembly = app.synth();
+  const tooLarge = AiPlatform.templateSizeProblems(assembly);
+  if (tooLarge.length > 0) {
+    process.stderr.write(`${tooLarge.join('\n')}\n`);
+    process.exit(1);
+  }
   const { monthlyIdleUsd, monthlyCeilingUsd } = platform.plan.cost;
   process.stderr.write(`Plan: ${assembly.directory}/plan/${platform.plan.name}.md (idle $${monthlyIdleUsd.toLocaleString('en-US')}, ceiling $${monthlyCeilingUsd.toLocaleString('en-US')} a month)\n`);
 } catch (e) {

@@ -33,3 +33,11 @@ export const HOURS_PER_MONTH = 730;
 export function monthlyInstancePrice(instanceType: string): number {
   return (findInstance(instanceType)?.onDemandHourlyUsd ?? 0) * HOURS_PER_MONTH;
 }
+
+/** Amazon EMR Serverless, us-east-1, Linux/x86: what workers hold, per second with a one-minute minimum (20 GB of disk per worker free). */
+export const EMR_SERVERLESS_PRICES = {
+  /** Per vCPU-hour (aws.amazon.com/emr/pricing as quoted by third-party copies, no stored AWS copy; read 2026-11-30). */
+  vcpuHourly: 0.052624,
+  /** Per GB-hour of memory (aws.amazon.com/emr/pricing as quoted by third-party copies, no stored AWS copy; read 2026-11-30). */
+  memoryGbHourly: 0.0057785,
+} as const;

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeGrantWildcards } from '../core/acknowledge';
 import { DataAccessLevel } from './data-access-level';
+import { zoneDatabaseName } from './private/database-name';
 
 /** What a workload needs to know to be granted access to a data lake: the zones' buckets and the key. */
 export interface IDataLakeRef {
@@ -67,11 +68,6 @@ export function dataLakeExportNames(prefix: string, zones: string[]): { key: str
   };
 }
 
-/** The Glue database name of a zone: `<prefix>_<zone>` with hyphens as underscores (Glue and Athena names). */
-export function dataLakeDatabaseName(prefix: string, zone: string): string {
-  return `${prefix}_${zone}`.replace(/-/g, '_');
-}
-
 /**
  * A data lake in another stack, read through its exports (see `DataLake` `exportPrefix`). Importing by
  * export name, rather than passing constructs across stacks, keeps the data stack's template independent
@@ -104,7 +100,7 @@ export class DataLakeImport implements IDataLakeRef {
   /** The data lake's own database name for the zone (the same prefix names its exports and databases). */
   public zoneDatabaseName(zone: string): string {
     this.zoneBucketArn(zone);
-    return dataLakeDatabaseName(this.exportPrefix, zone);
+    return zoneDatabaseName(this.exportPrefix, zone);
   }
 
   public grantRead(zone: string, grantee: iam.IGrantable): iam.Grant {

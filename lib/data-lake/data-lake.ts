@@ -6,9 +6,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DEFAULTS } from '../definition/defaults';
-import { DataAccessLevel } from '../definition/types';
+import { DataAccessLevel } from './data-access-level';
+import { DATA_LAKE_DEFAULTS } from './defaults';
 import { dataLakeExportNames, grantZone, type IDataLakeRef } from './data-lake-ref';
+import { zoneDatabaseName } from './private/database-name';
 import { lakeKeyEncryption, SECURE_BUCKET } from './private/secure-bucket';
 import { ZoneBucket } from './zone-bucket';
 
@@ -16,7 +17,7 @@ import { ZoneBucket } from './zone-bucket';
 export const ALLOW_DATA_DELETION_CONTEXT = 'ai-platform:allowDataDeletion';
 
 /** The zones of a data lake when none are given. */
-export const DEFAULT_ZONES: readonly string[] = DEFAULTS.dataLake.zones;
+export const DEFAULT_ZONES: readonly string[] = DATA_LAKE_DEFAULTS.zones;
 
 /** Props of {@link DataLake}. */
 export interface DataLakeProps {
@@ -122,7 +123,7 @@ export class DataLake extends Construct implements IDataLakeRef {
       const db = new glue.CfnDatabase(this, `Database-${zone}`, {
         catalogId: Aws.ACCOUNT_ID,
         databaseInput: {
-          name: `${prefix}_${zone}`.replace(/-/g, '_'),
+          name: zoneDatabaseName(prefix, zone),
           description: `Data lake ${prefix}, zone ${zone}`,
           locationUri: this.zones[zone].s3UrlForObject(),
           // With Lake Formation, grants govern new tables instead of the IAM-only default.
@@ -182,6 +183,16 @@ export class DataLake extends Construct implements IDataLakeRef {
 
   public zoneBucketArn(zone: string): string {
     return this.zone(zone).bucketArn;
+  }
+
+  public zoneBucketName(zone: string): string {
+    return this.zone(zone).bucketName;
+  }
+
+  /** The zone's Glue database name, as a reference to the database (so what uses it is created after it). */
+  public zoneDatabaseName(zone: string): string {
+    this.zone(zone);
+    return this.databases[zone].ref;
   }
 
   public grantRead(zone: string, grantee: iam.IGrantable): iam.Grant {

@@ -23,7 +23,8 @@ import { ContainerInsights } from '../monitoring/container-insights';
 import { planPlatform, type PlatformPlan } from '../plan/plan';
 import { renderPlanMarkdown } from '../plan/plan-report';
 import { AssemblyFile } from '../core/assembly-file';
-import { checkStackLimits } from './stack-limits';
+import { checkStackLimits, templateSizeProblems } from './stack-limits';
+import type * as cxapi from 'aws-cdk-lib/cx-api';
 import { layoutStacks } from './stack-layout';
 
 /** Props of {@link AiPlatform}. */
@@ -70,6 +71,14 @@ export class AiPlatform extends Construct {
   public readonly nodePools: Record<string, GpuNodePool> = {};
   /** Stacks a large definition overflows into (`<name>-pools-<n>`, `<name>-workloads-<n>`); empty for most. */
   public readonly overflowStacks: Stack[] = [];
+
+  /**
+   * Templates of a synthesized app that pass CloudFormation's 1 MB template quota, one message each; empty
+   * when every template fits. Run it on `app.synth()`'s result (the CLI app does, and exits 1 on any).
+   */
+  public static templateSizeProblems(assembly: cxapi.CloudAssembly): string[] {
+    return templateSizeProblems(assembly);
+  }
 
   /**
    * A platform from a definition file (`.yaml`, `.yml` or `.json`), read with the strict loader and

@@ -66,3 +66,11 @@ test('adding pools never moves a workload, and adding workloads never moves a po
   expect(morePools.workloads).toEqual(base.workloads);
   expect(moreWorkloads.pools).toEqual(base.pools);
 });
+
+test('a template over CloudFormation\'s 1 MB quota is named after synthesis (the only time its size is known)', () => {
+  const stacks = (sizes: number[]) => ({ stacksRecursively: sizes.map((n, i) => ({ stackName: `s${i}`, template: { Description: 'x'.repeat(n) } })) }) as never;
+  expect(AiPlatform.templateSizeProblems(stacks([10, 999_000]))).toEqual([]);
+  const problems = AiPlatform.templateSizeProblems(stacks([10, 1_000_100]));
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toMatch(/^stack s1 is 1000 KB; CloudFormation takes templates of at most 1000 KB/);
+});

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { acknowledgeIamFindings } from '../../core/acknowledge';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -73,8 +73,10 @@ export class AsgNodeTemplateTags extends Construct {
     acknowledgeIamFindings(this, {
       wildcards: 'ASG ARNs embed a generated ID and cannot be named ahead; tagging is limited to ASGs tagged eks:cluster-name of this cluster',
     });
-    // AwsCustomResource shares one function per stack; acknowledge on it wherever it was created.
-    const provider = Stack.of(this).node.tryFindChild(cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'));
+    // AwsCustomResource shares one function per stack; its role (the public grantPrincipal) sits in that
+    // function's scope, so acknowledge there, wherever the function was created.
+    const role = describe.grantPrincipal;
+    const provider = Construct.isConstruct(role) ? role.node.scope : undefined;
     if (provider) {
       acknowledgeIamFindings(provider, { managedPolicies: 'The AwsCustomResource function only writes its own logs (AWSLambdaBasicExecutionRole)' });
       Validations.of(provider).acknowledge({ id: 'AwsSolutions-L1', reason: 'The AwsCustomResource runtime is chosen and upgraded by aws-cdk-lib' });
