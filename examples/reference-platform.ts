@@ -1,4 +1,4 @@
-import { AmiFamily, CapacityType, EndpointAccess, DataAccessLevel, Provisioner, ScalingMetric, TrainingEngine, type AiPlatformDefinition } from '../lib';
+import { AmiFamily, CapacityType, EndpointAccess, DataAccessLevel, Provisioner, ScalingMetric, TableFormat, TrainingEngine, type AiPlatformDefinition } from '../lib';
 
 /**
  * The reference platform: what `npx cdk synth` builds. An LLM inference service on a spot GPU pool that
@@ -61,6 +61,19 @@ export const referencePlatform: AiPlatformDefinition = {
     },
   ],
   teams: [{ name: 'research', gpuQuota: 16 }],
+  // Data pipelines (Spark on EMR Serverless, run by Step Functions): a nightly clean of raw reviews into a
+  // partitioned table, and the same job run as reviews arrive. The script path is relative to where synth runs.
+  pipelines: [
+    {
+      name: 'reviews-nightly', script: 'examples/jobs/reviews_clean.py', from: ['raw'], to: 'curated',
+      trigger: { schedule: 'cron(0 2 * * ? *)' }, maxCapacity: { vcpu: 16, memoryGiB: 64 }, runTimeoutMinutes: 60,
+      table: { name: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'] },
+    },
+    {
+      name: 'reviews-arrival', script: 'examples/jobs/reviews_clean.py', from: ['raw'], to: 'features',
+      trigger: { onArrival: { zone: 'raw', prefix: 'reviews/' } }, runTimeoutMinutes: 30,
+    },
+  ],
   monitoring: { alarmEmails: ['oncall@example.com'], monthlyBudgetUsd: 20000 },
   // The training pool at full scale would cost far more than the budget; the budget is meant to notify first.
   acknowledgeWarnings: [{ warning: 'monitoring.monthlyBudgetUsd', reason: 'The budget notifies well before the pools reach maxNodes; that is its job' }],

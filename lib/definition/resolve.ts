@@ -4,6 +4,7 @@ import { DEFAULTS } from './defaults';
 import { DefinitionError, ProblemCollector, type DefinitionProblem } from './problems';
 import type { ResolvedCluster, ResolvedDefinition } from './resolved';
 import { resolveNodePools } from './resolve-pools';
+import { resolvePipelines } from './resolve-pipelines';
 import { checkTeams, resolveInference, resolveTraining } from './resolve-workloads';
 import { isBudgetAmount, parseCidr, subnetsFit, tagProblems, TAGS } from '../catalog/service-limits';
 import { nodeTemplateTags } from '../compute/gpu-node-pool';
@@ -117,6 +118,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     .filter(({ w }) => w.team === undefined && teamNames.has(w.name))
     .forEach(({ w, at }) => out.error(`${at}.name`, w.name, `is also a team's name; a workload outside a team gets a namespace of its own name, so set team: ${w.name} or rename it`));
   checkTeams(teams, inference, training, ctx.pools, out);
+  const pipelines = resolvePipelines(def.name, def.pipelines ?? [], dataLake.zones, out);
 
   const monitoring = {
     alarmEmails: [...(def.monitoring?.alarmEmails ?? [])],
@@ -143,7 +145,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   if (out.problems.length > 0) return { out };
   const base = {
     name: def.name, tags: { ...(def.tags ?? {}) }, network, cluster, nodePools, dataLake,
-    inference, training, teams, monitoring, warnings: out.warnings,
+    inference, training, teams, pipelines, monitoring, warnings: out.warnings,
   };
   const resolved: ResolvedDefinition = { ...base, cost: computePlatformCost(base) };
   const ceiling = resolved.cost.ceiling.total;

@@ -7,7 +7,8 @@ import type { CapacityType } from '../compute/capacity-type';
 import type { PoolNodes } from '../compute/pool-nodes';
 import type { InferenceScaling } from '../workloads/inference-service';
 import type { TrainingEngine } from '../workloads/training-engine';
-import type { DataAccessDefinition, DataRemovalPolicy, EndpointAccess, Provisioner } from './types';
+import type { TableFormat } from '../pipelines/pipeline-table';
+import type { DataAccessDefinition, DataRemovalPolicy, EndpointAccess, PipelineEngine, Provisioner } from './types';
 
 /** A definition with every default applied and every catalog fact looked up. Produced only by `resolveDefinition`. */
 export interface ResolvedDefinition {
@@ -20,6 +21,7 @@ export interface ResolvedDefinition {
   readonly inference: ResolvedInference[];
   readonly training: ResolvedTraining[];
   readonly teams: ResolvedTeam[];
+  readonly pipelines: ResolvedPipeline[];
   readonly monitoring: ResolvedMonitoring;
   /** Things a user may accept; surfaced as synth warnings. */
   readonly warnings: DefinitionProblem[];
@@ -116,4 +118,28 @@ export interface ResolvedMonitoring {
   readonly gpuMemoryThresholdPercent: number;
   readonly errorRateThresholdPercent: number;
   readonly pendingPodsMinutes: number;
+}
+
+export interface ResolvedPipelineTable {
+  readonly name: string;
+  readonly format: TableFormat;
+  readonly partitionKeys: string[];
+}
+
+export interface ResolvedPipeline {
+  readonly name: string;
+  readonly engine: PipelineEngine;
+  /** A local file path or an `s3://` URI. */
+  readonly script: string;
+  readonly from: string[];
+  readonly to: string;
+  /** The schedule expression, for a scheduled pipeline. */
+  readonly schedule?: string;
+  /** The zone (and prefix) whose new objects start a run, for an arrival-triggered pipeline. */
+  readonly arrivalZone?: string;
+  readonly arrivalPrefix?: string;
+  readonly maxVcpu: number;
+  readonly maxMemoryGiB: number;
+  readonly runTimeoutMinutes: number;
+  readonly table?: ResolvedPipelineTable;
 }

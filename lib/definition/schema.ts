@@ -5,7 +5,8 @@ import { CapacityType } from '../compute/capacity-type';
 import { DataAccessLevel } from '../data-lake/data-access-level';
 import { ScalingMetric } from '../workloads/scaling-metric';
 import { TrainingEngine } from '../workloads/training-engine';
-import { DataRemovalPolicy, EndpointAccess, Provisioner } from './types';
+import { TableFormat } from '../pipelines/pipeline-table';
+import { DataRemovalPolicy, EndpointAccess, PipelineEngine, Provisioner } from './types';
 
 /**
  * The shape of a definition as data, so a JSON or YAML file is checked against exactly the fields of
@@ -58,6 +59,12 @@ export const DEFINITION_SCHEMA = obj({
     gpusPerNode: int(), command: strings, team: str(), dataAccess,
   })),
   teams: list(obj({ name: str(true), gpuQuota: int(true), neuronQuota: int() })),
+  pipelines: list(obj({
+    name: str(true), engine: oneOf(PipelineEngine), script: str(true), from: list(str(), true), to: str(true),
+    trigger: obj({ schedule: str(), onArrival: obj({ zone: str(true), prefix: str() }) }),
+    maxCapacity: obj({ vcpu: int(), memoryGiB: int() }), runTimeoutMinutes: int(),
+    table: obj({ name: str(true), format: oneOf(TableFormat), partitionKeys: strings }),
+  })),
   acknowledgeWarnings: list(obj({ warning: str(true), reason: str(true) })),
   monitoring: obj({
     alarmEmails: strings, monthlyBudgetUsd: num(), gpuIdleThresholdPercent: num(), gpuIdleMinutes: int(),

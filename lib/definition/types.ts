@@ -11,6 +11,7 @@ import type { ScalingMetric } from '../workloads/scaling-metric';
 import type { TrainingEngine } from '../workloads/training-engine';
 import type { DataAccessLevel } from '../data-lake/data-access-level';
 import type { InterfaceEndpoints } from '../network/platform-network';
+import type { TableFormat } from '../pipelines/pipeline-table';
 
 /** What launches a pool's nodes. */
 export enum Provisioner {
@@ -216,6 +217,65 @@ export interface WarningAcknowledgement {
 }
 
 /** The whole platform. */
+/** The engine a pipeline runs on. */
+export enum PipelineEngine {
+  /** Apache Spark on an EMR Serverless application (auto-start, auto-stop: nothing runs idle). */
+  SPARK = 'spark',
+}
+
+/** What starts a pipeline: a schedule, or data arriving in a zone. Give exactly one. */
+export interface PipelineTriggerDefinition {
+  /** An EventBridge Scheduler expression: `cron(0 2 * * ? *)`, `rate(6 hours)` or `at(2027-01-01T00:00:00)`. @default - none */
+  readonly schedule?: string;
+  /** Objects created in a zone (under a prefix) start a run. @default - none */
+  readonly onArrival?: PipelineArrivalDefinition;
+}
+
+export interface PipelineArrivalDefinition {
+  /** One of the pipeline's `from` zones. */
+  readonly zone: string;
+  /** Only keys under this prefix, e.g. `reviews/`. @default - every object of the zone */
+  readonly prefix?: string;
+}
+
+export interface PipelineCapacityDefinition {
+  /** @default 16 */
+  readonly vcpu?: number;
+  /** @default 64 */
+  readonly memoryGiB?: number;
+}
+
+export interface PipelineTableDefinition {
+  /** The table in the target zone's Glue database: lowercase letters, digits and `_`. */
+  readonly name: string;
+  /** `parquet`, `orc`, `json` or `csv`. @default 'parquet' */
+  readonly format?: TableFormat;
+  /** @default - none */
+  readonly partitionKeys?: string[];
+}
+
+/** A data pipeline: a job that reads some zones of the data lake and writes one. */
+export interface PipelineDefinition {
+  /** [a-z][a-z0-9-]; with the platform's name, at most 64 characters. */
+  readonly name: string;
+  /** @default PipelineEngine.SPARK */
+  readonly engine?: PipelineEngine;
+  /** A local `.py` file (shipped as an asset; relative to where `cdk synth` runs) or an `s3://` URI. */
+  readonly script: string;
+  /** Zones the job reads; at least one, not `to`. */
+  readonly from: string[];
+  /** The zone the job writes. */
+  readonly to: string;
+  /** @default - none: started by hand (Step Functions StartExecution) */
+  readonly trigger?: PipelineTriggerDefinition;
+  /** @default - { vcpu: 16, memoryGiB: 64 } */
+  readonly maxCapacity?: PipelineCapacityDefinition;
+  /** A run is stopped after this. @default 120 */
+  readonly runTimeoutMinutes?: number;
+  /** Register the output as a table in the target zone's database. @default - no table */
+  readonly table?: PipelineTableDefinition;
+}
+
 export interface AiPlatformDefinition {
   /** [a-z][a-z0-9-], 3..28 characters; prefixes stack and resource names. */
   readonly name: string;
@@ -235,6 +295,8 @@ export interface AiPlatformDefinition {
   readonly training?: TrainingDefinition[];
   /** @default - none */
   readonly teams?: TeamDefinition[];
+  /** Data pipelines between the data lake's zones. @default - none */
+  readonly pipelines?: PipelineDefinition[];
   /** @default - dashboard and alarms to a topic with no subscribers, no budget */
   readonly monitoring?: MonitoringDefinition;
   /**

@@ -71,8 +71,16 @@ export interface MonitoredCluster {
   readonly containerInsights?: ContainerInsights;
 }
 
+/** A data pipeline's state machine, by ARN (a plain string: a name-built ARN keeps monitoring free of cross-stack references). */
+export interface MonitoredPipeline {
+  readonly name: string;
+  readonly stateMachineArn: string;
+}
+
 /** Props of {@link AiMonitoring}. */
 export interface AiMonitoringProps {
+  /** Data pipelines: a dashboard row of runs, failures and duration. (Their alarms belong to `DataPipeline`.) @default - none */
+  readonly pipelines?: MonitoredPipeline[];
   /** The cluster to watch. Give this or `clusterName`. @default - the cluster named by `clusterName` */
   readonly cluster?: MonitoredCluster;
   /**
@@ -273,6 +281,19 @@ export class AiMonitoring extends Construct {
       this.dashboard.addWidgets(
         new cw.GraphWidget({ title: 'Data lake size (bytes)', width: 12, left: buckets.map((b) => m.bucketSize(b.zone, b.bucketName)) }),
         new cw.GraphWidget({ title: 'Data lake server errors', width: 12, left: buckets.map((b) => m.bucketServerErrors(b.zone, b.bucketName)) }),
+      );
+    }
+    const pipelines = props.pipelines ?? [];
+    if (pipelines.length > 0) {
+      // AWS/States execution metrics, dimension StateMachineArn (Step Functions user guide, "Monitoring Step Functions metrics").
+      const sfn = (metricName: string, p: MonitoredPipeline, statistic = 'Sum') => new cw.Metric({
+        namespace: 'AWS/States', metricName, dimensionsMap: { StateMachineArn: p.stateMachineArn }, statistic, period: Duration.hours(1), label: p.name,
+      });
+      this.dashboard.addWidgets(header('## Pipelines'));
+      this.dashboard.addWidgets(
+        new cw.GraphWidget({ title: 'Pipeline runs', width: 8, left: pipelines.map((p) => sfn('ExecutionsStarted', p)) }),
+        new cw.GraphWidget({ title: 'Pipeline failures and timeouts', width: 8, left: pipelines.flatMap((p) => [sfn('ExecutionsFailed', p), sfn('ExecutionsTimedOut', p)]) }),
+        new cw.GraphWidget({ title: 'Pipeline duration (ms, max)', width: 8, left: pipelines.map((p) => sfn('ExecutionTime', p, 'Maximum')) }),
       );
     }
     this.dashboard.addWidgets(header('## Cost'));

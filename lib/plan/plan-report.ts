@@ -1,6 +1,7 @@
 import type { PlatformPlan } from './plan';
 
 const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
+const usd2 = (x: number) => `$${x.toFixed(2)}`;
 const table = (header: string[], rows: (string | number)[][]) =>
   [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 /** Mermaid node IDs: letters, digits and underscores only. */
@@ -38,6 +39,12 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
     plan.teams.length === 0 ? '(none)' : table(['team', 'GPU quota', 'Neuron quota', 'accelerators at full scale'],
       plan.teams.map((t) => [t.name, t.gpuQuota, t.neuronQuota, t.acceleratorsAtFullScale])),
     '',
+    '## Pipelines',
+    '',
+    plan.pipelines.length === 0 ? '(none)' : table(['pipeline', 'reads', 'writes', 'trigger', 'max capacity', 'max per run', 'max per month'],
+      plan.pipelines.map((p) => [p.name, p.from.join(', '), p.to, p.trigger.replace(/\|/g, '\\|'), `${p.maxVcpu} vCPU / ${p.maxMemoryGiB} GiB`, usd2(p.maxRunUsd),
+        p.maxMonthlyUsd === undefined ? 'per arrival' : usd(p.maxMonthlyUsd)])),
+    '',
     '## Idle floor',
     '',
     table(['item', 'per month'], [...idleRows.map(([k, v]) => [k, usd(v)]), ['**total**', `**${usd(c.monthlyIdleUsd)}**`]]),
@@ -61,6 +68,7 @@ function diagram(plan: PlatformPlan): string[] {
   out.push(`    cluster(["EKS ${plan.name}"])`);
   for (const p of plan.pools) out.push(`    ${id('pool', p.name)}["${p.name}: ${p.instanceTypes.join(', ')} × ${p.minNodes}–${p.maxNodes}"]`, `    cluster --> ${id('pool', p.name)}`);
   for (const w of plan.workloads) out.push(`    ${id('pool', w.pool)} --> ${id(w.kind, w.name)}["${w.name} (${w.kind})"]`);
+  for (const p of plan.pipelines) out.push(`    ${id('pipeline', p.name)}[["${p.name} (pipeline)"]]`);
   out.push('  end');
   out.push(`  subgraph ${id('stack', 'monitoring')}["${plan.name}-monitoring"]`, '    monitoring["dashboard, alarms, budget"]', '  end');
   out.push('  cluster -.metrics.-> monitoring');
@@ -68,6 +76,10 @@ function diagram(plan: PlatformPlan): string[] {
     const kindOf = (name: string) => plan.workloads.find((w) => w.name === name)?.kind ?? 'inference';
     for (const r of z.readers) out.push(`  ${id(kindOf(r), r)} -.reads.-> ${id('zone', z.zone)}`);
     for (const wr of z.writers) out.push(`  ${id(kindOf(wr), wr)} -.writes.-> ${id('zone', z.zone)}`);
+  }
+  for (const p of plan.pipelines) {
+    for (const z of p.from) out.push(`  ${id('zone', z)} --> ${id('pipeline', p.name)}`);
+    out.push(`  ${id('pipeline', p.name)} --> ${id('zone', p.to)}`);
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { formatProblem } from '../definition/problems';
 import type { ResolvedDefinition } from '../definition/resolved';
 import { SERVICE_PRICES_AS_OF, monthlyInstancePrice } from '../catalog/prices';
 import type { IdleCost } from '../definition/cost';
+import { pipelineMonthlyCeiling, pipelineRunCeiling } from '../definition/resolve-pipelines';
 
 /** A node pool in the plan. */
 export interface PlanPool {
@@ -58,6 +59,21 @@ export interface PlanDataZone {
   readonly writers: string[];
 }
 
+/** A data pipeline in the plan. */
+export interface PlanPipeline {
+  readonly name: string;
+  readonly from: string[];
+  readonly to: string;
+  /** `schedule <expression>`, `on arrival in <zone>[/<prefix>]` or `by hand`. */
+  readonly trigger: string;
+  readonly maxVcpu: number;
+  readonly maxMemoryGiB: number;
+  /** Every scheduled run at full capacity for its whole timeout; undefined when runs follow arriving data. */
+  readonly maxMonthlyUsd?: number;
+  /** The same bound for one run. */
+  readonly maxRunUsd: number;
+}
+
 /** Capacity, schedulability and cost of a definition, computed without synthesizing anything. */
 export interface PlatformPlan {
   readonly name: string;
@@ -67,6 +83,7 @@ export interface PlatformPlan {
   readonly cost: PlanCost;
   /** Data-lake zones, and which workload reads or writes each. */
   readonly dataZones: PlanDataZone[];
+  readonly pipelines: PlanPipeline[];
   readonly warnings: string[];
 }
 
@@ -113,6 +130,12 @@ export function planPlatform(def: ResolvedDefinition): PlatformPlan {
       const users = [...def.inference, ...def.training].flatMap((w) => w.dataAccess.filter((a) => a.zone === zone).map((a) => ({ w: w.name, level: a.access })));
       return { zone, readers: users.filter((u) => u.level === 'read').map((u) => u.w), writers: users.filter((u) => u.level !== 'read').map((u) => u.w) };
     }),
+    pipelines: def.pipelines.map((p) => ({
+      name: p.name, from: p.from, to: p.to, maxVcpu: p.maxVcpu, maxMemoryGiB: p.maxMemoryGiB,
+      trigger: p.schedule !== undefined ? `schedule ${p.schedule}` : p.arrivalZone !== undefined ? `on arrival in ${p.arrivalZone}${p.arrivalPrefix ? `/${p.arrivalPrefix}` : ''}` : 'by hand',
+      maxMonthlyUsd: (() => { const m = pipelineMonthlyCeiling(p); return m === undefined ? undefined : round(m); })(),
+      maxRunUsd: Math.round(100 * pipelineRunCeiling(p)) / 100,
+    })),
     warnings: def.warnings.map((w) => `${formatProblem(w)}${w.acknowledged !== undefined ? ` (acknowledged: ${w.acknowledged})` : ''}`),
   };
 }

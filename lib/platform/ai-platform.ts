@@ -1,4 +1,4 @@
-import { Annotations, Arn, Duration, RemovalPolicy, Size, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Size, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -6,6 +6,9 @@ import { GpuCluster } from '../cluster/gpu-cluster';
 import { GpuNodePool } from '../compute/gpu-node-pool';
 import { formatProblem } from '../definition/problems';
 import { resolveDefinition } from '../definition/resolve';
+import { pipelineProps } from '../definition/resolve-pipelines';
+import { DataPipeline } from '../pipelines/data-pipeline';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { loadDefinitionFile } from '../definition/load';
 import type { ResolvedDefinition } from '../definition/resolved';
 import { DataRemovalPolicy, EndpointAccess, Provisioner, type AiPlatformDefinition } from '../definition/types';
@@ -69,6 +72,8 @@ export class AiPlatform extends Construct {
   public readonly cluster: GpuCluster;
   /** Managed-node-group pools by name. */
   public readonly nodePools: Record<string, GpuNodePool> = {};
+  /** Data pipelines by name (in the platform stack). */
+  public readonly pipelines: Record<string, DataPipeline> = {};
   /** Stacks a large definition overflows into (`<name>-pools-<n>`, `<name>-workloads-<n>`); empty for most. */
   public readonly overflowStacks: Stack[] = [];
 
@@ -215,6 +220,15 @@ export class AiPlatform extends Construct {
     this.karpenter = wiring.karpenter;
     this.prometheus = wiring.prometheus;
 
+    // Data pipelines: in the platform stack (they run in its VPC), reading and writing the lake through its
+    // exports and alarming to the monitoring stack's fixed-name topic, so the data stack never changes.
+    const alarmTopic = def.pipelines.length > 0 ? sns.Topic.fromTopicArn(this.platformStack, 'AlarmTopic', alertTopicArn) : undefined;
+    for (const p of def.pipelines) {
+      this.pipelines[p.name] = new DataPipeline(this.platformStack, `Pipeline-${p.name}`, {
+        ...pipelineProps(def.name, p), dataLake: lake, vpc: this.network.vpc, vpcSubnets: this.network.nodeSubnets, alarmTopic,
+      });
+    }
+
     // Metrics in (platform stack) and monitoring (its own stack; a default even without `monitoring`).
     this.containerInsights = new ContainerInsights(this.platformStack, 'ContainerInsights', {
       cluster: this.cluster.cluster, clusterName: def.name, kubernetesVersion: def.cluster.kubernetesVersion,
@@ -235,6 +249,10 @@ export class AiPlatform extends Construct {
       // Plain names only: nothing here may become a cross-stack export that a pool change would break.
       pools: def.nodePools.map((p) => ({ name: p.name, instanceTypes: p.instanceTypes, nodegroupName: this.nodePools[p.name]?.nodegroupName })),
       services: def.inference.map((s) => ({ name: s.name, namespace: s.namespace })),
+      pipelines: def.pipelines.map((p) => ({
+        name: p.name,
+        stateMachineArn: Arn.format({ service: 'states', resource: 'stateMachine', resourceName: `${def.name}-${p.name}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, this.monitoringStack),
+      })),
       topicName,
       acceptPrometheusAlerts: def.inference.length > 0,
       buckets: def.dataLake.zones.map((zone) => ({ zone, bucketName: monitoredLake.bucketNames[zone] })),

@@ -1,4 +1,5 @@
 import {
+  PipelineEngine, TableFormat, type PipelineArrivalDefinition, type PipelineCapacityDefinition, type PipelineDefinition, type PipelineTableDefinition,
   AmiFamily, CapacityType, DataAccessLevel, DataRemovalPolicy, EndpointAccess, Provisioner, resolveDefinition,
   ScalingMetric, TrainingEngine, validateDefinition,
   type AiPlatformDefinition, type ClusterDefinition, type DataLakeDefinition, type InferenceDefinition,
@@ -96,9 +97,17 @@ test('the file schema accepts every field of the TypeScript types', () => {
     gpuMemoryThresholdPercent: 90, errorRateThresholdPercent: 2, pendingPodsMinutes: 10,
   };
   const team: Required<TeamDefinition> = { name: 'ml', gpuQuota: 16, neuronQuota: 0 };
+  const table: Required<PipelineTableDefinition> = { name: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'] };
+  const capacity: Required<PipelineCapacityDefinition> = { vcpu: 16, memoryGiB: 64 };
+  const scheduled: Required<PipelineDefinition> = {
+    name: 'nightly', engine: PipelineEngine.SPARK, script: 's3://jobs-bucket/clean.py', from: ['raw'], to: 'models',
+    trigger: { schedule: 'cron(0 2 * * ? *)' }, maxCapacity: capacity, runTimeoutMinutes: 60, table,
+  };
+  const arrival: Required<PipelineArrivalDefinition> = { zone: 'raw', prefix: 'in/' };
   const full: Required<AiPlatformDefinition> = {
     name: 'full-ml', tags: { a: 'b' }, network, cluster, nodePools: [pool], dataLake, inference: [inference],
     training: [training], teams: [team], monitoring, acknowledgeWarnings: [],
+    pipelines: [scheduled, { ...scheduled, name: 'on-arrival', trigger: { onArrival: arrival } }],
   };
   expect(validateDefinition(full)).toEqual([]);
 });

@@ -1,0 +1,85 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import type { IDataLakeRef } from '../data-lake/data-lake-ref';
+import { DataPipeline, type DataPipelineProps } from '../pipelines/data-pipeline';
+import { PIPELINE_DEFAULTS } from '../pipelines/defaults';
+import { PipelineScript } from '../pipelines/pipeline-script';
+import { TableFormat } from '../pipelines/pipeline-table';
+import { PipelineTrigger } from '../pipelines/pipeline-trigger';
+import type { ProblemCollector } from './problems';
+import type { ResolvedPipeline } from './resolved';
+import { duplicates } from './rules';
+import { PipelineEngine, type PipelineDefinition } from './types';
+
+/** DataPipeline's prop names as the definition writes them. */
+const FIELDS: Record<string, string> = {
+  pipelineName: 'name', sources: 'from', target: 'to', runTimeout: 'runTimeoutMinutes',
+  'maxCapacity.maxVcpu': 'maxCapacity.vcpu', 'maxCapacity.maxMemory': 'maxCapacity.memoryGiB', 'table.tableName': 'table.name',
+};
+
+function definitionField(field: string): string {
+  const key = Object.keys(FIELDS).sort((a, b) => b.length - a.length).find((k) => field === k || field.startsWith(`${k}[`) || field.startsWith(`${k}.`));
+  return key ? FIELDS[key] + field.slice(key.length) : field;
+}
+
+/** The DataPipeline props a pipeline of the definition maps onto (without the VPC and the lake, which the platform adds). */
+export function pipelineProps(platformName: string, p: ResolvedPipeline): Omit<DataPipelineProps, 'vpc' | 'dataLake'> {
+  return {
+    pipelineName: `${platformName}-${p.name}`,
+    sources: p.from,
+    target: p.to,
+    script: p.script.startsWith('s3://') ? PipelineScript.fromS3Uri(p.script) : PipelineScript.fromAsset(p.script),
+    trigger: p.schedule !== undefined ? PipelineTrigger.schedule(p.schedule)
+      : p.arrivalZone !== undefined ? PipelineTrigger.onArrival(p.arrivalZone, p.arrivalPrefix) : undefined,
+    maxCapacity: { maxVcpu: p.maxVcpu, maxMemory: Size.gibibytes(p.maxMemoryGiB) },
+    runTimeout: Duration.minutes(p.runTimeoutMinutes),
+    table: p.table ? { tableName: p.table.name, format: p.table.format, partitionKeys: p.table.partitionKeys } : undefined,
+  };
+}
+
+/**
+ * Applies pipeline defaults and checks them with DataPipeline's own rules (names and their service limits,
+ * zones, script, schedule, capacity, timeout, table), reported under `pipelines[i]` in the definition's words.
+ */
+export function resolvePipelines(platformName: string, defs: PipelineDefinition[], zones: string[], out: ProblemCollector): ResolvedPipeline[] {
+  for (const d of duplicates(defs.map((p) => p.name))) out.error(`pipelines[${d.index}].name`, d.name, 'must be unique among pipelines');
+  const lake = { zoneNames: zones } as IDataLakeRef;
+  return defs.map((def, i) => {
+    const at = `pipelines[${i}]`;
+    const trigger = def.trigger ?? {};
+    if (trigger.schedule !== undefined && trigger.onArrival !== undefined) {
+      out.error(`${at}.trigger`, def.trigger, 'takes schedule or onArrival, not both');
+    }
+    if (trigger.onArrival && !def.from.includes(trigger.onArrival.zone)) {
+      out.error(`${at}.trigger.onArrival.zone`, trigger.onArrival.zone, `must be one of the pipeline's from zones: ${def.from.join(', ')}`);
+    }
+    const resolved: ResolvedPipeline = {
+      name: def.name,
+      engine: def.engine ?? PipelineEngine.SPARK,
+      script: def.script,
+      from: [...def.from],
+      to: def.to,
+      schedule: trigger.schedule,
+      arrivalZone: trigger.onArrival?.zone,
+      arrivalPrefix: trigger.onArrival?.prefix,
+      maxVcpu: def.maxCapacity?.vcpu ?? PIPELINE_DEFAULTS.maxVcpu,
+      maxMemoryGiB: def.maxCapacity?.memoryGiB ?? PIPELINE_DEFAULTS.maxMemoryGiB,
+      runTimeoutMinutes: def.runTimeoutMinutes ?? PIPELINE_DEFAULTS.runTimeoutMinutes,
+      table: def.table ? { name: def.table.name, format: def.table.format ?? TableFormat.PARQUET, partitionKeys: [...(def.table.partitionKeys ?? [])] } : undefined,
+    };
+    const props = { ...pipelineProps(platformName, resolved), dataLake: lake } as DataPipelineProps;
+    for (const p of DataPipeline.check(props)) out.error(`${at}.${definitionField(p.field)}`, p.value, p.message);
+    return resolved;
+  });
+}
+
+/** The most a pipeline can cost a month at its capacity, timeout and schedule; undefined for an arrival trigger. */
+export function pipelineMonthlyCeiling(p: ResolvedPipeline): number | undefined {
+  const runs = p.schedule !== undefined ? DataPipeline.runsPerMonth(PipelineTrigger.schedule(p.schedule)) : p.arrivalZone !== undefined ? undefined : 0;
+  return runs === undefined ? undefined
+    : DataPipeline.maxMonthlyCost({ maxVcpu: p.maxVcpu, maxMemory: Size.gibibytes(p.maxMemoryGiB) }, Duration.minutes(p.runTimeoutMinutes), runs);
+}
+
+/** The most one run can cost: full capacity for the whole timeout. */
+export function pipelineRunCeiling(p: ResolvedPipeline): number {
+  return DataPipeline.maxMonthlyCost({ maxVcpu: p.maxVcpu, maxMemory: Size.gibibytes(p.maxMemoryGiB) }, Duration.minutes(p.runTimeoutMinutes), 1);
+}

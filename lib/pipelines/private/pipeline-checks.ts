@@ -1,0 +1,103 @@
+import * as fs from 'node:fs';
+import { Token } from 'aws-cdk-lib';
+import type { Problem } from '../../core/problem';
+import { ProblemList } from '../../core/problems';
+import { capacityOf, SPARK_WORKER } from '../defaults';
+import type { DataPipelineProps } from '../data-pipeline';
+import { PipelineScriptSource } from '../pipeline-script';
+import { PipelineTriggerKind } from '../pipeline-trigger';
+import { pipelineResourceNames } from './names';
+import { scheduleProblems } from './schedule-expression';
+
+const NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+const GLUE_NAME = /^[a-z_][a-z0-9_]*$/;
+const RELEASE = /^emr-[A-Za-z0-9._/-]+$/;
+// EMR Serverless workers hold 2 to 8 GB per vCPU (1 vCPU: 2-8 GB ... 16 vCPU: 32-120 GB), "Supported worker configurations".
+const MIN_GIB_PER_VCPU = 2;
+const MAX_GIB_PER_VCPU = 8;
+/** Step Functions Standard executions last at most one year; the state machine's timeout is (retries + 1) x runTimeout + 10 min. */
+const MAX_RUN_TIMEOUT_DAYS = 90;
+
+/** Every problem of a pipeline's props, with fields relative to the props; values that are tokens are skipped. */
+export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
+  const out = new ProblemList();
+  const bad = (field: string, value: unknown, message: string) => out.add(field, value, message);
+  const known = (v: unknown) => !Token.isUnresolved(v);
+
+  if (known(props.pipelineName)) {
+    if (!NAME.test(props.pipelineName)) bad('pipelineName', props.pipelineName, 'must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen');
+    for (const n of pipelineResourceNames(props.pipelineName)) {
+      if (n.value.length > n.max) bad('pipelineName', props.pipelineName, `makes a ${n.name} of ${n.value.length} characters; at most ${n.max} (${n.source})`);
+    }
+  }
+
+  const zones = props.dataLake.zoneNames.filter(known);
+  const zoneKnown = (z: string) => !known(z) || zones.length < props.dataLake.zoneNames.length || zones.includes(z);
+  const zoneList = zones.join(', ');
+  if (props.sources.length === 0) bad('sources', props.sources, `must name at least one zone to read: ${zoneList}`);
+  props.sources.forEach((z, i) => {
+    if (!zoneKnown(z)) bad(`sources[${i}]`, z, `must be a zone of the data lake: ${zoneList}`);
+    if (known(z) && props.sources.indexOf(z) !== i) bad(`sources[${i}]`, z, 'is listed twice');
+  });
+  if (!zoneKnown(props.target)) bad('target', props.target, `must be a zone of the data lake: ${zoneList}`);
+  if (known(props.target) && props.sources.includes(props.target)) bad('sources', props.sources, `must not contain the target zone ('${props.target}'): a pipeline writes a zone it does not read`);
+
+  const script = props.script;
+  if (known(script.location)) {
+    if (!script.location.endsWith('.py')) bad('script', script.location, 'must be a Python file (.py)');
+    if (script.source === PipelineScriptSource.S3_URI && !/^s3:\/\/[^/]+\/.+/.test(script.location)) bad('script', script.location, 'must be an s3:// URI of an object (s3://bucket/key.py)');
+    if (script.source === PipelineScriptSource.ASSET && !fs.existsSync(script.location)) bad('script', script.location, 'must be an existing file');
+  }
+
+  const trigger = props.trigger;
+  if (trigger?.kind === PipelineTriggerKind.SCHEDULE && known(trigger.expression)) {
+    for (const p of scheduleProblems(trigger.expression!)) bad('trigger.expression', trigger.expression, p);
+  }
+  if (trigger?.kind === PipelineTriggerKind.ON_ARRIVAL && known(trigger.zone) && !props.sources.includes(trigger.zone!)) {
+    bad('trigger.zone', trigger.zone, `must be one of the sources (${props.sources.join(', ')}): the pipeline can only read data that arrives there`);
+  }
+
+  const { maxVcpu: vcpu, maxMemoryGiB: gib } = capacityOf(props.maxCapacity);
+  const minVcpu = 2 * SPARK_WORKER.vcpu;
+  const minGib = 2 * SPARK_WORKER.memoryGiB;
+  if (known(vcpu) && (!Number.isInteger(vcpu) || vcpu < minVcpu)) {
+    bad('maxCapacity.maxVcpu', vcpu, `must be a whole number >= ${minVcpu}: the Spark driver and one executor of ${SPARK_WORKER.vcpu} vCPU each`);
+  }
+  if (known(gib) && (!Number.isInteger(gib) || gib < minGib)) {
+    bad('maxCapacity.maxMemory', `${gib} GiB`, `must be a whole number of GiB >= ${minGib}: the Spark driver and one executor of ${SPARK_WORKER.memoryGiB} GiB each`);
+  }
+  if (known(vcpu) && known(gib) && vcpu > 0 && (gib < vcpu * MIN_GIB_PER_VCPU || gib > vcpu * MAX_GIB_PER_VCPU)) {
+    bad('maxCapacity.maxMemory', `${gib} GiB`, `must be ${MIN_GIB_PER_VCPU}-${MAX_GIB_PER_VCPU} GiB per vCPU (${vcpu} vCPU: ${vcpu * MIN_GIB_PER_VCPU}-${vcpu * MAX_GIB_PER_VCPU} GiB), the memory range of EMR Serverless workers`);
+  }
+
+  const timeout = props.runTimeout;
+  if (timeout && !timeout.isUnresolved()) {
+    const minutes = timeout.toMinutes({ integral: false });
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_RUN_TIMEOUT_DAYS * 24 * 60) {
+      bad('runTimeout', timeout.toHumanString(), `must be a whole number of minutes from 1 minute to ${MAX_RUN_TIMEOUT_DAYS} days (the job's ExecutionTimeoutMinutes)`);
+    }
+  }
+
+  if (props.releaseLabel !== undefined && known(props.releaseLabel) && (!RELEASE.test(props.releaseLabel) || props.releaseLabel.length > 64)) {
+    bad('releaseLabel', props.releaseLabel, 'must be an EMR release label such as emr-7.12.0 (1-64 characters)');
+  }
+
+  const table = props.table;
+  if (table) {
+    if (known(table.tableName) && (!GLUE_NAME.test(table.tableName) || table.tableName.length > 255)) {
+      bad('table.tableName', table.tableName, 'must be lowercase letters, digits and underscores, not starting with a digit, at most 255 characters (Glue and Athena)');
+    }
+    const names = [...(table.columns ?? []).map((c) => c.name), ...(table.partitionKeys ?? [])];
+    (table.partitionKeys ?? []).forEach((k, i) => {
+      if (known(k) && !GLUE_NAME.test(k)) bad(`table.partitionKeys[${i}]`, k, 'must be lowercase letters, digits and underscores, not starting with a digit');
+    });
+    (table.columns ?? []).forEach((c, i) => {
+      if (known(c.name) && !GLUE_NAME.test(c.name)) bad(`table.columns[${i}].name`, c.name, 'must be lowercase letters, digits and underscores, not starting with a digit');
+      if (known(c.type) && c.type.trim() === '') bad(`table.columns[${i}].type`, c.type, 'must be a Hive type such as string, bigint, double or timestamp');
+    });
+    names.forEach((n, i) => {
+      if (known(n) && names.indexOf(n) !== i) bad('table', n, 'names a column or partition key twice');
+    });
+  }
+  return out.problems;
+}
