@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
-import { IMAGES } from '../catalog/versions';
+import { RUNTIME_VERSIONS } from '../catalog/versions';
 import { POOL_LABEL } from '../core/labels';
 import { PoolNodes } from '../compute/pool-nodes';
 import { NODE_POOL_DEFAULTS } from '../compute/defaults';
@@ -71,7 +71,7 @@ export class KarpenterNodePool extends Chart {
       metadata: { name },
       spec: {
         role: props.nodeRoleName,
-        amiSelectorTerms: [{ alias: IMAGES.karpenterAmiAlias[amiFamily] }],
+        amiSelectorTerms: [{ alias: RUNTIME_VERSIONS.karpenterAmiAlias[amiFamily] }],
         subnetSelectorTerms: [{ tags: props.subnetSelectorTags }],
         securityGroupSelectorTerms: [{ tags: props.securityGroupSelectorTags }],
         capacityReservationSelectorTerms: props.capacityReservationId ? [{ id: props.capacityReservationId }] : undefined,

@@ -213,8 +213,8 @@ export const HELM_CHARTS = {
   },
 } satisfies Record<string, HelmChartVersion>;
 
-/** Versions the library writes into its own manifests. */
-export const IMAGES = {
+/** Versions the library writes into its own manifests that are not Helm charts or add-ons: Karpenter AMI aliases and the Ray version. */
+export const RUNTIME_VERSIONS = {
   /** AMI release Karpenter node classes launch (EC2NodeClass amiSelectorTerms alias), pinned per family. */
   karpenterAmiAlias: { al2023: 'al2023@v20251115', bottlerocket: 'bottlerocket@v1.51.0' },
   /** Ray version of RayJob clusters when the training image does not say (KubeRay needs it). */

@@ -1,11 +1,10 @@
-import { imageProblems, inferenceProblems } from '../workloads/workload-checks';
+import { inferenceProblems, namespaceProblems, trainingProblems } from '../workloads/workload-checks';
 import { AcceleratorVendor } from '../catalog/accelerators';
 import { reservedNamespaceReason } from '../catalog/service-limits';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedInference, ResolvedNodePool, ResolvedTeam, ResolvedTraining } from './resolved';
 import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
-import { TrainingEngine } from '../workloads/training-engine';
 import { type DataAccessDefinition, type InferenceDefinition, type TrainingDefinition } from './types';
 
 /** Paths the library mounts scratch volumes at. */
@@ -26,13 +25,8 @@ function checkName(name: string, at: string, out: ProblemCollector): void {
 
 /** A name that becomes a namespace must not be one the cluster or the platform owns. */
 function checkNamespace(name: string, path: string, out: ProblemCollector): void {
-  const reason = reservedNamespaceReason(name);
-  if (reason) out.error(path, name, `becomes a namespace, and ${reason}; choose another name`);
-}
-
-/** A container image the runtime can parse: no whitespace, the reference grammar, a bounded length. */
-function checkImage(image: string, at: string, out: ProblemCollector): void {
-  out.addAll(at, imageProblems(image));
+  // The name's syntax is checked by checkName (stricter); here, what TeamNamespace refuses to own.
+  for (const p of namespaceProblems('name', name).filter(() => reservedNamespaceReason(name) !== undefined)) out.error(path, p.value, p.message);
 }
 
 function checkPool(poolName: string, at: string, ctx: WorkloadContext, out: ProblemCollector): ResolvedNodePool | undefined {
@@ -129,13 +123,10 @@ export function resolveTraining(defs: TrainingDefinition[], ctx: WorkloadContext
     const dataAccess = job.dataAccess ?? [];
     checkName(job.name, at, out);
     if (job.team === undefined) checkNamespace(job.name, `${at}.name`, out);
-    checkImage(job.image, at, out);
-    out.check(nodes >= 1, `${at}.nodes`, nodes, 'must be >= 1');
+    // The job's own rules, as TrainingJob applies them.
+    out.addAll(at, trainingProblems({ image: job.image, engine: job.engine, nodes, command: job.command }));
     checkTeam(job.team, at, ctx, out);
     checkDataAccess(dataAccess, at, ctx, out);
-    if ((job.engine ?? d.engine) === TrainingEngine.RAY && (job.command ?? []).length === 0) {
-      out.error(`${at}.command`, job.command, 'is required with engine ray: the RayJob entrypoint, e.g. [python, train.py]');
-    }
 
     const pool = checkPool(job.nodePool, at, ctx, out);
     const gpusPerNode = job.gpusPerNode ?? pool?.minAcceleratorsPerNode ?? 0;

@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { KUBERNETES, reservedNamespaceReason } from '../catalog/service-limits';
+import { throwIfProblems } from '../core/problems';
+import { namespaceProblems } from './workload-checks';
 
 /** Props of {@link TeamNamespace}. */
 export interface TeamNamespaceProps {
@@ -54,11 +55,7 @@ export class TeamNamespace extends Chart {
     super(scope, id, { labels: props.labels, disableResourceNameHashes: true });
     this.namespaceName = props.name;
     const ns = props.name;
-    if (!(ns.length <= KUBERNETES.maxLabelLength && KUBERNETES.dns1123Label.test(ns))) {
-      throw new Error(`TeamNamespace name '${ns}' must be a DNS-1123 label: 1..63 lowercase letters, digits and '-', starting and ending alphanumeric`);
-    }
-    const reserved = reservedNamespaceReason(ns);
-    if (reserved) throw new Error(`TeamNamespace name '${ns}': ${reserved}`);
+    throwIfProblems('TeamNamespace', namespaceProblems('name', ns));
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: ns,

@@ -1,9 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { Token } from 'aws-cdk-lib';
-import { IMAGE_REFERENCE, MAX_IMAGE_REFERENCE_LENGTH } from '../catalog/service-limits';
-import { IMAGES } from '../catalog/versions';
+import { throwIfProblems, type Problem } from '../core/problems';
+import { trainingProblems } from './workload-checks';
+import { RUNTIME_VERSIONS } from '../catalog/versions';
 import { POOL_LABEL } from '../core/labels';
 import { WORKLOAD_DEFAULTS } from './defaults';
 import { TrainingEngine } from './training-engine';
@@ -76,19 +76,21 @@ export const RAY_DASHBOARD_PORT = 8265;
 export class TrainingJob extends Chart {
   private s3?: { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] };
 
+  /**
+   * Problems of the props (image, nodes, a command for Ray), with field names relative to the props; the
+   * definition reports the same rules under `training[i]`. An image that is a token is checked at deploy time.
+   */
+  public static check(props: TrainingJobProps): Problem[] {
+    return trainingProblems(props);
+  }
+
   constructor(scope: Construct, id: string, props: TrainingJobProps) {
     super(scope, id, { labels: props.labels, namespace: props.namespace, disableResourceNameHashes: true });
     const engine = props.engine ?? WORKLOAD_DEFAULTS.training.engine;
     const nodes = props.nodes ?? WORKLOAD_DEFAULTS.training.nodes;
     const saName = props.serviceAccountName ?? props.name;
     const labels = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/workload': props.name };
-    // A token (an ECR repository's URI, an image asset) is resolved at deploy time and checked by the runtime then.
-    if (!Token.isUnresolved(props.image) && !(props.image.length <= MAX_IMAGE_REFERENCE_LENGTH && IMAGE_REFERENCE.test(props.image))) {
-      throw new Error(`TrainingJob '${props.name}': image '${props.image}' must be a container image reference ([registry/]repository[:tag][@digest])`);
-    }
-    if (engine === TrainingEngine.RAY && (props.command ?? []).length === 0) {
-      throw new Error(`TrainingJob '${props.name}': engine ray needs a command (the RayJob entrypoint)`);
-    }
+    throwIfProblems(`TrainingJob '${props.name}'`, TrainingJob.check(props));
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: saName, namespace: props.namespace, labels },
       automountServiceAccountToken: false,
@@ -227,7 +229,7 @@ export class TrainingJob extends Chart {
         shutdownAfterJobFinishes: true,
         ttlSecondsAfterFinished: 3600,
         rayClusterSpec: {
-          rayVersion: IMAGES.rayVersion,
+          rayVersion: RUNTIME_VERSIONS.rayVersion,
           headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [] } } },
           workerGroupSpecs: [{
             groupName: 'accelerated',

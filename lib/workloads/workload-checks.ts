@@ -1,8 +1,9 @@
 import { Token } from 'aws-cdk-lib';
-import { IMAGE_REFERENCE, KUBERNETES, MAX_IMAGE_REFERENCE_LENGTH } from '../catalog/service-limits';
+import { IMAGE_REFERENCE, KUBERNETES, MAX_IMAGE_REFERENCE_LENGTH, reservedNamespaceReason } from '../catalog/service-limits';
 import { ProblemList, type Problem } from '../core/problems';
 import { defaultActivationThreshold, WORKLOAD_DEFAULTS } from './defaults';
 import { ScalingMetric } from './scaling-metric';
+import { TrainingEngine } from './training-engine';
 
 /** What {@link inferenceProblems} checks of an inference service (its props, or a definition entry with defaults applied). */
 export interface InferenceSpec {
@@ -63,4 +64,35 @@ export function inferenceProblems(spec: InferenceSpec): Problem[] {
     out.add('minReplicas', minReplicas, 'must be >= 1 with scaling metric cpu (a HorizontalPodAutoscaler cannot scale to zero); use concurrency or queue-depth to scale to zero');
   }
   return out.problems;
+}
+
+/** What {@link trainingProblems} checks of a training job (its props, or a definition entry). */
+export interface TrainingSpec {
+  readonly image: string;
+  readonly engine?: TrainingEngine;
+  readonly nodes?: number;
+  readonly command?: string[];
+}
+
+/** The rules of a training job: image, nodes, and a command for Ray (the RayJob entrypoint). */
+export function trainingProblems(spec: TrainingSpec): Problem[] {
+  const d = WORKLOAD_DEFAULTS.training;
+  const out = new ProblemList();
+  out.problems.push(...imageProblems(spec.image));
+  const nodes = spec.nodes ?? d.nodes;
+  if (!Token.isUnresolved(nodes)) out.check(nodes >= 1, 'nodes', nodes, 'must be >= 1');
+  if ((spec.engine ?? d.engine) === TrainingEngine.RAY && (spec.command ?? []).length === 0) {
+    out.add('command', spec.command, 'is required with engine ray: the RayJob entrypoint, e.g. [python, train.py]');
+  }
+  return out.problems;
+}
+
+/** A namespace name: a DNS-1123 label the cluster and the platform do not own. */
+export function namespaceProblems(field: string, name: string): Problem[] {
+  if (Token.isUnresolved(name)) return [];
+  if (!(name.length <= KUBERNETES.maxLabelLength && KUBERNETES.dns1123Label.test(name))) {
+    return [{ field, value: name, message: `must be a DNS-1123 label: 1..${KUBERNETES.maxLabelLength} lowercase letters, digits and '-', starting and ending alphanumeric` }];
+  }
+  const reason = reservedNamespaceReason(name);
+  return reason ? [{ field, value: name, message: `becomes a namespace, and ${reason}; choose another name` }] : [];
 }

@@ -80,5 +80,5 @@ test('documented default: one node', () => {
 });
 
 test('ray without an entrypoint is refused', () => {
-  expect(() => synth({ engine: TrainingEngine.RAY })).toThrow('engine ray needs a command');
+  expect(() => synth({ engine: TrainingEngine.RAY })).toThrow('command is required with engine ray');
 });
