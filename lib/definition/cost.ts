@@ -37,7 +37,8 @@ export function computeIdleCost(def: CostInputs): IdleCost {
     interfaceEndpoints: endpoints * def.network.maxAzs * SERVICE_PRICES.interfaceEndpointHourlyPerAz * month,
     systemNodes: def.cluster.systemNodes * monthlyInstancePrice(def.cluster.systemInstanceType),
     poolMinimums: def.nodePools.reduce((sum, p) => sum + p.minNodes * Math.min(...p.instanceTypes.map(monthlyInstancePrice)), 0),
-    kmsKeys: KMS_KEYS * SERVICE_PRICES.kmsKeyMonthly,
+    // One more key per pipeline: it encrypts the pipeline's log groups (DataPipeline's default).
+    kmsKeys: (KMS_KEYS + def.pipelines.length) * SERVICE_PRICES.kmsKeyMonthly,
     prometheusCollector: def.inference.length > 0 ? SERVICE_PRICES.prometheusCollectorHourly * month : 0,
   };
   return { ...items, total: Object.values(items).reduce((a, b) => a + b, 0) };

@@ -3,13 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// The reference app as users run it (`cdk synth` runs `tsx bin/app.ts` with CDK_OUTDIR set).
+// The reference app as users run it (`cdk synth` runs cdk.json's `node bin/run.js` with CDK_OUTDIR set).
 const ROOT = join(__dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 function runApp(context: Record<string, string> = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'cdkout-'));
-  const result = spawnSync(TSX, ['bin/app.ts'], {
+  const result = spawnSync(process.execPath, ['bin/run.js'], {
     cwd: ROOT,
     encoding: 'utf8',
     env: {

@@ -8,9 +8,11 @@ const dataTemplate = (definition = referenceWith()) => {
   const platform = new AiPlatform(app, 'AiPlatform', { definition });
   return { platform, template: Template.fromStack(platform.dataStack) };
 };
+// The reference data stack, built once for this file.
+const reference = dataTemplate();
 
 describe('the reference data stack', () => {
-  const { platform, template } = dataTemplate();
+  const { platform, template } = reference;
 
   test('is its own termination-protected stack', () => {
     expect(platform.dataStack.stackName).toBe('acme-ml-data');
@@ -49,8 +51,8 @@ describe('the reference data stack', () => {
   });
 });
 
-test('changing anything outside dataLake leaves the data stack byte-identical', () => {
-  const before = JSON.stringify(dataTemplate().template.toJSON());
+test('changing anything outside dataLake (pools, cluster, workloads, teams, monitoring, pipelines) leaves the data stack byte-identical', () => {
+  const before = JSON.stringify(reference.template.toJSON());
   const after = JSON.stringify(dataTemplate(referenceWith((d) => {
     d.nodePools.push({ name: 'extra', instanceTypes: ['g5.xlarge'], maxNodes: 2 });
     d.nodePools[0].maxNodes = 7;
@@ -60,12 +62,16 @@ test('changing anything outside dataLake leaves the data stack byte-identical', 
     d.training = [];
     d.teams = [];
     d.monitoring = { alarmEmails: ['other@example.com'] };
+    // Pipelines: one removed, one changed (zones, trigger, capacity, table), one added.
+    d.pipelines.shift();
+    d.pipelines[0] = { ...d.pipelines[0], from: ['raw', 'features'], to: 'models', trigger: { schedule: 'rate(6 hours)' }, maxCapacity: { vcpu: 32, memoryGiB: 128 }, table: { name: 'scored' } };
+    d.pipelines.push({ name: 'features-daily', script: 's3://jobs/features.py', from: ['curated'], to: 'features', trigger: { onArrival: { zone: 'curated' } } });
   })).template.toJSON());
   expect(after).toBe(before);
 });
 
 test('changing dataLake does change the data stack (the comparison above can fail)', () => {
-  const before = JSON.stringify(dataTemplate().template.toJSON());
+  const before = JSON.stringify(reference.template.toJSON());
   const after = JSON.stringify(dataTemplate(referenceWith((d) => { d.dataLake.archiveAfterDays = 60; })).template.toJSON());
   expect(after).not.toBe(before);
 });

@@ -91,6 +91,17 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['percent thresholds', (d) => { d.monitoring.errorRateThresholdPercent = 150; }, /^monitoring\.errorRateThresholdPercent \(150\) must be between 0 and 100/],
   ['alarm durations in 5-minute periods', (d) => { d.monitoring.gpuIdleMinutes = 7; }, /^monitoring\.gpuIdleMinutes \(7\) must be a multiple of 5 between 5 and 1440/],
   ['budget > 0', (d) => { d.monitoring.monthlyBudgetUsd = 0; }, /^monitoring\.monthlyBudgetUsd \(0\) must be > 0/],
+  // Pipelines: DataPipeline's own rules, in the definition's field names.
+  ['pipeline zones exist', (d) => { d.pipelines[0].from = ['bronze']; }, /^pipelines\[0\]\.from\[0\] \('bronze'\) must be a zone of the data lake: raw, curated, features, models/],
+  ['pipeline writes another zone than it reads', (d) => { d.pipelines[0].to = 'raw'; }, /^pipelines\[0\]\.(from|to) .*raw/],
+  ['pipeline engine', (d) => { d.pipelines[0].engine = 'ray'; }, /^pipelines\[0\]\.engine \('ray'\) must be one of: spark/],
+  ['pipeline script is a .py file that exists', (d) => { d.pipelines[0].script = 'jobs/missing.py'; }, /^pipelines\[0\]\.script \('jobs\/missing\.py'\)/],
+  ['pipeline schedule expression', (d) => { d.pipelines[0].trigger = { schedule: 'cron(0 2 * * *)' }; }, /^pipelines\[0\]\.trigger\.schedule \('cron\(0 2 \* \* \*\)'\) must have 6 cron fields/],
+  ['pipeline trigger is one kind', (d) => { d.pipelines[0].trigger.onArrival = { zone: 'raw' }; }, /^pipelines\[0\]\.trigger .* takes schedule or onArrival, not both/],
+  ['pipeline arrival zone is read', (d) => { d.pipelines[1].trigger.onArrival.zone = 'models'; }, /^pipelines\[1\]\.trigger\.onArrival\.zone \('models'\) must be one of the pipeline's from zones: raw/],
+  ['pipeline capacity within EMR Serverless limits', (d) => { d.pipelines[0].maxCapacity = { vcpu: 16, memoryGiB: 300 }; }, /^pipelines\[0\]\.maxCapacity\.memoryGiB/],
+  ['pipeline names unique', (d) => { d.pipelines[1].name = d.pipelines[0].name; }, /^pipelines\[1\]\.name \('reviews-nightly'\) must be unique among pipelines/],
+  ['pipeline name fits the services\' limits with the platform prefix', (d) => { d.pipelines[0].name = 'p'.repeat(60); }, /^pipelines\[0\]\.name .* at most 64/],
 ];
 
 test.each(RULES)('rule: %s', (_name, change, expected) => {

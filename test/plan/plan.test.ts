@@ -17,7 +17,8 @@ test('each workload\'s share of its pool at full scale', () => {
 });
 
 // Hand-computed from list prices (730 h a month): the reference platform idles with one NAT gateway, the two
-// ECR endpoints in 3 AZs, two t3.large system nodes, three KMS keys and one Prometheus collector; both of its
+// ECR endpoints in 3 AZs, two t3.large system nodes, five KMS keys (lake, cluster, topic, one per pipeline's logs)
+// and one Prometheus collector; both of its
 // pools scale to zero.
 const IDLE = {
   controlPlane: 0.10 * 730, // 73
@@ -25,14 +26,14 @@ const IDLE = {
   interfaceEndpoints: 2 * 3 * 0.01 * 730, // 43.8
   systemNodes: 2 * 0.0832 * 730, // 121.472
   poolMinimums: 0,
-  kmsKeys: 3 * 1.0,
+  kmsKeys: 5 * 1.0,
   prometheusCollector: 0.04 * 730, // 29.2
 };
-const IDLE_TOTAL = 306.972;
+const IDLE_TOTAL = 308.972;
 
 test('the idle floor, item by item, against hand-computed list prices', () => {
   expect(plan.cost.idle).toEqual({ ...Object.fromEntries(Object.entries(IDLE).map(([k, v]) => [k, Math.round(v)])), total: Math.round(IDLE_TOTAL) });
-  expect(plan.cost.monthlyIdleUsd).toBe(307);
+  expect(plan.cost.monthlyIdleUsd).toBe(309);
 });
 
 test('the ceiling: every pool at maxNodes of its dearest type, plus the idle floor\'s fixed part', () => {
@@ -56,7 +57,7 @@ test('no NAT gateway: every interface endpoint, no NAT cost', () => {
 
 test('the report: tables, the idle floor and the diagram', () => {
   const md = renderPlanMarkdown(plan);
-  expect(md).toContain('Idle floor **$307** a month');
+  expect(md).toContain('Idle floor **$309** a month');
   expect(md).toContain('| inference | managed-node-group | g6e.xlarge, g6e.2xlarge | 8 | 0–8 | $0 | $13,094 |');
   expect(md).toContain('| llm | inference | inference | llm | 1 | 1–6 | 75% |');
   expect(md).toContain('```mermaid\nflowchart LR');
@@ -83,4 +84,21 @@ test('the template-based idle estimate agrees with the plan', () => {
   const platform = new AiPlatform(app, 'AiPlatform', { definition: referenceWith() });
   app.synth();
   expect(Math.round(idleCostOfTemplates(outdir).total)).toBe(platform.plan.cost.monthlyIdleUsd);
+});
+
+test('pipelines: each one\'s zones, trigger and cost bound at EMR Serverless list prices, and zone -> pipeline -> zone in the diagram', () => {
+  const hourly = 16 * 0.052624 + 64 * 0.0057785; // 16 vCPU and 64 GB for an hour (us-east-1)
+  expect(plan.pipelines).toEqual([
+    {
+      name: 'reviews-nightly', from: ['raw'], to: 'curated', trigger: 'schedule cron(0 2 * * ? *)', maxVcpu: 16, maxMemoryGiB: 64,
+      maxRunUsd: Math.round(100 * hourly) / 100, maxMonthlyUsd: Math.round(hourly * (730 / 24)), // a daily run, 60 minutes at most
+    },
+    {
+      name: 'reviews-arrival', from: ['raw'], to: 'features', trigger: 'on arrival in raw/reviews/', maxVcpu: 16, maxMemoryGiB: 64,
+      maxRunUsd: Math.round(100 * hourly * 0.5) / 100, maxMonthlyUsd: undefined, // runs follow arriving data: no monthly bound
+    },
+  ]);
+  const md = renderPlanMarkdown(plan);
+  expect(md).toContain('| reviews-arrival | raw | features | on arrival in raw/reviews/ | 16 vCPU / 64 GiB | $0.61 | per arrival |');
+  expect(md).toContain('  zone_raw --> pipeline_reviews_nightly\n  pipeline_reviews_nightly --> zone_curated');
 });
