@@ -25,10 +25,22 @@ export function referenceWith(change: (d: any) => void = () => undefined): AiPla
   return copy;
 }
 
+const built = new Map<string, { app: App; platform: AiPlatform; template: Template }>();
+
+/**
+ * The platform of a definition with its platform-stack template, built once per test file and definition
+ * (tests read it; a test that changes the app builds its own with `new AiPlatform(testApp(), ...)`).
+ */
 export function synthPlatform(definition: AiPlatformDefinition = referencePlatform) {
-  const app = testApp();
-  const platform = new AiPlatform(app, 'AiPlatform', { definition });
-  return { app, platform, template: Template.fromStack(platform.platformStack) };
+  const key = JSON.stringify(definition);
+  let entry = built.get(key);
+  if (!entry) {
+    const app = testApp();
+    const platform = new AiPlatform(app, 'AiPlatform', { definition });
+    entry = { app, platform, template: Template.fromStack(platform.platformStack) };
+    built.set(key, entry);
+  }
+  return entry;
 }
 
 /** A stack with a VPC and a GpuCluster, for constructs used on their own. */

@@ -1,83 +1,10 @@
-import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
-import { AiPlatform, loadDefinitionFile, type AiPlatformDefinition } from '../../lib';
-import { multiTeamPlatform } from '../../examples/multi-team';
-import { referencePlatform } from '../../examples/reference-platform';
-import { referenceWith, testApp } from '../helpers';
 import {
   accessEntryProblems, capacityBlockProblems, crossStackProblems, helmOrderingProblems, nodegroupRefProblems,
 } from '../support/template-contracts';
 
-// The templates held to what CloudFormation and EKS enforce at deploy time (test/support/template-contracts.ts
-// names the source of each contract), over every example and a Karpenter + Neuron + Ray + Capacity Block variant.
-
-const exampleFile = (name: string) => loadDefinitionFile(join(__dirname, '../../examples', name)) as AiPlatformDefinition;
-
-function templates(definition: AiPlatformDefinition) {
-  const platform = new AiPlatform(testApp(), 'AiPlatform', { definition });
-  return {
-    data: Template.fromStack(platform.dataStack).toJSON(),
-    platform: Template.fromStack(platform.platformStack).toJSON(),
-    monitoring: Template.fromStack(platform.monitoringStack).toJSON(),
-  };
-}
-
-const variant: AiPlatformDefinition = {
-  name: 'contracts',
-  nodePools: [
-    { name: 'serving', instanceTypes: ['g6.xlarge'], maxNodes: 4, provisioner: 'karpenter' as never },
-    { name: 'neuron', instanceTypes: ['trn1.32xlarge'], maxNodes: 2, provisioner: 'karpenter' as never },
-    { name: 'reserved', instanceTypes: ['p5.48xlarge'], maxNodes: 2, capacityType: 'capacity-block' as never, capacityReservationId: 'cr-0123456789abcdef0', efa: true },
-  ],
-  inference: [{ name: 'chat', image: 'vllm/vllm-openai:v0.11.0', nodePool: 'serving', maxReplicas: 4 }],
-  training: [{ name: 'tune', image: 'rayproject/ray-ml:2.49.0-gpu', nodePool: 'neuron', engine: 'ray' as never, nodes: 2, command: ['python', 'tune.py'] }],
-};
-
-describe.each<[string, () => AiPlatformDefinition]>([
-  ['reference-platform', () => referencePlatform],
-  ['multi-team', () => multiTeamPlatform],
-  ['llm-inference.yaml', () => exampleFile('llm-inference.yaml')],
-  ['distributed-training.json', () => exampleFile('distributed-training.json')],
-  ['karpenter/neuron/ray/capacity-block variant', () => variant],
-])('%s', (_name, definition) => {
-  const t = templates(definition());
-
-  test('no Ref to a node group where a name is expected', () => {
-    expect(nodegroupRefProblems(t.platform)).toEqual([]);
-  });
-
-  test('Capacity Block node groups have the shape EKS requires', () => {
-    expect(capacityBlockProblems(t.platform)).toEqual([]);
-  });
-
-  test('every Helm release waits for the system nodes and core add-ons, with a timeout', () => {
-    expect(helmOrderingProblems(t.platform)).toEqual([]);
-  });
-
-  test('one access entry per principal, none for the managed scraper', () => {
-    expect(accessEntryProblems(t.platform)).toEqual([]);
-  });
-
-  test('cross-stack references point only at the data stack', () => {
-    expect(crossStackProblems(t, 'data')).toEqual([]);
-  });
-});
-
-test('the variant exercises every contract (so the suite above is not vacuous)', () => {
-  const t = templates(variant).platform;
-  const types = Object.values(t.Resources as Record<string, any>).map((r) => r.Type);
-  expect(Object.values(t.Resources as Record<string, any>).some((r) => r.Type === 'AWS::EKS::Nodegroup' && r.Properties.CapacityType === 'CAPACITY_BLOCK')).toBe(true);
-  expect(types).toEqual(expect.arrayContaining(['Custom::AWSCDK-EKS-HelmChart', 'AWS::APS::Scraper', 'AWS::EKS::AccessEntry', 'Custom::AWS']));
-});
-
-test('removing a pool changes nothing another stack imports', () => {
-  const before = templates(referencePlatform);
-  const after = templates(referenceWith((d) => { d.nodePools = d.nodePools.filter((p: any) => p.name !== 'inference'); d.inference = []; }));
-  expect(after.data).toEqual(before.data);
-  expect(crossStackProblems(after, 'data')).toEqual([]);
-});
-
-// Each check fails on a broken template.
+// What CloudFormation and EKS enforce at deploy time (test/support/template-contracts.ts names the source of
+// each contract). The examples, and a Karpenter + Neuron + Ray + Capacity Block variant, are held to these
+// checks in test/examples/examples.test.ts, built once per example; here, each check fails on a broken template.
 describe('the checks fail on broken templates', () => {
   const nodegroup = (props: Record<string, unknown> = {}) => ({ Type: 'AWS::EKS::Nodegroup', Properties: { Labels: { 'ai-platform/pool': 'gpu' }, ...props } });
 

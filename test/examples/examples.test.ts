@@ -1,25 +1,106 @@
-import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AiPlatform, loadDefinitionFile, type AiPlatformDefinition } from '../../lib';
 import { snapshotStacks } from '../../lib/testing';
-import { multiTeamPlatform } from '../../examples/multi-team';
 import { buildOwnStackApp } from '../../examples/own-stack';
+import { referencePlatform } from '../../examples/reference-platform';
 import { buildStandaloneApp } from '../../examples/standalone-constructs';
 import { expectPlatformSnapshot } from '../../examples/snapshot-test';
-import { testApp } from '../helpers';
+import { AiPlatform } from '../../lib';
+import { referenceWith, schemaProblems, testApp } from '../helpers';
+import { buildExamplePlatforms } from '../support/example-platforms';
+import { crdFor, celViolations } from '../support/cel-rules';
+import { operatorPodProblems, ownPodProblems, who } from '../support/pod-security';
+import {
+  accessEntryProblems, capacityBlockProblems, crossStackProblems, helmOrderingProblems, nodegroupRefProblems,
+} from '../support/template-contracts';
 
-const file = (name: string) => loadDefinitionFile(join(__dirname, '../../examples', name)) as AiPlatformDefinition;
+// Every example definition (and two variants that exercise what the examples do not) is built once here and
+// held to everything a user and the services expect: its snapshot (asset hashes masked), the templates'
+// deploy-time contracts (test/support/template-contracts.ts), Kubernetes admission (Pod Security on every pod
+// the platform causes to exist, CEL rules of the vendored CRDs) and the Kubernetes/CRD schemas.
+const EXAMPLES = buildExamplePlatforms();
 
-// Every example definition synthesizes and is snapshotted with asset hashes masked. The TypeScript examples
-// also pass the built-in CloudFormation validation here; CI runs `cdk synth` (with it) and cfn-lint on the files.
-test.each<[string, () => AiPlatformDefinition, boolean]>([
-  ['multi-team.ts', () => multiTeamPlatform, true],
-  ['llm-inference.yaml', () => file('llm-inference.yaml'), false],
-  ['distributed-training.json', () => file('distributed-training.json'), false],
-])('example %s synthesizes and matches its snapshot', (_name, definition, validate) => {
-  const app = testApp({ validate });
-  new AiPlatform(app, 'AiPlatform', { definition: definition() });
-  expect(snapshotStacks(app)).toMatchSnapshot();
+// One validator process for every set (loading the schema models is most of its cost), plus broken manifests
+// that must fail, so the validation can fail.
+const BROKEN = [
+  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bad' }, spec: { replicas: 'two' } },
+  { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'bad' }, spec: { scaleTargetRef: { name: 'x' }, triggers: [], minReplicas: 0 } },
+  { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'bad' }, spec: {} },
+];
+const SCHEMA_RESULTS = schemaProblems({ ...Object.fromEntries(EXAMPLES.map((e) => [e.name, e.manifests])), broken: BROKEN });
+const CUSTOM_GROUPS = ['karpenter.sh', 'karpenter.k8s.aws', 'keda.sh', 'ray.io', 'jobset.x-k8s.io'];
+
+describe.each(EXAMPLES.map((e) => [e.name, e] as const))('%s', (name, example) => {
+  const t = { data: example.templates.Data, platform: example.templates.Platform, monitoring: example.templates.Monitoring };
+
+  if (name === 'reference-platform.ts') {
+    // Through snapshot-test.ts, the helper users copy.
+    test('matches its snapshot (through snapshot-test.ts), with no asset hashes', () => {
+      expectPlatformSnapshot(example.app);
+      expect(JSON.stringify(snapshotStacks(example.app))).not.toMatch(/[0-9a-f]{64}/);
+    });
+  } else if (example.snapshot) {
+    test('matches its snapshot', () => {
+      expect(snapshotStacks(example.app)).toMatchSnapshot();
+    });
+  }
+
+  // CloudFormation and EKS contracts of the templates.
+  test('no Ref to a node group where a name is expected', () => {
+    expect(nodegroupRefProblems(t.platform)).toEqual([]);
+  });
+  test('Capacity Block node groups have the shape EKS requires', () => {
+    expect(capacityBlockProblems(t.platform)).toEqual([]);
+  });
+  test('every Helm release waits for the system nodes and core add-ons, with a timeout', () => {
+    expect(helmOrderingProblems(t.platform)).toEqual([]);
+  });
+  test('one access entry per principal, none for the managed scraper', () => {
+    expect(accessEntryProblems(t.platform)).toEqual([]);
+  });
+  test('cross-stack references point only at the data stack', () => {
+    expect(crossStackProblems(t, 'data')).toEqual([]);
+  });
+
+  // Kubernetes admission and schemas of the manifests.
+  test('every pod template passes Pod Security admission at its namespace level', () => {
+    expect(example.manifests.length).toBeGreaterThan(5);
+    expect(ownPodProblems(example.manifests)).toEqual([]);
+  });
+  test('every pod an operator creates for the platform passes Pod Security admission', () => {
+    expect(operatorPodProblems(example.manifests)).toEqual([]);
+  });
+  test('every custom resource is an instance of a vendored CRD and passes its CEL rules', () => {
+    const custom = example.manifests.filter((m) => CUSTOM_GROUPS.includes(String(m.apiVersion).split('/')[0]));
+    expect(custom.filter((m) => !crdFor(m)).map(who)).toEqual([]);
+    expect(custom.flatMap((m) => celViolations(m))).toEqual([]);
+  });
+  test('every manifest validates against the Kubernetes and vendored CRD schemas (unknown fields rejected)', () => {
+    expect(SCHEMA_RESULTS[name]).toEqual([]);
+  });
+});
+
+test('the schema validator rejects broken manifests (so the validation above can fail)', () => {
+  expect(SCHEMA_RESULTS.broken).toEqual(expect.arrayContaining([
+    expect.stringMatching(/^Deployment\/bad:/),
+    expect.stringMatching(/^ScaledObject\/bad: .*must NOT have additional properties \(minReplicas\)/),
+    expect.stringMatching(/^NodePool\/bad: .*must have required property 'template'/),
+  ]));
+});
+
+test('the variant exercises every template contract (so the checks above are not vacuous)', () => {
+  const variant = EXAMPLES.find((e) => e.name.startsWith('karpenter/neuron'))!.templates.Platform;
+  const resources = Object.values(variant.Resources as Record<string, any>);
+  expect(resources.some((r) => r.Type === 'AWS::EKS::Nodegroup' && r.Properties.CapacityType === 'CAPACITY_BLOCK')).toBe(true);
+  expect(resources.map((r) => r.Type)).toEqual(expect.arrayContaining(['Custom::AWSCDK-EKS-HelmChart', 'AWS::APS::Scraper', 'AWS::EKS::AccessEntry', 'Custom::AWS']));
+});
+
+test('removing a pool changes nothing another stack imports', () => {
+  const before = EXAMPLES[0].templates;
+  const app = testApp();
+  const platform = new AiPlatform(app, 'AiPlatform', { definition: referenceWith((d) => { d.nodePools = d.nodePools.filter((p: any) => p.name !== 'inference'); d.inference = []; }) });
+  const after = { data: Template.fromStack(platform.dataStack).toJSON(), platform: Template.fromStack(platform.platformStack).toJSON(), monitoring: Template.fromStack(platform.monitoringStack).toJSON() };
+  expect(after.data).toEqual(before.Data);
+  expect(crossStackProblems(after, 'data')).toEqual([]);
 });
 
 test('example own-stack.ts composes the constructs without AiPlatform', () => {
@@ -30,14 +111,9 @@ test('example own-stack.ts composes the constructs without AiPlatform', () => {
   t.hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'BOTTLEROCKET_x86_64_NVIDIA', CapacityType: 'SPOT' });
 });
 
-// The reference platform's snapshot is taken through snapshot-test.ts, the helper users copy, with the
-// built-in CloudFormation validation on; asset hashes are masked in it.
-test('example reference-platform.ts, snapshotted through snapshot-test.ts, with no asset hashes', () => {
-  const app = testApp({ validate: true });
-  expectPlatformSnapshot(app);
-  expect(JSON.stringify(snapshotStacks(app))).not.toMatch(/[0-9a-f]{64}/);
+test('the reference example is the one `npx cdk synth` builds', () => {
+  expect(EXAMPLES[0].platform.definition.name).toBe(referencePlatform.name);
 });
-
 test('example standalone-constructs.ts: data lake, a namespaced chart and monitoring on their own', () => {
   const { dataStack, platformStack, monitoringStack } = buildStandaloneApp(testApp());
   Template.fromStack(dataStack).resourceCountIs('AWS::S3::Bucket', 6);

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AiMonitoring, AiPlatform, type AiMonitoringProps } from '../../lib';
-import { referenceWith, resourcesOf, testApp } from '../helpers';
+import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
 
 function monitoring(props: Partial<AiMonitoringProps> = {}) {
   const stack = new Stack(testApp(), 'Mon');
@@ -136,8 +136,7 @@ describe('dashboard', () => {
 });
 
 describe('in the reference platform', () => {
-  const app = testApp();
-  const platform = new AiPlatform(app, 'AiPlatform', { definition: referenceWith() });
+  const { platform } = synthPlatform();
   const t = Template.fromStack(platform.monitoringStack);
 
   test('its own monitoring stack, with the definition\'s budget and emails', () => {

@@ -73,15 +73,14 @@ test('synthesizes in a bare App, without this project\'s feature flags', () => {
 });
 
 describe('contracts across the reference stacks', () => {
-  const app = testApp();
-  const platform = new AiPlatform(app, 'AiPlatform', { definition: referenceWith() });
+  const { platform } = synthPlatform();
   const stacks = [platform.dataStack, platform.platformStack, platform.monitoringStack];
 
   // The cluster and its secrets key are stateful: a new logical ID would replace them.
   test('the cluster and its secrets key keep their logical IDs', () => {
     const t = Template.fromStack(platform.platformStack);
     expect(resourcesOf(t, 'AWS::EKS::Cluster').map(([id]) => id)).toEqual(['ClusterC2E21B66']);
-    expect(resourcesOf(t, 'AWS::KMS::Key').map(([id]) => id)).toEqual(['ClusterSecretsKey462B29B5']);
+    expect(resourcesOf(t, 'AWS::KMS::Key').map(([id]) => id)).toEqual(['ClusterSecretsKey462B29B5', 'PipelinereviewsnightlyLogKey20F018AC', 'PipelinereviewsarrivalLogKeyC6711F03']);
   });
 
   test('no role in any stack is trusted by a whole account', () => {

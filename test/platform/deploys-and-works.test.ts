@@ -90,7 +90,7 @@ describe('NetworkPolicies are enforced and admit what must reach the pods', () =
 
   // The KubeRay operator calls each head's dashboard (ray-operator utils/util.go FetchHeadServiceURL, v1.7.0).
   test('the KubeRay operator may reach Ray heads\' dashboards in namespaces running Ray jobs', () => {
-    const policies = manifestsOf(new AiPlatform(testApp(), 'AiPlatform', { definition: multiTeamPlatform }).charts)
+    const policies = manifestsOf(synthPlatform(multiTeamPlatform).platform.charts)
       .filter((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'allow-kuberay-dashboard');
     expect(policies.map((p) => p.metadata.namespace)).toEqual(['research']);
     expect(policies[0].spec).toEqual({
@@ -127,7 +127,7 @@ describe('Karpenter pools get what managed pools get', () => {
 
 // ResourceQuota counts each extended resource separately, so each vendor has its own quota.
 test('team quotas: gpuQuota for NVIDIA GPUs, neuronQuota for Neuron devices', () => {
-  const quota = manifestsOf(new AiPlatform(testApp(), 'AiPlatform', { definition: multiTeamPlatform }).charts)
+  const quota = manifestsOf(synthPlatform(multiTeamPlatform).platform.charts)
     .find((m) => m.kind === 'ResourceQuota' && m.metadata.namespace === 'product');
   expect(quota.spec.hard).toEqual({ 'requests.nvidia.com/gpu': 8, 'requests.aws.amazon.com/neuron': 4 });
 });

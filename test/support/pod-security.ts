@@ -1,3 +1,4 @@
+import { operatorPodTemplatesOf } from './operator-pods';
 /**
  * Pod Security Standards (https://kubernetes.io/docs/concepts/security/pod-security-standards/) as the
  * PodSecurity admission plugin enforces them at version "latest".
@@ -465,3 +466,28 @@ export function namespaceLevels(manifests: any[]): (namespace: string | undefine
   }
   return (ns) => levels.get(ns ?? 'default') ?? 'privileged';
 }
+
+// Every violation of a set of manifests, one line each (the example suite's admission checks).
+
+export const who = (m: any) => `${m.kind}/${m.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata?.name}`;
+
+/** Pod Security violations of the pod templates written in the manifests, one line each. */
+export function ownPodProblems(manifests: any[]): string[] {
+  const levelOf = namespaceLevels(manifests);
+  return manifests.flatMap((m) => {
+    const level = levelOf(m.metadata?.namespace);
+    return podTemplatesOf(m).flatMap((t) =>
+      podSecurityViolations(t.spec, level, t.metadata).map((v) => `${who(m)} ${t.path} [${level}]: ${v}`));
+  });
+}
+
+/** Pod Security violations of the pods an operator creates from the manifests (operator-pods.ts). */
+export function operatorPodProblems(manifests: any[]): string[] {
+  const levelOf = namespaceLevels(manifests);
+  return manifests.flatMap((m) => {
+    const level = levelOf(m.metadata?.namespace);
+    return operatorPodTemplatesOf(m).flatMap((t) =>
+      podSecurityViolations(t.spec, level, t.metadata).map((v) => `${who(m)} → ${t.path} (${t.source}) [${level}]: ${v}`));
+  });
+}
+
