@@ -6,10 +6,9 @@ import type { ResolvedCluster, ResolvedDefinition } from './resolved';
 import { resolveNodePools } from './resolve-pools';
 import { resolvePipelines } from './resolve-pipelines';
 import { checkTeams, resolveInference, resolveTraining } from './resolve-workloads';
-import { isBudgetAmount, parseCidr, subnetsFit, tagProblems, TAGS } from '../catalog/service-limits';
+import { isBudgetAmount, parseCidr, tagProblems, TAGS } from '../catalog/service-limits';
 import { nodeTemplateTags } from '../compute/gpu-node-pool';
-import { PoolNodes } from '../compute/pool-nodes';
-import { defaultInterfaceEndpoints, InterfaceEndpoints, NODE_SUBNET_MASK, PUBLIC_SUBNET_MASK } from '../network/platform-network';
+import { defaultInterfaceEndpoints, PlatformNetwork } from '../network/platform-network';
 import { duplicates } from './rules';
 import { checkShape, DEFINITION_SCHEMA } from './schema';
 import { computePlatformCost } from './cost';
@@ -55,20 +54,8 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     cidr: def.network?.cidr ?? DEFAULTS.network.cidr,
     interfaceEndpoints: def.network?.interfaceEndpoints ?? defaultInterfaceEndpoints(def.network?.natGateways ?? DEFAULTS.network.natGateways),
   };
-  if (network.natGateways === 0 && network.interfaceEndpoints !== InterfaceEndpoints.ALL) {
-    out.error('network.interfaceEndpoints', network.interfaceEndpoints, 'must be all with natGateways 0: nodes then reach AWS only through endpoints');
-  }
-  out.check(network.maxAzs >= 1 && network.maxAzs <= 6, 'network.maxAzs', network.maxAzs, 'must be between 1 and 6');
-  out.check(network.natGateways >= 0 && network.natGateways <= network.maxAzs, 'network.natGateways', network.natGateways,
-    `must be between 0 and maxAzs (${network.maxAzs})`);
-  const vpcCidr = parseCidr(network.cidr);
-  if (!vpcCidr || vpcCidr.prefix < 16 || vpcCidr.prefix > 20) {
-    out.error('network.cidr', network.cidr, 'must be an IPv4 CIDR from /16 to /20, e.g. 10.0.0.0/16');
-  } else if (vpcCidr.hostBits) {
-    out.error('network.cidr', network.cidr, `has host bits set; the network is ${vpcCidr.network}`);
-  } else if (!subnetsFit(vpcCidr.prefix, [...Array(network.maxAzs).fill(PUBLIC_SUBNET_MASK), ...Array(network.maxAzs).fill(NODE_SUBNET_MASK)])) {
-    out.error('network.cidr', network.cidr, `cannot hold ${network.maxAzs} public /${PUBLIC_SUBNET_MASK} and ${network.maxAzs} node /${NODE_SUBNET_MASK} subnets (one of each per AZ); use a larger network (a smaller prefix) or fewer maxAzs`);
-  }
+  // The network's own rules, as PlatformNetwork applies them.
+  out.addAll('network', PlatformNetwork.check(network));
   if (network.natGateways === 0) {
     out.warn('network.natGateways', 0, 'no NAT: nodes and the kubectl provider reach AWS through VPC endpoints only; images from public registries and the pinned Helm charts (device plugins, autoscaler, operators) cannot be pulled, so mirror them to ECR first');
   }
@@ -92,7 +79,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   def.nodePools.forEach((p, i) => {
     const pool = nodePools.find((r) => r.name === p.name);
     if (!pool || pool.provisioner !== Provisioner.MANAGED_NODE_GROUP) return;
-    const own = Object.keys(nodeTemplateTags(new PoolNodes({ poolName: pool.name, instanceTypes: pool.instanceTypes, amiFamily: pool.amiFamily, efa: pool.efa, labels: pool.labels }), pool.diskGiB)).length;
+    const own = Object.keys(nodeTemplateTags(pool.nodes, pool.diskGiB)).length;
     const total = own + Object.keys(def.tags ?? {}).filter((k) => !/^aws:/i.test(k)).length + 1;
     out.check(total <= TAGS.maxPerResource, `nodePools[${i}].labels`, Object.keys(pool.labels).length,
       `with the definition's tags gives the node group ${total} tags (each label is also a Cluster Autoscaler tag); EKS allows ${TAGS.maxPerResource}: drop labels or tags`);

@@ -2,16 +2,15 @@ import { Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { parseCidr, subnetsFit } from '../catalog/service-limits';
+import { throwIfProblems, type Problem } from '../core/problems';
 import { NETWORK_DEFAULTS } from './defaults';
 
 /** The subnet tag Karpenter node classes select node subnets by. */
 export const DISCOVERY_TAG = 'karpenter.sh/discovery';
 
-/** Prefix length of each AZ's public subnet (load balancers, NAT gateways). */
-export const PUBLIC_SUBNET_MASK = 24;
-/** Prefix length of each AZ's node subnet: nodes and pods (VPC CNI gives pods VPC addresses). */
-export const NODE_SUBNET_MASK = 19;
+import { networkProblems, NODE_SUBNET_MASK, PUBLIC_SUBNET_MASK } from './network-checks';
+
+export { NODE_SUBNET_MASK, PUBLIC_SUBNET_MASK };
 
 /** Which interface endpoints the node subnets get. */
 export enum InterfaceEndpoints {
@@ -69,6 +68,14 @@ export class PlatformNetwork extends Construct {
       .filter((name) => choice === InterfaceEndpoints.ALL || PlatformNetwork.IMAGE_PULL_ENDPOINTS.includes(name));
   }
 
+  /**
+   * Problems of the props (AZs, NAT gateways and endpoints, the CIDR and whether the subnets fit it), with
+   * field names relative to the props; the definition reports the same ones under `network`.
+   */
+  public static check(props: PlatformNetworkProps): Problem[] {
+    return networkProblems(props);
+  }
+
   public readonly vpc: ec2.Vpc;
   /** Subnets for nodes and pods. */
   public readonly nodeSubnets: ec2.SubnetSelection;
@@ -77,20 +84,13 @@ export class PlatformNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps = {}) {
     super(scope, id);
+    throwIfProblems('PlatformNetwork', PlatformNetwork.check(props));
     const natGateways = props.natGateways ?? NETWORK_DEFAULTS.natGateways;
     const endpoints = props.interfaceEndpoints ?? defaultInterfaceEndpoints(natGateways);
-    if (natGateways === 0 && endpoints !== InterfaceEndpoints.ALL) {
-      throw new Error('PlatformNetwork: without NAT gateways nodes reach AWS only through endpoints; use InterfaceEndpoints.ALL');
-    }
     const nodeSubnetType = natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
 
     const maxAzs = props.maxAzs ?? NETWORK_DEFAULTS.maxAzs;
     const cidr = props.cidr ?? NETWORK_DEFAULTS.cidr;
-    const parsed = parseCidr(cidr);
-    if (!parsed || parsed.hostBits) throw new Error(`PlatformNetwork cidr '${cidr}' must be an IPv4 network CIDR without host bits${parsed ? ` (did you mean ${parsed.network}?)` : ''}`);
-    if (!subnetsFit(parsed.prefix, [...Array(maxAzs).fill(PUBLIC_SUBNET_MASK), ...Array(maxAzs).fill(NODE_SUBNET_MASK)])) {
-      throw new Error(`PlatformNetwork cidr '${cidr}' cannot hold ${maxAzs} public /${PUBLIC_SUBNET_MASK} and ${maxAzs} node /${NODE_SUBNET_MASK} subnets; use a larger network or fewer maxAzs`);
-    }
     // In an environment-agnostic stack CDK would cap a VPC at 2 AZs; pick the region's first maxAzs AZs at
     // deploy time instead, so synth needs no AZ lookup (and writes no dummy context values).
     const envAgnostic = Token.isUnresolved(Stack.of(this).region);

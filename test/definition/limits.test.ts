@@ -35,7 +35,7 @@ const LIMITS: [string, (d: any) => void, RegExp][] = [
   ['fractional latency target', (d) => { d.inference[0].p99LatencyTargetMs = 0.5; }, /p99LatencyTargetMs \(0\.5\) must be a whole number/],
   ['a CIDR the subnet layout cannot fit', (d) => { d.network.cidr = '10.0.0.0/18'; }, /^network\.cidr \('10\.0\.0\.0\/18'\) cannot hold 3 public \/24 and 3 node \/19 subnets/],
   // Accepted silently, wrong.
-  ['CIDR with host bits', (d) => { d.network.cidr = '10.0.0.1/16'; }, /^network\.cidr \('10\.0\.0\.1\/16'\) has host bits set; the network is 10\.0\.0\.0\/16/],
+  ['CIDR with host bits', (d) => { d.network.cidr = '10.0.0.1/16'; }, /^network\.cidr \('10\.0\.0\.1\/16'\) has host bits set; did you mean 10\.0\.0\.0\/16\?/],
   ['public access CIDR with host bits', (d) => { d.cluster.publicAccessCidrs = ['203.0.113.7/24']; }, /has host bits set; the network is 203\.0\.113\.0\/24/],
   ['a field named like an object member', (d) => { d.nodePools[0].constructor = 'x'; }, /^nodePools\[0\]\.constructor is not a known field/],
   ['toString as a field', (d) => { d.toString = 'x'; }, /^toString is not a known field/],

@@ -48,7 +48,7 @@ test('with NAT (the default): private image pulls only (ECR API and registry), t
 });
 
 test('an isolated network needs every endpoint', () => {
-  expect(() => synth({ natGateways: 0, interfaceEndpoints: InterfaceEndpoints.IMAGE_PULLS })).toThrow(/use InterfaceEndpoints.ALL/);
+  expect(() => synth({ natGateways: 0, interfaceEndpoints: InterfaceEndpoints.IMAGE_PULLS })).toThrow(/interfaceEndpoints \('image-pulls'\) must be all with natGateways 0/);
 });
 
 test('flow logs are on', () => {
