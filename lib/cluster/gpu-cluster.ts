@@ -7,6 +7,8 @@ import { Construct } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
 import { requireKubernetesVersion } from '../catalog/versions';
 import { CLUSTER_DEFAULTS } from './defaults';
+import { clusterProblems } from './cluster-checks';
+import { throwIfProblems, type Problem } from '../core/problems';
 import { POOL_LABEL } from '../core/labels';
 import { createNodeLaunchTemplate } from '../core/node-launch-template';
 import { createNodeRole } from '../core/node-role';
@@ -65,8 +67,20 @@ export class GpuCluster extends Construct {
   /** What feeds the cluster's CloudWatch metrics; undefined with `containerInsights: false`. */
   public readonly containerInsights?: ContainerInsights;
 
+  /**
+   * Problems of the props (Kubernetes version and its kubectl layer, admin role ARNs, system node type and
+   * count), with field names relative to the props; the definition reports the same ones under `cluster`.
+   */
+  public static check(props: GpuClusterProps): Problem[] {
+    return clusterProblems({
+      kubernetesVersion: props.kubernetesVersion, adminRoleArns: props.adminRoleArns,
+      systemInstanceType: props.systemInstanceType?.toString(), systemNodes: props.systemNodes,
+    });
+  }
+
   constructor(scope: Construct, id: string, props: GpuClusterProps) {
     super(scope, id);
+    throwIfProblems('GpuCluster', GpuCluster.check(props));
     this.kubernetesVersion = props.kubernetesVersion ?? CLUSTER_DEFAULTS.kubernetesVersion;
     const systemNodes = props.systemNodes ?? CLUSTER_DEFAULTS.systemNodes;
     const versionEntry = requireKubernetesVersion(this.kubernetesVersion, 'GpuCluster');

@@ -8,6 +8,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DataAccessLevel } from './data-access-level';
 import { DATA_LAKE_DEFAULTS } from './defaults';
+import { dataLakeProblems } from './data-lake-checks';
+import { throwIfProblems, type Problem } from '../core/problems';
 import { dataLakeExportNames, grantZone, type IDataLakeRef } from './data-lake-ref';
 import { zoneDatabaseName } from './private/database-name';
 import { lakeKeyEncryption, SECURE_BUCKET } from './private/secure-bucket';
@@ -61,8 +63,19 @@ export class DataLake extends Construct implements IDataLakeRef {
   public readonly removalPolicy: RemovalPolicy;
   private readonly zones: Record<string, ZoneBucket> = {};
 
+  /**
+   * Problems of the props (zone names, duplicates, lifecycle), with field names relative to the props; the
+   * definition reports the same ones under `dataLake`.
+   */
+  public static check(props: DataLakeProps): Problem[] {
+    const days = (d?: Duration) => (d === undefined || d.isUnresolved() ? undefined : d.toDays({ integral: false }));
+    return dataLakeProblems({ zones: props.zones, archiveAfterDays: days(props.archiveAfter), noncurrentVersionExpirationDays: days(props.noncurrentVersionExpiration) })
+      .map((p) => ({ ...p, field: p.field.replace(/^archiveAfterDays$/, 'archiveAfter').replace(/^noncurrentVersionExpirationDays$/, 'noncurrentVersionExpiration') }));
+  }
+
   constructor(scope: Construct, id: string, props: DataLakeProps = {}) {
     super(scope, id);
+    throwIfProblems('DataLake', DataLake.check(props));
     // Server access logs are delivered under a bucket policy, never an ACL (ACLs are disabled on every bucket
     // here), whatever the app's feature flags say.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);

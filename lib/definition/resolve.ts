@@ -1,12 +1,13 @@
-import { AcceleratorVendor, findInstance, knownFamilies } from '../catalog/accelerators';
-import { findKubernetesVersion, missingKubectlLayer, supportedKubernetesVersions } from '../catalog/versions';
+import { clusterProblems } from '../cluster/cluster-checks';
+import { dataLakeProblems } from '../data-lake/data-lake-checks';
+import { monitoringProblems } from '../monitoring/monitoring-checks';
 import { DEFAULTS } from './defaults';
 import { DefinitionError, ProblemCollector, type DefinitionProblem } from './problems';
 import type { ResolvedCluster, ResolvedDefinition } from './resolved';
 import { resolveNodePools } from './resolve-pools';
 import { resolvePipelines } from './resolve-pipelines';
 import { checkTeams, resolveInference, resolveTraining } from './resolve-workloads';
-import { isBudgetAmount, parseCidr, tagProblems, TAGS } from '../catalog/service-limits';
+import { parseCidr, tagProblems, TAGS } from '../catalog/service-limits';
 import { nodeTemplateTags } from '../compute/gpu-node-pool';
 import { defaultInterfaceEndpoints, PlatformNetwork } from '../network/platform-network';
 import { duplicates } from './rules';
@@ -15,9 +16,6 @@ import { computePlatformCost } from './cost';
 import { EndpointAccess, Provisioner, type AiPlatformDefinition, type ClusterDefinition } from './types';
 
 const PLATFORM_NAME = /^[a-z][a-z0-9-]{2,27}$/;
-const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const ZONE = /^[a-z][a-z0-9-]{0,19}$/;
 
 /**
  * Checks a definition (typed, or parsed from JSON/YAML) and applies every default.
@@ -68,11 +66,8 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     removalPolicy: def.dataLake?.removalPolicy ?? DEFAULTS.dataLake.removalPolicy,
     lakeFormation: def.dataLake?.lakeFormation ?? DEFAULTS.dataLake.lakeFormation,
   };
-  out.check(dataLake.zones.length >= 1, 'dataLake.zones', dataLake.zones, 'must list at least one zone');
-  dataLake.zones.forEach((z, i) => out.check(ZONE.test(z), `dataLake.zones[${i}]`, z, 'must be 1..20 characters: lowercase letters, digits and "-", starting with a letter'));
-  for (const d of duplicates(dataLake.zones)) out.error(`dataLake.zones[${d.index}]`, d.name, 'is listed twice');
-  out.check(dataLake.archiveAfterDays >= 1, 'dataLake.archiveAfterDays', dataLake.archiveAfterDays, 'must be >= 1');
-  out.check(dataLake.noncurrentVersionExpirationDays >= 1, 'dataLake.noncurrentVersionExpirationDays', dataLake.noncurrentVersionExpirationDays, 'must be >= 1');
+  // The data lake's own rules, as DataLake applies them.
+  out.addAll('dataLake', dataLakeProblems(dataLake));
 
   const nodePools = resolveNodePools(def.nodePools, out);
   // EKS node groups take 50 tags: the scale-from-zero tags, the definition's tags and `ai-platform`.
@@ -116,18 +111,12 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     errorRateThresholdPercent: def.monitoring?.errorRateThresholdPercent ?? DEFAULTS.monitoring.errorRateThresholdPercent,
     pendingPodsMinutes: def.monitoring?.pendingPodsMinutes ?? DEFAULTS.monitoring.pendingPodsMinutes,
   };
-  monitoring.alarmEmails.forEach((e, i) => out.check(EMAIL.test(e), `monitoring.alarmEmails[${i}]`, e, 'must be an email address'));
-  if (monitoring.monthlyBudgetUsd !== undefined) {
-    out.check(isBudgetAmount(monitoring.monthlyBudgetUsd), 'monitoring.monthlyBudgetUsd', monitoring.monthlyBudgetUsd,
-      'must be > 0 and written as a plain decimal (AWS Budgets amount pattern ([0-9]*\\.)?[0-9]+; at most 1e21)');
-  }
-  for (const field of ['gpuIdleThresholdPercent', 'gpuMemoryThresholdPercent', 'errorRateThresholdPercent'] as const) {
-    out.check(monitoring[field] >= 0 && monitoring[field] <= 100, `monitoring.${field}`, monitoring[field], 'must be between 0 and 100');
-  }
-  for (const field of ['gpuIdleMinutes', 'pendingPodsMinutes'] as const) {
-    out.check(monitoring[field] >= 5 && monitoring[field] % 5 === 0 && monitoring[field] <= 1440, `monitoring.${field}`, monitoring[field],
-      'must be a multiple of 5 between 5 and 1440 (alarms evaluate 5-minute periods)');
-  }
+  // Monitoring's own rules, as AiMonitoring applies them (in the definition's field names).
+  out.addAll('monitoring', monitoringProblems({
+    alarmEmails: monitoring.alarmEmails, monthlyBudgetUsd: monitoring.monthlyBudgetUsd,
+    percents: { gpuIdleThresholdPercent: monitoring.gpuIdleThresholdPercent, gpuMemoryThresholdPercent: monitoring.gpuMemoryThresholdPercent, errorRateThresholdPercent: monitoring.errorRateThresholdPercent },
+    minutes: { gpuIdleMinutes: monitoring.gpuIdleMinutes, pendingPodsMinutes: monitoring.pendingPodsMinutes },
+  }));
 
   if (out.problems.length > 0) return { out };
   const base = {
@@ -152,16 +141,8 @@ function resolveCluster(c: ClusterDefinition, out: ProblemCollector): ResolvedCl
   const endpointAccess = c.endpointAccess ?? d.endpointAccess;
   const systemInstanceType = c.systemInstanceType ?? d.systemInstanceType;
   const systemNodes = c.systemNodes ?? d.systemNodes;
-  if (out.check(findKubernetesVersion(kubernetesVersion) !== undefined, 'cluster.kubernetesVersion', kubernetesVersion,
-    `must be a supported version: ${supportedKubernetesVersions().join(', ')}`)) {
-    const missing = missingKubectlLayer(kubernetesVersion);
-    if (missing) out.error('cluster.kubernetesVersion', kubernetesVersion, `needs the kubectl layer package of that version: npm install ${missing}`);
-  }
-  (c.adminRoleArns ?? []).forEach((arn, i) => {
-    out.check(ROLE_ARN.test(arn), `cluster.adminRoleArns[${i}]`, arn, 'must be an IAM role ARN (arn:aws:iam::123456789012:role/name); account roots and users are not accepted');
-  });
-  // One access entry per principal: EKS CreateAccessEntry fails (ResourceInUseException) for a second one.
-  for (const d of duplicates(c.adminRoleArns ?? [])) out.error(`cluster.adminRoleArns[${d.index}]`, d.name, 'is listed twice (EKS takes one access entry per principal)');
+  // The cluster's own rules, as GpuCluster applies them.
+  out.addAll('cluster', clusterProblems({ kubernetesVersion, adminRoleArns: c.adminRoleArns, systemInstanceType, systemNodes }));
   (c.publicAccessCidrs ?? []).forEach((cidr, i) => {
     const parsed = parseCidr(cidr);
     if (!parsed) out.error(`cluster.publicAccessCidrs[${i}]`, cidr, 'must be an IPv4 CIDR');
@@ -170,10 +151,6 @@ function resolveCluster(c: ClusterDefinition, out: ProblemCollector): ResolvedCl
   if (c.publicAccessCidrs !== undefined && endpointAccess === EndpointAccess.PRIVATE) {
     out.error('cluster.publicAccessCidrs', c.publicAccessCidrs, 'is only valid with endpointAccess public-and-private');
   }
-  const sys = findInstance(systemInstanceType);
-  out.check(sys !== undefined && sys.vendor === AcceleratorVendor.NONE, 'cluster.systemInstanceType', systemInstanceType,
-    `must be a general-purpose type of the catalog (${knownFamilies().filter((f) => findInstance(`${f}.large`)?.vendor === AcceleratorVendor.NONE).join(', ')})`);
-  out.check(systemNodes >= 1 && systemNodes <= 10, 'cluster.systemNodes', systemNodes, 'must be between 1 and 10');
   if (endpointAccess === EndpointAccess.PUBLIC_AND_PRIVATE && c.publicAccessCidrs === undefined) {
     out.warn('cluster.publicAccessCidrs', undefined, 'is not set: the public API endpoint accepts any source address (IAM still authenticates); set it, or use endpointAccess private');
   }

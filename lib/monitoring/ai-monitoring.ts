@@ -7,8 +7,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { isBudgetAmount } from '../catalog/service-limits';
 import { MONITORING_DEFAULTS } from './defaults';
+import { monitoringProblems } from './monitoring-checks';
+import { throwIfProblems, type Problem } from '../core/problems';
 import type { ContainerInsights } from './container-insights';
 import { AiPlatformMetrics } from './metrics';
 
@@ -130,8 +131,24 @@ export class AiMonitoring extends Construct {
   /** The watched cluster's name. */
   public readonly clusterName: string;
 
+  /**
+   * Problems of the props (alarm emails, budget amount, threshold percentages, alarm durations), with field
+   * names relative to the props; the definition reports the same rules under `monitoring`.
+   */
+  public static check(props: AiMonitoringProps): Problem[] {
+    const t = props.thresholds ?? {};
+    const minutes = (d?: Duration) => (d === undefined || d.isUnresolved() ? undefined : d.toMinutes({ integral: false }));
+    const defined = (o: Record<string, number | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, number>;
+    return monitoringProblems({
+      alarmEmails: props.alarmEmails, monthlyBudgetUsd: props.monthlyBudgetUsd,
+      percents: defined({ 'thresholds.gpuIdlePercent': t.gpuIdlePercent, 'thresholds.gpuMemoryPercent': t.gpuMemoryPercent, 'thresholds.errorRatePercent': t.errorRatePercent }),
+      minutes: defined({ 'thresholds.gpuIdleFor': minutes(t.gpuIdleFor), 'thresholds.pendingFor': minutes(t.pendingFor) }),
+    });
+  }
+
   constructor(scope: Construct, id: string, props: AiMonitoringProps) {
     super(scope, id);
+    throwIfProblems('AiMonitoring', AiMonitoring.check(props));
     if ((props.cluster === undefined) === (props.clusterName === undefined)) {
       throw new Error('AiMonitoring: give the cluster to watch as `cluster` (e.g. a GpuCluster) or, for a cluster outside this app, `clusterName`');
     }
@@ -221,9 +238,6 @@ export class AiMonitoring extends Construct {
 
     // Budget.
     if (props.monthlyBudgetUsd !== undefined) {
-      if (!Token.isUnresolved(props.monthlyBudgetUsd) && !isBudgetAmount(props.monthlyBudgetUsd)) {
-        throw new Error(`AiMonitoring monthlyBudgetUsd (${props.monthlyBudgetUsd}) must be > 0 and a plain decimal (AWS Budgets amount pattern ([0-9]*\\.)?[0-9]+)`);
-      }
       const subscribers = [
         { subscriptionType: 'SNS', address: this.topic.topicArn },
         ...(props.alarmEmails ?? []).slice(0, 10).map((address) => ({ subscriptionType: 'EMAIL', address })),

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { findKubernetesVersion } from '../../lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { findKubernetesVersion, GpuCluster } from '../../lib';
 import { clusterStack, resourcesOf } from '../helpers';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/platform-admin';
@@ -115,5 +116,13 @@ test('a private endpoint turns public access off', () => {
 });
 
 test('an unsupported Kubernetes version is refused with the supported list', () => {
-  expect(() => clusterStack({ kubernetesVersion: '1.29' })).toThrow('GpuCluster kubernetesVersion (1.29) must be one of: 1.33, 1.34, 1.35, 1.36');
+  expect(() => clusterStack({ kubernetesVersion: '1.29' })).toThrow("GpuCluster: kubernetesVersion ('1.29') must be a supported version: 1.33, 1.34, 1.35, 1.36");
+});
+
+test('the standalone check names every problem of the props, as the definition does', () => {
+  const problems = GpuCluster.check({
+    vpc: undefined as never, kubernetesVersion: '1.29', systemNodes: 0, systemInstanceType: new ec2.InstanceType('g6.xlarge'),
+    adminRoleArns: ['arn:aws:iam::123456789012:root', 'arn:aws:iam::123456789012:role/admin', 'arn:aws:iam::123456789012:role/admin'],
+  });
+  expect(problems.map((p) => p.field)).toEqual(['kubernetesVersion', 'adminRoleArns[0]', 'adminRoleArns[2]', 'systemInstanceType', 'systemNodes']);
 });

@@ -177,3 +177,12 @@ describe('grants', () => {
     expect(JSON.stringify(resourcesOf(t, 'AWS::KMS::Key'))).not.toContain('Reader');
   });
 });
+
+test('the standalone check names every problem of the props, as the definition does', () => {
+  const problems = DataLake.check({ zones: ['raw', 'Raw', 'raw'], archiveAfter: Duration.hours(1) });
+  expect(problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
+    'zones[1]: must be 1..20 characters: lowercase letters, digits and "-", starting with a letter',
+    'zones[2]: is listed twice',
+    'archiveAfter: must be >= 1',
+  ]);
+});

@@ -185,3 +185,11 @@ test('the topic admits Managed Prometheus only when asked', () => {
   expect(JSON.stringify(t.toJSON())).not.toContain('aps.amazonaws.com');
   expect(JSON.stringify(monitoring({ acceptPrometheusAlerts: true }).t.toJSON())).toContain('aps.amazonaws.com');
 });
+
+test('the standalone check names every problem of the props, as the definition does', () => {
+  const problems = AiMonitoring.check({
+    clusterName: 'acme', alarmEmails: ['oncall'], monthlyBudgetUsd: 0,
+    thresholds: { gpuIdlePercent: 120, pendingFor: Duration.minutes(7) },
+  });
+  expect(problems.map((p) => p.field)).toEqual(['alarmEmails[0]', 'monthlyBudgetUsd', 'thresholds.gpuIdlePercent', 'thresholds.pendingFor']);
+});
