@@ -1,33 +1,37 @@
-import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Size, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { Construct } from 'constructs';
-import { GpuCluster } from '../cluster/gpu-cluster';
-import { GpuNodePool } from '../compute/gpu-node-pool';
-import { formatProblem } from '../definition/problems';
-import { resolveDefinition } from '../definition/resolve';
-import { pipelineProps } from '../definition/resolve-pipelines';
-import { DataPipeline } from '../pipelines/data-pipeline';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { loadDefinitionFile } from '../definition/load';
-import type { ResolvedDefinition } from '../definition/resolved';
-import { DataRemovalPolicy, EndpointAccess, Provisioner, type AiPlatformDefinition } from '../definition/types';
-import { PlatformNetwork } from '../network/platform-network';
-import { DataLake } from '../data-lake/data-lake';
-import { DataLakeImport } from '../data-lake/data-lake-ref';
-import { WorkloadDataAccess } from '../data-lake/workload-data-access';
+import { Annotations, Arn, Stack, Tags, type Environment } from 'aws-cdk-lib';
+import type * as cxapi from 'aws-cdk-lib/cx-api';
+import * as cdk8s from 'cdk8s';
 import type { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import type { ClusterAutoscaler } from '../autoscaling/cluster-autoscaler';
 import type { Karpenter } from '../autoscaling/karpenter';
 import type { ManagedPrometheus } from '../autoscaling/managed-prometheus';
-import { wireWorkloads } from './workload-wiring';
+import { ChartDelivery } from '../cluster/deliver-chart';
+import { GpuCluster } from '../cluster/gpu-cluster';
+import { GpuNodePool } from '../compute/gpu-node-pool';
+import { AssemblyFile } from '../core/assembly-file';
+import { DataLake } from '../data-lake/data-lake';
+import { DataLakeImport } from '../data-lake/data-lake-ref';
+import { WorkloadDataAccess } from '../data-lake/workload-data-access';
+import { loadDefinitionFile } from '../definition/load';
+import { formatProblem } from '../definition/problems';
+import { resolveDefinition } from '../definition/resolve';
+import type { ResolvedDefinition } from '../definition/resolved';
+import { Provisioner, type AiPlatformDefinition } from '../definition/types';
 import { AiMonitoring } from '../monitoring/ai-monitoring';
 import { ContainerInsights } from '../monitoring/container-insights';
+import { PlatformNetwork } from '../network/platform-network';
+import type { DataPipeline } from '../pipelines/data-pipeline';
 import { planPlatform, type PlatformPlan } from '../plan/plan';
 import { renderPlanMarkdown } from '../plan/plan-report';
-import { AssemblyFile } from '../core/assembly-file';
+import { mapAutoscaling } from './map-autoscaling';
+import { acknowledgeChosenEndpoint, clusterProps } from './map-cluster';
+import { nodePoolProps } from './map-compute';
+import { dataLakeProps } from './map-data-lake';
+import { monitoringProps } from './map-monitoring';
+import { mapPipelines } from './map-pipelines';
+import { mapWorkloads, type ChartSink } from './map-workloads';
 import { checkStackLimits, templateSizeProblems } from './stack-limits';
-import type * as cxapi from 'aws-cdk-lib/cx-api';
 import { layoutStacks } from './stack-layout';
 
 /** Props of {@link AiPlatform}. */
@@ -73,7 +77,7 @@ export class AiPlatform extends Construct {
   /** Managed-node-group pools by name. */
   public readonly nodePools: Record<string, GpuNodePool> = {};
   /** Data pipelines by name (in the platform stack). */
-  public readonly pipelines: Record<string, DataPipeline> = {};
+  public readonly pipelines: Record<string, DataPipeline>;
   /** Stacks a large definition overflows into (`<name>-pools-<n>`, `<name>-workloads-<n>`); empty for most. */
   public readonly overflowStacks: Stack[] = [];
 
@@ -109,15 +113,7 @@ export class AiPlatform extends Construct {
       terminationProtection: true,
       description: `AI platform ${def.name}: data lake (stateful)`,
     });
-    this.dataLake = new DataLake(this.dataStack, 'DataLake', {
-      namePrefix: def.name,
-      zones: def.dataLake.zones,
-      archiveAfter: Duration.days(def.dataLake.archiveAfterDays),
-      noncurrentVersionExpiration: Duration.days(def.dataLake.noncurrentVersionExpirationDays),
-      removalPolicy: def.dataLake.removalPolicy === DataRemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      lakeFormation: def.dataLake.lakeFormation,
-      exportForOtherStacks: true,
-    });
+    this.dataLake = new DataLake(this.dataStack, 'DataLake', dataLakeProps(def));
 
     this.platformStack = new Stack(this, 'Platform', {
       stackName: `${def.name}-platform`,
@@ -133,29 +129,8 @@ export class AiPlatform extends Construct {
     }
 
     this.network = new PlatformNetwork(this.platformStack, 'Network', { ...def.network, discoveryName: def.name });
-    this.cluster = new GpuCluster(this.platformStack, 'Cluster', {
-      // A known name (not a generated one) lets node classes and dashboards refer to the cluster at synth.
-      clusterName: def.name,
-      vpc: this.network.vpc,
-      nodeSubnets: this.network.nodeSubnets,
-      kubernetesVersion: def.cluster.kubernetesVersion,
-      endpointAccess: def.cluster.endpointAccess === EndpointAccess.PRIVATE
-        ? eks.EndpointAccess.PRIVATE
-        : eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...def.cluster.publicAccessCidrs),
-      adminRoleArns: def.cluster.adminRoleArns,
-      systemInstanceType: new ec2.InstanceType(def.cluster.systemInstanceType),
-      systemNodes: def.cluster.systemNodes,
-      // Container Insights is added below, in the platform stack, with its own construct ID.
-      containerInsights: false,
-    });
-    // A public endpoint the definition limited to named CIDRs is the user's informed choice; one open to any
-    // address stays a finding (and a definition warning) for the user to acknowledge.
-    if (def.cluster.endpointAccess === EndpointAccess.PUBLIC_AND_PRIVATE && !def.cluster.publicAccessCidrs.includes('0.0.0.0/0')) {
-      Validations.of(this.cluster.cluster).acknowledge({
-        id: 'AiPlatform-EKSV2PublicEndpoint',
-        reason: `The definition asks for a public endpoint limited to ${def.cluster.publicAccessCidrs.join(', ')}; every call is still authenticated by IAM through access entries`,
-      });
-    }
+    this.cluster = new GpuCluster(this.platformStack, 'Cluster', clusterProps(def, this.network));
+    acknowledgeChosenEndpoint(def, this.cluster);
 
     // Large definitions overflow into further stacks along a stable seam (lib/platform/stack-layout.ts).
     const layout = layoutStacks(def);
@@ -173,21 +148,8 @@ export class AiPlatform extends Construct {
       return stack;
     };
     for (const pool of def.nodePools.filter((p) => p.provisioner === Provisioner.MANAGED_NODE_GROUP)) {
-      this.nodePools[pool.name] = new GpuNodePool(overflow('pools', layout.pools.get(pool.name) ?? 0), `Pool-${pool.name}`, {
-        cluster: this.cluster.cluster,
-        poolName: pool.name,
-        instanceTypes: pool.instanceTypes,
-        minNodes: pool.minNodes,
-        maxNodes: pool.maxNodes,
-        capacityType: pool.capacityType,
-        capacityReservationId: pool.capacityReservationId,
-        amiFamily: pool.amiFamily,
-        efa: pool.efa,
-        diskSize: Size.gibibytes(pool.diskGiB),
-        labels: pool.labels,
-        subnets: this.network.nodeSubnets,
-        nodegroupNamePrefix: def.name,
-      });
+      this.nodePools[pool.name] = new GpuNodePool(overflow('pools', layout.pools.get(pool.name) ?? 0), `Pool-${pool.name}`,
+        nodePoolProps(def, pool, this.cluster.cluster, this.network));
     }
 
     // Workload identities read the data lake through its exports, never through its constructs, so
@@ -209,25 +171,28 @@ export class AiPlatform extends Construct {
     const alertTopicArn = Arn.format({ service: 'sns', resource: topicName }, this.platformStack);
 
     // Cluster-level scaling and the Kubernetes workloads (cdk8s charts, applied and written to cdk.out/k8s/).
-    const wiring = wireWorkloads({
-      alertTopicArn,
-      scopeFor: (name) => workloadStack(name),
-      stack: this.platformStack, cluster: this.cluster.cluster, def, workloadAccess: this.workloadAccess, dataLake: lake,
+    const k8sApp = new cdk8s.App();
+    const charts: Record<string, Chart> = {};
+    const deliver: ChartSink = (scope, chartId, chart, ...deps) => {
+      charts[chart.node.id] = chart;
+      const manifest = ChartDelivery.deliver(this.cluster.cluster, chartId, chart, { scope: scope as Construct | undefined });
+      manifest.node.addDependency(...deps);
+      return manifest;
+    };
+    const scaling = mapAutoscaling(def, {
+      stack: this.platformStack, cluster: this.cluster.cluster, k8sApp, deliver, alertTopicArn,
       nodeSubnets: this.network.vpc.selectSubnets(this.network.nodeSubnets).subnets,
     });
-    this.charts = wiring.charts;
-    this.clusterAutoscaler = wiring.clusterAutoscaler;
-    this.karpenter = wiring.karpenter;
-    this.prometheus = wiring.prometheus;
-
-    // Data pipelines: in the platform stack (they run in its VPC), reading and writing the lake through its
-    // exports and alarming to the monitoring stack's fixed-name topic, so the data stack never changes.
-    const alarmTopic = def.pipelines.length > 0 ? sns.Topic.fromTopicArn(this.platformStack, 'AlarmTopic', alertTopicArn) : undefined;
-    for (const p of def.pipelines) {
-      this.pipelines[p.name] = new DataPipeline(this.platformStack, `Pipeline-${p.name}`, {
-        ...pipelineProps(def.name, p), dataLake: lake, vpc: this.network.vpc, vpcSubnets: this.network.nodeSubnets, alarmTopic,
-      });
-    }
+    if (scaling.prometheus) charts[scaling.prometheus.rbacChart.node.id] = scaling.prometheus.rbacChart;
+    mapWorkloads(def, {
+      stack: this.platformStack, cluster: this.cluster.cluster, k8sApp, deliver, dataLake: lake,
+      workloadAccess: this.workloadAccess, prometheus: scaling.prometheus, scopeFor: (name) => workloadStack(name),
+    });
+    this.charts = charts;
+    this.clusterAutoscaler = scaling.clusterAutoscaler;
+    this.karpenter = scaling.karpenter;
+    this.prometheus = scaling.prometheus;
+    this.pipelines = mapPipelines(def, { stack: this.platformStack, lake, network: this.network, alarmTopicArn: alertTopicArn });
 
     // Metrics in (platform stack) and monitoring (its own stack; a default even without `monitoring`).
     this.containerInsights = new ContainerInsights(this.platformStack, 'ContainerInsights', {
@@ -242,32 +207,10 @@ export class AiPlatform extends Construct {
     this.monitoringStack.addStackDependency(this.dataStack);
     this.platformStack.addStackDependency(this.monitoringStack);
     const monitoredLake = new DataLakeImport(this.monitoringStack, def.name, def.dataLake.zones);
-    this.monitoring = new AiMonitoring(this.monitoringStack, 'Monitoring', {
-      // The cluster by its plain name (no cross-stack reference), fed by this.containerInsights.
-      cluster: { clusterName: def.name, containerInsights: this.containerInsights },
-      dashboardName: `${def.name}-ai-platform`,
-      // Plain names only: nothing here may become a cross-stack export that a pool change would break.
-      pools: def.nodePools.map((p) => ({ name: p.name, instanceTypes: p.instanceTypes, nodegroupName: this.nodePools[p.name]?.nodegroupName })),
-      services: def.inference.map((s) => ({ name: s.name, namespace: s.namespace })),
-      pipelines: def.pipelines.map((p) => ({
-        name: p.name,
-        stateMachineArn: Arn.format({ service: 'states', resource: 'stateMachine', resourceName: `${def.name}-${p.name}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, this.monitoringStack),
-      })),
-      topicName,
-      acceptPrometheusAlerts: def.inference.length > 0,
-      buckets: def.dataLake.zones.map((zone) => ({ zone, bucketName: monitoredLake.bucketNames[zone] })),
-      alarmEmails: def.monitoring.alarmEmails,
-      monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd,
-      costTag: { key: 'ai-platform', value: def.name },
-      maxMonthlyComputeUsd: def.cost.ceiling.total,
-      thresholds: {
-        gpuIdlePercent: def.monitoring.gpuIdleThresholdPercent,
-        gpuIdleFor: Duration.minutes(def.monitoring.gpuIdleMinutes),
-        gpuMemoryPercent: def.monitoring.gpuMemoryThresholdPercent,
-        errorRatePercent: def.monitoring.errorRateThresholdPercent,
-        pendingFor: Duration.minutes(def.monitoring.pendingPodsMinutes),
-      },
-    });
+    this.monitoring = new AiMonitoring(this.monitoringStack, 'Monitoring', monitoringProps(def, {
+      stack: this.monitoringStack, lake: monitoredLake, containerInsights: this.containerInsights, topicName,
+      nodegroupNames: Object.fromEntries(Object.entries(this.nodePools).map(([name, pool]) => [name, pool.nodegroupName])),
+    }));
 
     for (const [k, v] of Object.entries({ 'ai-platform': def.name, ...def.tags })) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
 

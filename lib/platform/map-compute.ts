@@ -1,0 +1,24 @@
+import { Size } from 'aws-cdk-lib';
+import type * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type { GpuNodePoolProps } from '../compute/gpu-node-pool';
+import type { ResolvedDefinition, ResolvedNodePool } from '../definition/resolved';
+import type { PlatformNetwork } from '../network/platform-network';
+
+/** A managed-node-group pool of `nodePools` onto GpuNodePool. */
+export function nodePoolProps(def: ResolvedDefinition, pool: ResolvedNodePool, cluster: eks.ICluster, network: PlatformNetwork): GpuNodePoolProps {
+  return {
+    cluster,
+    poolName: pool.name,
+    instanceTypes: pool.instanceTypes,
+    minNodes: pool.minNodes,
+    maxNodes: pool.maxNodes,
+    capacityType: pool.capacityType,
+    capacityReservationId: pool.capacityReservationId,
+    amiFamily: pool.amiFamily,
+    efa: pool.efa,
+    diskSize: Size.gibibytes(pool.diskGiB),
+    labels: pool.labels,
+    subnets: network.nodeSubnets,
+    nodegroupNamePrefix: def.name,
+  };
+}

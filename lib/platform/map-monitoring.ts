@@ -1,0 +1,41 @@
+import { Arn, ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
+import type { DataLakeImport } from '../data-lake/data-lake-ref';
+import type { ResolvedDefinition } from '../definition/resolved';
+import type { AiMonitoringProps } from '../monitoring/ai-monitoring';
+import type { ContainerInsights } from '../monitoring/container-insights';
+
+/**
+ * `monitoring` (and what it watches) onto AiMonitoring. Plain names only: nothing here may become a
+ * cross-stack export that a pool or pipeline change would break, so pools are found by node group name,
+ * state machines by an ARN built from their name, buckets through the data stack's exports.
+ */
+export function monitoringProps(def: ResolvedDefinition, opts: {
+  readonly stack: Stack; readonly lake: DataLakeImport; readonly containerInsights: ContainerInsights;
+  readonly nodegroupNames: Record<string, string>; readonly topicName: string;
+}): AiMonitoringProps {
+  return {
+    // The cluster by its plain name (no cross-stack reference), fed by the platform's Container Insights.
+    cluster: { clusterName: def.name, containerInsights: opts.containerInsights },
+    dashboardName: `${def.name}-ai-platform`,
+    pools: def.nodePools.map((p) => ({ name: p.name, instanceTypes: p.instanceTypes, nodegroupName: opts.nodegroupNames[p.name] })),
+    services: def.inference.map((s) => ({ name: s.name, namespace: s.namespace })),
+    pipelines: def.pipelines.map((p) => ({
+      name: p.name,
+      stateMachineArn: Arn.format({ service: 'states', resource: 'stateMachine', resourceName: `${def.name}-${p.name}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, opts.stack),
+    })),
+    topicName: opts.topicName,
+    acceptPrometheusAlerts: def.inference.length > 0,
+    buckets: def.dataLake.zones.map((zone) => ({ zone, bucketName: opts.lake.bucketNames[zone] })),
+    alarmEmails: def.monitoring.alarmEmails,
+    monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd,
+    costTag: { key: 'ai-platform', value: def.name },
+    maxMonthlyComputeUsd: def.cost.ceiling.total,
+    thresholds: {
+      gpuIdlePercent: def.monitoring.gpuIdleThresholdPercent,
+      gpuIdleFor: Duration.minutes(def.monitoring.gpuIdleMinutes),
+      gpuMemoryPercent: def.monitoring.gpuMemoryThresholdPercent,
+      errorRatePercent: def.monitoring.errorRateThresholdPercent,
+      pendingFor: Duration.minutes(def.monitoring.pendingPodsMinutes),
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { Stack } from 'aws-cdk-lib';
+import type * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as cdk8s from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { acceleratorResourceName, AcceleratorVendor } from '../catalog/accelerators';
+import { HELM_CHARTS } from '../catalog/versions';
+import { Operator, Operators } from '../cluster/operators';
+import { DataAccessLevel } from '../data-lake/data-access-level';
+import type { DataLakeImport } from '../data-lake/data-lake-ref';
+import { MountpointDriver } from '../data-lake/mountpoint-driver';
+import type { WorkloadDataAccess } from '../data-lake/workload-data-access';
+import type { ResolvedDefinition, ResolvedNodePool } from '../definition/resolved';
+import type { DataAccessDefinition } from '../definition/types';
+import type { ManagedPrometheus } from '../autoscaling/managed-prometheus';
+import { InferenceService } from '../workloads/inference-service';
+import { Placement } from '../workloads/placement';
+import type { S3Mount } from '../workloads/s3-mounts';
+import { ScalingMetric } from '../workloads/scaling-metric';
+import { TeamNamespace, type OperatorIngress } from '../workloads/team-namespace';
+import { TrainingEngine } from '../workloads/training-engine';
+import { RAY_DASHBOARD_PORT, TrainingJob } from '../workloads/training-job';
+
+/** Delivers a chart to the cluster (in a given stack, or the cluster's), after the constructs it depends on. */
+export type ChartSink = (scope: IConstruct | undefined, id: string, chart: cdk8s.Chart, ...deps: IConstruct[]) => eks.KubernetesManifest;
+
+/**
+ * `teams`, `inference` and `training` onto cdk8s charts, in dependency order: operators and namespaces
+ * before the objects that need them. A team gets a namespace with its accelerator quota; a workload outside
+ * a team gets one of its own name.
+ */
+export function mapWorkloads(def: ResolvedDefinition, opts: {
+  readonly stack: Stack; readonly cluster: eks.Cluster; readonly k8sApp: cdk8s.App; readonly deliver: ChartSink;
+  readonly dataLake: DataLakeImport; readonly workloadAccess: Record<string, WorkloadDataAccess>;
+  readonly prometheus?: ManagedPrometheus;
+  /** The stack a workload's manifests go to (an overflow stack of a large platform). */
+  readonly scopeFor: (workload: string) => IConstruct | undefined;
+}): void {
+  const { cluster, prometheus } = opts;
+  const app = opts.k8sApp;
+  const pools = new Map(def.nodePools.map((p) => [p.name, p]));
+  const deliver = (id: string, chart: cdk8s.Chart, ...deps: IConstruct[]) => opts.deliver(undefined, id, chart, ...deps);
+  const deliverIn = opts.deliver;
+  const scopeOf = opts.scopeFor;
+
+  // Namespaces: one per team (with its accelerator quota), one per workload outside a team.
+  const namespaces = new Map<string, eks.KubernetesManifest>();
+  const ports = (ns: string) => def.inference.filter((s) => s.namespace === ns).map((s) => s.port);
+  // The managed scraper's ENIs sit in the node subnets and scrape the services' metrics ports directly.
+  const scraperCidrs = prometheus ? [def.network.cidr] : [];
+  // KubeRay's operator calls each Ray head's dashboard for job status (ray-operator utils/util.go
+  // FetchHeadServiceURL, v1.7.0); the submitter pod is in the namespace itself.
+  const operatorIngress = (ns: string): OperatorIngress[] => def.training.some((j) => j.namespace === ns && j.engine === TrainingEngine.RAY)
+    ? [{ name: 'kuberay-dashboard', fromNamespace: HELM_CHARTS.kuberay.namespace, podLabels: { 'ray.io/node-type': 'head' }, ports: [RAY_DASHBOARD_PORT] }]
+    : [];
+  for (const team of def.teams) {
+    const quota = { [acceleratorResourceName(AcceleratorVendor.NVIDIA)!]: team.gpuQuota, [acceleratorResourceName(AcceleratorVendor.AWS_NEURON)!]: team.neuronQuota };
+    namespaces.set(team.name, deliver(`Namespace-${team.name}`, new TeamNamespace(app, `namespace-${team.name}`, {
+      name: team.name, acceleratorQuota: quota, servicePorts: ports(team.name), scraperCidrs, operatorIngress: operatorIngress(team.name),
+    })));
+  }
+  for (const w of [...def.inference, ...def.training].filter((x) => !namespaces.has(x.namespace))) {
+    namespaces.set(w.namespace, deliverIn(scopeOf(w.name), `Namespace-${w.namespace}`, new TeamNamespace(app, `namespace-${w.namespace}`, {
+      name: w.namespace, servicePorts: ports(w.namespace), scraperCidrs, operatorIngress: operatorIngress(w.namespace),
+    })));
+  }
+
+  const accessOf = (name: string): IConstruct[] => (opts.workloadAccess[name] ? [opts.workloadAccess[name]] : []);
+  // Zones mounted through the Mountpoint for Amazon S3 CSI driver (installed once, only when used).
+  const mountsOf = (access: DataAccessDefinition[]): { mounts: S3Mount[]; deps: IConstruct[] } => {
+    const mounts = access.filter((a) => a.mountPath).map((a) => ({
+      name: a.zone, bucketName: opts.dataLake.bucketNames[a.zone], mountPath: a.mountPath!, readOnly: a.access === DataAccessLevel.READ,
+    }));
+    return { mounts, deps: mounts.length > 0 ? [MountpointDriver.ensure(cluster, def.cluster.kubernetesVersion)] : [] };
+  };
+  for (const svc of def.inference) {
+    const pool = pools.get(svc.nodePool) as ResolvedNodePool;
+    const usesKeda = svc.scaling.metric !== ScalingMetric.CPU;
+    const s3 = mountsOf(svc.dataAccess);
+    const deps: IConstruct[] = [namespaces.get(svc.namespace)!, ...accessOf(svc.name), ...s3.deps];
+    if (usesKeda) deps.push(Operators.ensure(cluster, Operator.KEDA, { prometheusWorkspaceArn: prometheus?.workspace.attrArn }));
+    deliverIn(scopeOf(svc.name), `Inference-${svc.name}`, new InferenceService(app, `inference-${svc.name}`, {
+      name: svc.name, namespace: svc.namespace, image: svc.image, port: svc.port,
+      placement: Placement.onPool(pool.name, pool.instances, svc.gpus),
+      minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas, scaling: svc.scaling,
+      prometheus: usesKeda ? prometheus!.source : undefined, s3Mounts: s3.mounts,
+    }), ...deps);
+  }
+  for (const job of def.training) {
+    const pool = pools.get(job.nodePool) as ResolvedNodePool;
+    const operator = Operators.ensure(cluster, job.engine === TrainingEngine.RAY ? Operator.KUBERAY : Operator.JOBSET);
+    const s3 = mountsOf(job.dataAccess);
+    deliverIn(scopeOf(job.name), `Training-${job.name}`, new TrainingJob(app, `training-${job.name}`, {
+      name: job.name, namespace: job.namespace, image: job.image, engine: job.engine, nodes: job.nodes,
+      placement: Placement.onPool(pool.name, pool.instances, job.gpusPerNode, pool.nodes.efaInterfaces),
+      command: job.command.length > 0 ? job.command : undefined, s3Mounts: s3.mounts,
+    }), namespaces.get(job.namespace)!, operator, ...accessOf(job.name), ...s3.deps);
+  }
+}
