@@ -2,11 +2,11 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import {
-  AiMonitoring, DataLake, deliverChart, findInstance, GpuCluster, InferenceService, placementOnPool, PlatformNetwork, ScalingMetric,
-  TeamNamespace,
+  AiMonitoring, DataLake, DataPipeline, deliverChart, findInstance, GpuCluster, InferenceService, PipelineScript, PipelineTrigger,
+  placementOnPool, PlatformNetwork, ScalingMetric, TableFormat, TeamNamespace,
 } from '../lib';
 
-/** The data lake, a workload and monitoring, each used on its own (the README's second snippet). */
+/** The data lake, a workload, a data pipeline and monitoring, each used on its own (the README's second snippet). */
 export function buildStandaloneApp(app: App = new App()): { dataStack: Stack; platformStack: Stack; monitoringStack: Stack } {
   const dataStack = new Stack(app, 'Data');
   const lake = new DataLake(dataStack, 'DataLake', { namePrefix: 'acme', archiveAfter: Duration.days(60) });
@@ -27,6 +27,16 @@ export function buildStandaloneApp(app: App = new App()): { dataStack: Stack; pl
     placement: placementOnPool('inference', [findInstance('g6.xlarge')!], 1),
     minReplicas: 1, maxReplicas: 4, scaling: { metric: ScalingMetric.CPU, target: 70, activationThreshold: 0 },
   }));
+
+  // A nightly Spark job (EMR Serverless, run by Step Functions) that reads only `raw` and writes only
+  // `curated`, registering a partitioned table in curated's Glue database. The script path is relative to
+  // where synth runs.
+  new DataPipeline(platformStack, 'ReviewsClean', {
+    pipelineName: 'acme-reviews-clean', dataLake: lake, vpc: network.vpc, vpcSubnets: network.nodeSubnets,
+    sources: ['raw'], target: 'curated', script: PipelineScript.fromAsset('examples/jobs/reviews_clean.py'),
+    trigger: PipelineTrigger.schedule('cron(0 2 * * ? *)'),
+    table: { tableName: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'] },
+  });
 
   const monitoringStack = new Stack(app, 'Monitoring');
   // The cluster itself (its name and the Container Insights add-on that feeds the metrics), not a free-text name.

@@ -125,6 +125,10 @@ test('example standalone-constructs.ts: data lake, a namespaced chart and monito
   expect(manifests.find(([id]) => id.startsWith('GpuClusterLlm'))![1].DependsOn).toContain(nsId);
   platform.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'metrics-server' });
   platform.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'amazon-cloudwatch-observability' });
+  // The pipeline: a Spark application, its state machine and its nightly schedule, next to the cluster.
+  platform.hasResourceProperties('AWS::EMRServerless::Application', { Name: 'acme-reviews-clean', Type: 'SPARK' });
+  platform.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  platform.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 2 * * ? *)' });
   // Monitoring watches the cluster by its given name, with no cross-stack reference.
   const mt = Template.fromStack(monitoringStack);
   mt.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
