@@ -166,7 +166,8 @@ export class GpuCluster extends Construct {
     acknowledgeIamFindings(this.cluster.role, {
       managedPolicies: 'AmazonEKSClusterPolicy is the AWS-maintained service policy the EKS control plane requires',
     });
-    const kubectlProvider = this.cluster.node.findChild('KubectlProvider');
+    // The cluster's public kubectlProvider (aws-eks-v2 ICluster.kubectlProvider), never a rebuilt construct ID.
+    const kubectlProvider = this.cluster.kubectlProvider!;
     acknowledgeIamFindings(kubectlProvider, {
       managedPolicies: 'The aws-eks-v2 kubectl provider (maintained by the CDK) runs in the VPC with the AWS-maintained Lambda execution and ECR read policies',
       wildcards: 'The aws-eks-v2 kubectl provider framework invokes its own handler versions (<handler ARN>:*)',

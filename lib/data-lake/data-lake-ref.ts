@@ -9,6 +9,8 @@ import { zoneDatabaseName } from './private/database-name';
 export interface IDataLakeRef {
   /** The zone names, e.g. `raw`, `models`. */
   readonly zoneNames: string[];
+  /** Whether Lake Formation governs the catalog (tables then need Lake Formation grants, not only IAM). @default false */
+  readonly lakeFormation?: boolean;
   /** ARN of the KMS key that encrypts every zone. */
   readonly keyArn: string;
   /** ARN of a zone's bucket; throws for an unknown zone. */
@@ -79,7 +81,11 @@ export class DataLakeImport implements IDataLakeRef {
   public readonly bucketNames: Record<string, string>;
   private readonly bucketArns: Record<string, string>;
 
-  constructor(private readonly scope: Construct, private readonly exportPrefix: string, public readonly zoneNames: string[]) {
+  /**
+   * @param lakeFormation whether the data lake was built with `lakeFormation: true` (its catalog is then
+   *   governed by Lake Formation grants)
+   */
+  constructor(private readonly scope: Construct, private readonly exportPrefix: string, public readonly zoneNames: string[], public readonly lakeFormation: boolean = false) {
     const names = dataLakeExportNames(exportPrefix, zoneNames);
     this.keyArn = Fn.importValue(names.key);
     this.bucketArns = Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.zones[z])]));

@@ -59,6 +59,8 @@ export class DataLake extends Construct implements IDataLakeRef {
   public readonly workgroup: athena.CfnWorkGroup;
   public readonly databases: Record<string, glue.CfnDatabase> = {};
   public readonly zoneNames: string[];
+  /** Whether Lake Formation governs the catalog. */
+  public readonly lakeFormation: boolean;
   /** The removal policy in force (RETAIN unless deletion was asked for twice). */
   public readonly removalPolicy: RemovalPolicy;
   private readonly zones: Record<string, ZoneBucket> = {};
@@ -131,7 +133,8 @@ export class DataLake extends Construct implements IDataLakeRef {
       }],
     });
 
-    const lakeFormation = props.lakeFormation ?? false;
+    const lakeFormation = props.lakeFormation ?? DATA_LAKE_DEFAULTS.lakeFormation;
+    this.lakeFormation = lakeFormation;
     for (const zone of this.zoneNames) {
       const db = new glue.CfnDatabase(this, `Database-${zone}`, {
         catalogId: Aws.ACCOUNT_ID,

@@ -50,9 +50,6 @@ export function resolvePipelines(platformName: string, defs: PipelineDefinition[
     if (trigger.schedule !== undefined && trigger.onArrival !== undefined) {
       out.error(`${at}.trigger`, def.trigger, 'takes schedule or onArrival, not both');
     }
-    if (trigger.onArrival && !def.from.includes(trigger.onArrival.zone)) {
-      out.error(`${at}.trigger.onArrival.zone`, trigger.onArrival.zone, `must be one of the pipeline's from zones: ${def.from.join(', ')}`);
-    }
     const resolved: ResolvedPipeline = {
       name: def.name,
       engine: def.engine ?? PipelineEngine.SPARK,

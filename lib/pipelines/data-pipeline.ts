@@ -73,7 +73,11 @@ export interface DataPipelineProps {
    * @default - a new key with rotation, its policy scoped to the two log groups
    */
   readonly encryptionKey?: kms.IKey;
-  /** Of the log groups and the key this creates. @default RemovalPolicy.RETAIN */
+  /**
+   * Of the log groups and the key this creates. Their names are fixed, so RETAIN stops a removed pipeline
+   * from being created again until the old groups are deleted by hand.
+   * @default RemovalPolicy.DESTROY
+   */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -140,7 +144,9 @@ export class DataPipeline extends Construct {
     const lake = props.dataLake;
     const { maxVcpu, maxMemoryGiB } = capacityOf(props.maxCapacity);
     const runTimeout = props.runTimeout ?? Duration.minutes(PIPELINE_DEFAULTS.runTimeoutMinutes);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // Operational logs, not lake data: their groups have fixed names (the key policy names them), so a
+    // retained group would stop a removed pipeline from being added back ("already exists").
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const retention = props.logRetention ?? PIPELINE_DEFAULTS.logRetention;
     if (!Token.isUnresolved(maxVcpu) && maxVcpu > DEFAULT_VCPU_QUOTA) {
       Annotations.of(this).addWarningV2('ai-platform:pipeline-capacity-over-default-quota',
@@ -205,9 +211,11 @@ export class DataPipeline extends Construct {
     const bucketUri = (zone: string) => `s3://${lake.zoneBucketName(zone)}/`;
     this.targetUri = `${bucketUri(props.target)}${props.table?.tableName ?? props.pipelineName}/`;
     const args = ['--sources', props.sources.map(bucketUri).join(','), '--target', this.targetUri];
+    // An arrival-triggered run reads only where data arrived (the script's --input-prefix).
+    if (props.trigger?.kind === PipelineTriggerKind.ON_ARRIVAL && props.trigger.prefix) args.push('--input-prefix', props.trigger.prefix);
     if (props.table) {
       const database = lake.zoneDatabaseName(props.target);
-      this.table = catalogTable(this, props.table, database, this.targetUri, this.jobRole);
+      this.table = catalogTable(this, props.table, database, this.targetUri, this.jobRole, lake.lakeFormation ?? false);
       args.push('--database', database, '--table', props.table.tableName);
     }
 

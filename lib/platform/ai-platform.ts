@@ -155,7 +155,7 @@ export class AiPlatform extends Construct {
     // Workload identities read the data lake through its exports, never through its constructs, so
     // granting access changes only the platform stack.
     this.platformStack.addStackDependency(this.dataStack);
-    const lake = new DataLakeImport(this.platformStack, def.name, def.dataLake.zones);
+    const lake = new DataLakeImport(this.platformStack, def.name, def.dataLake.zones, def.dataLake.lakeFormation);
     const workloadStack = (name: string) => overflow('workloads', layout.workloads.get(name) ?? 0);
     for (const w of [...def.inference, ...def.training].filter((x) => x.dataAccess.length > 0)) {
       const stack = workloadStack(w.name);

@@ -46,7 +46,8 @@ test('the import scan sees the library (a scan that finds nothing proves nothing
 });
 
 test.each(Object.keys(ALLOWED))('lib/%s imports only the layers below it', (folder) => {
-  const bad = all.filter((e) => folderOf(e.from) === folder && !ALLOWED[folder].includes(folderOf(e.to)) && folderOf(e.to) !== '(top)');
+  // lib/index.ts ('(top)') is not a layer anyone may import: through it a domain would reach everything.
+  const bad = all.filter((e) => folderOf(e.from) === folder && !ALLOWED[folder].includes(folderOf(e.to)));
   expect(bad).toEqual([]);
 });
 

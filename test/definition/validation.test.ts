@@ -98,7 +98,7 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['pipeline script is a .py file that exists', (d) => { d.pipelines[0].script = 'jobs/missing.py'; }, /^pipelines\[0\]\.script \('jobs\/missing\.py'\)/],
   ['pipeline schedule expression', (d) => { d.pipelines[0].trigger = { schedule: 'cron(0 2 * * *)' }; }, /^pipelines\[0\]\.trigger\.schedule \('cron\(0 2 \* \* \*\)'\) must have 6 cron fields/],
   ['pipeline trigger is one kind', (d) => { d.pipelines[0].trigger.onArrival = { zone: 'raw' }; }, /^pipelines\[0\]\.trigger .* takes schedule or onArrival, not both/],
-  ['pipeline arrival zone is read', (d) => { d.pipelines[1].trigger.onArrival.zone = 'models'; }, /^pipelines\[1\]\.trigger\.onArrival\.zone \('models'\) must be one of the pipeline's from zones: raw/],
+  ['pipeline arrival zone is read', (d) => { d.pipelines[1].trigger.onArrival.zone = 'models'; }, /^pipelines\[1\]\.trigger\.onArrival\.zone \('models'\) must be one of the sources \(raw\)/],
   ['pipeline capacity within EMR Serverless limits', (d) => { d.pipelines[0].maxCapacity = { vcpu: 16, memoryGiB: 300 }; }, /^pipelines\[0\]\.maxCapacity\.memoryGiB/],
   ['pipeline names unique', (d) => { d.pipelines[1].name = d.pipelines[0].name; }, /^pipelines\[1\]\.name \('reviews-nightly'\) must be unique among pipelines/],
   ['pipeline name fits the services\' limits with the platform prefix', (d) => { d.pipelines[0].name = 'p'.repeat(60); }, /^pipelines\[0\]\.name .* at most 64/],

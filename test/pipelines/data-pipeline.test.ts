@@ -126,11 +126,16 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
     expect(logs.filter((s) => s.Resource === '*')).toEqual([]);
   });
 
-  test('Glue: its table, its database and the default database, no create or delete', () => {
+  test('Glue: its table, its database and the default database (which Spark may create), nothing else created or deleted', () => {
     const glue = jobStatements.filter((s) => actionsOf(s).some((a) => a.startsWith('glue:')));
     const actions = glue.flatMap(actionsOf);
     expect(actions).toEqual(expect.arrayContaining(['glue:UpdateTable', 'glue:BatchCreatePartition', 'glue:GetTable']));
-    for (const a of actions) expect(a).not.toMatch(/glue:(Create|Delete)(Table|Database)|\*/);
+    for (const a of actions) expect(a).not.toMatch(/glue:(Create|Delete)Table|glue:DeleteDatabase|\*/);
+    const creates = glue.filter((s) => actionsOf(s).includes('glue:CreateDatabase'));
+    const createOn = JSON.stringify(creates.map((s) => s.Resource));
+    expect(creates).toHaveLength(1);
+    expect(createOn).toContain(':catalog"');
+    expect(createOn.match(/:database\/[^"]*"/g)).toEqual([':database/default"']);
     const resources = JSON.stringify(glue.map((s) => s.Resource));
     expect(resources).toContain(`":table/",{"Ref":"${id(dataLake.databases.curated)}"},"/reviews"`);
     expect(resources).toContain(':database/default');
@@ -149,7 +154,7 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
       'Name.$': '$$.Execution.Name',
       'ExecutionTimeoutMinutes': 120,
     });
-    expect(run.TimeoutSeconds).toBe(7200);
+    expect(run.TimeoutSeconds).toBe(7200 + 900); // the run's 2 h, and 15 min for start-up and queueing
   });
 
   test('transient errors are retried with exponential backoff; everything else fails the execution', () => {
@@ -206,12 +211,12 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
     });
   });
 
-  test('both log groups are encrypted with a rotating key, kept 90 days and retained', () => {
+  test('both log groups are encrypted with a rotating key, kept 90 days, and deleted with the pipeline (fixed names: a retained group would block re-adding it)', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('reviews-clean') });
     for (const [group, name] of [[pipeline.jobLogGroup, '/aws/emr-serverless/reviews-clean'], [pipeline.stateMachineLogGroup, '/aws/vendedlogs/states/reviews-clean']] as const) {
       template.hasResource('AWS::Logs::LogGroup', {
         Properties: { LogGroupName: name, RetentionInDays: 90, KmsKeyId: { 'Fn::GetAtt': [id(pipeline.encryptionKey), 'Arn'] } },
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: 'Delete',
       });
       expect(id(group)).toContain('Pipeline');
     }
@@ -293,6 +298,9 @@ test('on arrival: an EventBridge rule for objects created under the prefix of th
     Targets: [Match.objectLike({ Arn: { Ref: id(pipeline.stateMachine) } })],
   });
   template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+  // The run reads only where data arrived: the prefix reaches the job.
+  const args = definitionOf(template).States.RunJob.Parameters.JobDriver.SparkSubmit.EntryPointArguments;
+  expect(args.slice(args.indexOf('--input-prefix'), args.indexOf('--input-prefix') + 2)).toEqual(['--input-prefix', 'reviews/']);
 });
 
 test('no trigger: started by hand only; no alarms without a topic; no table means no Glue access', () => {
@@ -317,7 +325,7 @@ test('capacity, timeout, release, subnets and extra arguments are props', () => 
     NetworkConfiguration: Match.objectLike({ SubnetIds: vpc.publicSubnets.map((s) => ({ Ref: id(s) })) }),
   });
   const run = definitionOf(template).States.RunJob;
-  expect(run.TimeoutSeconds).toBe(2700);
+  expect(run.TimeoutSeconds).toBe(2700 + 900);
   expect(run.Parameters.ExecutionTimeoutMinutes).toBe(45);
   expect(run.Parameters.JobDriver.SparkSubmit.EntryPointArguments.slice(-2)).toEqual(['--input-prefix', 'reviews/']);
   expect(run.Parameters.JobDriver.SparkSubmit.SparkSubmitParameters).toContain('maxExecutors=7');
@@ -445,4 +453,31 @@ describe('cost', () => {
     expect(DataPipeline.maxMonthlyCost({ maxVcpu: 16, maxMemory: Size.gibibytes(64) }, Duration.hours(2), 30)).toBeCloseTo(72.70848, 5);
     expect(DataPipeline.maxMonthlyCost({ maxVcpu: 16, maxMemory: Size.gibibytes(64) }, Duration.hours(2), 0)).toBe(0);
   });
+});
+
+test('a Lake Formation lake: the job role gets Lake Formation grants on its database and table, and still passes cdk-nag', () => {
+  const app = testApp();
+  const stack = new Stack(app, 'Lf');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, flowLogs: { All: {} } });
+  const dataLake = new DataLake(stack, 'DataLake', { namePrefix: 'acme', lakeFormation: true });
+  const pipeline = new DataPipeline(stack, 'Pipeline', {
+    pipelineName: 'reviews-clean', dataLake, vpc, sources: ['raw'], target: 'curated', script: PipelineScript.fromAsset(SCRIPT),
+    table: { tableName: 'reviews', format: TableFormat.PARQUET },
+  });
+  const template = Template.fromStack(stack);
+  const role = { 'Fn::GetAtt': [stack.getLogicalId(pipeline.jobRole.node.defaultChild as any), 'Arn'] };
+  template.hasResourceProperties('AWS::LakeFormation::PrincipalPermissions', {
+    Principal: { DataLakePrincipalIdentifier: role }, Permissions: ['DESCRIBE'], Resource: { Database: Match.objectLike({}) },
+  });
+  template.hasResourceProperties('AWS::LakeFormation::PrincipalPermissions', {
+    Principal: { DataLakePrincipalIdentifier: role }, Permissions: ['SELECT', 'INSERT', 'ALTER', 'DESCRIBE'],
+    Resource: { Table: Match.objectLike({ Name: 'reviews' }) },
+  });
+  app.synth();
+  const report = new AwsSolutionsChecks().validateScope(stack);
+  expect(report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath}`))).toEqual([]);
+});
+
+test('an IAM-governed lake gets no Lake Formation grants', () => {
+  build().template.resourceCountIs('AWS::LakeFormation::PrincipalPermissions', 0);
 });

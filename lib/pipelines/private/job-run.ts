@@ -42,7 +42,9 @@ export function jobRunState(scope: Construct, id: string, spec: JobRunSpec): sfn
     stateJson: {
       Type: 'Task',
       Resource: `arn:${Aws.PARTITION}:states:::${START_JOB_RUN_SYNC}`,
-      TimeoutSeconds: spec.timeout.toSeconds(),
+      // EMR Serverless stops the run at ExecutionTimeoutMinutes; Step Functions' clock also counts the
+      // application's start and queue time, so it waits 15 minutes longer to hear how the run ended.
+      TimeoutSeconds: spec.timeout.toSeconds() + 15 * 60,
       Parameters: {
         'ApplicationId': spec.applicationId,
         'ExecutionRoleArn': spec.jobRole.roleArn,
