@@ -213,12 +213,33 @@ export class DataLake extends Construct implements IDataLakeRef {
 
   public grantRead(zone: string, grantee: iam.IGrantable): iam.Grant {
     this.zone(zone);
-    return grantZone(this, this, zone, grantee, DataAccessLevel.READ);
+    return grantZone(this.seenFrom(grantee), this, zone, grantee, DataAccessLevel.READ);
   }
 
   public grantReadWrite(zone: string, grantee: iam.IGrantable): iam.Grant {
     this.zone(zone);
-    return grantZone(this, this, zone, grantee, DataAccessLevel.READ_WRITE);
+    return grantZone(this.seenFrom(grantee), this, zone, grantee, DataAccessLevel.READ_WRITE);
+  }
+
+  /**
+   * The lake as a grantee in another stack sees it: bucket ARNs through this stack's exports
+   * (`Stack.exportValue`, the export CDK would create for the reference anyway), so the grant's policy and
+   * its cdk-nag acknowledgement name the same imported value the template will hold.
+   */
+  private seenFrom(grantee: iam.IGrantable): IDataLakeRef {
+    const principal = grantee.grantPrincipal;
+    const stack = Stack.of(this);
+    if (!Construct.isConstruct(principal) || Stack.of(principal) === stack) return this;
+    return {
+      zoneNames: this.zoneNames,
+      keyArn: this.keyArn,
+      lakeFormation: this.lakeFormation,
+      zoneBucketArn: (zone: string) => stack.exportValue(this.zoneBucketArn(zone)),
+      zoneBucketName: (zone: string) => this.zoneBucketName(zone),
+      zoneDatabaseName: (zone: string) => this.zoneDatabaseName(zone),
+      grantRead: (zone: string, g: iam.IGrantable) => this.grantRead(zone, g),
+      grantReadWrite: (zone: string, g: iam.IGrantable) => this.grantReadWrite(zone, g),
+    };
   }
 
   /** DESTROY only with the context flag too (two keys); warns when data would be deleted or a request ignored. */

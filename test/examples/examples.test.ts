@@ -1,4 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { snapshotStacks } from '../../lib/testing';
 import { buildOwnStackApp } from '../../examples/own-stack';
 import { referencePlatform } from '../../examples/reference-platform';
@@ -134,6 +135,17 @@ test('example standalone-constructs.ts: data lake, a namespaced chart and monito
   mt.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   expect(JSON.stringify(mt.toJSON())).not.toContain('Fn::ImportValue');
   expect(JSON.stringify(mt.toJSON())).toContain('acme');
+});
+
+// A grant across stacks (the pipeline's job role in Platform, the lake in Data) names the bucket through an
+// export; its cdk-nag acknowledgement must name the same imported value, or the consumer's synth fails.
+test('example standalone-constructs.ts passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
+  const app = testApp();
+  const stacks = buildStandaloneApp(app);
+  app.synth();
+  const findings = Object.values(stacks).flatMap((stack) => new AwsSolutionsChecks().validateScope(stack).violations
+    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath} ${(r as any).locations ?? ''}`)));
+  expect(findings).toEqual([]);
 });
 
 test('a workload whose namespace no chart creates fails synth naming the chart and namespace', () => {
