@@ -67,7 +67,14 @@ export const referencePlatform: AiPlatformDefinition = {
     {
       name: 'reviews-nightly', script: 'examples/jobs/reviews_clean.py', from: ['raw'], to: 'curated',
       trigger: { schedule: 'cron(0 2 * * ? *)' }, maxCapacity: { vcpu: 16, memoryGiB: 64 }, runTimeoutMinutes: 60,
-      table: { name: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'] },
+      table: {
+        name: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'],
+        // What examples/jobs/reviews_clean.py writes.
+        columns: [
+          { name: 'review_id', type: 'string' }, { name: 'product_id', type: 'string' }, { name: 'rating', type: 'int' },
+          { name: 'review_text', type: 'string' }, { name: 'review_ts', type: 'timestamp' },
+        ],
+      },
     },
     {
       name: 'reviews-arrival', script: 'examples/jobs/reviews_clean.py', from: ['raw'], to: 'features',

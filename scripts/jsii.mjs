@@ -42,6 +42,8 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: stage, env, stdio: 'inherit' });
 run(bin('jsii'), ['--silence-warnings', 'reserved-word']);
 run(bin('jsii-pacmak'), ['--code-only', '--targets', 'python', '--outdir', 'dist']);
+// The generated Python must at least compile (offline: installing it would need its runtime from PyPI).
+execFileSync('python3', ['-m', 'compileall', '-q', path.join(stage, 'dist', 'python', 'src')], { stdio: 'inherit' });
 const assembly = JSON.parse(fs.readFileSync(path.join(stage, '.jsii'), 'utf8'));
 const types = Object.values(assembly.types ?? {});
 console.log(`jsii: ${types.length} types (${types.filter((t) => t.kind === 'class').length} classes) in the assembly; Python sources in ${path.relative(root, path.join(stage, 'dist', 'python'))}`);

@@ -223,3 +223,23 @@ export const RUNTIME_VERSIONS = {
 
 /** EMR release of `DataPipeline` applications (Spark 3.5.6): newest numbered release in the EMR Serverless guide's "Release versions" (release-version-7120.html), read 2026-11-30. */
 export const EMR_SERVERLESS_RELEASE = 'emr-7.12.0';
+
+/** The version catalog as static members, for every jsii language (constants and free functions do not cross jsii). */
+export class VersionCatalog {
+  /** The Kubernetes version a cluster gets when none is given (the newest with a kubectl layer package). */
+  public static readonly DEFAULT_KUBERNETES_VERSION: string = DEFAULT_KUBERNETES_VERSION;
+  /** The EMR release of DataPipeline applications when none is given. */
+  public static readonly EMR_SERVERLESS_RELEASE: string = EMR_SERVERLESS_RELEASE;
+
+  /** Every Kubernetes minor version the catalog has add-on builds and images for. */
+  public static supportedKubernetesVersions(): string[] {
+    return supportedKubernetesVersions();
+  }
+
+  /** The pinned Helm chart versions by chart key (e.g. `karpenter`, `keda`), as `chart@version`. */
+  public static helmCharts(): Record<string, string> {
+    return Object.fromEntries(Object.entries(HELM_CHARTS).map(([key, c]) => [key, `${c.chart}@${c.version}`]));
+  }
+
+  private constructor() {}
+}

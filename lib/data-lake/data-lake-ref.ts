@@ -9,8 +9,8 @@ import { zoneDatabaseName } from './private/database-name';
 export interface IDataLakeRef {
   /** The zone names, e.g. `raw`, `models`. */
   readonly zoneNames: string[];
-  /** Whether Lake Formation governs the catalog (tables then need Lake Formation grants, not only IAM). @default false */
-  readonly lakeFormation?: boolean;
+  /** Whether Lake Formation governs the catalog (tables then need Lake Formation grants, not only IAM). */
+  readonly lakeFormation: boolean;
   /** ARN of the KMS key that encrypts every zone. */
   readonly keyArn: string;
   /** ARN of a zone's bucket; throws for an unknown zone. */

@@ -53,6 +53,9 @@ export interface DataLakeProps {
  * in their own bucket. Data is retained unless deletion is asked for twice.
  */
 export class DataLake extends Construct implements IDataLakeRef {
+  /** The context flag that, together with `removalPolicy: DESTROY`, lets a data lake be deleted. */
+  public static readonly ALLOW_DATA_DELETION_CONTEXT: string = ALLOW_DATA_DELETION_CONTEXT;
+
   public readonly key: kms.Key;
   public readonly accessLogsBucket: s3.Bucket;
   public readonly queryResultsBucket: s3.Bucket;

@@ -14,7 +14,7 @@ import { PipelineEngine, type PipelineDefinition } from './types';
 const FIELDS: Record<string, string> = {
   pipelineName: 'name', sources: 'from', target: 'to', runTimeout: 'runTimeoutMinutes',
   'trigger.expression': 'trigger.schedule', 'trigger.zone': 'trigger.onArrival.zone', 'trigger.prefix': 'trigger.onArrival.prefix',
-  'maxCapacity.maxVcpu': 'maxCapacity.vcpu', 'maxCapacity.maxMemory': 'maxCapacity.memoryGiB', 'table.tableName': 'table.name',
+  'maxCapacity.maxVcpu': 'maxCapacity.vcpu', 'table.columns': 'table.columns', 'maxCapacity.maxMemory': 'maxCapacity.memoryGiB', 'table.tableName': 'table.name',
 };
 
 function definitionField(field: string): string {
@@ -33,7 +33,7 @@ export function pipelineProps(platformName: string, p: ResolvedPipeline): Omit<D
       : p.arrivalZone !== undefined ? PipelineTrigger.onArrival(p.arrivalZone, p.arrivalPrefix) : undefined,
     maxCapacity: { maxVcpu: p.maxVcpu, maxMemory: Size.gibibytes(p.maxMemoryGiB) },
     runTimeout: Duration.minutes(p.runTimeoutMinutes),
-    table: p.table ? { tableName: p.table.name, format: p.table.format, partitionKeys: p.table.partitionKeys } : undefined,
+    table: p.table ? { tableName: p.table.name, format: p.table.format, partitionKeys: p.table.partitionKeys, columns: p.table.columns } : undefined,
   };
 }
 
@@ -41,7 +41,7 @@ export function pipelineProps(platformName: string, p: ResolvedPipeline): Omit<D
  * Applies pipeline defaults and checks them with DataPipeline's own rules (names and their service limits,
  * zones, script, schedule, capacity, timeout, table), reported under `pipelines[i]` in the definition's words.
  */
-export function resolvePipelines(platformName: string, defs: PipelineDefinition[], zones: string[], out: ProblemCollector): ResolvedPipeline[] {
+export function resolvePipelines(platformName: string, defs: PipelineDefinition[], zones: string[], natGateways: number, out: ProblemCollector): ResolvedPipeline[] {
   for (const d of duplicates(defs.map((p) => p.name))) out.error(`pipelines[${d.index}].name`, d.name, 'must be unique among pipelines');
   const lake = { zoneNames: zones } as IDataLakeRef;
   return defs.map((def, i) => {
@@ -49,6 +49,11 @@ export function resolvePipelines(platformName: string, defs: PipelineDefinition[
     const trigger = def.trigger ?? {};
     if (trigger.schedule !== undefined && trigger.onArrival !== undefined) {
       out.error(`${at}.trigger`, def.trigger, 'takes schedule or onArrival, not both');
+    }
+    // The job's Spark reaches the Glue Data Catalog over the internet: the platform's interface endpoints
+    // (image pulls, or all of STS, EKS, EC2, Logs, ...) have no Glue endpoint (EMR Serverless "Configuring VPC access").
+    if (def.table !== undefined && natGateways === 0) {
+      out.error(`${at}.table`, def.table.name, 'needs network.natGateways >= 1: the job registers partitions in the Glue Data Catalog, which the platform\'s VPC endpoints do not reach');
     }
     const resolved: ResolvedPipeline = {
       name: def.name,
@@ -62,7 +67,10 @@ export function resolvePipelines(platformName: string, defs: PipelineDefinition[
       maxVcpu: def.maxCapacity?.vcpu ?? PIPELINE_DEFAULTS.maxVcpu,
       maxMemoryGiB: def.maxCapacity?.memoryGiB ?? PIPELINE_DEFAULTS.maxMemoryGiB,
       runTimeoutMinutes: def.runTimeoutMinutes ?? PIPELINE_DEFAULTS.runTimeoutMinutes,
-      table: def.table ? { name: def.table.name, format: def.table.format ?? TableFormat.PARQUET, partitionKeys: [...(def.table.partitionKeys ?? [])] } : undefined,
+      table: def.table ? {
+        name: def.table.name, format: def.table.format ?? TableFormat.PARQUET,
+        partitionKeys: [...(def.table.partitionKeys ?? [])], columns: (def.table.columns ?? []).map((c) => ({ name: c.name, type: c.type })),
+      } : undefined,
     };
     const props = { ...pipelineProps(platformName, resolved), dataLake: lake } as DataPipelineProps;
     for (const p of DataPipeline.check(props)) out.error(`${at}.${definitionField(p.field)}`, p.value, p.message);

@@ -100,7 +100,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     .filter(({ w }) => w.team === undefined && teamNames.has(w.name))
     .forEach(({ w, at }) => out.error(`${at}.name`, w.name, `is also a team's name; a workload outside a team gets a namespace of its own name, so set team: ${w.name} or rename it`));
   checkTeams(teams, inference, training, ctx.pools, out);
-  const pipelines = resolvePipelines(def.name, def.pipelines ?? [], dataLake.zones, out);
+  const pipelines = resolvePipelines(def.name, def.pipelines ?? [], dataLake.zones, network.natGateways, out);
 
   const monitoring = {
     alarmEmails: [...(def.monitoring?.alarmEmails ?? [])],

@@ -8,7 +8,7 @@ import type { PoolNodes } from '../compute/pool-nodes';
 import type { InferenceScaling } from '../workloads/inference-service';
 import type { TrainingEngine } from '../workloads/training-engine';
 import type { TableFormat } from '../pipelines/pipeline-table';
-import type { DataAccessDefinition, DataRemovalPolicy, EndpointAccess, PipelineEngine, Provisioner } from './types';
+import type { DataAccessDefinition, DataRemovalPolicy, EndpointAccess, PipelineColumnDefinition, PipelineEngine, Provisioner } from './types';
 
 /** A definition with every default applied and every catalog fact looked up. Produced only by `resolveDefinition`. */
 export interface ResolvedDefinition {
@@ -124,6 +124,7 @@ export interface ResolvedPipelineTable {
   readonly name: string;
   readonly format: TableFormat;
   readonly partitionKeys: string[];
+  readonly columns: PipelineColumnDefinition[];
 }
 
 export interface ResolvedPipeline {

@@ -63,7 +63,7 @@ export const DEFINITION_SCHEMA = obj({
     name: str(true), engine: oneOf(PipelineEngine), script: str(true), from: list(str(), true), to: str(true),
     trigger: obj({ schedule: str(), onArrival: obj({ zone: str(true), prefix: str() }) }),
     maxCapacity: obj({ vcpu: int(), memoryGiB: int() }), runTimeoutMinutes: int(),
-    table: obj({ name: str(true), format: oneOf(TableFormat), partitionKeys: strings }),
+    table: obj({ name: str(true), format: oneOf(TableFormat), partitionKeys: strings, columns: list(obj({ name: str(true), type: str(true) })) }),
   })),
   acknowledgeWarnings: list(obj({ warning: str(true), reason: str(true) })),
   monitoring: obj({

@@ -252,6 +252,15 @@ export interface PipelineTableDefinition {
   readonly format?: TableFormat;
   /** @default - none */
   readonly partitionKeys?: string[];
+  /** Data columns (Athena types: string, bigint, double, timestamp, ...). @default - none: partitions only */
+  readonly columns?: PipelineColumnDefinition[];
+}
+
+export interface PipelineColumnDefinition {
+  /** Lowercase letters, digits and `_`. */
+  readonly name: string;
+  /** An Athena / Hive type, e.g. `string`, `int`, `timestamp`. */
+  readonly type: string;
 }
 
 /** A data pipeline: a job that reads some zones of the data lake and writes one. */

@@ -215,7 +215,7 @@ export class DataPipeline extends Construct {
     if (props.trigger?.kind === PipelineTriggerKind.ON_ARRIVAL && props.trigger.prefix) args.push('--input-prefix', props.trigger.prefix);
     if (props.table) {
       const database = lake.zoneDatabaseName(props.target);
-      this.table = catalogTable(this, props.table, database, this.targetUri, this.jobRole, lake.lakeFormation ?? false);
+      this.table = catalogTable(this, props.table, database, this.targetUri, this.jobRole, lake.lakeFormation);
       args.push('--database', database, '--table', props.table.tableName);
     }
 

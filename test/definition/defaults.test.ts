@@ -97,7 +97,7 @@ test('the file schema accepts every field of the TypeScript types', () => {
     gpuMemoryThresholdPercent: 90, errorRateThresholdPercent: 2, pendingPodsMinutes: 10,
   };
   const team: Required<TeamDefinition> = { name: 'ml', gpuQuota: 16, neuronQuota: 0 };
-  const table: Required<PipelineTableDefinition> = { name: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'] };
+  const table: Required<PipelineTableDefinition> = { name: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'], columns: [{ name: 'id', type: 'string' }] };
   const capacity: Required<PipelineCapacityDefinition> = { vcpu: 16, memoryGiB: 64 };
   const scheduled: Required<PipelineDefinition> = {
     name: 'nightly', engine: PipelineEngine.SPARK, script: 's3://jobs-bucket/clean.py', from: ['raw'], to: 'models',

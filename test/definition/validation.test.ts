@@ -100,6 +100,7 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['pipeline trigger is one kind', (d) => { d.pipelines[0].trigger.onArrival = { zone: 'raw' }; }, /^pipelines\[0\]\.trigger .* takes schedule or onArrival, not both/],
   ['pipeline arrival zone is read', (d) => { d.pipelines[1].trigger.onArrival.zone = 'models'; }, /^pipelines\[1\]\.trigger\.onArrival\.zone \('models'\) must be one of the sources \(raw\)/],
   ['pipeline capacity within EMR Serverless limits', (d) => { d.pipelines[0].maxCapacity = { vcpu: 16, memoryGiB: 300 }; }, /^pipelines\[0\]\.maxCapacity\.memoryGiB/],
+  ['a pipeline table needs a NAT gateway (the Glue catalog has no endpoint here)', (d) => { d.network.natGateways = 0; d.network.interfaceEndpoints = 'all'; }, /^pipelines\[0\]\.table \('reviews'\) needs network\.natGateways >= 1/],
   ['pipeline names unique', (d) => { d.pipelines[1].name = d.pipelines[0].name; }, /^pipelines\[1\]\.name \('reviews-nightly'\) must be unique among pipelines/],
   ['pipeline name fits the services\' limits with the platform prefix', (d) => { d.pipelines[0].name = 'p'.repeat(60); }, /^pipelines\[0\]\.name .* at most 64/],
 ];
