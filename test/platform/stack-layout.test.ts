@@ -41,7 +41,7 @@ test.each([['reference', referencePlatform], ['multi-team', multiTeamPlatform]])
 // stack quota check fails that synth if any stack passes a limit. Here a smaller split keeps npm test fast.
 test('a split platform: every stack within 500 resources, 200 outputs and 1 MB', () => {
   const app = testApp();
-  new AiPlatform(app, 'AiPlatform', { definition: large(40, 70) });
+  new AiPlatform(app, 'AiPlatform', { definition: large(24, 50) });
   const assembly = app.synth();
   expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([
     'scale-ml-data', 'scale-ml-monitoring', 'scale-ml-platform', 'scale-ml-pools-2', 'scale-ml-workloads-2',
