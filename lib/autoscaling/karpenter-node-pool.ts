@@ -37,6 +37,8 @@ export interface KarpenterNodePoolProps {
   readonly diskGiB?: number;
   /** Extra node labels. @default - none */
   readonly labels?: Record<string, string>;
+  /** The pool's nodes when already described from these props (AiPlatform passes its resolved pool's). @default - described from the props */
+  readonly nodes?: PoolNodes;
 }
 
 const CAPACITY: Record<CapacityType, string> = {
@@ -60,7 +62,7 @@ export class KarpenterNodePool extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const name = props.poolName;
     const amiFamily = props.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;
-    this.nodes = new PoolNodes({ poolName: name, instanceTypes: props.instanceTypes, amiFamily, labels: props.labels });
+    this.nodes = PoolNodes.of({ poolName: name, instanceTypes: props.instanceTypes, amiFamily, labels: props.labels }, props.nodes);
     const instances = this.nodes.instances;
     const resource = this.nodes.acceleratorResource;
     const capacityType = props.capacityType ?? NODE_POOL_DEFAULTS.capacityType;

@@ -38,6 +38,11 @@ export interface GpuNodePoolProps {
   readonly diskSize?: Size;
   /** Extra node labels. @default - none */
   readonly labels?: Record<string, string>;
+  /**
+   * The pool's nodes when already described from these props (AiPlatform passes its resolved pool's, so one
+   * description serves the provisioner, the workloads and the plan). @default - described from the props
+   */
+  readonly nodes?: PoolNodes;
   /** Subnets to launch into; an EFA pool uses the first one only. @default - the VPC's private subnets */
   readonly subnets?: ec2.SubnetSelection;
   /**
@@ -117,7 +122,7 @@ export class GpuNodePool extends Construct {
     this.maxNodes = props.maxNodes;
     const amiFamily = props.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;
     const efa = props.efa ?? NODE_POOL_DEFAULTS.efa;
-    this.nodes = new PoolNodes({ poolName: props.poolName, instanceTypes: props.instanceTypes, amiFamily, efa, labels: props.labels });
+    this.nodes = PoolNodes.of({ poolName: props.poolName, instanceTypes: props.instanceTypes, amiFamily, efa, labels: props.labels }, props.nodes);
     const nodes = this.nodes;
     this.instances = nodes.instances;
     this.vendor = nodes.vendor;

@@ -56,6 +56,22 @@ export class PoolNodes {
     return poolNodesProblems(options);
   }
 
+  /**
+   * The description of a pool's nodes: `described` when given (a description made once, e.g. the resolved
+   * pool's, shared by both provisioners and the workloads), after checking it was made from these options;
+   * otherwise a new one.
+   */
+  public static of(options: PoolNodesOptions, described?: PoolNodes): PoolNodes {
+    if (!described) return new PoolNodes(options);
+    const same = described.poolName === options.poolName
+      && JSON.stringify(described.instances.map((f) => f.instanceType)) === JSON.stringify(options.instanceTypes)
+      && described.amiFamily === (options.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily)
+      && described.efa === (options.efa ?? NODE_POOL_DEFAULTS.efa)
+      && Object.entries(options.labels ?? {}).every(([k, v]) => described.labels[k] === v);
+    if (!same) throw new Error(`pool '${options.poolName}': nodes were described for pool '${described.poolName}' with other instance types, AMI family, EFA or labels`);
+    return described;
+  }
+
   constructor(opts: PoolNodesOptions) {
     throwIfProblems(`pool '${opts.poolName}'`, poolNodesProblems(opts));
     this.poolName = opts.poolName;

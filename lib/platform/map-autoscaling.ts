@@ -42,7 +42,7 @@ export function mapAutoscaling(def: ResolvedDefinition, opts: {
       subnetSelectorTags: { [DISCOVERY_TAG]: def.name },
       // EKS tags the cluster security group with the cluster's name.
       securityGroupSelectorTags: { 'aws:eks:cluster-name': def.name },
-      diskGiB: pool.diskGiB, labels: pool.labels,
+      diskGiB: pool.diskGiB, labels: pool.labels, nodes: pool.nodes,
     });
     opts.deliver(undefined, `KarpenterPool-${pool.name}`, nodePool, karpenter!.chart);
     // The same device plugins as a managed pool of this kind: they select the label PoolNodes puts on both.

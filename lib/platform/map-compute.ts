@@ -18,6 +18,7 @@ export function nodePoolProps(def: ResolvedDefinition, pool: ResolvedNodePool, c
     efa: pool.efa,
     diskSize: Size.gibibytes(pool.diskGiB),
     labels: pool.labels,
+    nodes: pool.nodes,
     subnets: network.nodeSubnets,
     nodegroupNamePrefix: def.name,
   };

@@ -1,6 +1,6 @@
 import { Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AmiFamily, CapacityType, GpuNodePool, type GpuNodePoolProps } from '../../lib';
+import { AmiFamily, CapacityType, GpuNodePool, PoolNodes, type GpuNodePoolProps } from '../../lib';
 import { clusterStack, resourcesOf } from '../helpers';
 
 function pool(props: Partial<GpuNodePoolProps> & Pick<GpuNodePoolProps, 'instanceTypes'>) {
@@ -184,4 +184,11 @@ test.each([
 test('the standalone check reports every problem of the props at once, with their field names', () => {
   const problems = GpuNodePool.check({ cluster: undefined as never, poolName: 'gpu', instanceTypes: ['g6.xlarge', 'g9.xlarge'], maxNodes: 0, minNodes: 2 });
   expect(problems.map((p) => p.field)).toEqual(['maxNodes', 'maxNodes', 'instanceTypes[1]']);
+});
+
+test('one description of a pool\'s nodes: the platform\'s pools use the resolved pool\'s, and a description of another pool is refused', () => {
+  const nodes = PoolNodes.of({ poolName: 'other', instanceTypes: ['g6.xlarge'] });
+  expect(() => pool({ instanceTypes: ['g6.xlarge'], nodes })).toThrow(/nodes were described for pool 'other'/);
+  const same = PoolNodes.of({ poolName: 'gpu', instanceTypes: ['g6.xlarge'] });
+  expect(PoolNodes.of({ poolName: 'gpu', instanceTypes: ['g6.xlarge'] }, same)).toBe(same);
 });

@@ -108,3 +108,9 @@ test('a second synth into the same cdk.out keeps only its own plan and manifests
   expect(readdirSync(join(outdir, 'plan')).sort()).toEqual(['other-ml.json', 'other-ml.md']);
   expect(readdirSync(join(outdir, 'k8s'))).toEqual(['other-ml-platform']);
 });
+
+test('a pool\'s nodes are described once: the node group and the resolved definition share one PoolNodes', () => {
+  const { platform } = synthPlatform();
+  const resolved = platform.definition.nodePools.find((p) => p.name === 'inference')!;
+  expect(platform.nodePools.inference.nodes).toBe(resolved.nodes);
+});
