@@ -33,7 +33,7 @@ export * from './workloads/team-namespace';
 export * from './workloads/inference-service';
 export * from './workloads/training-job';
 export * from './cluster/operators';
-export { deliverChart, ensureMetricsServer, type DeliverChartOptions } from './cluster/deliver-chart';
+export { ChartDelivery, deliverChart, ensureMetricsServer, type DeliverChartOptions } from './cluster/deliver-chart';
 export * from './autoscaling/cluster-autoscaler';
 export * from './autoscaling/karpenter';
 export * from './autoscaling/karpenter-node-pool';

@@ -1,3 +1,6 @@
+import { Token } from 'aws-cdk-lib';
+import { nodePoolProblems } from '../compute/pool-checks';
+import { throwIfProblems, type Problem } from '../core/problems';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
@@ -58,8 +61,18 @@ export class KarpenterNodePool extends Chart {
   /** What the pool's nodes are: labels, taints, accelerators, device plugin. */
   public readonly nodes: PoolNodes;
 
+  /**
+   * Problems of the props (instance types, AMI family, labels, size, disk, capacity type), with field names
+   * relative to the props: the same pool rules as GpuNodePool (Karpenter keeps no minimum and builds no EFA).
+   */
+  public static check(props: KarpenterNodePoolProps): Problem[] {
+    if (Token.isUnresolved(props.maxNodes) || Token.isUnresolved(props.instanceTypes)) return [];
+    return nodePoolProblems({ ...props, minNodes: 0, efa: false });
+  }
+
   constructor(scope: Construct, id: string, props: KarpenterNodePoolProps) {
     super(scope, id, { disableResourceNameHashes: true });
+    throwIfProblems(`KarpenterNodePool '${props.poolName}'`, KarpenterNodePool.check(props));
     const name = props.poolName;
     const amiFamily = props.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;
     this.nodes = PoolNodes.of({ poolName: name, instanceTypes: props.instanceTypes, amiFamily, labels: props.labels }, props.nodes);

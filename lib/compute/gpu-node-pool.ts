@@ -1,4 +1,4 @@
-import { Size, Token } from 'aws-cdk-lib';
+import { Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -111,8 +111,13 @@ export class GpuNodePool extends Construct {
   public static check(props: GpuNodePoolProps): Problem[] {
     const numbers = [props.minNodes, props.maxNodes].filter((n) => n !== undefined && Token.isUnresolved(n));
     if (numbers.length > 0 || Token.isUnresolved(props.instanceTypes)) return [];
-    const diskGiB = props.diskSize?.isUnresolved() ? undefined : props.diskSize?.toGibibytes();
-    return nodePoolProblems({ ...props, diskGiB }).map((p) => (p.field === 'diskGiB' ? { ...p, field: 'diskSize', message: `${p.message} GiB` } : p));
+    const diskGiB = props.diskSize?.isUnresolved() ? undefined : props.diskSize?.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    const problems = nodePoolProblems({ ...props, diskGiB }).map((p) => (p.field === 'diskGiB' ? { ...p, field: 'diskSize', message: `${p.message} GiB` } : p));
+    // The pool's name is a node label value and part of the node group's name (EKS: [A-Za-z0-9-_], 1..63).
+    if (!Token.isUnresolved(props.poolName) && !/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/.test(props.poolName)) {
+      problems.unshift({ field: 'poolName', value: props.poolName, message: 'must be 1..40 lowercase letters, digits and "-", starting and ending alphanumeric (a node label value and part of the node group name)' });
+    }
+    return problems;
   }
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {

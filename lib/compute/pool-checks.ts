@@ -78,6 +78,9 @@ export function nodePoolProblems(spec: NodePoolSpec): Problem[] {
   const minNodes = spec.minNodes ?? NODE_POOL_DEFAULTS.minNodes;
   const diskGiB = spec.diskGiB ?? NODE_POOL_DEFAULTS.diskGiB;
   const capacityType = spec.capacityType ?? NODE_POOL_DEFAULTS.capacityType;
+  for (const [field, value] of [['minNodes', minNodes], ['maxNodes', spec.maxNodes], ['diskGiB', diskGiB]] as const) {
+    out.check(Number.isInteger(value), field, value, 'must be a whole number');
+  }
   out.check(minNodes >= 0, 'minNodes', minNodes, 'must be >= 0');
   out.check(spec.maxNodes >= 1, 'maxNodes', spec.maxNodes, 'must be >= 1');
   out.check(spec.maxNodes >= minNodes, 'maxNodes', spec.maxNodes, `must be >= minNodes (${minNodes})`);

@@ -63,12 +63,17 @@ export class PoolNodes {
    */
   public static of(options: PoolNodesOptions, described?: PoolNodes): PoolNodes {
     if (!described) return new PoolNodes(options);
-    const same = described.poolName === options.poolName
-      && JSON.stringify(described.instances.map((f) => f.instanceType)) === JSON.stringify(options.instanceTypes)
-      && described.amiFamily === (options.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily)
-      && described.efa === (options.efa ?? NODE_POOL_DEFAULTS.efa)
-      && Object.entries(options.labels ?? {}).every(([k, v]) => described.labels[k] === v);
-    if (!same) throw new Error(`pool '${options.poolName}': nodes were described for pool '${described.poolName}' with other instance types, AMI family, EFA or labels`);
+    const own = new PoolNodes(options).labels;
+    const differs = [
+      described.poolName !== options.poolName && 'poolName',
+      JSON.stringify(described.instances.map((f) => f.instanceType)) !== JSON.stringify(options.instanceTypes) && 'instanceTypes',
+      described.amiFamily !== (options.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily) && 'amiFamily',
+      described.efa !== (options.efa ?? NODE_POOL_DEFAULTS.efa) && 'efa',
+      JSON.stringify(Object.entries(described.labels).sort()) !== JSON.stringify(Object.entries(own).sort()) && 'labels',
+    ].filter((f): f is string => f !== false);
+    if (differs.length > 0) {
+      throw new Error(`pool '${options.poolName}': nodes were described for pool '${described.poolName}' and differ from these props in ${differs.join(', ')}`);
+    }
     return described;
   }
 

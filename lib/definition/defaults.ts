@@ -4,7 +4,9 @@ import { DATA_LAKE_DEFAULTS } from '../data-lake/defaults';
 import { MONITORING_DEFAULTS } from '../monitoring/defaults';
 import { NETWORK_DEFAULTS } from '../network/defaults';
 import { WORKLOAD_DEFAULTS } from '../workloads/defaults';
-import { DataRemovalPolicy, EndpointAccess, Provisioner } from './types';
+import { PIPELINE_DEFAULTS } from '../pipelines/defaults';
+import { TableFormat } from '../pipelines/pipeline-table';
+import { DataRemovalPolicy, EndpointAccess, PipelineEngine, Provisioner } from './types';
 
 /**
  * Every default of the definition. Each domain owns its own (the construct applies it, the definition
@@ -25,6 +27,7 @@ export const DEFAULTS = {
   training: WORKLOAD_DEFAULTS.training,
   team: WORKLOAD_DEFAULTS.team,
   monitoring: MONITORING_DEFAULTS,
+  pipeline: { ...PIPELINE_DEFAULTS, engine: PipelineEngine.SPARK, tableFormat: TableFormat.PARQUET },
 } as const;
 
 export { defaultActivationThreshold } from '../workloads/defaults';

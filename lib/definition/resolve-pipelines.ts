@@ -1,20 +1,20 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import type { IDataLakeRef } from '../data-lake/data-lake-ref';
 import { DataPipeline, type DataPipelineProps } from '../pipelines/data-pipeline';
-import { PIPELINE_DEFAULTS } from '../pipelines/defaults';
+import { DEFAULT_VCPU_QUOTA } from '../pipelines/defaults';
+import { DEFAULTS } from './defaults';
 import { PipelineScript } from '../pipelines/pipeline-script';
-import { TableFormat } from '../pipelines/pipeline-table';
 import { PipelineTrigger } from '../pipelines/pipeline-trigger';
 import type { ProblemCollector } from './problems';
 import type { ResolvedPipeline } from './resolved';
 import { duplicates } from './rules';
-import { PipelineEngine, type PipelineDefinition } from './types';
+import type { PipelineDefinition } from './types';
 
 /** DataPipeline's prop names as the definition writes them. */
 const FIELDS: Record<string, string> = {
   pipelineName: 'name', sources: 'from', target: 'to', runTimeout: 'runTimeoutMinutes',
-  'trigger.expression': 'trigger.schedule', 'trigger.zone': 'trigger.onArrival.zone', 'trigger.prefix': 'trigger.onArrival.prefix',
-  'maxCapacity.maxVcpu': 'maxCapacity.vcpu', 'table.columns': 'table.columns', 'maxCapacity.maxMemory': 'maxCapacity.memoryGiB', 'table.tableName': 'table.name',
+  'trigger.expression': 'trigger.schedule', 'trigger.zone': 'trigger.onArrival.zone',
+  'maxCapacity.maxVcpu': 'maxCapacity.vcpu', 'maxCapacity.maxMemory': 'maxCapacity.memoryGiB', 'table.tableName': 'table.name',
 };
 
 function definitionField(field: string): string {
@@ -22,10 +22,15 @@ function definitionField(field: string): string {
   return key ? FIELDS[key] + field.slice(key.length) : field;
 }
 
+/** A pipeline's name in AWS (application, state machine, log groups): the platform's name first. */
+export function pipelineName(platformName: string, p: { readonly name: string }): string {
+  return `${platformName}-${p.name}`;
+}
+
 /** The DataPipeline props a pipeline of the definition maps onto (without the VPC and the lake, which the platform adds). */
 export function pipelineProps(platformName: string, p: ResolvedPipeline): Omit<DataPipelineProps, 'vpc' | 'dataLake'> {
   return {
-    pipelineName: `${platformName}-${p.name}`,
+    pipelineName: pipelineName(platformName, p),
     sources: p.from,
     target: p.to,
     script: p.script.startsWith('s3://') ? PipelineScript.fromS3Uri(p.script) : PipelineScript.fromAsset(p.script),
@@ -49,6 +54,8 @@ export function resolvePipelines(platformName: string, defs: PipelineDefinition[
     const trigger = def.trigger ?? {};
     if (trigger.schedule !== undefined && trigger.onArrival !== undefined) {
       out.error(`${at}.trigger`, def.trigger, 'takes schedule or onArrival, not both');
+    } else if (def.trigger !== undefined && trigger.schedule === undefined && trigger.onArrival === undefined) {
+      out.error(`${at}.trigger`, def.trigger, 'takes schedule or onArrival; leave trigger out to start runs by hand');
     }
     // The job's Spark reaches the Glue Data Catalog over the internet: the platform's interface endpoints
     // (image pulls, or all of STS, EKS, EC2, Logs, ...) have no Glue endpoint (EMR Serverless "Configuring VPC access").
@@ -57,23 +64,31 @@ export function resolvePipelines(platformName: string, defs: PipelineDefinition[
     }
     const resolved: ResolvedPipeline = {
       name: def.name,
-      engine: def.engine ?? PipelineEngine.SPARK,
+      engine: def.engine ?? DEFAULTS.pipeline.engine,
       script: def.script,
       from: [...def.from],
       to: def.to,
       schedule: trigger.schedule,
       arrivalZone: trigger.onArrival?.zone,
       arrivalPrefix: trigger.onArrival?.prefix,
-      maxVcpu: def.maxCapacity?.vcpu ?? PIPELINE_DEFAULTS.maxVcpu,
-      maxMemoryGiB: def.maxCapacity?.memoryGiB ?? PIPELINE_DEFAULTS.maxMemoryGiB,
-      runTimeoutMinutes: def.runTimeoutMinutes ?? PIPELINE_DEFAULTS.runTimeoutMinutes,
+      maxVcpu: def.maxCapacity?.vcpu ?? DEFAULTS.pipeline.maxVcpu,
+      maxMemoryGiB: def.maxCapacity?.memoryGiB ?? DEFAULTS.pipeline.maxMemoryGiB,
+      runTimeoutMinutes: def.runTimeoutMinutes ?? DEFAULTS.pipeline.runTimeoutMinutes,
       table: def.table ? {
-        name: def.table.name, format: def.table.format ?? TableFormat.PARQUET,
+        name: def.table.name, format: def.table.format ?? DEFAULTS.pipeline.tableFormat,
         partitionKeys: [...(def.table.partitionKeys ?? [])], columns: (def.table.columns ?? []).map((c) => ({ name: c.name, type: c.type })),
       } : undefined,
     };
+    // Whole, positive numbers first: Size and Duration refuse negative amounts with an exception.
+    const numbers: [string, number][] = [['maxCapacity.vcpu', resolved.maxVcpu], ['maxCapacity.memoryGiB', resolved.maxMemoryGiB], ['runTimeoutMinutes', resolved.runTimeoutMinutes]];
+    const bad = numbers.filter(([, v]) => !(Number.isInteger(v) && v >= 1));
+    for (const [field, value] of bad) out.error(`${at}.${field}`, value, 'must be a whole number >= 1');
+    if (bad.length > 0) return resolved;
     const props = { ...pipelineProps(platformName, resolved), dataLake: lake } as DataPipelineProps;
     for (const p of DataPipeline.check(props)) out.error(`${at}.${definitionField(p.field)}`, p.value, p.message);
+    if (resolved.maxVcpu > DEFAULT_VCPU_QUOTA) {
+      out.warn(`${at}.maxCapacity.vcpu`, resolved.maxVcpu, `is above ${DEFAULT_VCPU_QUOTA}, the default EMR Serverless quota of concurrent vCPUs per account and region; raise the quota (L-D05C8A75) or runs will wait for capacity`);
+    }
     return resolved;
   });
 }

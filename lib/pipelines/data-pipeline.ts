@@ -112,6 +112,9 @@ export class DataPipeline extends Construct {
     return runsPerMonth * (runTimeout.toSeconds() / 3600) * hourly;
   }
 
+  /** Warning ID when `maxCapacity.maxVcpu` is above the default EMR Serverless vCPU quota. */
+  public static readonly CAPACITY_OVER_QUOTA_WARNING: string = 'ai-platform:pipeline-capacity-over-default-quota';
+
   /** The EMR Serverless Spark application the runs use. */
   public readonly application: emrserverless.CfnApplication;
   /** The job runtime role: add to it what else the script needs. */
@@ -149,7 +152,7 @@ export class DataPipeline extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const retention = props.logRetention ?? PIPELINE_DEFAULTS.logRetention;
     if (!Token.isUnresolved(maxVcpu) && maxVcpu > DEFAULT_VCPU_QUOTA) {
-      Annotations.of(this).addWarningV2('ai-platform:pipeline-capacity-over-default-quota',
+      Annotations.of(this).addWarningV2(DataPipeline.CAPACITY_OVER_QUOTA_WARNING,
         `maxCapacity.maxVcpu (${maxVcpu}) is above ${DEFAULT_VCPU_QUOTA}, the default EMR Serverless quota of concurrent vCPUs per account and region; raise the quota (L-D05C8A75) or runs will wait for capacity`);
     }
 

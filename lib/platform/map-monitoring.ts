@@ -1,5 +1,6 @@
 import { Arn, ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
 import type { DataLakeImport } from '../data-lake/data-lake-ref';
+import { pipelineName } from '../definition/resolve-pipelines';
 import type { ResolvedDefinition } from '../definition/resolved';
 import type { AiMonitoringProps } from '../monitoring/ai-monitoring';
 import type { ContainerInsights } from '../monitoring/container-insights';
@@ -21,7 +22,8 @@ export function monitoringProps(def: ResolvedDefinition, opts: {
     services: def.inference.map((s) => ({ name: s.name, namespace: s.namespace })),
     pipelines: def.pipelines.map((p) => ({
       name: p.name,
-      stateMachineArn: Arn.format({ service: 'states', resource: 'stateMachine', resourceName: `${def.name}-${p.name}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, opts.stack),
+      // DataPipeline names its state machine after the pipeline.
+      stateMachineArn: Arn.format({ service: 'states', resource: 'stateMachine', resourceName: pipelineName(def.name, p), arnFormat: ArnFormat.COLON_RESOURCE_NAME }, opts.stack),
     })),
     topicName: opts.topicName,
     acceptPrometheusAlerts: def.inference.length > 0,

@@ -1,4 +1,4 @@
-import type { Stack } from 'aws-cdk-lib';
+import { Annotations, type Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { DataLakeImport } from '../data-lake/data-lake-ref';
 import { pipelineProps } from '../definition/resolve-pipelines';
@@ -16,7 +16,12 @@ export function mapPipelines(def: ResolvedDefinition, opts: {
 }): Record<string, DataPipeline> {
   if (def.pipelines.length === 0) return {};
   const alarmTopic = sns.Topic.fromTopicArn(opts.stack, 'AlarmTopic', opts.alarmTopicArn);
-  return Object.fromEntries(def.pipelines.map((p) => [p.name, new DataPipeline(opts.stack, `Pipeline-${p.name}`, {
-    ...pipelineProps(def.name, p), dataLake: opts.lake, vpc: opts.network.vpc, vpcSubnets: opts.network.nodeSubnets, alarmTopic,
-  })]));
+  return Object.fromEntries(def.pipelines.map((p) => {
+    const pipeline = new DataPipeline(opts.stack, `Pipeline-${p.name}`, {
+      ...pipelineProps(def.name, p), dataLake: opts.lake, vpc: opts.network.vpc, vpcSubnets: opts.network.nodeSubnets, alarmTopic,
+    });
+    // The definition raises this warning itself, under the pipeline's path, where acknowledgeWarnings can accept it.
+    Annotations.of(pipeline).acknowledgeWarning(DataPipeline.CAPACITY_OVER_QUOTA_WARNING, 'Raised by the definition under pipelines[].maxCapacity.vcpu');
+    return [p.name, pipeline];
+  }));
 }

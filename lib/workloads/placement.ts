@@ -1,3 +1,4 @@
+import { throwIfProblems, type Problem } from '../core/problems';
 import { k8s } from 'cdk8s-plus-27';
 import { acceleratorResourceName, EFA_RESOURCE_NAME, type InstanceFacts } from '../catalog/accelerators';
 import { POOL_LABEL } from '../core/labels';
@@ -31,6 +32,16 @@ const NODE_SHARE = 0.8;
  * node type's CPU and memory (80% of it), so it always fits a node the pool can launch.
  */
 export function placementOnPool(poolName: string, instances: InstanceFacts[], accelerators: number, efaInterfaces = 0): WorkloadPlacement {
+  const problems: Problem[] = [];
+  if (instances.length === 0 || instances.some((f) => f === undefined)) {
+    problems.push({ field: 'instances', value: instances.length, message: 'must list the facts of the pool\'s instance types (AcceleratorCatalog.find / findInstance returns undefined for a type the catalog does not have)' });
+  } else {
+    // As the definition checks it: one node of the pool's largest type must hold the pod.
+    const most = Math.max(...instances.map((f) => f.acceleratorCount));
+    if (!(Number.isInteger(accelerators) && accelerators >= 0)) problems.push({ field: 'accelerators', value: accelerators, message: 'must be a whole number >= 0' });
+    else if (accelerators > most) problems.push({ field: 'accelerators', value: accelerators, message: `must fit one node of the pool, whose largest type has ${most} accelerator(s); no node could ever run the pod` });
+  }
+  throwIfProblems(`Placement on pool '${poolName}'`, problems);
   const smallest = instances.reduce((a, b) => (b.vcpu < a.vcpu ? b : a));
   const share = smallest.acceleratorCount > 0 ? Math.min(1, accelerators / smallest.acceleratorCount) : 0.25;
   const memoryGiB = Math.max(1, Math.floor(smallest.memoryGiB * share * NODE_SHARE));

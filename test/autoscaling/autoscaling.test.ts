@@ -186,3 +186,11 @@ describe('platform wiring', () => {
     expect(Stack.of(p.karpenter!).stackName).toBe('acme-ml-platform');
   });
 });
+
+test('KarpenterNodePool applies the same pool rules as GpuNodePool', () => {
+  const problems = KarpenterNodePool.check({
+    poolName: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 0, diskGiB: 5, capacityType: CapacityType.CAPACITY_BLOCK,
+    nodeRoleName: 'r', subnetSelectorTags: {}, securityGroupSelectorTags: {},
+  });
+  expect(problems.map((p) => p.field)).toEqual(['maxNodes', 'diskGiB', 'capacityReservationId']);
+});

@@ -48,6 +48,13 @@ describe('documented defaults', () => {
   test('a team\'s Neuron quota is 0 unless given', () => {
     expect(resolveDefinition({ ...minimal, teams: [{ name: 'ml', gpuQuota: 4 }] }).teams).toEqual([{ name: 'ml', gpuQuota: 4, neuronQuota: 0 }]);
   });
+  test('pipeline: spark, 16 vCPU / 64 GiB, 120 minutes, parquet tables, no trigger', () => {
+    const p = resolveDefinition({
+      ...minimal, pipelines: [{ name: 'etl', script: 's3://jobs/etl.py', from: ['raw'], to: 'curated', table: { name: 'events' } }],
+    }).pipelines[0];
+    expect(p).toMatchObject({ engine: PipelineEngine.SPARK, maxVcpu: 16, maxMemoryGiB: 64, runTimeoutMinutes: 120, schedule: undefined, arrivalZone: undefined });
+    expect(p.table).toEqual({ name: 'events', format: TableFormat.PARQUET, partitionKeys: [], columns: [] });
+  });
   test('percent metrics activate at 10', () => {
     const svc = { ...minimal.inference![0], scaling: { metric: ScalingMetric.GPU_UTILIZATION, target: 60 } };
     expect(resolveDefinition({ ...minimal, inference: [svc] }).inference[0].scaling.activationThreshold).toBe(10);

@@ -101,6 +101,9 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['pipeline arrival zone is read', (d) => { d.pipelines[1].trigger.onArrival.zone = 'models'; }, /^pipelines\[1\]\.trigger\.onArrival\.zone \('models'\) must be one of the sources \(raw\)/],
   ['pipeline capacity within EMR Serverless limits', (d) => { d.pipelines[0].maxCapacity = { vcpu: 16, memoryGiB: 300 }; }, /^pipelines\[0\]\.maxCapacity\.memoryGiB/],
   ['a pipeline table needs a NAT gateway (the Glue catalog has no endpoint here)', (d) => { d.network.natGateways = 0; d.network.interfaceEndpoints = 'all'; }, /^pipelines\[0\]\.table \('reviews'\) needs network\.natGateways >= 1/],
+  ['pipeline numbers are whole and positive (no exception from a negative duration)', (d) => { d.pipelines[0].runTimeoutMinutes = -5; }, /^pipelines\[0\]\.runTimeoutMinutes \(-5\) must be a whole number >= 1/],
+  ['pipeline memory is whole and positive (no exception from a negative size)', (d) => { d.pipelines[0].maxCapacity = { vcpu: 16, memoryGiB: -1 }; }, /^pipelines\[0\]\.maxCapacity\.memoryGiB \(-1\) must be a whole number >= 1/],
+  ['a pipeline trigger names its kind', (d) => { d.pipelines[0].trigger = {}; }, /^pipelines\[0\]\.trigger .* takes schedule or onArrival; leave trigger out to start runs by hand/],
   ['pipeline names unique', (d) => { d.pipelines[1].name = d.pipelines[0].name; }, /^pipelines\[1\]\.name \('reviews-nightly'\) must be unique among pipelines/],
   ['pipeline name fits the services\' limits with the platform prefix', (d) => { d.pipelines[0].name = 'p'.repeat(60); }, /^pipelines\[0\]\.name .* at most 64/],
 ];

@@ -2,7 +2,6 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { snapshotStacks } from '../../lib/testing';
 import { buildOwnStackApp } from '../../examples/own-stack';
-import { referencePlatform } from '../../examples/reference-platform';
 import { buildStandaloneApp } from '../../examples/standalone-constructs';
 import { expectPlatformSnapshot } from '../../examples/snapshot-test';
 import { AiPlatform } from '../../lib';
@@ -112,9 +111,6 @@ test('example own-stack.ts composes the constructs without AiPlatform', () => {
   t.hasResourceProperties('AWS::EKS::Nodegroup', { AmiType: 'BOTTLEROCKET_x86_64_NVIDIA', CapacityType: 'SPOT' });
 });
 
-test('the reference example is the one `npx cdk synth` builds', () => {
-  expect(EXAMPLES[0].platform.definition.name).toBe(referencePlatform.name);
-});
 test('example standalone-constructs.ts: data lake, a namespaced chart and monitoring on their own', () => {
   const { dataStack, platformStack, monitoringStack } = buildStandaloneApp(testApp());
   Template.fromStack(dataStack).resourceCountIs('AWS::S3::Bucket', 6);

@@ -114,3 +114,10 @@ test('a pool\'s nodes are described once: the node group and the resolved defini
   const resolved = platform.definition.nodePools.find((p) => p.name === 'inference')!;
   expect(platform.nodePools.inference.nodes).toBe(resolved.nodes);
 });
+
+test('a pipeline above the default vCPU quota warns once, under its definition path, where acknowledgeWarnings can accept it', () => {
+  const app = testApp();
+  const platform = new AiPlatform(app, 'AiPlatform', { definition: referenceWith((d) => { d.pipelines[0].maxCapacity = { vcpu: 32, memoryGiB: 128 }; }) });
+  const warnings = Annotations.fromStack(platform.platformStack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  expect(warnings).toEqual([expect.stringMatching(/^definition: pipelines\[0\]\.maxCapacity\.vcpu \(32\) is above 16/)]);
+});

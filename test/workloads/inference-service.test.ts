@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { findInstance, InferenceService, placementOnPool, ScalingMetric, type InferenceServiceProps } from '../../lib';
+import { findInstance, InferenceService, Placement, placementOnPool, ScalingMetric, type InferenceServiceProps } from '../../lib';
 
 const g6e = placementOnPool('inference', [findInstance('g6e.xlarge')!], 1);
 const prometheus = { serverAddress: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/', awsRegion: 'us-east-1' };
@@ -141,4 +141,10 @@ test('a zone mounted through Mountpoint for S3: static volume with the pod\'s cr
   expect(pv.spec.accessModes).toEqual(['ReadOnlyMany']);
   expect(docs.find((d) => d.kind === 'PersistentVolumeClaim').spec).toMatchObject({ volumeName: 'serving-llm-models', storageClassName: '' });
   expect(pod.containers[0].volumeMounts).toEqual(expect.arrayContaining([{ name: 's3-models', mountPath: '/models', readOnly: true }]));
+});
+
+test('a placement is checked: known instance types, and accelerators one node of the pool can hold', () => {
+  expect(() => Placement.onPool('gpu', [findInstance('g6.xlarg')!], 1)).toThrow(/instances .* must list the facts of the pool's instance types/);
+  expect(() => Placement.onPool('gpu', [findInstance('g6.xlarge')!], 4)).toThrow(/accelerators \(4\) must fit one node of the pool, whose largest type has 1 accelerator/);
+  expect(Placement.onPool('gpu', [findInstance('g6.xlarge')!, findInstance('g6.12xlarge')!], 4).accelerators).toBe(4);
 });
