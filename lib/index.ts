@@ -18,7 +18,7 @@ export * from './catalog/ami';
 export * from './catalog/versions';
 export * from './network/platform-network';
 export * from './cluster/gpu-cluster';
-export * from './cluster/pod-identity-role';
+export * from './core/pod-identity-role';
 export * from './compute/gpu-node-pool';
 export * from './compute/pool-nodes';
 export type { NodePoolSpec, PoolNodesSpec } from './compute/pool-checks';

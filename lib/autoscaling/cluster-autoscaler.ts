@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { HELM_CHARTS, requireKubernetesVersion } from '../catalog/versions';
-import { PodIdentityRole } from '../cluster/pod-identity-role';
+import { PodIdentityRole } from '../core/pod-identity-role';
 import { POOL_LABEL } from '../core/labels';
 import { acknowledgeIamFindings } from '../core/acknowledge';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HELM_CHARTS } from '../catalog/versions';
-import { PodIdentityRole } from '../cluster/pod-identity-role';
+import { PodIdentityRole } from '../core/pod-identity-role';
 import { POOL_LABEL } from '../core/labels';
 import { createNodeRole } from '../core/node-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';

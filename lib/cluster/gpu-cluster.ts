@@ -15,7 +15,7 @@ import { createNodeRole } from '../core/node-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';
 import { registerWorkloadPrerequisites } from '../core/cluster-readiness';
 import { ContainerInsights } from '../monitoring/container-insights';
-import { createPodIdentityRole } from './pod-identity-role';
+import { createPodIdentityRole } from '../core/pod-identity-role';
 
 
 /** Props of {@link GpuCluster}. */

@@ -1,7 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HELM_CHARTS, type HelmChartVersion } from '../catalog/versions';
-import { PodIdentityRole } from './pod-identity-role';
+import { PodIdentityRole } from '../core/pod-identity-role';
 import { POOL_LABEL } from '../core/labels';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
 

@@ -1,7 +1,7 @@
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { PodIdentityRole } from '../cluster/pod-identity-role';
+import { PodIdentityRole } from '../core/pod-identity-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';
 import { DataAccessLevel } from './data-access-level';
 import type { IDataLakeRef } from './data-lake-ref';

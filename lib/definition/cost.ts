@@ -1,9 +1,10 @@
 import { HOURS_PER_MONTH, monthlyInstancePrice, SERVICE_PRICES } from '../catalog/prices';
+import { PlatformNetwork } from '../network/platform-network';
+import { pipelineMonthlyCeiling } from './resolve-pipelines';
 import type { ResolvedDefinition } from './resolved';
 
 /** What the cost model reads: the resolved definition before its cost is known. */
 export type CostInputs = Omit<ResolvedDefinition, 'cost'>;
-import { PlatformNetwork } from '../network/platform-network';
 
 export { HOURS_PER_MONTH };
 
@@ -48,6 +49,8 @@ export function computeIdleCost(def: CostInputs): IdleCost {
 export interface ComputeCostCeiling {
   readonly pools: Record<string, number>;
   readonly systemNodes: number;
+  /** Scheduled pipelines at full capacity for their whole timeout on every run (arrival-triggered ones have no monthly bound). */
+  readonly pipelines: Record<string, number>;
   /** The idle floor without the pools' minimums (they are inside the pools' figures). */
   readonly fixed: number;
   readonly total: number;
@@ -55,15 +58,21 @@ export interface ComputeCostCeiling {
 
 /**
  * The most the definition can cost a month at on-demand catalog prices: every pool at maxNodes of its most
- * expensive type, plus everything of the idle floor that is not a pool. Spot and Capacity Blocks cost less;
- * this is a ceiling.
+ * expensive type, every scheduled pipeline run at full capacity for its whole timeout, plus everything of the
+ * idle floor that is not a pool. Spot and Capacity Blocks cost less; this is a ceiling (arrival-triggered
+ * pipelines are bounded per run only: see the plan).
  */
 export function computeCostCeiling(def: CostInputs): ComputeCostCeiling {
   const pools = Object.fromEntries(def.nodePools.map((p) => [p.name, p.maxNodes * Math.max(...p.instanceTypes.map(monthlyInstancePrice))]));
+  const pipelines = Object.fromEntries(def.pipelines.flatMap((p) => {
+    const monthly = pipelineMonthlyCeiling(p);
+    return monthly === undefined ? [] : [[p.name, monthly]];
+  }));
   const idle = computeIdleCost(def);
   const fixed = idle.total - idle.poolMinimums;
-  const total = Object.values(pools).reduce((a, b) => a + b, 0) + fixed;
-  return { pools, systemNodes: idle.systemNodes, fixed, total };
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  const total = sum(pools) + sum(pipelines) + fixed;
+  return { pools, pipelines, systemNodes: idle.systemNodes, fixed, total };
 }
 
 /** A platform's monthly cost figures, computed once when the definition is resolved. */

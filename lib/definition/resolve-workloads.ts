@@ -1,6 +1,5 @@
-import { inferenceProblems, namespaceProblems, trainingProblems } from '../workloads/workload-checks';
+import { inferenceProblems, reservedNamespaceProblems, trainingProblems } from '../workloads/workload-checks';
 import { AcceleratorVendor } from '../catalog/accelerators';
-import { reservedNamespaceReason } from '../catalog/service-limits';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedInference, ResolvedNodePool, ResolvedTeam, ResolvedTraining } from './resolved';
@@ -25,8 +24,8 @@ function checkName(name: string, at: string, out: ProblemCollector): void {
 
 /** A name that becomes a namespace must not be one the cluster or the platform owns. */
 function checkNamespace(name: string, path: string, out: ProblemCollector): void {
-  // The name's syntax is checked by checkName (stricter); here, what TeamNamespace refuses to own.
-  for (const p of namespaceProblems('name', name).filter(() => reservedNamespaceReason(name) !== undefined)) out.error(path, p.value, p.message);
+  // The name's syntax is checked by checkName (stricter); here, only whether the namespace is one TeamNamespace refuses to own.
+  for (const p of reservedNamespaceProblems('name', name)) out.error(path, p.value, p.message);
 }
 
 function checkPool(poolName: string, at: string, ctx: WorkloadContext, out: ProblemCollector): ResolvedNodePool | undefined {

@@ -127,7 +127,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   const ceiling = resolved.cost.ceiling.total;
   if (monitoring.monthlyBudgetUsd !== undefined && ceiling > monitoring.monthlyBudgetUsd) {
     out.warn('monitoring.monthlyBudgetUsd', monitoring.monthlyBudgetUsd,
-      `is below what the node pools can cost at maxNodes on-demand (about $${Math.round(ceiling).toLocaleString('en-US')} a month); the budget notifies before pools reach full scale`);
+      `is below what the platform can cost at full scale, node pools at maxNodes on-demand and scheduled pipelines at full capacity (about $${Math.round(ceiling).toLocaleString('en-US')} a month); the budget notifies before pools reach full scale`);
   }
   // Last, once every warning is known.
   acknowledge(def.acknowledgeWarnings ?? [], out);

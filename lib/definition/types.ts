@@ -216,14 +216,13 @@ export interface WarningAcknowledgement {
   readonly reason: string;
 }
 
-/** The whole platform. */
 /** The engine a pipeline runs on. */
 export enum PipelineEngine {
   /** Apache Spark on an EMR Serverless application (auto-start, auto-stop: nothing runs idle). */
   SPARK = 'spark',
 }
 
-/** What starts a pipeline: a schedule, or data arriving in a zone. Give exactly one. */
+/** What starts a pipeline: a schedule, or data arriving in a zone. Give exactly one (leave `trigger` out to start runs by hand). */
 export interface PipelineTriggerDefinition {
   /** An EventBridge Scheduler expression: `cron(0 2 * * ? *)`, `rate(6 hours)` or `at(2027-01-01T00:00:00)`. @default - none */
   readonly schedule?: string;
@@ -285,6 +284,7 @@ export interface PipelineDefinition {
   readonly table?: PipelineTableDefinition;
 }
 
+/** The whole platform. */
 export interface AiPlatformDefinition {
   /** [a-z][a-z0-9-], 3..28 characters; prefixes stack and resource names. */
   readonly name: string;

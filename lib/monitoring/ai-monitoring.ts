@@ -101,7 +101,7 @@ export interface AiMonitoringProps {
   readonly monthlyBudgetUsd?: number;
   /** Cost allocation tag the budget counts; activate it in Billing. @default - the whole account */
   readonly costTag?: CostTag;
-  /** Most the platform can cost a month (every pool at maxNodes, on-demand), shown on the dashboard. @default - not shown */
+  /** Most the platform can cost a month (every pool at maxNodes on-demand, scheduled pipelines at full capacity), shown on the dashboard. @default - not shown */
   readonly maxMonthlyComputeUsd?: number;
   /** @default - the defaults of AiMonitoringThresholds */
   readonly thresholds?: AiMonitoringThresholds;
@@ -299,10 +299,7 @@ export class AiMonitoring extends Construct {
     }
     const pipelines = props.pipelines ?? [];
     if (pipelines.length > 0) {
-      // AWS/States execution metrics, dimension StateMachineArn (Step Functions user guide, "Monitoring Step Functions metrics").
-      const sfn = (metricName: string, p: MonitoredPipeline, statistic = 'Sum') => new cw.Metric({
-        namespace: 'AWS/States', metricName, dimensionsMap: { StateMachineArn: p.stateMachineArn }, statistic, period: Duration.hours(1), label: p.name,
-      });
+      const sfn = (metricName: string, p: MonitoredPipeline, statistic?: string) => m.pipelineRuns(metricName, p.name, p.stateMachineArn, statistic);
       this.dashboard.addWidgets(header('## Pipelines'));
       this.dashboard.addWidgets(
         new cw.GraphWidget({ title: 'Pipeline runs', width: 8, left: pipelines.map((p) => sfn('ExecutionsStarted', p)) }),
@@ -313,7 +310,7 @@ export class AiMonitoring extends Construct {
     this.dashboard.addWidgets(header('## Cost'));
     const costNotes = [
       props.monthlyBudgetUsd !== undefined ? `Monthly budget: **$${props.monthlyBudgetUsd.toLocaleString('en-US')}**` : 'No monthly budget set.',
-      props.maxMonthlyComputeUsd !== undefined ? `The platform at full scale (every pool at maxNodes, on-demand): up to **$${Math.round(props.maxMonthlyComputeUsd).toLocaleString('en-US')}** a month.` : '',
+      props.maxMonthlyComputeUsd !== undefined ? `The platform at full scale (every pool at maxNodes on-demand, scheduled pipelines at full capacity): up to **$${Math.round(props.maxMonthlyComputeUsd).toLocaleString('en-US')}** a month.` : '',
     ].filter((x) => x).join('\n\n');
     this.dashboard.addWidgets(
       new cw.GraphWidget({ title: 'Estimated charges (USD, month to date)', width: 12, left: [m.estimatedCharges()] }),

@@ -2,7 +2,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { requireKubernetesVersion } from '../catalog/versions';
-import { createPodIdentityRole } from '../cluster/pod-identity-role';
+import { createPodIdentityRole } from '../core/pod-identity-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';
 import { annotatedPodsScrapeJob } from '../core/scrape-jobs';
 import { INFERENCE_NAMESPACE, QUEUE_METRIC, REQUESTS_METRIC } from './metrics';

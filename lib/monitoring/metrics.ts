@@ -136,4 +136,14 @@ export class AiPlatformMetrics {
       dimensionsMap: { Currency: 'USD' }, region: 'us-east-1', label: 'estimated charges (USD, month to date)',
     });
   }
+
+  /**
+   * A data pipeline's state machine metric (AWS/States, dimension StateMachineArn; Step Functions developer
+   * guide, "Monitoring Step Functions metrics"): e.g. `ExecutionsStarted`, `ExecutionsFailed`, `ExecutionTime`.
+   */
+  public pipelineRuns(metricName: string, pipeline: string, stateMachineArn: string, statistic: string = 'Sum'): cw.Metric {
+    return new cw.Metric({
+      namespace: 'AWS/States', metricName, dimensionsMap: { StateMachineArn: stateMachineArn }, statistic, period: Duration.hours(1), label: pipeline,
+    });
+  }
 }

@@ -214,7 +214,7 @@ export class AiPlatform extends Construct {
 
     for (const [k, v] of Object.entries({ 'ai-platform': def.name, ...def.tags })) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
 
-    const sizes = `nodePools: ${def.nodePools.length}, inference: ${def.inference.length}, training: ${def.training.length}, teams: ${def.teams.length}; pools and workloads overflow into further stacks, while team namespaces, operators and the cluster stay in the platform stack`;
+    const sizes = `nodePools: ${def.nodePools.length}, inference: ${def.inference.length}, training: ${def.training.length}, teams: ${def.teams.length}, pipelines: ${def.pipelines.length}; pools and workloads overflow into further stacks, while team namespaces, pipelines, operators and the cluster stay in the platform stack`;
     checkStackLimits(this.platformStack, () => sizes);
     for (const stack of this.overflowStacks) checkStackLimits(stack, () => sizes);
     checkStackLimits(this.monitoringStack, () => `inference: ${def.inference.length} (alarms per service)`);

@@ -93,6 +93,11 @@ export function namespaceProblems(field: string, name: string): Problem[] {
   if (!(name.length <= KUBERNETES.maxLabelLength && KUBERNETES.dns1123Label.test(name))) {
     return [{ field, value: name, message: `must be a DNS-1123 label: 1..${KUBERNETES.maxLabelLength} lowercase letters, digits and '-', starting and ending alphanumeric` }];
   }
+  return reservedNamespaceProblems(field, name);
+}
+
+/** A name that becomes a namespace the cluster or the platform owns (`default`, `kube-*`, operators' namespaces). */
+export function reservedNamespaceProblems(field: string, name: string): Problem[] {
   const reason = reservedNamespaceReason(name);
   return reason ? [{ field, value: name, message: `becomes a namespace, and ${reason}; choose another name` }] : [];
 }

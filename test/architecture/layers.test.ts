@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-// The one direction of dependency (../shared/DESIGN.md, "The flow of data"): catalogs and core helpers are
+// The one direction of dependency (the design's "flow of data"; README, "Layout"): catalogs and core helpers are
 // leaves, domains stand alone, the definition maps onto the domains, the plan reads the resolved definition,
 // and only lib/platform composes them all.
 const LIB = path.join(__dirname, '..', '..', 'lib');
@@ -64,4 +64,19 @@ test('only lib/index.ts (exports) sits at the top of lib/', () => {
 test('every folder of lib/ has a layer', () => {
   const folders = fs.readdirSync(LIB, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
   expect(folders.filter((f) => !(f in ALLOWED))).toEqual([]);
+});
+
+test('domains depend on each other without a cycle (each stands alone with what it imports)', () => {
+  const graph = new Map<string, Set<string>>();
+  for (const e of all) {
+    const [from, to] = [folderOf(e.from), folderOf(e.to)];
+    if (from !== to && DOMAINS.includes(from) && DOMAINS.includes(to)) graph.set(from, (graph.get(from) ?? new Set()).add(to));
+  }
+  const cycles: string[] = [];
+  const visit = (node: string, path: string[]) => {
+    if (path.includes(node)) { cycles.push([...path.slice(path.indexOf(node)), node].join(' -> ')); return; }
+    for (const next of graph.get(node) ?? []) visit(next, [...path, node]);
+  };
+  for (const d of DOMAINS) visit(d, []);
+  expect([...new Set(cycles)]).toEqual([]);
 });
