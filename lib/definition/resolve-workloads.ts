@@ -1,3 +1,4 @@
+import { mountPathProblems } from '../workloads/s3-mounts';
 import { inferenceProblems, reservedNamespaceProblems, trainingProblems } from '../workloads/workload-checks';
 import { AcceleratorVendor } from '../catalog/accelerators';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
@@ -7,7 +8,6 @@ import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
 import { type DataAccessDefinition, type InferenceDefinition, type TrainingDefinition } from './types';
 
 /** Paths the library mounts scratch volumes at. */
-const RESERVED_MOUNTS = ['/tmp', '/home/app', '/dev'];
 
 /** What workload rules need to know about the rest of the definition. */
 export interface WorkloadContext {
@@ -44,10 +44,8 @@ function checkTeam(team: string | undefined, at: string, ctx: WorkloadContext, o
 function checkDataAccess(access: DataAccessDefinition[], at: string, ctx: WorkloadContext, out: ProblemCollector): void {
   access.forEach((a, k) => {
     out.check(ctx.zones.includes(a.zone), `${at}.dataAccess[${k}].zone`, a.zone, `must be a data-lake zone: ${ctx.zones.join(', ')}`);
-    if (a.mountPath !== undefined) {
-      out.check(/^\/[A-Za-z0-9._\/-]+$/.test(a.mountPath) && !RESERVED_MOUNTS.some((r) => a.mountPath === r || a.mountPath!.startsWith(`${r}/`)),
-        `${at}.dataAccess[${k}].mountPath`, a.mountPath, `must be an absolute path outside ${RESERVED_MOUNTS.join(', ')}`);
-    }
+    // The same rule the workload charts apply to their s3Mounts.
+    if (a.mountPath !== undefined) out.addAll(`${at}.dataAccess[${k}]`, mountPathProblems('mountPath', a.mountPath));
   });
   for (const d of duplicates(access.filter((a) => a.mountPath).map((a) => a.mountPath!))) {
     out.error(`${at}.dataAccess`, d.name, 'mounts two zones at the same mountPath');

@@ -12,7 +12,7 @@ import {
 import {
   CACHE_ENV, containerResources, podPlacement, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolumes, type WorkloadPlacement,
 } from './placement';
-import { s3MountVolumes, type S3Mount } from './s3-mounts';
+import { s3MountProblems, s3MountVolumes, type S3Mount } from './s3-mounts';
 
 /** Where KEDA reads Prometheus metrics: an Amazon Managed Service for Prometheus workspace, queried with SigV4. */
 export interface PrometheusSource {
@@ -99,6 +99,7 @@ export class InferenceService extends Chart {
       image: props.image, minReplicas: props.minReplicas, maxReplicas: props.maxReplicas, port: props.port,
       metric: scaling?.metric, target: scaling?.target, activationThreshold: scaling?.activationThreshold, query: scaling?.query,
     });
+    problems.push(...s3MountProblems(props.s3Mounts ?? []));
     const metric = scaling?.metric ?? WORKLOAD_DEFAULTS.inference.scaling.metric;
     if (metric !== ScalingMetric.CPU && !props.prometheus) {
       problems.push({ field: 'prometheus', message: `is required with scaling metric ${metric} (KEDA reads it from Prometheus)` });

@@ -1,5 +1,26 @@
+import { Token } from 'aws-cdk-lib';
+import type { Problem } from '../core/problem';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
+
+/** Paths the library mounts scratch volumes at (placement.ts scratchVolumes): a zone may not be mounted over them. */
+export const RESERVED_MOUNT_PATHS: readonly string[] = ['/tmp', '/home/app', '/dev'];
+
+/** A mount path a zone may use: absolute, plain characters, outside the scratch volumes. Empty when valid. */
+export function mountPathProblems(field: string, mountPath: string): Problem[] {
+  if (Token.isUnresolved(mountPath)) return [];
+  const ok = /^\/[A-Za-z0-9._\/-]+$/.test(mountPath) && !RESERVED_MOUNT_PATHS.some((r) => mountPath === r || mountPath.startsWith(`${r}/`));
+  return ok ? [] : [{ field, value: mountPath, message: `must be an absolute path outside ${RESERVED_MOUNT_PATHS.join(', ')}` }];
+}
+
+/** The rules of a workload's S3 mounts: each path valid, no two zones at one path. */
+export function s3MountProblems(mounts: S3Mount[]): Problem[] {
+  const problems = mounts.flatMap((m, i) => mountPathProblems(`s3Mounts[${i}].mountPath`, m.mountPath));
+  mounts.forEach((m, i) => {
+    if (mounts.findIndex((o) => o.mountPath === m.mountPath) !== i) problems.push({ field: `s3Mounts[${i}].mountPath`, value: m.mountPath, message: 'mounts two zones at the same mountPath' });
+  });
+  return problems;
+}
 
 /** A data-lake zone mounted into a workload through the Mountpoint for Amazon S3 CSI driver. */
 export interface S3Mount {

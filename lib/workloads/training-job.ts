@@ -11,7 +11,7 @@ import { JobSet } from './imports/jobset-jobset.x-k8s.io';
 import {
   CACHE_ENV, containerResources, podPlacement, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolumes, type WorkloadPlacement,
 } from './placement';
-import { s3MountVolumes, type S3Mount } from './s3-mounts';
+import { s3MountProblems, s3MountVolumes, type S3Mount } from './s3-mounts';
 
 /** A pod template as plain JSON (`Quantity` values rendered as their numbers and strings). */
 function podTemplate(props: k8s.KubePodProps): { metadata: unknown; spec: unknown } {
@@ -81,7 +81,7 @@ export class TrainingJob extends Chart {
    * definition reports the same rules under `training[i]`. An image that is a token is checked at deploy time.
    */
   public static check(props: TrainingJobProps): Problem[] {
-    return trainingProblems(props);
+    return [...trainingProblems(props), ...s3MountProblems(props.s3Mounts ?? [])];
   }
 
   constructor(scope: Construct, id: string, props: TrainingJobProps) {

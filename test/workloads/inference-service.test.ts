@@ -128,6 +128,7 @@ test.each([
   [{ minReplicas: 0, scaling: { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 1 } }, 'the service would never wake'],
   [{ minReplicas: 4, maxReplicas: 2 }, 'maxReplicas (2) must be >= minReplicas (4)'],
   [{ port: 70000 }, 'port (70000) must be a port between 1 and 65535'],
+  [{ s3Mounts: [{ name: 'models', bucketName: 'b', mountPath: '/tmp/models', readOnly: true }] }, "s3Mounts[0].mountPath ('/tmp/models') must be an absolute path outside /tmp, /home/app, /dev"],
 ])('refuses inconsistent props %#', (props, message) => {
   expect(() => synth(props as Partial<InferenceServiceProps>)).toThrow(message);
 });
