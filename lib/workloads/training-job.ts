@@ -7,7 +7,6 @@ import { RUNTIME_VERSIONS } from '../catalog/versions';
 import { POOL_LABEL } from '../core/labels';
 import { WORKLOAD_DEFAULTS } from './defaults';
 import { TrainingEngine } from './training-engine';
-import { JobSet } from './imports/jobset-jobset.x-k8s.io';
 import {
   CACHE_ENV, containerResources, podPlacement, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolumes, type WorkloadPlacement,
 } from './placement';
@@ -145,6 +144,9 @@ export class TrainingJob extends Chart {
 
     // Typed by the generated JobSet props, then the pod template is set on the JSON: the generated class
     // would re-filter a patched template through its own converters and drop extended resources.
+    // The generated JobSet types are large (20k lines): load them only when a PyTorch job exists.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { JobSet } = require('./imports/jobset-jobset.x-k8s.io') as typeof import('./imports/jobset-jobset.x-k8s.io');
     const jobset = JobSet.manifest({
       metadata: { name, namespace, labels },
       spec: {
