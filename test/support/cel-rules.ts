@@ -24,11 +24,8 @@
  *   (k8s.io/apiserver/pkg/cel/library/regex.go). Used by the Karpenter NodePool label/requirement-key rules
  *   and the EC2NodeClass amiFamily/alias rules.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CelScalar, celEnv, celMethod, isCelError, parse, plan, type CelEnv } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import { parse as parseYaml } from 'yaml';
 
 /** Kubernetes CEL functions added on top of @bufbuild/cel, by name; see the file comment. */
 export const SHIMMED_FUNCTIONS = {
@@ -58,18 +55,16 @@ export function celEvaluate(expression: string, bindings: Record<string, unknown
 
 interface CrdVersion { group: string; kind: string; version: string; schema: any; file: string }
 
-const CRD_DIR = join(__dirname, '../../crds');
 let crdCache: CrdVersion[] | undefined;
 
 function crds(): CrdVersion[] {
   if (crdCache) return crdCache;
-  const files = readdirSync(CRD_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));
-  crdCache = files.flatMap((file) => {
-    const crd = parseYaml(readFileSync(join(CRD_DIR, file), 'utf8'));
-    return (crd.spec.versions as any[]).map((v) => ({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { crdDocuments } = require('./crd-documents.cjs') as { crdDocuments(): { file: string; doc: any }[] };
+  crdCache = crdDocuments().filter(({ doc }) => doc?.kind === 'CustomResourceDefinition').flatMap(({ file, doc: crd }) =>
+    (crd.spec.versions as any[]).map((v) => ({
       group: crd.spec.group, kind: crd.spec.names.kind, version: v.name, schema: v.schema.openAPIV3Schema, file,
-    }));
-  });
+    })));
   return crdCache;
 }
 

@@ -5,30 +5,21 @@
 // Built-in kinds are checked with kubernetes-models; custom resources against the openAPIV3Schema of the
 // vendored CRD (crds/), with unknown fields rejected as `kubectl apply --validate=strict` would.
 // Prints a JSON array of problems ("kind/name: message") and exits 0; exits 2 on a usage error.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv');
-const { parseAllDocuments } = require('yaml');
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const sets = Array.isArray(input) ? { '': input } : input;
 
 // CRD schemas by apiVersion/kind.
 const crdSchemas = new Map();
-for (const dir of readdirSync(join(root, 'crds'), { withFileTypes: true }).filter((d) => d.isDirectory())) {
-  for (const file of readdirSync(join(root, 'crds', dir.name)).filter((f) => f.endsWith('.yaml'))) {
-    for (const doc of parseAllDocuments(readFileSync(join(root, 'crds', dir.name, file), 'utf8'))) {
-      const crd = doc.toJS();
-      if (crd?.kind !== 'CustomResourceDefinition') continue;
-      for (const v of crd.spec.versions) {
-        crdSchemas.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, strict(v.schema.openAPIV3Schema));
-      }
-    }
+for (const { doc: crd } of require('./crd-documents.cjs').crdDocuments()) {
+  if (crd?.kind !== 'CustomResourceDefinition') continue;
+  for (const v of crd.spec.versions) {
+    crdSchemas.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, strict(v.schema.openAPIV3Schema));
   }
 }
 
