@@ -24,7 +24,8 @@ function build(props: Partial<DataPipelineProps> = {}, opts: { topic?: boolean }
 function buildNew(props: Partial<DataPipelineProps> = {}, opts: { topic?: boolean } = {}) {
   const app = testApp();
   const stack = new Stack(app, 'Test');
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, flowLogs: { All: {} } });
+  // An imported VPC: the pipeline's subnets are what it chose, without synthesizing a VPC per test.
+  const vpc = importedVpc(stack);
   const dataLake = new DataLake(stack, 'DataLake', { namePrefix: 'acme' });
   const alarmTopic = opts.topic === false ? undefined : new sns.Topic(stack, 'Alarms', { enforceSSL: true });
   const pipeline = new DataPipeline(stack, 'Pipeline', {
@@ -42,6 +43,13 @@ function buildNew(props: Partial<DataPipelineProps> = {}, opts: { topic?: boolea
 
 const actionsOf = (s: any): string[] => ([] as string[]).concat(s.Action);
 /** The statements of every policy attached to a role. */
+function importedVpc(stack: Stack): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-0private0a', 'subnet-0private0b'], publicSubnetIds: ['subnet-0public0a', 'subnet-0public0b'],
+  });
+}
+
 function statementsOf(template: Template, roleId: string): any[] {
   return resourcesOf(template, 'AWS::IAM::Policy')
     .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleId))
@@ -73,7 +81,7 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
   });
 
   test('runs in the private subnets with a security group of its own: HTTPS out, nothing in', () => {
-    const privateIds = vpc.privateSubnets.map((s) => ({ Ref: id(s) }));
+    const privateIds = vpc.privateSubnets.map((s) => s.subnetId);
     template.hasResourceProperties('AWS::EMRServerless::Application', {
       NetworkConfiguration: { SubnetIds: privateIds, SecurityGroupIds: [{ 'Fn::GetAtt': [id(pipeline.securityGroup), 'GroupId'] }] },
     });
@@ -324,13 +332,13 @@ test('no trigger: started by hand only; no alarms without a topic; no table mean
 });
 
 test('capacity, timeout, release, subnets and extra arguments are props', () => {
-  const { template, stack, vpc, id } = build({
+  const { template, stack, vpc } = build({
     maxCapacity: { maxVcpu: 32, maxMemory: Size.gibibytes(128) }, runTimeout: Duration.minutes(45),
     releaseLabel: 'emr-7.11.0', vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, jobArguments: ['--input-prefix', 'reviews/'],
   });
   template.hasResourceProperties('AWS::EMRServerless::Application', {
     MaximumCapacity: { Cpu: '32 vCPU', Memory: '128 GB' }, ReleaseLabel: 'emr-7.11.0',
-    NetworkConfiguration: Match.objectLike({ SubnetIds: vpc.publicSubnets.map((s) => ({ Ref: id(s) })) }),
+    NetworkConfiguration: Match.objectLike({ SubnetIds: vpc.publicSubnets.map((s) => s.subnetId) }),
   });
   const run = definitionOf(template).States.RunJob;
   expect(run.TimeoutSeconds).toBe(2700 + 900);
