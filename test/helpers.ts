@@ -47,7 +47,11 @@ export function synthPlatform(definition: AiPlatformDefinition = referencePlatfo
 export function clusterStack(props: Partial<ConstructorParameters<typeof GpuCluster>[2]> = {}) {
   const app = testApp();
   const stack = new Stack(app, 'Test');
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  // An imported VPC: the constructs under test choose from its subnets, without a VPC synthesized per test.
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-0private0a', 'subnet-0private0b'], publicSubnetIds: ['subnet-0public0a', 'subnet-0public0b'],
+  });
   const gpuCluster = new GpuCluster(stack, 'Gpu', { vpc, ...props });
   return { app, stack, vpc, gpuCluster };
 }
