@@ -8,4 +8,7 @@ module.exports = {
   testTimeout: 120000,
   // Jest's default is cores - 1 (one worker on CI's 2 cores); the suites are mostly CPU-bound synthesis.
   maxWorkers: 2,
+  // Scratch output of the run (cdk.out, cdk8s output, CLI synths) in one temporary directory, removed after.
+  globalSetup: '<rootDir>/test/support/global-setup.cjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.cjs',
 };
