@@ -233,6 +233,9 @@ export class DataLake extends Construct implements IDataLakeRef {
     const principal = grantee.grantPrincipal;
     const stack = Stack.of(this);
     if (!Construct.isConstruct(principal) || Stack.of(principal) === stack) return this;
+    // An exported value imported by name carries no stack dependency of its own (Stack.exportValue returns a
+    // plain Fn::ImportValue): the grantee's stack must deploy after this one, so say so.
+    Stack.of(principal).addStackDependency(stack, `grants on data lake ${this.node.path}`);
     return {
       zoneNames: this.zoneNames,
       keyArn: this.keyArn,

@@ -138,6 +138,8 @@ test('example standalone-constructs.ts: data lake, a namespaced chart and monito
 test('example standalone-constructs.ts passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
   const app = testApp();
   const stacks = buildStandaloneApp(app);
+  // The cross-stack grant names exported values; the grantee's stack deploys after the lake's.
+  expect(stacks.platformStack.dependencies).toContain(stacks.dataStack);
   app.synth();
   const findings = Object.values(stacks).flatMap((stack) => new AwsSolutionsChecks().validateScope(stack).violations
     .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath} ${(r as any).locations ?? ''}`)));
