@@ -183,7 +183,6 @@ export class GpuNodePool extends Construct {
       capacityType: CAPACITY[capacityType],
       minSize: minNodes,
       maxSize: props.maxNodes,
-      desiredSize: minNodes,
       subnets,
       labels: this.labels,
       taints: this.taints.length > 0 ? this.taints : undefined,
@@ -198,6 +197,11 @@ export class GpuNodePool extends Construct {
     const cfnNodegroup = this.nodegroup.node.defaultChild as eks.CfnNodegroup;
     if (!capacityBlock) cfnNodegroup.addPropertyOverride('InstanceTypes', this.instances.map((f) => f.instanceType));
     cfnNodegroup.addPropertyOverride('AmiType', nodes.ami.amiType);
+    // Cluster Autoscaler owns the desired size: a template value is re-sent with a change of min or max and resizes
+    // a busy pool. DesiredSize is optional, and "when using CloudFormation, no action occurs if you remove this
+    // parameter from your CFN template" (CloudFormation template reference, AWS::EKS::Nodegroup ScalingConfig).
+    // The same page asks for all or none of the sizes when a group is created: a deploy must confirm EKS accepts it.
+    cfnNodegroup.addPropertyDeletionOverride('ScalingConfig.DesiredSize');
 
     this.asgName = new AsgNodeTemplateTags(this, 'ScaleFromZero', { cluster, nodegroup: this.nodegroup, tags: this.scaleFromZeroTags }).asgName;
     ensureDevicePlugins(cluster, nodes);

@@ -57,8 +57,17 @@ test('Bottlerocket puts the disk size on its data volume', () => {
   expect(launchTemplate.BlockDeviceMappings[0].DeviceName).toBe('/dev/xvdb');
 });
 
-test('a pool scales from zero: min and desired 0, max from props', () => {
-  expect(pool({ instanceTypes: ['g6e.xlarge'], maxNodes: 8 }).nodegroup.ScalingConfig).toEqual({ MinSize: 0, DesiredSize: 0, MaxSize: 8 });
+test('a pool scales from zero: min 0, max from props, and no desired size (Cluster Autoscaler owns it)', () => {
+  expect(pool({ instanceTypes: ['g6e.xlarge'], maxNodes: 8 }).nodegroup.ScalingConfig).toEqual({ MinSize: 0, MaxSize: 8 });
+});
+
+test('changing a pool\'s size changes only its MinSize / MaxSize: no desired size is sent to reset running nodes', () => {
+  const before = pool({ instanceTypes: ['g6e.xlarge'], maxNodes: 4 }).nodegroup;
+  const after = pool({ instanceTypes: ['g6e.xlarge'], maxNodes: 16 }).nodegroup;
+  // The node group is otherwise unchanged, and the ScalingConfig CloudFormation sends on update holds no DesiredSize.
+  expect({ ...after, ScalingConfig: undefined }).toEqual({ ...before, ScalingConfig: undefined });
+  expect(after.ScalingConfig).toEqual({ MinSize: 0, MaxSize: 16 });
+  expect(pool({ instanceTypes: ['g6e.xlarge'], minNodes: 2, maxNodes: 4 }).nodegroup.ScalingConfig).toEqual({ MinSize: 2, MaxSize: 4 });
 });
 
 test.each([

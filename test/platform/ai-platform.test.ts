@@ -27,7 +27,7 @@ describe('the reference platform', () => {
     template.hasResourceProperties('AWS::EKS::Nodegroup', {
       Labels: Match.objectLike({ 'ai-platform/pool': 'inference' }),
       AmiType: 'AL2023_x86_64_NVIDIA', CapacityType: 'SPOT', InstanceTypes: ['g6e.xlarge', 'g6e.2xlarge'],
-      ScalingConfig: { MinSize: 0, DesiredSize: 0, MaxSize: 8 },
+      ScalingConfig: { MinSize: 0, MaxSize: 8 },
       Tags: Match.objectLike({ 'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu': '1' }),
     });
   });
