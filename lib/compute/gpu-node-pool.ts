@@ -12,7 +12,7 @@ import { PoolNodes } from './pool-nodes';
 import { AsgNodeTemplateTags } from './private/asg-node-template-tags';
 import { CapacityReservationSubnet } from './private/capacity-reservation-subnet';
 import { ensureDevicePlugins } from './device-plugins';
-import { createNodeLaunchTemplate } from '../core/node-launch-template';
+import { createNodeLaunchTemplate, keptTags } from '../core/node-launch-template';
 import { createNodeRole } from '../core/node-role';
 
 /** Props of {@link GpuNodePool}. */
@@ -50,6 +50,14 @@ export interface GpuNodePoolProps {
    * account tell their pools apart. @default - none: the name is `<poolName>-<digest>`
    */
   readonly nodegroupNamePrefix?: string;
+  /**
+   * Keys of tags applied from above (`Tags.of(scope)`) that still reach the pool's launch template (so its
+   * instances and volumes) and its placement group. Every other inherited tag stops at the node group: a tag
+   * edit would otherwise make a new launch template version, which rolls every node of the pool, and replace the
+   * placement group. Name only keys whose value never changes (AiPlatform keeps `ai-platform`, its fixed name,
+   * for cost allocation). @default - none
+   */
+  readonly inheritedTagKeys?: string[];
 }
 
 const CAPACITY: Record<CapacityType, eks.CapacityType> = {
@@ -76,6 +84,9 @@ const NODEGROUP_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/;
  *   launches only into the reservation's Availability Zone (EKS user guide, "Create a managed node group
  *   with Capacity Blocks for ML"). EKS asks for a desired size of 0 before a Capacity Block group is
  *   upgraded: change its launch template (disk, AMI family) only while the pool is at zero.
+ * - Tags applied from above reach the node group (its Tags update without interruption) but not the launch
+ *   template or placement group, except `inheritedTagKeys`: a tag edit never rolls nodes. Instances therefore
+ *   carry only those tags.
  * - The node group has a stable name, `[prefix-]<pool>-<digest of what forces replacement>`, so monitoring
  *   can find its Auto Scaling group by name without a cross-stack reference.
  */
@@ -147,6 +158,10 @@ export class GpuNodePool extends Construct {
     const selection = cluster.vpc.selectSubnets(props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
     if (efa) {
       this.placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', { strategy: ec2.PlacementGroupStrategy.CLUSTER });
+      // AWS::EC2::PlacementGroup Tags: update requires replacement (CloudFormation template reference), and the
+      // launch template names the group: only tags that never change may reach it.
+      const cfnGroup = this.placementGroup.node.defaultChild as ec2.CfnPlacementGroup;
+      cfnGroup.addPropertyOverride('Tags', keptTags(cfnGroup, props.inheritedTagKeys ?? []));
     }
     let subnets: ec2.SubnetSelection;
     if (capacityBlock) {
@@ -174,6 +189,7 @@ export class GpuNodePool extends Construct {
       placementGroup: this.placementGroup,
       capacityBlockReservationId: props.capacityReservationId,
       instanceType: capacityBlock ? this.instances[0].instanceType : undefined,
+      inheritedTagKeys: props.inheritedTagKeys,
     });
 
     this.scaleFromZeroTags = nodeTemplateTags(nodes, diskGiB);

@@ -21,5 +21,8 @@ export function nodePoolProps(def: ResolvedDefinition, pool: ResolvedNodePool, c
     nodes: pool.nodes,
     subnets: network.nodeSubnets,
     nodegroupNamePrefix: def.name,
+    // The platform's name tag (AiPlatform tags everything `ai-platform: <name>`) never changes: it may reach the
+    // instances, where the budget's cost filter finds it; the user's tags stop at the node group.
+    inheritedTagKeys: ['ai-platform'],
   };
 }

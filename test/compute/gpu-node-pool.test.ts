@@ -1,4 +1,4 @@
-import { Size } from 'aws-cdk-lib';
+import { Size, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AmiFamily, CapacityType, GpuNodePool, PoolNodes, type GpuNodePoolProps } from '../../lib';
 import { clusterStack, resourcesOf } from '../helpers';
@@ -142,6 +142,35 @@ describe('EFA', () => {
   test('the autoscaler knows the EFA interfaces, and the EFA device plugin is installed', () => {
     expect(nodegroup.Tags['k8s.io/cluster-autoscaler/node-template/resources/vpc.amazonaws.com/efa']).toBe('32');
     template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'aws-efa-k8s-device-plugin' });
+  });
+});
+
+describe('tags applied from above never roll nodes', () => {
+  const synth = (team: string) => {
+    const { stack, gpuCluster } = clusterStack();
+    new GpuNodePool(stack, 'Pool', { cluster: gpuCluster.cluster, poolName: 'train', instanceTypes: ['p5.48xlarge'], efa: true, maxNodes: 2, inheritedTagKeys: ['ai-platform'] });
+    Tags.of(stack).add('ai-platform', 'acme');
+    Tags.of(stack).add('team', team);
+    const template = Template.fromStack(stack);
+    const of = (type: string) => resourcesOf(template, type).filter(([id]) => id.startsWith('Pool'));
+    return { launchTemplates: of('AWS::EC2::LaunchTemplate'), placementGroups: of('AWS::EC2::PlacementGroup'), nodegroup: of('AWS::EKS::Nodegroup')[0][1] };
+  };
+  const before = synth('ml');
+  const after = synth('research');
+
+  test('a changed tag leaves the launch template (no new version) and the placement group (no replacement) byte-identical', () => {
+    expect(before.launchTemplates).toHaveLength(1);
+    expect(before.placementGroups).toHaveLength(1);
+    expect(JSON.stringify(after.launchTemplates)).toBe(JSON.stringify(before.launchTemplates));
+    expect(JSON.stringify(after.placementGroups)).toBe(JSON.stringify(before.placementGroups));
+  });
+
+  test('the node group carries every tag (EKS: Tags update without interruption); instances only the kept ones', () => {
+    expect(after.nodegroup.Properties.Tags).toMatchObject({ 'ai-platform': 'acme', 'team': 'research' });
+    const data = before.launchTemplates[0][1].Properties.LaunchTemplateData;
+    const kept = [{ Key: 'Name', Value: 'Test/Pool/LaunchTemplate' }, { Key: 'ai-platform', Value: 'acme' }];
+    expect(data.TagSpecifications).toEqual(['instance', 'volume'].map((ResourceType) => ({ ResourceType, Tags: kept })));
+    expect(before.placementGroups[0][1].Properties.Tags).toEqual([{ Key: 'ai-platform', Value: 'acme' }]);
   });
 });
 
