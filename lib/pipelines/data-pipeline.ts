@@ -25,6 +25,7 @@ import type { PipelineScript } from './pipeline-script';
 import type { PipelineTable } from './pipeline-table';
 import { PipelineTriggerKind, type PipelineTrigger } from './pipeline-trigger';
 import { grantJobRun, JOB_RUN_RETRY, jobRunState, sparkSubmitParameters, type JobRunSpec } from './private/job-run';
+import { ApplicationStopper } from './private/application-stopper';
 import { jobLogGroupName, stateMachineLogGroupName } from './private/names';
 import { pipelinePropsProblems } from './private/pipeline-checks';
 import { runsPerMonthOf } from './private/schedule-expression';
@@ -177,7 +178,7 @@ export class DataPipeline extends Construct {
       vpc: props.vpc, allowAllOutbound: false, description: `EMR Serverless workers of data pipeline ${props.pipelineName}`,
     });
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS service endpoints');
-    this.application = new emrserverless.CfnApplication(this, 'Application', {
+    const applicationProperties: emrserverless.CfnApplicationProps = {
       name: props.pipelineName,
       type: 'SPARK',
       releaseLabel: props.releaseLabel ?? EMR_SERVERLESS_RELEASE,
@@ -189,6 +190,11 @@ export class DataPipeline extends Construct {
         subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
         securityGroupIds: [this.securityGroup.securityGroupId],
       },
+    };
+    this.application = new emrserverless.CfnApplication(this, 'Application', applicationProperties);
+    // Stopped before CloudFormation updates or deletes it (the service refuses both while STARTED).
+    new ApplicationStopper(this, 'ApplicationStopper', {
+      application: this.application, applicationName: props.pipelineName, applicationProperties,
     });
 
     // The job role: trusted by EMR Serverless for this account and application only.
