@@ -24,7 +24,7 @@ import { capacityOf, DEFAULT_VCPU_QUOTA, PIPELINE_DEFAULTS } from './defaults';
 import type { PipelineScript } from './pipeline-script';
 import type { PipelineTable } from './pipeline-table';
 import { PipelineTriggerKind, type PipelineTrigger } from './pipeline-trigger';
-import { grantJobRun, JOB_RUN_RETRY, jobRunState, sparkSubmitParameters, type JobRunSpec } from './private/job-run';
+import { executionTimeout, grantJobRun, JOB_RUN_RETRY, jobRunState, sparkSubmitParameters, type JobRunSpec } from './private/job-run';
 import { ApplicationStopper } from './private/application-stopper';
 import { jobLogGroupName, stateMachineLogGroupName } from './private/names';
 import { pipelinePropsProblems } from './private/pipeline-checks';
@@ -53,7 +53,12 @@ export interface DataPipelineProps {
   readonly trigger?: PipelineTrigger;
   /** @default 16 vCPU / 64 GiB (PIPELINE_DEFAULTS: the default account quota, a driver and three executors) */
   readonly maxCapacity?: PipelineCapacity;
-  /** A run is stopped (and the execution fails) after this. @default Duration.hours(2) */
+  /**
+   * How long a run may take. Its execution times out (the timed-out alarm) this long, plus 15 minutes for the
+   * application to start and the run to be scheduled, after it started; the run is then stopped.
+   * A run that fails, or is cancelled, fails the execution (the failed alarm).
+   * @default Duration.hours(2)
+   */
   readonly runTimeout?: Duration;
   /** @default - no table: the job writes files under `s3://<target bucket>/<pipelineName>/` */
   readonly table?: PipelineTable;
@@ -246,8 +251,8 @@ export class DataPipeline extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.pipelineName,
       definitionBody: sfn.DefinitionBody.fromChainable(run),
-      // Each attempt may take the whole run timeout; past all of them the execution times out.
-      timeout: Duration.minutes(runTimeout.toMinutes() * (JOB_RUN_RETRY.maxAttempts + 1) + 10),
+      // A run still going past its timeout ends the execution TIMED_OUT (the timed-out alarm), never in the catch.
+      timeout: executionTimeout(runTimeout),
       tracingEnabled: true,
       logs: { destination: this.stateMachineLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
@@ -295,7 +300,7 @@ export class DataPipeline extends Construct {
     return this.stateMachine.metricFailed(props);
   }
 
-  /** Executions that timed out (sum over 5 minutes). */
+  /** Executions that timed out: runs that outlasted `runTimeout` and the start margin (sum over 5 minutes). */
   public metricTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.stateMachine.metricTimedOut(props);
   }

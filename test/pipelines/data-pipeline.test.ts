@@ -123,9 +123,9 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
       'ApplicationId': expect.stringContaining(id(pipeline.application)),
       'ExecutionRoleArn': expect.stringContaining(id(pipeline.jobRole)),
       'Name.$': '$$.Execution.Name',
-      'ExecutionTimeoutMinutes': 120,
+      'ExecutionTimeoutMinutes': 150,
     });
-    expect(run.TimeoutSeconds).toBe(7200 + 900); // the run's 2 h, and 15 min for start-up and queueing
+    expect(run.TimeoutSeconds).toBeUndefined();
   });
 
   test('transient errors are retried with exponential backoff; everything else fails the execution', () => {
@@ -136,7 +136,20 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
     }]);
     expect(def.States.RunJob.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'JobFailed' }]);
     expect(def.States.JobFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
-    expect(def.TimeoutSeconds).toBe(3 * 7200 + 600);
+    expect(def.TimeoutSeconds).toBe(7200 + 900); // the run's 2 h, and 15 min for start-up, queueing and start retries
+  });
+
+  test('a run that outlasts its timeout ends its execution TIMED_OUT, what the timed-out alarm counts, not in the catch', () => {
+    // ExecutionsTimedOut counts executions that reach the state machine's TimeoutSeconds; a timeout caught into
+    // a Fail state counts as ExecutionsFailed. So the execution's timeout must be the first to expire: no task
+    // timeout (a catchable States.Timeout), and EMR Serverless's own cancellation of the run only after it.
+    const def = definitionOf(template);
+    const run = def.States.RunJob;
+    expect(def.TimeoutSeconds).toBeGreaterThan(7200);
+    expect(run.TimeoutSeconds ?? Infinity).toBeGreaterThan(def.TimeoutSeconds);
+    expect(run.HeartbeatSeconds ?? Infinity).toBeGreaterThan(def.TimeoutSeconds);
+    expect(run.Parameters.ExecutionTimeoutMinutes * 60).toBeGreaterThan(def.TimeoutSeconds);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsTimedOut', Namespace: 'AWS/States' });
   });
 
   test('the job is told where to read and write: zone URIs, database and table', () => {
@@ -296,8 +309,8 @@ test('capacity, timeout, release, subnets and extra arguments are props', () => 
     NetworkConfiguration: Match.objectLike({ SubnetIds: vpc.publicSubnets.map((s) => s.subnetId) }),
   });
   const run = definitionOf(template).States.RunJob;
-  expect(run.TimeoutSeconds).toBe(2700 + 900);
-  expect(run.Parameters.ExecutionTimeoutMinutes).toBe(45);
+  expect(definitionOf(template).TimeoutSeconds).toBe(2700 + 900);
+  expect(run.Parameters.ExecutionTimeoutMinutes).toBe(45 + 30);
   expect(run.Parameters.JobDriver.SparkSubmit.EntryPointArguments.slice(-2)).toEqual(['--input-prefix', 'reviews/']);
   expect(run.Parameters.JobDriver.SparkSubmit.SparkSubmitParameters).toContain('maxExecutors=7');
   Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('maxCapacity.maxVcpu \\(32\\) is above 16'));

@@ -29,6 +29,19 @@ export const JOB_RUN_RETRY = {
   backoffRate: 2,
 };
 
+/** Time an execution allows, beyond the run timeout, for the application to start, the run to be scheduled and start retries. */
+export const START_MARGIN = Duration.minutes(15);
+
+/**
+ * How long an execution may last: the run timeout and the start margin. Step Functions ends an execution that
+ * runs longer as TIMED_OUT ("TimeoutSeconds: the maximum number of seconds an execution of the state machine can
+ * run", Amazon States Language), which is what the `ExecutionsTimedOut` metric and the timed-out alarm count;
+ * a Fail state (the catch) only ever counts as `ExecutionsFailed`.
+ */
+export function executionTimeout(runTimeout: Duration): Duration {
+  return Duration.minutes(runTimeout.toMinutes() + START_MARGIN.toMinutes());
+}
+
 /** The optimized integration that starts a job run and waits for it (Step Functions "Run a Job (.sync)"). */
 export const START_JOB_RUN_SYNC = 'emr-serverless:startJobRun.sync';
 
@@ -42,15 +55,16 @@ export function jobRunState(scope: Construct, id: string, spec: JobRunSpec): sfn
     stateJson: {
       Type: 'Task',
       Resource: `arn:${Aws.PARTITION}:states:::${START_JOB_RUN_SYNC}`,
-      // EMR Serverless stops the run at ExecutionTimeoutMinutes; Step Functions' clock also counts the
-      // application's start and queue time, so it waits 15 minutes longer to hear how the run ended.
-      TimeoutSeconds: spec.timeout.toSeconds() + 15 * 60,
+      // No TimeoutSeconds of its own: the execution's timeout (executionTimeout) bounds the run, so a run that
+      // outlasts it ends the execution TIMED_OUT, not in the catch (a task timeout is a catchable States.Timeout).
       Parameters: {
         'ApplicationId': spec.applicationId,
         'ExecutionRoleArn': spec.jobRole.roleArn,
         'Name.$': '$$.Execution.Name',
         'ClientToken.$': "States.Hash($$.Execution.Id, 'SHA-256')",
-        'ExecutionTimeoutMinutes': spec.timeout.toMinutes(),
+        // A backstop only: EMR Serverless cancels a run past this ("automatically cancelled", StartJobRun), after
+        // the execution has timed out; without it a run would outlive its timed-out execution up to 12 hours.
+        'ExecutionTimeoutMinutes': spec.timeout.toMinutes() + 2 * START_MARGIN.toMinutes(),
         'JobDriver': {
           SparkSubmit: {
             EntryPoint: spec.entryPoint,

@@ -15,7 +15,7 @@ const RELEASE = /^emr-[A-Za-z0-9._/-]+$/;
 // EMR Serverless workers hold 2 to 8 GB per vCPU (1 vCPU: 2-8 GB ... 16 vCPU: 32-120 GB), "Supported worker configurations".
 const MIN_GIB_PER_VCPU = 2;
 const MAX_GIB_PER_VCPU = 8;
-/** Step Functions Standard executions last at most one year; the state machine's timeout is (retries + 1) x runTimeout + 10 min. */
+/** Step Functions Standard executions last at most one year; the state machine's timeout is runTimeout + 15 min. */
 const MAX_RUN_TIMEOUT_DAYS = 90;
 
 /** Every problem of a pipeline's props, with fields relative to the props; values that are tokens are skipped. */
