@@ -108,12 +108,13 @@ describe('scale from zero', () => {
     for (const [key, value] of Object.entries(expected)) expect(create).toContain(`\\"Key\\":\\"${key}\\",\\"Value\\":\\"${value}\\"`);
   });
 
-  test('the tagger may tag only ASGs of this cluster, and describe only this node group', () => {
+  test('the tagger may tag only ASGs of this cluster, and describe only node groups of this cluster', () => {
     const policies = resourcesOf(template, 'AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument.Statement).flat();
-    const tag = policies.find((s: any) => s.Action === 'autoscaling:CreateOrUpdateTags');
-    expect(tag.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/eks:cluster-name': expect.anything() } });
+    const tag = policies.find((s: any) => [s.Action].flat().includes('autoscaling:CreateOrUpdateTags'));
+    expect(tag.Condition).toEqual({ StringEquals: { 'autoscaling:ResourceTag/eks:cluster-name': { Ref: expect.stringMatching(/^GpuCluster/) } } });
     const describe = policies.find((s: any) => s.Action === 'eks:DescribeNodegroup');
-    expect(describe.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PoolNodegroup/), 'Arn'] });
+    // arn:<partition>:eks:<region>:<account>:nodegroup/<this cluster's name>/*
+    expect(describe.Resource['Fn::Join'][1].slice(-3)).toEqual([':nodegroup/', { Ref: expect.stringMatching(/^GpuCluster/) }, '/*']);
   });
 });
 

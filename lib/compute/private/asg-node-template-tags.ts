@@ -1,9 +1,9 @@
-import { Validations } from 'aws-cdk-lib';
-import { acknowledgeIamFindings } from '../../core/acknowledge';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { poolCustomResource } from './pool-custom-resource';
 
 /** Props of {@link AsgNodeTemplateTags}. */
 export interface AsgNodeTemplateTagsProps {
@@ -17,7 +17,7 @@ export interface AsgNodeTemplateTagsProps {
  *
  * EKS does not copy node-group tags to the group's ASG, and Cluster Autoscaler reads a node template from
  * ASG tags when a group has no running node. So a custom resource looks the ASG up through the EKS API and
- * tags it. Its role may describe this one node group and tag only ASGs of this cluster.
+ * tags it. Its role may describe node groups of this cluster and tag only ASGs of this cluster.
  */
 export class AsgNodeTemplateTags extends Construct {
   /** Name of the node group's Auto Scaling group (known at deploy time). */
@@ -31,7 +31,24 @@ export class AsgNodeTemplateTags extends Construct {
     // GetAtt also orders the lookup after the node group exists.
     const nodegroupName = (nodegroup.node.defaultChild as eks.CfnNodegroup).attrNodegroupName;
 
-    const describe = new cr.AwsCustomResource(this, 'FindAsg', {
+    // The same statements for every pool of the cluster, so the stack's policy does not grow with pools (see
+    // poolCustomResource). Node group ARNs are `arn:${Partition}:eks:${Region}:${Account}:nodegroup/${ClusterName}/
+    // ${NodegroupName}/${UUID}` (Service Authorization Reference, Amazon EKS, resource types); ASG ARNs embed a
+    // generated ID, so the ASG actions are scoped by the EKS ownership tag, a condition every one of them takes
+    // (Service Authorization Reference, Amazon EC2 Auto Scaling: autoScalingGroup, autoscaling:ResourceTag/${TagKey}).
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ['eks:DescribeNodegroup'],
+        resources: [Stack.of(this).formatArn({ service: 'eks', resource: 'nodegroup', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+      }),
+      new iam.PolicyStatement({
+        actions: ['autoscaling:CreateOrUpdateTags', 'autoscaling:EnableMetricsCollection'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'autoscaling:ResourceTag/eks:cluster-name': cluster.clusterName } },
+      }),
+    ];
+
+    const describe = poolCustomResource(this, 'FindAsg', {
       onUpdate: {
         service: 'EKS',
         action: 'describeNodegroup',
@@ -39,10 +56,7 @@ export class AsgNodeTemplateTags extends Construct {
         physicalResourceId: cr.PhysicalResourceId.of(nodegroupName),
         outputPaths: ['nodegroup.resources.autoScalingGroups.0.name'],
       },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['eks:DescribeNodegroup'], resources: [nodegroup.nodegroupArn] }),
-      ]),
-      installLatestAwsSdk: false,
+      statements,
     });
     const asgName = describe.getResponseField('nodegroup.resources.autoScalingGroups.0.name');
     this.asgName = asgName;
@@ -51,17 +65,9 @@ export class AsgNodeTemplateTags extends Construct {
       ResourceId: asgName, ResourceType: 'auto-scaling-group', Key, Value, PropagateAtLaunch: false,
     }));
     const onOwnAsg = (id: string, action: string, parameters: Record<string, unknown>, physicalId: string) =>
-      new cr.AwsCustomResource(this, id, {
+      poolCustomResource(this, id, {
         onUpdate: { service: 'AutoScaling', action, parameters, physicalResourceId: cr.PhysicalResourceId.of(physicalId) },
-        policy: cr.AwsCustomResourcePolicy.fromStatements([
-          new iam.PolicyStatement({
-            actions: [`autoscaling:${action.charAt(0).toUpperCase()}${action.slice(1)}`],
-            // ASG ARNs embed a generated UUID, so they cannot be named ahead; scope by the EKS ownership tag.
-            resources: ['*'],
-            conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
-          }),
-        ]),
-        installLatestAwsSdk: false,
+        statements,
       });
     onOwnAsg('TagAsg', 'createOrUpdateTags', { Tags: tags }, asgName);
     // Group metrics (in-service, pending, desired) give dashboards node counts per pool.
@@ -69,17 +75,5 @@ export class AsgNodeTemplateTags extends Construct {
       AutoScalingGroupName: asgName, Granularity: '1Minute',
       Metrics: ['GroupInServiceInstances', 'GroupPendingInstances', 'GroupDesiredCapacity'],
     }, `${asgName}-metrics`);
-
-    acknowledgeIamFindings(this, {
-      wildcards: 'ASG ARNs embed a generated ID and cannot be named ahead; tagging is limited to ASGs tagged eks:cluster-name of this cluster',
-    });
-    // AwsCustomResource shares one function per stack; its role (the public grantPrincipal) sits in that
-    // function's scope, so acknowledge there, wherever the function was created.
-    const role = describe.grantPrincipal;
-    const provider = Construct.isConstruct(role) ? role.node.scope : undefined;
-    if (provider) {
-      acknowledgeIamFindings(provider, { managedPolicies: 'The AwsCustomResource function only writes its own logs (AWSLambdaBasicExecutionRole)' });
-      Validations.of(provider).acknowledge({ id: 'AwsSolutions-L1', reason: 'The AwsCustomResource runtime is chosen and upgraded by aws-cdk-lib' });
-    }
   }
 }

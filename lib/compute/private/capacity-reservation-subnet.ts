@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeIamFindings } from '../../core/acknowledge';
+import { poolCustomResource } from './pool-custom-resource';
 
 /** Props of {@link CapacityReservationSubnet}. */
 export interface CapacityReservationSubnetProps {
@@ -31,8 +31,9 @@ export class CapacityReservationSubnet extends Construct {
   constructor(scope: Construct, id: string, props: CapacityReservationSubnetProps) {
     super(scope, id);
     // Describe* calls of EC2 do not support resource-level permissions (Service Authorization Reference, Amazon EC2).
-    const describe = (actions: string[]) => cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions, resources: ['*'] })]);
-    const reservation = new cr.AwsCustomResource(this, 'FindAz', {
+    // One statement for both calls and every Capacity Block pool, so pools add nothing to the stack's policy.
+    const statements = [new iam.PolicyStatement({ actions: ['ec2:DescribeCapacityReservations', 'ec2:DescribeSubnets'], resources: ['*'] })];
+    const reservation = poolCustomResource(this, 'FindAz', {
       onUpdate: {
         service: 'EC2',
         action: 'describeCapacityReservations',
@@ -40,11 +41,10 @@ export class CapacityReservationSubnet extends Construct {
         physicalResourceId: cr.PhysicalResourceId.of(props.reservationId),
         outputPaths: ['CapacityReservations.0.AvailabilityZone'],
       },
-      policy: describe(['ec2:DescribeCapacityReservations']),
-      installLatestAwsSdk: false,
+      statements,
     });
     this.availabilityZone = reservation.getResponseField('CapacityReservations.0.AvailabilityZone');
-    const subnet = new cr.AwsCustomResource(this, 'FindSubnet', {
+    const subnet = poolCustomResource(this, 'FindSubnet', {
       onUpdate: {
         service: 'EC2',
         action: 'describeSubnets',
@@ -55,8 +55,7 @@ export class CapacityReservationSubnet extends Construct {
         physicalResourceId: cr.PhysicalResourceId.fromResponse('Subnets.0.SubnetId'),
         outputPaths: ['Subnets.0.SubnetId'],
       },
-      policy: describe(['ec2:DescribeSubnets']),
-      installLatestAwsSdk: false,
+      statements,
     });
     this.subnet = ec2.Subnet.fromSubnetAttributes(this, 'Subnet', {
       subnetId: subnet.getResponseField('Subnets.0.SubnetId'),
@@ -64,6 +63,5 @@ export class CapacityReservationSubnet extends Construct {
     });
     // The node group takes only the subnet ID; no route table is needed from it.
     Annotations.of(this).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId', 'Only the subnet ID is passed to the node group');
-    acknowledgeIamFindings(this, { wildcards: 'EC2 Describe calls take no resource ARN; the functions only read a reservation and subnets' });
   }
 }
