@@ -19,7 +19,11 @@ export interface PipelineScriptConfig {
 
 /** The PySpark script a `DataPipeline` runs. */
 export abstract class PipelineScript {
-  /** A local `.py` file, uploaded with the app's assets. */
+  /**
+   * A local `.py` file, uploaded with the app's assets. The job role reads that one object; the bucket's key is
+   * granted when the synthesizer names it. With `cdk bootstrap --bootstrap-kms-key-id <your key>` the key's own
+   * policy must let the job role decrypt through S3 (the default synthesizer does not name it).
+   */
   public static fromAsset(path: string): PipelineScript {
     return new AssetScript(path);
   }
@@ -52,6 +56,16 @@ class AssetScript extends PipelineScript {
       actions: ['s3:GetObject'],
       resourceArns: [`arn:${Aws.PARTITION}:s3:::${this.asset.s3BucketName}/${this.asset.s3ObjectKey}`],
     });
+    // A synthesizer that names the asset bucket's key (FileAssetLocation.kmsKeyArn) gets decrypt through S3 on it,
+    // as Asset.grantRead does. The default synthesizer names none: the bootstrap key (--bootstrap-customer-key)
+    // already lets every principal of the account decrypt through S3 (kms:CallerAccount, kms:ViaService s3).
+    const key = this.asset.bucket.encryptionKey;
+    if (key) {
+      iam.Grant.addToPrincipal({
+        grantee, actions: ['kms:Decrypt'], resourceArns: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      });
+    }
     return { s3Uri: this.asset.s3ObjectUrl };
   }
 }

@@ -1,4 +1,4 @@
-import { App, Duration, Lazy, Size, Stack } from 'aws-cdk-lib';
+import { App, DefaultStackSynthesizer, Duration, Lazy, Size, Stack, type FileAssetLocation, type FileAssetSource } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -464,4 +464,21 @@ test('a Lake Formation lake: the job role gets Lake Formation grants on its data
 
 test('an IAM-governed lake gets no Lake Formation grants', () => {
   build().template.resourceCountIs('AWS::LakeFormation::PrincipalPermissions', 0);
+});
+
+describe('the script asset in a bucket with a customer managed key', () => {
+  test('the job role may decrypt it through S3 when the synthesizer names the key, and on nothing else', () => {
+    const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    class KeyedSynthesizer extends DefaultStackSynthesizer {
+      public addFileAsset(asset: FileAssetSource): FileAssetLocation {
+        return { ...super.addFileAsset(asset), kmsKeyArn: keyArn };
+      }
+    }
+    const { template, pipeline, id } = buildNew({}, { synthesizer: new KeyedSynthesizer() });
+    const kms = statementsOf(template, id(pipeline.jobRole)).filter((s) => JSON.stringify(s.Resource).includes(keyArn));
+    expect(kms).toEqual([expect.objectContaining({
+      Action: 'kms:Decrypt', Resource: keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+    })]);
+  });
 });

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, type IStackSynthesizer } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,9 +9,9 @@ import { resourcesOf, testApp } from '../helpers';
 export const SCRIPT = path.join(__dirname, '../../examples/jobs/reviews_clean.py');
 
 /** A plain stack with a VPC, a DataLake and one pipeline (raw -> curated), as a user would build it. */
-export function buildNew(props: Partial<DataPipelineProps> = {}, opts: { topic?: boolean; edit?: (stack: Stack) => void } = {}) {
+export function buildNew(props: Partial<DataPipelineProps> = {}, opts: { topic?: boolean; edit?: (stack: Stack) => void; synthesizer?: IStackSynthesizer } = {}) {
   const app = testApp();
-  const stack = new Stack(app, 'Test');
+  const stack = new Stack(app, 'Test', { synthesizer: opts.synthesizer });
   // An imported VPC: the pipeline's subnets are what it chose, without synthesizing a VPC per test.
   const vpc = importedVpc(stack);
   const dataLake = new DataLake(stack, 'DataLake', { namePrefix: 'acme' });
