@@ -37,10 +37,22 @@ export function synthPlatform(definition: AiPlatformDefinition = referencePlatfo
   if (!entry) {
     const app = testApp();
     const platform = new AiPlatform(app, 'AiPlatform', { definition });
-    entry = { app, platform, template: Template.fromStack(platform.platformStack) };
+    entry = { app, platform, template: computeTemplate(platform) };
     built.set(key, entry);
   }
   return entry;
+}
+
+/**
+ * The platform stack's template with the shard stacks' resources merged in (their logical IDs prefixed with
+ * the stack name), for assertions about pools and workloads wherever their names placed them.
+ */
+export function computeTemplate(platform: AiPlatform): Template {
+  const json = Template.fromStack(platform.platformStack).toJSON();
+  for (const stack of platform.shardStacks) {
+    for (const [id, r] of Object.entries(Template.fromStack(stack).toJSON().Resources ?? {})) json.Resources[`${stack.stackName}:${id}`] = r;
+  }
+  return Template.fromJSON(json);
 }
 
 /** A stack with a VPC and a GpuCluster, for constructs used on their own. */

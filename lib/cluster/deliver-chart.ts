@@ -24,7 +24,7 @@ export interface DeliverChartOptions {
    */
   readonly metricsServer?: boolean;
   /**
-   * Where the manifest resource goes when not in the cluster's stack (e.g. an overflow stack of a large
+   * Where the manifest resource goes when not in the cluster's stack (e.g. a shard stack of a
    * platform); the cluster's kubectl provider applies it either way. @default - the cluster's stack
    */
   readonly scope?: Construct;
@@ -119,6 +119,7 @@ function placeholders(value: any): any {
       return parts.map(placeholders).join(sep);
     }
     if ('Fn::ImportValue' in value) return `{{ import:${placeholders(value['Fn::ImportValue'])} }}`;
+    if ('Fn::GetStackOutput' in value) return `{{ output:${value['Fn::GetStackOutput'].StackName}/${value['Fn::GetStackOutput'].OutputName} }}`;
     if ('Fn::Select' in value || 'Fn::Split' in value || 'Fn::Sub' in value) return `{{ ${JSON.stringify(value)} }}`;
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, placeholders(v)]));
   }

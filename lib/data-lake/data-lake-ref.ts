@@ -1,4 +1,4 @@
-import { Fn, Stack } from 'aws-cdk-lib';
+import { Fn, Stack, type CfnOutput } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeGrantWildcards } from '../core/acknowledge';
@@ -71,25 +71,22 @@ export function dataLakeExportNames(prefix: string, zones: string[]): { key: str
 }
 
 /**
- * A data lake in another stack, read through its exports (see `DataLake` `exportPrefix`). Importing by
- * export name, rather than passing constructs across stacks, keeps the data stack's template independent
- * of who is granted access.
+ * A data lake in another stack, known by the values that name it (key ARN, bucket ARNs and names): the part
+ * `DataLakeImport` and `DataLake.referenceFrom` share.
  */
-export class DataLakeImport implements IDataLakeRef {
-  public readonly keyArn: string;
-  /** Bucket names by zone (for metrics). */
+export abstract class DataLakeValues implements IDataLakeRef {
+  public readonly zoneNames: string[];
+  /** Bucket names by zone (for metrics and mounts). */
   public readonly bucketNames: Record<string, string>;
-  private readonly bucketArns: Record<string, string>;
 
   /**
    * @param lakeFormation whether the data lake was built with `lakeFormation: true` (its catalog is then
    *   governed by Lake Formation grants)
    */
-  constructor(private readonly scope: Construct, private readonly exportPrefix: string, public readonly zoneNames: string[], public readonly lakeFormation: boolean = false) {
-    const names = dataLakeExportNames(exportPrefix, zoneNames);
-    this.keyArn = Fn.importValue(names.key);
-    this.bucketArns = Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.zones[z])]));
-    this.bucketNames = Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.bucketNames[z])]));
+  protected constructor(private readonly scope: Construct, private readonly namePrefix: string, public readonly lakeFormation: boolean,
+    public readonly keyArn: string, private readonly bucketArns: Record<string, string>, bucketNames: Record<string, string>) {
+    this.zoneNames = Object.keys(bucketArns);
+    this.bucketNames = bucketNames;
   }
 
   public zoneBucketArn(zone: string): string {
@@ -103,10 +100,10 @@ export class DataLakeImport implements IDataLakeRef {
     return this.bucketNames[zone];
   }
 
-  /** The data lake's own database name for the zone (the same prefix names its exports and databases). */
+  /** The data lake's own database name for the zone (the lake's name prefix names its databases). */
   public zoneDatabaseName(zone: string): string {
     this.zoneBucketArn(zone);
-    return zoneDatabaseName(this.exportPrefix, zone);
+    return zoneDatabaseName(this.namePrefix, zone);
   }
 
   public grantRead(zone: string, grantee: iam.IGrantable): iam.Grant {
@@ -115,5 +112,56 @@ export class DataLakeImport implements IDataLakeRef {
 
   public grantReadWrite(zone: string, grantee: iam.IGrantable): iam.Grant {
     return grantZone(this, this.scope, zone, grantee, DataAccessLevel.READ_WRITE);
+  }
+}
+
+/**
+ * A data lake in another stack, read through its exports by name (see `DataLake` `exportForOtherStacks`), for
+ * apps that know only the lake's name prefix. `Fn::ImportValue` locks each export while the importing stack
+ * exists, so a zone cannot be removed from the lake until its importers stop naming it (deploy them first);
+ * prefer `DataLake.referenceFrom(scope)`, which reads the lake's outputs without exports.
+ */
+export class DataLakeImport extends DataLakeValues {
+  /**
+   * @param lakeFormation whether the data lake was built with `lakeFormation: true` (its catalog is then
+   *   governed by Lake Formation grants)
+   */
+  constructor(scope: Construct, exportPrefix: string, zoneNames: string[], lakeFormation: boolean = false) {
+    const names = dataLakeExportNames(exportPrefix, zoneNames);
+    super(scope, exportPrefix, lakeFormation, Fn.importValue(names.key),
+      Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.zones[z])])),
+      Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.bucketNames[z])])));
+  }
+}
+
+/** The outputs a {@link DataLake} always publishes: its key's ARN, and each zone's bucket ARN and name. */
+export interface DataLakeOutputs {
+  /** The data lake's stack. */
+  readonly stack: Stack;
+  /** Prefix of the lake's Glue databases. */
+  readonly namePrefix: string;
+  readonly lakeFormation: boolean;
+  readonly keyArn: CfnOutput;
+  readonly zones: Record<string, { readonly bucketArn: CfnOutput; readonly bucketName: CfnOutput }>;
+}
+
+/**
+ * A data lake in another stack, read through its stack's outputs with `Fn::GetStackOutput` — a weak
+ * reference: "Unlike Fn::ImportValue, this function does not require the referenced stack to explicitly
+ * export the output value" (CloudFormation template reference, Fn::GetStackOutput). Nothing locks the data
+ * stack: a zone can be removed while a consumer still names it (the consumer, deployed after the data stack,
+ * stops naming it in the same `cdk deploy`), and a consumer added or removed never changes the data stack,
+ * whose outputs exist whether or not anyone reads them. The consumer's stack is made to deploy after the
+ * lake's.
+ */
+export class DataLakeOutputsRef extends DataLakeValues {
+  constructor(scope: Construct, outputs: DataLakeOutputs) {
+    const consumer = Stack.of(scope);
+    if (consumer !== outputs.stack) consumer.addStackDependency(outputs.stack, 'reads the data lake\'s outputs');
+    const read = (o: CfnOutput): string => consumer === outputs.stack ? o.value : Fn.getStackOutput(outputs.stack.stackName, outputs.stack.resolve(o.logicalId));
+    const zones = Object.keys(outputs.zones);
+    super(scope, outputs.namePrefix, outputs.lakeFormation, read(outputs.keyArn),
+      Object.fromEntries(zones.map((z) => [z, read(outputs.zones[z].bucketArn)])),
+      Object.fromEntries(zones.map((z) => [z, read(outputs.zones[z].bucketName)])));
   }
 }

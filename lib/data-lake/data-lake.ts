@@ -10,7 +10,7 @@ import { DataAccessLevel } from './data-access-level';
 import { DATA_LAKE_DEFAULTS } from './defaults';
 import { dataLakeProblems } from './data-lake-checks';
 import { throwIfProblems, type Problem } from '../core/problems';
-import { dataLakeExportNames, grantZone, type IDataLakeRef } from './data-lake-ref';
+import { dataLakeExportNames, DataLakeOutputsRef, grantZone, type DataLakeOutputs, type IDataLakeRef } from './data-lake-ref';
 import { zoneDatabaseName } from './private/database-name';
 import { lakeKeyEncryption, SECURE_BUCKET } from './private/secure-bucket';
 import { ZoneBucket } from './zone-bucket';
@@ -43,7 +43,10 @@ export interface DataLakeProps {
   readonly removalPolicy?: RemovalPolicy;
   /** Govern the Glue catalog with Lake Formation permissions instead of IAM only. @default false */
   readonly lakeFormation?: boolean;
-  /** Export key and bucket ARNs for other stacks (see `DataLakeImport`). @default false */
+  /**
+   * Also export the key and bucket outputs by name (`<prefix>-data-lake-...`, see `DataLakeImport`); prefer
+   * `referenceFrom`, which needs no export. @default false
+   */
   readonly exportForOtherStacks?: boolean;
 }
 
@@ -67,6 +70,7 @@ export class DataLake extends Construct implements IDataLakeRef {
   /** The removal policy in force (RETAIN unless deletion was asked for twice). */
   public readonly removalPolicy: RemovalPolicy;
   private readonly zones: Record<string, ZoneBucket> = {};
+  private readonly outputs: DataLakeOutputs;
 
   /**
    * Problems of the props (zone names, duplicates, lifecycle), with field names relative to the props; the
@@ -174,14 +178,26 @@ export class DataLake extends Construct implements IDataLakeRef {
     });
     this.workgroup.applyRemovalPolicy(this.removalPolicy);
 
-    if (props.exportForOtherStacks) {
-      const names = dataLakeExportNames(prefix, this.zoneNames);
-      new CfnOutput(this, 'KeyArnExport', { value: this.key.keyArn, exportName: names.key });
-      for (const zone of this.zoneNames) {
-        new CfnOutput(this, `Zone-${zone}-ArnExport`, { value: this.zones[zone].bucketArn, exportName: names.zones[zone] });
-        new CfnOutput(this, `Zone-${zone}-NameExport`, { value: this.zones[zone].bucketName, exportName: names.bucketNames[zone] });
-      }
-    }
+    // Outputs for other stacks, always present (whoever reads them, the data stack stays the same), read by
+    // `referenceFrom` without exports; with `exportForOtherStacks` they are also exported by name.
+    const names = props.exportForOtherStacks ? dataLakeExportNames(prefix, this.zoneNames) : undefined;
+    this.outputs = {
+      stack: Stack.of(this), namePrefix: prefix, lakeFormation,
+      keyArn: new CfnOutput(this, 'KeyArnExport', { value: this.key.keyArn, exportName: names?.key }),
+      zones: Object.fromEntries(this.zoneNames.map((zone) => [zone, {
+        bucketArn: new CfnOutput(this, `Zone-${zone}-ArnExport`, { value: this.zones[zone].bucketArn, exportName: names?.zones[zone] }),
+        bucketName: new CfnOutput(this, `Zone-${zone}-NameExport`, { value: this.zones[zone].bucketName, exportName: names?.bucketNames[zone] }),
+      }])),
+    };
+  }
+
+  /**
+   * The lake as seen from another stack: its key and buckets read from this stack's outputs with
+   * `Fn::GetStackOutput` (no export, so nothing a consumer does can block a change of the lake, and adding or
+   * removing a consumer leaves this stack untouched). The consumer's stack deploys after this one.
+   */
+  public referenceFrom(scope: Construct): IDataLakeRef {
+    return new DataLakeOutputsRef(scope, this.outputs);
   }
 
   public get keyArn(): string {
@@ -225,27 +241,13 @@ export class DataLake extends Construct implements IDataLakeRef {
   }
 
   /**
-   * The lake as a grantee in another stack sees it: bucket ARNs through this stack's exports
-   * (`Stack.exportValue`, the export CDK would create for the reference anyway), so the grant's policy and
-   * its cdk-nag acknowledgement name the same imported value the template will hold.
+   * The lake as a grantee in another stack sees it: through this stack's outputs (`referenceFrom`), never a
+   * cross-stack export, so granting from another stack leaves this stack untouched and never locks it.
    */
   private seenFrom(grantee: iam.IGrantable): IDataLakeRef {
     const principal = grantee.grantPrincipal;
-    const stack = Stack.of(this);
-    if (!Construct.isConstruct(principal) || Stack.of(principal) === stack) return this;
-    // An exported value imported by name carries no stack dependency of its own (Stack.exportValue returns a
-    // plain Fn::ImportValue): the grantee's stack must deploy after this one, so say so.
-    Stack.of(principal).addStackDependency(stack, `grants on data lake ${this.node.path}`);
-    return {
-      zoneNames: this.zoneNames,
-      keyArn: this.keyArn,
-      lakeFormation: this.lakeFormation,
-      zoneBucketArn: (zone: string) => stack.exportValue(this.zoneBucketArn(zone)),
-      zoneBucketName: (zone: string) => this.zoneBucketName(zone),
-      zoneDatabaseName: (zone: string) => this.zoneDatabaseName(zone),
-      grantRead: (zone: string, g: iam.IGrantable) => this.grantRead(zone, g),
-      grantReadWrite: (zone: string, g: iam.IGrantable) => this.grantReadWrite(zone, g),
-    };
+    if (!Construct.isConstruct(principal) || Stack.of(principal) === Stack.of(this)) return this;
+    return this.referenceFrom(principal);
   }
 
   /** DESTROY only with the context flag too (two keys); warns when data would be deleted or a request ignored. */

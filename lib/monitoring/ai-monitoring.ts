@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
@@ -246,15 +247,21 @@ export class AiMonitoring extends Construct {
         notification: { notificationType, comparisonOperator: 'GREATER_THAN', threshold, thresholdType: 'PERCENTAGE' },
         subscribers,
       });
+      const notifications = [notify('FORECASTED', 100), notify('ACTUAL', 80), notify('ACTUAL', 100)];
+      // NotificationsWithSubscribers is create-only (AWS::Budgets::Budget, CloudFormation template reference:
+      // "Update requires: Replacement") and a replacement under the same BudgetName fails, so the name carries
+      // a digest of the notifications: adding an e-mail or changing a threshold creates the new budget, then
+      // deletes the old one. Budgets read Cost Explorer's data, so the new budget sees the month so far.
+      const digest = createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(notifications))).digest('hex').slice(0, 8);
       this.budget = new budgets.CfnBudget(this, 'Budget', {
         budget: {
-          budgetName: `${clusterName}-monthly`,
+          budgetName: `${clusterName}-monthly-${digest}`,
           budgetType: 'COST',
           timeUnit: 'MONTHLY',
           budgetLimit: { amount: props.monthlyBudgetUsd, unit: 'USD' },
           ...(props.costTag ? { costFilters: { TagKeyValue: [`user:${props.costTag.key}$${props.costTag.value}`] } } : {}),
         },
-        notificationsWithSubscribers: [notify('FORECASTED', 100), notify('ACTUAL', 80), notify('ACTUAL', 100)],
+        notificationsWithSubscribers: notifications,
       });
     }
 

@@ -1,4 +1,4 @@
-import { Annotations, Arn, Stack, Tags, type Environment } from 'aws-cdk-lib';
+import { Annotations, Arn, CrossStackReferences, ReferenceStrength, Stack, Tags, type Environment } from 'aws-cdk-lib';
 import type * as cxapi from 'aws-cdk-lib/cx-api';
 import * as cdk8s from 'cdk8s';
 import type { Chart } from 'cdk8s';
@@ -11,7 +11,6 @@ import { GpuCluster } from '../cluster/gpu-cluster';
 import { GpuNodePool } from '../compute/gpu-node-pool';
 import { AssemblyFile } from '../core/assembly-file';
 import { DataLake } from '../data-lake/data-lake';
-import { DataLakeImport } from '../data-lake/data-lake-ref';
 import { WorkloadDataAccess } from '../data-lake/workload-data-access';
 import { loadDefinitionFile } from '../definition/load';
 import { formatProblem } from '../definition/problems';
@@ -32,7 +31,7 @@ import { monitoringProps } from './map-monitoring';
 import { mapPipelines } from './map-pipelines';
 import { mapWorkloads, type ChartSink } from './map-workloads';
 import { checkStackLimits, templateSizeProblems } from './stack-limits';
-import { layoutStacks } from './stack-layout';
+import { layoutStacks, POOL_STACKS, WORKLOAD_STACKS } from './stack-layout';
 
 /** Props of {@link AiPlatform}. */
 export interface AiPlatformProps {
@@ -78,8 +77,11 @@ export class AiPlatform extends Construct {
   public readonly nodePools: Record<string, GpuNodePool> = {};
   /** Data pipelines by name (in the platform stack). */
   public readonly pipelines: Record<string, DataPipeline>;
-  /** Stacks a large definition overflows into (`<name>-pools-<n>`, `<name>-workloads-<n>`); empty for most. */
-  public readonly overflowStacks: Stack[] = [];
+  /**
+   * The shard stacks `<name>-pools-<k>` and `<name>-workloads-<k>` that hold managed pools and workloads by
+   * their names' hash; always all of them, those with nothing in them without resources.
+   */
+  public readonly shardStacks: Stack[] = [];
 
   /**
    * Templates of a synthesized app that pass CloudFormation's 1 MB template quota, one message each; empty
@@ -132,34 +134,44 @@ export class AiPlatform extends Construct {
     this.cluster = new GpuCluster(this.platformStack, 'Cluster', clusterProps(def, this.network));
     acknowledgeChosenEndpoint(def, this.cluster);
 
-    // Large definitions overflow into further stacks along a stable seam (lib/platform/stack-layout.ts).
+    // Managed pools and workloads live in shard stacks chosen by their own names (lib/platform/stack-layout.ts);
+    // every shard is synthesized, an empty one with no resources (the CDK CLI then deletes it if deployed).
     const layout = layoutStacks(def);
-    const overflow = (kind: 'pools' | 'workloads', shard: number): Stack => {
-      if (shard === 0) return this.platformStack;
+    const shardStack = (kind: 'pools' | 'workloads', shard: number): Stack => {
       const id = `${kind === 'pools' ? 'Pools' : 'Workloads'}${shard}`;
       const existing = this.node.tryFindChild(id) as Stack | undefined;
       if (existing) return existing;
       const stack = new Stack(this, id, {
         stackName: `${def.name}-${kind}-${shard}`, env: props.env,
-        description: `AI platform ${def.name}: ${kind === 'pools' ? 'node pools' : 'workloads'} beyond the platform stack's share (${shard})`,
+        // No CDKMetadata resource: a shard with nothing in it must have no resources at all.
+        analyticsReporting: false,
+        description: `AI platform ${def.name}: ${kind === 'pools' ? 'node pools' : 'workloads'}, shard ${shard} of ${kind === 'pools' ? POOL_STACKS : WORKLOAD_STACKS} (by name)`,
       });
       stack.addStackDependency(this.platformStack);
-      this.overflowStacks.push(stack);
+      // What a shard reads from the platform stack (cluster, subnets, kubectl provider) it reads weakly, with
+      // Fn::GetStackOutput: an export would be locked while the shard imports it, so a shard emptying (or
+      // dropping its only EFA pool) would fail the platform stack's update on "export in use".
+      CrossStackReferences.of(stack).consume(ReferenceStrength.WEAK);
+      Annotations.of(stack).acknowledgeWarning('CloudFormation-Validate::F0001',
+        'An empty shard has no resources on purpose: the CDK CLI skips it, or deletes it when it was deployed');
+      this.shardStacks.push(stack);
       return stack;
     };
+    for (let k = 1; k <= POOL_STACKS; k++) shardStack('pools', k);
+    for (let k = 1; k <= WORKLOAD_STACKS; k++) shardStack('workloads', k);
     for (const pool of def.nodePools.filter((p) => p.provisioner === Provisioner.MANAGED_NODE_GROUP)) {
-      this.nodePools[pool.name] = new GpuNodePool(overflow('pools', layout.pools.get(pool.name) ?? 0), `Pool-${pool.name}`,
+      this.nodePools[pool.name] = new GpuNodePool(shardStack('pools', layout.pools.get(pool.name)!), `Pool-${pool.name}`,
         nodePoolProps(def, pool, this.cluster.cluster, this.network));
     }
 
-    // Workload identities read the data lake through its exports, never through its constructs, so
-    // granting access changes only the platform stack.
+    // Workload identities read the data lake through its stack's outputs (Fn::GetStackOutput, no exports),
+    // so granting access changes only the platform stack and nothing locks the data stack.
     this.platformStack.addStackDependency(this.dataStack);
-    const lake = new DataLakeImport(this.platformStack, def.name, def.dataLake.zones, def.dataLake.lakeFormation);
-    const workloadStack = (name: string) => overflow('workloads', layout.workloads.get(name) ?? 0);
+    const lake = this.dataLake.referenceFrom(this.platformStack);
+    const workloadStack = (name: string) => shardStack('workloads', layout.workloads.get(name)!);
     for (const w of [...def.inference, ...def.training].filter((x) => x.dataAccess.length > 0)) {
       const stack = workloadStack(w.name);
-      if (stack !== this.platformStack) stack.addStackDependency(this.dataStack);
+      stack.addStackDependency(this.dataStack);
       this.workloadAccess[w.name] = new WorkloadDataAccess(stack, `DataAccess-${w.name}`, {
         cluster: this.cluster.cluster, dataLake: lake, namespace: w.namespace, serviceAccount: w.name, access: w.dataAccess,
       });
@@ -206,7 +218,7 @@ export class AiPlatform extends Construct {
     });
     this.monitoringStack.addStackDependency(this.dataStack);
     this.platformStack.addStackDependency(this.monitoringStack);
-    const monitoredLake = new DataLakeImport(this.monitoringStack, def.name, def.dataLake.zones);
+    const monitoredLake = this.dataLake.referenceFrom(this.monitoringStack);
     this.monitoring = new AiMonitoring(this.monitoringStack, 'Monitoring', monitoringProps(def, {
       stack: this.monitoringStack, lake: monitoredLake, containerInsights: this.containerInsights, topicName,
       nodegroupNames: Object.fromEntries(Object.entries(this.nodePools).map(([name, pool]) => [name, pool.nodegroupName])),
@@ -214,9 +226,9 @@ export class AiPlatform extends Construct {
 
     for (const [k, v] of Object.entries({ 'ai-platform': def.name, ...def.tags })) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
 
-    const sizes = `nodePools: ${def.nodePools.length}, inference: ${def.inference.length}, training: ${def.training.length}, teams: ${def.teams.length}, pipelines: ${def.pipelines.length}; pools and workloads overflow into further stacks, while team namespaces, pipelines, operators and the cluster stay in the platform stack`;
+    const sizes = `nodePools: ${def.nodePools.length}, inference: ${def.inference.length}, training: ${def.training.length}, teams: ${def.teams.length}, pipelines: ${def.pipelines.length}; managed pools and workloads are spread over the pools and workloads shard stacks by name, while team namespaces, pipelines, operators and the cluster stay in the platform stack`;
     checkStackLimits(this.platformStack, () => sizes);
-    for (const stack of this.overflowStacks) checkStackLimits(stack, () => sizes);
+    for (const stack of this.shardStacks) checkStackLimits(stack, () => sizes);
     checkStackLimits(this.monitoringStack, () => `inference: ${def.inference.length} (alarms per service)`);
     checkStackLimits(this.dataStack, () => `dataLake.zones: ${def.dataLake.zones.length}`);
   }

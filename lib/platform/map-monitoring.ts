@@ -1,5 +1,5 @@
 import { Arn, ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
-import type { DataLakeImport } from '../data-lake/data-lake-ref';
+import type { IDataLakeRef } from '../data-lake/data-lake-ref';
 import { pipelineName } from '../definition/resolve-pipelines';
 import type { ResolvedDefinition } from '../definition/resolved';
 import type { AiMonitoringProps } from '../monitoring/ai-monitoring';
@@ -8,10 +8,10 @@ import type { ContainerInsights } from '../monitoring/container-insights';
 /**
  * `monitoring` (and what it watches) onto AiMonitoring. Plain names only: nothing here may become a
  * cross-stack export that a pool or pipeline change would break, so pools are found by node group name,
- * state machines by an ARN built from their name, buckets through the data stack's exports.
+ * state machines by an ARN built from their name, buckets through the data stack's outputs (no exports).
  */
 export function monitoringProps(def: ResolvedDefinition, opts: {
-  readonly stack: Stack; readonly lake: DataLakeImport; readonly containerInsights: ContainerInsights;
+  readonly stack: Stack; readonly lake: IDataLakeRef; readonly containerInsights: ContainerInsights;
   readonly nodegroupNames: Record<string, string>; readonly topicName: string;
 }): AiMonitoringProps {
   return {
@@ -27,7 +27,7 @@ export function monitoringProps(def: ResolvedDefinition, opts: {
     })),
     topicName: opts.topicName,
     acceptPrometheusAlerts: def.inference.length > 0,
-    buckets: def.dataLake.zones.map((zone) => ({ zone, bucketName: opts.lake.bucketNames[zone] })),
+    buckets: def.dataLake.zones.map((zone) => ({ zone, bucketName: opts.lake.zoneBucketName(zone) })),
     alarmEmails: def.monitoring.alarmEmails,
     monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd,
     costTag: { key: 'ai-platform', value: def.name },

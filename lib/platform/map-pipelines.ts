@@ -1,6 +1,6 @@
 import { Annotations, type Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import type { DataLakeImport } from '../data-lake/data-lake-ref';
+import type { IDataLakeRef } from '../data-lake/data-lake-ref';
 import { pipelineProps } from '../definition/resolve-pipelines';
 import type { ResolvedDefinition } from '../definition/resolved';
 import type { PlatformNetwork } from '../network/platform-network';
@@ -12,7 +12,7 @@ import { DataPipeline } from '../pipelines/data-pipeline';
  * a pipeline never changes the data stack.
  */
 export function mapPipelines(def: ResolvedDefinition, opts: {
-  readonly stack: Stack; readonly lake: DataLakeImport; readonly network: PlatformNetwork; readonly alarmTopicArn: string;
+  readonly stack: Stack; readonly lake: IDataLakeRef; readonly network: PlatformNetwork; readonly alarmTopicArn: string;
 }): Record<string, DataPipeline> {
   if (def.pipelines.length === 0) return {};
   const alarmTopic = sns.Topic.fromTopicArn(opts.stack, 'AlarmTopic', opts.alarmTopicArn);

@@ -6,7 +6,7 @@ import { acceleratorResourceName, AcceleratorVendor } from '../catalog/accelerat
 import { HELM_CHARTS } from '../catalog/versions';
 import { Operator, Operators } from '../cluster/operators';
 import { DataAccessLevel } from '../data-lake/data-access-level';
-import type { DataLakeImport } from '../data-lake/data-lake-ref';
+import type { IDataLakeRef } from '../data-lake/data-lake-ref';
 import { MountpointDriver } from '../data-lake/mountpoint-driver';
 import type { WorkloadDataAccess } from '../data-lake/workload-data-access';
 import type { ResolvedDefinition, ResolvedNodePool } from '../definition/resolved';
@@ -30,9 +30,9 @@ export type ChartSink = (scope: IConstruct | undefined, id: string, chart: cdk8s
  */
 export function mapWorkloads(def: ResolvedDefinition, opts: {
   readonly stack: Stack; readonly cluster: eks.Cluster; readonly k8sApp: cdk8s.App; readonly deliver: ChartSink;
-  readonly dataLake: DataLakeImport; readonly workloadAccess: Record<string, WorkloadDataAccess>;
+  readonly dataLake: IDataLakeRef; readonly workloadAccess: Record<string, WorkloadDataAccess>;
   readonly prometheus?: ManagedPrometheus;
-  /** The stack a workload's manifests go to (an overflow stack of a large platform). */
+  /** The stack a workload's manifests go to (its shard stack). */
   readonly scopeFor: (workload: string) => IConstruct | undefined;
 }): void {
   const { cluster, prometheus } = opts;
@@ -68,7 +68,7 @@ export function mapWorkloads(def: ResolvedDefinition, opts: {
   // Zones mounted through the Mountpoint for Amazon S3 CSI driver (installed once, only when used).
   const mountsOf = (access: DataAccessDefinition[]): { mounts: S3Mount[]; deps: IConstruct[] } => {
     const mounts = access.filter((a) => a.mountPath).map((a) => ({
-      name: a.zone, bucketName: opts.dataLake.bucketNames[a.zone], mountPath: a.mountPath!, readOnly: a.access === DataAccessLevel.READ,
+      name: a.zone, bucketName: opts.dataLake.zoneBucketName(a.zone), mountPath: a.mountPath!, readOnly: a.access === DataAccessLevel.READ,
     }));
     return { mounts, deps: mounts.length > 0 ? [MountpointDriver.ensure(cluster, def.cluster.kubernetesVersion)] : [] };
   };

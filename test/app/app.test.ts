@@ -80,15 +80,18 @@ test('synth is offline and deterministic: two runs give byte-identical templates
   expect(readdirSync(first.outdir)).not.toContain('cdk.context.json');
 
   // Every chart is also written as plain YAML for GitOps, identically on both runs.
-  const k8sDir = join(first.outdir, 'k8s', 'acme-ml-platform');
-  const yamlFiles = readdirSync(k8sDir).sort();
-  expect(yamlFiles).toEqual(['Inference-llm.yaml', 'Namespace-llm.yaml', 'Namespace-pretrain.yaml', 'Namespace-research.yaml', 'PrometheusScraperRbac.yaml', 'Training-pretrain.yaml']);
+  // (in the folder of the stack that applies it: workloads sit in their shard stacks).
+  const k8s = join(first.outdir, 'k8s');
+  const yamlFiles = readdirSync(k8s).flatMap((dir) => readdirSync(join(k8s, dir)).map((f) => join(dir, f))).sort();
+  expect(yamlFiles.map((f) => f.split('/')[1]).sort()).toEqual(['Inference-llm.yaml', 'Namespace-llm.yaml', 'Namespace-pretrain.yaml', 'Namespace-research.yaml', 'PrometheusScraperRbac.yaml', 'Training-pretrain.yaml']);
   for (const f of yamlFiles) {
-    const text = readFileSync(join(k8sDir, f), 'utf8');
-    expect(readFileSync(join(second.outdir, 'k8s', 'acme-ml-platform', f), 'utf8')).toBe(text);
+    const text = readFileSync(join(k8s, f), 'utf8');
+    expect(readFileSync(join(second.outdir, 'k8s', f), 'utf8')).toBe(text);
     expect(text).not.toContain('${Token');
+    expect(text).not.toContain('[object Object]');
   }
-  expect(readFileSync(join(k8sDir, 'Inference-llm.yaml'), 'utf8')).toMatch(/serverAddress: https:\/\/aps-workspaces\.\{\{ AWS::Region \}\}\.\{\{ AWS::URLSuffix \}\}\/workspaces\/\{\{ PrometheusWorkspace\w+\.WorkspaceId \}\}\n/);
+  const inference = yamlFiles.find((f) => f.endsWith('/Inference-llm.yaml'))!;
+  expect(readFileSync(join(k8s, inference), 'utf8')).toMatch(/serverAddress: https:\/\/aps-workspaces\.\{\{ AWS::Region \}\}\.\{\{ AWS::URLSuffix \}\}\/workspaces\/\{\{ output:acme-ml-platform\/\w*PrometheusWorkspace\w+ \}\}\n/);
 
   // The plan report: capacity, shares and cost, next to the templates.
   const plan = JSON.parse(readFileSync(join(first.outdir, 'plan', 'acme-ml.json'), 'utf8'));

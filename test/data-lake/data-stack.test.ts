@@ -94,8 +94,9 @@ describe('workload identities', () => {
   test('{ zone: models, access: read } can read that one bucket, not write it, not read another zone', () => {
     const statements = policyOf('llm');
     const text = JSON.stringify(statements);
-    expect(text).toContain('acme-ml-data-lake-models-bucket-arn');
-    for (const zone of ['raw', 'curated', 'features']) expect(text).not.toContain(`data-lake-${zone}-bucket-arn`);
+    // The bucket's ARN, read from the data stack's output (Fn::GetStackOutput), and no other zone's.
+    expect(text).toContain('"StackName":"acme-ml-data","OutputName":"DataLakeZonemodelsArnExport');
+    for (const zone of ['raw', 'curated', 'features']) expect(text).not.toContain(`DataLakeZone${zone}ArnExport`);
     const actions = statements.flatMap((s: any) => ([] as string[]).concat(s.Action));
     expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:ListBucket', 'kms:Decrypt']));
     for (const write of ['s3:PutObject', 's3:DeleteObject', 'kms:GenerateDataKey', 'kms:Encrypt']) expect(actions).not.toContain(write);
@@ -107,8 +108,8 @@ describe('workload identities', () => {
     const statements = policyOf('pretrain');
     const writes = statements.filter((s: any) => ([] as string[]).concat(s.Action).includes('s3:PutObject'));
     expect(writes).toHaveLength(1);
-    expect(JSON.stringify(writes[0].Resource)).toContain('models-bucket-arn');
-    expect(JSON.stringify(writes[0].Resource)).not.toContain('curated-bucket-arn');
+    expect(JSON.stringify(writes[0].Resource)).toContain('DataLakeZonemodelsArnExport');
+    expect(JSON.stringify(writes[0].Resource)).not.toContain('DataLakeZonecuratedArnExport');
   });
 
   test('workloads without dataAccess get no role', () => {

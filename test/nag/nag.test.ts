@@ -20,6 +20,11 @@ test.each(['platformStack', 'dataStack', 'monitoringStack'] as const)('the refer
   expect(findings(synthPlatform().platform[stack])).toEqual([]);
 });
 
+test('the reference platform\'s shard stacks (its pools and workloads) have no unacknowledged findings', () => {
+  const { platform } = synthPlatform();
+  expect(platform.shardStacks.flatMap((s) => findings(s))).toEqual([]);
+});
+
 test('a Karpenter platform has no unacknowledged findings either', () => {
   const platform = new AiPlatform(testApp(), 'AiPlatform', { definition: { ...referencePlatform, nodePools: referencePlatform.nodePools.map((p, i) => (i === 0 ? { ...p, provisioner: Provisioner.KARPENTER } : p)) } });
   expect(findings(platform.platformStack)).toEqual([]);

@@ -1,0 +1,100 @@
+import { AiPlatform, type AiPlatformDefinition } from '../../lib';
+import { referenceWith, testApp } from '../helpers';
+import { assemblyOf, lifecycleViolations, type Assembly, type EditScope } from '../support/lifecycle-rules';
+
+// Day two: every realistic edit of a deployed platform, synthesized before and after and held to the rules of
+// test/support/lifecycle-rules.ts (each rule cites its source; the last block shows each one failing on a
+// broken pair). npm test runs a representative slice; `LIFECYCLE=all npx jest lifecycle` (a CI step) runs
+// the whole matrix.
+
+interface Edit { readonly name: string; readonly change: (d: any) => void; readonly scope?: EditScope; readonly slice?: boolean }
+
+const pool = (name: string, extra: object = {}) => ({ name, instanceTypes: ['g6e.xlarge'], maxNodes: 2, ...extra });
+const EDITS: Edit[] = [
+  { name: 'add a pool at the end', change: (d) => d.nodePools.push(pool('batch')), slice: true },
+  { name: 'add a pool at the start', change: (d) => d.nodePools.unshift(pool('batch')) },
+  {
+    name: 'remove a pool from the middle (and the service on it)', slice: true, scope: { removesPools: ['inference'] },
+    change: (d) => { d.nodePools.splice(0, 1); d.inference = []; },
+  },
+  { name: 'reorder pools', change: (d) => d.nodePools.reverse() },
+  { name: 'raise a pool\'s maxNodes', change: (d) => { d.nodePools[0].maxNodes = 12; }, slice: true },
+  { name: 'change a pool\'s instance types', change: (d) => { d.nodePools[0].instanceTypes = ['g6e.2xlarge']; }, scope: { rollsPools: ['inference'] } },
+  { name: 'change a pool\'s disk', change: (d) => { d.nodePools[1].diskGiB = 800; }, scope: { rollsPools: ['training'] } },
+  { name: 'change a platform tag', change: (d) => { d.tags = { team: 'ml-infra', 'cost-center': '42' }; }, scope: { lake: true }, slice: true },
+  { name: 'add an alarm e-mail', change: (d) => { d.monitoring = { ...d.monitoring, alarmEmails: [...(d.monitoring?.alarmEmails ?? []), 'oncall2@example.com'] }; }, slice: true },
+  { name: 'change the budget', change: (d) => { d.monitoring = { ...d.monitoring, monthlyBudgetUsd: 12345 }; } },
+  { name: 'change an alarm threshold', change: (d) => { d.monitoring = { ...d.monitoring, gpuIdleThresholdPercent: 5 }; } },
+  { name: 'add a zone', change: (d) => { d.dataLake.zones.push('scratch'); }, scope: { lake: true } },
+  { name: 'remove a zone nothing uses', change: (d) => { d.dataLake.zones = d.dataLake.zones.filter((z: string) => z !== 'features'); d.pipelines = d.pipelines.filter((p: any) => p.to !== 'features'); }, scope: { lake: true }, slice: true },
+  { name: 'add a workload', change: (d) => d.inference.push({ ...d.inference[0], name: 'embed', minReplicas: 1, maxReplicas: 1 }) },
+  { name: 'remove a workload', change: (d) => { d.training = []; } },
+  { name: 'rename a team', change: (d) => { d.teams[0].name = 'science'; } },
+  { name: 'change an image', change: (d) => { d.inference[0].image = 'vllm/vllm-openai:v0.11.1'; } },
+  { name: 'add a pipeline', change: (d) => d.pipelines.push({ ...d.pipelines[0], name: 'reviews-weekly', table: undefined }) },
+  { name: 'remove a pipeline', change: (d) => { d.pipelines = d.pipelines.slice(1); }, slice: true },
+  { name: 'bump the Kubernetes minor', change: (d) => { d.cluster.kubernetesVersion = '1.34'; }, scope: { rollsPools: ['inference', 'training'] } },
+];
+
+const runAll = process.env.LIFECYCLE === 'all';
+const edits = EDITS.filter((e) => runAll || e.slice);
+
+let baseline: Assembly;
+const build = (definition: AiPlatformDefinition): Assembly => {
+  const app = testApp();
+  new AiPlatform(app, 'AiPlatform', { definition });
+  return assemblyOf(app);
+};
+
+beforeAll(() => { baseline = build(referenceWith()); }, 120_000);
+
+test.each(edits.map((e) => [e.name, e]))('%s deploys in one cdk deploy and loses nothing', (_name, edit) => {
+  const after = build(referenceWith((edit as Edit).change));
+  expect(lifecycleViolations(baseline, after, (edit as Edit).scope)).toEqual([]);
+}, 120_000);
+
+describe('each rule fails on a broken pair', () => {
+  const asm = (stacks: Record<string, any>, deps: Record<string, string[]> = {}): Assembly =>
+    ({ stacks: Object.fromEntries(Object.entries(stacks).map(([n, t]) => [n, { template: t, dependsOn: deps[n] ?? [] }])) });
+  const ng = (types: string[], name = 'acme-gpu-1a2b') => ({ Type: 'AWS::EKS::Nodegroup', Properties: { ClusterName: 'acme', NodegroupName: name, InstanceTypes: types, Subnets: ['s'], NodeRole: 'r' } });
+  const one = (v: string[]) => expect(v).toHaveLength(1);
+
+  test('a custom-named resource replaced under the same name', () => {
+    one(lifecycleViolations(asm({ s: { Resources: { N: ng(['g6e.xlarge']) } } }), asm({ s: { Resources: { N: ng(['g6e.2xlarge']) } } }), { rollsPools: ['gpu'] }));
+    expect(lifecycleViolations(asm({ s: { Resources: { N: ng(['g6e.xlarge']) } } }), asm({ s: { Resources: { N: ng(['g6e.2xlarge'], 'acme-gpu-9f9f') } } }), { rollsPools: ['gpu'] })).toEqual([]);
+  });
+
+  test('an export removed while another stack imports it', () => {
+    const topic = { Type: 'AWS::SNS::Topic' };
+    const producer = (exported: boolean) => ({ Resources: { T: topic }, Outputs: exported ? { O: { Value: { Ref: 'T' }, Export: { Name: 'acme-topic' } } } : {} });
+    const consumer = { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { Tags: [{ Key: 't', Value: { 'Fn::ImportValue': 'acme-topic' } }] } } } };
+    one(lifecycleViolations(asm({ p: producer(true), c: consumer }), asm({ p: producer(false), c: { Resources: { Q: { Type: 'AWS::SQS::Queue' } } } })));
+  });
+
+  test('a Pod Identity association created in one stack while another holds it', () => {
+    const pia = { Type: 'AWS::EKS::PodIdentityAssociation', Properties: { ClusterName: 'acme', Namespace: 'llm', ServiceAccount: 'llm', RoleArn: 'r' } };
+    one(lifecycleViolations(asm({ a: { Resources: { P: pia } }, b: { Resources: {} } }), asm({ a: { Resources: {} }, b: { Resources: { P: pia } } })));
+  });
+
+  test('a data stack that changes on an edit that is not the lake\'s', () => {
+    one(lifecycleViolations(asm({ 'acme-data': { Resources: { B: { Type: 'AWS::S3::Bucket' } } } }), asm({ 'acme-data': { Resources: { B: { Type: 'AWS::S3::Bucket', Properties: { Tags: [] } } } } })));
+  });
+
+  test('a role whose inline policies pass IAM\'s 10,240 characters', () => {
+    const statement = (i: number) => ({ Effect: 'Allow', Action: 'eks:DescribeNodegroup', Resource: `arn:aws:eks:us-east-1:123456789012:nodegroup/acme/pool-${i}/*` });
+    const policy = (n: number) => ({ Type: 'AWS::IAM::Policy', Properties: { Roles: [{ Ref: 'R' }], PolicyDocument: { Statement: Array.from({ length: n }, (_, i) => statement(i)) } } });
+    const t = (n: number) => ({ Resources: { R: { Type: 'AWS::IAM::Role' }, P: policy(n) } });
+    expect(lifecycleViolations(asm({ s: t(10) }), asm({ s: t(20) }))).toEqual([]);
+    one(lifecycleViolations(asm({ s: t(10) }), asm({ s: t(200) })));
+  });
+
+  test('a stack that leaves the app', () => {
+    one(lifecycleViolations(asm({ a: { Resources: {} }, b: { Resources: { N: ng(['g6e.xlarge']) } } }), asm({ a: { Resources: {} } }), { removesPools: ['gpu'] }));
+  });
+
+  test('a launch template changed, or a node group replaced, by an edit that does not concern its pool', () => {
+    const lt = (tag: string) => ({ Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'team', Value: tag }] }] } } });
+    one(lifecycleViolations(asm({ s: { Resources: { PoolgpuLaunchTemplate: lt('a') } } }), asm({ s: { Resources: { PoolgpuLaunchTemplate: lt('b') } } })));
+    one(lifecycleViolations(asm({ s: { Resources: { N: ng(['g6e.xlarge']) } } }), asm({ s: { Resources: { N: ng(['g6e.2xlarge'], 'acme-gpu-9f9f') } } })));
+  });
+});
