@@ -219,17 +219,26 @@ export class GpuNodePool extends Construct {
     // The same page asks for all or none of the sizes when a group is created: a deploy must confirm EKS accepts it.
     cfnNodegroup.addPropertyDeletionOverride('ScalingConfig.DesiredSize');
 
-    this.asgName = new AsgNodeTemplateTags(this, 'ScaleFromZero', { cluster, nodegroup: this.nodegroup, tags: this.scaleFromZeroTags }).asgName;
+    // Every node-template tag key is fixed or derives from what names the node group (instance types, AMI, EFA: a
+    // change makes a new group, so a new ASG without stale tags), except the user's labels, which update the
+    // group in place: a label the user drops must be deleted from the ASG, so each has a resource whose deletion
+    // deletes it. (A library upgrade that changed a derived label of the same AMI type would leave its old tag.)
+    const own = new PoolNodes({ poolName: props.poolName, instanceTypes: props.instanceTypes, amiFamily, efa }).labels;
+    const userLabelTags = new Set(Object.keys(props.labels ?? {}).filter((k) => !(k in own)).map((k) => `${NODE_TEMPLATE}/label/${k}`));
+    const split = (removable: boolean) => Object.fromEntries(Object.entries(this.scaleFromZeroTags).filter(([k]) => userLabelTags.has(k) === removable));
+    this.asgName = new AsgNodeTemplateTags(this, 'ScaleFromZero', { cluster, nodegroup: this.nodegroup, tags: split(false), removableTags: split(true) }).asgName;
     ensureDevicePlugins(cluster, nodes);
   }
 }
+
+const NODE_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
 
 /**
  * Cluster Autoscaler's view of a node of a pool while none runs: the node-template tags it reads from an
  * empty group's ASG (cluster-autoscaler cloudprovider/aws README, "Auto-Discovery Setup" / scaling from 0).
  */
 export function nodeTemplateTags(nodes: PoolNodes, diskGiB: number): Record<string, string> {
-  const prefix = 'k8s.io/cluster-autoscaler/node-template';
+  const prefix = NODE_TEMPLATE;
   const tags: Record<string, string> = {
     'k8s.io/cluster-autoscaler/enabled': 'true',
     [`${prefix}/resources/ephemeral-storage`]: `${diskGiB}Gi`,

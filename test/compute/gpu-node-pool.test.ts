@@ -118,6 +118,37 @@ describe('scale from zero', () => {
   });
 });
 
+describe('a label dropped from a pool leaves its ASG', () => {
+  const taggers = (labels: Record<string, string>) => {
+    const { template } = pool({ instanceTypes: ['g6e.xlarge'], labels });
+    return Object.fromEntries(resourcesOf(template, 'Custom::AWS').map(([id, r]) => [id, r.Properties]));
+  };
+  // An SDK call of a Custom::AWS resource as rendered (a JSON string, joined with the ASG name at deploy time).
+  const call = (props: any, phase: 'Update' | 'Delete') => JSON.stringify(props[phase] ?? '');
+  const key = (label: string) => `k8s.io/cluster-autoscaler/node-template/label/${label}`;
+  const before = taggers({ team: 'ml', tier: 'gold' });
+  const after = taggers({ tier: 'gold' });
+  // The resource whose deletion deletes a tag key from the ASG.
+  const deleterOf = (resources: Record<string, any>, label: string) =>
+    Object.keys(resources).find((id) => call(resources[id], 'Delete').includes('deleteTags') && call(resources[id], 'Delete').includes(key(label)));
+
+  test('each user label is written by a resource whose deletion deletes that tag key (AutoScaling DeleteTags, key only)', () => {
+    const id = deleterOf(before, 'tier')!;
+    expect(id).toBeDefined();
+    expect(call(before[id], 'Update')).toContain('createOrUpdateTags');
+    expect(call(before[id], 'Update')).toContain(key('tier'));
+    expect(call(before[id], 'Delete')).not.toContain('gold');
+    expect(deleterOf(before, 'team')).toBeDefined();
+  });
+
+  test('removing a label (the first one) removes exactly its resource, so CloudFormation deletes the tag; the other tags stay untouched', () => {
+    const removed = Object.keys(before).filter((id) => !(id in after));
+    expect(removed).toEqual([deleterOf(before, 'team')]);
+    for (const id of Object.keys(after)) expect(after[id]).toEqual(before[id]);
+    expect(Object.keys(after)).toHaveLength(Object.keys(before).length - 1);
+  });
+});
+
 test('Neuron pools advertise aws.amazon.com/neuron to the autoscaler', () => {
   expect(pool({ instanceTypes: ['inf2.24xlarge'] }).nodegroup.Tags).toMatchObject({
     'k8s.io/cluster-autoscaler/node-template/resources/aws.amazon.com/neuron': '6',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,7 +10,13 @@ import { poolCustomResource } from './pool-custom-resource';
 export interface AsgNodeTemplateTagsProps {
   readonly cluster: eks.ICluster;
   readonly nodegroup: eks.Nodegroup;
+  /** Tags whose keys the ASG carries for its whole life: written together, never deleted. */
   readonly tags: Record<string, string>;
+  /**
+   * Tags whose keys a later deploy may drop while the ASG stays (the user's node labels): one resource each,
+   * whose deletion deletes the tag. @default - none
+   */
+  readonly removableTags?: Record<string, string>;
 }
 
 /**
@@ -18,6 +25,15 @@ export interface AsgNodeTemplateTagsProps {
  * EKS does not copy node-group tags to the group's ASG, and Cluster Autoscaler reads a node template from
  * ASG tags when a group has no running node. So a custom resource looks the ASG up through the EKS API and
  * tags it. Its role may describe node groups of this cluster and tag only ASGs of this cluster.
+ *
+ * Tags must also leave: a label still on the ASG after it left the pool makes Cluster Autoscaler
+ * plan with it. An AwsCustomResource update cannot see the previous properties, so each removable tag is a
+ * resource of its own keyed by its tag key, whose onDelete deletes that key: a key dropped from the props
+ * drops its resource, and CloudFormation deletes it. Chosen over a Lambda that diffs OldResourceProperties (own
+ * code, runtime and role to maintain) and over one resource keyed on the whole tag set (its replacement
+ * deletes the old set after the new one is written, so kept keys would be deleted too). The cost is a custom
+ * resource per removable tag, so only tags that can leave while the ASG stays are removable; the others share
+ * one resource.
  */
 export class AsgNodeTemplateTags extends Construct {
   /** Name of the node group's Auto Scaling group (known at deploy time). */
@@ -42,7 +58,7 @@ export class AsgNodeTemplateTags extends Construct {
         resources: [Stack.of(this).formatArn({ service: 'eks', resource: 'nodegroup', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
       }),
       new iam.PolicyStatement({
-        actions: ['autoscaling:CreateOrUpdateTags', 'autoscaling:EnableMetricsCollection'],
+        actions: ['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags', 'autoscaling:EnableMetricsCollection'],
         resources: ['*'],
         conditions: { StringEquals: { 'autoscaling:ResourceTag/eks:cluster-name': cluster.clusterName } },
       }),
@@ -70,6 +86,19 @@ export class AsgNodeTemplateTags extends Construct {
         statements,
       });
     onOwnAsg('TagAsg', 'createOrUpdateTags', { Tags: tags }, asgName);
+    for (const [Key, Value] of Object.entries(props.removableTags ?? {})) {
+      const tag = { ResourceId: asgName, ResourceType: 'auto-scaling-group', Key };
+      // Keyed by the tag key, never by position: removing one tag leaves the others' resources untouched.
+      poolCustomResource(this, `Tag${createHash('sha256').update(Key).digest('hex').slice(0, 12)}`, {
+        // Physical ID: the key, so a replaced node group (new ASG) updates the resource instead of deleting it.
+        onUpdate: { service: 'AutoScaling', action: 'createOrUpdateTags', parameters: { Tags: [{ ...tag, Value, PropagateAtLaunch: false }] }, physicalResourceId: cr.PhysicalResourceId.of(Key) },
+        // DeleteTags needs the key only ("if you specify a value and the value is incorrect, the tag is not
+        // deleted": Auto Scaling user guide, Delete tags). An ASG already gone (its node group deleted first)
+        // answers ValidationError "AutoScalingGroup not found", and has no tag left to delete.
+        onDelete: { service: 'AutoScaling', action: 'deleteTags', parameters: { Tags: [tag] }, ignoreErrorCodesMatching: 'ValidationError' },
+        statements,
+      });
+    }
     // Group metrics (in-service, pending, desired) give dashboards node counts per pool.
     onOwnAsg('EnableGroupMetrics', 'enableMetricsCollection', {
       AutoScalingGroupName: asgName, Granularity: '1Minute',
