@@ -16,6 +16,16 @@ export function acknowledgeIamFindings(scope: IConstruct, rules: { managedPolici
 }
 
 /**
+ * The same, computed once references between stacks are resolved (in the validation phase, after the aspects):
+ * for policies naming a value of another stack, which only then takes its final form (`Fn::GetStackOutput`,
+ * `Fn::ImportValue`) and so its final finding ID.
+ */
+export function acknowledgeIamFindingsAfterReferences(scope: IConstruct, rules: { managedPolicies?: string; wildcards?: string }): void {
+  const acknowledger = new IamAcknowledger(rules);
+  scope.node.addValidation({ validate: () => { scope.node.findAll().forEach((c) => acknowledger.visit(c)); return []; } });
+}
+
+/**
  * Acknowledges only the wildcard findings of named resources and actions (e.g. the `<bucket>/*` a grant adds)
  * on the policies under a scope, so a grant the library shapes does not fail cdk-nag on the grantee, while
  * every other wildcard on it still surfaces.

@@ -2,7 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
-import { acknowledgeIamFindings } from '../../core/acknowledge';
+import { acknowledgeIamFindingsAfterReferences } from '../../core/acknowledge';
 
 /** Props of {@link poolCustomResource}: the SDK calls and the permissions they need. */
 export interface PoolCustomResourceProps {
@@ -54,7 +54,8 @@ function createRole(stack: Stack): iam.Role {
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
     description: 'Runs the AwsCustomResource calls of the GPU node pools of this stack (ASG tags, lookups)',
   });
-  acknowledgeIamFindings(role, {
+  // The node group ARN names the cluster, a value of another stack when pools live in their own stacks.
+  acknowledgeIamFindingsAfterReferences(role, {
     managedPolicies: 'The AwsCustomResource function only writes its own logs (AWSLambdaBasicExecutionRole)',
     wildcards: 'ASG ARNs embed a generated ID and EC2 Describe calls take no resource ARN; ASG calls are limited to ASGs tagged eks:cluster-name of the cluster, DescribeNodegroup to its node groups',
   });
