@@ -1,4 +1,5 @@
-import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import { AssemblyFile } from '../core/assembly-file';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -153,6 +154,8 @@ export class DataLake extends Construct implements IDataLakeRef {
           ...(lakeFormation ? { createTableDefaultPermissions: [] } : {}),
         },
       });
+      // The catalog describes the retained data (tables, partitions), so it is retained with it.
+      db.applyRemovalPolicy(this.removalPolicy);
       this.databases[zone] = db;
       if (lakeFormation) {
         new lakeformation.CfnResource(this, `LakeFormation-${zone}`, {
@@ -177,6 +180,8 @@ export class DataLake extends Construct implements IDataLakeRef {
       },
     });
     this.workgroup.applyRemovalPolicy(this.removalPolicy);
+
+    new AssemblyFile(this, 'ImportMapping', () => `plan/${Stack.of(this).stackName}-import.json`, () => `${JSON.stringify(this.importMapping(), null, 2)}\n`);
 
     // Outputs for other stacks, always present (whoever reads them, the data stack stays the same), read by
     // `referenceFrom` without exports; with `exportForOtherStacks` they are also exported by name.
@@ -248,6 +253,28 @@ export class DataLake extends Construct implements IDataLakeRef {
     const principal = grantee.grantPrincipal;
     if (!Construct.isConstruct(principal) || Stack.of(principal) === Stack.of(this)) return this;
     return this.referenceFrom(principal);
+  }
+
+  /**
+   * What a re-created lake needs to take its retained resources back: `cdk import --resource-mapping`'s file,
+   * each retained resource's logical ID with its primary identifier (CloudFormation registry schemas:
+   * BucketName, KeyId, DatabaseName, Name). Names known at synth are filled in; a bucket's generated name and
+   * the key's ID are placeholders to look up (the retained resources keep their
+   * `aws:cloudformation:logical-id` tags). Written to `cdk.out/plan/<stack>-import.json` on every synth.
+   */
+  public importMapping(): Record<string, Record<string, string>> {
+    const stack = Stack.of(this);
+    const id = (c: Construct) => stack.resolve((c.node.defaultChild as CfnResource | undefined ?? c as CfnResource).logicalId) as string;
+    const lookUp = (what: string, c: Construct) => `<${what}: the retained resource tagged aws:cloudformation:logical-id=${id(c)}>`;
+    const mapping: Record<string, Record<string, string>> = {};
+    if (this.removalPolicy !== RemovalPolicy.RETAIN) return mapping;
+    mapping[id(this.key)] = { KeyId: lookUp('key ID', this.key) };
+    for (const [name, bucket] of [['access-logs', this.accessLogsBucket], ['query-results', this.queryResultsBucket], ...Object.entries(this.zones)] as [string, s3.Bucket][]) {
+      mapping[id(bucket)] = { BucketName: lookUp(`${name} bucket name`, bucket) };
+    }
+    for (const db of Object.values(this.databases)) mapping[id(db)] = { DatabaseName: (db.databaseInput as glue.CfnDatabase.DatabaseInputProperty).name! };
+    mapping[id(this.workgroup)] = { Name: this.workgroup.name };
+    return mapping;
   }
 
   /** DESTROY only with the context flag too (two keys); warns when data would be deleted or a request ignored. */

@@ -22,8 +22,8 @@ export interface ZoneBucketProps {
   /**
    * Send the bucket's events (Object Created and the others) to EventBridge, so rules can start work when data
    * arrives. Set on the bucket itself (`NotificationConfiguration.EventBridgeConfiguration`), not through the
-   * custom resource that `eventBridgeEnabled` and `addEventNotification` use: no Lambda in the data stack. Don't
-   * combine it with `addEventNotification` on a zone (both would own the bucket's notification configuration).
+   * custom resource that `eventBridgeEnabled` and `addEventNotification` use: no Lambda in the data stack. A
+   * later `addEventNotification` moves it into that custom resource, so both kinds of notification stay on.
    * @default true
    */
   readonly eventBridge?: boolean;
@@ -37,6 +37,8 @@ export interface ZoneBucketProps {
  */
 export class ZoneBucket extends s3.Bucket {
   public readonly zoneName: string;
+  /** Whether EventBridge is enabled through the bucket's own NotificationConfiguration (not the custom resource). */
+  private eventBridgeOnBucket = false;
 
   constructor(scope: Construct, id: string, props: ZoneBucketProps) {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -62,6 +64,22 @@ export class ZoneBucket extends s3.Bucket {
     this.zoneName = props.zoneName;
     if (props.eventBridge ?? true) {
       (this.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+      this.eventBridgeOnBucket = true;
     }
+  }
+
+  /**
+   * Adds a notification, keeping EventBridge on. aws-cdk-lib delivers notifications through a custom resource
+   * that calls PutBucketNotificationConfiguration, which replaces the bucket's whole configuration (S3 API
+   * reference: "This action replaces the existing notification configuration"), so EventBridge moves into that
+   * same custom resource (`enableEventBridgeNotification`) instead of being silently dropped.
+   */
+  public addEventNotification(event: s3.EventType, dest: s3.IBucketNotificationDestination, ...filters: s3.NotificationKeyFilter[]): void {
+    if (this.eventBridgeOnBucket) {
+      (this.node.defaultChild as s3.CfnBucket).notificationConfiguration = undefined;
+      this.enableEventBridgeNotification();
+      this.eventBridgeOnBucket = false;
+    }
+    super.addEventNotification(event, dest, ...filters);
   }
 }

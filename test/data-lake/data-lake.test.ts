@@ -186,3 +186,37 @@ test('the standalone check names every problem of the props, as the definition d
     'archiveAfter: must be >= 1',
   ]);
 });
+
+describe('deleting and re-creating the data stack', () => {
+  // The registry's primary identifier of each type is what `cdk import --resource-mapping` takes.
+  const { loadAwsServiceSpecSync } = require('@aws-cdk/aws-service-spec');
+  const db = loadAwsServiceSpecSync();
+  const primaryIdentifier = (type: string): string[] => db.lookup('resource', 'cloudFormationType', 'equals', type).only().primaryIdentifier;
+
+  test('the catalog is retained with the data, and every retained resource is in the import mapping under its primary identifier', () => {
+    const stack = new Stack(testApp(), 'Data');
+    const lake = new DataLake(stack, 'DataLake', { namePrefix: 'acme' });
+    const template = Template.fromStack(stack).toJSON();
+    const retained = Object.entries<any>(template.Resources).filter(([, r]) => r.DeletionPolicy === 'Retain');
+    expect(retained.filter(([, r]) => r.Type === 'AWS::Glue::Database')).toHaveLength(4);
+    const mapping = lake.importMapping();
+    expect(Object.keys(mapping).sort()).toEqual(retained.map(([id]) => id).sort());
+    for (const [id, r] of retained) expect([id, Object.keys(mapping[id])]).toEqual([id, primaryIdentifier(r.Type)]);
+    // Names known at synth are filled in, so a retained name can never block the re-create that imports it.
+    expect(Object.values(mapping).filter((m) => m.DatabaseName || m.Name).map((m) => m.DatabaseName ?? m.Name).sort())
+      .toEqual(['acme-data-lake', 'acme_curated', 'acme_features', 'acme_models', 'acme_raw']);
+  });
+
+  test('nothing retained blocks the re-create: each retained resource with a fixed name is imported by that name', () => {
+    const stack = new Stack(testApp(), 'Data');
+    const lake = new DataLake(stack, 'DataLake', { namePrefix: 'acme' });
+    const mapping = lake.importMapping();
+    for (const [id, r] of Object.entries<any>(Template.fromStack(stack).toJSON().Resources)) {
+      const name = r.Properties?.Name ?? r.Properties?.DatabaseInput?.Name ?? r.Properties?.BucketName ?? r.Properties?.AliasName;
+      if (typeof name !== 'string') continue;
+      // A fixed name either goes with its resource (not retained: deleted with the stack) or is imported.
+      if (r.DeletionPolicy === 'Retain') expect([id, Object.values(mapping[id] ?? {})]).toEqual([id, [name]]);
+      else expect([id, r.DeletionPolicy ?? 'Delete']).toEqual([id, 'Delete']);
+    }
+  });
+});
