@@ -18,7 +18,7 @@ export interface NetworkSpec {
 }
 
 /**
- * The rules of a platform VPC: 1..6 AZs, NAT gateways within them (and every endpoint without one), and an
+ * The rules of a platform VPC: 2..6 AZs, NAT gateways within them (and every endpoint without one), and an
  * IPv4 network from /16 to /20 without host bits that holds a public /24 and a node /19 per AZ, allocated
  * aligned as aws-ec2 does. Tokens are skipped.
  */
@@ -31,7 +31,9 @@ export function networkProblems(spec: NetworkSpec): Problem[] {
   if (natGateways === 0 && spec.interfaceEndpoints !== undefined && spec.interfaceEndpoints !== 'all') {
     out.add('interfaceEndpoints', spec.interfaceEndpoints, 'must be all with natGateways 0: nodes then reach AWS only through endpoints');
   }
-  out.check(maxAzs >= 1 && maxAzs <= 6, 'maxAzs', maxAzs, 'must be between 1 and 6');
+  // EKS: "You must specify at least two subnets that are in different Availability Zones" (EKS user guide,
+  // VPC and subnet requirements); the managed Prometheus scraper asks for two AZs as well (CreateScraper).
+  out.check(maxAzs >= 2 && maxAzs <= 6, 'maxAzs', maxAzs, 'must be between 2 and 6: EKS needs subnets in at least two Availability Zones');
   out.check(natGateways >= 0 && natGateways <= maxAzs, 'natGateways', natGateways, `must be between 0 and maxAzs (${maxAzs})`);
   if (Token.isUnresolved(cidr)) return out.problems;
   const parsed = parseCidr(cidr);
