@@ -55,11 +55,14 @@ export class AiPlatformMetrics {
   /**
    * In-service nodes of a managed node group pool (Auto Scaling group metrics), found by the node group's
    * name: EKS names a node group's ASG `eks-<nodegroupName>-<uuid>`, so a SEARCH on that name needs no
-   * deploy-time ASG name (and no cross-stack reference that would block removing the pool).
+   * deploy-time ASG name (and no cross-stack reference that would block removing the pool). The term is
+   * unquoted: a quoted term matches only a whole name, an unquoted one matches consecutive tokens of it
+   * (CloudWatch user guide, "CloudWatch search expression syntax": exact and partial matches, non-alphanumeric
+   * characters), and the node group name ends in the pool's digest, so no other pool's ASG shares the prefix.
    */
   public poolNodes(poolName: string, nodegroupName: string): cw.MathExpression {
     return new cw.MathExpression({
-      expression: `SUM(SEARCH('{AWS/AutoScaling,AutoScalingGroupName} MetricName="GroupInServiceInstances" "eks-${nodegroupName}-"', 'Maximum', 300))`,
+      expression: `SUM(SEARCH('{AWS/AutoScaling,AutoScalingGroupName} MetricName="GroupInServiceInstances" AutoScalingGroupName=eks-${nodegroupName}', 'Maximum', 300))`,
       label: `${poolName} nodes`,
       period: FIVE_MINUTES,
     });

@@ -126,7 +126,7 @@ describe('dashboard', () => {
 
   test('node counts per pool by node group name (SEARCH), none for pools without one', () => {
     const nodes = dashboard.widgets.find((w: any) => w.properties.title === 'Nodes per pool');
-    expect(JSON.stringify(nodes.properties.metrics)).toContain('eks-acme-ml-inference-0a1b2c3d-');
+    expect(JSON.stringify(nodes.properties.metrics)).toContain('AutoScalingGroupName=eks-acme-ml-inference-0a1b2c3d');
   });
 
   test('data lake size and errors; cost with the budget', () => {

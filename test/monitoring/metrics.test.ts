@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AiPlatformMetrics, INFERENCE_NAMESPACE } from '../../lib';
 import { testApp } from '../helpers';
+import { searchFinds, tokens } from './cloudwatch-search';
 
 const m = new AiPlatformMetrics('acme-ml');
 
@@ -30,10 +31,39 @@ test.each([
 });
 
 // EKS names a managed node group's Auto Scaling group eks-<nodegroupName>-<uuid> (EKS user guide,
-// "Managed node groups": the ASG is created in your account with that prefix).
-test('pool nodes are found by node group name, with no deploy-time ASG name', () => {
+// "Managed node groups"; e.g. terraform-aws-modules/terraform-aws-eks issue 3007).
+describe('pool nodes are found by node group name, with no deploy-time ASG name', () => {
+  const asg = (name: string) => ({ namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', dimensions: { AutoScalingGroupName: name } });
   const e = m.poolNodes('gpu', 'acme-ml-gpu-1a2b3c4d');
-  expect(e.expression).toBe(`SUM(SEARCH('{AWS/AutoScaling,AutoScalingGroupName} MetricName="GroupInServiceInstances" "eks-acme-ml-gpu-1a2b3c4d-"', 'Maximum', 300))`);
+
+  test('the search finds the pool\'s ASG, whose name goes on after the node group name', () => {
+    expect(searchFinds(e.expression, asg('eks-acme-ml-gpu-1a2b3c4d-c6c9b0e1-4f3a-2d1b-8e7f-0a9b8c7d6e5f'))).toBe(true);
+  });
+
+  test('and no other pool\'s ASG or other metric', () => {
+    expect(searchFinds(e.expression, asg('eks-acme-ml-gpu-large-9f8e7d6c-c6c9b0e1-4f3a-2d1b-8e7f-0a9b8c7d6e5f'))).toBe(false);
+    expect(searchFinds(e.expression, asg('eks-acme-ml-training-5e6f7a8b-c6c9b0e1-4f3a-2d1b-8e7f-0a9b8c7d6e5f'))).toBe(false);
+    expect(searchFinds(e.expression, { ...asg('eks-acme-ml-gpu-1a2b3c4d-c6c9b0e1'), metricName: 'GroupDesiredCapacity' })).toBe(false);
+  });
+
+  test('a quoted (exact) term would find nothing: the model holds the guide\'s rule', () => {
+    const quoted = `SEARCH('{AWS/AutoScaling,AutoScalingGroupName} MetricName="GroupInServiceInstances" "eks-acme-ml-gpu-1a2b3c4d-"', 'Maximum', 300)`;
+    expect(searchFinds(quoted, asg('eks-acme-ml-gpu-1a2b3c4d-c6c9b0e1-4f3a-2d1b-8e7f-0a9b8c7d6e5f'))).toBe(false);
+  });
+
+  test('summed over the pool\'s ASGs, each as its most in-service instances in 5 minutes', () => {
+    expect(e.expression).toMatch(/^SUM\(SEARCH\(.*, 'Maximum', 300\)\)$/);
+  });
+});
+
+describe('CloudWatch search model', () => {
+  test.each([
+    ['CustomCount1', ['Custom', 'Count', '1']],
+    ['SDBFailure', ['SDB', 'Failure']],
+    ['Project2-trial333', ['Project', '2', 'trial', '333']],
+  ])('tokens of %s as the user guide lists them', (s, want) => {
+    expect(tokens(s)).toEqual(want);
+  });
 });
 
 test('error rate is 5xx over all requests, in percent', () => {
