@@ -37,6 +37,12 @@ export interface GpuClusterProps {
   readonly systemInstanceType?: ec2.InstanceType;
   /** On-demand nodes for cluster services (CoreDNS, autoscaler, operators). @default 2 */
   readonly systemNodes?: number;
+  /**
+   * Keys of tags applied from above that still reach the system nodes' launch template (so their instances and
+   * volumes). Any other tag stops at the node group: a tag in the launch template makes a new version, which
+   * the node group rolls out by replacing its nodes. @default - none
+   */
+  readonly inheritedTagKeys?: string[];
   /** @default - generated */
   readonly clusterName?: string;
   /** @default - a new key with rotation, retained */
@@ -60,6 +66,7 @@ export class GpuCluster extends Construct {
   public readonly systemNodegroup: eks.Nodegroup;
   /** The Kubernetes version, e.g. `1.35`. */
   public readonly kubernetesVersion: string;
+  private readonly inheritedTagKeys: string[];
   public readonly nodeSubnets: ec2.SubnetSelection;
   public readonly addons: Record<string, eks.Addon> = {};
   /** The cluster's name: the given one as a plain string, else the generated one (a token). */
@@ -82,6 +89,7 @@ export class GpuCluster extends Construct {
     super(scope, id);
     throwIfProblems('GpuCluster', GpuCluster.check(props));
     this.kubernetesVersion = props.kubernetesVersion ?? CLUSTER_DEFAULTS.kubernetesVersion;
+    this.inheritedTagKeys = props.inheritedTagKeys ?? [];
     const systemNodes = props.systemNodes ?? CLUSTER_DEFAULTS.systemNodes;
     const versionEntry = requireKubernetesVersion(this.kubernetesVersion, 'GpuCluster');
     this.nodeSubnets = props.nodeSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
@@ -180,7 +188,7 @@ export class GpuCluster extends Construct {
 
   /** A launch template for nodes of this cluster (IMDSv2 required, encrypted gp3). */
   public launchTemplate(id: string, diskGiB = 50, amiFamily = AmiFamily.AL2023): eks.LaunchTemplateSpec {
-    const lt = createNodeLaunchTemplate(this, id, { amiFamily, diskGiB });
+    const lt = createNodeLaunchTemplate(this, id, { amiFamily, diskGiB, inheritedTagKeys: this.inheritedTagKeys });
     return { id: lt.launchTemplateId!, version: lt.latestVersionNumber };
   }
 

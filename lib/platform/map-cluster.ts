@@ -5,6 +5,7 @@ import type { GpuCluster, GpuClusterProps } from '../cluster/gpu-cluster';
 import type { ResolvedDefinition } from '../definition/resolved';
 import { EndpointAccess } from '../definition/types';
 import type { PlatformNetwork } from '../network/platform-network';
+import { PLATFORM_TAG_KEY } from './platform-tag';
 
 /** `cluster` onto GpuCluster, in the platform's network. */
 export function clusterProps(def: ResolvedDefinition, network: PlatformNetwork): GpuClusterProps {
@@ -22,6 +23,7 @@ export function clusterProps(def: ResolvedDefinition, network: PlatformNetwork):
     systemNodes: def.cluster.systemNodes,
     // Container Insights is added by the platform, in the platform stack, with its own construct ID.
     containerInsights: false,
+    inheritedTagKeys: [PLATFORM_TAG_KEY],
   };
 }
 

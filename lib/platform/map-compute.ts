@@ -1,3 +1,4 @@
+import { PLATFORM_TAG_KEY } from './platform-tag';
 import { Size } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { GpuNodePoolProps } from '../compute/gpu-node-pool';
@@ -23,6 +24,6 @@ export function nodePoolProps(def: ResolvedDefinition, pool: ResolvedNodePool, c
     nodegroupNamePrefix: def.name,
     // The platform's name tag (AiPlatform tags everything `ai-platform: <name>`) never changes: it may reach the
     // instances, where the budget's cost filter finds it; the user's tags stop at the node group.
-    inheritedTagKeys: ['ai-platform'],
+    inheritedTagKeys: [PLATFORM_TAG_KEY],
   };
 }

@@ -1,3 +1,4 @@
+import { PLATFORM_TAG_KEY } from './platform-tag';
 import { Arn, ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
 import type { IDataLakeRef } from '../data-lake/data-lake-ref';
 import { pipelineName } from '../definition/resolve-pipelines';
@@ -30,7 +31,7 @@ export function monitoringProps(def: ResolvedDefinition, opts: {
     buckets: def.dataLake.zones.map((zone) => ({ zone, bucketName: opts.lake.zoneBucketName(zone) })),
     alarmEmails: def.monitoring.alarmEmails,
     monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd,
-    costTag: { key: 'ai-platform', value: def.name },
+    costTag: { key: PLATFORM_TAG_KEY, value: def.name },
     maxMonthlyComputeUsd: def.cost.ceiling.total,
     thresholds: {
       gpuIdlePercent: def.monitoring.gpuIdleThresholdPercent,

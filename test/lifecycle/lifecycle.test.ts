@@ -33,6 +33,7 @@ const EDITS: Edit[] = [
   { name: 'change an image', change: (d) => { d.inference[0].image = 'vllm/vllm-openai:v0.11.1'; } },
   { name: 'add a pipeline', change: (d) => d.pipelines.push({ ...d.pipelines[0], name: 'reviews-weekly', table: undefined }) },
   { name: 'remove a pipeline', change: (d) => { d.pipelines = d.pipelines.slice(1); }, slice: true },
+  { name: 'change a pipeline\'s capacity', change: (d) => { d.pipelines[0].maxCapacity = { vcpu: 32, memoryGiB: 128 }; }, slice: true },
   { name: 'bump the Kubernetes minor', change: (d) => { d.cluster.kubernetesVersion = '1.34'; }, scope: { rollsPools: ['inference', 'training'] } },
 ];
 
@@ -90,6 +91,15 @@ describe('each rule fails on a broken pair', () => {
 
   test('a stack that leaves the app', () => {
     one(lifecycleViolations(asm({ a: { Resources: {} }, b: { Resources: { N: ng(['g6e.xlarge']) } } }), asm({ a: { Resources: {} } }), { removesPools: ['gpu'] }));
+  });
+
+  test('an EMR Serverless application updated or deleted without a stopper that runs first', () => {
+    const app = (cap: string, deps: string[] = []) => ({ Type: 'AWS::EMRServerless::Application', DependsOn: deps, Properties: { Name: 'p', ReleaseLabel: 'emr-7', Type: 'Spark', MaximumCapacity: { Cpu: cap } } });
+    const stopper = (cap: string, deps: string[] = []) => ({ Type: 'Custom::EmrServerlessApplicationStopper', DependsOn: deps, Properties: { Application: cap } });
+    one(lifecycleViolations(asm({ s: { Resources: { A: app('16 vCPU') } } }), asm({ s: { Resources: { A: app('32 vCPU') } } })));
+    expect(lifecycleViolations(asm({ s: { Resources: { A: app('16 vCPU', ['U']), U: stopper('16') } } }), asm({ s: { Resources: { A: app('32 vCPU', ['U']), U: stopper('32') } } }))).toEqual([]);
+    one(lifecycleViolations(asm({ s: { Resources: { A: app('16 vCPU') } } }), asm({ s: { Resources: {} } })));
+    expect(lifecycleViolations(asm({ s: { Resources: { A: app('16 vCPU'), D: stopper('x', ['A']) } } }), asm({ s: { Resources: {} } }))).toEqual([]);
   });
 
   test('a launch template changed, or a node group replaced, by an edit that does not concern its pool', () => {

@@ -121,3 +121,14 @@ test('a pipeline above the default vCPU quota warns once, under its definition p
   const warnings = Annotations.fromStack(platform.platformStack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
   expect(warnings).toEqual([expect.stringMatching(/^definition: pipelines\[0\]\.maxCapacity\.vcpu \(32\) is above 16/)]);
 });
+
+test('node launch templates (system and GPU) carry the platform tag to their instances, and no user tag', () => {
+  const { template } = synthPlatform();
+  const lts = resourcesOf(template, 'AWS::EC2::LaunchTemplate');
+  expect(lts.length).toBeGreaterThanOrEqual(3);
+  for (const [id, lt] of lts) {
+    for (const spec of lt.Properties.LaunchTemplateData.TagSpecifications) {
+      expect([id, spec.Tags.map((t: any) => t.Key).sort()]).toEqual([id, ['Name', 'ai-platform']]);
+    }
+  }
+});

@@ -68,9 +68,12 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
   const out: string[] = [];
   const all = changes(before, after);
 
-  // 1. No replacement of a resource that keeps a custom physical name (CloudFormation refuses it).
+  // 1. No replacement of a resource that keeps a custom physical name (CloudFormation refuses it). Only
+  // WILL_REPLACE (create-only properties in the registry schema): among the named types here, only EMR
+  // Serverless has "maybe" properties (MaximumCapacity, ReleaseLabel, ...), which UpdateApplication changes in
+  // place once the application is stopped (rule 8).
   for (const { stack, id, change } of all) {
-    if (!REPLACES.has(change.changeImpact)) continue;
+    if (change.changeImpact !== ResourceImpact.WILL_REPLACE) continue;
     // A new name is fine (the new resource is created under it, then the old one deleted); the same one fails.
     const names = (NAME_PROPERTIES[change.resourceType ?? ''] ?? [])
       .filter((p) => isLiteral(at(change.newValue?.Properties, p)) && at(change.newValue?.Properties, p) === at(change.oldValue?.Properties, p));
@@ -141,8 +144,27 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
       out.push(`${stack}/${id}: ${type} ${change.isRemoval ? 'removed' : 'changed'} by an edit that does not concern its pool`);
     }
   }
+
+  // 8. No EMR Serverless application is updated or deleted while it may be STARTED: UpdateApplication and
+  // DeleteApplication need it "in a stopped or created state" (EMR Serverless API reference). An updated
+  // application must wait on a stopper (DependsOn) that changes in the same deploy, so it runs first; a removed
+  // one must have had a stopper that depends on it, which CloudFormation deletes (and so runs) first.
+  const STOPPER = 'Custom::EmrServerlessApplicationStopper';
+  const changed = new Set(all.map(({ stack, id }) => `${stack}/${id}`));
+  for (const { stack, id, change } of all.filter((c) => c.change.resourceType === 'AWS::EMRServerless::Application' && !c.change.isAddition)) {
+    if (change.isRemoval) {
+      const old = resources(before.stacks[stack]?.template);
+      const guarded = Object.values<any>(old).some((r) => r.Type === STOPPER && [r.DependsOn ?? []].flat().includes(id));
+      if (!guarded) out.push(`${stack}/${id}: EMR Serverless application deleted without a stopper that runs before`);
+    } else {
+      const t = resources(after.stacks[stack]?.template);
+      const stoppers = [t[id]?.DependsOn ?? []].flat().filter((d: string) => t[d]?.Type === STOPPER);
+      if (!stoppers.some((d: string) => changed.has(`${stack}/${d}`))) out.push(`${stack}/${id}: EMR Serverless application updated without a stopper that runs first`);
+    }
+  }
   return out;
 }
+
 
 /** Export names a template imports. */
 function importsOf(template: any): unknown[] {
