@@ -1,4 +1,5 @@
 import { AiPlatform, type AiPlatformDefinition } from '../../lib';
+import { HELM_CHARTS } from '../../lib/catalog/versions';
 import { referenceWith, testApp } from '../helpers';
 import { assemblyOf, lifecycleViolations, type Assembly, type EditScope } from '../support/lifecycle-rules';
 
@@ -52,6 +53,45 @@ beforeAll(() => { baseline = build(referenceWith()); }, 120_000);
 test.each(edits.map((e) => [e.name, e]))('%s deploys in one cdk deploy and loses nothing', (_name, edit) => {
   const after = build(referenceWith((edit as Edit).change));
   expect(lifecycleViolations(baseline, after, (edit as Edit).scope)).toEqual([]);
+}, 120_000);
+
+(runAll ? test : test.skip)('a library upgrade that moves a pinned chart version deploys and rolls no node', () => {
+  const chart = HELM_CHARTS.nvidiaDevicePlugin as { version: string };
+  const pinned = chart.version;
+  chart.version = '99.0.0';
+  try {
+    const after = build(referenceWith());
+    expect(JSON.stringify(after)).toContain('"99.0.0"');
+    expect(lifecycleViolations(baseline, after)).toEqual([]);
+  } finally {
+    chart.version = pinned;
+  }
+}, 120_000);
+
+// A platform large enough to use every shard stack: shrinking it empties shards (the CLI deletes an empty
+// deployed stack), growing it fills them; nothing else moves.
+const types = [['g6e.xlarge'], ['g5.2xlarge'], ['g6.xlarge', 'g6.2xlarge'], ['g6.12xlarge']];
+const large = (pools: number): AiPlatformDefinition => ({
+  name: 'scale-ml',
+  cluster: { endpointAccess: 'private' as never },
+  nodePools: Array.from({ length: pools }, (_, i) => ({ name: `pool-${i}`, instanceTypes: types[i % types.length], maxNodes: 4 })),
+  inference: Array.from({ length: pools }, (_, i) => ({
+    name: `svc-${i}`, image: 'vllm/vllm-openai:v0.11.0', nodePool: `pool-${i}`, maxReplicas: 2,
+    dataAccess: i % 2 === 0 ? [{ zone: 'models', access: 'read' as never }] : [],
+  })),
+});
+const poolNames = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `pool-${from + i}`);
+
+test('shrinking a large platform (12 pools and services to 2) deploys: emptied shards stay in the app, without resources', () => {
+  const before = build(large(12));
+  const after = build(large(2));
+  expect(lifecycleViolations(before, after, { removesPools: poolNames(2, 12) })).toEqual([]);
+  const emptied = Object.entries(after.stacks).filter(([n, s]) => /-(pools|workloads)-\d$/.test(n) && Object.keys(s.template.Resources ?? {}).length === 0);
+  expect(emptied.length).toBeGreaterThan(0);
+}, 120_000);
+
+(runAll ? test : test.skip)('growing a platform (2 pools and services to 12) deploys and moves nothing', () => {
+  expect(lifecycleViolations(build(large(2)), build(large(12)))).toEqual([]);
 }, 120_000);
 
 describe('each rule fails on a broken pair', () => {
