@@ -1,3 +1,4 @@
+import { CapacityType } from '../compute/capacity-type';
 import { clusterProblems } from '../cluster/cluster-checks';
 import { dataLakeProblems } from '../data-lake/data-lake-checks';
 import { monitoringProblems } from '../monitoring/monitoring-checks';
@@ -47,13 +48,14 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   checkTags(def.tags ?? {}, out);
 
   const network = {
-    maxAzs: def.network?.maxAzs ?? DEFAULTS.network.maxAzs,
+    maxAzs: def.network?.availabilityZones?.length ?? def.network?.maxAzs ?? DEFAULTS.network.maxAzs,
+    availabilityZones: def.network?.availabilityZones,
     natGateways: def.network?.natGateways ?? DEFAULTS.network.natGateways,
     cidr: def.network?.cidr ?? DEFAULTS.network.cidr,
     interfaceEndpoints: def.network?.interfaceEndpoints ?? defaultInterfaceEndpoints(def.network?.natGateways ?? DEFAULTS.network.natGateways),
   };
   // The network's own rules, as PlatformNetwork applies them.
-  out.addAll('network', PlatformNetwork.check(network));
+  out.addAll('network', PlatformNetwork.check({ ...network, maxAzs: def.network?.maxAzs }));
   if (network.natGateways === 0) {
     out.warn('network.natGateways', 0, 'no NAT: nodes and the kubectl provider reach AWS through VPC endpoints only; images from public registries and the pinned Helm charts (device plugins, autoscaler, operators) cannot be pulled, so mirror them to ECR first');
   }
@@ -70,6 +72,14 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   out.addAll('dataLake', dataLakeProblems(dataLake));
 
   const nodePools = resolveNodePools(def.nodePools, out);
+  // A Capacity Block's reservation is in one AZ, looked up at deploy time: the VPC must span it.
+  if (!network.availabilityZones) {
+    nodePools.forEach((p, i) => {
+      if (p.capacityType !== CapacityType.CAPACITY_BLOCK) return;
+      out.warn(`nodePools[${i}].capacityReservationId`, p.capacityReservationId,
+        `is in one Availability Zone, which must be one of the VPC's: without network.availabilityZones those are the region's first ${network.maxAzs} zones. Name the reservation's zone there (aws ec2 describe-capacity-reservations --capacity-reservation-ids ${p.capacityReservationId} shows it), or acknowledge this warning`);
+    });
+  }
   // EKS node groups take 50 tags: the scale-from-zero tags, the definition's tags and `ai-platform`.
   def.nodePools.forEach((p, i) => {
     const pool = nodePools.find((r) => r.name === p.name);

@@ -31,6 +31,8 @@ export interface ResolvedDefinition {
 
 export interface ResolvedNetwork {
   readonly maxAzs: number;
+  /** Named AZs, when the definition names them (maxAzs is then their number). */
+  readonly availabilityZones?: string[];
   readonly natGateways: number;
   readonly cidr: string;
   readonly interfaceEndpoints: InterfaceEndpoints;

@@ -35,8 +35,13 @@ export enum DataRemovalPolicy {
 }
 
 export interface NetworkDefinition {
-  /** Availability zones the VPC spans. @default 3 */
+  /** Availability zones the VPC spans. @default 3 (or the number of `availabilityZones`) */
   readonly maxAzs?: number;
+  /**
+   * The Availability Zones by name (e.g. `us-east-1a`); name them when a Capacity Block's reservation must be
+   * in the VPC. @default - the region's first `maxAzs` zones, chosen at deploy time
+   */
+  readonly availabilityZones?: string[];
   /** NAT gateways (0 keeps nodes on VPC endpoints only). @default 1 */
   readonly natGateways?: number;
   /** The VPC's IPv4 CIDR. @default '10.0.0.0/16' */

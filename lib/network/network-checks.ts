@@ -11,6 +11,8 @@ export const NODE_SUBNET_MASK = 19;
 /** What {@link networkProblems} checks (PlatformNetwork's props, or the definition's `network`). */
 export interface NetworkSpec {
   readonly maxAzs?: number;
+  /** Named AZs (e.g. `us-east-1a`); the VPC then spans exactly these. */
+  readonly availabilityZones?: string[];
   readonly natGateways?: number;
   readonly cidr?: string;
   /** `all` or `image-pulls` (an InterfaceEndpoints value). */
@@ -22,9 +24,21 @@ export interface NetworkSpec {
  * IPv4 network from /16 to /20 without host bits that holds a public /24 and a node /19 per AZ, allocated
  * aligned as aws-ec2 does. Tokens are skipped.
  */
+/** An AZ name: region (`us-east-1`, `us-gov-west-1`, `ap-southeast-2`) and a zone letter. */
+const AZ_NAME = /^([a-z]{2}(?:-[a-z]+)+-\d+)([a-z])$/;
+
 export function networkProblems(spec: NetworkSpec): Problem[] {
   const out = new ProblemList();
-  const maxAzs = spec.maxAzs ?? NETWORK_DEFAULTS.maxAzs;
+  const azs = spec.availabilityZones;
+  if (azs !== undefined && !azs.some((a) => Token.isUnresolved(a))) {
+    azs.forEach((az, i) => out.check(AZ_NAME.test(az), `availabilityZones[${i}]`, az, 'must be an Availability Zone name, e.g. us-east-1a'));
+    const regions = new Set(azs.map((az) => AZ_NAME.exec(az)?.[1]).filter((r) => r !== undefined));
+    if (regions.size > 1) out.add('availabilityZones', azs.join(', '), 'must all be in one region');
+    const twice = azs.filter((az, i) => azs.indexOf(az) !== i);
+    if (twice.length > 0) out.add('availabilityZones', twice.join(', '), 'must not repeat a zone');
+    if (spec.maxAzs !== undefined && spec.maxAzs !== azs.length) out.add('maxAzs', spec.maxAzs, `must equal the number of availabilityZones (${azs.length}), or be left out`);
+  }
+  const maxAzs = azs?.length ?? spec.maxAzs ?? NETWORK_DEFAULTS.maxAzs;
   const natGateways = spec.natGateways ?? NETWORK_DEFAULTS.natGateways;
   const cidr = spec.cidr ?? NETWORK_DEFAULTS.cidr;
   if (Token.isUnresolved(maxAzs) || Token.isUnresolved(natGateways)) return [];
@@ -33,7 +47,8 @@ export function networkProblems(spec: NetworkSpec): Problem[] {
   }
   // EKS: "You must specify at least two subnets that are in different Availability Zones" (EKS user guide,
   // VPC and subnet requirements); the managed Prometheus scraper asks for two AZs as well (CreateScraper).
-  out.check(maxAzs >= 2 && maxAzs <= 6, 'maxAzs', maxAzs, 'must be between 2 and 6: EKS needs subnets in at least two Availability Zones');
+  out.check(maxAzs >= 2 && maxAzs <= 6, azs ? 'availabilityZones' : 'maxAzs', azs ? azs.join(', ') : maxAzs,
+    `must ${azs ? 'name' : 'be'} between 2 and 6${azs ? ' zones' : ''}: EKS needs subnets in at least two Availability Zones`);
   out.check(natGateways >= 0 && natGateways <= maxAzs, 'natGateways', natGateways, `must be between 0 and maxAzs (${maxAzs})`);
   if (Token.isUnresolved(cidr)) return out.problems;
   const parsed = parseCidr(cidr);

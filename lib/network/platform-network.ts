@@ -25,8 +25,13 @@ export enum InterfaceEndpoints {
 
 /** Props of {@link PlatformNetwork}. */
 export interface PlatformNetworkProps {
-  /** Availability zones the VPC spans. @default 3 */
+  /** Availability zones the VPC spans. @default 3 (or the number of `availabilityZones`) */
   readonly maxAzs?: number;
+  /**
+   * The Availability Zones by name (e.g. `us-east-1a`), for a VPC that must include a given zone (a Capacity
+   * Block's reservation is in one AZ). @default - the region's first `maxAzs` zones, chosen at deploy time
+   */
+  readonly availabilityZones?: string[];
   /** NAT gateways; 0 makes node subnets isolated (AWS reached through VPC endpoints only). @default 1 */
   readonly natGateways?: number;
   /** The VPC's IPv4 CIDR. @default '10.0.0.0/16' */
@@ -89,16 +94,16 @@ export class PlatformNetwork extends Construct {
     const endpoints = props.interfaceEndpoints ?? defaultInterfaceEndpoints(natGateways);
     const nodeSubnetType = natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
 
-    const maxAzs = props.maxAzs ?? NETWORK_DEFAULTS.maxAzs;
+    const maxAzs = props.availabilityZones?.length ?? props.maxAzs ?? NETWORK_DEFAULTS.maxAzs;
     const cidr = props.cidr ?? NETWORK_DEFAULTS.cidr;
     // In an environment-agnostic stack CDK would cap a VPC at 2 AZs; pick the region's first maxAzs AZs at
     // deploy time instead, so synth needs no AZ lookup (and writes no dummy context values).
     const envAgnostic = Token.isUnresolved(Stack.of(this).region);
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
-      ...(envAgnostic
-        ? { availabilityZones: Array.from({ length: maxAzs }, (_, i) => Fn.select(i, Fn.getAzs())) }
-        : { maxAzs }),
+      ...(props.availabilityZones
+        ? { availabilityZones: props.availabilityZones }
+        : envAgnostic ? { availabilityZones: Array.from({ length: maxAzs }, (_, i) => Fn.select(i, Fn.getAzs())) } : { maxAzs }),
       natGateways,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: PUBLIC_SUBNET_MASK, mapPublicIpOnLaunch: false },

@@ -76,7 +76,7 @@ test('0 and false are kept, not replaced by defaults', () => {
 // Every field of the TypeScript types, filled in (Required<> makes the compiler insist on each one), must
 // pass the data schema that checks YAML/JSON files: a field added to the types but not to the schema fails here.
 test('the file schema accepts every field of the TypeScript types', () => {
-  const network: Required<NetworkDefinition> = { maxAzs: 2, natGateways: 1, cidr: '10.1.0.0/16', interfaceEndpoints: InterfaceEndpoints.ALL };
+  const network: Required<NetworkDefinition> = { maxAzs: 2, availabilityZones: ['us-east-1a', 'us-east-1c'], natGateways: 1, cidr: '10.1.0.0/16', interfaceEndpoints: InterfaceEndpoints.ALL };
   const cluster: Required<ClusterDefinition> = {
     kubernetesVersion: '1.35', endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE, publicAccessCidrs: ['198.51.100.0/24'],
     adminRoleArns: ['arn:aws:iam::123456789012:role/admin'], systemInstanceType: 'm6i.large', systemNodes: 2,

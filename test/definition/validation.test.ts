@@ -22,6 +22,9 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['required field', (d) => { delete d.nodePools[0].maxNodes; }, /^nodePools\[0\]\.maxNodes is required/],
   ['enum value', (d) => { d.nodePools[0].capacityType = 'spot-instance'; }, /^nodePools\[0\]\.capacityType \('spot-instance'\) must be one of: on-demand, spot, capacity-block/],
   ['maxAzs range', (d) => { d.network.maxAzs = 7; }, /^network\.maxAzs \(7\) must be between 2 and 6/],
+  ['an AZ name', (d) => { d.network.maxAzs = undefined; d.network.availabilityZones = ['us-east-1a', 'useast1b']; }, /^network\.availabilityZones\[1\] \('useast1b'\) must be an Availability Zone name/],
+  ['AZs in two regions', (d) => { d.network.maxAzs = undefined; d.network.availabilityZones = ['us-east-1a', 'us-west-2a']; }, /^network\.availabilityZones \('us-east-1a, us-west-2a'\) must all be in one region/],
+  ['maxAzs and AZs disagree', (d) => { d.network.availabilityZones = ['us-east-1a', 'us-east-1b']; }, /^network\.maxAzs \(3\) must equal the number of availabilityZones \(2\)/],
   ['one AZ (EKS needs two)', (d) => { d.network.maxAzs = 1; d.network.natGateways = 1; }, /^network\.maxAzs \(1\) must be between 2 and 6: EKS needs subnets in at least two Availability Zones/],
   ['natGateways <= maxAzs', (d) => { d.network.natGateways = 4; }, /^network\.natGateways \(4\) must be between 0 and maxAzs \(3\)/],
   ['vpc cidr', (d) => { d.network.cidr = '10.0.0.0/8'; }, /^network\.cidr \('10\.0\.0\.0\/8'\) must be an IPv4 CIDR from \/16 to \/20/],
@@ -151,6 +154,18 @@ test('an unknown field does not hide the other problems', () => {
     expect.stringMatching(/^nodePools\[0\]\.colour is not a known field/),
     expect.stringMatching(/^nodePools\[0\]\.maxNodes \(8\) must be >= minNodes \(9\)/),
   ]));
+});
+
+test('a Capacity Block pool warns that its reservation\'s zone must be in the VPC, unless network.availabilityZones names the zones', () => {
+  const block = (azs?: string[]) => resolveDefinition(referenceWith((d) => {
+    d.network = { natGateways: 1, ...(azs ? { availabilityZones: azs } : { maxAzs: 3 }) };
+    d.nodePools[1] = { ...d.nodePools[1], instanceTypes: ['p5.48xlarge'], capacityType: 'capacity-block', capacityReservationId: 'cr-0123456789abcdef0' };
+  }));
+  expect(block().warnings.map(formatProblem)).toEqual(expect.arrayContaining([
+    expect.stringMatching(/^nodePools\[1\]\.capacityReservationId \('cr-0123456789abcdef0'\) is in one Availability Zone, which must be one of the VPC's: .*first 3 zones/),
+  ]));
+  expect(block(['us-east-1a', 'us-east-1d']).warnings.filter((w) => w.path.includes('capacityReservationId'))).toEqual([]);
+  expect(block(['us-east-1a', 'us-east-1d']).network).toEqual(expect.objectContaining({ maxAzs: 2, availabilityZones: ['us-east-1a', 'us-east-1d'] }));
 });
 
 describe('acknowledged warnings', () => {

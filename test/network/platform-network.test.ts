@@ -17,6 +17,13 @@ test('an environment-agnostic VPC spans maxAzs AZs chosen at deploy time (no AZ 
   t.resourceCountIs('AWS::EC2::Subnet', 6);
 });
 
+test('named availabilityZones place the VPC in exactly those zones (a Capacity Block\'s zone can be one of them)', () => {
+  const t = synth({ availabilityZones: ['us-east-1a', 'us-east-1d'] });
+  const azs = Object.values(t.findResources('AWS::EC2::Subnet')).map((s: any) => s.Properties.AvailabilityZone).sort();
+  expect(azs).toEqual(['us-east-1a', 'us-east-1a', 'us-east-1d', 'us-east-1d']);
+  expect(() => synth({ availabilityZones: ['us-east-1a'] })).toThrow(/availabilityZones \('us-east-1a'\) must name between 2 and 6 zones/);
+});
+
 test('natGateways is honoured', () => {
   synth({ maxAzs: 3, natGateways: 2 }).resourceCountIs('AWS::EC2::NatGateway', 2);
 });
