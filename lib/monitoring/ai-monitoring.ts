@@ -278,7 +278,7 @@ export class AiMonitoring extends Construct {
     );
     const poolNodes = pools.filter((p) => p.nodegroupName).map((p) => m.poolNodes(p.name, p.nodegroupName!));
     this.dashboard.addWidgets(
-      new cw.GraphWidget({ title: 'Nodes per pool', width: 12, left: poolNodes.length > 0 ? poolNodes : [m.gpusAvailable()] }),
+      new cw.GraphWidget({ title: 'Nodes per pool', width: 12, left: poolNodes.length > 0 ? poolNodes : [m.clusterNodes()] }),
       new cw.GraphWidget({ title: 'Failed nodes', width: 12, left: [m.failedNodes()] }),
     );
     this.dashboard.addWidgets(header('## Workloads'));
@@ -291,7 +291,7 @@ export class AiMonitoring extends Construct {
     }
     for (const svc of services) {
       this.dashboard.addWidgets(
-        new cw.GraphWidget({ title: `${svc.name}: requests`, width: 6, left: [m.requests(svc.namespace, svc.name, '2xx'), m.requests(svc.namespace, svc.name, '5xx')] }),
+        new cw.GraphWidget({ title: `${svc.name}: requests / min`, width: 6, left: [m.requestsPerMinute(svc.namespace, svc.name, '2xx'), m.requestsPerMinute(svc.namespace, svc.name, '5xx')] }),
         new cw.GraphWidget({ title: `${svc.name}: errors (%)`, width: 6, left: [m.errorRate(svc.namespace, svc.name)] }),
         new cw.GraphWidget({ title: `${svc.name}: queue depth`, width: 6, left: [m.queueDepth(svc.namespace, svc.name)] }),
         new cw.GraphWidget({ title: `${svc.name}: replicas`, width: 6, left: [m.replicas(svc.namespace, svc.name)] }),

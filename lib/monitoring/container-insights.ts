@@ -5,7 +5,7 @@ import { requireKubernetesVersion } from '../catalog/versions';
 import { createPodIdentityRole } from '../core/pod-identity-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';
 import { annotatedPodsScrapeJob } from '../core/scrape-jobs';
-import { INFERENCE_NAMESPACE, QUEUE_METRIC, REQUESTS_METRIC } from './metrics';
+import { CONTAINER_INSIGHTS_INTERVAL_SECONDS, INFERENCE_NAMESPACE, INFERENCE_SCRAPE_INTERVAL_SECONDS, QUEUE_METRIC, REQUESTS_METRIC } from './metrics';
 
 /** Props of {@link ContainerInsights}. */
 export interface ContainerInsightsProps {
@@ -47,14 +47,25 @@ export class ContainerInsights extends Construct {
   }
 }
 
-/** The add-on's configuration: enhanced Container Insights, accelerator metrics, and inference Prometheus metrics. */
+/**
+ * The add-on's configuration: enhanced Container Insights, accelerator metrics, and inference Prometheus metrics.
+ *
+ * The agent runs as a DaemonSet, and each of its pods would scrape every annotated pod of the cluster (a `pod`
+ * service discovery has no node filter), so every request would be counted once per node. The Prometheus target
+ * allocator hands each target to one agent (consistent hashing) instead: the chart's
+ * `agent.prometheus.targetAllocator.enabled` (aws-observability/helm-charts, amazon-cloudwatch-observability
+ * values.yaml and templates/linux/cloudwatch-agent-custom-resource.yaml, PR 126), which the operator accepts for a
+ * DaemonSet with a warning only (aws/amazon-cloudwatch-agent-operator apis/v1alpha1/collector_webhook.go; PR 253
+ * "Enable Deployment and Daemonset modes", PR 261 "metric duplication due to multiple agent instances").
+ * The collection and scrape intervals are pinned: the dashboard's counts divide by them (`metrics.ts`).
+ */
 export function observabilityConfiguration(clusterName: string): Record<string, unknown> {
   return {
     agent: {
       config: {
         logs: {
           metrics_collected: {
-            kubernetes: { enhanced_container_insights: true, accelerated_compute_metrics: true },
+            kubernetes: { enhanced_container_insights: true, accelerated_compute_metrics: true, metrics_collection_interval: CONTAINER_INSIGHTS_INTERVAL_SECONDS },
             prometheus: {
               cluster_name: clusterName,
               emf_processor: {
@@ -73,9 +84,10 @@ export function observabilityConfiguration(clusterName: string): Record<string, 
       },
       prometheus: {
         config: {
-          global: { scrape_interval: '30s' },
+          global: { scrape_interval: `${INFERENCE_SCRAPE_INTERVAL_SECONDS}s` },
           scrape_configs: [annotatedPodsScrapeJob('inference-pods')],
         },
+        targetAllocator: { enabled: true },
       },
     },
   };

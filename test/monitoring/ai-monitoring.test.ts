@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AiMonitoring, AiPlatform, type AiMonitoringProps } from '../../lib';
 import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
+import { evaluate } from './metric-math';
 
 function monitoring(props: Partial<AiMonitoringProps> = {}) {
   const stack = new Stack(testApp(), 'Mon');
@@ -19,6 +20,24 @@ function monitoring(props: Partial<AiMonitoringProps> = {}) {
   // The body is a Fn::Join of JSON text and tokens (region, ARNs) that sit inside JSON strings.
   const body = resourcesOf(t, 'AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody['Fn::Join'][1].map((x: any) => (typeof x === 'string' ? x : 'TOKEN')).join('');
   return { t, alarms, dashboard: JSON.parse(body) };
+}
+
+/**
+ * The value of an alarm's expression `id` for one 5-minute period, given each metric's Sum (or value) in it by
+ * metric name (or by name and `status`), evaluated as CloudWatch metric math would.
+ */
+function valueOf(alarm: any, id: string, values: Record<string, number | Record<string, number>>): number {
+  const byId: Record<string, number> = {};
+  for (const q of alarm.Metrics.filter((x: any) => x.MetricStat)) {
+    const v = values[q.MetricStat.Metric.MetricName];
+    const status = q.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'status')?.Value;
+    byId[q.Id] = typeof v === 'number' ? v : v?.[status] ?? 0;
+  }
+  const expr = alarm.Metrics.find((x: any) => x.Id === id);
+  if (!expr.Expression) return byId[id];
+  const used = alarm.Metrics.filter((x: any) => x.Expression && x.Id !== id && new RegExp(`\\b${x.Id}\\b`).test(expr.Expression));
+  for (const q of used) byId[q.Id] = valueOf(alarm, q.Id, values);
+  return evaluate(expr.Expression, byId, 300);
 }
 
 /** The one metric of a single-metric alarm, however CDK rendered it (labelled metrics render as `Metrics`). */
@@ -48,7 +67,8 @@ describe('alarms', () => {
     expect(expr.Expression).toBe('IF(gpus > 0 AND util < 10, 1, 0)');
     const util = a.Metrics.find((x: any) => x.Id === 'util').MetricStat;
     expect(util).toMatchObject({ Metric: { Namespace: 'ContainerInsights', MetricName: 'node_gpu_utilization' }, Period: 300, Stat: 'Average' });
-    expect(a.Metrics.find((x: any) => x.Id === 'gpus').MetricStat.Metric.MetricName).toBe('node_gpu_limit');
+    // GPUs running: one node of 4 GPUs publishes node_gpu_limit once a minute, 5 times in the period.
+    expect(valueOf(a, 'gpus', { node_gpu_limit: 4 * 5 })).toBe(4);
   });
 
   test('GPU memory saturation over 95% for 15 minutes', () => {
@@ -59,8 +79,13 @@ describe('alarms', () => {
   test('failed nodes and pods pending for 15 minutes', () => {
     expect(alarms.FailedNodes).toMatchObject({ Threshold: 1, EvaluationPeriods: 2 });
     expect(metricOf(alarms.FailedNodes)).toMatchObject({ name: 'cluster_failed_node_count', stat: 'Maximum' });
-    expect(alarms.PodsPending).toMatchObject({ Threshold: 1, EvaluationPeriods: 3 });
-    expect(metricOf(alarms.PodsPending)).toMatchObject({ name: 'pod_status_pending', period: 300 });
+    expect(alarms.PodsPending).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const pending = alarms.PodsPending.Metrics.find((x: any) => x.ReturnData !== false).Id;
+    // pod_status_pending is 1 per pending pod and minute: one pod pending all 5 minutes breaches, one pending
+    // for a single minute of them does not, and 3 pods pending breach as 3.
+    expect(valueOf(alarms.PodsPending, pending, { pod_status_pending: 5 })).toBe(1);
+    expect(valueOf(alarms.PodsPending, pending, { pod_status_pending: 1 })).toBeLessThan(1);
+    expect(valueOf(alarms.PodsPending, pending, { pod_status_pending: 15 })).toBe(3);
   });
 
   // The CloudWatch agent drops Prometheus histograms (CloudWatch user guide, "Prometheus metrics type
@@ -71,7 +96,8 @@ describe('alarms', () => {
 
   test('error rate over 5%', () => {
     expect(alarms.llmErrorRate).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(alarms.llmErrorRate.Metrics.find((x: any) => x.Expression).Expression).toBe('100 * e / MAX([ok + client + e, 1])');
+    // 2 server errors in 100 requests of the period: 2%.
+    expect(valueOf(alarms.llmErrorRate, 'expr_1', { http_requests_total: { '2xx': 95, '4xx': 3, '5xx': 2 } })).toBe(2);
   });
 });
 
@@ -120,13 +146,20 @@ describe('dashboard', () => {
   });
 
   test('requests, errors, queue depth and replicas per service; latency pointed at Prometheus', () => {
-    expect(titles).toEqual(expect.arrayContaining(['llm: requests', 'llm: errors (%)', 'llm: queue depth', 'llm: replicas']));
+    expect(titles).toEqual(expect.arrayContaining(['llm: requests / min', 'llm: errors (%)', 'llm: queue depth', 'llm: replicas']));
     expect(texts.join('\n')).toContain('histogram_quantile(0.99');
   });
 
   test('node counts per pool by node group name (SEARCH), none for pools without one', () => {
     const nodes = dashboard.widgets.find((w: any) => w.properties.title === 'Nodes per pool');
     expect(JSON.stringify(nodes.properties.metrics)).toContain('AutoScalingGroupName=eks-acme-ml-inference-0a1b2c3d');
+  });
+
+  test('without a managed node group, the nodes widget counts the cluster\'s nodes, not its GPUs', () => {
+    const { dashboard: d } = monitoring({ pools: [{ name: 'training', instanceTypes: ['p5.48xlarge'] }] });
+    const nodes = d.widgets.find((w: any) => w.properties.title === 'Nodes per pool');
+    expect(JSON.stringify(nodes.properties.metrics)).toContain('cluster_node_count');
+    expect(JSON.stringify(nodes.properties.metrics)).not.toContain('node_gpu_limit');
   });
 
   test('data lake size and errors; cost with the budget', () => {

@@ -1,8 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AiPlatformMetrics, INFERENCE_NAMESPACE } from '../../lib';
+import { AiPlatformMetrics, CONTAINER_INSIGHTS_INTERVAL_SECONDS, INFERENCE_SCRAPE_INTERVAL_SECONDS } from '../../lib';
 import { testApp } from '../helpers';
 import { searchFinds, tokens } from './cloudwatch-search';
+import { evaluate } from './metric-math';
 
 const m = new AiPlatformMetrics('acme-ml');
 
@@ -16,14 +18,12 @@ test('factories create no resources', () => {
 test.each([
   ['gpuUtilization', m.gpuUtilization(), 'ContainerInsights', 'node_gpu_utilization', 'Average', { ClusterName: 'acme-ml' }],
   ['gpuMemoryUtilization', m.gpuMemoryUtilization(), 'ContainerInsights', 'node_gpu_memory_utilization', 'Maximum', { ClusterName: 'acme-ml' }],
-  ['gpusAvailable', m.gpusAvailable(), 'ContainerInsights', 'node_gpu_limit', 'Sum', { ClusterName: 'acme-ml' }],
   ['failedNodes', m.failedNodes(), 'ContainerInsights', 'cluster_failed_node_count', 'Maximum', { ClusterName: 'acme-ml' }],
-  ['pendingPods', m.pendingPods(), 'ContainerInsights', 'pod_status_pending', 'Maximum', { ClusterName: 'acme-ml' }],
-  ['queueDepth', m.queueDepth('serving', 'llm'), INFERENCE_NAMESPACE, 'vllm:num_requests_waiting', 'Maximum', { ClusterName: 'acme-ml', namespace: 'serving', app: 'llm' }],
+  ['clusterNodes', m.clusterNodes(), 'ContainerInsights', 'cluster_node_count', 'Maximum', { ClusterName: 'acme-ml' }],
   ['replicas', m.replicas('serving', 'llm'), 'ContainerInsights', 'service_number_of_running_pods', 'Average', { ClusterName: 'acme-ml', Namespace: 'serving', Service: 'llm' }],
   ['bucketSize', m.bucketSize('raw', 'b1'), 'AWS/S3', 'BucketSizeBytes', 'Average', { BucketName: 'b1', StorageType: 'StandardStorage' }],
   ['bucketServerErrors', m.bucketServerErrors('raw', 'b1'), 'AWS/S3', '5xxErrors', 'Sum', { BucketName: 'b1', FilterId: 'EntireBucket' }],
-])('%s', (_name, metric, namespace, metricName, statistic, dimensions) => {
+])('%s: a gauge, read as one source\'s value (Average or Maximum) or a rate summed over its own period', (_name, metric, namespace, metricName, statistic, dimensions) => {
   expect(metric.namespace).toBe(namespace);
   expect(metric.metricName).toBe(metricName);
   expect(metric.statistic).toBe(statistic);
@@ -66,13 +66,67 @@ describe('CloudWatch search model', () => {
   });
 });
 
-test('error rate is 5xx over all requests, in percent', () => {
+test('error rate is 5xx over all requests of the same period, in percent', () => {
   const e = m.errorRate('serving', 'llm');
-  expect(e.expression).toBe('100 * e / MAX([ok + client + e, 1])');
   expect(Object.keys(e.usingMetrics).sort()).toEqual(['client', 'e', 'ok']);
   expect((e.usingMetrics.e as any).dimensions).toEqual({ ClusterName: 'acme-ml', namespace: 'serving', app: 'llm', status: '5xx' });
+  for (const id of ['ok', 'client', 'e']) expect(e.usingMetrics[id]).toMatchObject({ statistic: 'Sum', period: Duration.minutes(5) });
+  // 90 ok, 5 client errors and 5 server errors in the period: 5%, at any period.
+  expect(evaluate(e.expression, { ok: 90, client: 5, e: 5 }, 300)).toBe(5);
+  expect(evaluate(e.expression, { ok: 900, client: 50, e: 50 }, 3600)).toBe(5);
+  // Nothing served: 0/0, a data point metric math drops (not a 0% that hides an outage, nor an error).
+  expect(evaluate(e.expression, { ok: 0, client: 0, e: 0 }, 300)).toBeNaN();
 });
 
-test('pool GPU utilisation searches the pool\'s instance types', () => {
-  expect(m.poolGpuUtilization('inference', ['g6e.xlarge', 'g6e.2xlarge']).expression).toContain('InstanceType=("g6e.xlarge" OR "g6e.2xlarge")');
+// Each source publishes one data point per interval: a node or pod once a minute (Container Insights), an
+// inference pod once per scrape (30 s). The widgets must show the count of things, at any dashboard period.
+describe('counts divide a Sum by the publications one source makes in the period', () => {
+  const single = (e: cw.MathExpression) => {
+    const [[id, metric]] = Object.entries(e.usingMetrics) as [string, cw.Metric][];
+    return { id, metric };
+  };
+  test.each([
+    ['gpusAvailable: 3 nodes of 8 GPUs', m.gpusAvailable(), 'node_gpu_limit', 8, 3, CONTAINER_INSIGHTS_INTERVAL_SECONDS, 24],
+    ['pendingPods: 4 pods pending', m.pendingPods(), 'pod_status_pending', 1, 4, CONTAINER_INSIGHTS_INTERVAL_SECONDS, 4],
+    ['failedPods: 2 pods failed', m.failedPods(), 'pod_status_failed', 1, 2, CONTAINER_INSIGHTS_INTERVAL_SECONDS, 2],
+    ['queueDepth: 3 replicas with 5 waiting each', m.queueDepth('serving', 'llm'), 'vllm:num_requests_waiting', 5, 3, INFERENCE_SCRAPE_INTERVAL_SECONDS, 15],
+  ])('%s', (_name, e, metricName, valuePerSource, sources, interval, want) => {
+    const { id, metric } = single(e);
+    expect(metric).toMatchObject({ metricName, statistic: 'Sum' });
+    for (const period of [60, 300, 3600]) {
+      const sum = valuePerSource * sources * (period / interval);
+      expect(evaluate(e.expression, { [id]: sum }, period)).toBe(want);
+    }
+  });
+
+  test('requests per minute from per-scrape deltas, at any period', () => {
+    const e = m.requestsPerMinute('serving', 'llm', '2xx');
+    const { id, metric } = single(e);
+    expect(metric).toMatchObject({ metricName: 'http_requests_total', statistic: 'Sum' });
+    // 600 requests a minute: 3,000 in 5 minutes, 36,000 in an hour.
+    expect(evaluate(e.expression, { [id]: 3000 }, 300)).toBe(600);
+    expect(evaluate(e.expression, { [id]: 36000 }, 3600)).toBe(600);
+  });
+});
+
+describe('pool GPU utilisation', () => {
+  // The per-GPU dimension set of node_gpu_utilization, the only one with InstanceType
+  // (amazon-cloudwatch-agent, translator/translate/otel/exporter/awsemf/kubernetes.go getGPUMetricDeclarations).
+  const gpu = (instanceType: string) => ({
+    namespace: 'ContainerInsights', metricName: 'node_gpu_utilization',
+    dimensions: { ClusterName: 'acme-ml', NodeName: 'ip-10-0-1-2.ec2.internal', InstanceId: 'i-0123456789abcdef0', InstanceType: instanceType, GpuDevice: 'nvidia0' },
+  });
+  const e = m.poolGpuUtilization('inference', ['g6e.xlarge', 'g6e.2xlarge']);
+
+  test('finds the per-GPU series of the pool\'s instance types, and averages them', () => {
+    expect(searchFinds(e.expression, gpu('g6e.xlarge'))).toBe(true);
+    expect(searchFinds(e.expression, gpu('g6e.2xlarge'))).toBe(true);
+    expect(e.expression).toMatch(/^AVG\(SEARCH\(.*'Average', 300\)\)$/);
+  });
+
+  test('and no other instance type, cluster or metric', () => {
+    expect(searchFinds(e.expression, gpu('p5.48xlarge'))).toBe(false);
+    expect(searchFinds(e.expression, { ...gpu('g6e.xlarge'), dimensions: { ...gpu('g6e.xlarge').dimensions, ClusterName: 'other' } })).toBe(false);
+    expect(searchFinds(e.expression, { ...gpu('g6e.xlarge'), metricName: 'node_gpu_memory_utilization' })).toBe(false);
+  });
 });
