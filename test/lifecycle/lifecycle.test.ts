@@ -21,6 +21,7 @@ const EDITS: Edit[] = [
   { name: 'reorder pools', change: (d) => d.nodePools.reverse() },
   { name: 'raise a pool\'s maxNodes', change: (d) => { d.nodePools[0].maxNodes = 12; }, slice: true },
   { name: 'change a pool\'s instance types', change: (d) => { d.nodePools[0].instanceTypes = ['g6e.2xlarge']; }, scope: { rollsPools: ['inference'] } },
+  { name: 'change a pool\'s labels', change: (d) => { d.nodePools[0].labels = { tier: 'gold' }; } },
   { name: 'change a pool\'s disk', change: (d) => { d.nodePools[1].diskGiB = 800; }, scope: { rollsPools: ['training'] } },
   { name: 'change a platform tag', change: (d) => { d.tags = { team: 'ml-infra', 'cost-center': '42' }; }, scope: { lake: true }, slice: true },
   { name: 'add an alarm e-mail', change: (d) => { d.monitoring = { ...d.monitoring, alarmEmails: [...(d.monitoring?.alarmEmails ?? []), 'oncall2@example.com'] }; }, slice: true },
