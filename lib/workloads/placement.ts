@@ -118,11 +118,28 @@ export function scratchVolumes(p: WorkloadPlacement): { volumes: k8s.Volume[]; m
   return { volumes, mounts };
 }
 
-/** Environment that points caches at the writable home. */
+/** The user name the pods give the libraries that ask for one (the pods run as uid `RESTRICTED_POD.runAsUser`). */
+const POD_USER_NAME = 'app';
+
+/**
+ * Environment that gives the process a user and a writable home, and points every cache at a writable volume
+ * (the root filesystem is read-only, and the image may have no passwd entry for the pod's uid):
+ * - Python's `getpass.getuser()` reads LOGNAME, USER, LNAME, USERNAME before it falls back to `pwd.getpwuid`, which
+ *   raises for a uid without a passwd entry (Python docs, getpass.getuser); torch's inductor names its default
+ *   cache after it (torch/_inductor/runtime/cache_dir_utils.py default_cache_dir, unless TORCHINDUCTOR_CACHE_DIR);
+ * - `Path.home()` / `expanduser` read HOME first (Python docs, os.path.expanduser); Triton caches under
+ *   `~/.triton/cache` unless TRITON_CACHE_DIR (triton/runtime/cache.py); vLLM, Hugging Face and torch hub cache
+ *   under XDG_CACHE_HOME / HF_HOME, and vLLM keeps its config under XDG_CONFIG_HOME (vllm/envs.py).
+ */
 export const CACHE_ENV: k8s.EnvVar[] = [
   { name: 'HOME', value: '/home/app' },
-  { name: 'HF_HOME', value: '/home/app/.cache/huggingface' },
+  { name: 'USER', value: POD_USER_NAME },
+  { name: 'LOGNAME', value: POD_USER_NAME },
   { name: 'XDG_CACHE_HOME', value: '/home/app/.cache' },
+  { name: 'XDG_CONFIG_HOME', value: '/home/app/.config' },
+  { name: 'HF_HOME', value: '/home/app/.cache/huggingface' },
+  { name: 'TRITON_CACHE_DIR', value: '/home/app/.triton/cache' },
+  { name: 'TORCHINDUCTOR_CACHE_DIR', value: '/tmp/torchinductor_app' },
 ];
 
 /** Placement as a static method, for every jsii language. */

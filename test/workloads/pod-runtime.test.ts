@@ -1,0 +1,62 @@
+import { Testing } from 'cdk8s';
+import { findInstance, InferenceService, placementOnPool, TrainingEngine, TrainingJob } from '../../lib';
+import { podSecurityViolations, podTemplatesOf } from '../support/pod-security';
+
+// The pods run as a uid the image may have no passwd entry for, on a read-only root filesystem. What Python
+// libraries ask for at start must then come from the environment and land on a writable volume:
+// - getpass.getuser() reads LOGNAME, USER, LNAME, USERNAME, then pwd.getpwuid, which raises KeyError for an
+//   unknown uid (Python docs, getpass.getuser); torch's inductor cache is named after it
+//   (torch/_inductor/runtime/cache_dir_utils.py default_cache_dir, unless TORCHINDUCTOR_CACHE_DIR);
+// - Path.home() is HOME (Python docs, os.path.expanduser); Triton caches under ~/.triton/cache unless
+//   TRITON_CACHE_DIR; vLLM, Hugging Face and torch hub under XDG_CACHE_HOME / HF_HOME, vLLM's config under
+//   XDG_CONFIG_HOME.
+const PATHS = ['HOME', 'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'HF_HOME', 'TRITON_CACHE_DIR', 'TORCHINDUCTOR_CACHE_DIR'];
+
+const inference = new InferenceService(Testing.app(), 'svc', {
+  name: 'llm', namespace: 'serving', image: 'vllm/vllm-openai:v0.11.0',
+  placement: placementOnPool('inference', [findInstance('g6e.xlarge')!], 1),
+  prometheus: { serverAddress: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/', awsRegion: 'us-east-1' },
+});
+const p5 = placementOnPool('training', [findInstance('p5.48xlarge')!], 8, 32);
+const pytorch = new TrainingJob(Testing.app(), 'pt', { name: 'pretrain', namespace: 'ml', image: 'trainer:1', nodes: 2, placement: p5 });
+const ray = new TrainingJob(Testing.app(), 'ray', { name: 'tune', namespace: 'ml', image: 'rayproject/ray:2.49.0', engine: TrainingEngine.RAY, nodes: 2, placement: p5, command: ['python', 'tune.py'] });
+
+const pods = [inference, pytorch, ray].flatMap((chart) => Testing.synth(chart).flatMap((m: any) =>
+  podTemplatesOf(m).map((t) => ({ name: `${m.kind} ${t.path}`, spec: t.spec, metadata: t.metadata }))));
+const containers = pods.flatMap((p) => p.spec.containers.map((c: any) => ({ name: `${p.name} ${c.name}`, c, pod: p.spec })));
+
+test('every workload pod is covered: Deployment, JobSet workers, Ray head, workers and submitter', () => {
+  expect(pods.map((p) => p.name)).toEqual([
+    'Deployment spec.template',
+    'JobSet spec.replicatedJobs[0].template.spec.template',
+    'RayJob spec.rayClusterSpec.headGroupSpec.template',
+    'RayJob spec.rayClusterSpec.workerGroupSpecs[0].template',
+    'RayJob spec.submitterPodTemplate',
+  ]);
+});
+
+test.each(containers)('$name: a user name without a passwd entry (USER, LOGNAME) and a home', ({ c }) => {
+  const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+  expect(env.USER).toMatch(/^[a-z][a-z0-9_-]*$/);
+  expect(env.LOGNAME).toBe(env.USER);
+  expect(env.HOME).toMatch(/^\//);
+});
+
+test.each(containers)('$name: home and every cache on a writable emptyDir, not the read-only root', ({ c, pod }) => {
+  const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+  const writable = c.volumeMounts
+    .filter((mnt: any) => !mnt.readOnly && pod.volumes.find((v: any) => v.name === mnt.name)?.emptyDir)
+    .map((mnt: any) => mnt.mountPath);
+  for (const name of PATHS) {
+    expect(env[name]).toBeDefined();
+    const under = writable.filter((dir: string) => env[name] === dir || env[name].startsWith(`${dir}/`));
+    expect({ [name]: env[name], under }).toEqual({ [name]: env[name], under: [expect.any(String)] });
+  }
+  expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+});
+
+test.each(pods)('$name: still Pod Security restricted, as a non-root uid', ({ spec, metadata }) => {
+  expect(podSecurityViolations(spec, 'restricted', metadata)).toEqual([]);
+  expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number) });
+  expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
+});
