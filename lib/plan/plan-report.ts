@@ -66,10 +66,22 @@ function diagram(plan: PlatformPlan): string[] {
   out.push('  end');
   out.push(`  subgraph ${id('stack', 'platform')}["${plan.name}-platform"]`);
   out.push(`    cluster(["EKS ${plan.name}"])`);
-  for (const p of plan.pools) out.push(`    ${id('pool', p.name)}["${p.name}: ${p.instanceTypes.join(', ')} × ${p.minNodes}–${p.maxNodes}"]`, `    cluster --> ${id('pool', p.name)}`);
-  for (const w of plan.workloads) out.push(`    ${id('pool', w.pool)} --> ${id(w.kind, w.name)}["${w.name} (${w.kind})"]`);
+  const poolNode = (p: PlatformPlan['pools'][number]) => `${id('pool', p.name)}["${p.name}: ${p.instanceTypes.join(', ')} × ${p.minNodes}–${p.maxNodes}"]`;
+  const workloadNode = (w: PlatformPlan['workloads'][number]) => `${id(w.kind, w.name)}["${w.name} (${w.kind})"]`;
+  for (const p of plan.pools.filter((x) => !x.stack)) out.push(`    ${poolNode(p)}`);
+  for (const w of plan.workloads.filter((x) => !x.stack)) out.push(`    ${workloadNode(w)}`);
   for (const p of plan.pipelines) out.push(`    ${id('pipeline', p.name)}[["${p.name} (pipeline)"]]`);
   out.push('  end');
+  // Shard stacks (pools and workloads placed by name), those that hold something.
+  const shards = [...new Set([...plan.pools, ...plan.workloads].map((x) => x.stack).filter((x): x is string => !!x))].sort();
+  for (const stack of shards) {
+    out.push(`  subgraph ${id('stack', stack)}["${stack}"]`);
+    for (const p of plan.pools.filter((x) => x.stack === stack)) out.push(`    ${poolNode(p)}`);
+    for (const w of plan.workloads.filter((x) => x.stack === stack)) out.push(`    ${workloadNode(w)}`);
+    out.push('  end');
+  }
+  for (const p of plan.pools) out.push(`  cluster --> ${id('pool', p.name)}`);
+  for (const w of plan.workloads) out.push(`  ${id('pool', w.pool)} --> ${id(w.kind, w.name)}`);
   out.push(`  subgraph ${id('stack', 'monitoring')}["${plan.name}-monitoring"]`, '    monitoring["dashboard, alarms, budget"]', '  end');
   out.push('  cluster -.metrics.-> monitoring');
   for (const z of plan.dataZones) {

@@ -17,6 +17,8 @@ export interface PlanPool {
   /** At minNodes of the cheapest type (0 for a pool that scales to zero). */
   readonly monthlyIdleUsd: number;
   readonly monthlyCeilingUsd: number;
+  /** The stack that holds the pool, when the plan was made with its placement (AiPlatform's plan is). */
+  readonly stack?: string;
 }
 
 /** A workload in the plan. */
@@ -31,6 +33,14 @@ export interface PlanWorkload {
   readonly maxPods: number;
   /** Share of the pool's accelerators at maxNodes the workload uses at full scale, in percent. */
   readonly poolSharePercent: number;
+  /** The stack that holds the workload, when the plan was made with its placement. */
+  readonly stack?: string;
+}
+
+/** Which stack holds each pool and workload (by name); items not named are in the platform stack. */
+export interface PlanPlacement {
+  readonly pools: Record<string, string>;
+  readonly workloads: Record<string, string>;
 }
 
 /** A team in the plan. */
@@ -88,7 +98,7 @@ export interface PlatformPlan {
 }
 
 /** The plan of a resolved definition (pure). */
-export function planPlatform(def: ResolvedDefinition): PlatformPlan {
+export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement): PlatformPlan {
   const cost = def.cost.ceiling;
   const idle = def.cost.idle;
   const round = (x: number) => Math.round(x);
@@ -102,10 +112,12 @@ export function planPlatform(def: ResolvedDefinition): PlatformPlan {
     ...def.inference.map((s) => ({
       kind: 'inference' as const, name: s.name, pool: s.nodePool, namespace: s.namespace, acceleratorsPerPod: s.gpus,
       minPods: s.minReplicas, maxPods: s.maxReplicas, poolSharePercent: share(s.nodePool, s.gpus * s.maxReplicas),
+      stack: placement?.workloads[s.name],
     })),
     ...def.training.map((j) => ({
       kind: 'training' as const, name: j.name, pool: j.nodePool, namespace: j.namespace, acceleratorsPerPod: j.gpusPerNode,
       minPods: j.nodes, maxPods: j.nodes, poolSharePercent: share(j.nodePool, j.gpusPerNode * j.nodes),
+      stack: placement?.workloads[j.name],
     })),
   ];
   return {
@@ -115,6 +127,7 @@ export function planPlatform(def: ResolvedDefinition): PlatformPlan {
       maxNodes: p.maxNodes, acceleratorsAtMaxNodes: capacity(p.name),
       monthlyIdleUsd: round(p.minNodes * Math.min(...p.instanceTypes.map(monthlyInstancePrice))),
       monthlyCeilingUsd: round(cost.pools[p.name]),
+      stack: placement?.pools[p.name],
     })),
     workloads,
     teams: def.teams.map((t) => ({

@@ -104,7 +104,12 @@ export class AiPlatform extends Construct {
     super(scope, id);
     const def = resolveDefinition(props.definition, props.source);
     this.definition = def;
-    this.plan = planPlatform(def);
+    const layout = layoutStacks(def);
+    const shardName = (kind: 'pools' | 'workloads', shard: number) => `${def.name}-${kind}-${shard}`;
+    this.plan = planPlatform(def, {
+      pools: Object.fromEntries([...layout.pools].map(([name, shard]) => [name, shardName('pools', shard)])),
+      workloads: Object.fromEntries([...layout.workloads].map(([name, shard]) => [name, shardName('workloads', shard)])),
+    });
     new AssemblyFile(this, 'Plan', () => `plan/${def.name}.json`, () => `${JSON.stringify(this.plan, null, 2)}\n`);
     new AssemblyFile(this, 'PlanReport', () => `plan/${def.name}.md`, () => renderPlanMarkdown(this.plan));
 
@@ -137,13 +142,12 @@ export class AiPlatform extends Construct {
 
     // Managed pools and workloads live in shard stacks chosen by their own names (lib/platform/stack-layout.ts);
     // every shard is synthesized, an empty one with no resources (the CDK CLI then deletes it if deployed).
-    const layout = layoutStacks(def);
     const shardStack = (kind: 'pools' | 'workloads', shard: number): Stack => {
       const id = `${kind === 'pools' ? 'Pools' : 'Workloads'}${shard}`;
       const existing = this.node.tryFindChild(id) as Stack | undefined;
       if (existing) return existing;
       const stack = new Stack(this, id, {
-        stackName: `${def.name}-${kind}-${shard}`, env: props.env,
+        stackName: shardName(kind, shard), env: props.env,
         // No CDKMetadata resource: a shard with nothing in it must have no resources at all.
         analyticsReporting: false,
         description: `AI platform ${def.name}: ${kind === 'pools' ? 'node pools' : 'workloads'}, shard ${shard} of ${kind === 'pools' ? POOL_STACKS : WORKLOAD_STACKS} (by name)`,

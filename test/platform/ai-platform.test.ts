@@ -1,4 +1,5 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { renderPlanMarkdown } from '../../lib/plan/plan-report';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AiPlatform, DefinitionError } from '../../lib';
 import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
@@ -105,7 +106,7 @@ test('a second synth into the same cdk.out keeps only its own plan and manifests
   };
   synth(referenceWith());
   synth(referenceWith((d) => { d.name = 'other-ml'; }));
-  expect(readdirSync(join(outdir, 'plan')).sort()).toEqual(['other-ml.json', 'other-ml.md']);
+  expect(readdirSync(join(outdir, 'plan')).sort()).toEqual(['other-ml-data-import.json', 'other-ml.json', 'other-ml.md']);
   expect(readdirSync(join(outdir, 'k8s')).filter((d: string) => !d.startsWith('other-ml-'))).toEqual([]);
 });
 
@@ -131,4 +132,12 @@ test('node launch templates (system and GPU) carry the platform tag to their ins
       expect([id, spec.Tags.map((t: any) => t.Key).sort()]).toEqual([id, ['Name', 'ai-platform']]);
     }
   }
+});
+
+test('the plan names the stack that holds each pool and workload, as the app places them', () => {
+  const { platform } = synthPlatform();
+  for (const p of platform.plan.pools) expect([p.name, p.stack]).toEqual([p.name, Stack.of(platform.nodePools[p.name]).stackName]);
+  const llm = platform.plan.workloads.find((w) => w.name === 'llm')!;
+  expect(llm.stack).toBe(Stack.of(platform.workloadAccess.llm).stackName);
+  expect(renderPlanMarkdown(platform.plan)).toContain(`subgraph stack_${llm.stack!.replace(/-/g, '_')}["${llm.stack}"]`);
 });
