@@ -24,8 +24,9 @@ import { capacityOf, DEFAULT_VCPU_QUOTA, PIPELINE_DEFAULTS } from './defaults';
 import type { PipelineScript } from './pipeline-script';
 import type { PipelineTable } from './pipeline-table';
 import { PipelineTriggerKind, type PipelineTrigger } from './pipeline-trigger';
-import { executionTimeout, grantJobRun, JOB_RUN_RETRY, jobRunState, sparkSubmitParameters, type JobRunSpec } from './private/job-run';
+import { executionTimeout, grantJobRun, JOB_RUN_RETRY, jobRunState, sparkSubmitParameters, START_MARGIN, type JobRunSpec } from './private/job-run';
 import { ApplicationStopper } from './private/application-stopper';
+import { grantFindPendingRun, queueTimeout, singleRunScheduler, skipWhenARunIsPending } from './private/single-run';
 import { jobLogGroupName, stateMachineLogGroupName } from './private/names';
 import { pipelinePropsProblems } from './private/pipeline-checks';
 import { runsPerMonthOf } from './private/schedule-expression';
@@ -55,7 +56,8 @@ export interface DataPipelineProps {
   readonly maxCapacity?: PipelineCapacity;
   /**
    * How long a run may take. Its execution times out (the timed-out alarm) this long, plus 15 minutes for the
-   * application to start and the run to be scheduled, after it started; the run is then stopped.
+   * application to start and the run to be scheduled, plus the time it may wait in the application's queue for the
+   * one run ahead of it (this long again plus 15 minutes, at most 12 hours), after it started; the run is then stopped.
    * A run that fails, or is cancelled, fails the execution (the failed alarm).
    * @default Duration.hours(2)
    */
@@ -96,6 +98,10 @@ export interface DataPipelineProps {
  * only kept in the execution history, with the run's result under `jobRun` (or the error under `error`). The job
  * gets `--sources s3://<bucket>/[,...] --target s3://<bucket>/<table or pipeline>/` and, with a table,
  * `--database <db> --table <name>`, followed by `jobArguments`.
+ *
+ * One job run at a time: the application runs one and queues the others, and an execution that finds a run still
+ * waiting to start ends `Skipped` (that run will read what it was started for). An arrival during a run is read by
+ * the next run, never lost, and a burst of arrivals makes one more run, not one per object.
  */
 export class DataPipeline extends Construct {
   /**
@@ -153,6 +159,7 @@ export class DataPipeline extends Construct {
     const lake = props.dataLake;
     const { maxVcpu, maxMemoryGiB } = capacityOf(props.maxCapacity);
     const runTimeout = props.runTimeout ?? Duration.minutes(PIPELINE_DEFAULTS.runTimeoutMinutes);
+    const queue = queueTimeout(runTimeout, START_MARGIN);
     // Operational logs, not lake data: their groups have fixed names (the key policy names them), so a
     // retained group would stop a removed pipeline from being added back ("already exists").
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
@@ -191,6 +198,8 @@ export class DataPipeline extends Construct {
       autoStartConfiguration: { enabled: true },
       autoStopConfiguration: { enabled: true, idleTimeoutMinutes: PIPELINE_DEFAULTS.idleTimeoutMinutes },
       maximumCapacity: { cpu: `${maxVcpu} vCPU`, memory: `${maxMemoryGiB} GB` },
+      // One job run at a time; the others wait in the service's queue (single-run.ts).
+      schedulerConfiguration: singleRunScheduler(queue),
       networkConfiguration: {
         subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
         securityGroupIds: [this.securityGroup.securityGroupId],
@@ -243,20 +252,22 @@ export class DataPipeline extends Construct {
       sparkSubmitParameters: sparkSubmitParameters(maxVcpu, maxMemoryGiB, props.table !== undefined),
       logGroupName: this.jobLogGroup.logGroupName,
       logStreamNamePrefix: props.pipelineName,
-      timeout: runTimeout,
+      executionTimeout: executionTimeout(runTimeout, queue),
     };
     const run = jobRunState(this, 'RunJob', spec)
       .addRetry(JOB_RUN_RETRY)
       .addCatch(new sfn.Fail(this, 'JobFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }), { errors: ['States.ALL'], resultPath: '$.error' });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.pipelineName,
-      definitionBody: sfn.DefinitionBody.fromChainable(run),
+      // A run already waiting to start will read what this execution was started for: skip (single-run.ts).
+      definitionBody: sfn.DefinitionBody.fromChainable(skipWhenARunIsPending(this, spec.applicationId, run)),
       // A run still going past its timeout ends the execution TIMED_OUT (the timed-out alarm), never in the catch.
-      timeout: executionTimeout(runTimeout),
+      timeout: spec.executionTimeout,
       tracingEnabled: true,
       logs: { destination: this.stateMachineLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
     grantJobRun(this.stateMachine.role, spec);
+    grantFindPendingRun(this.stateMachine.role, spec.applicationArn);
 
     if (props.trigger?.kind === PipelineTriggerKind.SCHEDULE) {
       this.schedule = new scheduler.Schedule(this, 'Schedule', {

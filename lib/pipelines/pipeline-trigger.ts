@@ -21,8 +21,11 @@ export class PipelineTrigger {
 
   /**
    * When an object is created in `zone` (one of the pipeline's sources) under `prefix`. Every object starts one
-   * execution, so point the prefix at a marker the producer writes last (e.g. `reviews/_READY`) when a batch is
-   * many files. The zone's bucket must send its events to EventBridge (a DataLake's zones do by default).
+   * execution, but runs never overlap: an object that arrives while a run is going is read by the next run, which
+   * waits in the application's queue until the current one ends; objects arriving while that next run still waits
+   * end their executions `Skipped` (it will read them too). Point the prefix at a marker the producer writes last
+   * (e.g. `reviews/_READY`) when a batch is many files and a run must not start half-way through one.
+   * The zone's bucket must send its events to EventBridge (a DataLake's zones do by default).
    * @param prefix @default - any key in the zone
    */
   public static onArrival(zone: string, prefix?: string): PipelineTrigger {

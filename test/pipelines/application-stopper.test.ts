@@ -84,7 +84,8 @@ describe('the before-update stopper changes exactly when the application does', 
     ['the release', { releaseLabel: 'emr-7.11.0' }, {}, true],
     ['the capacity', { maxCapacity: { maxVcpu: 32, maxMemory: Size.gibibytes(128) } }, {}, true],
     ['the subnets', { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, {}, true],
-    ['the run timeout (not the application)', { runTimeout: Duration.minutes(45) }, {}, false],
+    ['the run timeout (the queue timeout of the application)', { runTimeout: Duration.minutes(45) }, {}, true],
+    ['the alarm topic (not the application)', {}, { topic: false }, false],
     ['the job arguments (not the application)', { jobArguments: ['--x', 'y'] }, {}, false],
   ])('%s', (_edit, props, opts, appChanges) => {
     const after = buildNew(props, opts);

@@ -123,7 +123,7 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
       'ApplicationId': expect.stringContaining(id(pipeline.application)),
       'ExecutionRoleArn': expect.stringContaining(id(pipeline.jobRole)),
       'Name.$': '$$.Execution.Name',
-      'ExecutionTimeoutMinutes': 150,
+      'ExecutionTimeoutMinutes': 270 + 15,
     });
     expect(run.TimeoutSeconds).toBeUndefined();
   });
@@ -136,7 +136,8 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
     }]);
     expect(def.States.RunJob.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'JobFailed' }]);
     expect(def.States.JobFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
-    expect(def.TimeoutSeconds).toBe(7200 + 900); // the run's 2 h, and 15 min for start-up, queueing and start retries
+    // The wait for the one run ahead (its 2 h and 15 min), the run's 2 h, and 15 min for start-up and start retries.
+    expect(def.TimeoutSeconds).toBe(8100 + 7200 + 900);
   });
 
   test('a run that outlasts its timeout ends its execution TIMED_OUT, what the timed-out alarm counts, not in the catch', () => {
@@ -173,7 +174,7 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
     const st = statementsOf(template, id(pipeline.stateMachine.role));
     const appArn = { 'Fn::GetAtt': [id(pipeline.application), 'Arn'] };
     expect(st).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Action: 'emr-serverless:StartJobRun', Resource: appArn }),
+      expect.objectContaining({ Action: ['emr-serverless:ListJobRuns', 'emr-serverless:StartJobRun'], Resource: appArn }),
       expect.objectContaining({ Action: ['emr-serverless:CancelJobRun', 'emr-serverless:GetJobRun'], Resource: { 'Fn::Join': ['', [appArn, '/jobruns/*']] } }),
       expect.objectContaining({
         Action: 'iam:PassRole', Resource: { 'Fn::GetAtt': [id(pipeline.jobRole), 'Arn'] },
@@ -309,8 +310,8 @@ test('capacity, timeout, release, subnets and extra arguments are props', () => 
     NetworkConfiguration: Match.objectLike({ SubnetIds: vpc.publicSubnets.map((s) => s.subnetId) }),
   });
   const run = definitionOf(template).States.RunJob;
-  expect(definitionOf(template).TimeoutSeconds).toBe(2700 + 900);
-  expect(run.Parameters.ExecutionTimeoutMinutes).toBe(45 + 30);
+  expect(definitionOf(template).TimeoutSeconds).toBe((60 + 45 + 15) * 60);
+  expect(run.Parameters.ExecutionTimeoutMinutes).toBe(60 + 45 + 15 + 15);
   expect(run.Parameters.JobDriver.SparkSubmit.EntryPointArguments.slice(-2)).toEqual(['--input-prefix', 'reviews/']);
   expect(run.Parameters.JobDriver.SparkSubmit.SparkSubmitParameters).toContain('maxExecutors=7');
   Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('maxCapacity.maxVcpu \\(32\\) is above 16'));
@@ -383,6 +384,7 @@ describe('check: every problem names the field, the value and what is valid', ()
     ['zero timeout', { runTimeout: Duration.minutes(0) }, ['runTimeout', 'must be a whole number of minutes from 1 minute to 90 days']],
     ['timeout in seconds', { runTimeout: Duration.seconds(90) }, ['runTimeout', "'1 minute 30 seconds'", 'whole number of minutes']],
     ['release label', { releaseLabel: '7.12.0' }, ['releaseLabel', "'7.12.0'", 'such as emr-7.12.0']],
+    ['release before the job queue', { releaseLabel: 'emr-6.15.0' }, ['releaseLabel', "'emr-6.15.0'", 'emr-7.0.0 or later', 'one job at a time']],
     ['table name', { table: { tableName: 'Reviews-2026', format: TableFormat.PARQUET } }, ['table.tableName', "'Reviews-2026'", 'lowercase letters, digits and underscores']],
     ['partition key name', { table: { tableName: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['Day'] } }, ['table.partitionKeys[0]', "'Day'"]],
     ['column twice', { table: { tableName: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'], columns: [{ name: 'dt', type: 'string' }] } }, ['table', "'dt'", 'twice']],

@@ -15,7 +15,8 @@ export interface JobRunSpec {
   readonly sparkSubmitParameters: string;
   readonly logGroupName: string;
   readonly logStreamNamePrefix: string;
-  readonly timeout: Duration;
+  /** The execution's timeout (executionTimeout). */
+  readonly executionTimeout: Duration;
 }
 
 /**
@@ -33,13 +34,14 @@ export const JOB_RUN_RETRY = {
 export const START_MARGIN = Duration.minutes(15);
 
 /**
- * How long an execution may last: the run timeout and the start margin. Step Functions ends an execution that
- * runs longer as TIMED_OUT ("TimeoutSeconds: the maximum number of seconds an execution of the state machine can
- * run", Amazon States Language), which is what the `ExecutionsTimedOut` metric and the timed-out alarm count;
- * a Fail state (the catch) only ever counts as `ExecutionsFailed`.
+ * How long an execution may last: the wait for the one run ahead in the application's queue (`queue`, see
+ * single-run.ts), the run timeout and the start margin. Step Functions ends an execution that runs longer as
+ * TIMED_OUT ("TimeoutSeconds: the maximum number of seconds an execution of the state machine can run", Amazon
+ * States Language), which is what the `ExecutionsTimedOut` metric and the timed-out alarm count; a Fail state (the
+ * catch) only ever counts as `ExecutionsFailed`.
  */
-export function executionTimeout(runTimeout: Duration): Duration {
-  return Duration.minutes(runTimeout.toMinutes() + START_MARGIN.toMinutes());
+export function executionTimeout(runTimeout: Duration, queue: Duration): Duration {
+  return Duration.minutes(queue.toMinutes() + runTimeout.toMinutes() + START_MARGIN.toMinutes());
 }
 
 /** The optimized integration that starts a job run and waits for it (Step Functions "Run a Job (.sync)"). */
@@ -64,7 +66,7 @@ export function jobRunState(scope: Construct, id: string, spec: JobRunSpec): sfn
         'ClientToken.$': "States.Hash($$.Execution.Id, 'SHA-256')",
         // A backstop only: EMR Serverless cancels a run past this ("automatically cancelled", StartJobRun), after
         // the execution has timed out; without it a run would outlive its timed-out execution up to 12 hours.
-        'ExecutionTimeoutMinutes': spec.timeout.toMinutes() + 2 * START_MARGIN.toMinutes(),
+        'ExecutionTimeoutMinutes': spec.executionTimeout.toMinutes() + START_MARGIN.toMinutes(),
         'JobDriver': {
           SparkSubmit: {
             EntryPoint: spec.entryPoint,

@@ -80,6 +80,9 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
 
   if (props.releaseLabel !== undefined && known(props.releaseLabel) && (!RELEASE.test(props.releaseLabel) || props.releaseLabel.length > 64)) {
     bad('releaseLabel', props.releaseLabel, 'must be an EMR release label such as emr-7.12.0 (1-64 characters)');
+  } else if (props.releaseLabel !== undefined && known(props.releaseLabel) && Number(/^emr-(\d+)\./.exec(props.releaseLabel)?.[1] ?? 7) < 7) {
+    // The one-run-at-a-time guard is the application's SchedulerConfiguration: "Supported with release labels emr-7.0.0 and above".
+    bad('releaseLabel', props.releaseLabel, 'must be emr-7.0.0 or later: the pipeline runs one job at a time through the application\'s job queue (SchedulerConfiguration)');
   }
 
   const table = props.table;
