@@ -48,6 +48,20 @@ export interface CostTag {
   readonly value: string;
 }
 
+/** Which costs the budget counts. */
+export enum BudgetCostFilter {
+  /**
+   * Only costs carrying `costTag`. Billing sees a user tag only once it is activated as a cost allocation tag,
+   * a one-time step per account that no CloudFormation resource performs (aws-cdk-lib aws-ce has only
+   * AnomalyMonitor, AnomalySubscription and CostCategory; the API is ce:UpdateCostAllocationTagsStatus, and a key
+   * shows up for activation only after tagged usage reaches billing data, up to 24 hours). Until then the budget
+   * counts $0 and never alerts: synth warns with the command to run.
+   */
+  COST_TAG = 'cost-tag',
+  /** Every cost of the account: right for an account dedicated to the platform, and needs no activation. */
+  ACCOUNT = 'account',
+}
+
 /** Alarm thresholds; every one has a default. */
 export interface AiMonitoringThresholds {
   /** GPU utilisation under which running GPU nodes count as idle. @default 10 */
@@ -100,8 +114,17 @@ export interface AiMonitoringProps {
   readonly alarmEmails?: string[];
   /** An AWS Budget with forecast and actual notifications. @default - no budget */
   readonly monthlyBudgetUsd?: number;
-  /** Cost allocation tag the budget counts; activate it in Billing. @default - the whole account */
+  /**
+   * Cost allocation tag the budget counts when `costFilter` is `COST_TAG`; it must be activated once in Billing
+   * (see {@link BudgetCostFilter.COST_TAG}). @default - none
+   */
   readonly costTag?: CostTag;
+  /**
+   * Which costs the budget counts. `COST_TAG` needs `costTag` and its one-time activation (synth warns);
+   * `ACCOUNT` counts the whole account, for an account dedicated to the platform.
+   * @default - BudgetCostFilter.COST_TAG when `costTag` is given, else BudgetCostFilter.ACCOUNT
+   */
+  readonly costFilter?: BudgetCostFilter;
   /** Most the platform can cost a month (every pool at maxNodes on-demand, scheduled pipelines at full capacity), shown on the dashboard. @default - not shown */
   readonly maxMonthlyComputeUsd?: number;
   /** @default - the defaults of AiMonitoringThresholds */
@@ -238,6 +261,15 @@ export class AiMonitoring extends Construct {
     }
 
     // Budget.
+    const costFilter = props.costFilter ?? (props.costTag ? BudgetCostFilter.COST_TAG : BudgetCostFilter.ACCOUNT);
+    if (costFilter === BudgetCostFilter.COST_TAG && !props.costTag) {
+      throw new Error(`AiMonitoring: costFilter (${costFilter}) needs costTag (the tag key and value the budget counts); give costTag, or costFilter: BudgetCostFilter.ACCOUNT to count the whole account`);
+    }
+    const budgetTag = costFilter === BudgetCostFilter.COST_TAG ? props.costTag : undefined;
+    if (props.monthlyBudgetUsd !== undefined && budgetTag) {
+      Annotations.of(this).addWarningV2('ai-platform:monitoring:budget-cost-tag-activation',
+        `The budget counts only costs tagged ${budgetTag.key}=${budgetTag.value}, and Billing ignores a tag until it is activated as a cost allocation tag: until then the budget sees $0 and never alerts. No CloudFormation resource activates it; once per account, after tagged resources have run (the key reaches billing data within 24 hours), run: aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${budgetTag.key},Status=Active (or, in an account dedicated to the platform, set costFilter: BudgetCostFilter.ACCOUNT)`);
+    }
     if (props.monthlyBudgetUsd !== undefined) {
       const subscribers = [
         { subscriptionType: 'SNS', address: this.topic.topicArn },
@@ -259,7 +291,7 @@ export class AiMonitoring extends Construct {
           budgetType: 'COST',
           timeUnit: 'MONTHLY',
           budgetLimit: { amount: props.monthlyBudgetUsd, unit: 'USD' },
-          ...(props.costTag ? { costFilters: { TagKeyValue: [`user:${props.costTag.key}$${props.costTag.value}`] } } : {}),
+          ...(budgetTag ? { costFilters: { TagKeyValue: [`user:${budgetTag.key}$${budgetTag.value}`] } } : {}),
         },
         notificationsWithSubscribers: notifications,
       });
@@ -317,6 +349,7 @@ export class AiMonitoring extends Construct {
     this.dashboard.addWidgets(header('## Cost'));
     const costNotes = [
       props.monthlyBudgetUsd !== undefined ? `Monthly budget: **$${props.monthlyBudgetUsd.toLocaleString('en-US')}**` : 'No monthly budget set.',
+      props.monthlyBudgetUsd !== undefined && budgetTag ? `It counts costs tagged \`${budgetTag.key}=${budgetTag.value}\` only once that tag is an active cost allocation tag: \`aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${budgetTag.key},Status=Active\`.` : '',
       props.maxMonthlyComputeUsd !== undefined ? `The platform at full scale (every pool at maxNodes on-demand, scheduled pipelines at full capacity): up to **$${Math.round(props.maxMonthlyComputeUsd).toLocaleString('en-US')}** a month.` : '',
     ].filter((x) => x).join('\n\n');
     this.dashboard.addWidgets(

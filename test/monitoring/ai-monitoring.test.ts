@@ -1,6 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AiMonitoring, AiPlatform, type AiMonitoringProps } from '../../lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AiMonitoring, AiPlatform, BudgetCostFilter, type AiMonitoringProps } from '../../lib';
 import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
 import { evaluate } from './metric-math';
 
@@ -16,10 +16,11 @@ function monitoring(props: Partial<AiMonitoringProps> = {}) {
     ...props,
   });
   const t = Template.fromStack(stack);
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
   const alarms = Object.fromEntries(resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([id, a]) => [id.replace(/^Monitoring/, '').replace(/[0-9A-F]{8}$/, ''), a.Properties]));
   // The body is a Fn::Join of JSON text and tokens (region, ARNs) that sit inside JSON strings.
   const body = resourcesOf(t, 'AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody['Fn::Join'][1].map((x: any) => (typeof x === 'string' ? x : 'TOKEN')).join('');
-  return { t, alarms, dashboard: JSON.parse(body) };
+  return { t, alarms, warnings, dashboard: JSON.parse(body) };
 }
 
 /**
@@ -127,6 +128,44 @@ test('the budget matches: monthly cost limit, forecast and actual notifications 
   for (const n of budget.Properties.NotificationsWithSubscribers) {
     expect(n.Subscribers.map((s: any) => s.SubscriptionType).sort()).toEqual(['EMAIL', 'SNS']);
   }
+});
+
+// A budget filtered on a user tag counts nothing until the tag is an active cost allocation tag, which no
+// CloudFormation resource can do (aws-cdk-lib aws-ce: AnomalyMonitor, AnomalySubscription, CostCategory only;
+// the API is ce:UpdateCostAllocationTagsStatus, "aws ce update-cost-allocation-tags-status" in the CLI).
+describe('budget cost filter', () => {
+  const tag = { key: 'ai-platform', value: 'acme-ml' };
+  const budgetOf = (t: Template) => resourcesOf(t, 'AWS::Budgets::Budget')[0][1].Properties.Budget;
+  const activation = (w: string[]) => w.filter((x) => x.includes('ai-platform:monitoring:budget-cost-tag-activation'));
+
+  test('by default a given tag filters the budget, and synth says how to activate it, once, by its stable id', () => {
+    const { t, warnings, dashboard } = monitoring({ costTag: tag });
+    expect(budgetOf(t).CostFilters).toEqual({ TagKeyValue: ['user:ai-platform$acme-ml'] });
+    expect(activation(warnings)).toHaveLength(1);
+    expect(activation(warnings)[0]).toContain('aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=ai-platform,Status=Active');
+    expect(activation(warnings)[0]).toContain('$0');
+    expect(JSON.stringify(dashboard)).toContain('TagKey=ai-platform,Status=Active');
+  });
+
+  test('a dedicated account counts every cost: no filter, nothing to activate', () => {
+    const { t, warnings } = monitoring({ costTag: tag, costFilter: BudgetCostFilter.ACCOUNT });
+    expect(budgetOf(t).CostFilters).toBeUndefined();
+    expect(activation(warnings)).toEqual([]);
+  });
+
+  test('without a tag the budget counts the account, with no warning', () => {
+    const { t, warnings } = monitoring();
+    expect(budgetOf(t).CostFilters).toBeUndefined();
+    expect(activation(warnings)).toEqual([]);
+  });
+
+  test('no warning without a budget', () => {
+    expect(activation(monitoring({ costTag: tag, monthlyBudgetUsd: undefined }).warnings)).toEqual([]);
+  });
+
+  test('a tag filter without a tag is refused, naming the fields', () => {
+    expect(() => monitoring({ costFilter: BudgetCostFilter.COST_TAG })).toThrow(/costFilter \(cost-tag\) needs costTag.*BudgetCostFilter.ACCOUNT/);
+  });
 });
 
 describe('dashboard', () => {
