@@ -83,5 +83,8 @@ export const referencePlatform: AiPlatformDefinition = {
   ],
   monitoring: { alarmEmails: ['oncall@example.com'], monthlyBudgetUsd: 20000 },
   // The training pool at full scale would cost far more than the budget; the budget is meant to notify first.
-  acknowledgeWarnings: [{ warning: 'monitoring.monthlyBudgetUsd', reason: 'The budget notifies well before the pools reach maxNodes; that is its job' }],
+  acknowledgeWarnings: [
+    { warning: 'monitoring.monthlyBudgetUsd', reason: 'The budget notifies well before the pools reach maxNodes; that is its job' },
+    { warning: 'monitoring.budgetCostFilter', reason: 'The ai-platform cost allocation tag is activated once per account before the first deploy (see the README, Monitoring)' },
+  ],
 };

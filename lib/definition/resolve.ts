@@ -2,6 +2,9 @@ import { CapacityType } from '../compute/capacity-type';
 import { clusterProblems } from '../cluster/cluster-checks';
 import { dataLakeProblems } from '../data-lake/data-lake-checks';
 import { monitoringProblems } from '../monitoring/monitoring-checks';
+import { BudgetCostFilter } from '../monitoring/ai-monitoring';
+import { DEFAULT_BUDGET_COST_FILTER } from '../monitoring/defaults';
+import { PLATFORM_TAG_KEY } from '../core/platform-tag';
 import { DEFAULTS } from './defaults';
 import { DefinitionError, ProblemCollector, type DefinitionProblem } from './problems';
 import type { ResolvedCluster, ResolvedDefinition } from './resolved';
@@ -115,6 +118,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   const monitoring = {
     alarmEmails: [...(def.monitoring?.alarmEmails ?? [])],
     monthlyBudgetUsd: def.monitoring?.monthlyBudgetUsd,
+    budgetCostFilter: def.monitoring?.budgetCostFilter ?? (DEFAULT_BUDGET_COST_FILTER as BudgetCostFilter),
     gpuIdleThresholdPercent: def.monitoring?.gpuIdleThresholdPercent ?? DEFAULTS.monitoring.gpuIdleThresholdPercent,
     gpuIdleMinutes: def.monitoring?.gpuIdleMinutes ?? DEFAULTS.monitoring.gpuIdleMinutes,
     gpuMemoryThresholdPercent: def.monitoring?.gpuMemoryThresholdPercent ?? DEFAULTS.monitoring.gpuMemoryThresholdPercent,
@@ -128,6 +132,12 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     minutes: { gpuIdleMinutes: monitoring.gpuIdleMinutes, pendingPodsMinutes: monitoring.pendingPodsMinutes },
   }));
 
+  if (monitoring.monthlyBudgetUsd !== undefined && monitoring.budgetCostFilter === BudgetCostFilter.COST_TAG) {
+    // Raised here, under the definition's field, so acknowledgeWarnings can accept it; AiPlatform then
+    // acknowledges AiMonitoring's own warning of the same fact.
+    out.warn('monitoring.budgetCostFilter', monitoring.budgetCostFilter,
+      `counts only costs tagged ${PLATFORM_TAG_KEY}=${def.name}, which Billing sees once that key is activated as a cost allocation tag (once per account; no CloudFormation resource does it): aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${PLATFORM_TAG_KEY},Status=Active. Until then the budget sees $0. Use budgetCostFilter: account for an account of its own, or acknowledge this warning once the tag is active`);
+  }
   if (out.problems.length > 0) return { out };
   const base = {
     name: def.name, tags: { ...(def.tags ?? {}) }, network, cluster, nodePools, dataLake,

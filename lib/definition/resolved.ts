@@ -1,5 +1,6 @@
 import type { AmiChoice, AmiFamily } from '../catalog/ami';
 import type { InterfaceEndpoints } from '../network/platform-network';
+import type { BudgetCostFilter } from '../monitoring/ai-monitoring';
 import type { AcceleratorVendor, InstanceFacts } from '../catalog/accelerators';
 import type { PlatformCost } from './cost';
 import type { DefinitionProblem } from './problems';
@@ -115,6 +116,7 @@ export interface ResolvedTraining {
 export interface ResolvedMonitoring {
   readonly alarmEmails: string[];
   readonly monthlyBudgetUsd?: number;
+  readonly budgetCostFilter: BudgetCostFilter;
   readonly gpuIdleThresholdPercent: number;
   readonly gpuIdleMinutes: number;
   readonly gpuMemoryThresholdPercent: number;

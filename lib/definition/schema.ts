@@ -6,6 +6,7 @@ import { DataAccessLevel } from '../data-lake/data-access-level';
 import { ScalingMetric } from '../workloads/scaling-metric';
 import { TrainingEngine } from '../workloads/training-engine';
 import { TableFormat } from '../pipelines/pipeline-table';
+import { BudgetCostFilter } from '../monitoring/ai-monitoring';
 import { DataRemovalPolicy, EndpointAccess, PipelineEngine, Provisioner } from './types';
 
 /**
@@ -67,7 +68,7 @@ export const DEFINITION_SCHEMA = obj({
   })),
   acknowledgeWarnings: list(obj({ warning: str(true), reason: str(true) })),
   monitoring: obj({
-    alarmEmails: strings, monthlyBudgetUsd: num(), gpuIdleThresholdPercent: num(), gpuIdleMinutes: int(),
+    alarmEmails: strings, monthlyBudgetUsd: num(), budgetCostFilter: oneOf(BudgetCostFilter), gpuIdleThresholdPercent: num(), gpuIdleMinutes: int(),
     gpuMemoryThresholdPercent: num(), errorRateThresholdPercent: num(), pendingPodsMinutes: int(),
   }),
 }, true);

@@ -12,6 +12,7 @@ import type { TrainingEngine } from '../workloads/training-engine';
 import type { DataAccessLevel } from '../data-lake/data-access-level';
 import type { InterfaceEndpoints } from '../network/platform-network';
 import type { TableFormat } from '../pipelines/pipeline-table';
+import type { BudgetCostFilter } from '../monitoring/ai-monitoring';
 
 /** What launches a pool's nodes. */
 export enum Provisioner {
@@ -201,6 +202,12 @@ export interface MonitoringDefinition {
   readonly alarmEmails?: string[];
   /** An AWS Budget with forecast and actual notifications. @default - no budget */
   readonly monthlyBudgetUsd?: number;
+  /**
+   * Which costs the budget counts: `cost-tag` (those tagged `ai-platform: <name>`; the tag must be activated
+   * once per account as a cost allocation tag, or the budget sees $0 — synth warns) or `account` (every cost of
+   * an account dedicated to the platform). @default 'cost-tag'
+   */
+  readonly budgetCostFilter?: BudgetCostFilter;
   /** GPU utilisation (percent) under which running GPU nodes count as idle. @default 10 */
   readonly gpuIdleThresholdPercent?: number;
   /** Minutes GPUs must idle before the GPU-idle alarm. @default 30 */

@@ -6,3 +6,6 @@ export const MONITORING_DEFAULTS = {
   errorRateThresholdPercent: 5,
   pendingPodsMinutes: 15,
 } as const;
+
+/** Which costs a platform's budget counts by default: its own (the `ai-platform` cost tag). */
+export const DEFAULT_BUDGET_COST_FILTER = 'cost-tag';

@@ -31,7 +31,7 @@ import { monitoringProps } from './map-monitoring';
 import { mapPipelines } from './map-pipelines';
 import { mapWorkloads, type ChartSink } from './map-workloads';
 import { checkStackLimits, templateSizeProblems } from './stack-limits';
-import { PLATFORM_TAG_KEY } from './platform-tag';
+import { PLATFORM_TAG_KEY } from '../core/platform-tag';
 import { layoutStacks, POOL_STACKS, WORKLOAD_STACKS } from './stack-layout';
 
 /** Props of {@link AiPlatform}. */
@@ -229,6 +229,8 @@ export class AiPlatform extends Construct {
       nodegroupNames: Object.fromEntries(Object.entries(this.nodePools).map(([name, pool]) => [name, pool.nodegroupName])),
     }));
 
+    // The definition raised the cost-tag activation warning under monitoring.budgetCostFilter (acknowledgeable there).
+    Annotations.of(this.monitoring).acknowledgeWarning('ai-platform:monitoring:budget-cost-tag-activation', 'Raised by the definition as monitoring.budgetCostFilter');
     for (const [k, v] of Object.entries({ [PLATFORM_TAG_KEY]: def.name, ...def.tags })) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
 
     const sizes = `nodePools: ${def.nodePools.length}, inference: ${def.inference.length}, training: ${def.training.length}, teams: ${def.teams.length}, pipelines: ${def.pipelines.length}; managed pools and workloads are spread over the pools and workloads shard stacks by name, while team namespaces, pipelines, operators and the cluster stay in the platform stack`;

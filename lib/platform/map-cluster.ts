@@ -5,7 +5,7 @@ import type { GpuCluster, GpuClusterProps } from '../cluster/gpu-cluster';
 import type { ResolvedDefinition } from '../definition/resolved';
 import { EndpointAccess } from '../definition/types';
 import type { PlatformNetwork } from '../network/platform-network';
-import { PLATFORM_TAG_KEY } from './platform-tag';
+import { PLATFORM_TAG_KEY } from '../core/platform-tag';
 
 /** `cluster` onto GpuCluster, in the platform's network. */
 export function clusterProps(def: ResolvedDefinition, network: PlatformNetwork): GpuClusterProps {

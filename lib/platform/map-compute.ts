@@ -1,4 +1,4 @@
-import { PLATFORM_TAG_KEY } from './platform-tag';
+import { PLATFORM_TAG_KEY } from '../core/platform-tag';
 import { Size } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type { GpuNodePoolProps } from '../compute/gpu-node-pool';

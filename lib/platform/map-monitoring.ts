@@ -1,4 +1,4 @@
-import { PLATFORM_TAG_KEY } from './platform-tag';
+import { PLATFORM_TAG_KEY } from '../core/platform-tag';
 import { Arn, ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
 import type { IDataLakeRef } from '../data-lake/data-lake-ref';
 import { pipelineName } from '../definition/resolve-pipelines';
@@ -32,6 +32,7 @@ export function monitoringProps(def: ResolvedDefinition, opts: {
     alarmEmails: def.monitoring.alarmEmails,
     monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd,
     costTag: { key: PLATFORM_TAG_KEY, value: def.name },
+    costFilter: def.monitoring.budgetCostFilter,
     maxMonthlyComputeUsd: def.cost.ceiling.total,
     thresholds: {
       gpuIdlePercent: def.monitoring.gpuIdleThresholdPercent,

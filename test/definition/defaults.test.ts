@@ -5,6 +5,7 @@ import {
   type AiPlatformDefinition, type ClusterDefinition, type DataLakeDefinition, type InferenceDefinition,
   type MonitoringDefinition, type NetworkDefinition, type NodePoolDefinition, type TrainingDefinition,
   type TeamDefinition, InterfaceEndpoints,
+  BudgetCostFilter,
 } from '../../lib';
 
 const minimal: AiPlatformDefinition = {
@@ -41,7 +42,7 @@ describe('documented defaults', () => {
     engine: TrainingEngine.PYTORCH, nodes: 1, gpusPerNode: 1, namespace: 'job', command: [], dataAccess: [],
   }));
   test('monitoring', () => expect(r.monitoring).toEqual({
-    alarmEmails: [], monthlyBudgetUsd: undefined, gpuIdleThresholdPercent: 10, gpuIdleMinutes: 30,
+    alarmEmails: [], monthlyBudgetUsd: undefined, budgetCostFilter: 'cost-tag', gpuIdleThresholdPercent: 10, gpuIdleMinutes: 30,
     gpuMemoryThresholdPercent: 95, errorRateThresholdPercent: 5, pendingPodsMinutes: 15,
   }));
   test('teams, tags', () => { expect(r.teams).toEqual([]); expect(r.tags).toEqual({}); });
@@ -100,7 +101,7 @@ test('the file schema accepts every field of the TypeScript types', () => {
     command: ['python', 'train.py'], team: 'ml', dataAccess: [{ zone: 'raw', access: DataAccessLevel.READ_WRITE }],
   };
   const monitoring: Required<MonitoringDefinition> = {
-    alarmEmails: ['a@example.com'], monthlyBudgetUsd: 100, gpuIdleThresholdPercent: 5, gpuIdleMinutes: 60,
+    alarmEmails: ['a@example.com'], monthlyBudgetUsd: 100, budgetCostFilter: BudgetCostFilter.ACCOUNT, gpuIdleThresholdPercent: 5, gpuIdleMinutes: 60,
     gpuMemoryThresholdPercent: 90, errorRateThresholdPercent: 2, pendingPodsMinutes: 10,
   };
   const team: Required<TeamDefinition> = { name: 'ml', gpuQuota: 16, neuronQuota: 0 };

@@ -171,13 +171,16 @@ test('a Capacity Block pool warns that its reservation\'s zone must be in the VP
 describe('acknowledged warnings', () => {
   test('carry the definition\'s reason', () => {
     const d = resolveDefinition(referenceWith());
-    expect(d.warnings).toEqual([expect.objectContaining({ path: 'monitoring.monthlyBudgetUsd', acknowledged: expect.stringContaining('notifies') })]);
+    expect(d.warnings).toEqual([
+      expect.objectContaining({ path: 'monitoring.budgetCostFilter', acknowledged: expect.stringContaining('activated once per account') }),
+      expect.objectContaining({ path: 'monitoring.monthlyBudgetUsd', acknowledged: expect.stringContaining('notifies') }),
+    ]);
   });
 
   test('an acknowledgement that names no warning of the definition is a warning itself', () => {
     const d = resolveDefinition(referenceWith((x) => { x.acknowledgeWarnings = [{ warning: 'cluster.publicAccessCidrs', reason: 'x' }]; }));
     expect(d.warnings.map(formatProblem)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^acknowledgeWarnings\[0\]\.warning \('cluster\.publicAccessCidrs'\) names no warning of this definition; its warnings are: monitoring\.monthlyBudgetUsd/),
+      expect.stringMatching(/^acknowledgeWarnings\[0\]\.warning \('cluster\.publicAccessCidrs'\) names no warning of this definition; its warnings are: monitoring\.budgetCostFilter, monitoring\.monthlyBudgetUsd/),
     ]));
   });
 

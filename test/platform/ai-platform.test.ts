@@ -141,3 +141,16 @@ test('the plan names the stack that holds each pool and workload, as the app pla
   expect(llm.stack).toBe(Stack.of(platform.workloadAccess.llm).stackName);
   expect(renderPlanMarkdown(platform.plan)).toContain(`subgraph stack_${llm.stack!.replace(/-/g, '_')}["${llm.stack}"]`);
 });
+
+test('the budget counts the platform\'s cost tag by default (a definition warning names the one-time activation); budgetCostFilter account counts the account', () => {
+  const budgetOf = (platform: AiPlatform) => resourcesOf(Template.fromStack(platform.monitoringStack), 'AWS::Budgets::Budget')[0][1].Properties.Budget;
+  const tagged = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { d.acknowledgeWarnings = []; }) });
+  expect(budgetOf(tagged).CostFilters).toEqual({ TagKeyValue: ['user:ai-platform$acme-ml'] });
+  expect(tagged.definition.warnings.map((w) => w.path)).toContain('monitoring.budgetCostFilter');
+  // One warning, under the definition's field: AiMonitoring's own is acknowledged by the platform.
+  const warnings = Annotations.fromStack(tagged.monitoringStack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  expect(warnings.filter((w) => w.includes('update-cost-allocation-tags-status'))).toEqual([]);
+  const account = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { d.monitoring.budgetCostFilter = 'account'; }) });
+  expect(budgetOf(account).CostFilters).toBeUndefined();
+  expect(account.definition.warnings.map((w) => w.path)).not.toContain('monitoring.budgetCostFilter');
+});
