@@ -116,6 +116,9 @@ describe('each rule fails on a broken pair', () => {
   test('a Pod Identity association created in one stack while another holds it', () => {
     const pia = { Type: 'AWS::EKS::PodIdentityAssociation', Properties: { ClusterName: 'acme', Namespace: 'llm', ServiceAccount: 'llm', RoleArn: 'r' } };
     one(lifecycleViolations(asm({ a: { Resources: { P: pia } }, b: { Resources: {} } }), asm({ a: { Resources: {} }, b: { Resources: { P: pia } } })));
+    // Towards a stack that deploys after the holder (it depends on it), the holder deletes it first: safe.
+    expect(lifecycleViolations(asm({ a: { Resources: { P: pia } }, b: { Resources: {} } }), asm({ a: { Resources: {} }, b: { Resources: { P: pia } } }, { b: ['a'] }))).toEqual([]);
+    one(lifecycleViolations(asm({ a: { Resources: {} }, b: { Resources: { P: pia } } }), asm({ a: { Resources: { P: pia } }, b: { Resources: {} } }, { b: ['a'] })));
   });
 
   test('a data stack that changes on an edit that is not the lake\'s', () => {

@@ -98,7 +98,9 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
   // 3. Nothing that identifies a pool or workload is created in one stack while another still holds it
   // (node group names are unique per cluster; EKS allows one Pod Identity association per service account —
   // CreatePodIdentityAssociation: ResourceInUseException; a Kubernetes object deleted by one stack after
-  // another applied it is gone).
+  // another applied it is gone). A move is safe only towards a stack that depends on the old holder: the CLI
+  // deploys the holder first, and a stack update deletes removed resources (its cleanup phase) before it
+  // completes.
   const holders = (a: Assembly) => {
     const m = new Map<string, string>();
     for (const [stack, s] of Object.entries(a.stacks)) for (const key of identities(s.template)) m.set(key, stack);
@@ -107,7 +109,7 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
   const [held, wanted] = [holders(before), holders(after)];
   for (const [key, stack] of wanted) {
     const was = held.get(key);
-    if (was !== undefined && was !== stack) out.push(`${key} moves from ${was} to ${stack}`);
+    if (was !== undefined && was !== stack && !dependsOn(after, stack, was)) out.push(`${key} moves from ${was} to ${stack}, which does not deploy after it`);
   }
 
   // 4. The data stack is byte-identical unless the edit changes the lake.
@@ -165,6 +167,13 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
   return out;
 }
 
+
+/** Whether `stack` depends on `on`, directly or through other stacks (the CLI then deploys `on` first). */
+function dependsOn(a: Assembly, stack: string, on: string, seen = new Set<string>()): boolean {
+  if (seen.has(stack)) return false;
+  seen.add(stack);
+  return (a.stacks[stack]?.dependsOn ?? []).some((d) => d === on || dependsOn(a, d, on, seen));
+}
 
 /** Export names a template imports. */
 function importsOf(template: any): unknown[] {
