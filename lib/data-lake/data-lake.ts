@@ -4,7 +4,6 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DataAccessLevel } from './data-access-level';
@@ -13,6 +12,7 @@ import { dataLakeProblems } from './data-lake-checks';
 import { throwIfProblems, type Problem } from '../core/problems';
 import { dataLakeExportNames, DataLakeOutputsRef, grantZone, type DataLakeOutputs, type IDataLakeRef } from './data-lake-ref';
 import { zoneDatabaseName } from './private/database-name';
+import { registerZonesWithLakeFormation } from './private/lake-formation';
 import { lakeKeyEncryption, SECURE_BUCKET } from './private/secure-bucket';
 import { ZoneBucket } from './zone-bucket';
 
@@ -42,7 +42,11 @@ export interface DataLakeProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
-  /** Govern the Glue catalog with Lake Formation permissions instead of IAM only. @default false */
+  /**
+   * Govern the Glue catalog with Lake Formation permissions instead of IAM only. Each zone is registered with a role
+   * that may use the lake key. The role that deploys (CloudFormation's execution role) must be a Lake Formation data
+   * lake administrator (warning `ai-platform:lake-formation-admin-required`). @default false
+   */
   readonly lakeFormation?: boolean;
   /**
    * Also export the key and bucket outputs by name (`<prefix>-data-lake-...`, see `DataLakeImport`); prefer
@@ -157,13 +161,9 @@ export class DataLake extends Construct implements IDataLakeRef {
       // The catalog describes the retained data (tables, partitions), so it is retained with it.
       db.applyRemovalPolicy(this.removalPolicy);
       this.databases[zone] = db;
-      if (lakeFormation) {
-        new lakeformation.CfnResource(this, `LakeFormation-${zone}`, {
-          resourceArn: this.zones[zone].bucketArn,
-          useServiceLinkedRole: true,
-        });
-      }
     }
+    // Each zone registered with a role that may use the lake key, before its database (private/lake-formation.ts).
+    if (lakeFormation) registerZonesWithLakeFormation(this, this.zones, this.databases);
 
     this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
       name: `${prefix}-data-lake`,
