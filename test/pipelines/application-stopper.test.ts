@@ -1,8 +1,9 @@
-import { Duration, Size, Tags } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Duration, Size, Stack, Tags } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { resourcesOf } from '../helpers';
-import { actionsOf, buildNew, statementsOf } from './fixture';
+import { DataLake, DataPipeline, PipelineScript } from '../../lib';
+import { resourcesOf, testApp } from '../helpers';
+import { actionsOf, buildNew, SCRIPT, statementsOf } from './fixture';
 
 const STOPPER = 'Custom::EmrServerlessApplicationStopper';
 
@@ -186,5 +187,63 @@ describe('the stopper functions', () => {
     const { handler } = run({});
     expect((await handler.onEvent(updateEvent('Create'))).PhysicalResourceId).toBe('BeforeUpdate');
     expect((await handler.onEvent(updateEvent('Update', 'x'))).PhysicalResourceId).toBe('BeforeUpdate');
+  });
+});
+
+/** A stack with `n` pipelines on one lake, as the platform stack holds them. */
+function pipelinesStack(n: number): Template {
+  const stack = new Stack(testApp(), 'Many');
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-a', 'subnet-b'] });
+  const dataLake = new DataLake(stack, 'DataLake', { namePrefix: 'acme' });
+  for (let i = 0; i < n; i++) {
+    new DataPipeline(stack, `Pipeline${i}`, {
+      pipelineName: `acme-ml-reviews-pipeline-${i}`, dataLake, vpc, sources: ['raw'], target: 'curated', script: PipelineScript.fromAsset(SCRIPT),
+    });
+  }
+  return Template.fromStack(stack);
+}
+
+/**
+ * Characters of inline policy per role as IAM counts them ("Role policy size cannot exceed 10,240 characters", the
+ * aggregate of its inline policies, whitespace not counted), with references replaced by values of realistic length.
+ */
+function deployedPolicySizes(template: Template): Map<string, number> {
+  const ARN = 'arn:aws:emr-serverless:us-east-1:123456789012:/applications/00fabcdefghij123';
+  const deployed = (doc: unknown) => JSON.stringify(doc).replace(/\{"Fn::GetAtt":\["[A-Za-z0-9]+","Arn"\]\}/g, `"${ARN}"`).replace(/\s/g, '').length;
+  const sizes = new Map<string, number>();
+  for (const [, p] of resourcesOf(template, 'AWS::IAM::Policy')) {
+    for (const r of p.Properties.Roles) sizes.set(r.Ref, (sizes.get(r.Ref) ?? 0) + deployed(p.Properties.PolicyDocument));
+  }
+  return sizes;
+}
+
+describe('one stopper provider per stack, whatever the number of pipelines', () => {
+  const stopperFunctions = (t: Template) => resourcesOf(t, 'AWS::Lambda::Function').filter(([, f]) => String(f.Properties.Code.ZipFile ?? '').includes('StopApplicationCommand'));
+  const tokens = (t: Template) => new Set(resourcesOf(t, STOPPER).map(([, r]) => JSON.stringify(r.Properties.ServiceToken)));
+
+  test('two pipelines share the functions, the provider (one waiter state machine) and the role; each keeps its own two stoppers', () => {
+    const one = pipelinesStack(1);
+    const two = pipelinesStack(2);
+    expect(stopperFunctions(two)).toHaveLength(2);
+    expect(tokens(two).size).toBe(1);
+    expect(resourcesOf(two, 'AWS::Lambda::Function')).toHaveLength(resourcesOf(one, 'AWS::Lambda::Function').length);
+    expect(resourcesOf(two, 'AWS::StepFunctions::StateMachine')).toHaveLength(resourcesOf(one, 'AWS::StepFunctions::StateMachine').length + 1);
+    expect(resourcesOf(two, STOPPER)).toHaveLength(4);
+  });
+
+  test('each application is stopped by its own statement on the shared role: get and stop name that application only', () => {
+    const t = pipelinesStack(2);
+    const apps = resourcesOf(t, 'AWS::EMRServerless::Application').map(([appId]) => appId);
+    const [roleId] = resourcesOf(t, 'AWS::IAM::Role').find(([, r]) => JSON.stringify(r.Properties.Description ?? '').includes('Stops EMR Serverless'))!;
+    const stops = statementsOf(t, roleId).filter((s) => actionsOf(s).includes('emr-serverless:StopApplication'));
+    expect(stops.map((s) => s.Resource)).toEqual(expect.arrayContaining(apps.map((a) => ({ 'Fn::GetAtt': [a, 'Arn'] }))));
+    expect(stops.map((s) => s.Resource)).toHaveLength(2);
+  });
+
+  test('at 20 pipelines every role of the stack stays under IAM\'s 10,240 characters of inline policy', () => {
+    const sizes = deployedPolicySizes(pipelinesStack(20));
+    const over = [...sizes].filter(([, n]) => n > 10_240);
+    expect(over).toEqual([]);
+    expect(Math.max(...sizes.values())).toBeGreaterThan(2_000); // the shared role is measured, with its 20 statements
   });
 });

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Lazy, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import type * as emrserverless from 'aws-cdk-lib/aws-emrserverless';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -27,10 +27,10 @@ export interface ApplicationStopperProps {
  * "Only MaxConcurrentRuns from SchedulerConfiguration can be updated when application is in STARTED state"
  * (aws-cloudformation/cloudformation-coverage-roadmap#2370, aws/aws-cdk#35488). An application with auto-start is
  * STARTED during every run and for 15 idle minutes after it. So two custom resources:
- * - `BeforeUpdate`, which the application depends on, and whose properties are the application's own (tags
+ * - `StopBeforeUpdate`, which the application depends on, and whose properties are the application's own (tags
  *   included), so CloudFormation updates it, and it stops the application, right before every application update.
  *   It cannot reference the application that depends on it, so it finds it by name (old and new, for a rename).
- * - `BeforeDelete`, which depends on the application, so CloudFormation deletes it, and it stops the application,
+ * - `StopBeforeDelete`, which depends on the application, so CloudFormation deletes it, and it stops the application,
  *   right before the application is deleted (a removed pipeline, a deleted stack).
  *
  * A job run in progress: StopApplication does not cancel runs; "All scheduled and running jobs must be completed or
@@ -47,21 +47,17 @@ export interface ApplicationStopperProps {
 export class ApplicationStopper extends Construct {
   public readonly beforeUpdate: CustomResource;
   public readonly beforeDelete: CustomResource;
-  /** The role of the stopper's functions. */
+  /** The role of the stopper's functions, shared by every stopper of the stack. */
   public readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: ApplicationStopperProps) {
     super(scope, id);
     const { application } = props;
-    this.role = new iam.Role(this, 'Role', {
-      description: `Stops EMR Serverless application ${props.applicationName} before CloudFormation updates or deletes it`,
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
-    });
-    // ListApplications takes no resource (Service Authorization Reference, EMR Serverless: no resource type).
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['emr-serverless:ListApplications'], resources: ['*'] }));
-    // The rest names this application: a policy of its own that depends on it, so the functions (which the
-    // application depends on, through BeforeUpdate) do not.
+    const shared = StopperProvider.of(this);
+    this.role = shared.role;
+    // Get and stop name this application only: a small policy of its own on the shared role (one statement per
+    // pipeline; 20 pipelines stay far below IAM's 10,240 characters per role), which depends on the application,
+    // so the functions (which the application depends on, through BeforeUpdate) do not.
     const appPolicy = new iam.Policy(this, 'ApplicationPolicy', {
       roles: [this.role],
       statements: [new iam.PolicyStatement({
@@ -69,21 +65,12 @@ export class ApplicationStopper extends Construct {
       })],
     });
 
-    const code = lambda.Code.fromInline(HANDLER);
-    const fn = (fid: string, handler: string) => new lambda.Function(this, fid, {
-      code, handler, runtime: lambda.determineLatestNodeRuntime(this), timeout: Duration.minutes(1), role: this.role,
-      description: `Stops EMR Serverless application ${props.applicationName} before CloudFormation changes it`,
-    });
-    const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: fn('OnEvent', 'index.onEvent'),
-      isCompleteHandler: fn('IsComplete', 'index.isComplete'),
-      queryInterval: Duration.seconds(30),
-      totalTimeout: STOP_WAIT,
-    });
-
+    // New IDs for the shared provider: CloudFormation refuses to change a custom resource's ServiceToken ("Updates
+    // aren't supported", AWS::CloudFormation::CustomResource), so a stopper of the per-pipeline provider is replaced
+    // by a new resource (the old before-delete one, deleted after the update, only stops the application once).
     const resourceType = 'Custom::EmrServerlessApplicationStopper';
-    this.beforeUpdate = new CustomResource(this, 'BeforeUpdate', {
-      serviceToken: provider.serviceToken, resourceType,
+    this.beforeUpdate = new CustomResource(this, 'StopBeforeUpdate', {
+      serviceToken: shared.serviceToken, resourceType,
       properties: {
         Mode: 'before-update',
         ApplicationName: props.applicationName,
@@ -92,17 +79,55 @@ export class ApplicationStopper extends Construct {
       },
     });
     application.node.addDependency(this.beforeUpdate);
-    this.beforeDelete = new CustomResource(this, 'BeforeDelete', {
-      serviceToken: provider.serviceToken, resourceType,
+    this.beforeDelete = new CustomResource(this, 'StopBeforeDelete', {
+      serviceToken: shared.serviceToken, resourceType,
       properties: { Mode: 'before-delete', ApplicationName: props.applicationName, ApplicationId: application.attrApplicationId },
     });
     this.beforeDelete.node.addDependency(application, appPolicy);
+  }
+}
+
+/**
+ * The stopper's functions and provider, one per stack (found by its construct ID on the stack): a pipeline adds only
+ * its two custom resources and one policy statement, not 5 functions and a state machine.
+ */
+class StopperProvider extends Construct {
+  public static of(scope: Construct): StopperProvider {
+    const stack = Stack.of(scope);
+    return (stack.node.tryFindChild(STOPPER_PROVIDER_ID) as StopperProvider | undefined) ?? new StopperProvider(stack, STOPPER_PROVIDER_ID);
+  }
+
+  public readonly role: iam.Role;
+  public readonly serviceToken: string;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.role = new iam.Role(this, 'Role', {
+      description: 'Stops EMR Serverless applications of this stack before CloudFormation updates or deletes them',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+    });
+    // ListApplications takes no resource (Service Authorization Reference, EMR Serverless: no resource type).
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['emr-serverless:ListApplications'], resources: ['*'] }));
+
+    const code = lambda.Code.fromInline(HANDLER);
+    const fn = (fid: string, handler: string) => new lambda.Function(this, fid, {
+      code, handler, runtime: lambda.determineLatestNodeRuntime(this), timeout: Duration.minutes(1), role: this.role,
+      description: 'Stops an EMR Serverless application before CloudFormation changes it',
+    });
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: fn('OnEvent', 'index.onEvent'),
+      isCompleteHandler: fn('IsComplete', 'index.isComplete'),
+      queryInterval: Duration.seconds(30),
+      totalTimeout: STOP_WAIT,
+    });
+    this.serviceToken = provider.serviceToken;
 
     acknowledgeIamFindings(this, {
       managedPolicies: 'AWSLambdaBasicExecutionRole: the stopper and provider functions only write their own logs',
     });
     acknowledgeGrantWildcards(this.role, { resources: ['*'], actions: [] },
-      'emr-serverless:ListApplications takes no resource (Service Authorization Reference); stopping names this application only');
+      'emr-serverless:ListApplications takes no resource (Service Authorization Reference); stopping names each application only');
     acknowledgeIamFindings(provider, { wildcards: 'The provider framework invokes its own handler versions (<handler ARN>:*)' });
     Validations.of(provider).acknowledge(
       { id: 'AwsSolutions-L1', reason: 'The provider framework runtime is chosen and upgraded by aws-cdk-lib' },
@@ -111,6 +136,9 @@ export class ApplicationStopper extends Construct {
     );
   }
 }
+
+/** The construct ID of the stack's one stopper provider. */
+const STOPPER_PROVIDER_ID = 'EmrServerlessApplicationStopper';
 
 /**
  * The handlers (Node.js, AWS SDK v3 from the runtime). onEvent acts in mode before-update on Update (a Create
