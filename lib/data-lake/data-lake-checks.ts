@@ -28,3 +28,15 @@ export function dataLakeProblems(spec: DataLakeSpec): Problem[] {
   }
   return out.problems;
 }
+
+/**
+ * What deploying a Lake Formation lake needs of the account, said once for the construct's warning and the
+ * definition's: Lake Formation administrators have implicit permission to create databases and grant on them
+ * (Lake Formation developer guide, "Implicit Lake Formation permissions"); anyone else is refused.
+ */
+export function lakeFormationAdminRequirement(stackName: string): string {
+  return `the role that deploys stack ${stackName} (CloudFormation's execution role, by default `
+    + 'cdk-hnb659fds-cfn-exec-role-<account>-<region>) must be a Lake Formation data lake administrator: Lake Formation console, '
+    + 'Administration > Administrative roles and tasks > Data lake administrators > Add, or `aws lakeformation put-data-lake-settings` with '
+    + 'its ARN added to DataLakeAdmins (keep the existing admins). Otherwise creating the databases, tables and grants fails with AccessDeniedException';
+}

@@ -1,6 +1,6 @@
 import { CapacityType } from '../compute/capacity-type';
 import { clusterProblems } from '../cluster/cluster-checks';
-import { dataLakeProblems } from '../data-lake/data-lake-checks';
+import { dataLakeProblems, lakeFormationAdminRequirement } from '../data-lake/data-lake-checks';
 import { monitoringProblems } from '../monitoring/monitoring-checks';
 import { BudgetCostFilter } from '../monitoring/ai-monitoring';
 import { DEFAULT_BUDGET_COST_FILTER } from '../monitoring/defaults';
@@ -15,6 +15,7 @@ import { parseCidr, tagProblems, TAGS } from '../catalog/service-limits';
 import { nodeTemplateTags } from '../compute/gpu-node-pool';
 import { defaultInterfaceEndpoints, PlatformNetwork } from '../network/platform-network';
 import { duplicates } from './rules';
+import { registryMirrorProblems } from '../core/registry-mirror';
 import { checkShape, DEFINITION_SCHEMA } from './schema';
 import { computePlatformCost } from './cost';
 import { EndpointAccess, Provisioner, type AiPlatformDefinition, type ClusterDefinition } from './types';
@@ -56,12 +57,15 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     natGateways: def.network?.natGateways ?? DEFAULTS.network.natGateways,
     cidr: def.network?.cidr ?? DEFAULTS.network.cidr,
     interfaceEndpoints: def.network?.interfaceEndpoints ?? defaultInterfaceEndpoints(def.network?.natGateways ?? DEFAULTS.network.natGateways),
+    mirror: def.network?.mirror ? { registry: def.network.mirror.registry } : undefined,
   };
   // The network's own rules, as PlatformNetwork applies them.
   out.addAll('network', PlatformNetwork.check({ ...network, maxAzs: def.network?.maxAzs }));
-  if (network.natGateways === 0) {
-    out.warn('network.natGateways', 0, 'no NAT: nodes and the kubectl provider reach AWS through VPC endpoints only; images from public registries and the pinned Helm charts (device plugins, autoscaler, operators) cannot be pulled, so mirror them to ECR first');
-  }
+  if (network.mirror) out.addAll('network.mirror', registryMirrorProblems(network.mirror.registry));
+  // Without NAT the node subnets are isolated (VPC endpoints only), and so is the kubectl provider's Lambda
+  // of a private-endpoint cluster: no public chart repository or image registry is reachable.
+  out.check(network.natGateways !== 0 || network.mirror !== undefined, 'network.natGateways', network.natGateways,
+    'leaves nodes and the kubectl provider on VPC endpoints only, where no pinned Helm chart (device plugins, autoscaler, Karpenter, operators, metrics-server) or its images can be pulled: set network.mirror to a private ECR registry holding copies of them (VersionCatalog.mirrorList lists what to copy), or use natGateways >= 1');
 
   const cluster = resolveCluster(def.cluster ?? {}, out);
   const dataLake = {
@@ -73,6 +77,8 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   };
   // The data lake's own rules, as DataLake applies them.
   out.addAll('dataLake', dataLakeProblems(dataLake));
+  // Raised under the definition's field (acknowledgeable there); AiPlatform acknowledges DataLake's own.
+  if (dataLake.lakeFormation) out.warn('dataLake.lakeFormation', true, lakeFormationAdminRequirement(`${def.name}-data`));
 
   const nodePools = resolveNodePools(def.nodePools, out);
   // A Capacity Block's reservation is in one AZ, looked up at deploy time: the VPC must span it.

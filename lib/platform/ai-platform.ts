@@ -122,6 +122,8 @@ export class AiPlatform extends Construct {
       description: `AI platform ${def.name}: data lake (stateful)`,
     });
     this.dataLake = new DataLake(this.dataStack, 'DataLake', dataLakeProps(def));
+    // The definition raised the Lake Formation admin requirement under dataLake.lakeFormation (acknowledgeable there).
+    Annotations.of(this.dataLake).acknowledgeWarning('ai-platform:lake-formation-admin-required', 'Raised by the definition as dataLake.lakeFormation');
 
     this.platformStack = new Stack(this, 'Platform', {
       stackName: `${def.name}-platform`,

@@ -154,3 +154,11 @@ test('the budget counts the platform\'s cost tag by default (a definition warnin
   expect(budgetOf(account).CostFilters).toBeUndefined();
   expect(account.definition.warnings.map((w) => w.path)).not.toContain('monitoring.budgetCostFilter');
 });
+
+test('a Lake Formation lake: the data lake administrator requirement is one definition warning, under dataLake.lakeFormation', () => {
+  const platform = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { d.dataLake.lakeFormation = true; }) });
+  const lf = platform.definition.warnings.filter((w) => w.path === 'dataLake.lakeFormation');
+  expect(lf.map((w) => w.message)).toEqual([expect.stringContaining('must be a Lake Formation data lake administrator')]);
+  const stackWarnings = Annotations.fromStack(platform.dataStack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  expect(stackWarnings.filter((w) => w.includes('data lake administrator'))).toEqual([]);
+});

@@ -5,6 +5,7 @@ import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import type { Construct } from 'constructs';
 import { acknowledgeGrantWildcards } from '../../core/acknowledge';
 import type { ZoneBucket } from '../zone-bucket';
+import { lakeFormationAdminRequirement } from '../data-lake-checks';
 
 /** Warning ID: deploying a Lake Formation lake (and grants on it) needs a data lake administrator. */
 export const LAKE_FORMATION_ADMIN_WARNING = 'ai-platform:lake-formation-admin-required';
@@ -44,10 +45,6 @@ export function registerZonesWithLakeFormation(scope: Construct, zones: Record<s
     databases[zone].addDependency(registration);
   }
 
-  Annotations.of(scope).addWarningV2(LAKE_FORMATION_ADMIN_WARNING,
-    `lakeFormation: true: the role that deploys stack ${Stack.of(scope).stackName} (CloudFormation's execution role, by default `
-    + 'cdk-hnb659fds-cfn-exec-role-<account>-<region>) must be a Lake Formation data lake administrator: Lake Formation console, '
-    + 'Administration > Administrative roles and tasks > Data lake administrators > Add, or `aws lakeformation put-data-lake-settings` with '
-    + 'its ARN added to DataLakeAdmins (keep the existing admins). Otherwise creating the databases, tables and grants fails with AccessDeniedException.');
+  Annotations.of(scope).addWarningV2(LAKE_FORMATION_ADMIN_WARNING, `lakeFormation: true: ${lakeFormationAdminRequirement(Stack.of(scope).stackName)}`);
   return role;
 }
