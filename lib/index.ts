@@ -24,6 +24,7 @@ export * from './compute/pool-nodes';
 export type { NodePoolSpec, PoolNodesSpec } from './compute/pool-checks';
 export * from './core/problem';
 export * from './core/labels';
+export { RegistryMirror } from './core/registry-mirror';
 export * from './data-lake/data-lake';
 export * from './data-lake/data-lake-ref';
 export * from './data-lake/zone-bucket';

@@ -7,10 +7,16 @@ import { PodIdentityRole } from '../core/pod-identity-role';
 import { POOL_LABEL } from '../core/labels';
 import { acknowledgeIamFindings } from '../core/acknowledge';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
+import type { RegistryMirror } from '../core/registry-mirror';
 
 /** Props of {@link ClusterAutoscaler}. */
 export interface ClusterAutoscalerProps {
   readonly cluster: eks.ICluster;
+  /**
+   * Install the chart and its images from this mirror (it becomes the cluster's mirror for every chart).
+   * @default - the mirror set on the cluster (RegistryMirror.useFor), else the chart's public source
+   */
+  readonly mirror?: RegistryMirror;
   /** The cluster's Kubernetes version: picks the autoscaler image of the same minor version. */
   readonly kubernetesVersion: string;
 }
@@ -55,6 +61,7 @@ export class ClusterAutoscaler extends Construct {
     });
 
     this.chart = pinnedHelmChart(this, 'Chart', cluster, spec, {
+      mirror: props.mirror,
       values: {
         autoDiscovery: { clusterName: cluster.clusterName },
         awsRegion: Stack.of(this).region,

@@ -11,10 +11,16 @@ import { POOL_LABEL } from '../core/labels';
 import { createNodeRole } from '../core/node-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
+import type { RegistryMirror } from '../core/registry-mirror';
 
 /** Props of {@link Karpenter}. */
 export interface KarpenterProps {
   readonly cluster: eks.ICluster;
+  /**
+   * Install the chart and its images from this mirror (it becomes the cluster's mirror for every chart).
+   * @default - the mirror set on the cluster (RegistryMirror.useFor), else the chart's public source
+   */
+  readonly mirror?: RegistryMirror;
 }
 
 /**
@@ -67,6 +73,7 @@ export class Karpenter extends Construct {
     });
 
     this.chart = pinnedHelmChart(this, 'Chart', cluster, spec, {
+      mirror: props.mirror,
       wait: true,
       values: {
         settings: { clusterName: cluster.clusterName, interruptionQueue: this.queue.queueName },

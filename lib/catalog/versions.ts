@@ -143,6 +143,25 @@ export function requireKubernetesVersion(version: string, who: string): Kubernet
   return entry;
 }
 
+/**
+ * An image a pinned chart runs, and the chart values that choose it (read from the chart's values.yaml at
+ * the pinned release; the source is named on each chart).
+ */
+export interface ChartImage {
+  /** The upstream repository, registry host included: `nvcr.io/nvidia/k8s-device-plugin`. */
+  readonly repository: string;
+  /** The tag the pinned chart runs. Undefined: it depends on the Kubernetes version (Cluster Autoscaler). */
+  readonly tag?: string;
+  /** The digest the chart pins next to the tag; left as the chart sets it (a copy must keep digests). */
+  readonly digest?: string;
+  /** Dotted values path of the repository, e.g. `controller.image.repository`. */
+  readonly repositoryKey: string;
+  /** Dotted values path of the tag. */
+  readonly tagKey: string;
+  /** Dotted values path of a registry host the chart keeps apart from the repository (KEDA). */
+  readonly registryKey?: string;
+}
+
 /** A Helm chart pinned by the catalog. */
 export interface HelmChartVersion {
   readonly chart: string;
@@ -150,7 +169,12 @@ export interface HelmChartVersion {
   readonly repository: string;
   readonly version: string;
   readonly namespace: string;
+  /** Every image the chart runs with the values the library passes (what a registry mirror must hold). */
+  readonly images: readonly ChartImage[];
 }
+
+const image = (repositoryKey: string, repository: string, tag: string | undefined, more: Partial<ChartImage> = {}): ChartImage =>
+  ({ repository, tag, repositoryKey, tagKey: repositoryKey.replace(/repository$/, 'tag'), ...more });
 
 /** Every Helm chart the library installs, pinned. */
 export const HELM_CHARTS = {
@@ -161,6 +185,8 @@ export const HELM_CHARTS = {
   nvidiaDevicePlugin: {
     chart: 'nvidia-device-plugin', repository: 'https://nvidia.github.io/k8s-device-plugin',
     version: '0.20.0', namespace: 'kube-system',
+    // values.yaml at v0.20.0: image.repository, tag "" (the chart's appVersion, rendered as v0.20.0).
+    images: [image('image.repository', 'nvcr.io/nvidia/k8s-device-plugin', 'v0.20.0')],
   },
   /**
    * Advertises `aws.amazon.com/neuron` on AL2023 Neuron nodes. Newest release 1.10.0 (2026-08-19,
@@ -169,6 +195,10 @@ export const HELM_CHARTS = {
   neuronDevicePlugin: {
     chart: 'neuron-helm-chart', repository: 'oci://public.ecr.aws/neuron/neuron-helm-chart',
     version: '1.10.0', namespace: 'kube-system',
+    // `helm show values` of 1.10.0 (chart digest sha256:ed5d8f73…, quoted in a third-party walkthrough; the stored
+    // repository has 1.0.0 only): devicePlugin.image 2.32.0.0. The scheduler, NPD, DRA driver and ultraserver
+    // operator it also names are off (the library disables the first two; the others default to off).
+    images: [image('devicePlugin.image.repository', 'public.ecr.aws/neuron/neuron-device-plugin', '2.32.0.0')],
   },
   /**
    * Advertises `vpc.amazonaws.com/efa` on EFA-enabled nodes. aws/eks-charts tag v0.0.242 (2026-08-03),
@@ -177,11 +207,15 @@ export const HELM_CHARTS = {
   efaDevicePlugin: {
     chart: 'aws-efa-k8s-device-plugin', repository: 'https://aws.github.io/eks-charts',
     version: 'v0.5.30', namespace: 'kube-system',
+    // values.yaml at v0.0.242: EKS's ECR in us-west-2, which no other region's VPC endpoints reach.
+    images: [image('image.repository', '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin', 'v0.5.20')],
   },
   /** Scales managed node groups, discovering them by tag. Image tag per Kubernetes version (above). */
   clusterAutoscaler: {
     chart: 'cluster-autoscaler', repository: 'https://kubernetes.github.io/autoscaler',
     version: '9.59.0', namespace: 'kube-system',
+    // values.yaml at cluster-autoscaler-chart-9.59.0: image.repository; ClusterAutoscaler sets image.tag.
+    images: [image('image.repository', 'registry.k8s.io/autoscaling/cluster-autoscaler', undefined)],
   },
   /**
    * Serves the resource metrics API HorizontalPodAutoscalers read (EKS does not install it). Chart 3.14.0:
@@ -190,28 +224,100 @@ export const HELM_CHARTS = {
   metricsServer: {
     chart: 'metrics-server', repository: 'https://kubernetes-sigs.github.io/metrics-server/',
     version: '3.14.0', namespace: 'kube-system',
+    // values.yaml (read at 3.13.1, the newest stored): image.repository, tag "" = v<appVersion>; 3.14.0 bundles
+    // metrics-server 0.9.0 (the chart's release notes). The addon-resizer sidecar is off by default.
+    images: [image('image.repository', 'registry.k8s.io/metrics-server/metrics-server', 'v0.9.0')],
   },
   /** Provisions nodes for `provisioner: karpenter` pools; matches the vendored karpenter.sh/v1 CRDs (v1.14.1). */
   karpenter: {
     chart: 'karpenter', repository: 'oci://public.ecr.aws/karpenter/karpenter',
     version: '1.14.1', namespace: 'karpenter',
+    // charts/karpenter/values.yaml as released for v1.14.1 (commit 1d927085, "docs: update for patch release v1.14.1").
+    images: [image('controller.image.repository', 'public.ecr.aws/karpenter/controller', '1.14.1', {
+      digest: 'sha256:723130949e4cab989461ff07d1be4cd781d63515432494641b33c235f300ae23',
+    })],
   },
   /** Event-driven autoscaling of inference services; matches the vendored keda.sh/v1alpha1 CRDs (v2.20.2). */
   keda: {
     chart: 'keda', repository: 'https://kedacore.github.io/charts',
     version: '2.20.2', namespace: 'keda',
+    // kedacore/charts values.yaml at v2.20.2: image.<component>.registry (ghcr.io) + .repository, tag "" = 2.20.2.
+    images: ['keda', 'metricsApiServer', 'webhooks'].map((c, i) => image(`image.${c}.repository`,
+      `ghcr.io/kedacore/${['keda', 'keda-metrics-apiserver', 'keda-admission-webhooks'][i]}`, '2.20.2', { registryKey: `image.${c}.registry` })),
   },
   /** Runs `engine: ray` training as RayJobs; matches the vendored ray.io/v1 CRDs (v1.7.0). */
   kuberay: {
     chart: 'kuberay-operator', repository: 'https://ray-project.github.io/kuberay-helm/',
     version: '1.7.0', namespace: 'kuberay-system',
+    // helm-chart/kuberay-operator/values.yaml at v1.7.0.
+    images: [image('image.repository', 'quay.io/kuberay/operator', 'v1.7.0')],
   },
   /** Runs `engine: pytorch` training as JobSets; matches the vendored jobset.x-k8s.io/v1alpha2 CRD (v0.12.0). */
   jobset: {
     chart: 'jobset', repository: 'oci://registry.k8s.io/jobset/charts/jobset',
     version: '0.12.0', namespace: 'jobset-system',
+    // hack/helm-chart-package.sh at v0.12.0 sets image.repository registry.k8s.io/jobset/jobset, tag v0.12.0.
+    images: [image('image.repository', 'registry.k8s.io/jobset/jobset', 'v0.12.0')],
   },
 } satisfies Record<string, HelmChartVersion>;
+
+/**
+ * Where a registry mirror holds what the library installs (one convention, used by the constructs and the
+ * mirror list alike):
+ * - a chart at `oci://<registry>/<chart name>`, tag = the pinned version: the name `helm push
+ *   <chart>-<version>.tgz oci://<registry>` gives it (helm.sh/docs/topics/registries: "the basename (chart
+ *   name) of the registry reference is inferred from the chart's name, and the tag from the chart's version");
+ * - an image at `<registry>/<upstream repository, host included>`, same tag (and digest), e.g.
+ *   `nvcr.io/nvidia/k8s-device-plugin` -> `<registry>/nvcr.io/nvidia/k8s-device-plugin`.
+ */
+export function mirroredChart(registry: string, chart: HelmChartVersion): string {
+  return `oci://${registry}/${chart.chart}`;
+}
+
+/** An image's repository in a mirror; see {@link mirroredChart}. */
+export function mirroredImage(registry: string, upstreamRepository: string): string {
+  return `${registry}/${upstreamRepository}`;
+}
+
+/** One artifact to copy into a registry mirror. */
+export interface MirrorCopy {
+  /** `chart` or `image`. */
+  readonly kind: string;
+  /** What to copy: a chart as `<repository> <chart>:<version>`, an image as `<repository>:<tag>`. */
+  readonly source: string;
+  /** Its name in the mirror: `oci://<registry>/<chart>:<version>` or `<registry>/<repository>:<tag>`. */
+  readonly target: string;
+  /** A command that copies it (helm pull + helm push for charts; `crane copy`, which keeps digests, for images). */
+  readonly command: string;
+}
+
+/**
+ * Everything a mirror must hold for the library's charts: every pinned chart and every image they run, with
+ * the exact target names. Cluster Autoscaler's image is listed for the given Kubernetes version (for every
+ * supported one when none is given).
+ */
+export function mirrorList(registry: string, kubernetesVersion?: string): MirrorCopy[] {
+  const autoscalerTags = (kubernetesVersion ? [requireKubernetesVersion(kubernetesVersion, 'mirrorList')] : KUBERNETES)
+    .map((k) => k.clusterAutoscalerImageTag);
+  const charts = Object.values(HELM_CHARTS as Record<string, HelmChartVersion>);
+  return [
+    ...charts.map((c) => {
+      const pull = c.repository.startsWith('oci://') ? `helm pull ${c.repository}` : `helm pull ${c.chart} --repo ${c.repository}`;
+      return {
+        kind: 'chart',
+        source: `${c.repository} ${c.chart}:${c.version}`,
+        target: `${mirroredChart(registry, c)}:${c.version}`,
+        command: `${pull} --version ${c.version} && helm push ${c.chart}-${c.version}.tgz oci://${registry}`,
+      };
+    }),
+    ...charts.flatMap((c) => c.images.flatMap((i) => (i.tag ? [i.tag] : autoscalerTags).map((tag) => ({
+      kind: 'image',
+      source: `${i.repository}:${tag}`,
+      target: `${mirroredImage(registry, i.repository)}:${tag}`,
+      command: `crane copy ${i.repository}:${tag} ${mirroredImage(registry, i.repository)}:${tag}`,
+    })))),
+  ];
+}
 
 /** Versions the library writes into its own manifests that are not Helm charts or add-ons: Karpenter AMI aliases and the Ray version. */
 export const RUNTIME_VERSIONS = {
@@ -239,6 +345,14 @@ export class VersionCatalog {
   /** The pinned Helm chart versions by chart key (e.g. `karpenter`, `keda`), as `chart@version`. */
   public static helmCharts(): Record<string, string> {
     return Object.fromEntries(Object.entries(HELM_CHARTS).map(([key, c]) => [key, `${c.chart}@${c.version}`]));
+  }
+
+  /**
+   * Every chart and image to copy into a registry mirror (`network.mirror`, `RegistryMirror`), with its
+   * target name and a command that copies it.
+   */
+  public static mirrorList(registry: string, kubernetesVersion?: string): MirrorCopy[] {
+    return mirrorList(registry, kubernetesVersion);
   }
 
   private constructor() {}

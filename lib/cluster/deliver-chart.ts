@@ -8,6 +8,7 @@ import { POOL_LABEL } from '../core/labels';
 import { AssemblyFile } from '../core/assembly-file';
 import { workloadPrerequisites } from '../core/cluster-readiness';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
+import type { RegistryMirror } from '../core/registry-mirror';
 
 /** Options of {@link deliverChart}. */
 export interface DeliverChartOptions {
@@ -98,8 +99,12 @@ function namespacesOf(cluster: eks.ICluster): ClusterNamespaces {
   return entry;
 }
 
-/** metrics-server from its pinned chart, once per cluster, on the system nodes (where GpuCluster labelled them). */
-export function ensureMetricsServer(cluster: eks.ICluster): eks.HelmChart {
+/**
+ * metrics-server from its pinned chart, once per cluster, on the system nodes (where GpuCluster labelled them);
+ * from `mirror` when given (it becomes the cluster's mirror), else from the cluster's mirror or the public source.
+ */
+export function ensureMetricsServer(cluster: eks.ICluster, mirror?: RegistryMirror): eks.HelmChart {
+  mirror?.useFor(cluster);
   const existing = cluster.node.tryFindChild('MetricsServer');
   if (existing) return existing as eks.HelmChart;
   const onSystemNodes = workloadPrerequisites(cluster).length > 0;
@@ -133,9 +138,9 @@ export class ChartDelivery {
     return deliverChart(cluster, id, chart, options ?? {});
   }
 
-  /** Installs metrics-server (for HorizontalPodAutoscalers) once per cluster. */
-  public static ensureMetricsServer(cluster: eks.ICluster): eks.HelmChart {
-    return ensureMetricsServer(cluster);
+  /** Installs metrics-server (for HorizontalPodAutoscalers) once per cluster, from `mirror` when given. */
+  public static ensureMetricsServer(cluster: eks.ICluster, mirror?: RegistryMirror): eks.HelmChart {
+    return ensureMetricsServer(cluster, mirror);
   }
 
   private constructor() {}

@@ -4,6 +4,7 @@ import { HELM_CHARTS, type HelmChartVersion } from '../catalog/versions';
 import { PodIdentityRole } from '../core/pod-identity-role';
 import { POOL_LABEL } from '../core/labels';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
+import type { RegistryMirror } from '../core/registry-mirror';
 
 /** Operators workloads may need; each is installed once per cluster, only when used. */
 export enum Operator {
@@ -18,11 +19,17 @@ const SYSTEM_NODES = { nodeSelector: { [POOL_LABEL]: 'system' } };
 export interface OperatorOptions {
   /** KEDA: an Amazon Managed Prometheus workspace ARN its operator may query. */
   readonly prometheusWorkspaceArn?: string;
+  /**
+   * Install the chart and its images from this mirror (it becomes the cluster's mirror for every chart).
+   * @default - the mirror set on the cluster (RegistryMirror.useFor), else the chart's public source
+   */
+  readonly mirror?: RegistryMirror;
 }
 
 /** Installs an operator from its pinned chart, once per cluster; later calls return the same chart. */
 export function ensureOperator(cluster: eks.ICluster, operator: Operator, options: OperatorOptions = {}): eks.HelmChart {
   const id = `Operator-${operator}`;
+  options.mirror?.useFor(cluster);
   const existing = cluster.node.tryFindChild(id);
   if (existing) return existing as eks.HelmChart;
   switch (operator) {

@@ -2,6 +2,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AcceleratorVendor, findInstance, knownInstanceTypes } from '../catalog/accelerators';
 import { HELM_CHARTS, type HelmChartVersion } from '../catalog/versions';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
+import type { RegistryMirror } from '../core/registry-mirror';
 import { DEVICE_PLUGIN_LABEL, EFA_LABEL } from '../core/labels';
 import { DevicePlugin, type PoolNodes } from './pool-nodes';
 
@@ -35,7 +36,8 @@ function ensureChart(cluster: eks.ICluster, id: string, spec: HelmChartVersion, 
  * nodes. Each runs only on nodes carrying the label {@link PoolNodes} puts on them, so it never competes
  * with a plugin an AMI bundles (Bottlerocket NVIDIA).
  */
-export function ensureDevicePlugins(cluster: eks.ICluster, nodes: PoolNodes): eks.HelmChart[] {
+export function ensureDevicePlugins(cluster: eks.ICluster, nodes: PoolNodes, mirror?: RegistryMirror): eks.HelmChart[] {
+  mirror?.useFor(cluster);
   const charts: eks.HelmChart[] = [];
   if (nodes.devicePlugin === DevicePlugin.NVIDIA) {
     // The chart's default affinity requires Node Feature Discovery labels EKS nodes do not carry
@@ -75,9 +77,12 @@ export function ensureDevicePlugins(cluster: eks.ICluster, nodes: PoolNodes): ek
 
 /** Device plugins as a static method, for every jsii language. */
 export class DevicePlugins {
-  /** Installs the accelerator and EFA device plugins a pool's nodes need, once per cluster and kind. */
-  public static ensure(cluster: eks.ICluster, nodes: PoolNodes): eks.HelmChart[] {
-    return ensureDevicePlugins(cluster, nodes);
+  /**
+   * Installs the accelerator and EFA device plugins a pool's nodes need, once per cluster and kind; from
+   * `mirror` when given (it becomes the cluster's mirror), else from the cluster's mirror or the public source.
+   */
+  public static ensure(cluster: eks.ICluster, nodes: PoolNodes, mirror?: RegistryMirror): eks.HelmChart[] {
+    return ensureDevicePlugins(cluster, nodes, mirror);
   }
 
   private constructor() {}

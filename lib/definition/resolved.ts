@@ -37,6 +37,8 @@ export interface ResolvedNetwork {
   readonly natGateways: number;
   readonly cidr: string;
   readonly interfaceEndpoints: InterfaceEndpoints;
+  /** The registry mirror of charts and images, when the definition names one. */
+  readonly mirror?: { readonly registry: string };
 }
 
 export interface ResolvedTeam {

@@ -36,7 +36,7 @@ const dataAccess = list(obj({ zone: str(true), access: oneOf(DataAccessLevel, tr
 export const DEFINITION_SCHEMA = obj({
   name: str(true),
   tags: map,
-  network: obj({ maxAzs: int(), availabilityZones: strings, natGateways: int(), cidr: str(), interfaceEndpoints: oneOf(InterfaceEndpoints) }),
+  network: obj({ maxAzs: int(), availabilityZones: strings, natGateways: int(), cidr: str(), interfaceEndpoints: oneOf(InterfaceEndpoints), mirror: obj({ registry: str(true) }) }),
   cluster: obj({
     kubernetesVersion: str(), endpointAccess: oneOf(EndpointAccess), publicAccessCidrs: strings,
     adminRoleArns: strings, systemInstanceType: str(), systemNodes: int(),

@@ -53,6 +53,18 @@ export interface NetworkDefinition {
    * @default - 'image-pulls' with NAT gateways, 'all' without
    */
   readonly interfaceEndpoints?: InterfaceEndpoints;
+  /**
+   * A private ECR registry holding copies of every pinned Helm chart and the images they run; needed with
+   * natGateways 0 (nodes and the kubectl provider then reach no public registry). `VersionCatalog.mirrorList`
+   * and `cdk.out/plan/<name>-mirror.txt` list what to copy. @default - none: charts and images from their public sources
+   */
+  readonly mirror?: MirrorDefinition;
+}
+
+/** A registry mirror for the platform's charts and their images. */
+export interface MirrorDefinition {
+  /** `<12-digit account>.dkr.ecr.<region>.amazonaws.com[/<path>]`, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror`. */
+  readonly registry: string;
 }
 
 export interface ClusterDefinition {

@@ -24,7 +24,7 @@ import type { DataPipeline } from '../pipelines/data-pipeline';
 import { planPlatform, type PlatformPlan } from '../plan/plan';
 import { renderPlanMarkdown } from '../plan/plan-report';
 import { mapAutoscaling } from './map-autoscaling';
-import { acknowledgeChosenEndpoint, clusterProps } from './map-cluster';
+import { acknowledgeChosenEndpoint, clusterProps, useDefinedMirror } from './map-cluster';
 import { nodePoolProps } from './map-compute';
 import { dataLakeProps } from './map-data-lake';
 import { monitoringProps } from './map-monitoring';
@@ -141,6 +141,7 @@ export class AiPlatform extends Construct {
     this.network = new PlatformNetwork(this.platformStack, 'Network', { ...def.network, discoveryName: def.name });
     this.cluster = new GpuCluster(this.platformStack, 'Cluster', clusterProps(def, this.network));
     acknowledgeChosenEndpoint(def, this.cluster);
+    useDefinedMirror(this, def, this.cluster);
 
     // Managed pools and workloads live in shard stacks chosen by their own names (lib/platform/stack-layout.ts);
     // every shard is synthesized, an empty one with no resources (the CDK CLI then deletes it if deployed).

@@ -8,6 +8,8 @@ import {
   BudgetCostFilter,
 } from '../../lib';
 
+const MIRROR = '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror';
+
 const minimal: AiPlatformDefinition = {
   name: 'tiny-ml',
   nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 4 }],
@@ -20,7 +22,7 @@ describe('documented defaults', () => {
   const r = resolveDefinition(minimal);
   test('network', () => expect(r.network).toEqual({ maxAzs: 3, natGateways: 1, cidr: '10.0.0.0/16', interfaceEndpoints: InterfaceEndpoints.IMAGE_PULLS }));
   test('network without NAT: every interface endpoint', () => {
-    expect(resolveDefinition({ ...minimal, network: { natGateways: 0 } }).network.interfaceEndpoints).toBe(InterfaceEndpoints.ALL);
+    expect(resolveDefinition({ ...minimal, network: { natGateways: 0, mirror: { registry: MIRROR } } }).network.interfaceEndpoints).toBe(InterfaceEndpoints.ALL);
   });
   test('cluster', () => expect(r.cluster).toEqual({
     kubernetesVersion: '1.36', endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE, publicAccessCidrs: ['0.0.0.0/0'],
@@ -65,7 +67,7 @@ describe('documented defaults', () => {
 test('0 and false are kept, not replaced by defaults', () => {
   const r = resolveDefinition({
     ...minimal,
-    network: { natGateways: 0 },
+    network: { natGateways: 0, mirror: { registry: MIRROR } },
     nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 4, minNodes: 0, efa: false }],
     inference: [{ name: 'svc', image: 'nginx:1', nodePool: 'gpu', minReplicas: 0, gpus: 0, scaling: { metric: ScalingMetric.QUEUE_DEPTH, target: 4, query: 'sum(gateway_requests_pending)' } }],
   });
@@ -77,7 +79,7 @@ test('0 and false are kept, not replaced by defaults', () => {
 // Every field of the TypeScript types, filled in (Required<> makes the compiler insist on each one), must
 // pass the data schema that checks YAML/JSON files: a field added to the types but not to the schema fails here.
 test('the file schema accepts every field of the TypeScript types', () => {
-  const network: Required<NetworkDefinition> = { maxAzs: 2, availabilityZones: ['us-east-1a', 'us-east-1c'], natGateways: 1, cidr: '10.1.0.0/16', interfaceEndpoints: InterfaceEndpoints.ALL };
+  const network: Required<NetworkDefinition> = { maxAzs: 2, availabilityZones: ['us-east-1a', 'us-east-1c'], natGateways: 1, cidr: '10.1.0.0/16', interfaceEndpoints: InterfaceEndpoints.ALL, mirror: { registry: MIRROR } };
   const cluster: Required<ClusterDefinition> = {
     kubernetesVersion: '1.35', endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE, publicAccessCidrs: ['198.51.100.0/24'],
     adminRoleArns: ['arn:aws:iam::123456789012:role/admin'], systemInstanceType: 'm6i.large', systemNodes: 2,

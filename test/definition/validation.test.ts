@@ -104,6 +104,10 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['pipeline trigger is one kind', (d) => { d.pipelines[0].trigger.onArrival = { zone: 'raw' }; }, /^pipelines\[0\]\.trigger .* takes schedule or onArrival, not both/],
   ['pipeline arrival zone is read', (d) => { d.pipelines[1].trigger.onArrival.zone = 'models'; }, /^pipelines\[1\]\.trigger\.onArrival\.zone \('models'\) must be one of the sources \(raw\)/],
   ['pipeline capacity within EMR Serverless limits', (d) => { d.pipelines[0].maxCapacity = { vcpu: 16, memoryGiB: 300 }; }, /^pipelines\[0\]\.maxCapacity\.memoryGiB/],
+  ['no NAT gateway needs a registry mirror (no pinned chart or image is reachable)', (d) => { d.network.natGateways = 0; }, /^network\.natGateways \(0\) leaves nodes and the kubectl provider on VPC endpoints only, .*set network\.mirror to a private ECR registry/],
+  ['a mirror is a private ECR registry', (d) => { d.network.mirror = { registry: 'ghcr.io/acme' }; }, /^network\.mirror\.registry \('ghcr\.io\/acme'\) must be a private ECR registry, <12-digit account>\.dkr\.ecr\.<region>\.amazonaws\.com/],
+  ['a mirror path is lowercase ECR segments', (d) => { d.network.mirror = { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com/Mirror' }; }, /^network\.mirror\.registry .* must be a private ECR registry/],
+  ['a mirror names its registry', (d) => { d.network.mirror = {}; }, /^network\.mirror\.registry/],
   ['a pipeline table needs a NAT gateway (the Glue catalog has no endpoint here)', (d) => { d.network.natGateways = 0; d.network.interfaceEndpoints = 'all'; }, /^pipelines\[0\]\.table \('reviews'\) needs network\.natGateways >= 1/],
   ['pipeline numbers are whole and positive (no exception from a negative duration)', (d) => { d.pipelines[0].runTimeoutMinutes = -5; }, /^pipelines\[0\]\.runTimeoutMinutes \(-5\) must be a whole number >= 1/],
   ['pipeline memory is whole and positive (no exception from a negative size)', (d) => { d.pipelines[0].maxCapacity = { vcpu: 16, memoryGiB: -1 }; }, /^pipelines\[0\]\.maxCapacity\.memoryGiB \(-1\) must be a whole number >= 1/],
@@ -187,4 +191,13 @@ describe('acknowledged warnings', () => {
   test('and give a reason', () => {
     expect(problemsOf((d) => { d.acknowledgeWarnings[0].reason = ' '; })).toEqual([expect.stringMatching(/^acknowledgeWarnings\[0\]\.reason .* must say why/)]);
   });
+});
+
+test('no NAT gateway with a registry mirror is accepted, and the mirror is resolved', () => {
+  const registry = '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror';
+  const def = referenceWith((d) => { d.network.natGateways = 0; d.network.mirror = { registry }; delete d.pipelines[0].table; });
+  expect(validateDefinition(def)).toEqual([]);
+  expect(resolveDefinition(def).network.mirror).toEqual({ registry });
+  // China regions and a bare registry host are ECR too.
+  expect(validateDefinition(referenceWith((d) => { d.network.mirror = { registry: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn' }; }))).toEqual([]);
 });

@@ -51,7 +51,7 @@ test('a pool held at minNodes idles at its cheapest type', () => {
 });
 
 test('no NAT gateway: every interface endpoint, no NAT cost', () => {
-  const isolated = planPlatform(resolveDefinition(referenceWith((d) => { d.network.natGateways = 0; delete d.pipelines[0].table; })));
+  const isolated = planPlatform(resolveDefinition(referenceWith((d) => { d.network.natGateways = 0; d.network.mirror = { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror' }; delete d.pipelines[0].table; })));
   expect(isolated.cost.idle.natGateways).toBe(0);
   expect(isolated.cost.idle.interfaceEndpoints).toBe(Math.round(8 * 3 * 0.01 * 730));
 });
