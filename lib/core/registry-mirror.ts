@@ -36,8 +36,9 @@ export function noteUnmirroredChart(cluster: eks.ICluster): void {
  * image those charts run, for a cluster whose nodes and kubectl provider have no route to public registries
  * (no NAT gateway). `VersionCatalog.mirrorList(registry)` lists what to copy and the names to copy it to.
  *
- * EKS add-ons need no mirror (EKS pulls them from its own ECR in the region, through the VPC's ECR
- * endpoints), and the images of your own workloads are yours to put in ECR.
+ * EKS add-ons need no mirror: their images come from EKS's ECR registry in the cluster's region, reachable
+ * through the VPC's ECR endpoints (EKS user guide, "View Amazon container image registries for Amazon EKS
+ * add-ons", add-ons-images.html). The images of your own workloads are yours to put in ECR.
  */
 export class RegistryMirror {
   /** A mirror in a private ECR registry, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror`. */
