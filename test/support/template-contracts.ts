@@ -135,7 +135,7 @@ export function accessEntryProblems(t: Template): string[] {
  */
 export function crossStackProblems(stacks: Record<string, Template>, stableStack: string): string[] {
   const exportsOf = (t: Template) => new Set(Object.values(t.Outputs ?? {}).map((o: any) => JSON.stringify(o.Export?.Name)).filter((x) => x !== undefined));
-  const stable = exportsOf(stacks[stableStack]);
+  const stable = stacks[stableStack] ? exportsOf(stacks[stableStack]) : new Set<string>();
   const problems: string[] = [];
   for (const [name, t] of Object.entries(stacks)) {
     for (const [path, v] of walk(t)) {
