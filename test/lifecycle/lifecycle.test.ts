@@ -12,19 +12,19 @@ interface Edit { readonly name: string; readonly change: (d: any) => void; reado
 
 const pool = (name: string, extra: object = {}) => ({ name, instanceTypes: ['g6e.xlarge'], maxNodes: 2, ...extra });
 const EDITS: Edit[] = [
-  { name: 'add a pool at the end', change: (d) => d.nodePools.push(pool('batch')), slice: true },
+  { name: 'add a pool at the end', change: (d) => d.nodePools.push(pool('batch')) },
   { name: 'add a pool at the start', change: (d) => d.nodePools.unshift(pool('batch')) },
   {
     name: 'remove a pool from the middle (and the service on it)', slice: true, scope: { removesPools: ['inference'] },
     change: (d) => { d.nodePools.splice(0, 1); d.inference = []; },
   },
   { name: 'reorder pools', change: (d) => d.nodePools.reverse() },
-  { name: 'raise a pool\'s maxNodes', change: (d) => { d.nodePools[0].maxNodes = 12; }, slice: true },
+  { name: 'raise a pool\'s maxNodes', change: (d) => { d.nodePools[0].maxNodes = 12; } },
   { name: 'change a pool\'s instance types', change: (d) => { d.nodePools[0].instanceTypes = ['g6e.2xlarge']; }, scope: { rollsPools: ['inference'] } },
   { name: 'change a pool\'s labels', change: (d) => { d.nodePools[0].labels = { tier: 'gold' }; } },
   { name: 'change a pool\'s disk', change: (d) => { d.nodePools[1].diskGiB = 800; }, scope: { rollsPools: ['training'] } },
-  { name: 'change a platform tag', change: (d) => { d.tags = { team: 'ml-infra', 'cost-center': '42' }; }, scope: { lake: true }, slice: true },
-  { name: 'add an alarm e-mail', change: (d) => { d.monitoring = { ...d.monitoring, alarmEmails: [...(d.monitoring?.alarmEmails ?? []), 'oncall2@example.com'] }; }, slice: true },
+  { name: 'change a platform tag', change: (d) => { d.tags = { team: 'ml-infra', 'cost-center': '42' }; }, scope: { lake: true } },
+  { name: 'add an alarm e-mail', change: (d) => { d.monitoring = { ...d.monitoring, alarmEmails: [...(d.monitoring?.alarmEmails ?? []), 'oncall2@example.com'] }; } },
   { name: 'change the budget', change: (d) => { d.monitoring = { ...d.monitoring, monthlyBudgetUsd: 12345 }; } },
   { name: 'change an alarm threshold', change: (d) => { d.monitoring = { ...d.monitoring, gpuIdleThresholdPercent: 5 }; } },
   { name: 'add a zone', change: (d) => { d.dataLake.zones.push('scratch'); }, scope: { lake: true } },
@@ -34,8 +34,8 @@ const EDITS: Edit[] = [
   { name: 'rename a team', change: (d) => { d.teams[0].name = 'science'; } },
   { name: 'change an image', change: (d) => { d.inference[0].image = 'vllm/vllm-openai:v0.11.1'; } },
   { name: 'add a pipeline', change: (d) => d.pipelines.push({ ...d.pipelines[0], name: 'reviews-weekly', table: undefined }) },
-  { name: 'remove a pipeline', change: (d) => { d.pipelines = d.pipelines.slice(1); }, slice: true },
-  { name: 'change a pipeline\'s capacity', change: (d) => { d.pipelines[0].maxCapacity = { vcpu: 32, memoryGiB: 128 }; }, slice: true },
+  { name: 'remove a pipeline', change: (d) => { d.pipelines = d.pipelines.slice(1); } },
+  { name: 'change a pipeline\'s capacity', change: (d) => { d.pipelines[0].maxCapacity = { vcpu: 32, memoryGiB: 128 }; } },
   { name: 'bump the Kubernetes minor', change: (d) => { d.cluster.kubernetesVersion = '1.34'; }, scope: { rollsPools: ['inference', 'training'] } },
 ];
 

@@ -130,6 +130,16 @@ test('the budget matches: monthly cost limit, forecast and actual notifications 
   }
 });
 
+// NotificationsWithSubscribers is create-only (AWS::Budgets::Budget: "Update requires: Replacement"), and a
+// replacement under the same custom name fails: the name must change exactly when the notifications do.
+test('the budget\'s name changes with its notifications (create-only), and only with them', () => {
+  const nameOf = (props: Partial<AiMonitoringProps>) => resourcesOf(monitoring(props).t, 'AWS::Budgets::Budget')[0][1].Properties.Budget.BudgetName;
+  const base = nameOf({});
+  expect(base).toMatch(/^acme-ml-monthly-[0-9a-f]{8}$/);
+  expect(nameOf({ alarmEmails: ['oncall@example.com', 'second@example.com'] })).not.toBe(base);
+  expect(nameOf({ monthlyBudgetUsd: 30000 })).toBe(base);
+});
+
 // A budget filtered on a user tag counts nothing until the tag is an active cost allocation tag, which no
 // CloudFormation resource can do (aws-cdk-lib aws-ce: AnomalyMonitor, AnomalySubscription, CostCategory only;
 // the API is ce:UpdateCostAllocationTagsStatus, "aws ce update-cost-allocation-tags-status" in the CLI).

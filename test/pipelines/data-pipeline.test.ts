@@ -1,4 +1,4 @@
-import { App, DefaultStackSynthesizer, Duration, Lazy, Size, Stack, type FileAssetLocation, type FileAssetSource } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Duration, Lazy, Size, Stack, type FileAssetLocation, type FileAssetSource } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -326,7 +326,7 @@ test('a script already in S3: its object only', () => {
 });
 
 test('works against a data lake in another stack (DataLakeImport): names come from its exports and prefix', () => {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, 'Jobs');
   const dataLake = new DataLakeImport(stack, 'acme', ['raw', 'curated']);
   new DataPipeline(stack, 'Pipeline', {

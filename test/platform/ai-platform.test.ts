@@ -142,9 +142,10 @@ test('the plan names the stack that holds each pool and workload, as the app pla
   expect(renderPlanMarkdown(platform.plan)).toContain(`subgraph stack_${llm.stack!.replace(/-/g, '_')}["${llm.stack}"]`);
 });
 
-test('the budget counts the platform\'s cost tag by default (a definition warning names the one-time activation); budgetCostFilter account counts the account', () => {
+test('definition warnings raised for constructs (budget cost tag, Lake Formation admin) appear once, under the definition\'s field', () => {
   const budgetOf = (platform: AiPlatform) => resourcesOf(Template.fromStack(platform.monitoringStack), 'AWS::Budgets::Budget')[0][1].Properties.Budget;
-  const tagged = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { d.acknowledgeWarnings = []; }) });
+  // (One build for two cases: the budget's cost-tag warning unacknowledged, and a Lake Formation lake.)
+  const tagged = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { d.acknowledgeWarnings = []; d.dataLake.lakeFormation = true; }) });
   expect(budgetOf(tagged).CostFilters).toEqual({ TagKeyValue: ['user:ai-platform$acme-ml'] });
   expect(tagged.definition.warnings.map((w) => w.path)).toContain('monitoring.budgetCostFilter');
   // One warning, under the definition's field: AiMonitoring's own is acknowledged by the platform.
@@ -153,12 +154,11 @@ test('the budget counts the platform\'s cost tag by default (a definition warnin
   const account = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { d.monitoring.budgetCostFilter = 'account'; }) });
   expect(budgetOf(account).CostFilters).toBeUndefined();
   expect(account.definition.warnings.map((w) => w.path)).not.toContain('monitoring.budgetCostFilter');
+
+  // A Lake Formation lake: the data lake administrator requirement is one definition warning, under dataLake.lakeFormation.
+  expect(tagged.definition.warnings.filter((w) => w.path === 'dataLake.lakeFormation').map((w) => w.message))
+    .toEqual([expect.stringContaining('must be a Lake Formation data lake administrator')]);
+  const dataWarnings = Annotations.fromStack(tagged.dataStack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  expect(dataWarnings.filter((w) => w.includes('data lake administrator'))).toEqual([]);
 });
 
-test('a Lake Formation lake: the data lake administrator requirement is one definition warning, under dataLake.lakeFormation', () => {
-  const platform = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { d.dataLake.lakeFormation = true; }) });
-  const lf = platform.definition.warnings.filter((w) => w.path === 'dataLake.lakeFormation');
-  expect(lf.map((w) => w.message)).toEqual([expect.stringContaining('must be a Lake Formation data lake administrator')]);
-  const stackWarnings = Annotations.fromStack(platform.dataStack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
-  expect(stackWarnings.filter((w) => w.includes('data lake administrator'))).toEqual([]);
-});
