@@ -14,7 +14,8 @@ const platform = new lib.AiPlatform(app, 'Smoke', {
 });
 const assembly = app.synth();
 const stacks = assembly.stacks.map((s) => s.stackName).sort();
-const expected = ['smoke-ml-data', 'smoke-ml-monitoring', 'smoke-ml-platform'];
+const expected = ['smoke-ml-data', 'smoke-ml-monitoring', 'smoke-ml-platform',
+  ...[1, 2, 3, 4].flatMap((k) => [`smoke-ml-pools-${k}`, `smoke-ml-workloads-${k}`])].sort();
 if (JSON.stringify(stacks) !== JSON.stringify(expected)) throw new Error(`unexpected stacks ${stacks}`);
 if (!platform.charts['training-ray-job']) throw new Error('the RayJob chart is missing');
 console.log(`dist smoke test: 1 passed, 0 failed (${stacks.join(', ')})`);
