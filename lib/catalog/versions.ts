@@ -170,7 +170,7 @@ export interface HelmChartVersion {
   readonly version: string;
   readonly namespace: string;
   /** Every image the chart runs with the values the library passes (what a registry mirror must hold). */
-  readonly images: readonly ChartImage[];
+  readonly images: ChartImage[];
 }
 
 const image = (repositoryKey: string, repository: string, tag: string | undefined, more: Partial<ChartImage> = {}): ChartImage =>

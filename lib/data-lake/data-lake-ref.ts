@@ -142,7 +142,13 @@ export interface DataLakeOutputs {
   readonly namePrefix: string;
   readonly lakeFormation: boolean;
   readonly keyArn: CfnOutput;
-  readonly zones: Record<string, { readonly bucketArn: CfnOutput; readonly bucketName: CfnOutput }>;
+  readonly zones: Record<string, ZoneOutputs>;
+}
+
+/** The outputs of one zone of a {@link DataLake}. */
+export interface ZoneOutputs {
+  readonly bucketArn: CfnOutput;
+  readonly bucketName: CfnOutput;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { PoolNodes } from '../compute/pool-nodes';
 import type { InferenceScaling } from '../workloads/inference-service';
 import type { TrainingEngine } from '../workloads/training-engine';
 import type { TableFormat } from '../pipelines/pipeline-table';
-import type { DataAccessDefinition, DataRemovalPolicy, EndpointAccess, PipelineColumnDefinition, PipelineEngine, Provisioner } from './types';
+import type { DataAccessDefinition, DataRemovalPolicy, EndpointAccess, PipelineColumnDefinition, PipelineEngine, Provisioner, MirrorDefinition } from './types';
 
 /** A definition with every default applied and every catalog fact looked up. Produced only by `resolveDefinition`. */
 export interface ResolvedDefinition {
@@ -38,7 +38,7 @@ export interface ResolvedNetwork {
   readonly cidr: string;
   readonly interfaceEndpoints: InterfaceEndpoints;
   /** The registry mirror of charts and images, when the definition names one. */
-  readonly mirror?: { readonly registry: string };
+  readonly mirror?: MirrorDefinition;
 }
 
 export interface ResolvedTeam {
