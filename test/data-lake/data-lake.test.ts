@@ -220,3 +220,26 @@ describe('deleting and re-creating the data stack', () => {
     }
   });
 });
+
+// The compose path: a grantee in another stack reads the lake through the lake stack's outputs (always there)
+// with Fn::GetStackOutput, so adding or removing it never changes, or locks, the lake's stack.
+test('a grant from another stack leaves the lake\'s stack untouched and imports nothing', () => {
+  const build = (withGrantee: boolean) => {
+    const app = testApp();
+    const data = new Stack(app, 'Data');
+    const dataLake = new DataLake(data, 'DataLake', { namePrefix: 'acme' });
+    let jobs: Stack | undefined;
+    if (withGrantee) {
+      jobs = new Stack(app, 'Jobs');
+      dataLake.grantReadWrite('curated', new iam.Role(jobs, 'Job', { assumedBy: new iam.ServicePrincipal('emr-serverless.amazonaws.com') }));
+    }
+    return { data: Template.fromStack(data).toJSON(), jobs: jobs && Template.fromStack(jobs).toJSON(), deps: jobs?.dependencies.map((s) => s.stackName) };
+  };
+  const alone = build(false);
+  const shared = build(true);
+  expect(shared.data).toEqual(alone.data);
+  const jobs = JSON.stringify(shared.jobs);
+  expect(jobs).not.toContain('Fn::ImportValue');
+  expect(jobs).toContain('"Fn::GetStackOutput":{"StackName":"Data","OutputName":"DataLakeZonecuratedArnExport');
+  expect(shared.deps).toEqual(['Data']);
+});
