@@ -1,7 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { renderPlanMarkdown } from '../../lib/plan/plan-report';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AiPlatform, DefinitionError } from '../../lib';
+import { AiPlatform, DefinitionError, resolveDefinition } from '../../lib';
+import { monitoringProps } from '../../lib/platform/map-monitoring';
 import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
 
 describe('the reference platform', () => {
@@ -151,9 +152,11 @@ test('definition warnings raised for constructs (budget cost tag, Lake Formation
   // One warning, under the definition's field: AiMonitoring's own is acknowledged by the platform.
   const warnings = Annotations.fromStack(tagged.monitoringStack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
   expect(warnings.filter((w) => w.includes('update-cost-allocation-tags-status'))).toEqual([]);
-  const account = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { d.monitoring.budgetCostFilter = 'account'; }) });
-  expect(budgetOf(account).CostFilters).toBeUndefined();
-  expect(account.definition.warnings.map((w) => w.path)).not.toContain('monitoring.budgetCostFilter');
+  // budgetCostFilter account: no warning, and AiMonitoring is asked for the whole account (its own test pins the budget).
+  const account = resolveDefinition(referenceWith((d) => { d.monitoring.budgetCostFilter = 'account'; }));
+  expect(account.warnings.map((w) => w.path)).not.toContain('monitoring.budgetCostFilter');
+  const props = monitoringProps(account, { stack: new Stack(testApp(), 'M'), lake: { zoneBucketName: (z: string) => z } as never, containerInsights: {} as never, nodegroupNames: {}, topicName: 't' });
+  expect(props.costFilter).toBe('account');
 
   // A Lake Formation lake: the data lake administrator requirement is one definition warning, under dataLake.lakeFormation.
   expect(tagged.definition.warnings.filter((w) => w.path === 'dataLake.lakeFormation').map((w) => w.message))
