@@ -1,11 +1,12 @@
 import { AiPlatform, type AiPlatformDefinition } from '../../lib';
 import { HELM_CHARTS } from '../../lib/catalog/versions';
 import { referenceWith, testApp } from '../helpers';
+import { full, FULL_TESTS } from '../support/full-tests';
 import { assemblyOf, lifecycleViolations, type Assembly, type EditScope } from '../support/lifecycle-rules';
 
 // Day two: every realistic edit of a deployed platform, synthesized before and after and held to the rules of
 // test/support/lifecycle-rules.ts (each rule cites its source; the last block shows each one failing on a
-// broken pair). npm test runs a representative slice; `LIFECYCLE=all npx jest lifecycle` (a CI step) runs
+// broken pair). npm test runs a representative slice; `FULL_TESTS=1 npx jest lifecycle` (a CI step) runs
 // the whole matrix.
 
 interface Edit { readonly name: string; readonly change: (d: any) => void; readonly scope?: EditScope; readonly slice?: boolean }
@@ -39,7 +40,7 @@ const EDITS: Edit[] = [
   { name: 'bump the Kubernetes minor', change: (d) => { d.cluster.kubernetesVersion = '1.34'; }, scope: { rollsPools: ['inference', 'training'] } },
 ];
 
-const runAll = process.env.LIFECYCLE === 'all';
+const runAll = FULL_TESTS;
 const edits = EDITS.filter((e) => runAll || e.slice);
 
 let baseline: Assembly;
@@ -56,7 +57,7 @@ test.each(edits.map((e) => [e.name, e]))('%s deploys in one cdk deploy and loses
   expect(lifecycleViolations(baseline, after, (edit as Edit).scope)).toEqual([]);
 }, 120_000);
 
-(runAll ? test : test.skip)('a library upgrade that moves a pinned chart version deploys and rolls no node', () => {
+full.test('a library upgrade that moves a pinned chart version deploys and rolls no node', () => {
   const chart = HELM_CHARTS.nvidiaDevicePlugin as { version: string };
   const pinned = chart.version;
   chart.version = '99.0.0';
@@ -83,7 +84,7 @@ const large = (pools: number): AiPlatformDefinition => ({
 });
 const poolNames = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `pool-${from + i}`);
 
-test('shrinking a large platform (12 pools and services to 2) deploys: emptied shards stay in the app, without resources', () => {
+full.test('shrinking a large platform (12 pools and services to 2) deploys: emptied shards stay in the app, without resources', () => {
   const before = build(large(12));
   const after = build(large(2));
   expect(lifecycleViolations(before, after, { removesPools: poolNames(2, 12) })).toEqual([]);
@@ -91,7 +92,7 @@ test('shrinking a large platform (12 pools and services to 2) deploys: emptied s
   expect(emptied.length).toBeGreaterThan(0);
 }, 120_000);
 
-(runAll ? test : test.skip)('growing a platform (2 pools and services to 12) deploys and moves nothing', () => {
+full.test('growing a platform (2 pools and services to 12) deploys and moves nothing', () => {
   expect(lifecycleViolations(build(large(2)), build(large(12)))).toEqual([]);
 }, 120_000);
 

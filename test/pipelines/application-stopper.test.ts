@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { DataLake, DataPipeline, PipelineScript } from '../../lib';
 import { resourcesOf, testApp } from '../helpers';
 import { actionsOf, buildNew, SCRIPT, statementsOf } from './fixture';
+import { full } from '../support/full-tests';
 
 const STOPPER = 'Custom::EmrServerlessApplicationStopper';
 
@@ -77,7 +78,7 @@ describe('the application is stopped before CloudFormation updates or deletes it
   });
 });
 
-describe('the before-update stopper changes exactly when the application does', () => {
+full.describe('the before-update stopper changes exactly when the application does', () => {
   const appOf = (t: Template) => resourcesOf(t, 'AWS::EMRServerless::Application')[0][1].Properties;
   const base = buildNew();
   test.each<[string, Parameters<typeof buildNew>[0], Parameters<typeof buildNew>[1], boolean]>([
@@ -217,7 +218,7 @@ function deployedPolicySizes(template: Template): Map<string, number> {
   return sizes;
 }
 
-describe('one stopper provider per stack, whatever the number of pipelines', () => {
+full.describe('one stopper provider per stack, whatever the number of pipelines', () => {
   const stopperFunctions = (t: Template) => resourcesOf(t, 'AWS::Lambda::Function').filter(([, f]) => String(f.Properties.Code.ZipFile ?? '').includes('StopApplicationCommand'));
   const tokens = (t: Template) => new Set(resourcesOf(t, STOPPER).map(([, r]) => JSON.stringify(r.Properties.ServiceToken)));
 
