@@ -49,8 +49,11 @@ export interface AiPlatformProps {
  * every check) and maps it onto the domain constructs, each of which works on its own too.
  *
  * Stacks: `<name>-data` (the data lake: stateful, termination-protected, independent of everything else in
- * the definition), `<name>-platform` (network, cluster, node pools, autoscaling, workloads, metrics
- * collection) and `<name>-monitoring` (dashboard, alarms, topic, budget).
+ * the definition), `<name>-platform` (network, cluster, system nodes, autoscaling, operators, team
+ * namespaces, pipelines, metrics collection), `<name>-monitoring` (dashboard, alarms, topic, budget), and the
+ * shard stacks `<name>-pools-1..4` and `<name>-workloads-1..4`, where each managed pool and each workload
+ * lives in the shard its name hashes to (see stack-layout.ts). Stacks read each other only with
+ * `Fn::GetStackOutput`, never an export.
  *
  * @throws DefinitionError listing every problem of an invalid definition
  */
