@@ -20,7 +20,13 @@ export interface MonitoringSpec {
  */
 export function monitoringProblems(spec: MonitoringSpec): Problem[] {
   const out = new ProblemList();
-  (spec.alarmEmails ?? []).forEach((e, i) => { if (!Token.isUnresolved(e)) out.check(EMAIL.test(e), `alarmEmails[${i}]`, e, 'must be an email address'); });
+  const emails = spec.alarmEmails ?? [];
+  emails.forEach((e, i) => {
+    if (Token.isUnresolved(e)) return;
+    out.check(EMAIL.test(e), `alarmEmails[${i}]`, e, 'must be an email address');
+    // aws-sns TopicBase.addSubscription names each subscription by its address: a repeat is an ID collision.
+    out.check(emails.indexOf(e) === i, `alarmEmails[${i}]`, e, `is listed twice (first at alarmEmails[${emails.indexOf(e)}]); each address is subscribed once`);
+  });
   const budget = spec.monthlyBudgetUsd;
   if (budget !== undefined && !Token.isUnresolved(budget)) {
     out.check(isBudgetAmount(budget), 'monthlyBudgetUsd', budget, 'must be > 0 and written as a plain decimal (AWS Budgets amount pattern ([0-9]*\\.)?[0-9]+; at most 1e21)');

@@ -92,6 +92,8 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['ray needs an entrypoint', (d) => { d.training[0].engine = 'ray'; }, /^training\[0\]\.command is required with engine ray/],
   ['query only for KEDA metrics', (d) => { d.inference[0].minReplicas = 1; d.inference[0].scaling = { metric: 'cpu', target: 60, query: 'up' }; }, /^inference\[0\]\.scaling\.query \('up'\) applies to KEDA metrics only/],
   ['alarm emails', (d) => { d.monitoring.alarmEmails = ['oncall']; }, /^monitoring\.alarmEmails\[0\] \('oncall'\) must be an email address/],
+  // aws-sns TopicBase.addSubscription: a second subscription of the same address is a construct ID collision.
+  ['alarm emails listed once', (d) => { d.monitoring.alarmEmails = ['oncall@example.com', 'oncall@example.com']; }, /^monitoring\.alarmEmails\[1\] \('oncall@example\.com'\) is listed twice/],
   ['percent thresholds', (d) => { d.monitoring.errorRateThresholdPercent = 150; }, /^monitoring\.errorRateThresholdPercent \(150\) must be between 0 and 100/],
   ['alarm durations in 5-minute periods', (d) => { d.monitoring.gpuIdleMinutes = 7; }, /^monitoring\.gpuIdleMinutes \(7\) must be a multiple of 5 between 5 and 1440/],
   ['budget > 0', (d) => { d.monitoring.monthlyBudgetUsd = 0; }, /^monitoring\.monthlyBudgetUsd \(0\) must be > 0/],
