@@ -72,6 +72,16 @@ export const IAM = {
   maxRoleDescriptionLength: 1000,
 } as const;
 
+/**
+ * A description cut to fit `max` characters (IAM CreateRole / CreatePolicy: Description at most 1,000): the
+ * platform writes some from user names (a workload's zones), which must never make aws-iam throw.
+ */
+export function fitDescription(text: string, max: number = IAM.maxRoleDescriptionLength): string {
+  if (text.length <= max) return text;
+  // Cut on a code point, not inside a surrogate pair.
+  return `${text.slice(0, max - 3).replace(/[\uD800-\uDBFF]$/, '')}...`;
+}
+
 /** AWS Budgets: `BudgetLimit.Amount` is a decimal string matching `([0-9]*\.)?[0-9]+` (Budgets API, Spend). */
 export const BUDGETS = {
   amountPattern: /^([0-9]*\.)?[0-9]+$/,

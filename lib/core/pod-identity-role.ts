@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { fitDescription } from '../catalog/service-limits';
 
 /** Props of {@link PodIdentityRole}. */
 export interface PodIdentityRoleProps {
@@ -44,7 +45,7 @@ export function createPodIdentityRole(scope: Construct, id: string, description:
   const principal = new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions({
     StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
   });
-  const role = new iam.Role(scope, id, { assumedBy: principal, description });
+  const role = new iam.Role(scope, id, { assumedBy: principal, description: fitDescription(description) });
   role.assumeRolePolicy?.addStatements(new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: [principal] }));
   return role;
 }
