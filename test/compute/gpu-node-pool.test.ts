@@ -111,10 +111,36 @@ describe('scale from zero', () => {
   test('the tagger may tag only ASGs of this cluster, and describe only node groups of this cluster', () => {
     const policies = resourcesOf(template, 'AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument.Statement).flat();
     const tag = policies.find((s: any) => [s.Action].flat().includes('autoscaling:CreateOrUpdateTags'));
-    expect(tag.Condition).toEqual({ StringEquals: { 'autoscaling:ResourceTag/eks:cluster-name': { Ref: expect.stringMatching(/^GpuCluster/) } } });
+    expect(tag.Condition.StringEquals).toEqual({ 'autoscaling:ResourceTag/eks:cluster-name': { Ref: expect.stringMatching(/^GpuCluster/) } });
     const describe = policies.find((s: any) => s.Action === 'eks:DescribeNodegroup');
     // arn:<partition>:eks:<region>:<account>:nodegroup/<this cluster's name>/*
     expect(describe.Resource['Fn::Join'][1].slice(-3)).toEqual([':nodegroup/', { Ref: expect.stringMatching(/^GpuCluster/) }, '/*']);
+  });
+});
+
+describe('the tagger may write and delete only the tag keys it writes (aws:TagKeys, ForAllValues:StringLike)', () => {
+  const { template } = pool({ instanceTypes: ['g6e.12xlarge'], labels: { team: 'ml' } });
+  const statements = resourcesOf(template, 'AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument.Statement).flat();
+  const tagging = statements.filter((s: any) => [s.Action].flat().some((a: string) => /^autoscaling:(CreateOrUpdateTags|DeleteTags)$/.test(a)));
+  // IAM StringLike: `*` matches any run of characters, `?` one (IAM User Guide, condition operators, string).
+  const like = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
+  const allowed = (key: string) => tagging.every((s: any) => [s.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys'] ?? []].flat().some((p: string) => like(p, key)));
+  // Every key of every tagging call the pool's custom resources make (rendered as JSON strings joined with the ASG name).
+  const written = resourcesOf(template, 'Custom::AWS').flatMap(([, r]) => {
+    const calls = JSON.stringify([r.Properties.Update, r.Properties.Delete]);
+    return calls.includes('Tags') ? [...calls.matchAll(/\\"Key\\":\\"([^\\]+)\\"/g)].map((m) => m[1]) : [];
+  });
+
+  test('every statement that allows tagging names the keys', () => {
+    expect(tagging.length).toBeGreaterThan(0);
+    for (const s of tagging) expect(s.Condition['ForAllValues:StringLike']['aws:TagKeys']).toEqual(expect.any(Array));
+  });
+  test('every key the pool writes or deletes is allowed', () => {
+    expect(written).toEqual(expect.arrayContaining(['k8s.io/cluster-autoscaler/enabled', 'ai-platform/pool', 'k8s.io/cluster-autoscaler/node-template/label/team']));
+    expect(written.filter((k) => !allowed(k))).toEqual([]);
+  });
+  test.each(['eks:cluster-name', 'Name', 'kubernetes.io/cluster/x', 'k8s.io/cluster-autoscaler/other'])('%s is not', (key) => {
+    expect(allowed(key)).toBe(false);
   });
 });
 

@@ -6,6 +6,22 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { poolCustomResource } from './pool-custom-resource';
 
+/**
+ * The tag keys the pools' tagging role may write or delete on an ASG (IAM StringLike patterns): Cluster
+ * Autoscaler's discovery and node-template keys, and the pool name. The same for every pool.
+ */
+export const ASG_TAG_KEYS: readonly string[] = Object.freeze([
+  'k8s.io/cluster-autoscaler/enabled',
+  'k8s.io/cluster-autoscaler/node-template/*',
+  'ai-platform/pool',
+]);
+
+/** Whether an IAM StringLike pattern (`*` any run of characters, `?` one character) matches a value. */
+function matchesIamPattern(pattern: string, value: string): boolean {
+  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`).test(value);
+}
+
 /** Props of {@link AsgNodeTemplateTags}. */
 export interface AsgNodeTemplateTagsProps {
   readonly cluster: eks.ICluster;
@@ -57,12 +73,26 @@ export class AsgNodeTemplateTags extends Construct {
         actions: ['eks:DescribeNodegroup'],
         resources: [Stack.of(this).formatArn({ service: 'eks', resource: 'nodegroup', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
       }),
+      // CreateOrUpdateTags and DeleteTags take aws:TagKeys, EnableMetricsCollection does not (Service Authorization
+      // Reference, Amazon EC2 Auto Scaling, actions table; Auto Scaling user guide, "Control which tag keys and tag
+      // values can be used"): the tagging calls may name only the keys this construct writes.
       new iam.PolicyStatement({
-        actions: ['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags', 'autoscaling:EnableMetricsCollection'],
+        actions: ['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'],
+        resources: ['*'],
+        conditions: {
+          'StringEquals': { 'autoscaling:ResourceTag/eks:cluster-name': cluster.clusterName },
+          'ForAllValues:StringLike': { 'aws:TagKeys': [...ASG_TAG_KEYS] },
+        },
+      }),
+      new iam.PolicyStatement({
+        actions: ['autoscaling:EnableMetricsCollection'],
         resources: ['*'],
         conditions: { StringEquals: { 'autoscaling:ResourceTag/eks:cluster-name': cluster.clusterName } },
       }),
     ];
+    // A key outside the policy's patterns would be refused at deploy (AccessDenied): refuse it at synth instead.
+    const outside = [...Object.keys(props.tags), ...Object.keys(props.removableTags ?? {})].filter((k) => !ASG_TAG_KEYS.some((p) => matchesIamPattern(p, k)));
+    if (outside.length > 0) throw new Error(`AsgNodeTemplateTags: tag keys ${outside.join(', ')} are not among the keys the tagging role may write (${ASG_TAG_KEYS.join(', ')})`);
 
     const describe = poolCustomResource(this, 'FindAsg', {
       onUpdate: {

@@ -57,7 +57,7 @@ function createRole(stack: Stack): iam.Role {
   // The node group ARN names the cluster, a value of another stack when pools live in their own stacks.
   acknowledgeIamFindingsAfterReferences(role, {
     managedPolicies: 'The AwsCustomResource function only writes its own logs (AWSLambdaBasicExecutionRole)',
-    wildcards: 'ASG ARNs embed a generated ID and EC2 Describe calls take no resource ARN; ASG calls are limited to ASGs tagged eks:cluster-name of the cluster, DescribeNodegroup to its node groups',
+    wildcards: 'ASG ARNs embed a generated ID and EC2 Describe calls take no resource ARN; ASG calls are limited to ASGs tagged eks:cluster-name of the cluster (tagging calls also to the keys the pools write), DescribeNodegroup to its node groups',
   });
   return role;
 }
