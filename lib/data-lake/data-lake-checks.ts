@@ -3,7 +3,8 @@ import { ProblemList, type Problem } from '../core/problems';
 import { DATA_LAKE_DEFAULTS } from './defaults';
 
 /** A zone name: part of bucket, Glue database and export names. */
-const ZONE = /^[a-z][a-z0-9-]{0,19}$/;
+// Ends alphanumeric: it ends the claim <workload>-<zone> and volume s3-<zone> (apimachinery IsDNS1123Label/Subdomain).
+const ZONE = /^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/;
 
 /** What {@link dataLakeProblems} checks (DataLake's props, or the definition's `dataLake`, in days). */
 export interface DataLakeSpec {
@@ -19,7 +20,7 @@ export function dataLakeProblems(spec: DataLakeSpec): Problem[] {
   out.check(zones.length >= 1, 'zones', zones, 'must list at least one zone');
   zones.forEach((z, i) => {
     if (Token.isUnresolved(z)) return;
-    out.check(ZONE.test(z), `zones[${i}]`, z, 'must be 1..20 characters: lowercase letters, digits and "-", starting with a letter');
+    out.check(ZONE.test(z), `zones[${i}]`, z, 'must be 1..20 characters: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit');
     if (zones.indexOf(z) !== i) out.add(`zones[${i}]`, z, 'is listed twice');
   });
   for (const field of ['archiveAfterDays', 'noncurrentVersionExpirationDays'] as const) {

@@ -1,4 +1,4 @@
-import { mountPathProblems } from '../workloads/s3-mounts';
+import { mountPathProblems, s3MountNames } from '../workloads/s3-mounts';
 import { inferenceProblems, reservedNamespaceProblems, trainingProblems } from '../workloads/workload-checks';
 import { AcceleratorVendor } from '../catalog/accelerators';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
@@ -193,4 +193,24 @@ export function checkTeams(
       }
     }
   });
+}
+
+/**
+ * Names built by joining user names must not collide: each mounted zone gets a PersistentVolume
+ * <namespace>-<workload>-<zone>, and PersistentVolumes are cluster-scoped (Kubernetes "Persistent Volumes"),
+ * so team `ml` + service `x-svc` and team `ml-x` + service `svc` would share one. Both paths are named.
+ */
+export function checkDerivedNames(inference: ResolvedInference[], training: ResolvedTraining[], out: ProblemCollector): void {
+  const owners = new Map<string, string>();
+  const workloads = [...inference.map((w, i) => ({ w, at: `inference[${i}]` })), ...training.map((w, i) => ({ w, at: `training[${i}]` }))];
+  for (const { w, at } of workloads) {
+    w.dataAccess.forEach((a, k) => {
+      if (a.mountPath === undefined) return;
+      const path = `${at}.dataAccess[${k}].zone`;
+      const { persistentVolume, claim } = s3MountNames(w.namespace, w.name, a.zone);
+      const first = owners.get(persistentVolume);
+      if (first === undefined) owners.set(persistentVolume, path);
+      else out.error(path, a.zone, `gives PersistentVolume '${persistentVolume}', as ${first} does (claim ${w.namespace}/${claim}); PersistentVolumes are cluster-scoped: rename a workload or team so <namespace>-<workload>-<zone> differs`);
+    });
+  }
 }

@@ -10,7 +10,7 @@ import { DefinitionError, ProblemCollector, type DefinitionProblem } from './pro
 import type { ResolvedCluster, ResolvedDefinition } from './resolved';
 import { resolveNodePools } from './resolve-pools';
 import { resolvePipelines } from './resolve-pipelines';
-import { checkTeams, resolveInference, resolveTraining } from './resolve-workloads';
+import { checkDerivedNames, checkTeams, resolveInference, resolveTraining } from './resolve-workloads';
 import { parseCidr, tagProblems, TAGS } from '../catalog/service-limits';
 import { nodeTemplateTags } from '../compute/gpu-node-pool';
 import { defaultInterfaceEndpoints, PlatformNetwork } from '../network/platform-network';
@@ -119,6 +119,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     .filter(({ w }) => w.team === undefined && teamNames.has(w.name))
     .forEach(({ w, at }) => out.error(`${at}.name`, w.name, `is also a team's name; a workload outside a team gets a namespace of its own name, so set team: ${w.name} or rename it`));
   checkTeams(teams, inference, training, ctx.pools, out);
+  checkDerivedNames(inference, training, out);
   const pipelines = resolvePipelines(def.name, def.pipelines ?? [], dataLake.zones, network.natGateways, out);
 
   const monitoring = {

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import type { Problem } from '../core/problem';
+import { KUBERNETES } from '../catalog/service-limits';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 
@@ -17,6 +18,12 @@ export function mountPathProblems(field: string, mountPath: string): Problem[] {
 export function s3MountProblems(mounts: S3Mount[]): Problem[] {
   const problems = mounts.flatMap((m, i) => mountPathProblems(`s3Mounts[${i}].mountPath`, m.mountPath));
   mounts.forEach((m, i) => {
+    // The name ends the pod volume s3-<name>, a DNS-1123 label (apimachinery IsDNS1123Label, <= 63), and names its construct.
+    const label = s3MountNames('', '', m.name).volume;
+    if (!Token.isUnresolved(m.name) && !(label.length <= KUBERNETES.maxLabelLength && KUBERNETES.dns1123Label.test(label))) {
+      problems.push({ field: `s3Mounts[${i}].name`, value: m.name, message: `must be 1..${KUBERNETES.maxLabelLength - 3} lowercase letters, digits and '-', ending alphanumeric (it ends the volume name ${label})` });
+    }
+    if (mounts.findIndex((o) => o.name === m.name) !== i) problems.push({ field: `s3Mounts[${i}].name`, value: m.name, message: 'is listed twice; each mount needs a name of its own' });
     if (mounts.findIndex((o) => o.mountPath === m.mountPath) !== i) problems.push({ field: `s3Mounts[${i}].mountPath`, value: m.mountPath, message: 'mounts two zones at the same mountPath' });
   });
   return problems;
@@ -33,6 +40,14 @@ export interface S3Mount {
 }
 
 /**
+ * The Kubernetes names of one mount: the PersistentVolume (cluster-scoped, so unique across the cluster), its
+ * claim (unique in the namespace) and the pod's volume. Checks of derived names use these same names.
+ */
+export function s3MountNames(namespace: string, workload: string, mount: string): { persistentVolume: string; claim: string; volume: string } {
+  return { persistentVolume: `${namespace}-${workload}-${mount}`, claim: `${workload}-${mount}`, volume: `s3-${mount}` };
+}
+
+/**
  * A static PersistentVolume and its claim per mount. The driver mounts with the pod's own credentials
  * (`authenticationSource: pod`, Mountpoint CSI v2), so the workload's Pod Identity role decides what it
  * may read or write; a read-only mount also refuses writes at the file system.
@@ -41,8 +56,7 @@ export function s3MountVolumes(scope: Construct, namespace: string, workload: st
   const volumes: k8s.Volume[] = [];
   const volumeMounts: k8s.VolumeMount[] = [];
   for (const m of mounts) {
-    const pvName = `${namespace}-${workload}-${m.name}`;
-    const claimName = `${workload}-${m.name}`;
+    const { persistentVolume: pvName, claim: claimName, volume } = s3MountNames(namespace, workload, m.name);
     const accessModes = [m.readOnly ? 'ReadOnlyMany' : 'ReadWriteMany'];
     const storage = k8s.Quantity.fromString('1Ti'); // required by the API, ignored by the driver
     new k8s.KubePersistentVolume(scope, `Volume-${m.name}`, {
@@ -64,8 +78,8 @@ export function s3MountVolumes(scope: Construct, namespace: string, workload: st
       metadata: { name: claimName, namespace },
       spec: { accessModes, storageClassName: '', volumeName: pvName, resources: { requests: { storage } } },
     });
-    volumes.push({ name: `s3-${m.name}`, persistentVolumeClaim: { claimName, readOnly: m.readOnly } });
-    volumeMounts.push({ name: `s3-${m.name}`, mountPath: m.mountPath, readOnly: m.readOnly });
+    volumes.push({ name: volume, persistentVolumeClaim: { claimName, readOnly: m.readOnly } });
+    volumeMounts.push({ name: volume, mountPath: m.mountPath, readOnly: m.readOnly });
   }
   return { volumes, mounts: volumeMounts };
 }

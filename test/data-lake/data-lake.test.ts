@@ -181,7 +181,7 @@ describe('grants', () => {
 test('the standalone check names every problem of the props, as the definition does', () => {
   const problems = DataLake.check({ zones: ['raw', 'Raw', 'raw'], archiveAfter: Duration.hours(1) });
   expect(problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
-    'zones[1]: must be 1..20 characters: lowercase letters, digits and "-", starting with a letter',
+    'zones[1]: must be 1..20 characters: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit',
     'zones[2]: is listed twice',
     'archiveAfter: must be >= 1',
   ]);

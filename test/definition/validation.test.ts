@@ -64,6 +64,19 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['karpenter label domain', (d) => { d.nodePools[0].labels = { 'karpenter.sh/capacity-type': 'spot' }; }, /restricted label domain 'karpenter.sh'/],
   ['data-lake zones', (d) => { d.dataLake.zones = ['raw', 'Raw!']; }, /^dataLake\.zones\[1\] \('Raw!'\) must be 1\.\.20 characters/],
   ['unique zones', (d) => { d.dataLake.zones = ['raw', 'raw', 'models', 'curated']; }, /^dataLake\.zones\[1\] \('raw'\) is listed twice/],
+  // A zone names the volume s3-<zone> and the claim <workload>-<zone>: DNS-1123 names end alphanumeric (apimachinery IsDNS1123Label).
+  ['zone ends alphanumeric', (d) => { d.dataLake.zones = ['raw', 'models-']; d.inference[0].dataAccess = []; d.training[0].dataAccess = []; d.pipelines = []; }, /^dataLake\.zones\[1\] \('models-'\) must be 1\.\.20 characters: .*ending with a letter or digit/],
+  // PersistentVolumes are cluster-scoped: <namespace>-<workload>-<zone> from two workloads must differ.
+  ['persistent volume names unique across the cluster', (d) => {
+    d.teams.push({ name: 'ml', gpuQuota: 1 }, { name: 'ml-x', gpuQuota: 1 });
+    const svc = { image: 'img:1', nodePool: 'inference', minReplicas: 1, maxReplicas: 1, scaling: { metric: 'concurrency', target: 8 }, dataAccess: [{ zone: 'models', access: 'read', mountPath: '/models' }] };
+    d.inference.push({ ...svc, name: 'x-svc', team: 'ml' }, { ...svc, name: 'svc', team: 'ml-x' });
+  }, /^inference\[2\]\.dataAccess\[0\]\.zone \('models'\) gives PersistentVolume 'ml-x-svc-models', as inference\[1\]\.dataAccess\[0\]\.zone does/],
+  ['claim names unique in a namespace', (d) => {
+    d.dataLake.zones.push('x-models');
+    const svc = { image: 'img:1', nodePool: 'inference', team: 'research', minReplicas: 1, maxReplicas: 1, scaling: { metric: 'concurrency', target: 8 } };
+    d.inference.push({ ...svc, name: 'svc', dataAccess: [{ zone: 'x-models', access: 'read', mountPath: '/models' }] }, { ...svc, name: 'svc-x', dataAccess: [{ zone: 'models', access: 'read', mountPath: '/models' }] });
+  }, /^inference\[2\]\.dataAccess\[0\]\.zone \('models'\) gives PersistentVolume 'research-svc-x-models', as inference\[1\]\.dataAccess\[0\]\.zone does/],
   ['archive days', (d) => { d.dataLake.archiveAfterDays = 0; }, /^dataLake\.archiveAfterDays \(0\) must be >= 1/],
   ['workload pool exists', (d) => { d.inference[0].nodePool = 'gpu'; }, /^inference\[0\]\.nodePool \('gpu'\) must name a node pool of this definition: inference, training/],
   ['gpus fit one node', (d) => { d.inference[0].gpus = 2; }, /^inference\[0\]\.gpus \(2\) must fit one node of pool 'inference', whose largest type \(g6e\.xlarge\) has 1 accelerator/],

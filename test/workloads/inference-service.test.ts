@@ -129,6 +129,9 @@ test.each([
   [{ minReplicas: 4, maxReplicas: 2 }, 'maxReplicas (2) must be >= minReplicas (4)'],
   [{ port: 70000 }, 'port (70000) must be a port between 1 and 65535'],
   [{ s3Mounts: [{ name: 'models', bucketName: 'b', mountPath: '/tmp/models', readOnly: true }] }, "s3Mounts[0].mountPath ('/tmp/models') must be an absolute path outside /tmp, /home/app, /dev"],
+  // Derived names: the volume s3-<name> is a DNS-1123 label; a repeated name would collide (construct ID and volume).
+  [{ s3Mounts: [{ name: 'Models-', bucketName: 'b', mountPath: '/models', readOnly: true }] }, "s3Mounts[0].name ('Models-') must be 1..60 lowercase letters"],
+  [{ s3Mounts: [{ name: 'models', bucketName: 'b', mountPath: '/a', readOnly: true }, { name: 'models', bucketName: 'c', mountPath: '/b', readOnly: true }] }, "s3Mounts[1].name ('models') is listed twice"],
 ])('refuses inconsistent props %#', (props, message) => {
   expect(() => synth(props as Partial<InferenceServiceProps>)).toThrow(message);
 });
