@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,6 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { EMR_SERVERLESS_PRICES } from '../catalog/prices';
@@ -72,7 +73,7 @@ export interface DataPipelineProps {
   readonly releaseLabel?: string;
   /** Extra arguments appended to the job's (e.g. `['--input-prefix', 'reviews/']`). @default - none */
   readonly jobArguments?: string[];
-  /** Failed and timed-out executions alarm to this topic. @default - no alarms */
+  /** Failed and timed-out executions, and arrival events that could not start one, alarm to this topic. @default - no alarms */
   readonly alarmTopic?: sns.ITopic;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
@@ -151,6 +152,10 @@ export class DataPipeline extends Construct {
   public readonly failedAlarm?: cloudwatch.Alarm;
   /** When `alarmTopic` is given. */
   public readonly timedOutAlarm?: cloudwatch.Alarm;
+  /** Arrival events that could not start an execution, for an arrival trigger (kept 14 days). */
+  public readonly arrivalDeadLetters?: sqs.Queue;
+  /** When `alarmTopic` is given, for an arrival trigger: a message is waiting in `arrivalDeadLetters`. */
+  public readonly arrivalDeadLettersAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: DataPipelineProps) {
     super(scope, id);
@@ -279,6 +284,12 @@ export class DataPipeline extends Construct {
       });
     } else if (props.trigger?.kind === PipelineTriggerKind.ON_ARRIVAL) {
       const { zone, prefix } = props.trigger;
+      // SSE-SQS: EventBridge can write to it without a key policy (a KMS-encrypted DLQ needs a customer managed key
+      // granting events.amazonaws.com kms:GenerateDataKey and kms:Decrypt: same guide). Kept 14 days, SQS's maximum.
+      this.arrivalDeadLetters = new sqs.Queue(this, 'OnArrivalDeadLetters', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14),
+      });
+      Validations.of(this.arrivalDeadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'It is the dead-letter queue of the arrival rule\'s target (EventBridge DeadLetterConfig), not of another queue' });
       this.arrivalRule = new events.Rule(this, 'OnArrival', {
         description: `Starts data pipeline ${props.pipelineName} when data arrives in zone ${zone}`,
         eventPattern: {
@@ -286,7 +297,15 @@ export class DataPipeline extends Construct {
           detailType: ['Object Created'],
           detail: { bucket: { name: [lake.zoneBucketName(zone!)] }, ...(prefix ? { object: { key: [{ prefix }] } } : {}) },
         },
-        targets: [new eventsTargets.SfnStateMachine(this.stateMachine)],
+        targets: [new eventsTargets.SfnStateMachine(this.stateMachine, {
+          // A start that still fails after EventBridge's retries (24 hours, 185 attempts: its defaults, made explicit),
+          // or at once for a non-retriable error (permissions, a missing target), lands here instead of being dropped
+          // (EventBridge user guide, "Event retry policy and using dead-letter queues"). aws-events-targets adds the
+          // queue policy the rule needs (events.amazonaws.com sqs:SendMessage, aws:SourceArn = the rule).
+          deadLetterQueue: this.arrivalDeadLetters,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        })],
       });
     }
 
@@ -303,6 +322,11 @@ export class DataPipeline extends Construct {
       };
       this.failedAlarm = alarm('FailedAlarm', this.metricFailed(), 'an execution failed');
       this.timedOutAlarm = alarm('TimedOutAlarm', this.metricTimedOut(), 'an execution timed out');
+      if (this.arrivalDeadLetters) {
+        this.arrivalDeadLettersAlarm = alarm('OnArrivalDeadLettersAlarm',
+          this.arrivalDeadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(5) }),
+          'an arrival event could not start an execution (see its dead-letter queue)');
+      }
     }
   }
 

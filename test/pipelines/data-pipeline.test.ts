@@ -288,6 +288,44 @@ test('on arrival: an EventBridge rule for objects created under the prefix of th
   expect(args.slice(args.indexOf('--input-prefix'), args.indexOf('--input-prefix') + 2)).toEqual(['--input-prefix', 'reviews/']);
 });
 
+describe('on arrival: a start that fails is kept, not dropped', () => {
+  const { template, pipeline, id } = build({ trigger: PipelineTrigger.onArrival('raw', 'reviews/') });
+  const dlq = id(pipeline.arrivalDeadLetters!);
+
+  test('the rule\'s target has a dead-letter queue and an explicit retry policy (EventBridge: 24 h, 185 attempts at most)', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+      })],
+    });
+  });
+
+  test('the queue is encrypted, TLS-only, keeps messages 14 days, and admits EventBridge for this rule only', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
+    const [, policy] = resourcesOf(template, 'AWS::SQS::QueuePolicy').find(([, p]) => JSON.stringify(p.Properties.Queues).includes(dlq))!;
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(expect.objectContaining({
+      Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' },
+      Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [id(pipeline.arrivalRule!), 'Arn'] } } },
+    }));
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+  });
+
+  test('a message in the queue alarms to the pipeline\'s topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [Match.anyValue()],
+    });
+  });
+
+  test('no topic, no alarm; no arrival trigger, no queue', () => {
+    expect(build({ trigger: PipelineTrigger.onArrival('raw') }, { topic: false }).template.findResources('AWS::CloudWatch::Alarm')).toEqual({});
+    build().template.resourceCountIs('AWS::SQS::Queue', 0);
+  });
+});
+
 test('no trigger: started by hand only; no alarms without a topic; no table means no Glue access', () => {
   const { template, pipeline, id } = build({ trigger: undefined, table: undefined }, { topic: false });
   template.resourceCountIs('AWS::Scheduler::Schedule', 0);
