@@ -111,6 +111,12 @@ const FAMILIES: Record<string, FamilySpec> = {
   r7i: { vendor: NONE, model: '', acceleratorMemoryGiB: 0, sizes: { 'large': [0, 2, 16, 0, 0.1323], 'xlarge': [0, 4, 32, 0, 0.2646], '2xlarge': [0, 8, 64, 0, 0.5292] } },
 };
 
+/**
+ * Families EC2 offers as Capacity Blocks for ML (EC2 user guide, "Capacity Blocks for ML", supported instance
+ * types and Regions; the same list as SageMaker's ReservedCapacityInstanceType), among the catalog's families.
+ */
+export const CAPACITY_BLOCK_FAMILIES: readonly string[] = Object.freeze(['p4d', 'p4de', 'p5', 'p5e', 'p5en', 'p6-b200', 'trn1', 'trn2']);
+
 const CATALOG: ReadonlyMap<string, InstanceFacts> = new Map(
   Object.entries(FAMILIES).flatMap(([family, spec]) =>
     Object.entries(spec.sizes).map(([size, [count, vcpu, memoryGiB, efa, price]]) => {

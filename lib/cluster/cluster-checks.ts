@@ -2,8 +2,9 @@ import { Token } from 'aws-cdk-lib';
 import { AcceleratorVendor, findInstance, knownFamilies } from '../catalog/accelerators';
 import { findKubernetesVersion, missingKubectlLayer, supportedKubernetesVersions } from '../catalog/versions';
 import { ProblemList, type Problem } from '../core/problems';
+import { IAM } from '../catalog/service-limits';
 
-const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::\d{12}:role\/(?:[\w+=,.@\/-]*\/)?([\w+=,.@-]+)$/;
 
 /** What {@link clusterProblems} checks (GpuCluster's props, or the definition's `cluster`). */
 export interface ClusterSpec {
@@ -29,7 +30,15 @@ export function clusterProblems(spec: ClusterSpec): Problem[] {
   const arns = spec.adminRoleArns ?? [];
   arns.forEach((arn, i) => {
     if (Token.isUnresolved(arn)) return;
-    out.check(ROLE_ARN.test(arn), `adminRoleArns[${i}]`, arn, 'must be an IAM role ARN (arn:aws:iam::123456789012:role/name); account roots and users are not accepted');
+    const m = ROLE_ARN.exec(arn);
+    if (!out.check(m !== null, `adminRoleArns[${i}]`, arn, 'must be an IAM role ARN (arn:aws:iam::123456789012:role/name); account roots and users are not accepted')) return;
+    // IAM quotas: a role name is at most 64 characters (the path before it is not part of the name).
+    out.check(m![2].length <= IAM.maxRoleNameLength, `adminRoleArns[${i}]`, arn, `has a role name of ${m![2].length} characters; IAM allows ${IAM.maxRoleNameLength}`);
+    // An access entry names a principal of the cluster's own partition (aws, aws-cn, aws-us-gov): they cannot all be right.
+    const first = arns.map((a) => ROLE_ARN.exec(a)?.[1]).find((p) => p !== undefined);
+    if (first !== undefined && m![1] !== first) {
+      out.add(`adminRoleArns[${i}]`, arn, `is in partition ${m![1]}, but adminRoleArns[${arns.findIndex((a) => ROLE_ARN.exec(a)?.[1] === first)}] is in ${first}: a cluster's access entries are in its own partition`);
+    }
     // One access entry per principal: EKS CreateAccessEntry fails (ResourceInUseException) for a second one.
     if (arns.indexOf(arn) !== i) out.add(`adminRoleArns[${i}]`, arn, 'is listed twice (EKS takes one access entry per principal)');
   });

@@ -1,5 +1,5 @@
 import { amiFamiliesFor, findAmi, type AmiFamily } from '../catalog/ami';
-import { findInstance, knownFamilies, type InstanceFacts } from '../catalog/accelerators';
+import { CAPACITY_BLOCK_FAMILIES, findInstance, knownFamilies, type InstanceFacts } from '../catalog/accelerators';
 import { ProblemList, type Problem } from '../core/problems';
 import { CapacityType } from './capacity-type';
 import { NODE_POOL_DEFAULTS } from './defaults';
@@ -87,8 +87,15 @@ export function nodePoolProblems(spec: NodePoolSpec): Problem[] {
   out.check(spec.maxNodes <= MAX_NODES_PER_NODE_GROUP, 'maxNodes', spec.maxNodes, `must be <= ${MAX_NODES_PER_NODE_GROUP} (the managed node group limit)`);
   out.check(diskGiB >= DISK_GIB.min && diskGiB <= DISK_GIB.max, 'diskGiB', diskGiB, `must be between ${DISK_GIB.min} and ${DISK_GIB.max}`);
   if (capacityType === CapacityType.CAPACITY_BLOCK) {
-    out.check(/^cr-[0-9a-f]{8,17}$/.test(spec.capacityReservationId ?? ''), 'capacityReservationId', spec.capacityReservationId,
-      'is required with capacityType capacity-block and must look like cr-0123456789abcdef0');
+    // EC2 resource IDs: cr- and 17 hexadecimal digits (CapacityReservationId, e.g. cr-1234567890abcdef0 in the EC2 API reference).
+    out.check(/^cr-[0-9a-f]{17}$/.test(spec.capacityReservationId ?? ''), 'capacityReservationId', spec.capacityReservationId,
+      'is required with capacityType capacity-block and must be cr- followed by 17 hexadecimal digits, e.g. cr-0123456789abcdef0');
+    spec.instanceTypes.forEach((type, i) => {
+      const family = findInstance(type)?.family;
+      if (family !== undefined && !CAPACITY_BLOCK_FAMILIES.includes(family)) {
+        out.add(`instanceTypes[${i}]`, type, `is not offered as Capacity Blocks; families that are: ${CAPACITY_BLOCK_FAMILIES.join(', ')} (EC2 user guide, Capacity Blocks for ML)`);
+      }
+    });
     out.check(spec.instanceTypes.length === 1, 'instanceTypes', spec.instanceTypes, 'must name exactly one instance type with capacity-block (the reservation\'s type)');
   } else if (spec.capacityReservationId !== undefined) {
     out.add('capacityReservationId', spec.capacityReservationId, 'is only valid with capacityType capacity-block');

@@ -175,6 +175,10 @@ function resolveCluster(c: ClusterDefinition, out: ProblemCollector): ResolvedCl
     if (!parsed) out.error(`cluster.publicAccessCidrs[${i}]`, cidr, 'must be an IPv4 CIDR');
     else if (parsed.hostBits) out.error(`cluster.publicAccessCidrs[${i}]`, cidr, `has host bits set; the network is ${parsed.network}`);
   });
+  // EKS API VpcConfigRequest.publicAccessCidrs: "The default value is 0.0.0.0/0", which an empty list leaves in force.
+  if (c.publicAccessCidrs !== undefined && c.publicAccessCidrs.length === 0 && endpointAccess === EndpointAccess.PUBLIC_AND_PRIVATE) {
+    out.error('cluster.publicAccessCidrs', c.publicAccessCidrs, 'must list at least one CIDR: EKS opens an empty list to 0.0.0.0/0 (every address); name the networks that may reach the API, or use endpointAccess private');
+  }
   if (c.publicAccessCidrs !== undefined && endpointAccess === EndpointAccess.PRIVATE) {
     out.error('cluster.publicAccessCidrs', c.publicAccessCidrs, 'is only valid with endpointAccess public-and-private');
   }

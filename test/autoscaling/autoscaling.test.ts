@@ -192,5 +192,5 @@ test('KarpenterNodePool applies the same pool rules as GpuNodePool', () => {
     poolName: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 0, diskGiB: 5, capacityType: CapacityType.CAPACITY_BLOCK,
     nodeRoleName: 'r', subnetSelectorTags: {}, securityGroupSelectorTags: {},
   });
-  expect(problems.map((p) => p.field)).toEqual(['maxNodes', 'diskGiB', 'capacityReservationId']);
+  expect(problems.map((p) => p.field)).toEqual(['maxNodes', 'diskGiB', 'capacityReservationId', 'instanceTypes[0]']);
 });

@@ -32,6 +32,15 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['admin role ARN', (d) => { d.cluster.adminRoleArns = ['arn:aws:iam::123456789012:root']; }, /^cluster\.adminRoleArns\[0\] .* must be an IAM role ARN/],
   ['public CIDRs only with a public endpoint', (d) => { d.cluster.endpointAccess = 'private'; }, /^cluster\.publicAccessCidrs .* is only valid with endpointAccess public-and-private/],
   ['public CIDR format', (d) => { d.cluster.publicAccessCidrs = ['10.0.0.0/33']; }, /^cluster\.publicAccessCidrs\[0\] .* must be an IPv4 CIDR/],
+  // EKS VpcConfigRequest.publicAccessCidrs: left empty, the default 0.0.0.0/0 applies (open to all).
+  ['public CIDRs not empty', (d) => { d.cluster.publicAccessCidrs = []; }, /^cluster\.publicAccessCidrs \(\[\]\) must list at least one CIDR: EKS opens an empty list to 0\.0\.0\.0\/0/],
+  // IAM: role names are at most 64 characters; one cluster lives in one partition.
+  ['admin role name within IAM\'s 64 characters', (d) => { d.cluster.adminRoleArns = [`arn:aws:iam::123456789012:role/ops/${'r'.repeat(65)}`]; }, /^cluster\.adminRoleArns\[0\] .* has a role name of 65 characters; IAM allows 64/],
+  ['admin roles in one partition', (d) => { d.cluster.adminRoleArns.push('arn:aws-cn:iam::123456789012:role/b'); }, /^cluster\.adminRoleArns\[1\] .* is in partition aws-cn, but adminRoleArns\[0\] is in aws: a cluster's access entries are in its own partition/],
+  // EC2: a Capacity Reservation ID is cr- and 17 hexadecimal digits.
+  ['capacity reservation ID length', (d) => { d.nodePools[1].capacityType = 'capacity-block'; d.nodePools[1].capacityReservationId = 'cr-0123456789abcdef'; }, /^nodePools\[1\]\.capacityReservationId \('cr-0123456789abcdef'\) .* cr- followed by 17 hexadecimal digits/],
+  // EC2 user guide, Capacity Blocks for ML: offered for a few accelerated families only.
+  ['capacity blocks only on families that offer them', (d) => { d.nodePools[0].instanceTypes = ['g6e.xlarge']; d.nodePools[0].capacityType = 'capacity-block'; d.nodePools[0].capacityReservationId = 'cr-0123456789abcdef0'; }, /^nodePools\[0\]\.instanceTypes\[0\] \('g6e\.xlarge'\) is not offered as Capacity Blocks; families that are: p4d, /],
   ['system instance type', (d) => { d.cluster.systemInstanceType = 'g5.xlarge'; }, /^cluster\.systemInstanceType \('g5\.xlarge'\) must be a general-purpose type/],
   ['system nodes', (d) => { d.cluster.systemNodes = 0; }, /^cluster\.systemNodes \(0\) must be between 1 and 10/],
   ['at least one pool', (d) => { d.nodePools = []; d.inference = []; d.training = []; }, /^nodePools \(\[\]\) must list at least one node pool/],
