@@ -105,6 +105,15 @@ export const IMAGE_REFERENCE = new RegExp([
   '(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$',
 ].join(''));
 
+/**
+ * Hex digits of an image digest by algorithm (OCI image spec, "Digests": sha256 is 64 and sha512 128 lowercase
+ * hex digits; go-digest, which containerd uses, also verifies sha384, 96).
+ */
+export const DIGEST_HEX_LENGTHS: Readonly<Record<string, number>> = Object.freeze({ sha256: 64, sha384: 96, sha512: 128 });
+
+/** Smallest KEDA metric target: KEDA sends the HPA int64(target * 1000) milli-units (pkg/scalers/scaler.go GetMetricTargetMili). */
+export const KEDA_MIN_TARGET = 0.001;
+
 /** Longest image reference the library accepts (distribution/reference NameTotalLengthMax is 255 for the name). */
 export const MAX_IMAGE_REFERENCE_LENGTH = 512;
 

@@ -7,11 +7,26 @@ import type { Construct } from 'constructs';
 /** Paths the library mounts scratch volumes at (placement.ts scratchVolumes): a zone may not be mounted over them. */
 export const RESERVED_MOUNT_PATHS: readonly string[] = ['/tmp', '/home/app', '/dev'];
 
-/** A mount path a zone may use: absolute, plain characters, outside the scratch volumes. Empty when valid. */
+/**
+ * Paths the container runtime owns: runc refuses mount destinations inside /proc (libcontainer checkProcMount),
+ * and /sys is the kernel's sysfs.
+ */
+const RUNTIME_PATHS: readonly string[] = ['/proc', '/sys'];
+
+/**
+ * A mount path a zone may use: absolute and normalized (no `.`, `..` or empty segments, no trailing `/`: the
+ * runtime resolves those, so `/data/` and `/data` would be one mount while the API server sees two), plain
+ * characters, outside the scratch volumes and the runtime's paths. Empty when valid.
+ */
 export function mountPathProblems(field: string, mountPath: string): Problem[] {
   if (Token.isUnresolved(mountPath)) return [];
-  const ok = /^\/[A-Za-z0-9._\/-]+$/.test(mountPath) && !RESERVED_MOUNT_PATHS.some((r) => mountPath === r || mountPath.startsWith(`${r}/`));
-  return ok ? [] : [{ field, value: mountPath, message: `must be an absolute path outside ${RESERVED_MOUNT_PATHS.join(', ')}` }];
+  const segments = mountPath.split('/').slice(1);
+  if (!/^\/[A-Za-z0-9._\/-]+$/.test(mountPath) || segments.some((s) => s === '' || s === '.' || s === '..')) {
+    return [{ field, value: mountPath, message: 'must be a normalized absolute path: letters, digits and . _ - between single "/", no "." or ".." segments and no trailing "/"' }];
+  }
+  const reserved = [...RESERVED_MOUNT_PATHS, ...RUNTIME_PATHS];
+  const ok = !reserved.some((r) => mountPath === r || mountPath.startsWith(`${r}/`));
+  return ok ? [] : [{ field, value: mountPath, message: `must be an absolute path outside ${reserved.join(', ')}` }];
 }
 
 /** The rules of a workload's S3 mounts: each path valid, no two zones at one path. */

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { IMAGE_REFERENCE, KUBERNETES, MAX_IMAGE_REFERENCE_LENGTH, reservedNamespaceReason } from '../catalog/service-limits';
+import { DIGEST_HEX_LENGTHS, IMAGE_REFERENCE, KEDA_MIN_TARGET, KUBERNETES, MAX_IMAGE_REFERENCE_LENGTH, reservedNamespaceReason } from '../catalog/service-limits';
 import { ProblemList, type Problem } from '../core/problems';
 import { defaultActivationThreshold, WORKLOAD_DEFAULTS } from './defaults';
 import { ScalingMetric } from './scaling-metric';
@@ -21,7 +21,14 @@ export interface InferenceSpec {
 export function imageProblems(image: string): Problem[] {
   if (Token.isUnresolved(image)) return [];
   const ok = image.length <= MAX_IMAGE_REFERENCE_LENGTH && IMAGE_REFERENCE.test(image);
-  return ok ? [] : [{ field: 'image', value: image, message: `must be a container image reference ([registry/]repository[:tag][@digest], lowercase repository, no spaces, at most ${MAX_IMAGE_REFERENCE_LENGTH} characters)` }];
+  if (!ok) return [{ field: 'image', value: image, message: `must be a container image reference ([registry/]repository[:tag][@digest], lowercase repository, no spaces, at most ${MAX_IMAGE_REFERENCE_LENGTH} characters)` }];
+  const digest = /@([A-Za-z][A-Za-z0-9]*):([0-9a-fA-F]+)$/.exec(image);
+  if (!digest) return [];
+  const [, algorithm, hex] = digest;
+  const length = DIGEST_HEX_LENGTHS[algorithm];
+  if (length === undefined) return [{ field: 'image', value: image, message: `has a ${algorithm} digest; runtimes verify ${Object.keys(DIGEST_HEX_LENGTHS).join(', ')} only` }];
+  if (hex.length !== length || /[A-F]/.test(hex)) return [{ field: 'image', value: image, message: `has a ${algorithm} digest of ${hex.length} hexadecimal digits; ${algorithm} takes ${length}, lowercase` }];
+  return [];
 }
 
 /**
@@ -52,7 +59,15 @@ export function inferenceProblems(spec: InferenceSpec): Problem[] {
     // HorizontalPodAutoscaler v2 MetricTarget.averageUtilization is an int32 (autoscaling/v2 API reference).
     out.check(Number.isInteger(target), 'scaling.target', target, 'must be a whole number with metric cpu (the HPA takes an integer utilisation)');
   }
+  if (metric !== ScalingMetric.CPU && target > 0) {
+    // KEDA GetMetricTargetMili (pkg/scalers/scaler.go) sends int64(target * 1000) milli-units: below 0.001 that is 0, an invalid HPA target.
+    out.check(Math.trunc(target * 1000) >= 1, 'scaling.target', target, `must be >= ${KEDA_MIN_TARGET}: KEDA sends the HPA a target in milli-units, and this one rounds to 0, which the HPA refuses`);
+  }
   out.check(activationThreshold >= 0, 'scaling.activationThreshold', activationThreshold, 'must be >= 0');
+  if (spec.query !== undefined && !Token.isUnresolved(spec.query)) {
+    // KEDA's prometheus scaler requires a query; a blank one fails every poll and the service never scales.
+    out.check(spec.query.trim().length > 0, 'scaling.query', spec.query, 'must be a PromQL query, not blank; leave query out to use the built-in one');
+  }
   if (metric === ScalingMetric.CPU && spec.query !== undefined) {
     out.add('scaling.query', spec.query, 'applies to KEDA metrics only (concurrency, queue-depth, gpu-utilization), not cpu');
   }

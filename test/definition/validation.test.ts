@@ -113,6 +113,14 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['one zone per mount path', (d) => { d.training[0].dataAccess[0].mountPath = '/data'; d.training[0].dataAccess[1].mountPath = '/data'; }, /^training\[0\]\.dataAccess \('\/data'\) mounts two zones at the same mountPath/],
   ['ray needs an entrypoint', (d) => { d.training[0].engine = 'ray'; }, /^training\[0\]\.command is required with engine ray/],
   ['query only for KEDA metrics', (d) => { d.inference[0].minReplicas = 1; d.inference[0].scaling = { metric: 'cpu', target: 60, query: 'up' }; }, /^inference\[0\]\.scaling\.query \('up'\) applies to KEDA metrics only/],
+  // Workloads: what KEDA, the HPA and the container runtime would refuse.
+  ['a scaling query is not blank', (d) => { d.inference[0].scaling = { metric: 'concurrency', target: 8, query: '  ' }; }, /^inference\[0\]\.scaling\.query \('  '\) must be a PromQL query, not blank/],
+  ['a KEDA target KEDA does not round to zero milli-units', (d) => { d.inference[0].scaling = { metric: 'concurrency', target: 0.0004 }; }, /^inference\[0\]\.scaling\.target \(0\.0004\) must be >= 0\.001: KEDA sends the HPA a target in milli-units/],
+  ['no mount in /proc', (d) => { d.inference[0].dataAccess[0].mountPath = '/proc/models'; }, /^inference\[0\]\.dataAccess\[0\]\.mountPath \('\/proc\/models'\) must be .*outside .*\/proc/],
+  ['no .. in a mount path', (d) => { d.inference[0].dataAccess[0].mountPath = '/data/../models'; }, /^inference\[0\]\.dataAccess\[0\]\.mountPath \('\/data\/\.\.\/models'\) must be a normalized absolute path/],
+  ['no trailing slash making two mounts one', (d) => { d.training[0].dataAccess[0].mountPath = '/data'; d.training[0].dataAccess[1].mountPath = '/data/'; }, /^training\[0\]\.dataAccess\[1\]\.mountPath \('\/data\/'\) must be a normalized absolute path/],
+  ['a sha256 digest has 64 hex digits', (d) => { d.inference[0].image = `vllm/vllm-openai@sha256:${'a'.repeat(63)}`; }, /^inference\[0\]\.image .* has a sha256 digest of 63 hexadecimal digits; sha256 takes 64/],
+  ['a sha512 digest has 128 hex digits', (d) => { d.training[0].image = `trainer:1@sha512:${'b'.repeat(64)}`; }, /^training\[0\]\.image .* has a sha512 digest of 64 hexadecimal digits; sha512 takes 128/],
   ['alarm emails', (d) => { d.monitoring.alarmEmails = ['oncall']; }, /^monitoring\.alarmEmails\[0\] \('oncall'\) must be an email address/],
   // aws-sns TopicBase.addSubscription: a second subscription of the same address is a construct ID collision.
   ['alarm emails listed once', (d) => { d.monitoring.alarmEmails = ['oncall@example.com', 'oncall@example.com']; }, /^monitoring\.alarmEmails\[1\] \('oncall@example\.com'\) is listed twice/],
