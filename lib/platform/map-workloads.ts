@@ -80,7 +80,7 @@ export function mapWorkloads(def: ResolvedDefinition, opts: {
     if (usesKeda) deps.push(Operators.ensure(cluster, Operator.KEDA, { prometheusWorkspaceArn: prometheus?.workspace.attrArn }));
     deliverIn(scopeOf(svc.name), `Inference-${svc.name}`, new InferenceService(app, `inference-${svc.name}`, {
       name: svc.name, namespace: svc.namespace, image: svc.image, port: svc.port,
-      placement: Placement.onPool(pool.name, pool.instances, svc.gpus),
+      placement: Placement.onPool(pool.name, pool.instances, svc.gpus, 0, pool.diskGiB),
       minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas, scaling: svc.scaling,
       prometheus: usesKeda ? prometheus!.source : undefined, s3Mounts: s3.mounts,
     }), ...deps);
@@ -91,7 +91,7 @@ export function mapWorkloads(def: ResolvedDefinition, opts: {
     const s3 = mountsOf(job.dataAccess);
     deliverIn(scopeOf(job.name), `Training-${job.name}`, new TrainingJob(app, `training-${job.name}`, {
       name: job.name, namespace: job.namespace, image: job.image, engine: job.engine, nodes: job.nodes,
-      placement: Placement.onPool(pool.name, pool.instances, job.gpusPerNode, pool.nodes.efaInterfaces),
+      placement: Placement.onPool(pool.name, pool.instances, job.gpusPerNode, pool.nodes.efaInterfaces, pool.diskGiB),
       command: job.command.length > 0 ? job.command : undefined, s3Mounts: s3.mounts,
     }), namespaces.get(job.namespace)!, operator, ...accessOf(job.name), ...s3.deps);
   }

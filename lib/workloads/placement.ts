@@ -22,16 +22,32 @@ export interface WorkloadPlacement {
   readonly memoryGiB: number;
   /** Shared memory for NCCL / dataloaders, in GiB (0: none). */
   readonly sharedMemoryGiB: number;
+  /**
+   * Node disk each pod may use, in GiB: the ephemeral-storage request and limit of its container, split between
+   * its /tmp and cache volumes. @default 10
+   */
+  readonly ephemeralStorageGiB?: number;
 }
+
+/** Documented default of `WorkloadPlacement.ephemeralStorageGiB` (a placement built by hand). */
+const DEFAULT_EPHEMERAL_GIB = 10;
+/** The node disk a pool has when its `diskGiB` is not given (NODE_POOL_DEFAULTS.diskGiB of the compute domain). */
+const DEFAULT_NODE_DISK_GIB = 100;
+/**
+ * Share of a node's disk its pods may ask for: the rest holds the images (GPU images are 10-30 GB unpacked),
+ * the kubelet's and the runtime's files, and the kubelet's eviction margin, none of which a request reserves.
+ */
+const DISK_SHARE = 0.5;
 
 /** Share of a node's CPU and memory a pod may ask for: the rest is left for the kubelet, daemonsets and overhead. */
 const NODE_SHARE = 0.8;
 
 /**
  * Sizes pods for a pool: a pod asking for `accelerators` of a node's N gets that fraction of the smallest
- * node type's CPU and memory (80% of it), so it always fits a node the pool can launch.
+ * node type's CPU and memory (80% of it), so it always fits a node the pool can launch, and that fraction of
+ * half the node's disk (`diskGiB`, the pool's; default 100).
  */
-export function placementOnPool(poolName: string, instances: InstanceFacts[], accelerators: number, efaInterfaces = 0): WorkloadPlacement {
+export function placementOnPool(poolName: string, instances: InstanceFacts[], accelerators: number, efaInterfaces = 0, diskGiB = DEFAULT_NODE_DISK_GIB): WorkloadPlacement {
   const problems: Problem[] = [];
   if (instances.length === 0 || instances.some((f) => f === undefined)) {
     problems.push({ field: 'instances', value: instances.length, message: 'must list the facts of the pool\'s instance types (AcceleratorCatalog.find / findInstance returns undefined for a type the catalog does not have)' });
@@ -53,6 +69,7 @@ export function placementOnPool(poolName: string, instances: InstanceFacts[], ac
     cpu: Math.max(1, Math.floor(smallest.vcpu * share * NODE_SHARE)),
     memoryGiB,
     sharedMemoryGiB: accelerators > 0 ? Math.min(64, Math.max(1, Math.floor(memoryGiB / 4))) : 0,
+    ephemeralStorageGiB: Math.max(2, Math.floor(diskGiB * DISK_SHARE * share)),
   };
 }
 
@@ -61,9 +78,13 @@ export function containerResources(p: WorkloadPlacement): k8s.ResourceRequiremen
   const extended: Record<string, k8s.Quantity> = {};
   if (p.acceleratorResource && p.accelerators > 0) extended[p.acceleratorResource] = k8s.Quantity.fromNumber(p.accelerators);
   if (p.efaInterfaces > 0) extended[EFA_RESOURCE_NAME] = k8s.Quantity.fromNumber(p.efaInterfaces);
+  // The pod's limit is the sum of its containers' and covers its disk-backed emptyDirs, writable layers and logs;
+  // past it the kubelet evicts the pod (Kubernetes docs, "Resource Management for Pods and Containers", local
+  // ephemeral storage). Requested as much, so the scheduler places it where the disk is.
+  const disk = k8s.Quantity.fromString(`${ephemeralGiB(p)}Gi`);
   return {
-    requests: { cpu: k8s.Quantity.fromNumber(p.cpu), memory: k8s.Quantity.fromString(`${p.memoryGiB}Gi`), ...extended },
-    limits: { memory: k8s.Quantity.fromString(`${p.memoryGiB}Gi`), ...extended },
+    requests: { 'cpu': k8s.Quantity.fromNumber(p.cpu), 'memory': k8s.Quantity.fromString(`${p.memoryGiB}Gi`), 'ephemeral-storage': disk, ...extended },
+    limits: { 'memory': k8s.Quantity.fromString(`${p.memoryGiB}Gi`), 'ephemeral-storage': disk, ...extended },
   };
 }
 
@@ -101,11 +122,22 @@ export const RESTRICTED_POD: k8s.PodSecurityContext = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-/** Writable scratch volumes (the root filesystem is read-only): /tmp, a model/cache home, and /dev/shm. */
+function ephemeralGiB(p: WorkloadPlacement): number {
+  return p.ephemeralStorageGiB ?? DEFAULT_EPHEMERAL_GIB;
+}
+
+/**
+ * Writable scratch volumes (the root filesystem is read-only): /tmp, a model/cache home, and /dev/shm. Each has
+ * a sizeLimit, past which the kubelet evicts the pod (Kubernetes docs, Volumes, emptyDir): /tmp a quarter of the
+ * pod's disk, the cache the rest, so together they fit the container's ephemeral-storage limit; /dev/shm is
+ * memory-backed and counts against the memory limit.
+ */
 export function scratchVolumes(p: WorkloadPlacement): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  const disk = ephemeralGiB(p);
+  const tmpGiB = Math.max(1, Math.floor(disk / 4));
   const volumes: k8s.Volume[] = [
-    { name: 'tmp', emptyDir: {} },
-    { name: 'cache', emptyDir: {} },
+    { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${tmpGiB}Gi`) } },
+    { name: 'cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${disk - tmpGiB}Gi`) } },
   ];
   const mounts: k8s.VolumeMount[] = [
     { name: 'tmp', mountPath: '/tmp' },
@@ -147,9 +179,10 @@ export class Placement {
   /**
    * Where a workload runs on a pool: its node selector and toleration, and the accelerators (and EFA
    * interfaces) each pod requests, checked against the pool's instance types.
+   * @param diskGiB the pool's node disk, in GiB @default 100
    */
-  public static onPool(poolName: string, instances: InstanceFacts[], accelerators: number, efaInterfaces?: number): WorkloadPlacement {
-    return placementOnPool(poolName, instances, accelerators, efaInterfaces ?? 0);
+  public static onPool(poolName: string, instances: InstanceFacts[], accelerators: number, efaInterfaces?: number, diskGiB?: number): WorkloadPlacement {
+    return placementOnPool(poolName, instances, accelerators, efaInterfaces ?? 0, diskGiB ?? DEFAULT_NODE_DISK_GIB);
   }
 
   private constructor() {}

@@ -55,6 +55,8 @@ const MASTER_PORT = 29500;
  * `safe-to-evict: "false"` (cluster-autoscaler FAQ, "What types of pods can prevent CA from removing a node?").
  */
 const DO_NOT_DISRUPT = { 'karpenter.sh/do-not-disrupt': 'true', 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' };
+/** Disk of the Ray submitter pod, in GiB: it only runs `ray job submit` (logs and a small /tmp). */
+const SUBMITTER_DISK_GIB = 2;
 
 /** The Ray dashboard port, where job submission and the KubeRay operator's status calls go. */
 export const RAY_DASHBOARD_PORT = 8265;
@@ -176,7 +178,7 @@ export class TrainingJob extends Chart {
     const { RayJob } = require('./imports/kuberay-rayjob-ray.io') as typeof import('./imports/kuberay-rayjob-ray.io');
     const { name, namespace } = props;
     const worker = this.workerPod(props, saName, labels, {});
-    const headPlacement: WorkloadPlacement = { ...props.placement, accelerators: 0, efaInterfaces: 0, cpu: 1, memoryGiB: 4, sharedMemoryGiB: 1 };
+    const headPlacement: WorkloadPlacement = { ...props.placement, accelerators: 0, efaInterfaces: 0, cpu: 1, memoryGiB: 4, sharedMemoryGiB: 1, ephemeralStorageGiB: 8 };
     const headScratch = scratchVolumes(headPlacement);
     const onSystemNodes = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: ['system'] }] }] } } };
     const head = podTemplate({
@@ -202,7 +204,7 @@ export class TrainingJob extends Chart {
     // security context (ray-operator/controllers/ray/common/job.go GetDefaultSubmitterContainer, v1.7.0),
     // which Pod Security `restricted` rejects; a given template is used as is, the operator only fills the
     // first container's command and env (rayjob_controller.go getSubmitterTemplate).
-    const submitterScratch = scratchVolumes({ ...headPlacement, sharedMemoryGiB: 0 });
+    const submitterScratch = scratchVolumes({ ...headPlacement, sharedMemoryGiB: 0, ephemeralStorageGiB: SUBMITTER_DISK_GIB });
     const submitter = podTemplate({
       metadata: { labels },
       spec: {
@@ -215,8 +217,9 @@ export class TrainingJob extends Chart {
           image: props.image,
           env: CACHE_ENV,
           resources: {
-            requests: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
-            limits: { memory: k8s.Quantity.fromString('1Gi') },
+            // Disk as scratchVolumes splits it (placement.ts: ephemeral-storage covers the emptyDirs).
+            requests: { 'cpu': k8s.Quantity.fromString('500m'), 'memory': k8s.Quantity.fromString('256Mi'), 'ephemeral-storage': k8s.Quantity.fromString(`${SUBMITTER_DISK_GIB}Gi`) },
+            limits: { 'memory': k8s.Quantity.fromString('1Gi'), 'ephemeral-storage': k8s.Quantity.fromString(`${SUBMITTER_DISK_GIB}Gi`) },
           },
           securityContext: RESTRICTED_CONTAINER,
           volumeMounts: submitterScratch.mounts,

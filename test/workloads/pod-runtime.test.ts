@@ -60,3 +60,34 @@ test.each(pods)('$name: still Pod Security restricted, as a non-root uid', ({ sp
   expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number) });
   expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
 });
+
+// Local ephemeral storage: without a limit a pod may fill its node's disk and the kubelet evicts whatever it picks;
+// with one, the pod's total (its containers' limits) covers its disk-backed emptyDirs, writable layers and logs
+// (Kubernetes docs, "Resource Management for Pods and Containers", local ephemeral storage; Volumes, emptyDir).
+const GI = (q: string) => { const m = /^(\d+)Gi$/.exec(q); if (!m) throw new Error(`not a whole Gi quantity: ${q}`); return Number(m[1]); };
+
+test.each(containers)('$name: requests and limits ephemeral-storage, the same amount', ({ c }) => {
+  expect(c.resources.requests['ephemeral-storage']).toMatch(/^\d+Gi$/);
+  expect(c.resources.limits['ephemeral-storage']).toBe(c.resources.requests['ephemeral-storage']);
+});
+
+test.each(pods)('$name: every emptyDir has a sizeLimit; the disk-backed ones fit the pod\'s ephemeral-storage limit, /dev/shm its memory', ({ spec }) => {
+  const emptyDirs = spec.volumes.filter((v: any) => v.emptyDir);
+  expect(emptyDirs.length).toBeGreaterThan(0);
+  for (const v of emptyDirs) expect({ [v.name]: v.emptyDir.sizeLimit }).toEqual({ [v.name]: expect.stringMatching(/^\d+Gi$/) });
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const podDisk = sum(spec.containers.map((c: any) => GI(c.resources.limits['ephemeral-storage'])));
+  expect(sum(emptyDirs.filter((v: any) => v.emptyDir.medium !== 'Memory').map((v: any) => GI(v.emptyDir.sizeLimit)))).toBeLessThanOrEqual(podDisk);
+  const podMemory = sum(spec.containers.map((c: any) => GI(c.resources.limits.memory)));
+  for (const v of emptyDirs.filter((x: any) => x.emptyDir.medium === 'Memory')) expect(GI(v.emptyDir.sizeLimit)).toBeLessThan(podMemory);
+});
+
+test.each([
+  // [case, placement, node disk GiB, pods of this size per node]
+  ['a whole p5 node on the default 100 GiB disk', placementOnPool('training', [findInstance('p5.48xlarge')!], 8), 100, 1],
+  ['one of four GPUs on a 200 GiB disk', placementOnPool('inference', [findInstance('g6e.12xlarge')!], 1, 0, 200), 200, 4],
+  ['a CPU pod on the smallest disk a pool may have (20 GiB)', placementOnPool('cpu', [findInstance('m7i.xlarge')!], 0, 0, 20), 20, 4],
+])('%s: the pods a node holds ask for at most half its disk (the rest: images, kubelet, eviction margin)', (_, p, diskGiB, perNode) => {
+  expect(p.ephemeralStorageGiB).toBeGreaterThanOrEqual(2);
+  expect(p.ephemeralStorageGiB! * perNode).toBeLessThanOrEqual(Math.max(diskGiB / 2, 2 * perNode));
+});
