@@ -133,6 +133,10 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['pipeline engine', (d) => { d.pipelines[0].engine = 'ray'; }, /^pipelines\[0\]\.engine \('ray'\) must be one of: spark/],
   ['pipeline script is a .py file that exists', (d) => { d.pipelines[0].script = 'jobs/missing.py'; }, /^pipelines\[0\]\.script \('jobs\/missing\.py'\)/],
   ['pipeline schedule expression', (d) => { d.pipelines[0].trigger = { schedule: 'cron(0 2 * * *)' }; }, /^pipelines\[0\]\.trigger\.schedule \('cron\(0 2 \* \* \*\)'\) must have 6 cron fields/],
+  // EventBridge Scheduler would accept these and never run them: the dates do not exist.
+  ['a cron schedule on a date that does not exist', (d) => { d.pipelines[0].trigger = { schedule: 'cron(0 0 31 2 ? *)' }; }, /^pipelines\[0\]\.trigger\.schedule \('cron\(0 0 31 2 \? \*\)'\) never runs: day-of-month 31 does not exist in FEB/],
+  ['a cron schedule on days no listed month has', (d) => { d.pipelines[0].trigger = { schedule: 'cron(0 0 30,31 FEB ? *)' }; }, /never runs: day-of-month 30,31 does not exist in FEB/],
+  ['a one-time schedule on a date that does not exist', (d) => { d.pipelines[0].trigger = { schedule: 'at(2027-02-30T02:00:00)' }; }, /^pipelines\[0\]\.trigger\.schedule \('at\(2027-02-30T02:00:00\)'\) names a date that does not exist/],
   ['pipeline trigger is one kind', (d) => { d.pipelines[0].trigger.onArrival = { zone: 'raw' }; }, /^pipelines\[0\]\.trigger .* takes schedule or onArrival, not both/],
   ['pipeline arrival zone is read', (d) => { d.pipelines[1].trigger.onArrival.zone = 'models'; }, /^pipelines\[1\]\.trigger\.onArrival\.zone \('models'\) must be one of the sources \(raw\)/],
   ['pipeline capacity within EMR Serverless limits', (d) => { d.pipelines[0].maxCapacity = { vcpu: 16, memoryGiB: 300 }; }, /^pipelines\[0\]\.maxCapacity\.memoryGiB/],

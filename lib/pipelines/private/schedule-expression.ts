@@ -35,7 +35,10 @@ export function scheduleProblems(expression: string): string[] {
     return Number(RATE.exec(expression)![1]) > 0 ? [] : ['must be rate(value unit) with a positive value'];
   }
   if (expression.startsWith('at(')) {
-    return AT.test(expression) ? [] : ['must be at(yyyy-mm-ddThh:mm:ss), e.g. at(2026-12-01T02:00:00)'];
+    if (!AT.test(expression)) return ['must be at(yyyy-mm-ddThh:mm:ss), e.g. at(2026-12-01T02:00:00)'];
+    // A calendar date: Scheduler takes 2027-02-30 and it never comes.
+    const [y, m, d] = expression.slice(3, 13).split('-').map(Number);
+    return d <= daysIn(m, y) ? [] : ['names a date that does not exist; the schedule would never run'];
   }
   const cron = CRON.exec(expression);
   if (!cron) {
@@ -45,7 +48,35 @@ export function scheduleProblems(expression: string): string[] {
   if (parts.length !== 6) return [`must have 6 cron fields (minutes hours day-of-month month day-of-week year); found ${parts.length}`];
   const problems = FIELDS.flatMap((f, i) => (fieldValid(parts[i], f) ? [] : [`has an invalid ${f.name} field '${parts[i]}' (${f.min}-${f.max}${f.names ? ` or ${f.names[0]}-${f.names[f.names.length - 1]}` : ''}, with , - * /)`]));
   if ((parts[2] === '?') === (parts[4] === '?')) problems.push('must use ? in exactly one of day-of-month and day-of-week');
-  return problems;
+  return problems.length > 0 ? problems : calendarProblems(parts[2], parts[3]);
+}
+
+/** Days in a month; February has 29 when `year` is a leap year or unknown (a cron year field may include one). */
+function daysIn(month: number, year?: number): number {
+  if (month === 2) return year === undefined || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * A cron whose numeric days-of-month exist in none of its months (cron(0 0 31 2 ? *)): EventBridge Scheduler
+ * creates it and it never runs. L, LW and nW select a day in every month and are not checked.
+ */
+function calendarProblems(dom: string, month: string): string[] {
+  const days = valuesOf(dom, FIELDS[2]);
+  const months = valuesOf(month, FIELDS[3]);
+  if (!days || !months || months.some((m) => days.some((d) => d <= daysIn(m)))) return [];
+  return [`never runs: day-of-month ${dom} does not exist in ${months.map((m) => MONTHS[m - 1]).join(', ')}`];
+}
+
+/** The values a field selects, or undefined when it uses a special value (L, W, #, ?). */
+function valuesOf(text: string, f: CronField): number[] | undefined {
+  const values: number[] = [];
+  for (const part of text.toUpperCase().split(',')) {
+    const r = rangeOf(part, f);
+    if (!r) return undefined;
+    for (let v = r.from; v <= r.to; v += r.step) values.push(v);
+  }
+  return values;
 }
 
 /** Average runs in a month (730 hours) of a valid expression; a one-time `at(...)` schedule runs once. */
