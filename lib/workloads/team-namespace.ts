@@ -1,7 +1,8 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { throwIfProblems } from '../core/problems';
+import { parseCidr } from '../catalog/service-limits';
+import { throwIfProblems, type Problem } from '../core/problems';
 import { namespaceProblems } from './workload-checks';
 
 /** Props of {@link TeamNamespace}. */
@@ -25,7 +26,33 @@ export interface TeamNamespaceProps {
   readonly scraperCidrs?: string[];
   /** Pods of other namespaces admitted to selected pods of this one (operators that call their workloads). @default - none */
   readonly operatorIngress?: OperatorIngress[];
+  /**
+   * Destinations the namespace's pods may reach besides what every namespace gets (DNS, its own pods, HTTPS,
+   * the EKS Pod Identity Agent), e.g. a database in the VPC or an inference service of another namespace.
+   * @default - none
+   */
+  readonly egress?: EgressAllowance[];
 }
+
+/** Addresses the pods of a namespace may reach, on some TCP ports. */
+export interface EgressAllowance {
+  /** A name for the policy, e.g. `postgres`. */
+  readonly name: string;
+  /** Destination address ranges (CIDR). */
+  readonly cidrs: string[];
+  readonly ports: number[];
+}
+
+/**
+ * The EKS Pod Identity Agent's IPv4 address, on the node (EKS user guide, "Set up the Amazon EKS Pod Identity
+ * Agent": it listens on 169.254.170.23), port 80 (the credentials URI the webhook injects).
+ */
+const POD_IDENTITY_AGENT = '169.254.170.23/32';
+/**
+ * The ranges EKS picks the Service CIDR from when the cluster names none (EKS API, KubernetesNetworkConfigRequest
+ * serviceIpv4Cidr: 10.100.0.0/16 or 172.20.0.0/16): DNS to the kube-dns ClusterIP is admitted by address too.
+ */
+const EKS_DEFAULT_SERVICE_CIDRS = ['10.100.0.0/16', '172.20.0.0/16'];
 
 /** An operator's pods admitted to some pods of a namespace, on some ports. */
 export interface OperatorIngress {
@@ -45,8 +72,16 @@ export interface OperatorIngress {
  * service ports, and lets named operators reach what they manage.
  *
  * The policies are enforced by the VPC CNI's network policy agent (GpuCluster turns it on). Kubelet probes
- * come from the node's own address, which the agent always admits (aws/aws-network-policy-agent PR 65), and
- * egress (DNS included) is not restricted.
+ * come from the node's own address, which the agent always admits (aws/aws-network-policy-agent PR 65); replies
+ * to admitted connections pass both ways (the agent tracks connections).
+ *
+ * Egress is denied by default too, and admitted to: CoreDNS (UDP/TCP 53); the namespace's own pods on every
+ * port (Ray head and workers, torchrun rendezvous, the Ray submitter); HTTPS anywhere; the EKS Pod Identity
+ * Agent; and the `egress` the namespace declares. HTTPS anywhere is the honest rule: S3 is reached through the
+ * VPC's gateway endpoint at S3's public addresses, named only by a managed prefix list, which a NetworkPolicy
+ * cannot express; the interface endpoints, the EKS API, Amazon Managed Service for Prometheus and model hubs
+ * are HTTPS too. What it closes: plain HTTP and every other port to the internet and the VPC, the instance
+ * metadata service, and other namespaces' pods (except on 443, and what `egress` names).
  */
 export class TeamNamespace extends Chart {
   public readonly namespaceName: string;
@@ -55,7 +90,7 @@ export class TeamNamespace extends Chart {
     super(scope, id, { labels: props.labels, disableResourceNameHashes: true });
     this.namespaceName = props.name;
     const ns = props.name;
-    throwIfProblems('TeamNamespace', namespaceProblems('name', ns));
+    throwIfProblems('TeamNamespace', [...namespaceProblems('name', ns), ...egressProblems(props.egress ?? [])]);
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: ns,
@@ -95,6 +130,7 @@ export class TeamNamespace extends Chart {
       spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
     });
     const tcp = (ports: number[]) => [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
+    this.egressPolicies(ns, tcp, props.egress ?? []);
     const ports = props.servicePorts ?? [];
     if (ports.length > 0) {
       new k8s.KubeNetworkPolicy(this, 'ServicePorts', {
@@ -122,4 +158,48 @@ export class TeamNamespace extends Chart {
       });
     }
   }
+
+  private egressPolicies(ns: string, tcp: (ports: number[]) => k8s.NetworkPolicyPort[], declared: EgressAllowance[]): void {
+    const egress = (id: string, name: string, rules: k8s.NetworkPolicyEgressRule[]) => new k8s.KubeNetworkPolicy(this, id, {
+      metadata: { name, namespace: ns }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: rules },
+    });
+    egress('DefaultDenyEgress', 'default-deny-egress', []);
+    // CoreDNS by its labels (aws/aws-network-policy-agent issue 230, the maintainers' rule); the controller adds the
+    // ClusterIPs of Services whose selector the peer matches (amazon-network-policy-controller-k8s resolvers/
+    // endpoints.go getMatchingServiceClusterIPs), and the default Service ranges on port 53 keep DNS up if it lags.
+    const dnsPorts = [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }];
+    egress('EgressDns', 'allow-dns', [{
+      to: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+        ...EKS_DEFAULT_SERVICE_CIDRS.map((cidr) => ({ ipBlock: { cidr } })),
+      ],
+      ports: dnsPorts,
+    }]);
+    // Every port: Ray picks its worker and object-manager ports at run time, torchrun's store is on 29500.
+    egress('EgressSameNamespace', 'allow-same-namespace-egress', [{ to: [{ podSelector: {} }] }]);
+    egress('EgressHttps', 'allow-https', [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp([443]) }]);
+    egress('EgressPodIdentity', 'allow-pod-identity-agent', [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT } }], ports: tcp([80]) }]);
+    for (const d of declared) {
+      egress(`Egress-${d.name}`, `allow-egress-${d.name}`, [{ to: d.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(d.ports) }]);
+    }
+  }
+}
+
+/** A declared egress: a name that ends a policy name (DNS-1123 label), IPv4 CIDRs, TCP ports 1..65535. */
+function egressProblems(declared: EgressAllowance[]): Problem[] {
+  const problems: Problem[] = [];
+  declared.forEach((d, i) => {
+    if (!/^[a-z0-9]([a-z0-9-]{0,48}[a-z0-9])?$/.test(d.name)) problems.push({ field: `egress[${i}].name`, value: d.name, message: 'must be 1..50 lowercase letters, digits and \'-\', starting and ending alphanumeric (it ends the policy name allow-egress-<name>)' });
+    if (declared.findIndex((o) => o.name === d.name) !== i) problems.push({ field: `egress[${i}].name`, value: d.name, message: 'is listed twice' });
+    if (d.cidrs.length === 0) problems.push({ field: `egress[${i}].cidrs`, value: '[]', message: 'must name at least one address range' });
+    d.cidrs.forEach((c, j) => {
+      const parsed = parseCidr(c);
+      if (!parsed || parsed.hostBits) problems.push({ field: `egress[${i}].cidrs[${j}]`, value: c, message: `must be an IPv4 network CIDR such as 10.0.0.0/16${parsed ? ` (${parsed.network}, without host bits)` : ''}` });
+    });
+    if (d.ports.length === 0) problems.push({ field: `egress[${i}].ports`, value: '[]', message: 'must name at least one port' });
+    d.ports.forEach((p, j) => {
+      if (!(Number.isInteger(p) && p >= 1 && p <= 65535)) problems.push({ field: `egress[${i}].ports[${j}]`, value: p, message: 'must be a whole number between 1 and 65535' });
+    });
+  });
+  return problems;
 }
