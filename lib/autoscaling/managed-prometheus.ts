@@ -172,18 +172,20 @@ export function scrapeConfiguration(interval: string): string {
   return Fn.base64(stringify({ global: { scrape_interval: interval }, scrape_configs: [podJob, dcgmJob] }));
 }
 
-/** Read-only access for the scraper's user: discovery of pods and nodes, and their metrics. */
+/**
+ * Read-only access for the scraper's user: what its scrape configuration discovers, nothing more. The AMP user
+ * guide ("Configuring your Amazon EKS cluster", clusterrole-binding.yml) grants a generic role for any
+ * configuration: nodes/proxy (the kubelet API), configmaps, services, endpoints, ingresses, the control plane's
+ * /metrics. Every job here discovers pods (kubernetes_sd_configs role `pod`, which lists and watches pods:
+ * Prometheus docs, kubernetes_sd_config) and scrapes them at their own addresses, not through the API server, so
+ * the role is the pods' get, list and watch; a job with another role must add what that role lists.
+ */
 class ScraperRbac extends cdk8s.Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id, { disableResourceNameHashes: true });
     new k8s.KubeClusterRole(this, 'Role', {
       metadata: { name: 'aps-collector-role' },
-      rules: [
-        { apiGroups: [''], resources: ['nodes', 'nodes/proxy', 'nodes/metrics', 'services', 'endpoints', 'pods', 'ingresses', 'configmaps'], verbs: ['describe', 'get', 'list', 'watch'] },
-        { apiGroups: ['extensions', 'networking.k8s.io'], resources: ['ingresses/status', 'ingresses'], verbs: ['describe', 'get', 'list', 'watch'] },
-        { apiGroups: ['metrics.eks.amazonaws.com'], resources: ['kcm/metrics', 'ksh/metrics'], verbs: ['get'] },
-        { nonResourceUrLs: ['/metrics'], verbs: ['get'] },
-      ],
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
     });
     new k8s.KubeClusterRoleBinding(this, 'Binding', {
       metadata: { name: 'aps-collector-user-role-binding' },

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
 import {
   AmiFamily, CapacityType, ClusterAutoscaler, findKubernetesVersion, Karpenter, KarpenterNodePool, type KarpenterNodePoolProps,
 } from '../../lib';
@@ -176,6 +177,20 @@ describe('platform wiring', () => {
     const [, scraper] = resourcesOf(template, 'AWS::APS::Scraper')[0];
     expect(scraper.Properties.Destination.AmpConfiguration.WorkspaceArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PrometheusWorkspace/), 'Arn'] });
     expect(scraper.Properties.Source.EksConfiguration.ClusterArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] });
+  });
+
+  // Prometheus kubernetes_sd_config: what each role lists and watches (Prometheus docs, kubernetes_sd_config;
+  // discovery/kubernetes/kubernetes.go). Scrapes go to the targets' addresses, not through the API server.
+  test('the scraper\'s cluster role grants what its scrape jobs discover and nothing else (no kubelet proxy, no configmaps)', () => {
+    const [, scraper] = resourcesOf(template, 'AWS::APS::Scraper')[0];
+    const blob = scraper.Properties.ScrapeConfiguration.ConfigurationBlob['Fn::Base64'];
+    const config = parse(typeof blob === 'string' ? blob : '');
+    const LISTS: Record<string, string[]> = { pod: ['pods'], node: ['nodes'], service: ['services'], endpoints: ['endpoints', 'pods', 'services'], ingress: ['ingresses'] };
+    const needed = [...new Set(config.scrape_configs.flatMap((j: any) => (j.kubernetes_sd_configs ?? []).flatMap((sd: any) => LISTS[sd.role])))].sort();
+    expect(needed).toEqual(['pods']);
+    const role = platform.charts['prometheus-scraper-rbac'].toJson().find((m: any) => m.kind === 'ClusterRole');
+    const granted = role.rules.flatMap((r: any) => (r.resources ?? r.nonResourceURLs).map((res: string) => `${res}:${[...r.verbs].sort().join(',')}`)).sort();
+    expect(granted).toEqual(needed.map((res) => `${res}:get,list,watch`));
   });
 
   test('a karpenter pool installs Karpenter and its NodePool chart', () => {
