@@ -209,3 +209,6 @@ test('KarpenterNodePool applies the same pool rules as GpuNodePool', () => {
   });
   expect(problems.map((p) => p.field)).toEqual(['maxNodes', 'diskGiB', 'capacityReservationId', 'instanceTypes[0]']);
 });
+
+// More of this domain's cases, run in this file's worker so the domain's modules load once (test time).
+import './registry-mirror.cases';

@@ -300,3 +300,6 @@ test('a description of the same pool with other labels is refused, naming what d
   const described = PoolNodes.of({ poolName: 'gpu', instanceTypes: ['g6.xlarge'], labels: { tier: 'gold' } });
   expect(() => PoolNodes.of({ poolName: 'gpu', instanceTypes: ['g6.xlarge'] }, described)).toThrow(/differ from these props in labels$/);
 });
+
+// More of this domain's cases, run in this file's worker so the domain's modules load once (test time).
+import './pool-permissions.cases';

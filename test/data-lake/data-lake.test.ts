@@ -243,3 +243,7 @@ test('a grant from another stack leaves the lake\'s stack untouched and imports 
   expect(jobs).toContain('"Fn::GetStackOutput":{"StackName":"Data","OutputName":"DataLakeZonecuratedArnExport');
   expect(shared.deps).toEqual(['Data']);
 });
+
+// More of this domain's cases, run in this file's worker so the domain's modules load once (test time).
+import './derived-descriptions.cases';
+import './zone-bucket-events.cases';

@@ -275,3 +275,7 @@ test('the standalone check names every problem of the props, as the definition d
   });
   expect(problems.map((p) => p.field)).toEqual(['alarmEmails[0]', 'monthlyBudgetUsd', 'thresholds.gpuIdlePercent', 'thresholds.pendingFor']);
 });
+
+// More of this domain's cases, run in this file's worker so the domain's modules load once (test time).
+import './container-insights.cases';
+import './metrics.cases';

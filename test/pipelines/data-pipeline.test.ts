@@ -522,3 +522,9 @@ describe('the script asset in a bucket with a customer managed key', () => {
     })]);
   });
 });
+
+// More of this domain's cases, run in this file's worker so the domain's modules load once (test time).
+import './application-stopper.cases';
+import './lake-formation.cases';
+import './single-run.cases';
+import './job-script.cases';

@@ -152,3 +152,9 @@ test('a placement is checked: known instance types, and accelerators one node of
   expect(() => Placement.onPool('gpu', [findInstance('g6.xlarge')!], 4)).toThrow(/accelerators \(4\) must fit one node of the pool, whose largest type has 1 accelerator/);
   expect(Placement.onPool('gpu', [findInstance('g6.xlarge')!, findInstance('g6.12xlarge')!], 4).accelerators).toBe(4);
 });
+
+// More of this domain's cases, run in this file's worker so the domain's modules load once (test time).
+import './pod-runtime.cases';
+import './deliver.cases';
+import './training-job.cases';
+import './team-namespace.cases';
