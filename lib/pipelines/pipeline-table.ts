@@ -10,7 +10,11 @@ export enum TableFormat {
 export interface PipelineColumn {
   /** Lowercase letters, digits and underscores (Athena). */
   readonly name: string;
-  /** A Hive type: `string`, `bigint`, `double`, `timestamp`, `array<string>`, ... */
+  /**
+   * A Hive type that Glue, Spark and Athena read (case-insensitive): `boolean`, `tinyint`, `smallint`, `int`,
+   * `bigint`, `float`, `double`, `decimal(p,s)`, `string`, `char(n)`, `varchar(n)`, `date`, `timestamp`, `binary`,
+   * `array<t>`, `map<primitive,t>`, `struct<name:t,...>`.
+   */
   readonly type: string;
   /** @default - no comment */
   readonly comment?: string;

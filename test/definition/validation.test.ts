@@ -148,6 +148,9 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['pipeline numbers are whole and positive (no exception from a negative duration)', (d) => { d.pipelines[0].runTimeoutMinutes = -5; }, /^pipelines\[0\]\.runTimeoutMinutes \(-5\) must be a whole number >= 1/],
   ['pipeline memory is whole and positive (no exception from a negative size)', (d) => { d.pipelines[0].maxCapacity = { vcpu: 16, memoryGiB: -1 }; }, /^pipelines\[0\]\.maxCapacity\.memoryGiB \(-1\) must be a whole number >= 1/],
   ['a pipeline trigger names its kind', (d) => { d.pipelines[0].trigger = {}; }, /^pipelines\[0\]\.trigger .* takes schedule or onArrival; leave trigger out to start runs by hand/],
+  // Athena "Data types in Amazon Athena", Hive language manual (Types): a column type is a Hive type name.
+  ['a pipeline column type is a Hive type', (d) => { d.pipelines[0].table.columns[2].type = 'integer(4)'; }, /^pipelines\[0\]\.table\.columns\[2\]\.type \('integer\(4\)'\) must be a Hive type that Glue, Spark and Athena read .*: unexpected '\('/],
+  ['a pipeline column type nests Hive types', (d) => { d.pipelines[0].table.columns[0].type = 'map<array<string>,int>'; }, /^pipelines\[0\]\.table\.columns\[0\]\.type .*: 'array' is not a Hive type/],
   ['pipeline names unique', (d) => { d.pipelines[1].name = d.pipelines[0].name; }, /^pipelines\[1\]\.name \('reviews-nightly'\) must be unique among pipelines/],
   ['pipeline name fits the services\' limits with the platform prefix', (d) => { d.pipelines[0].name = 'p'.repeat(60); }, /^pipelines\[0\]\.name .* at most 64/],
 ];

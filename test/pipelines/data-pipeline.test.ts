@@ -528,3 +528,4 @@ import './application-stopper.cases';
 import './lake-formation.cases';
 import './single-run.cases';
 import './job-script.cases';
+import './check-limits.cases';

@@ -96,11 +96,83 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
     });
     (table.columns ?? []).forEach((c, i) => {
       if (known(c.name) && !GLUE_NAME.test(c.name)) bad(`table.columns[${i}].name`, c.name, 'must be lowercase letters, digits and underscores, not starting with a digit');
-      if (known(c.type) && c.type.trim() === '') bad(`table.columns[${i}].type`, c.type, 'must be a Hive type such as string, bigint, double or timestamp');
+      const typeProblem = known(c.type) && typeof c.type === 'string' ? hiveTypeProblem(c.type) : undefined;
+      if (typeProblem) bad(`table.columns[${i}].type`, c.type, `must be a Hive type that Glue, Spark and Athena read (boolean, tinyint, smallint, int, bigint, float, double, decimal(p,s), string, char(n), varchar(n), date, timestamp, binary, array<t>, map<primitive,t>, struct<name:t,...>): ${typeProblem}`);
     });
     names.forEach((n, i) => {
       if (known(n) && names.indexOf(n) !== i) bad('table', n, 'names a column or partition key twice');
     });
   }
   return out.problems;
+}
+
+// Hive DDL types that Glue, Spark and Athena all read ("Data types in Amazon Athena"; Hive LanguageManual Types):
+// primitives, decimal(p,s) with 1 <= p <= 38 and 0 <= s <= p, char(1..255), varchar(1..65535), and
+// array<t>, map<primitive,t>, struct<name:t,...> nested to any depth.
+const HIVE_PRIMITIVES = new Set(['boolean', 'tinyint', 'smallint', 'int', 'integer', 'bigint', 'float', 'double', 'string', 'date', 'timestamp', 'binary']);
+const HIVE_LENGTHS: Record<string, number> = { char: 255, varchar: 65535 };
+
+/** Why `type` is not a Hive type that Glue, Spark and Athena read (case-insensitive), or undefined when it is one. */
+export function hiveTypeProblem(type: string): string | undefined {
+  const tokens = type.toLowerCase().match(/[a-z_][a-z0-9_]*|\d+|\S/g) ?? [];
+  let i = 0;
+  const fail = (why: string): never => { throw new Error(why); };
+  const take = (expected?: string): string => {
+    const got = tokens[i++];
+    if (got === undefined) return fail(expected ? `'${expected}' is missing at the end` : 'a type is missing at the end');
+    if (expected !== undefined && got !== expected) fail(`expected '${expected}', found '${got}'`);
+    return got;
+  };
+  const whole = (): number => {
+    const n = take();
+    return /^\d+$/.test(n) ? Number(n) : fail(`expected a number, found '${n}'`);
+  };
+  const primitive = (): void => {
+    const name = take();
+    if (HIVE_PRIMITIVES.has(name)) return;
+    if (name === 'decimal') {
+      if (tokens[i] !== '(') return;
+      take('(');
+      const p = whole();
+      let s = 0;
+      if (tokens[i] === ',') { take(','); s = whole(); }
+      take(')');
+      if (p < 1 || p > 38) fail(`decimal precision ${p} must be 1..38`);
+      if (s > p) fail(`decimal scale ${s} must be 0..precision (${p})`);
+      return;
+    }
+    if (HIVE_LENGTHS[name] !== undefined) {
+      take('(');
+      const n = whole();
+      take(')');
+      if (n < 1 || n > HIVE_LENGTHS[name]) fail(`${name} length ${n} must be 1..${HIVE_LENGTHS[name]}`);
+      return;
+    }
+    fail(`'${name}' is not a Hive type`);
+  };
+  const anyType = (): void => {
+    const name = tokens[i];
+    if (name === 'array') {
+      take(); take('<'); anyType(); take('>');
+    } else if (name === 'map') {
+      take(); take('<'); primitive(); take(','); anyType(); take('>');
+    } else if (name === 'struct') {
+      take(); take('<');
+      do {
+        const field = take();
+        if (!/^[a-z_][a-z0-9_]*$/.test(field)) fail(`'${field}' is not a struct field name`);
+        take(':'); anyType();
+      } while (tokens[i] === ',' && take(','));
+      take('>');
+    } else {
+      primitive();
+    }
+  };
+  try {
+    anyType();
+    if (i < tokens.length) fail(`unexpected '${tokens[i]}'`);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
