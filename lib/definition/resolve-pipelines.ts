@@ -13,7 +13,7 @@ import type { PipelineDefinition } from './types';
 /** DataPipeline's prop names as the definition writes them. */
 const FIELDS: Record<string, string> = {
   pipelineName: 'name', sources: 'from', target: 'to', runTimeout: 'runTimeoutMinutes',
-  'trigger.expression': 'trigger.schedule', 'trigger.zone': 'trigger.onArrival.zone',
+  'trigger.expression': 'trigger.schedule', 'trigger.zone': 'trigger.onArrival.zone', 'trigger.prefix': 'trigger.onArrival.prefix',
   'maxCapacity.maxVcpu': 'maxCapacity.vcpu', 'maxCapacity.maxMemory': 'maxCapacity.memoryGiB', 'table.tableName': 'table.name',
 };
 

@@ -151,6 +151,9 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   // Athena "Data types in Amazon Athena", Hive language manual (Types): a column type is a Hive type name.
   ['a pipeline column type is a Hive type', (d) => { d.pipelines[0].table.columns[2].type = 'integer(4)'; }, /^pipelines\[0\]\.table\.columns\[2\]\.type \('integer\(4\)'\) must be a Hive type that Glue, Spark and Athena read .*: unexpected '\('/],
   ['a pipeline column type nests Hive types', (d) => { d.pipelines[0].table.columns[0].type = 'map<array<string>,int>'; }, /^pipelines\[0\]\.table\.columns\[0\]\.type .*: 'array' is not a Hive type/],
+  // EMR Serverless StartJobRun, SparkSubmit: entryPoint at most 4096 characters, no blank entry point argument.
+  ['a pipeline script URI within StartJobRun\'s entry point', (d) => { d.pipelines[0].script = `s3://acme-jobs/${'k'.repeat(4090)}.py`; }, /^pipelines\[0\]\.script \('s3:\/\/acme-jobs\/k+\.\.\.'\) is 4108 characters; the job's entry point takes at most 4096/],
+  ['an arrival prefix is not blank (the job gets it as an argument)', (d) => { d.pipelines[1].trigger.onArrival.prefix = ' '; }, /^pipelines\[1\]\.trigger\.onArrival\.prefix \(' '\) must not be blank: it is passed to the job as --input-prefix/],
   ['pipeline names unique', (d) => { d.pipelines[1].name = d.pipelines[0].name; }, /^pipelines\[1\]\.name \('reviews-nightly'\) must be unique among pipelines/],
   ['pipeline name fits the services\' limits with the platform prefix', (d) => { d.pipelines[0].name = 'p'.repeat(60); }, /^pipelines\[0\]\.name .* at most 64/],
 ];

@@ -17,6 +17,10 @@ const MIN_GIB_PER_VCPU = 2;
 const MAX_GIB_PER_VCPU = 8;
 /** Step Functions Standard executions last at most one year; the state machine's timeout is runTimeout + 15 min. */
 const MAX_RUN_TIMEOUT_DAYS = 90;
+// EMR Serverless API reference, SparkSubmit: entryPoint 1-4096 characters; entryPointArguments at most 1024 items, each matching .*\S.*.
+const MAX_ENTRY_POINT = 4096;
+const MAX_ENTRY_POINT_ARGUMENTS = 1024;
+const NOT_BLANK = /\S/;
 
 /** Every problem of a pipeline's props, with fields relative to the props; values that are tokens are skipped. */
 export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
@@ -47,6 +51,9 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
     if (!script.location.endsWith('.py')) bad('script', script.location, 'must be a Python file (.py)');
     if (script.source === PipelineScriptSource.S3_URI && !/^s3:\/\/[^/]+\/.+/.test(script.location)) bad('script', script.location, 'must be an s3:// URI of an object (s3://bucket/key.py)');
     if (script.source === PipelineScriptSource.ASSET && !fs.existsSync(script.location)) bad('script', script.location, 'must be an existing file');
+    if (script.source === PipelineScriptSource.S3_URI && script.location.length > MAX_ENTRY_POINT) {
+      bad('script', `${script.location.slice(0, 40)}...`, `is ${script.location.length} characters; the job's entry point takes at most ${MAX_ENTRY_POINT} (EMR Serverless StartJobRun, SparkSubmit.entryPoint)`);
+    }
   }
 
   const trigger = props.trigger;
@@ -56,6 +63,8 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
   if (trigger?.kind === PipelineTriggerKind.ON_ARRIVAL && known(trigger.zone) && !props.sources.includes(trigger.zone!)) {
     bad('trigger.zone', trigger.zone, `must be one of the sources (${props.sources.join(', ')}): the pipeline can only read data that arrives there`);
   }
+
+  jobArgumentProblems(props, bad);
 
   const { maxVcpu: vcpu, maxMemoryGiB: gib } = capacityOf(props.maxCapacity);
   const minVcpu = 2 * SPARK_WORKER.vcpu;
@@ -104,6 +113,25 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
     });
   }
   return out.problems;
+}
+
+/**
+ * The job's entry point arguments within StartJobRun's limits: the ones the pipeline builds (`--sources`, `--target`,
+ * `--input-prefix` on arrival, `--database` and `--table` with a table: see DataPipeline) and the user's `jobArguments`.
+ */
+function jobArgumentProblems(props: DataPipelineProps, bad: (field: string, value: unknown, message: string) => void): void {
+  const prefix = props.trigger?.kind === PipelineTriggerKind.ON_ARRIVAL ? props.trigger.prefix : undefined;
+  if (prefix && !Token.isUnresolved(prefix) && !NOT_BLANK.test(prefix)) {
+    bad('trigger.prefix', prefix, 'must not be blank: it is passed to the job as --input-prefix, and EMR Serverless refuses a blank entry point argument (StartJobRun, SparkSubmit.entryPointArguments); leave it out to watch the whole zone');
+  }
+  const extra = props.jobArguments ?? [];
+  extra.forEach((a, i) => {
+    if (!Token.isUnresolved(a) && !NOT_BLANK.test(a)) bad(`jobArguments[${i}]`, a, 'must not be empty or blank: EMR Serverless refuses a blank entry point argument (StartJobRun, SparkSubmit.entryPointArguments)');
+  });
+  const built = 4 + (prefix ? 2 : 0) + (props.table ? 4 : 0);
+  if (built + extra.length > MAX_ENTRY_POINT_ARGUMENTS) {
+    bad('jobArguments', `${extra.length} arguments`, `must be at most ${MAX_ENTRY_POINT_ARGUMENTS - built}: with the ${built} the pipeline passes, the job gets ${built + extra.length}, and StartJobRun takes at most ${MAX_ENTRY_POINT_ARGUMENTS} entry point arguments`);
+  }
 }
 
 // Hive DDL types that Glue, Spark and Athena all read ("Data types in Amazon Athena"; Hive LanguageManual Types):
