@@ -33,16 +33,29 @@ function paths(value: unknown, at: (string | number)[] = []): (string | number)[
   return out;
 }
 
-function setAt(root: any, path: (string | number)[], value: unknown): void {
+/** Sets the value at `path`; with `create`, missing parents are made (a list before an index, an object otherwise). */
+function setAt(root: any, path: (string | number)[], value: unknown, create = false): void {
   let node = root;
-  for (const key of path.slice(0, -1)) node = node[key];
+  path.slice(0, -1).forEach((key, i) => {
+    if (create && (node[key] === null || typeof node[key] !== 'object')) node[key] = typeof path[i + 1] === 'number' ? [] : {};
+    node = node[key];
+  });
   node[path[path.length - 1]] = value;
 }
+
+// Fields that no example sets, or only one does: a share of the mutations goes to them (their parents made when
+// missing), so a short sample still reaches them. Add a field here when a session adds one.
+const FOCUS: (string | number)[][] = [
+  ['network', 'availabilityZones'], ['network', 'availabilityZones', 1], ['network', 'mirror'], ['network', 'mirror', 'registry'],
+  ['monitoring', 'budgetCostFilter'],
+];
 
 const edgeStrings = fc.constantFrom(
   '', ' ', 'kube-system', 'default', 'aws:x', 'A_B', 'x'.repeat(300), 'a&b', 'ümlaut', '10.0.0.1/16', '0.0.0.0/0',
   'karpenter.sh/x', 'kubernetes.io/x', 'constructor', '__proto__', 'g6.xlarge', 'p5.48xlarge', 'inf2.xlarge', 'research',
   'cr-0123456789abcdef0', 'spot', 'capacity-block', 'karpenter', 'ray', 'cpu', 'read-write', '1.36', '-1', '\uD800',
+  'us-east-1a', 'us-west-2a', 'use1-az1', '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror', '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+  'cost-tag', 'account',
 );
 const edgeNumbers = fc.constantFrom(0, -1, 1, 0.5, 2 ** 31, 2 ** 53, Infinity, -Infinity, NaN, 1e21, 63, 64, 500, 1001);
 const values = fc.oneof(
@@ -57,10 +70,20 @@ const mutation = fc.record({
   value: values,
   addField: fc.boolean(),
   field: edgeStrings,
+  // One run in three mutates a FOCUS field.
+  focus: fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: fc.nat({ max: FOCUS.length - 1 }), weight: 1 }),
 });
+type Mutation = { example: number; pick: number; value: unknown; addField: boolean; field: string; focus?: number };
 
-function mutate(m: { example: number; pick: number; value: unknown; addField: boolean; field: string }): unknown {
+// Each FOCUS field once, first, on an example that lacks it (llm-inference: no AZ list, mirror or cost filter).
+const focusExamples: [Mutation][] = FOCUS.map((_, focus) => [{ example: 2, pick: 0, value: ' ', addField: false, field: '', focus }]);
+
+function mutate(m: Mutation): unknown {
   const def = JSON.parse(JSON.stringify(examples[m.example]));
+  if (m.focus !== undefined) {
+    setAt(def, FOCUS[m.focus], m.value, true);
+    return def;
+  }
   const all = paths(def);
   const path = all[m.pick % all.length];
   if (m.addField) {
@@ -95,5 +118,5 @@ test('any one-value mutation of an example builds, or fails with a DefinitionErr
       return;
     }
     if (SYNTH) expect(cfnLint(app)).toBe('');
-  }), { numRuns: RUNS, seed: process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : undefined });
+  }), { numRuns: RUNS + focusExamples.length, examples: focusExamples, seed: process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : undefined });
 }, 120_000);
