@@ -1,4 +1,4 @@
-import { Annotations, Arn, CrossStackReferences, ReferenceStrength, Stack, Tags, type Environment } from 'aws-cdk-lib';
+import { Annotations, Arn, CrossStackReferences, ReferenceStrength, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import type * as cxapi from 'aws-cdk-lib/cx-api';
 import * as cdk8s from 'cdk8s';
 import type { Chart } from 'cdk8s';
@@ -163,8 +163,8 @@ export class AiPlatform extends Construct {
       // Fn::GetStackOutput: an export would be locked while the shard imports it, so a shard emptying (or
       // dropping its only EFA pool) would fail the platform stack's update on "export in use".
       CrossStackReferences.of(stack).consume(ReferenceStrength.WEAK);
-      Annotations.of(stack).acknowledgeWarning('CloudFormation-Validate::F0001',
-        'An empty shard has no resources on purpose: the CDK CLI skips it, or deletes it when it was deployed');
+      Validations.of(stack).acknowledge({ id: 'CloudFormation-Validate::F0001',
+        reason: 'An empty shard has no resources on purpose: the CDK CLI skips it, or deletes it when it was deployed' });
       this.shardStacks.push(stack);
       return stack;
     };
