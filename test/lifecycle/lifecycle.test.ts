@@ -107,6 +107,12 @@ describe('each rule fails on a broken pair', () => {
     expect(lifecycleViolations(asm({ s: { Resources: { N: ng(['g6e.xlarge']) } } }), asm({ s: { Resources: { N: ng(['g6e.2xlarge'], 'acme-gpu-9f9f') } } }), { rollsPools: ['gpu'] })).toEqual([]);
   });
 
+  test('a custom name kept while a create-only property nested in a structure changes (Budget.PlannedBudgetLimits)', () => {
+    const budget = (limits: object, name = 'acme-monthly') => ({ Type: 'AWS::Budgets::Budget', Properties: { Budget: { BudgetName: name, BudgetType: 'COST', TimeUnit: 'MONTHLY', PlannedBudgetLimits: limits }, NotificationsWithSubscribers: [] } });
+    one(lifecycleViolations(asm({ s: { Resources: { B: budget({ a: 1 }) } } }), asm({ s: { Resources: { B: budget({ a: 2 }) } } })));
+    expect(lifecycleViolations(asm({ s: { Resources: { B: budget({ a: 1 }) } } }), asm({ s: { Resources: { B: budget({ a: 2 }, 'acme-monthly-2') } } }))).toEqual([]);
+  });
+
   test('an export removed while another stack imports it', () => {
     const topic = { Type: 'AWS::SNS::Topic' };
     const producer = (exported: boolean) => ({ Resources: { T: topic }, Outputs: exported ? { O: { Value: { Ref: 'T' }, Export: { Name: 'acme-topic' } } } : {} });

@@ -72,8 +72,10 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
   // WILL_REPLACE (create-only properties in the registry schema): among the named types here, only EMR
   // Serverless has "maybe" properties (MaximumCapacity, ReleaseLabel, ...), which UpdateApplication changes in
   // place once the application is stopped (rule 8).
+  // cloudformation-diff rates a change by top-level property only, so a create-only property nested in a
+  // structure (Budget.BudgetName, Budget.PlannedBudgetLimits) counts here too, read from the same registry data.
   for (const { stack, id, change } of all) {
-    if (change.changeImpact !== ResourceImpact.WILL_REPLACE) continue;
+    if (change.changeImpact !== ResourceImpact.WILL_REPLACE && !nestedCreateOnlyChanged(change)) continue;
     // A new name is fine (the new resource is created under it, then the old one deleted); the same one fails.
     const names = (NAME_PROPERTIES[change.resourceType ?? ''] ?? [])
       .filter((p) => isLiteral(at(change.newValue?.Properties, p)) && at(change.newValue?.Properties, p) === at(change.oldValue?.Properties, p));
@@ -167,6 +169,24 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
   return out;
 }
 
+
+/** Whether a create-only property one level inside a top-level structure property changed (registry schema data). */
+function nestedCreateOnlyChanged(change: ResourceDifference): boolean {
+  if (change.isAddition || change.isRemoval || !change.resourceType) return false;
+  const db = specDb();
+  const resource = db.lookup('resource', 'cloudFormationType', 'equals', change.resourceType)[0];
+  if (!resource) return false;
+  return Object.entries<any>(resource.properties).some(([name, prop]) => {
+    const ref = prop.type?.reference?.$ref;
+    if (!ref) return false;
+    const def = db.get('typeDefinition', ref);
+    return Object.entries<any>(def.properties ?? {}).some(([sub, subProp]) => subProp.causesReplacement === 'yes'
+      && JSON.stringify(change.oldValue?.Properties?.[name]?.[sub]) !== JSON.stringify(change.newValue?.Properties?.[name]?.[sub]));
+  });
+}
+
+let db: any;
+const specDb = () => (db ??= require('@aws-cdk/aws-service-spec').loadAwsServiceSpecSync());
 
 /** Whether `stack` depends on `on`, directly or through other stacks (the CLI then deploys `on` first). */
 function dependsOn(a: Assembly, stack: string, on: string, seen = new Set<string>()): boolean {
