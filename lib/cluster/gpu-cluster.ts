@@ -16,6 +16,7 @@ import { acknowledgeIamFindings } from '../core/acknowledge';
 import { registerWorkloadPrerequisites } from '../core/cluster-readiness';
 import { ContainerInsights } from '../monitoring/container-insights';
 import { createPodIdentityRole } from '../core/pod-identity-role';
+import { limitGrantsToAwsServices } from '../core/key-policy';
 
 
 /** Props of {@link GpuCluster}. */
@@ -99,6 +100,7 @@ export class GpuCluster extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    limitGrantsToAwsServices(this.secretsKey);
 
     const endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PRIVATE;
     this.cluster = new eks.Cluster(this, 'Cluster', {

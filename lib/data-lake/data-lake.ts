@@ -15,6 +15,7 @@ import { zoneDatabaseName } from './private/database-name';
 import { registerZonesWithLakeFormation } from './private/lake-formation';
 import { lakeKeyEncryption, SECURE_BUCKET } from './private/secure-bucket';
 import { ZoneBucket } from './zone-bucket';
+import { limitGrantsToAwsServices } from '../core/key-policy';
 
 /** The context flag that, together with `removalPolicy: DESTROY`, lets a data lake be deleted. */
 export const ALLOW_DATA_DELETION_CONTEXT = 'ai-platform:allowDataDeletion';
@@ -104,6 +105,7 @@ export class DataLake extends Construct implements IDataLakeRef {
       alias: `alias/${prefix}-data-lake`,
       removalPolicy: this.removalPolicy,
     });
+    limitGrantsToAwsServices(this.key);
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
       // Server access logs can only be delivered to SSE-S3 buckets.

@@ -13,6 +13,7 @@ import { monitoringProblems } from './monitoring-checks';
 import { throwIfProblems, type Problem } from '../core/problems';
 import type { ContainerInsights } from './container-insights';
 import { AiPlatformMetrics } from './metrics';
+import { limitGrantsToAwsServices } from '../core/key-policy';
 
 /** A node pool as monitoring sees it. */
 export interface MonitoredPool {
@@ -200,6 +201,7 @@ export class AiMonitoring extends Construct {
 
     // Topic: encrypted with a key CloudWatch and Budgets may use to publish.
     const key = new kms.Key(this, 'TopicKey', { description: 'Alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+    limitGrantsToAwsServices(key);
     for (const service of ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com']) {
       key.addToResourcePolicy(new iam.PolicyStatement({
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],

@@ -32,6 +32,7 @@ import { jobLogGroupName, stateMachineLogGroupName } from './private/names';
 import { pipelinePropsProblems } from './private/pipeline-checks';
 import { runsPerMonthOf } from './private/schedule-expression';
 import { catalogTable } from './private/catalog-table';
+import { limitGrantsToAwsServices } from '../core/key-policy';
 
 /** The most a pipeline's EMR Serverless application may hold at once, across all its workers. */
 export interface PipelineCapacity {
@@ -180,6 +181,7 @@ export class DataPipeline extends Construct {
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'LogKey', {
       description: `Logs of data pipeline ${props.pipelineName}`, enableKeyRotation: true, removalPolicy,
     });
+    limitGrantsToAwsServices(this.encryptionKey);
     this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
       principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
       actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
