@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { HELM_CHARTS, requireKubernetesVersion } from '../catalog/versions';
 import { PodIdentityRole } from '../core/pod-identity-role';
 import { POOL_LABEL } from '../core/labels';
+import { SYSTEM_POOL_NAME } from '../compute/pool-name';
 import { acknowledgeIamFindings } from '../core/acknowledge';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
 import type { RegistryMirror } from '../core/registry-mirror';
@@ -68,7 +69,7 @@ export class ClusterAutoscaler extends Construct {
         cloudProvider: 'aws',
         image: { tag: version.clusterAutoscalerImageTag },
         rbac: { serviceAccount: { create: true, name: serviceAccount } },
-        nodeSelector: { [POOL_LABEL]: 'system' },
+        nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
         priorityClassName: 'system-cluster-critical',
         extraArgs: {
           'balance-similar-node-groups': true,

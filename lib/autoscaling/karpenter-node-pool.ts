@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { nodePoolProblems } from '../compute/pool-checks';
+import { poolNameProblems } from '../compute/pool-name';
 import { throwIfProblems, type Problem } from '../core/problems';
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
@@ -20,6 +21,7 @@ import {
 
 /** Props of {@link KarpenterNodePool}. */
 export interface KarpenterNodePoolProps {
+  /** The NodePool's and EC2NodeClass's name and the `ai-platform/pool` label: the pool-name rule of GpuNodePool. */
   readonly poolName: string;
   /** Instance types of the accelerator catalog, all of one accelerator vendor. */
   readonly instanceTypes: string[];
@@ -62,12 +64,13 @@ export class KarpenterNodePool extends Chart {
   public readonly nodes: PoolNodes;
 
   /**
-   * Problems of the props (instance types, AMI family, labels, size, disk, capacity type), with field names
+   * Problems of the props (pool name, instance types, AMI family, labels, size, disk, capacity type), with field names
    * relative to the props: the same pool rules as GpuNodePool (Karpenter keeps no minimum and builds no EFA).
    */
   public static check(props: KarpenterNodePoolProps): Problem[] {
-    if (Token.isUnresolved(props.maxNodes) || Token.isUnresolved(props.instanceTypes)) return [];
-    return nodePoolProblems({ ...props, minNodes: 0, efa: false });
+    const names = Token.isUnresolved(props.poolName) ? [] : poolNameProblems(props.poolName, 'poolName');
+    if (Token.isUnresolved(props.maxNodes) || Token.isUnresolved(props.instanceTypes)) return names;
+    return [...names, ...nodePoolProblems({ ...props, minNodes: 0, efa: false })];
   }
 
   constructor(scope: Construct, id: string, props: KarpenterNodePoolProps) {

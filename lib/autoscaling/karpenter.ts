@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { HELM_CHARTS } from '../catalog/versions';
 import { PodIdentityRole } from '../core/pod-identity-role';
 import { POOL_LABEL } from '../core/labels';
+import { SYSTEM_POOL_NAME } from '../compute/pool-name';
 import { createNodeRole } from '../core/node-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
@@ -78,7 +79,7 @@ export class Karpenter extends Construct {
       values: {
         settings: { clusterName: cluster.clusterName, interruptionQueue: this.queue.queueName },
         serviceAccount: { name: 'karpenter' },
-        nodeSelector: { [POOL_LABEL]: 'system' },
+        nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
         controller: { resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } } },
       },
     });

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { HELM_CHARTS } from '../catalog/versions';
 import { POOL_LABEL } from '../core/labels';
+import { SYSTEM_POOL_NAME } from '../compute/pool-name';
 import { AssemblyFile } from '../core/assembly-file';
 import { workloadPrerequisites } from '../core/cluster-readiness';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
@@ -109,7 +110,7 @@ export function ensureMetricsServer(cluster: eks.ICluster, mirror?: RegistryMirr
   if (existing) return existing as eks.HelmChart;
   const onSystemNodes = workloadPrerequisites(cluster).length > 0;
   return pinnedHelmChart(cluster, 'MetricsServer', cluster, HELM_CHARTS.metricsServer, {
-    values: onSystemNodes ? { nodeSelector: { [POOL_LABEL]: 'system' } } : {},
+    values: onSystemNodes ? { nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME } } : {},
   });
 }
 

@@ -10,6 +10,7 @@ import { CLUSTER_DEFAULTS } from './defaults';
 import { clusterProblems } from './cluster-checks';
 import { throwIfProblems, type Problem } from '../core/problems';
 import { POOL_LABEL } from '../core/labels';
+import { SYSTEM_POOL_NAME } from '../compute/pool-name';
 import { createNodeLaunchTemplate } from '../core/node-launch-template';
 import { createNodeRole } from '../core/node-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';
@@ -153,7 +154,7 @@ export class GpuCluster extends Construct {
       desiredSize: systemNodes,
       subnets: this.nodeSubnets,
       capacityType: eks.CapacityType.ON_DEMAND,
-      labels: { [POOL_LABEL]: 'system' },
+      labels: { [POOL_LABEL]: SYSTEM_POOL_NAME },
       launchTemplateSpec: this.launchTemplate('SystemLaunchTemplate'),
       nodeRole: createNodeRole(this, 'SystemNodeRole'),
     });

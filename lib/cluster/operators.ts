@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { HELM_CHARTS, type HelmChartVersion } from '../catalog/versions';
 import { PodIdentityRole } from '../core/pod-identity-role';
 import { POOL_LABEL } from '../core/labels';
+import { SYSTEM_POOL_NAME } from '../compute/pool-name';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
 import type { RegistryMirror } from '../core/registry-mirror';
 
@@ -13,7 +14,7 @@ export enum Operator {
   JOBSET = 'jobset',
 }
 
-const SYSTEM_NODES = { nodeSelector: { [POOL_LABEL]: 'system' } };
+const SYSTEM_NODES = { nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME } };
 
 /** Options of {@link ensureOperator}. */
 export interface OperatorOptions {

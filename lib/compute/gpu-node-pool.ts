@@ -7,6 +7,7 @@ import { AcceleratorVendor, type InstanceFacts } from '../catalog/accelerators';
 import { CapacityType } from './capacity-type';
 import { NODE_POOL_DEFAULTS } from './defaults';
 import { nodePoolProblems } from './pool-checks';
+import { nodegroupNamePrefixProblems, poolNameProblems } from './pool-name';
 import { throwIfProblems, type Problem } from '../core/problems';
 import { PoolNodes } from './pool-nodes';
 import { AsgNodeTemplateTags } from './private/asg-node-template-tags';
@@ -19,7 +20,10 @@ import { createNodeRole } from '../core/node-role';
 export interface GpuNodePoolProps {
   /** The cluster the pool joins (kubectl-enabled, to install device plugins). */
   readonly cluster: eks.ICluster;
-  /** The pool's name: the `ai-platform/pool` label and part of the node group name. */
+  /**
+   * The pool's name: the `ai-platform/pool` label and part of the node group name. 1..25 lowercase letters, digits
+   * and "-", starting with a letter; not `system` (the cluster's own pool).
+   */
   readonly poolName: string;
   /** Instance types of the accelerator catalog, all of one accelerator vendor. */
   readonly instanceTypes: string[];
@@ -47,7 +51,7 @@ export interface GpuNodePoolProps {
   readonly subnets?: ec2.SubnetSelection;
   /**
    * Prefix of the node group name (e.g. the platform's name), so dashboards of several clusters in one
-   * account tell their pools apart. @default - none: the name is `<poolName>-<digest>`
+   * account tell their pools apart; at most 28 characters. @default - none: the name is `<poolName>-<digest>`
    */
   readonly nodegroupNamePrefix?: string;
   /**
@@ -115,7 +119,7 @@ export class GpuNodePool extends Construct {
   public readonly asgName: string;
 
   /**
-   * Problems of the props (size, disk, capacity type, instance types, AMI family, EFA, labels), with field
+   * Problems of the props (pool name, node group name prefix, size, disk, capacity type, instance types, AMI family, EFA, labels), with field
    * names relative to the props; the definition reports the same ones under `nodePools[i]`. Values that
    * are tokens are not checked.
    */
@@ -124,11 +128,12 @@ export class GpuNodePool extends Construct {
     if (numbers.length > 0 || Token.isUnresolved(props.instanceTypes)) return [];
     const diskGiB = props.diskSize?.isUnresolved() ? undefined : props.diskSize?.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
     const problems = nodePoolProblems({ ...props, diskGiB }).map((p) => (p.field === 'diskGiB' ? { ...p, field: 'diskSize', message: `${p.message} GiB` } : p));
-    // The pool's name is a node label value and part of the node group's name (EKS: [A-Za-z0-9-_], 1..63).
-    if (!Token.isUnresolved(props.poolName) && !/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/.test(props.poolName)) {
-      problems.unshift({ field: 'poolName', value: props.poolName, message: 'must be 1..40 lowercase letters, digits and "-", starting and ending alphanumeric (a node label value and part of the node group name)' });
-    }
-    return problems;
+    const names = [
+      ...(Token.isUnresolved(props.poolName) ? [] : poolNameProblems(props.poolName, 'poolName')),
+      ...(props.nodegroupNamePrefix === undefined || Token.isUnresolved(props.nodegroupNamePrefix) ? []
+        : nodegroupNamePrefixProblems(props.nodegroupNamePrefix, 'nodegroupNamePrefix')),
+    ];
+    return [...names, ...problems];
   }
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {

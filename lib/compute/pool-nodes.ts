@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { AmiFamily, findAmi, type AmiChoice } from '../catalog/ami';
 import { AcceleratorVendor, acceleratorResourceName, EFA_RESOURCE_NAME, findInstance, type InstanceFacts } from '../catalog/accelerators';
 import { NODE_POOL_DEFAULTS } from './defaults';
+import { REPLACEMENT_KEY_LENGTH } from './pool-name';
 import { poolNodesProblems, type PoolNodesSpec } from './pool-checks';
 import { throwIfProblems, type Problem } from '../core/problems';
 import { ACCELERATOR_LABEL, ACCELERATOR_MODEL_LABEL, DEVICE_PLUGIN_LABEL, EFA_LABEL, POOL_LABEL } from '../core/labels';
@@ -123,9 +124,8 @@ export class PoolNodes {
    */
   public replacementKey(extra: Record<string, unknown> = {}): string {
     const key = JSON.stringify({ types: this.instances.map((f) => f.instanceType), ami: this.ami.amiType, efa: this.efaInterfaces, ...extra });
-    return createHash('sha256').update(key).digest('hex').slice(0, 8);
+    return createHash('sha256').update(key).digest('hex').slice(0, REPLACEMENT_KEY_LENGTH);
   }
 }
-
 /** The EFA extended resource name, re-exported for callers that describe nodes. */
 export { EFA_RESOURCE_NAME };

@@ -1,11 +1,12 @@
 import { findAmi } from '../catalog/ami';
 import { findInstance, type InstanceFacts } from '../catalog/accelerators';
 import { nodePoolProblems } from '../compute/pool-checks';
+import { poolNameProblems } from '../compute/pool-name';
 import { PoolNodes } from '../compute/pool-nodes';
 import { DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedNodePool } from './resolved';
-import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
+import { duplicates } from './rules';
 import { CapacityType } from '../compute/capacity-type';
 import { Provisioner, type NodePoolDefinition } from './types';
 
@@ -34,7 +35,7 @@ function resolvePool(pool: NodePoolDefinition, at: string, out: ProblemCollector
   const efa = pool.efa ?? d.efa;
   const diskGiB = pool.diskGiB ?? d.diskGiB;
 
-  out.check(NAME_PATTERN.test(pool.name) && pool.name.length <= 24, `${at}.name`, pool.name, `must be 1..24 characters: ${NAME_HINT}`);
+  out.addAll(at, poolNameProblems(pool.name, 'name'));
   // The pool's own rules, as GpuNodePool and PoolNodes apply them (one set of checks, one set of messages).
   const nodeProblems = nodePoolProblems(pool);
   out.addAll(at, nodeProblems);

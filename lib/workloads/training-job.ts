@@ -5,6 +5,7 @@ import { throwIfProblems, type Problem } from '../core/problems';
 import { trainingProblems } from './workload-checks';
 import { RUNTIME_VERSIONS } from '../catalog/versions';
 import { POOL_LABEL } from '../core/labels';
+import { SYSTEM_POOL_NAME } from '../compute/pool-name';
 import { WORKLOAD_DEFAULTS } from './defaults';
 import { TrainingEngine } from './training-engine';
 import {
@@ -180,7 +181,7 @@ export class TrainingJob extends Chart {
     const worker = this.workerPod(props, saName, labels, {});
     const headPlacement: WorkloadPlacement = { ...props.placement, accelerators: 0, efaInterfaces: 0, cpu: 1, memoryGiB: 4, sharedMemoryGiB: 1, ephemeralStorageGiB: 8 };
     const headScratch = scratchVolumes(headPlacement);
-    const onSystemNodes = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: ['system'] }] }] } } };
+    const onSystemNodes = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [SYSTEM_POOL_NAME] }] }] } } };
     const head = podTemplate({
       metadata: { labels, annotations: DO_NOT_DISRUPT },
       spec: {

@@ -293,7 +293,7 @@ test('the standalone check turns odd values into problems, not exceptions', () =
   const fields = (props: Partial<GpuNodePoolProps>) => GpuNodePool.check({ cluster: undefined as never, poolName: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 2, ...props }).map((p) => `${p.field}: ${p.message}`);
   expect(fields({ diskSize: Size.mebibytes(150_000) })).toEqual([expect.stringMatching(/^diskSize: must be a whole number/)]);
   expect(fields({ maxNodes: 2.5 })).toEqual([expect.stringMatching(/^maxNodes: must be a whole number/)]);
-  expect(fields({ poolName: 'My Pool!' })).toEqual([expect.stringMatching(/^poolName: must be 1\.\.40 lowercase letters/)]);
+  expect(fields({ poolName: 'My Pool!' })).toEqual([expect.stringMatching(/^poolName: must be 1\.\.25 characters: lowercase letters/)]);
 });
 
 test('a description of the same pool with other labels is refused, naming what differs', () => {

@@ -45,7 +45,7 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['system nodes', (d) => { d.cluster.systemNodes = 0; }, /^cluster\.systemNodes \(0\) must be between 1 and 10/],
   ['at least one pool', (d) => { d.nodePools = []; d.inference = []; d.training = []; }, /^nodePools \(\[\]\) must list at least one node pool/],
   ['unique pool names', (d) => { d.nodePools[1].name = 'inference'; }, /^nodePools\[1\]\.name \('inference'\) must be unique among node pools/],
-  ['pool name pattern', (d) => { d.nodePools[0].name = 'Inference'; }, /^nodePools\[0\]\.name \('Inference'\) must be 1\.\.24 characters/],
+  ['pool name pattern', (d) => { d.nodePools[0].name = 'Inference'; }, /^nodePools\[0\]\.name \('Inference'\) must be 1\.\.25 characters/],
   ['unknown instance type', (d) => { d.nodePools[0].instanceTypes = ['g9.xlarge']; }, /^nodePools\[0\]\.instanceTypes\[0\] \('g9\.xlarge'\) is not in the accelerator catalog; known families: g4dn, g5/],
   ['instance type listed twice', (d) => { d.nodePools[0].instanceTypes = ['g6e.xlarge', 'g6e.xlarge']; }, /^nodePools\[0\]\.instanceTypes\[1\] \('g6e\.xlarge'\) is listed twice/],
   ['one accelerator vendor', (d) => { d.nodePools[0].instanceTypes = ['g6e.xlarge', 'inf2.xlarge']; }, /^nodePools\[0\]\.instanceTypes .* must all have one accelerator vendor; found nvidia, aws-neuron/],
