@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -27,6 +27,7 @@ import type { PipelineTable } from './pipeline-table';
 import { PipelineTriggerKind, type PipelineTrigger } from './pipeline-trigger';
 import { executionTimeout, grantJobRun, JOB_RUN_RETRY, jobRunState, sparkSubmitParameters, START_MARGIN, type JobRunSpec } from './private/job-run';
 import { ApplicationStopper } from './private/application-stopper';
+import { deadLetterQueue, deadLettersWaiting, START_RETRY } from './private/dead-letters';
 import { grantFindPendingRun, queueTimeout, singleRunScheduler, skipWhenARunIsPending } from './private/single-run';
 import { jobLogGroupName, stateMachineLogGroupName } from './private/names';
 import { pipelinePropsProblems } from './private/pipeline-checks';
@@ -157,6 +158,10 @@ export class DataPipeline extends Construct {
   public readonly arrivalDeadLetters?: sqs.Queue;
   /** When `alarmTopic` is given, for an arrival trigger: a message is waiting in `arrivalDeadLetters`. */
   public readonly arrivalDeadLettersAlarm?: cloudwatch.Alarm;
+  /** Scheduled starts that could not start an execution, for a schedule trigger (kept 14 days). */
+  public readonly scheduleDeadLetters?: sqs.Queue;
+  /** When `alarmTopic` is given, for a schedule trigger: a message is waiting in `scheduleDeadLetters`. */
+  public readonly scheduleDeadLettersAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: DataPipelineProps) {
     super(scope, id);
@@ -277,21 +282,23 @@ export class DataPipeline extends Construct {
     grantFindPendingRun(this.stateMachine.role, spec.applicationArn);
 
     if (props.trigger?.kind === PipelineTriggerKind.SCHEDULE) {
+      this.scheduleDeadLetters = deadLetterQueue(this, 'ScheduleDeadLetters', 'the schedule\'s target (EventBridge Scheduler DeadLetterConfig)');
       this.schedule = new scheduler.Schedule(this, 'Schedule', {
         schedule: scheduler.ScheduleExpression.expression(props.trigger.expression!),
         description: `Starts data pipeline ${props.pipelineName}`,
         target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
           input: scheduler.ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
+          // The target's DeadLetterConfig and RetryPolicy ("Configuring a schedule's dead-letter queue", EventBridge
+          // Scheduler user guide: the schedule's execution role sends the dead letter, so aws-scheduler-targets grants
+          // that role sqs:SendMessage on the queue). Both update the schedule in place (AWS::Scheduler::Schedule
+          // Target: "Update requires: No interruption"), so an existing schedule gains them on the next deploy.
+          deadLetterQueue: this.scheduleDeadLetters,
+          ...START_RETRY,
         }),
       });
     } else if (props.trigger?.kind === PipelineTriggerKind.ON_ARRIVAL) {
       const { zone, prefix } = props.trigger;
-      // SSE-SQS: EventBridge can write to it without a key policy (a KMS-encrypted DLQ needs a customer managed key
-      // granting events.amazonaws.com kms:GenerateDataKey and kms:Decrypt: same guide). Kept 14 days, SQS's maximum.
-      this.arrivalDeadLetters = new sqs.Queue(this, 'OnArrivalDeadLetters', {
-        encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14),
-      });
-      Validations.of(this.arrivalDeadLetters).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'It is the dead-letter queue of the arrival rule\'s target (EventBridge DeadLetterConfig), not of another queue' });
+      this.arrivalDeadLetters = deadLetterQueue(this, 'OnArrivalDeadLetters', 'the arrival rule\'s target (EventBridge DeadLetterConfig)');
       this.arrivalRule = new events.Rule(this, 'OnArrival', {
         description: `Starts data pipeline ${props.pipelineName} when data arrives in zone ${zone}`,
         eventPattern: {
@@ -300,13 +307,10 @@ export class DataPipeline extends Construct {
           detail: { bucket: { name: [lake.zoneBucketName(zone!)] }, ...(prefix ? { object: { key: [{ prefix }] } } : {}) },
         },
         targets: [new eventsTargets.SfnStateMachine(this.stateMachine, {
-          // A start that still fails after EventBridge's retries (24 hours, 185 attempts: its defaults, made explicit),
-          // or at once for a non-retriable error (permissions, a missing target), lands here instead of being dropped
-          // (EventBridge user guide, "Event retry policy and using dead-letter queues"). aws-events-targets adds the
+          // EventBridge user guide, "Event retry policy and using dead-letter queues". aws-events-targets adds the
           // queue policy the rule needs (events.amazonaws.com sqs:SendMessage, aws:SourceArn = the rule).
           deadLetterQueue: this.arrivalDeadLetters,
-          retryAttempts: 185,
-          maxEventAge: Duration.hours(24),
+          ...START_RETRY,
         })],
       });
     }
@@ -325,9 +329,12 @@ export class DataPipeline extends Construct {
       this.failedAlarm = alarm('FailedAlarm', this.metricFailed(), 'an execution failed');
       this.timedOutAlarm = alarm('TimedOutAlarm', this.metricTimedOut(), 'an execution timed out');
       if (this.arrivalDeadLetters) {
-        this.arrivalDeadLettersAlarm = alarm('OnArrivalDeadLettersAlarm',
-          this.arrivalDeadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(5) }),
+        this.arrivalDeadLettersAlarm = alarm('OnArrivalDeadLettersAlarm', deadLettersWaiting(this.arrivalDeadLetters),
           'an arrival event could not start an execution (see its dead-letter queue)');
+      }
+      if (this.scheduleDeadLetters) {
+        this.scheduleDeadLettersAlarm = alarm('ScheduleDeadLettersAlarm', deadLettersWaiting(this.scheduleDeadLetters),
+          'the schedule could not start an execution (see its dead-letter queue)');
       }
     }
   }

@@ -1,3 +1,4 @@
+import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { AiPlatform, type AiPlatformDefinition } from '../../lib';
 import { HELM_CHARTS } from '../../lib/catalog/versions';
 import { referenceWith, testApp } from '../helpers';
@@ -68,6 +69,29 @@ full.test('a library upgrade that moves a pinned chart version deploys and rolls
   } finally {
     chart.version = pinned;
   }
+}, 120_000);
+
+// A library upgrade that gives the deployed scheduled pipeline a dead-letter queue (and its alarm): the "before"
+// is today's platform without them, which is what the previous version synthesized. The schedule's Target
+// changes in place (AWS::Scheduler::Schedule Target and DeadLetterConfig: "Update requires: No interruption").
+test('a library upgrade that gives a scheduled pipeline a dead-letter queue deploys in place', () => {
+  const before: Assembly = JSON.parse(JSON.stringify(baseline));
+  let removed = 0;
+  for (const { template } of Object.values(before.stacks)) {
+    for (const [rid, r] of Object.entries<any>(template.Resources ?? {})) {
+      if (rid.includes('ScheduleDeadLetters')) { delete template.Resources[rid]; removed++; continue; }
+      if (r.Type === 'AWS::Scheduler::Schedule') { delete r.Properties.Target.DeadLetterConfig; delete r.Properties.Target.RetryPolicy; }
+      if (r.Type === 'AWS::IAM::Policy') r.Properties.PolicyDocument.Statement = r.Properties.PolicyDocument.Statement.filter((st: any) => !JSON.stringify(st.Resource ?? '').includes('ScheduleDeadLetters'));
+    }
+  }
+  expect(removed).toBeGreaterThan(0); // the reference has a scheduled pipeline: the edit is real
+  expect(lifecycleViolations(before, baseline)).toEqual([]);
+  // And the schedule itself is updated, not replaced (cloudformation-diff rates it from the registry schema).
+  const impacts: string[] = [];
+  for (const [name, { template }] of Object.entries(baseline.stacks)) {
+    fullDiff(before.stacks[name].template, template).resources.forEachDifference((_id, c) => { if (c.resourceType === 'AWS::Scheduler::Schedule') impacts.push(c.changeImpact); });
+  }
+  expect(impacts).toEqual([ResourceImpact.WILL_UPDATE]);
 }, 120_000);
 
 // A platform large enough to use every shard stack: shrinking it empties shards (the CLI deletes an empty

@@ -252,7 +252,7 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
         AlarmActions: [{ Ref: stack.getLogicalId(stack.node.findChild('Alarms').node.defaultChild as any) }],
       });
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3); // and the schedule's dead letters (below)
   });
 
   test('metric methods are the state machine metrics', () => {
@@ -320,10 +320,49 @@ describe('on arrival: a start that fails is kept, not dropped', () => {
     });
   });
 
-  test('no topic, no alarm; no arrival trigger, no queue', () => {
+  test('no topic, no alarm; no trigger, no queue', () => {
     expect(build({ trigger: PipelineTrigger.onArrival('raw') }, { topic: false }).template.findResources('AWS::CloudWatch::Alarm')).toEqual({});
-    build().template.resourceCountIs('AWS::SQS::Queue', 0);
+    build({ trigger: undefined }).template.resourceCountIs('AWS::SQS::Queue', 0);
   });
+});
+
+describe('on a schedule: a start that fails is kept, not dropped', () => {
+  const { template, pipeline, id } = build();
+  const dlq = id(pipeline.scheduleDeadLetters!);
+
+  test('the schedule\'s target has a dead-letter queue and an explicit retry policy (Scheduler: 24 h, 185 attempts at most)', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+      }),
+    });
+  });
+
+  test('the queue is encrypted and keeps messages 14 days; the schedule\'s execution role (which delivers dead letters) may send to it', () => {
+    const [, queue] = resourcesOf(template, 'AWS::SQS::Queue').find(([qid]) => qid === dlq)!;
+    expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
+    const [, schedule] = resourcesOf(template, 'AWS::Scheduler::Schedule')[0];
+    const roleId = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0];
+    expect(statementsOf(template, roleId)).toContainEqual(expect.objectContaining({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [dlq, 'Arn'] } }));
+  });
+
+  test('a message in the queue alarms to the pipeline\'s topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [Match.anyValue()],
+    });
+  });
+});
+
+test.each([
+  ['schedule', PipelineTrigger.schedule('cron(0 2 * * ? *)')],
+  ['on arrival', PipelineTrigger.onArrival('raw')],
+])('%s: every queue the pipeline creates declares itself a dead-letter queue for any source (RedriveAllowPolicy allowAll; Control Tower CT.SQS.PR.1)', (_, trigger) => {
+  const queues = resourcesOf(buildNew({ trigger }).template, 'AWS::SQS::Queue');
+  expect(queues.length).toBeGreaterThan(0);
+  for (const [qid, q] of queues) expect([qid, q.Properties.RedriveAllowPolicy]).toEqual([qid, { redrivePermission: 'allowAll' }]);
 });
 
 test('no trigger: started by hand only; no alarms without a topic; no table means no Glue access', () => {
