@@ -1,4 +1,5 @@
 import { mountPathProblems, s3MountNames } from '../workloads/s3-mounts';
+import { egressProblems } from '../workloads/egress';
 import { inferenceProblems, reservedNamespaceProblems, trainingProblems } from '../workloads/workload-checks';
 import { AcceleratorVendor } from '../catalog/accelerators';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
@@ -164,6 +165,14 @@ export function checkTeams(
     out.check(t.neuronQuota >= 0, `teams[${i}].neuronQuota`, t.neuronQuota, 'must be >= 0');
   });
   for (const d of duplicates(teams.map((t) => t.name))) out.error(`teams[${d.index}].name`, d.name, 'must be unique among teams');
+  // Declared egress: the NetworkPolicy rules of TeamNamespace, checked there; namespaces must be the platform's own.
+  const namespaces = [...new Set([...teams.map((t) => t.name), ...inference.map((s) => s.namespace), ...training.map((j) => j.namespace)])];
+  teams.forEach((t, i) => {
+    out.addAll(`teams[${i}]`, egressProblems(t.egress));
+    t.egress.forEach((e, k) => (e.namespaces ?? []).forEach((ns, j) => {
+      out.check(namespaces.includes(ns), `teams[${i}].egress[${k}].namespaces[${j}]`, ns, `must be a namespace of this platform: ${namespaces.join(', ')}`);
+    }));
+  });
 
   const vendorOf = (pool: string) => pools.get(pool)?.vendor;
   teams.forEach((team, i) => {

@@ -98,7 +98,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     out.check(total <= TAGS.maxPerResource, `nodePools[${i}].labels`, Object.keys(pool.labels).length,
       `with the definition's tags gives the node group ${total} tags (each label is also a Cluster Autoscaler tag); EKS allows ${TAGS.maxPerResource}: drop labels or tags`);
   });
-  const teams = (def.teams ?? []).map((t) => ({ name: t.name, gpuQuota: t.gpuQuota, neuronQuota: t.neuronQuota ?? DEFAULTS.team.neuronQuota }));
+  const teams = (def.teams ?? []).map((t) => ({ name: t.name, gpuQuota: t.gpuQuota, neuronQuota: t.neuronQuota ?? DEFAULTS.team.neuronQuota, egress: [...(t.egress ?? [])] }));
   const ctx = {
     pools: new Map(nodePools.map((p) => [p.name, p])),
     poolNames: def.nodePools.map((p) => p.name),

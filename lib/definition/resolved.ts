@@ -7,6 +7,7 @@ import type { DefinitionProblem } from './problems';
 import type { CapacityType } from '../compute/capacity-type';
 import type { PoolNodes } from '../compute/pool-nodes';
 import type { InferenceScaling } from '../workloads/inference-service';
+import type { EgressAllowance } from '../workloads/egress';
 import type { TrainingEngine } from '../workloads/training-engine';
 import type { TableFormat } from '../pipelines/pipeline-table';
 import type { DataAccessDefinition, DataRemovalPolicy, EndpointAccess, PipelineColumnDefinition, PipelineEngine, Provisioner, MirrorDefinition } from './types';
@@ -45,6 +46,7 @@ export interface ResolvedTeam {
   readonly name: string;
   readonly gpuQuota: number;
   readonly neuronQuota: number;
+  readonly egress: EgressAllowance[];
 }
 
 export interface ResolvedCluster {

@@ -5,6 +5,7 @@ import { CapacityType } from '../compute/capacity-type';
 import { DataAccessLevel } from '../data-lake/data-access-level';
 import { ScalingMetric } from '../workloads/scaling-metric';
 import { TrainingEngine } from '../workloads/training-engine';
+import { EgressProtocol } from '../workloads/egress';
 import { TableFormat } from '../pipelines/pipeline-table';
 import { BudgetCostFilter } from '../monitoring/ai-monitoring';
 import { DataRemovalPolicy, EndpointAccess, PipelineEngine, Provisioner } from './types';
@@ -59,7 +60,10 @@ export const DEFINITION_SCHEMA = obj({
     name: str(true), image: str(true), nodePool: str(true), engine: oneOf(TrainingEngine), nodes: int(),
     gpusPerNode: int(), command: strings, team: str(), dataAccess,
   })),
-  teams: list(obj({ name: str(true), gpuQuota: int(true), neuronQuota: int() })),
+  teams: list(obj({
+    name: str(true), gpuQuota: int(true), neuronQuota: int(),
+    egress: list(obj({ name: str(true), cidrs: strings, namespaces: strings, ports: list(obj({ port: int(true), endPort: int(), protocol: oneOf(EgressProtocol) }), true) })),
+  })),
   pipelines: list(obj({
     name: str(true), engine: oneOf(PipelineEngine), script: str(true), from: list(str(), true), to: str(true),
     trigger: obj({ schedule: str(), onArrival: obj({ zone: str(true), prefix: str() }) }),

@@ -9,6 +9,7 @@ import type { AmiFamily } from '../catalog/ami';
 import type { CapacityType } from '../compute/capacity-type';
 import type { ScalingMetric } from '../workloads/scaling-metric';
 import type { TrainingEngine } from '../workloads/training-engine';
+import type { EgressAllowance } from '../workloads/egress';
 import type { DataAccessLevel } from '../data-lake/data-access-level';
 import type { InterfaceEndpoints } from '../network/platform-network';
 import type { TableFormat } from '../pipelines/pipeline-table';
@@ -207,6 +208,12 @@ export interface TeamDefinition {
   readonly gpuQuota: number;
   /** Neuron devices (`aws.amazon.com/neuron`) the team's namespace may request in total. @default 0 */
   readonly neuronQuota?: number;
+  /**
+   * Destinations the team's pods may reach besides what every namespace admits (DNS, its own pods, HTTPS anywhere,
+   * the EKS Pod Identity Agent): address ranges (IPv4/IPv6 CIDRs) and other namespaces of the platform, on TCP,
+   * UDP or SCTP ports or port ranges; one NetworkPolicy egress rule each in the team's namespace. @default - none
+   */
+  readonly egress?: EgressAllowance[];
 }
 
 export interface MonitoringDefinition {

@@ -55,7 +55,7 @@ export function mapWorkloads(def: ResolvedDefinition, opts: {
   for (const team of def.teams) {
     const quota = { [acceleratorResourceName(AcceleratorVendor.NVIDIA)!]: team.gpuQuota, [acceleratorResourceName(AcceleratorVendor.AWS_NEURON)!]: team.neuronQuota };
     namespaces.set(team.name, deliver(`Namespace-${team.name}`, new TeamNamespace(app, `namespace-${team.name}`, {
-      name: team.name, acceleratorQuota: quota, servicePorts: ports(team.name), scraperCidrs, operatorIngress: operatorIngress(team.name),
+      name: team.name, acceleratorQuota: quota, servicePorts: ports(team.name), scraperCidrs, operatorIngress: operatorIngress(team.name), egress: team.egress,
     })));
   }
   for (const w of [...def.inference, ...def.training].filter((x) => !namespaces.has(x.namespace))) {

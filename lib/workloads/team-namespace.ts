@@ -1,9 +1,11 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { parseCidr } from '../catalog/service-limits';
-import { throwIfProblems, type Problem } from '../core/problems';
+import { throwIfProblems } from '../core/problems';
+import { egressProblems, egressRule, type EgressAllowance } from './egress';
 import { namespaceProblems } from './workload-checks';
+
+export { EgressProtocol, type EgressAllowance, type EgressPort } from './egress';
 
 /** Props of {@link TeamNamespace}. */
 export interface TeamNamespaceProps {
@@ -28,19 +30,10 @@ export interface TeamNamespaceProps {
   readonly operatorIngress?: OperatorIngress[];
   /**
    * Destinations the namespace's pods may reach besides what every namespace gets (DNS, its own pods, HTTPS,
-   * the EKS Pod Identity Agent), e.g. a database in the VPC or an inference service of another namespace.
-   * @default - none
+   * the EKS Pod Identity Agent), e.g. a database in the VPC (CIDRs) or an inference service of another
+   * namespace (namespaces), on TCP, UDP or SCTP ports or port ranges. @default - none
    */
   readonly egress?: EgressAllowance[];
-}
-
-/** Addresses the pods of a namespace may reach, on some TCP ports. */
-export interface EgressAllowance {
-  /** A name for the policy, e.g. `postgres`. */
-  readonly name: string;
-  /** Destination address ranges (CIDR). */
-  readonly cidrs: string[];
-  readonly ports: number[];
 }
 
 /**
@@ -179,27 +172,6 @@ export class TeamNamespace extends Chart {
     egress('EgressSameNamespace', 'allow-same-namespace-egress', [{ to: [{ podSelector: {} }] }]);
     egress('EgressHttps', 'allow-https', [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp([443]) }]);
     egress('EgressPodIdentity', 'allow-pod-identity-agent', [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT } }], ports: tcp([80]) }]);
-    for (const d of declared) {
-      egress(`Egress-${d.name}`, `allow-egress-${d.name}`, [{ to: d.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(d.ports) }]);
-    }
+    for (const d of declared) egress(`Egress-${d.name}`, `allow-egress-${d.name}`, [egressRule(d)]);
   }
-}
-
-/** A declared egress: a name that ends a policy name (DNS-1123 label), IPv4 CIDRs, TCP ports 1..65535. */
-function egressProblems(declared: EgressAllowance[]): Problem[] {
-  const problems: Problem[] = [];
-  declared.forEach((d, i) => {
-    if (!/^[a-z0-9]([a-z0-9-]{0,48}[a-z0-9])?$/.test(d.name)) problems.push({ field: `egress[${i}].name`, value: d.name, message: 'must be 1..50 lowercase letters, digits and \'-\', starting and ending alphanumeric (it ends the policy name allow-egress-<name>)' });
-    if (declared.findIndex((o) => o.name === d.name) !== i) problems.push({ field: `egress[${i}].name`, value: d.name, message: 'is listed twice' });
-    if (d.cidrs.length === 0) problems.push({ field: `egress[${i}].cidrs`, value: '[]', message: 'must name at least one address range' });
-    d.cidrs.forEach((c, j) => {
-      const parsed = parseCidr(c);
-      if (!parsed || parsed.hostBits) problems.push({ field: `egress[${i}].cidrs[${j}]`, value: c, message: `must be an IPv4 network CIDR such as 10.0.0.0/16${parsed ? ` (${parsed.network}, without host bits)` : ''}` });
-    });
-    if (d.ports.length === 0) problems.push({ field: `egress[${i}].ports`, value: '[]', message: 'must name at least one port' });
-    d.ports.forEach((p, j) => {
-      if (!(Number.isInteger(p) && p >= 1 && p <= 65535)) problems.push({ field: `egress[${i}].ports[${j}]`, value: p, message: 'must be a whole number between 1 and 65535' });
-    });
-  });
-  return problems;
 }

@@ -5,7 +5,7 @@ import {
   type AiPlatformDefinition, type ClusterDefinition, type DataLakeDefinition, type InferenceDefinition,
   type MonitoringDefinition, type NetworkDefinition, type NodePoolDefinition, type TrainingDefinition,
   type TeamDefinition, InterfaceEndpoints,
-  BudgetCostFilter,
+  BudgetCostFilter, EgressProtocol,
 } from '../../lib';
 
 const MIRROR = '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror';
@@ -48,8 +48,8 @@ describe('documented defaults', () => {
     gpuMemoryThresholdPercent: 95, errorRateThresholdPercent: 5, pendingPodsMinutes: 15,
   }));
   test('teams, tags', () => { expect(r.teams).toEqual([]); expect(r.tags).toEqual({}); });
-  test('a team\'s Neuron quota is 0 unless given', () => {
-    expect(resolveDefinition({ ...minimal, teams: [{ name: 'ml', gpuQuota: 4 }] }).teams).toEqual([{ name: 'ml', gpuQuota: 4, neuronQuota: 0 }]);
+  test('a team\'s Neuron quota is 0 and it declares no egress unless given', () => {
+    expect(resolveDefinition({ ...minimal, teams: [{ name: 'ml', gpuQuota: 4 }] }).teams).toEqual([{ name: 'ml', gpuQuota: 4, neuronQuota: 0, egress: [] }]);
   });
   test('pipeline: spark, 16 vCPU / 64 GiB, 120 minutes, parquet tables, no trigger', () => {
     const p = resolveDefinition({
@@ -106,7 +106,10 @@ test('the file schema accepts every field of the TypeScript types', () => {
     alarmEmails: ['a@example.com'], monthlyBudgetUsd: 100, budgetCostFilter: BudgetCostFilter.ACCOUNT, gpuIdleThresholdPercent: 5, gpuIdleMinutes: 60,
     gpuMemoryThresholdPercent: 90, errorRateThresholdPercent: 2, pendingPodsMinutes: 10,
   };
-  const team: Required<TeamDefinition> = { name: 'ml', gpuQuota: 16, neuronQuota: 0 };
+  const team: Required<TeamDefinition> = {
+    name: 'ml', gpuQuota: 16, neuronQuota: 0,
+    egress: [{ name: 'db', cidrs: ['10.0.5.0/24'], namespaces: ['ml'], ports: [{ port: 5432, endPort: 5433, protocol: EgressProtocol.TCP }] }],
+  };
   const table: Required<PipelineTableDefinition> = { name: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'], columns: [{ name: 'id', type: 'string' }] };
   const capacity: Required<PipelineCapacityDefinition> = { vcpu: 16, memoryGiB: 64 };
   const scheduled: Required<PipelineDefinition> = {

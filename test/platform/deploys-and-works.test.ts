@@ -100,6 +100,20 @@ describe('NetworkPolicies are enforced and admit what must reach the pods', () =
   });
 });
 
+test('a team\'s declared egress is a NetworkPolicy in its namespace, alongside the default-deny one', () => {
+  const egress = [{ name: 'llm', namespaces: ['llm'], cidrs: ['2001:db8::/32'], ports: [{ port: 8000, endPort: 8001, protocol: 'TCP' }] }];
+  const policies = manifestsOf(new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { d.teams[0].egress = egress; }) }).charts)
+    .filter((m) => m.kind === 'NetworkPolicy' && m.metadata.namespace === 'research' && m.spec.policyTypes.includes('Egress'));
+  expect(policies.map((p) => p.metadata.name)).toEqual(expect.arrayContaining(['default-deny-egress', 'allow-egress-llm']));
+  expect(policies.find((p) => p.metadata.name === 'allow-egress-llm').spec).toEqual({
+    podSelector: {}, policyTypes: ['Egress'],
+    egress: [{
+      to: [{ ipBlock: { cidr: '2001:db8::/32' } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'llm' } } }],
+      ports: [{ protocol: 'TCP', port: 8000, endPort: 8001 }],
+    }],
+  });
+});
+
 describe('Karpenter pools get what managed pools get', () => {
   const karpenter: AiPlatformDefinition = referenceWith((d) => { d.nodePools[0].provisioner = 'karpenter'; d.nodePools[0].minNodes = 0; d.nodePools[0].labels = { tier: 'gold' }; });
   const kp = new AiPlatform(testApp(), 'AiPlatform', { definition: karpenter });
