@@ -47,7 +47,8 @@ export function grantZone(ref: IDataLakeRef, scope: Construct, zone: string, gra
     grantee,
     actions: write ? KMS_WRITE : KMS_READ,
     resourceArns: [ref.keyArn],
-    conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(scope).region}.amazonaws.com` } },
+    // kms:ViaService names the service endpoint, which ends in the partition's domain (amazonaws.com.cn in China).
+    conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(scope).region}.${Stack.of(scope).urlSuffix}` } },
   });
   // Reading a zone is reading its objects (`<bucket>/*`) and the S3/KMS action families of the grant: the
   // shape is this library's choice, so its cdk-nag IAM5 findings are acknowledged here, on the grantee's

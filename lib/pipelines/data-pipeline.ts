@@ -188,7 +188,8 @@ export class DataPipeline extends Construct {
     });
     limitGrantsToAwsServices(this.encryptionKey);
     this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      // The regional Logs principal ends in the partition's domain (CDK leaves a regional name as written, principals.js).
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
       actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       resources: ['*'],
       conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logNames.map(logGroupArn) } },

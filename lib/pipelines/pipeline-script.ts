@@ -63,7 +63,8 @@ class AssetScript extends PipelineScript {
     if (key) {
       iam.Grant.addToPrincipal({
         grantee, actions: ['kms:Decrypt'], resourceArns: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        // kms:ViaService names the service endpoint, which ends in the partition's domain (amazonaws.com.cn in China).
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
       });
     }
     return { s3Uri: this.asset.s3ObjectUrl };

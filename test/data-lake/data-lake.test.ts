@@ -162,7 +162,7 @@ describe('grants', () => {
     const s3 = statements.find((s: any) => ([] as string[]).concat(s.Action).includes('s3:GetObject'));
     expect(JSON.stringify(s3.Resource)).toContain(bucketId);
     const kms = statements.find((s: any) => s.Action === 'kms:Decrypt');
-    expect(kms.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } });
+    expect(kms.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } } });
   });
 
   test('grantReadWrite adds put/delete and data keys', () => {

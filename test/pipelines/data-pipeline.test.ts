@@ -79,7 +79,7 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
     expect(kms.length).toBeGreaterThan(0);
     for (const s of kms) {
       expect(s.Resource).toEqual({ 'Fn::GetAtt': [id(dataLake.key), 'Arn'] });
-      expect(s.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } });
+      expect(s.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } } });
     }
   });
 
@@ -557,7 +557,7 @@ describe('the script asset in a bucket with a customer managed key', () => {
     const kms = statementsOf(template, id(pipeline.jobRole)).filter((s) => JSON.stringify(s.Resource).includes(keyArn));
     expect(kms).toEqual([expect.objectContaining({
       Action: 'kms:Decrypt', Resource: keyArn,
-      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } } },
     })]);
   });
 });
