@@ -115,6 +115,14 @@ export class DataLake extends Construct implements IDataLakeRef {
       autoDeleteObjects: destroy,
       lifecycleRules: [{ id: 'expire-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
     });
+    // S3 → EventBridge on the lake's own buckets too (AWS Control Tower CT.S3.PR.4 asks every bucket for event
+    // notifications): free, since S3 events on the default bus carry no EventBridge charge
+    // (https://aws.amazon.com/eventbridge/pricing/: "events published by AWS services are free"); set on the
+    // bucket itself, not with `eventBridgeEnabled`, which adds a notifications custom resource and its Lambda.
+    const notifyEventBridge = (b: s3.Bucket) => {
+      (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    };
+    notifyEventBridge(this.accessLogsBucket);
     Validations.of(this.accessLogsBucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'This is the server access log bucket; logging it into itself would loop',
@@ -146,6 +154,7 @@ export class DataLake extends Construct implements IDataLakeRef {
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
     });
+    notifyEventBridge(this.queryResultsBucket);
 
     const lakeFormation = props.lakeFormation ?? DATA_LAKE_DEFAULTS.lakeFormation;
     this.lakeFormation = lakeFormation;

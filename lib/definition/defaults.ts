@@ -6,6 +6,7 @@ import { NETWORK_DEFAULTS } from '../network/defaults';
 import { WORKLOAD_DEFAULTS } from '../workloads/defaults';
 import { PIPELINE_DEFAULTS } from '../pipelines/defaults';
 import { TableFormat } from '../pipelines/pipeline-table';
+import { Compliance } from '../core/compliance';
 import { DataRemovalPolicy, EndpointAccess, PipelineEngine, Provisioner } from './types';
 
 /**
@@ -14,6 +15,7 @@ import { DataRemovalPolicy, EndpointAccess, PipelineEngine, Provisioner } from '
  * document these.
  */
 export const DEFAULTS = {
+  compliance: Compliance.STANDARD,
   network: NETWORK_DEFAULTS,
   cluster: {
     ...CLUSTER_DEFAULTS,

@@ -19,6 +19,7 @@ import { registryMirrorProblems } from '../core/registry-mirror';
 import { checkShape, DEFINITION_SCHEMA } from './schema';
 import { computePlatformCost } from './cost';
 import { EndpointAccess, Provisioner, type AiPlatformDefinition, type ClusterDefinition } from './types';
+import { Compliance } from '../core/compliance';
 
 const PLATFORM_NAME = /^[a-z][a-z0-9-]{2,27}$/;
 
@@ -67,7 +68,12 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   out.check(network.natGateways !== 0 || network.mirror !== undefined, 'network.natGateways', network.natGateways,
     'leaves nodes and the kubectl provider on VPC endpoints only, where no pinned Helm chart (device plugins, autoscaler, Karpenter, operators, metrics-server) or its images can be pulled: set network.mirror to a private ECR registry holding copies of them (VersionCatalog.mirrorList lists what to copy), or use natGateways >= 1');
 
-  const cluster = resolveCluster(def.cluster ?? {}, out);
+  const compliance = def.compliance ?? DEFAULTS.compliance;
+  if (compliance === Compliance.CONTROL_TOWER) {
+    // CloudFormation AWS::S3::Bucket ObjectLockEnabled: "Update requires: Replacement".
+    out.warn('compliance', compliance, 'turns on S3 Object Lock (CT.S3.PR.9), which CloudFormation sets only when a bucket is created: on a data lake already deployed without it, the zone buckets would be replaced and the deploy fails (their names are taken). Acknowledge this for a new platform; a deployed lake has no in-place path (keep compliance standard, or build a new platform and copy the data)');
+  }
+  const cluster = resolveCluster(def.cluster ?? {}, compliance, out);
   const dataLake = {
     zones: [...(def.dataLake?.zones ?? DEFAULTS.dataLake.zones)],
     archiveAfterDays: def.dataLake?.archiveAfterDays ?? DEFAULTS.dataLake.archiveAfterDays,
@@ -148,7 +154,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   if (out.problems.length > 0) return { out };
   const base = {
     name: def.name, tags: { ...(def.tags ?? {}) }, network, cluster, nodePools, dataLake,
-    inference, training, teams, pipelines, monitoring, warnings: out.warnings,
+    inference, training, teams, pipelines, monitoring, compliance, warnings: out.warnings,
   };
   const resolved: ResolvedDefinition = { ...base, cost: computePlatformCost(base) };
   const ceiling = resolved.cost.ceiling.total;
@@ -162,10 +168,14 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   return { out, resolved };
 }
 
-function resolveCluster(c: ClusterDefinition, out: ProblemCollector): ResolvedCluster {
+function resolveCluster(c: ClusterDefinition, compliance: Compliance, out: ProblemCollector): ResolvedCluster {
   const d = DEFAULTS.cluster;
   const kubernetesVersion = c.kubernetesVersion ?? d.kubernetesVersion;
-  const endpointAccess = c.endpointAccess ?? d.endpointAccess;
+  const controlTower = compliance === Compliance.CONTROL_TOWER;
+  const endpointAccess = c.endpointAccess ?? (controlTower ? EndpointAccess.PRIVATE : d.endpointAccess);
+  // CT.EKS.PR.1 requires EndpointPublicAccess false and EndpointPrivateAccess true.
+  out.check(!controlTower || endpointAccess === EndpointAccess.PRIVATE, 'cluster.endpointAccess', endpointAccess,
+    'must be private with compliance control-tower: AWS Control Tower control CT.EKS.PR.1 refuses a public Kubernetes API endpoint (reach it from the VPC, e.g. through a VPN or AWS Systems Manager)');
   const systemInstanceType = c.systemInstanceType ?? d.systemInstanceType;
   const systemNodes = c.systemNodes ?? d.systemNodes;
   // The cluster's own rules, as GpuCluster applies them.

@@ -1,6 +1,7 @@
 import type { AmiChoice, AmiFamily } from '../catalog/ami';
 import type { InterfaceEndpoints } from '../network/platform-network';
 import type { BudgetCostFilter } from '../monitoring/ai-monitoring';
+import type { Compliance } from '../core/compliance';
 import type { AcceleratorVendor, InstanceFacts } from '../catalog/accelerators';
 import type { PlatformCost } from './cost';
 import type { DefinitionProblem } from './problems';
@@ -25,6 +26,8 @@ export interface ResolvedDefinition {
   readonly teams: ResolvedTeam[];
   readonly pipelines: ResolvedPipeline[];
   readonly monitoring: ResolvedMonitoring;
+  /** The organizational controls every template passes. */
+  readonly compliance: Compliance;
   /** Things a user may accept; surfaced as synth warnings. */
   readonly warnings: DefinitionProblem[];
   /** Monthly cost figures at catalog prices (idle floor and ceiling), computed once here. */

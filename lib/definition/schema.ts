@@ -8,6 +8,7 @@ import { TrainingEngine } from '../workloads/training-engine';
 import { EgressProtocol } from '../workloads/egress';
 import { TableFormat } from '../pipelines/pipeline-table';
 import { BudgetCostFilter } from '../monitoring/ai-monitoring';
+import { Compliance } from '../core/compliance';
 import { DataRemovalPolicy, EndpointAccess, PipelineEngine, Provisioner } from './types';
 
 /**
@@ -70,6 +71,7 @@ export const DEFINITION_SCHEMA = obj({
     maxCapacity: obj({ vcpu: int(), memoryGiB: int() }), runTimeoutMinutes: int(),
     table: obj({ name: str(true), format: oneOf(TableFormat), partitionKeys: strings, columns: list(obj({ name: str(true), type: str(true) })) }),
   })),
+  compliance: oneOf(Compliance),
   acknowledgeWarnings: list(obj({ warning: str(true), reason: str(true) })),
   monitoring: obj({
     alarmEmails: strings, monthlyBudgetUsd: num(), budgetCostFilter: oneOf(BudgetCostFilter), gpuIdleThresholdPercent: num(), gpuIdleMinutes: int(),

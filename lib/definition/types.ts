@@ -14,6 +14,7 @@ import type { DataAccessLevel } from '../data-lake/data-access-level';
 import type { InterfaceEndpoints } from '../network/platform-network';
 import type { TableFormat } from '../pipelines/pipeline-table';
 import type { BudgetCostFilter } from '../monitoring/ai-monitoring';
+import type { Compliance } from '../core/compliance';
 
 /** What launches a pool's nodes. */
 export enum Provisioner {
@@ -339,6 +340,13 @@ export interface AiPlatformDefinition {
   readonly pipelines?: PipelineDefinition[];
   /** @default - dashboard and alarms to a topic with no subscribers, no budget */
   readonly monitoring?: MonitoringDefinition;
+  /**
+   * Organizational controls every template passes. `control-tower`: AWS Control Tower's proactive controls
+   * (private API endpoint, functions in the VPC, log groups kept a year and encrypted, detailed monitoring,
+   * Object Lock, …; the README's "AWS Control Tower" table says what each costs). Choose it before the first
+   * deploy of the data stack: Object Lock can only be set on a new bucket. @default 'standard'
+   */
+  readonly compliance?: Compliance;
   /**
    * Warnings this definition raises that you accept, each with a reason; `cdk synth --strict` then passes.
    * Each must name a warning the definition raises. @default - none

@@ -1,5 +1,7 @@
-import { Annotations, Arn, CrossStackReferences, ReferenceStrength, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
+import { Annotations, Arn, Aspects, CrossStackReferences, ReferenceStrength, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import type * as cxapi from 'aws-cdk-lib/cx-api';
+import { Compliance } from '../core/compliance';
+import { ControlTowerControls } from '../core/control-tower-controls';
 import * as cdk8s from 'cdk8s';
 import type { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -238,6 +240,11 @@ export class AiPlatform extends Construct {
     // The definition raised the cost-tag activation warning under monitoring.budgetCostFilter (acknowledgeable there).
     Annotations.of(this.monitoring).acknowledgeWarning('ai-platform:monitoring:budget-cost-tag-activation', 'Raised by the definition as monitoring.budgetCostFilter');
     for (const [k, v] of Object.entries({ [PLATFORM_TAG_KEY]: def.name, ...def.tags })) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
+    if (def.compliance === Compliance.CONTROL_TOWER) {
+      // One aspect per platform: it also reaches the resources aws-cdk-lib adds on its own (providers, their logs).
+      const controls = new ControlTowerControls({ vpc: this.network.vpc, vpcSubnets: this.network.nodeSubnets });
+      for (const stack of [this.dataStack, this.platformStack, this.monitoringStack, ...this.shardStacks]) Aspects.of(stack).add(controls);
+    }
 
     const sizes = `nodePools: ${def.nodePools.length}, inference: ${def.inference.length}, training: ${def.training.length}, teams: ${def.teams.length}, pipelines: ${def.pipelines.length}; managed pools and workloads are spread over the pools and workloads shard stacks by name, while team namespaces, pipelines, operators and the cluster stay in the platform stack`;
     checkStackLimits(this.platformStack, () => sizes);

@@ -1,3 +1,4 @@
+import { Compliance } from '../../lib/core/compliance';
 import {
   PipelineEngine, TableFormat, type PipelineArrivalDefinition, type PipelineCapacityDefinition, type PipelineDefinition, type PipelineTableDefinition,
   AmiFamily, CapacityType, DataAccessLevel, DataRemovalPolicy, EndpointAccess, Provisioner, resolveDefinition,
@@ -119,7 +120,7 @@ test('the file schema accepts every field of the TypeScript types', () => {
   const arrival: Required<PipelineArrivalDefinition> = { zone: 'raw', prefix: 'in/' };
   const full: Required<AiPlatformDefinition> = {
     name: 'full-ml', tags: { a: 'b' }, network, cluster, nodePools: [pool], dataLake, inference: [inference],
-    training: [training], teams: [team], monitoring, acknowledgeWarnings: [],
+    training: [training], teams: [team], monitoring, compliance: Compliance.STANDARD, acknowledgeWarnings: [],
     pipelines: [scheduled, { ...scheduled, name: 'on-arrival', trigger: { onArrival: arrival } }],
   };
   expect(validateDefinition(full)).toEqual([]);
