@@ -126,7 +126,7 @@ const CATALOG: ReadonlyMap<string, InstanceFacts> = new Map(
         acceleratorCount: count, acceleratorMemoryGiB: spec.acceleratorMemoryGiB,
         vcpu, memoryGiB, maxEfaInterfaces: efa, onDemandHourlyUsd: price,
       };
-      return [instanceType, facts] as const;
+      return [instanceType, Object.freeze(facts)] as const;
     })),
 );
 

@@ -1,5 +1,6 @@
 import { NodegroupAmiType } from 'aws-cdk-lib/aws-eks-v2';
 import { AcceleratorVendor } from './accelerators';
+import { deepFreeze } from './deep-freeze';
 
 /** The operating system family of a pool's nodes. */
 export enum AmiFamily {
@@ -20,7 +21,7 @@ export interface AmiChoice {
  * The EKS AMI for each pair the library supports. The retired AL2 GPU AMI (`AL2_x86_64_GPU`, which
  * aws-eks-v2 picks by default for GPU instance types) is deliberately absent.
  */
-const AMI_TABLE: Record<AmiFamily, Partial<Record<AcceleratorVendor, AmiChoice>>> = {
+const AMI_TABLE: Record<AmiFamily, Partial<Record<AcceleratorVendor, AmiChoice>>> = deepFreeze({
   [AmiFamily.AL2023]: {
     [AcceleratorVendor.NVIDIA]: { amiType: NodegroupAmiType.AL2023_X86_64_NVIDIA, bundlesDevicePlugin: false },
     [AcceleratorVendor.AWS_NEURON]: { amiType: NodegroupAmiType.AL2023_X86_64_NEURON, bundlesDevicePlugin: false },
@@ -30,7 +31,7 @@ const AMI_TABLE: Record<AmiFamily, Partial<Record<AcceleratorVendor, AmiChoice>>
     [AcceleratorVendor.NVIDIA]: { amiType: NodegroupAmiType.BOTTLEROCKET_X86_64_NVIDIA, bundlesDevicePlugin: true },
     [AcceleratorVendor.NONE]: { amiType: NodegroupAmiType.BOTTLEROCKET_X86_64, bundlesDevicePlugin: true },
   },
-};
+});
 
 /** The AMI for a family and vendor, or undefined where the pair is not supported. */
 export function findAmi(family: AmiFamily, vendor: AcceleratorVendor): AmiChoice | undefined {

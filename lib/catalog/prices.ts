@@ -1,4 +1,5 @@
 import { findInstance } from './accelerators';
+import { deepFreeze } from './deep-freeze';
 
 /**
  * Hourly (or monthly) list prices of the services a platform runs whether or not any workload does,
@@ -7,7 +8,7 @@ import { findInstance } from './accelerators';
  */
 export const SERVICE_PRICES_AS_OF = '2026-11-01';
 
-export const SERVICE_PRICES = {
+export const SERVICE_PRICES = deepFreeze({
   /** Amazon EKS: a cluster in standard support, per hour (aws.amazon.com/eks/pricing). */
   eksClusterHourly: 0.10,
   /** A NAT gateway, per hour, before data processing (aws.amazon.com/vpc/pricing). */
@@ -24,7 +25,7 @@ export const SERVICE_PRICES = {
    * price as remembered, not read from a stored copy of the page: check it.
    */
   prometheusCollectorHourly: 0.04,
-} as const;
+} as const);
 
 /** Hours in an average month. */
 export const HOURS_PER_MONTH = 730;
@@ -35,9 +36,9 @@ export function monthlyInstancePrice(instanceType: string): number {
 }
 
 /** Amazon EMR Serverless, us-east-1, Linux/x86: what workers hold, per second with a one-minute minimum (20 GB of disk per worker free). */
-export const EMR_SERVERLESS_PRICES = {
+export const EMR_SERVERLESS_PRICES = deepFreeze({
   /** Per vCPU-hour (aws.amazon.com/emr/pricing as quoted by third-party copies, no stored AWS copy; read 2026-11-30). */
   vcpuHourly: 0.052624,
   /** Per GB-hour of memory (aws.amazon.com/emr/pricing as quoted by third-party copies, no stored AWS copy; read 2026-11-30). */
   memoryGbHourly: 0.0057785,
-} as const;
+} as const);

@@ -1,5 +1,6 @@
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { deepFreeze } from './deep-freeze';
 
 /**
  * The version catalog: every Kubernetes version, EKS add-on and Helm chart the library installs,
@@ -93,7 +94,7 @@ export function missingKubectlLayer(minor: string): string | undefined {
   }
 }
 
-const KUBERNETES: readonly KubernetesVersionEntry[] = [
+const KUBERNETES: readonly KubernetesVersionEntry[] = deepFreeze([
   {
     version: '1.33',
     clusterAutoscalerImageTag: 'v1.33.0',
@@ -118,7 +119,7 @@ const KUBERNETES: readonly KubernetesVersionEntry[] = [
     kubectlLayer: kubectlLayer('1.36', 'KubectlV36Layer', '2.0.1'),
     addons: { vpcCni: VPC_CNI, coreDns: 'v1.14.3-eksbuild.3', kubeProxy: 'v1.36.0-eksbuild.14', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
   },
-];
+]);
 
 /**
  * The default Kubernetes version: the newest one that has a published kubectl layer package
@@ -177,7 +178,7 @@ const image = (repositoryKey: string, repository: string, tag: string | undefine
   ({ repository, tag, repositoryKey, tagKey: repositoryKey.replace(/repository$/, 'tag'), ...more });
 
 /** Every Helm chart the library installs, pinned. */
-export const HELM_CHARTS = {
+export const HELM_CHARTS = deepFreeze({
   /**
    * Advertises `nvidia.com/gpu` on AL2023 NVIDIA nodes (Bottlerocket NVIDIA bundles it). Newest release:
    * NVIDIA/k8s-device-plugin tag v0.20.0 (2026-08-19), deployments/helm/nvidia-device-plugin/Chart.yaml.
@@ -259,7 +260,7 @@ export const HELM_CHARTS = {
     // hack/helm-chart-package.sh at v0.12.0 sets image.repository registry.k8s.io/jobset/jobset, tag v0.12.0.
     images: [image('image.repository', 'registry.k8s.io/jobset/jobset', 'v0.12.0')],
   },
-} satisfies Record<string, HelmChartVersion>;
+} satisfies Record<string, HelmChartVersion>);
 
 /**
  * Where a registry mirror holds what the library installs (one convention, used by the constructs and the
@@ -320,12 +321,12 @@ export function mirrorList(registry: string, kubernetesVersion?: string): Mirror
 }
 
 /** Versions the library writes into its own manifests that are not Helm charts or add-ons: Karpenter AMI aliases and the Ray version. */
-export const RUNTIME_VERSIONS = {
+export const RUNTIME_VERSIONS = deepFreeze({
   /** AMI release Karpenter node classes launch (EC2NodeClass amiSelectorTerms alias), pinned per family. */
   karpenterAmiAlias: { al2023: 'al2023@v20251115', bottlerocket: 'bottlerocket@v1.51.0' },
   /** Ray version of RayJob clusters when the training image does not say (KubeRay needs it). */
   rayVersion: '2.49.0',
-} as const;
+} as const);
 
 /** EMR release of `DataPipeline` applications (Spark 3.5.6): newest numbered release in the EMR Serverless guide's "Release versions" (release-version-7120.html), read 2026-11-30. */
 export const EMR_SERVERLESS_RELEASE = 'emr-7.12.0';

@@ -8,13 +8,14 @@ import { PIPELINE_DEFAULTS } from '../pipelines/defaults';
 import { TableFormat } from '../pipelines/pipeline-table';
 import { Compliance } from '../core/compliance';
 import { DataRemovalPolicy, EndpointAccess, PipelineEngine, Provisioner } from './types';
+import { deepFreeze } from '../catalog/deep-freeze';
 
 /**
  * Every default of the definition. Each domain owns its own (the construct applies it, the definition
  * reuses it); only the definition's own choices are written here. The `@default` tags in `types.ts`
  * document these.
  */
-export const DEFAULTS = {
+export const DEFAULTS = deepFreeze({
   compliance: Compliance.STANDARD,
   network: NETWORK_DEFAULTS,
   cluster: {
@@ -30,6 +31,6 @@ export const DEFAULTS = {
   team: WORKLOAD_DEFAULTS.team,
   monitoring: MONITORING_DEFAULTS,
   pipeline: { ...PIPELINE_DEFAULTS, engine: PipelineEngine.SPARK, tableFormat: TableFormat.PARQUET },
-} as const;
+} as const);
 
 export { defaultActivationThreshold } from '../workloads/defaults';

@@ -9,6 +9,7 @@ import { NETWORK_DEFAULTS } from './defaults';
 export const DISCOVERY_TAG = 'karpenter.sh/discovery';
 
 import { networkProblems, NODE_SUBNET_MASK, PUBLIC_SUBNET_MASK } from './network-checks';
+import { deepFreeze } from '../catalog/deep-freeze';
 
 export { NODE_SUBNET_MASK, PUBLIC_SUBNET_MASK };
 
@@ -54,9 +55,9 @@ export interface PlatformNetworkProps {
  */
 export class PlatformNetwork extends Construct {
   /** The interface endpoints private image pulls need. */
-  public static readonly IMAGE_PULL_ENDPOINTS: string[] = ['EcrApi', 'EcrDocker'];
+  public static readonly IMAGE_PULL_ENDPOINTS: string[] = deepFreeze(['EcrApi', 'EcrDocker']);
   /** Every interface endpoint nodes may need, by service. */
-  public static readonly INTERFACE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+  public static readonly INTERFACE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = deepFreeze({
     EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
     EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
     Sts: ec2.InterfaceVpcEndpointAwsService.STS,
@@ -65,7 +66,7 @@ export class PlatformNetwork extends Construct {
     Ec2: ec2.InterfaceVpcEndpointAwsService.EC2,
     Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
     AutoScaling: ec2.InterfaceVpcEndpointAwsService.AUTOSCALING,
-  };
+  });
 
   /** The interface endpoints (keys of INTERFACE_ENDPOINTS) a choice creates. */
   public static endpointsFor(choice: InterfaceEndpoints): string[] {

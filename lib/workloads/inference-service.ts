@@ -157,7 +157,7 @@ export class InferenceService extends Chart {
               image: props.image,
               args: props.args,
               ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-              env: CACHE_ENV,
+              env: [...CACHE_ENV],
               resources: containerResources(placement),
               securityContext: RESTRICTED_CONTAINER,
               volumeMounts: [...scratch.mounts, ...s3.mounts],

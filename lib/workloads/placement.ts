@@ -2,6 +2,7 @@ import { throwIfProblems, type Problem } from '../core/problems';
 import { k8s } from 'cdk8s-plus-27';
 import { acceleratorResourceName, EFA_RESOURCE_NAME, type InstanceFacts } from '../catalog/accelerators';
 import { POOL_LABEL } from '../core/labels';
+import { deepFreeze } from '../catalog/deep-freeze';
 
 /**
  * Where and how big a workload's pods are: the pool they run on and what each pod requests. Built from the
@@ -105,22 +106,22 @@ export function podPlacement(p: WorkloadPlacement): Pick<k8s.PodSpec, 'affinity'
 }
 
 /** The restricted Pod Security profile for a container: non-root, no escalation, no capabilities, seccomp. */
-export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
+export const RESTRICTED_CONTAINER: Readonly<k8s.SecurityContext> = deepFreeze({
   runAsNonRoot: true,
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
   capabilities: { drop: ['ALL'] },
   seccompProfile: { type: 'RuntimeDefault' },
-};
+});
 
 /** The pod-level half of the restricted profile. Images that default to root run as this user. */
-export const RESTRICTED_POD: k8s.PodSecurityContext = {
+export const RESTRICTED_POD: Readonly<k8s.PodSecurityContext> = deepFreeze({
   runAsNonRoot: true,
   runAsUser: 1000,
   runAsGroup: 1000,
   fsGroup: 1000,
   seccompProfile: { type: 'RuntimeDefault' },
-};
+});
 
 function ephemeralGiB(p: WorkloadPlacement): number {
   return p.ephemeralStorageGiB ?? DEFAULT_EPHEMERAL_GIB;
@@ -163,7 +164,7 @@ const POD_USER_NAME = 'app';
  *   `~/.triton/cache` unless TRITON_CACHE_DIR (triton/runtime/cache.py); vLLM, Hugging Face and torch hub cache
  *   under XDG_CACHE_HOME / HF_HOME, and vLLM keeps its config under XDG_CONFIG_HOME (vllm/envs.py).
  */
-export const CACHE_ENV: k8s.EnvVar[] = [
+export const CACHE_ENV: readonly k8s.EnvVar[] = deepFreeze([
   { name: 'HOME', value: '/home/app' },
   { name: 'USER', value: POD_USER_NAME },
   { name: 'LOGNAME', value: POD_USER_NAME },
@@ -172,7 +173,7 @@ export const CACHE_ENV: k8s.EnvVar[] = [
   { name: 'HF_HOME', value: '/home/app/.cache/huggingface' },
   { name: 'TRITON_CACHE_DIR', value: '/home/app/.triton/cache' },
   { name: 'TORCHINDUCTOR_CACHE_DIR', value: '/tmp/torchinductor_app' },
-];
+]);
 
 /** Placement as a static method, for every jsii language. */
 export class Placement {

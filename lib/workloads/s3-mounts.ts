@@ -5,7 +5,7 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 
 /** Paths the library mounts scratch volumes at (placement.ts scratchVolumes): a zone may not be mounted over them. */
-export const RESERVED_MOUNT_PATHS: readonly string[] = ['/tmp', '/home/app', '/dev'];
+export const RESERVED_MOUNT_PATHS: readonly string[] = Object.freeze(['/tmp', '/home/app', '/dev']);
 
 /**
  * Paths the container runtime owns: runc refuses mount destinations inside /proc (libcontainer checkProcMount),

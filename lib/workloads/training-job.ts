@@ -192,7 +192,7 @@ export class TrainingJob extends Chart {
         containers: [{
           name: 'ray-head',
           image: props.image,
-          env: CACHE_ENV,
+          env: [...CACHE_ENV],
           ports: [{ name: 'gcs', containerPort: 6379 }, { name: 'dashboard', containerPort: RAY_DASHBOARD_PORT }, { name: 'client', containerPort: 10001 }],
           resources: containerResources(headPlacement),
           securityContext: RESTRICTED_CONTAINER,
@@ -216,7 +216,7 @@ export class TrainingJob extends Chart {
         containers: [{
           name: 'ray-job-submitter',
           image: props.image,
-          env: CACHE_ENV,
+          env: [...CACHE_ENV],
           resources: {
             // Disk as scratchVolumes splits it (placement.ts: ephemeral-storage covers the emptyDirs).
             requests: { 'cpu': k8s.Quantity.fromString('500m'), 'memory': k8s.Quantity.fromString('256Mi'), 'ephemeral-storage': k8s.Quantity.fromString(`${SUBMITTER_DISK_GIB}Gi`) },

@@ -3,7 +3,7 @@ import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 
 /** The control-plane log types an EKS cluster must send to CloudWatch Logs. */
-export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+export const CONTROL_PLANE_LOG_TYPES: readonly string[] = Object.freeze(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
 
 /**
  * A native `AWS::EKS::Cluster` (aws-eks-v2) sends every control-plane log type to CloudWatch Logs.
