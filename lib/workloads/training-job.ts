@@ -12,6 +12,7 @@ import {
   CACHE_ENV, containerResources, podPlacement, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolumes, type WorkloadPlacement,
 } from './placement';
 import { s3MountProblems, s3MountVolumes, type S3Mount } from './s3-mounts';
+import { rayEntrypoint } from './private/ray-entrypoint';
 
 /** A pod template as plain JSON (`Quantity` values rendered as their numbers and strings). */
 function podTemplate(props: k8s.KubePodProps): { metadata: unknown; spec: unknown } {
@@ -231,7 +232,8 @@ export class TrainingJob extends Chart {
     const rayJob = RayJob.manifest({
       metadata: { name, namespace, labels },
       spec: {
-        entrypoint: props.command!.join(' '),
+        // Quoted for KubeRay's bash, Ray's list2cmdline and the job's /bin/sh (see rayEntrypoint).
+        entrypoint: rayEntrypoint(props.command!),
         shutdownAfterJobFinishes: true,
         ttlSecondsAfterFinished: 3600,
         rayClusterSpec: {

@@ -158,3 +158,4 @@ import './pod-runtime.cases';
 import './deliver.cases';
 import './training-job.cases';
 import './team-namespace.cases';
+import './ray-entrypoint.cases';
