@@ -66,3 +66,11 @@ test('the longest pool name after the longest prefix makes a node group name EKS
   expect(GpuNodePool.check({ cluster: gpuCluster.cluster, poolName: 'gpu', nodegroupNamePrefix: 'p'.repeat(29), instanceTypes: ['g6e.xlarge'], maxNodes: 2 }))
     .toEqual([expect.objectContaining({ field: 'nodegroupNamePrefix', message: expect.stringMatching(/^must be 1\.\.28 letters/) })]);
 });
+
+test('every platform name the definition accepts is a node group name prefix GpuNodePool accepts (AiPlatform prefixes its pools with it)', () => {
+  const accepted = (length: number) => !validateDefinition(referenceWith((d) => { d.name = 'a'.repeat(length); })).some((p) => p.path === 'name');
+  let longest = 0;
+  for (let length = 1; length <= 64; length++) if (accepted(length)) longest = length;
+  expect(longest).toBeGreaterThan(0);
+  expect(GpuNodePool.check({ cluster: undefined as any, poolName: 'a'.repeat(25), nodegroupNamePrefix: 'a'.repeat(longest), instanceTypes: ['g6e.xlarge'], maxNodes: 2 })).toEqual([]);
+});
