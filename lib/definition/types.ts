@@ -88,7 +88,7 @@ export interface ClusterDefinition {
 }
 
 export interface NodePoolDefinition {
-  /** [a-z][a-z0-9-], unique among pools. */
+  /** [a-z][a-z0-9-], 1..25 characters, not ending with "-", unique among pools; not `system` (the cluster's own pool). */
   readonly name: string;
   /** Instance types, all in the accelerator catalog and of one accelerator vendor. */
   readonly instanceTypes: string[];
