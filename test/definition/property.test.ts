@@ -47,7 +47,7 @@ function setAt(root: any, path: (string | number)[], value: unknown, create = fa
 // missing), so a short sample still reaches them. Add a field here when a session adds one.
 const FOCUS: (string | number)[][] = [
   ['network', 'availabilityZones'], ['network', 'availabilityZones', 1], ['network', 'mirror'], ['network', 'mirror', 'registry'],
-  ['monitoring', 'budgetCostFilter'], ['teams', 0, 'egress'],
+  ['monitoring', 'budgetCostFilter'], ['teams', 0, 'egress'], ['compliance'],
 ];
 
 const edgeStrings = fc.constantFrom(
@@ -55,7 +55,7 @@ const edgeStrings = fc.constantFrom(
   'karpenter.sh/x', 'kubernetes.io/x', 'constructor', '__proto__', 'g6.xlarge', 'p5.48xlarge', 'inf2.xlarge', 'research',
   'cr-0123456789abcdef0', 'spot', 'capacity-block', 'karpenter', 'ray', 'cpu', 'read-write', '1.36', '-1', '\uD800',
   'us-east-1a', 'us-west-2a', 'use1-az1', '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror', '123456789012.dkr.ecr.us-east-1.amazonaws.com',
-  'cost-tag', 'account', '2001:db8::1/32', 'SCTP',
+  'cost-tag', 'account', '2001:db8::1/32', 'SCTP', 'control-tower', 'standard',
 );
 const edgeNumbers = fc.constantFrom(0, -1, 1, 0.5, 2 ** 31, 2 ** 53, Infinity, -Infinity, NaN, 1e21, 63, 64, 500, 1001);
 const values = fc.oneof(

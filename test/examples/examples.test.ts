@@ -7,6 +7,7 @@ import { expectPlatformSnapshot } from '../../examples/snapshot-test';
 import { AiPlatform } from '../../lib';
 import { referenceWith, schemaProblems, testApp } from '../helpers';
 import { buildExamplePlatforms } from '../support/example-platforms';
+import { full } from '../support/full-tests';
 import { crdFor, celViolations } from '../support/cel-rules';
 import { operatorPodProblems, ownPodProblems, who } from '../support/pod-security';
 import {
@@ -91,7 +92,7 @@ test('the schema validator rejects broken manifests (so the validation above can
   ]));
 });
 
-test('the variant exercises every template contract (so the checks above are not vacuous)', () => {
+full.test('the variant exercises every template contract (so the checks above are not vacuous)', () => {
   const templates = EXAMPLES.find((e) => e.name.startsWith('karpenter/neuron'))!.templates;
   const resources = Object.values(templates).flatMap((tpl: any) => Object.values(tpl.Resources ?? {}) as any[]);
   expect(resources.some((r) => r.Type === 'AWS::EKS::Nodegroup' && r.Properties.CapacityType === 'CAPACITY_BLOCK')).toBe(true);

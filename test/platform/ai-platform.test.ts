@@ -165,3 +165,6 @@ test('definition warnings raised for constructs (budget cost tag, Lake Formation
   expect(dataWarnings.filter((w) => w.includes('data lake administrator'))).toEqual([]);
 });
 
+// Smaller suites of the platform domain, run here so the domain's modules load once.
+import './template-size.cases';
+import './control-tower.cases';

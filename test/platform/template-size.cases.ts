@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { AiPlatform, type AiPlatformDefinition } from '../../lib';
 import { estimateTemplateBytes } from '../../lib/platform/stack-limits';
 import { shardOf, WORKLOAD_STACKS } from '../../lib/platform/stack-layout';
-import { referencePlatform } from '../../examples/reference-platform';
+import { synthPlatform } from '../helpers';
 
 // CloudFormation takes templates of at most 1 MB (1,000,000 bytes; TemplateBody/TemplateURL:
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html). The size is
@@ -19,9 +19,8 @@ function appIn(outdir: string): App {
 }
 
 test('the estimate is within 3% of each written template of the reference platform (and 100 bytes of an empty shard)', () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'size-'));
-  const app = appIn(outdir);
-  const platform = new AiPlatform(app, 'AiPlatform', { definition: referencePlatform });
+  // The reference this test file already built (synthPlatform caches it); synth() writes its templates once.
+  const { app, platform } = synthPlatform();
   const assembly = app.synth();
   const stacks = [platform.platformStack, platform.dataStack, platform.monitoringStack, ...platform.shardStacks];
   for (const stack of stacks) {
