@@ -25,6 +25,8 @@ export type { NodePoolSpec, PoolNodesSpec } from './compute/pool-checks';
 export * from './core/problem';
 export * from './core/labels';
 export { RegistryMirror } from './core/registry-mirror';
+export * from './core/compliance';
+export * from './core/control-tower-controls';
 export * from './data-lake/data-lake';
 export * from './data-lake/data-lake-ref';
 export * from './data-lake/zone-bucket';
