@@ -42,7 +42,7 @@ export function registerZonesWithLakeFormation(scope: Construct, zones: Record<s
       resourceArn: bucket.bucketArn, useServiceLinkedRole: false, roleArn: role.roleArn,
     });
     registration.node.addDependency(role);
-    databases[zone].addDependency(registration);
+    databases[zone].addResourceDependency(registration);
   }
 
   Annotations.of(scope).addWarningV2(LAKE_FORMATION_ADMIN_WARNING, `lakeFormation: true: ${lakeFormationAdminRequirement(Stack.of(scope).stackName)}`);

@@ -57,8 +57,8 @@ export function catalogTable(scope: Construct, table: PipelineTable, database: s
       principal, resource: { table: { catalogId: Aws.ACCOUNT_ID, databaseName: database, name: table.tableName } },
       permissions: ['SELECT', 'INSERT', 'ALTER', 'DESCRIBE'], permissionsWithGrantOption: [],
     });
-    tableGrant.addDependency(cfn);
-    dbGrant.addDependency(cfn);
+    tableGrant.addResourceDependency(cfn);
+    dbGrant.addResourceDependency(cfn);
     jobRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lakeformation:GetDataAccess'], resources: ['*'] }));
     if (Construct.isConstruct(jobRole)) {
       acknowledgeGrantWildcards(jobRole, { resources: ['*'], actions: [] }, 'lakeformation:GetDataAccess takes no resource; the Lake Formation grants above scope what it returns');
