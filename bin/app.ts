@@ -6,7 +6,8 @@
  */
 import { App } from 'aws-cdk-lib';
 import { referencePlatform } from '../examples/reference-platform';
-import { AiPlatform, DefinitionError, loadDefinitionFile } from '../lib';
+import { reportUserError } from './user-error';
+import { AiPlatform, loadDefinitionFile } from '../lib';
 
 // aws-cdk-lib's built-in CloudFormation validation is off unless asked for (-c ai-platform:cfnValidation=true):
 // it costs about 4 s and 250 MB a synth, and what it checks (resource property types and enums) is what
@@ -18,11 +19,7 @@ try {
   const definition = file ? loadDefinitionFile(file) : referencePlatform;
   platform = new AiPlatform(app, 'AiPlatform', { definition: definition as never, source: file });
 } catch (e) {
-  if (e instanceof DefinitionError) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(1);
-  }
-  throw e;
+  failOn(e);
 }
 try {
   const assembly = app.synth();
@@ -34,12 +31,14 @@ try {
   const { monthlyIdleUsd, monthlyCeilingUsd } = platform.plan.cost;
   process.stderr.write(`Plan: ${assembly.directory}/plan/${platform.plan.name}.md (idle $${monthlyIdleUsd.toLocaleString('en-US')}, ceiling $${monthlyCeilingUsd.toLocaleString('en-US')} a month)\n`);
 } catch (e) {
-  // Limits checked at validation (e.g. CloudFormation's 500 resources per stack): a message, not a stack
-  // trace; validation runs before any template is written.
-  if (e instanceof Error && /^Validation failed/.test(e.message)) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(1);
-  }
+  // Limits checked at validation (e.g. CloudFormation's 500 resources per stack) are validation errors too:
+  // a message, not a stack trace; validation runs before any template is written.
+  failOn(e);
+}
+
+/** Input refused: its message and exit 1. Anything else is a fault of this library: thrown, with its stack. */
+function failOn(e: unknown): never {
+  if (reportUserError(e, (text) => process.stderr.write(text))) process.exit(1);
   throw e;
 }
 

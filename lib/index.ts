@@ -6,6 +6,7 @@ export * from './workloads/scaling-metric';
 export * from './workloads/training-engine';
 export * from './data-lake/data-access-level';
 export * from './definition/problems';
+export { PlatformValidationError, type Problem } from './core/problems';
 export type * from './definition/resolved';
 export { resolveDefinition, validateDefinition } from './definition/resolve';
 export { loadDefinitionFile } from './definition/load';

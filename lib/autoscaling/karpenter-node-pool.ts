@@ -75,7 +75,7 @@ export class KarpenterNodePool extends Chart {
 
   constructor(scope: Construct, id: string, props: KarpenterNodePoolProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    throwIfProblems(`KarpenterNodePool '${props.poolName}'`, KarpenterNodePool.check(props));
+    throwIfProblems(`KarpenterNodePool '${props.poolName}'`, KarpenterNodePool.check(props), this);
     const name = props.poolName;
     const amiFamily = props.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;
     this.nodes = PoolNodes.of({ poolName: name, instanceTypes: props.instanceTypes, amiFamily, labels: props.labels }, props.nodes);

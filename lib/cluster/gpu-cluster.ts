@@ -89,7 +89,7 @@ export class GpuCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuClusterProps) {
     super(scope, id);
-    throwIfProblems('GpuCluster', GpuCluster.check(props));
+    throwIfProblems('GpuCluster', GpuCluster.check(props), this);
     this.kubernetesVersion = props.kubernetesVersion ?? CLUSTER_DEFAULTS.kubernetesVersion;
     this.inheritedTagKeys = props.inheritedTagKeys ?? [];
     const systemNodes = props.systemNodes ?? CLUSTER_DEFAULTS.systemNodes;

@@ -138,7 +138,7 @@ export class GpuNodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
-    throwIfProblems(`GpuNodePool '${props.poolName}'`, GpuNodePool.check(props));
+    throwIfProblems(`GpuNodePool '${props.poolName}'`, GpuNodePool.check(props), this);
     this.poolName = props.poolName;
     this.maxNodes = props.maxNodes;
     const amiFamily = props.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;

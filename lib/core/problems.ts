@@ -1,3 +1,5 @@
+import { ValidationError } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import type { Problem } from './problem';
 
 export type { Problem };
@@ -8,11 +10,53 @@ export function renderProblem(field: string, value: unknown, message: string): s
   return `${field}${shown} ${message}`;
 }
 
-/** Throws one error that lists every problem, or returns when there is none. */
-export function throwIfProblems(who: string, problems: readonly Problem[]): void {
-  if (problems.length === 0) return;
-  if (problems.length === 1) throw new Error(`${who}: ${renderProblem(problems[0].field, problems[0].value, problems[0].message)}`);
-  throw new Error([`${who} has ${problems.length} problems:`, ...problems.map((p) => `  - ${renderProblem(p.field, p.value, p.message)}`)].join('\n'));
+const PLATFORM_VALIDATION_ERROR = Symbol.for('ai-platform.PlatformValidationError');
+
+/**
+ * Input refused: a construct's props or a definition have problems, each with its field path, the value found
+ * and what is valid. When a construct refuses its props, `constructPath` names it (e.g.
+ * `AiPlatform/Platform/Pool-gpu`).
+ *
+ * It is aws-cdk-lib's `ValidationError`, so `Errors.isValidationError(e)` (aws-cdk-lib's public guard) is true
+ * and CDK renders it as it renders its own: `constructPath`, `constructInfo`, and a stack that ends with the
+ * construct's place in the tree (aws-cdk-lib core/lib/errors.js, ConstructError). That class is marked
+ * internal in aws-cdk-lib; test/definition/validation.test.ts pins what this relies on.
+ * (TypeScript and JavaScript only: jsii cannot carry an Error subclass; other languages get the message.)
+ * @jsii ignore
+ */
+export class PlatformValidationError extends ValidationError {
+  /** True for a PlatformValidationError, also one thrown by another copy of this library. */
+  public static isPlatformValidationError(x: unknown): x is PlatformValidationError {
+    return x !== null && typeof x === 'object' && PLATFORM_VALIDATION_ERROR in x;
+  }
+
+  /** Every problem found, with field paths relative to the props (or the definition) checked. */
+  public readonly problems: readonly Problem[];
+
+  /**
+   * @param who what was checked, e.g. `GpuNodePool 'gpu'` (starts the message)
+   * @param scope the construct refusing its props, when there is one
+   */
+  constructor(who: string, problems: readonly Problem[], scope?: IConstruct, heading?: string) {
+    // aws-cdk-lib's ConstructError reads the scope as optional (`scope?.node.path`); its type asks for one.
+    super('PlatformValidationError' as never, renderProblems(who, problems, heading), scope as IConstruct);
+    // ConstructError sets the prototype to its own classes; restore this one (and a subclass's).
+    Object.setPrototypeOf(this, new.target.prototype);
+    Object.defineProperty(this, PLATFORM_VALIDATION_ERROR, { value: true });
+    this.name = new.target.name;
+    this.problems = problems;
+  }
+}
+
+/** Throws one PlatformValidationError that lists every problem, or returns when there is none. */
+export function throwIfProblems(who: string, problems: readonly Problem[], scope?: IConstruct): void {
+  if (problems.length > 0) throw new PlatformValidationError(who, problems, scope);
+}
+
+function renderProblems(who: string, problems: readonly Problem[], heading?: string): string {
+  const lines = problems.map((p) => renderProblem(p.field, p.value, p.message));
+  if (heading === undefined && lines.length === 1) return `${who}: ${lines[0]}`;
+  return [heading ?? `${who} has ${problems.length} problems:`, ...lines.map((l) => `  - ${l}`)].join('\n');
 }
 
 /** Collects problems for a check: `check(ok, field, value, message)` records one unless `ok`. */

@@ -90,7 +90,7 @@ export class DataLake extends Construct implements IDataLakeRef {
 
   constructor(scope: Construct, id: string, props: DataLakeProps = {}) {
     super(scope, id);
-    throwIfProblems('DataLake', DataLake.check(props));
+    throwIfProblems('DataLake', DataLake.check(props), this);
     // Server access logs are delivered under a bucket policy, never an ACL (ACLs are disabled on every bucket
     // here), whatever the app's feature flags say.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
-import { DefinitionError } from './problems';
+import { DefinitionError, definitionProblem } from './problems';
 
 /**
  * Reads a definition file (`.yaml`, `.yml` or `.json`) as plain data. Not checked here: pass the result to
@@ -12,15 +12,15 @@ import { DefinitionError } from './problems';
 export function loadDefinitionFile(path: string): unknown {
   const ext = extname(path).toLowerCase();
   if (!['.yaml', '.yml', '.json'].includes(ext)) {
-    throw new DefinitionError([{ path: '(file)', value: path, message: 'must end in .yaml, .yml or .json' }], path);
+    throw new DefinitionError([definitionProblem('(file)', path, 'must end in .yaml, .yml or .json')], path);
   }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new DefinitionError([{ path: '(file)', value: path, message: `cannot be read: ${(e as Error).message}` }], path);
+    throw new DefinitionError([definitionProblem('(file)', path, `cannot be read: ${(e as Error).message}`)], path);
   }
-  const fail = (message: string) => new DefinitionError([{ path: '(file)', value: path, message }], path);
+  const fail = (message: string) => new DefinitionError([definitionProblem('(file)', path, message)], path);
   if (text.length > MAX_FILE_CHARS) throw fail(`is ${text.length} characters; a definition file may have at most ${MAX_FILE_CHARS}`);
   const kind = ext === '.json' ? 'JSON' : 'YAML';
   let value: unknown;

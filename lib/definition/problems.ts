@@ -1,9 +1,11 @@
-import { renderProblem, type Problem } from '../core/problems';
+import { PlatformValidationError, renderProblem, type Problem } from '../core/problems';
 
 /** One thing wrong with a definition: where, what was there, and what would be valid. */
 export interface DefinitionProblem {
   /** Field path, e.g. `nodePools[1].maxNodes`. */
   readonly path: string;
+  /** The same path, under the name every problem of the library uses (`Problem.field`). */
+  readonly field: string;
   /** The value found (undefined when the field is missing). */
   readonly value?: unknown;
   /** What is wrong and what is valid, e.g. `must be >= minNodes (4)`. */
@@ -17,22 +19,24 @@ export function formatProblem(p: DefinitionProblem): string {
   return renderProblem(p.path, p.value, p.message);
 }
 
+/** A definition problem at `path`. */
+export function definitionProblem(path: string, value: unknown, message: string): DefinitionProblem {
+  return { path, field: path, value, message };
+}
+
 /**
- * Thrown by `resolveDefinition` when a definition has problems; lists every one of them.
+ * Thrown by `resolveDefinition` and `loadDefinitionFile` when a definition has problems; lists every one of
+ * them. A PlatformValidationError (so `Errors.isValidationError` is true) whose problems are definition paths.
  * (TypeScript and JavaScript only: jsii cannot carry an Error subclass; other languages get the same
  * message in their runtime error, and `PlatformDefinition.validate` returns the problems.)
  * @jsii ignore
  */
-export class DefinitionError extends Error {
+export class DefinitionError extends PlatformValidationError {
   public readonly problems: DefinitionProblem[];
 
   constructor(problems: DefinitionProblem[], source?: string) {
     const where = source ? ` in ${source}` : '';
-    super([
-      `The platform definition${where} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`,
-      ...problems.map((p) => `  - ${formatProblem(p)}`),
-    ].join('\n'));
-    this.name = 'DefinitionError';
+    super('The platform definition', problems, undefined, `The platform definition${where} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
     this.problems = problems;
   }
 }
@@ -46,11 +50,11 @@ export class ProblemCollector {
   public readonly warnings: DefinitionProblem[] = [];
 
   public error(path: string, value: unknown, message: string): void {
-    this.problems.push({ path, value, message });
+    this.problems.push(definitionProblem(path, value, message));
   }
 
   public warn(path: string, value: unknown, message: string): void {
-    this.warnings.push({ path, value, message });
+    this.warnings.push(definitionProblem(path, value, message));
   }
 
   /** Records a domain's problems under a definition path (`nodePools[1]`). */

@@ -173,7 +173,7 @@ export class AiMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: AiMonitoringProps) {
     super(scope, id);
-    throwIfProblems('AiMonitoring', AiMonitoring.check(props));
+    throwIfProblems('AiMonitoring', AiMonitoring.check(props), this);
     if ((props.cluster === undefined) === (props.clusterName === undefined)) {
       throw new Error('AiMonitoring: give the cluster to watch as `cluster` (e.g. a GpuCluster) or, for a cluster outside this app, `clusterName`');
     }

@@ -90,7 +90,7 @@ export class PlatformNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps = {}) {
     super(scope, id);
-    throwIfProblems('PlatformNetwork', PlatformNetwork.check(props));
+    throwIfProblems('PlatformNetwork', PlatformNetwork.check(props), this);
     const natGateways = props.natGateways ?? NETWORK_DEFAULTS.natGateways;
     const endpoints = props.interfaceEndpoints ?? defaultInterfaceEndpoints(natGateways);
     const nodeSubnetType = natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;

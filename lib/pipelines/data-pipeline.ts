@@ -165,7 +165,7 @@ export class DataPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: DataPipelineProps) {
     super(scope, id);
-    throwIfProblems(`DataPipeline '${this.node.path}'`, DataPipeline.check(props));
+    throwIfProblems(`DataPipeline '${this.node.path}'`, DataPipeline.check(props), this);
     const stack = Stack.of(this);
     const lake = props.dataLake;
     const { maxVcpu, maxMemoryGiB } = capacityOf(props.maxCapacity);

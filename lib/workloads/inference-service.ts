@@ -119,7 +119,7 @@ export class InferenceService extends Chart {
     const healthPath = props.healthPath ?? '/health';
     this.serviceName = name;
     this.namespaceName = namespace;
-    throwIfProblems(`InferenceService '${name}'`, InferenceService.check(props));
+    throwIfProblems(`InferenceService '${name}'`, InferenceService.check(props), this);
 
     const selector = { 'app.kubernetes.io/name': name };
     const labels = { ...selector, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/serves': 'true', 'ai-platform/workload': name };

@@ -83,7 +83,7 @@ export class TeamNamespace extends Chart {
     super(scope, id, { labels: props.labels, disableResourceNameHashes: true });
     this.namespaceName = props.name;
     const ns = props.name;
-    throwIfProblems('TeamNamespace', [...namespaceProblems('name', ns), ...egressProblems(props.egress ?? [])]);
+    throwIfProblems('TeamNamespace', [...namespaceProblems('name', ns), ...egressProblems(props.egress ?? [])], this);
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: ns,

@@ -93,7 +93,7 @@ export class TrainingJob extends Chart {
     const nodes = props.nodes ?? WORKLOAD_DEFAULTS.training.nodes;
     const saName = props.serviceAccountName ?? props.name;
     const labels = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/workload': props.name };
-    throwIfProblems(`TrainingJob '${props.name}'`, TrainingJob.check(props));
+    throwIfProblems(`TrainingJob '${props.name}'`, TrainingJob.check(props), this);
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: saName, namespace: props.namespace, labels },
       automountServiceAccountToken: false,

@@ -1,4 +1,9 @@
-import { DefinitionError, formatProblem, resolveDefinition, validateDefinition } from '../../lib';
+import { App, Errors, Stack } from 'aws-cdk-lib';
+import { DefinitionError } from '../../lib';
+import { PlatformValidationError } from '../../lib/core/problems';
+import { PlatformNetwork } from '../../lib/network/platform-network';
+import { formatProblem } from '../../lib/definition/problems';
+import { resolveDefinition, validateDefinition } from '../../lib/definition/resolve';
 import { referenceWith } from '../helpers';
 
 /** The paths and messages of every problem of a definition changed by `change`. */
@@ -246,4 +251,36 @@ test('no NAT gateway with a registry mirror is accepted, and the mirror is resol
   expect(resolveDefinition(def).network.mirror).toEqual({ registry });
   // China regions and a bare registry host are ECR too.
   expect(validateDefinition(referenceWith((d) => { d.network.mirror = { registry: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn' }; }))).toEqual([]);
+});
+
+describe('a construct refusing its props throws a PlatformValidationError with its path and the field', () => {
+  const refusal = (): PlatformValidationError => {
+    const stack = new Stack(new App(), 'Net');
+    try {
+      new PlatformNetwork(stack, 'Network', { maxAzs: 7 });
+    } catch (e) {
+      return e as PlatformValidationError;
+    }
+    throw new Error('PlatformNetwork accepted maxAzs 7');
+  };
+
+  test('the construct path, the field path, the value and what is valid', () => {
+    const e = refusal();
+    expect(e).toBeInstanceOf(PlatformValidationError);
+    expect(e.constructPath).toBe('Net/Network');
+    expect(e.problems).toEqual([expect.objectContaining({ field: 'maxAzs', value: 7, message: expect.stringMatching(/must be between 2 and 6/) })]);
+    expect(e.message).toMatch(/^PlatformNetwork: maxAzs \(7\) must be between 2 and 6/);
+  });
+
+  // aws-cdk-lib's ValidationError is internal to aws-cdk-lib: this pins what PlatformValidationError takes from it.
+  test('it is what aws-cdk-lib calls a validation error, and a definition error is one too', () => {
+    const e = refusal();
+    expect(Errors.isValidationError(e)).toBe(true);
+    expect(e.stack).toMatch(/Relates to construct:[\s\S]*└─ Net [\s\S]*└─ Network /);
+    const definition = (() => { try { resolveDefinition(referenceWith((d) => { d.nodePools[0].maxNodes = -1; })); } catch (x) { return x; } return undefined; })();
+    expect(definition).toBeInstanceOf(DefinitionError);
+    expect(definition).toBeInstanceOf(PlatformValidationError);
+    expect(Errors.isValidationError(definition)).toBe(true);
+    expect((definition as DefinitionError).problems[0]).toEqual(expect.objectContaining({ path: 'nodePools[0].maxNodes', field: 'nodePools[0].maxNodes', value: -1 }));
+  });
 });
