@@ -2,8 +2,8 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import {
-  AiMonitoring, DataLake, DataPipeline, deliverChart, findInstance, GpuCluster, InferenceService, PipelineScript, PipelineTrigger,
-  placementOnPool, PlatformNetwork, ScalingMetric, TableFormat, TeamNamespace,
+  AcceleratorCatalog, AiMonitoring, ChartDelivery, DataLake, DataPipeline, GpuCluster, InferenceService, PipelineScript, PipelineTrigger,
+  Placement, PlatformNetwork, ScalingMetric, TableFormat, TeamNamespace,
 } from '../lib';
 
 /** The data lake, a workload, a data pipeline and monitoring, each used on its own (the README's second snippet). */
@@ -21,10 +21,10 @@ export function buildStandaloneApp(app: App = new App()): { dataStack: Stack; pl
   const k8sApp = new cdk8s.App();
   // A workload's namespace is delivered too (synth names the chart and namespace when it is missing);
   // CPU scaling brings metrics-server with it.
-  deliverChart(gpu.cluster, 'Serving', new TeamNamespace(k8sApp, 'serving', { name: 'serving', servicePorts: [8000] }));
-  deliverChart(gpu.cluster, 'Llm', new InferenceService(k8sApp, 'llm', {
+  ChartDelivery.deliver(gpu.cluster, 'Serving', new TeamNamespace(k8sApp, 'serving', { name: 'serving', servicePorts: [8000] }));
+  ChartDelivery.deliver(gpu.cluster, 'Llm', new InferenceService(k8sApp, 'llm', {
     name: 'llm', namespace: 'serving', image: 'vllm/vllm-openai:v0.11.0',
-    placement: placementOnPool('inference', [findInstance('g6.xlarge')!], 1),
+    placement: Placement.onPool('inference', [AcceleratorCatalog.find('g6.xlarge')!], 1),
     minReplicas: 1, maxReplicas: 4, scaling: { metric: ScalingMetric.CPU, target: 70, activationThreshold: 0 },
   }));
 

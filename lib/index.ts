@@ -1,56 +1,72 @@
-// Public API. Exports only.
+// Public API. Exports only: constructs, their props and enums, and the functions users need as static members
+// (jsii carries no free functions, so one name serves every language). Helpers stay importable inside lib/ from
+// their own modules; api/cdk-ai-platform.api.md lists this surface and CI fails when it changes unrecorded.
+
+// The definition and the platform built from it.
 export * from './platform/ai-platform';
 export * from './definition/types';
-export * from './compute/capacity-type';
-export * from './workloads/scaling-metric';
-export * from './workloads/training-engine';
-export * from './data-lake/data-access-level';
-export * from './definition/problems';
+export { PlatformDefinition } from './definition/platform-definition';
+export { DefinitionError, type DefinitionProblem } from './definition/problems';
 export { PlatformValidationError, type Problem } from './core/problems';
 export type * from './definition/resolved';
-export { resolveDefinition, validateDefinition } from './definition/resolve';
+export type { IdleCost, ComputeCostCeiling, PlatformCost } from './definition/cost';
+// TypeScript-only until bin/app.ts reads files through PlatformDefinition.load (its twin).
 export { loadDefinitionFile } from './definition/load';
-export * from './definition/platform-definition';
-export * from './plan/platform-planner';
-export * from './compute/device-plugins';
-export { DEFAULTS } from './definition/defaults';
-export * from './catalog/accelerators';
-export * from './catalog/ami';
-export * from './catalog/versions';
-export * from './network/platform-network';
-export * from './cluster/gpu-cluster';
-export * from './core/pod-identity-role';
-export * from './compute/gpu-node-pool';
-export * from './compute/pool-nodes';
-export type { NodePoolSpec, PoolNodesSpec } from './compute/pool-checks';
 export * from './core/problem';
-export * from './core/labels';
-export { RegistryMirror } from './core/registry-mirror';
-export * from './core/compliance';
+export { Compliance } from './core/compliance';
 export * from './core/control-tower-controls';
-export * from './data-lake/data-lake';
-export * from './data-lake/data-lake-ref';
-export * from './data-lake/zone-bucket';
-export * from './data-lake/workload-data-access';
-export * from './workloads/placement';
-export * from './workloads/team-namespace';
-export * from './workloads/inference-service';
-export * from './workloads/training-job';
-export * from './cluster/operators';
-export { ChartDelivery, deliverChart, ensureMetricsServer, type DeliverChartOptions } from './cluster/deliver-chart';
+
+// Plan and catalogs.
+export { PlatformPlanner } from './plan/platform-planner';
+export type {
+  PlanCost, PlanDataZone, PlanPipeline, PlanPlacement, PlanPool, PlanTeam, PlanWorkload, PlatformPlan,
+} from './plan/plan';
+export { AcceleratorCatalog, AcceleratorVendor, type InstanceFacts } from './catalog/accelerators';
+export { AmiFamily, type AmiChoice } from './catalog/ami';
+export { VersionCatalog, type ChartImage, type HelmChartVersion, type MirrorCopy } from './catalog/versions';
+
+// Network, cluster, node pools, node autoscaling.
+export { InterfaceEndpoints, PlatformNetwork, type PlatformNetworkProps } from './network/platform-network';
+export * from './cluster/gpu-cluster';
+export { PodIdentityRole, type PodIdentityRoleProps } from './core/pod-identity-role';
+export { RegistryMirror } from './core/registry-mirror';
+export { Operator, Operators, type OperatorOptions } from './cluster/operators';
+export { ChartDelivery, type DeliverChartOptions } from './cluster/deliver-chart';
+export * from './compute/capacity-type';
+export { GpuNodePool, type GpuNodePoolProps } from './compute/gpu-node-pool';
+export { DevicePlugin, PoolNodes, type PoolNodesOptions, type PoolTaint } from './compute/pool-nodes';
+export type { NodePoolSpec, PoolNodesSpec } from './compute/pool-checks';
+export { DevicePlugins } from './compute/device-plugins';
 export * from './autoscaling/cluster-autoscaler';
 export * from './autoscaling/karpenter';
 export * from './autoscaling/karpenter-node-pool';
-export * from './autoscaling/managed-prometheus';
-export * from './monitoring/metrics';
+export { ManagedPrometheus, type LatencyObjective, type ManagedPrometheusProps } from './autoscaling/managed-prometheus';
+
+// Data lake.
+export * from './data-lake/data-access-level';
+export { DataLake, type DataLakeProps } from './data-lake/data-lake';
+export { DataLakeImport, DataLakeValues, type IDataLakeRef } from './data-lake/data-lake-ref';
+export * from './data-lake/zone-bucket';
+export * from './data-lake/workload-data-access';
+export { MountpointDriver } from './data-lake/mountpoint-driver';
+
+// Workloads.
+export * from './workloads/scaling-metric';
+export * from './workloads/training-engine';
+export { Placement, type WorkloadPlacement } from './workloads/placement';
+export * from './workloads/team-namespace';
+export {
+  InferenceService, type InferenceScaling, type InferenceServiceProps, type PrometheusSource,
+} from './workloads/inference-service';
+export { TrainingJob, type TrainingJobProps } from './workloads/training-job';
+export type { S3Mount } from './workloads/s3-mounts';
+
+// Monitoring.
+export { AiPlatformMetrics } from './monitoring/metrics';
 export * from './monitoring/ai-monitoring';
-export * from './monitoring/container-insights';
-export type { IdleCost, ComputeCostCeiling, PlatformCost } from './definition/cost';
-export * from './workloads/s3-mounts';
-export * from './data-lake/mountpoint-driver';
-export * from './plan/plan';
-export * from './plan/plan-report';
-export * from './catalog/prices';
+export { ContainerInsights, type ContainerInsightsProps } from './monitoring/container-insights';
+
+// Data pipelines.
 export * from './pipelines/data-pipeline';
 export * from './pipelines/pipeline-script';
 export * from './pipelines/pipeline-trigger';

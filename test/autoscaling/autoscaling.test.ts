@@ -2,9 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import {
-  AmiFamily, CapacityType, ClusterAutoscaler, findKubernetesVersion, Karpenter, KarpenterNodePool, type KarpenterNodePoolProps,
-} from '../../lib';
+import { AmiFamily, CapacityType, ClusterAutoscaler, Karpenter, KarpenterNodePool, type KarpenterNodePoolProps } from '../../lib';
+import { findKubernetesVersion } from '../../lib/catalog/versions';
 import { clusterStack, referenceWith, resourcesOf, synthPlatform } from '../helpers';
 
 function statements(template: Template): any[] {

@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { ChartDelivery, ClusterAutoscaler, HELM_CHARTS, Karpenter, Operator, Operators, RegistryMirror } from '../../lib';
+import { ChartDelivery, ClusterAutoscaler, Karpenter, Operator, Operators, RegistryMirror } from '../../lib';
+import { HELM_CHARTS } from '../../lib/catalog/versions';
 import { clusterStack } from '../helpers';
 
 const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror';

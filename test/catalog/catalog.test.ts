@@ -1,8 +1,8 @@
 import { resourcesOf, synthPlatform } from '../helpers';
-import {
-  AcceleratorVendor, AmiFamily, DEFAULT_KUBERNETES_VERSION, findAmi, findInstance, findKubernetesVersion, HELM_CHARTS,
-  knownFamilies, knownInstanceTypes, PRICES_AS_OF, supportedKubernetesVersions,
-} from '../../lib';
+import { AcceleratorVendor, AmiFamily } from '../../lib';
+import { findInstance, knownFamilies, knownInstanceTypes, PRICES_AS_OF } from '../../lib/catalog/accelerators';
+import { findAmi } from '../../lib/catalog/ami';
+import { DEFAULT_KUBERNETES_VERSION, findKubernetesVersion, HELM_CHARTS, supportedKubernetesVersions } from '../../lib/catalog/versions';
 
 test.each(['g4dn', 'g5', 'g6', 'g6e', 'gr6', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'p6-b200', 'inf2', 'trn1', 'trn2', 'm7i'])(
   'the catalog covers the %s family', (family) => {

@@ -1,7 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { findKubernetesVersion, GpuCluster } from '../../lib';
+import { GpuCluster } from '../../lib';
+import { findKubernetesVersion } from '../../lib/catalog/versions';
 import { clusterStack, resourcesOf } from '../helpers';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/platform-admin';

@@ -1,4 +1,5 @@
-import { GpuNodePool, KarpenterNodePool, validateDefinition } from '../../lib';
+import { GpuNodePool, KarpenterNodePool } from '../../lib';
+import { validateDefinition } from '../../lib/definition/resolve';
 import { clusterStack, referenceWith } from '../helpers';
 
 // One pool-name rule, three callers: the definition (`nodePools[i].name`), GpuNodePool and KarpenterNodePool

@@ -1,7 +1,8 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ALLOW_DATA_DELETION_CONTEXT, DataLake, type DataLakeProps } from '../../lib';
+import { DataLake, type DataLakeProps } from '../../lib';
+import { ALLOW_DATA_DELETION_CONTEXT } from '../../lib/data-lake/data-lake';
 import { resourcesOf, testApp } from '../helpers';
 
 function lake(props: DataLakeProps = {}, context: Record<string, unknown> = {}) {

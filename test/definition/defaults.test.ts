@@ -1,13 +1,14 @@
 import { Compliance } from '../../lib/core/compliance';
 import {
   PipelineEngine, TableFormat, type PipelineArrivalDefinition, type PipelineCapacityDefinition, type PipelineDefinition, type PipelineTableDefinition,
-  AmiFamily, CapacityType, DataAccessLevel, DataRemovalPolicy, EndpointAccess, Provisioner, resolveDefinition,
-  ScalingMetric, TrainingEngine, validateDefinition,
+  AmiFamily, CapacityType, DataAccessLevel, DataRemovalPolicy, EndpointAccess, Provisioner,
+  ScalingMetric, TrainingEngine,
   type AiPlatformDefinition, type ClusterDefinition, type DataLakeDefinition, type InferenceDefinition,
   type MonitoringDefinition, type NetworkDefinition, type NodePoolDefinition, type TrainingDefinition,
   type TeamDefinition, InterfaceEndpoints,
   BudgetCostFilter, EgressProtocol,
 } from '../../lib';
+import { resolveDefinition, validateDefinition } from '../../lib/definition/resolve';
 
 const MIRROR = '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror';
 

@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatProblem, loadDefinitionFile, validateDefinition, DefinitionError } from '../../lib';
+import { loadDefinitionFile, DefinitionError } from '../../lib';
+import { formatProblem } from '../../lib/definition/problems';
+import { validateDefinition } from '../../lib/definition/resolve';
 import { parseCidr, subnetsFit, tagProblems } from '../../lib/catalog/service-limits';
 import { referenceWith, testApp } from '../helpers';
 

@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefinitionError, formatProblem, loadDefinitionFile, validateDefinition } from '../../lib';
+import { DefinitionError, loadDefinitionFile } from '../../lib';
+import { formatProblem } from '../../lib/definition/problems';
+import { validateDefinition } from '../../lib/definition/resolve';
 
 const dir = mkdtempSync(join(tmpdir(), 'definition-'));
 function write(name: string, text: string): string {

@@ -1,4 +1,5 @@
-import { CONTAINER_INSIGHTS_INTERVAL_SECONDS, INFERENCE_SCRAPE_INTERVAL_SECONDS, observabilityConfiguration } from '../../lib';
+import { observabilityConfiguration } from '../../lib/monitoring/container-insights';
+import { CONTAINER_INSIGHTS_INTERVAL_SECONDS, INFERENCE_SCRAPE_INTERVAL_SECONDS } from '../../lib/monitoring/metrics';
 
 // The amazon-cloudwatch-observability chart renders one AmazonCloudWatchAgent per entry of `agents`, each merged
 // over `agent` (templates/linux/cloudwatch-agent-custom-resource.yaml); by default one DaemonSet agent (the

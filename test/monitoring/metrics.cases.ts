@@ -1,7 +1,8 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AiPlatformMetrics, CONTAINER_INSIGHTS_INTERVAL_SECONDS, INFERENCE_SCRAPE_INTERVAL_SECONDS } from '../../lib';
+import { AiPlatformMetrics } from '../../lib';
+import { CONTAINER_INSIGHTS_INTERVAL_SECONDS, INFERENCE_SCRAPE_INTERVAL_SECONDS } from '../../lib/monitoring/metrics';
 import { testApp } from '../helpers';
 import { searchFinds, tokens } from './cloudwatch-search';
 import { evaluate } from './metric-math';

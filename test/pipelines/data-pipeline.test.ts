@@ -3,9 +3,10 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  DataLake, DataLakeImport, DataPipeline, EMR_SERVERLESS_RELEASE, PipelineScript, PipelineTrigger, TableFormat,
+  DataLake, DataLakeImport, DataPipeline, PipelineScript, PipelineTrigger, TableFormat,
   type DataPipelineProps,
 } from '../../lib';
+import { EMR_SERVERLESS_RELEASE } from '../../lib/catalog/versions';
 import { resourcesOf, testApp } from '../helpers';
 import { actionsOf, buildNew, definitionOf, SCRIPT, statementsOf } from './fixture';
 

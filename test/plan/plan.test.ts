@@ -1,4 +1,8 @@
-import { findInstance, HOURS_PER_MONTH, planPlatform, renderPlanMarkdown, resolveDefinition } from '../../lib';
+import { findInstance } from '../../lib/catalog/accelerators';
+import { HOURS_PER_MONTH } from '../../lib/catalog/prices';
+import { resolveDefinition } from '../../lib/definition/resolve';
+import { planPlatform } from '../../lib/plan/plan';
+import { renderPlanMarkdown } from '../../lib/plan/plan-report';
 import { referenceWith } from '../helpers';
 
 const plan = planPlatform(resolveDefinition(referenceWith()));

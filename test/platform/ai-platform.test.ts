@@ -1,7 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { renderPlanMarkdown } from '../../lib/plan/plan-report';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AiPlatform, DefinitionError, resolveDefinition } from '../../lib';
+import { AiPlatform, DefinitionError } from '../../lib';
+import { resolveDefinition } from '../../lib/definition/resolve';
 import { monitoringProps } from '../../lib/platform/map-monitoring';
 import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
 

@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Compliance } from '../../lib/core/compliance';
 import { ControlTowerControls } from '../../lib/core/control-tower-controls';
-import { resolveDefinition, validateDefinition } from '../../lib';
+import { resolveDefinition, validateDefinition } from '../../lib/definition/resolve';
 import { referenceWith } from '../helpers';
 import { full } from '../support/full-tests';
 

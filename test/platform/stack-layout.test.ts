@@ -1,5 +1,6 @@
 import { Stack, type CfnElement } from 'aws-cdk-lib';
-import { AiPlatform, resolveDefinition, type AiPlatformDefinition } from '../../lib';
+import { AiPlatform, type AiPlatformDefinition } from '../../lib';
+import { resolveDefinition } from '../../lib/definition/resolve';
 import { layoutStacks } from '../../lib/platform/stack-layout';
 import { referencePlatform } from '../../examples/reference-platform';
 import { synthPlatform, testApp } from '../helpers';

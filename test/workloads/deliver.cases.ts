@@ -4,7 +4,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import * as cdk8s from 'cdk8s';
-import { deliverChart, findInstance, InferenceService, placementOnPool, ScalingMetric, TeamNamespace } from '../../lib';
+import { InferenceService, ScalingMetric, TeamNamespace } from '../../lib';
+import { findInstance } from '../../lib/catalog/accelerators';
+import { deliverChart } from '../../lib/cluster/deliver-chart';
+import { placementOnPool } from '../../lib/workloads/placement';
 import { testApp } from '../helpers';
 
 // deliverChart on a cluster the library did not build: it wires what it can, and says what it cannot.

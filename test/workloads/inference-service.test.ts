@@ -1,5 +1,7 @@
 import { Testing } from 'cdk8s';
-import { findInstance, InferenceService, Placement, placementOnPool, ScalingMetric, type InferenceServiceProps } from '../../lib';
+import { InferenceService, Placement, ScalingMetric, type InferenceServiceProps } from '../../lib';
+import { findInstance } from '../../lib/catalog/accelerators';
+import { placementOnPool } from '../../lib/workloads/placement';
 
 const g6e = placementOnPool('inference', [findInstance('g6e.xlarge')!], 1);
 const prometheus = { serverAddress: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/', awsRegion: 'us-east-1' };

@@ -1,5 +1,7 @@
 import { Testing } from 'cdk8s';
-import { findInstance, InferenceService, placementOnPool, TrainingEngine, TrainingJob } from '../../lib';
+import { InferenceService, TrainingEngine, TrainingJob } from '../../lib';
+import { findInstance } from '../../lib/catalog/accelerators';
+import { placementOnPool } from '../../lib/workloads/placement';
 import { podSecurityViolations, podTemplatesOf } from '../support/pod-security';
 
 // The pods run as a uid the image may have no passwd entry for, on a read-only root filesystem. What Python

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { Testing } from 'cdk8s';
-import { findInstance, placementOnPool, TrainingEngine, TrainingJob } from '../../lib';
+import { TrainingEngine, TrainingJob } from '../../lib';
+import { findInstance } from '../../lib/catalog/accelerators';
+import { placementOnPool } from '../../lib/workloads/placement';
 
 // A RayJob's entrypoint passes three parsers before the training program starts (KubeRay v1.7.0, the pinned
 // kuberay-operator; Ray's job CLI and supervisor):

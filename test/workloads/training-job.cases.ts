@@ -1,5 +1,7 @@
 import { Testing } from 'cdk8s';
-import { findInstance, placementOnPool, TrainingEngine, TrainingJob, type TrainingJobProps } from '../../lib';
+import { TrainingEngine, TrainingJob, type TrainingJobProps } from '../../lib';
+import { findInstance } from '../../lib/catalog/accelerators';
+import { placementOnPool } from '../../lib/workloads/placement';
 
 const p5 = placementOnPool('training', [findInstance('p5.48xlarge')!], 8, 32);
 
