@@ -1,6 +1,7 @@
 import { AmiFamily } from '../catalog/ami';
 import { InterfaceEndpoints } from '../network/platform-network';
 import type { ProblemCollector } from './problems';
+import { unknownFieldMessage } from './private/unknown-field';
 import { CapacityType } from '../compute/capacity-type';
 import { DataAccessLevel } from '../data-lake/data-access-level';
 import { ScalingMetric } from '../workloads/scaling-metric';
@@ -78,6 +79,27 @@ export const DEFINITION_SCHEMA = obj({
     gpuMemoryThresholdPercent: num(), errorRateThresholdPercent: num(), pendingPodsMinutes: int(),
   }),
 }, true);
+
+/**
+ * Every field name of the definition and the paths of the objects that have it (`inference[]`,
+ * `pipelines[].table`, '' for the top level), read from DEFINITION_SCHEMA, so a field written in the wrong
+ * object can be sent where it lives.
+ */
+function fieldOwners(schema: FieldSchema): Map<string, string[]> {
+  const owners = new Map<string, string[]>();
+  const visit = (s: FieldSchema, at: string): void => {
+    if (s.kind === 'array') visit(s.items, `${at}[]`);
+    if (s.kind !== 'object') return;
+    for (const [key, field] of Object.entries(s.fields)) {
+      owners.set(key, [...owners.get(key) ?? [], at]);
+      visit(field, at ? `${at}.${key}` : key);
+    }
+  };
+  visit(schema, '');
+  return owners;
+}
+
+let owners: Map<string, string[]> | undefined;
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
@@ -167,7 +189,8 @@ function walkField(value: unknown, schema: FieldSchema, path: string, out: Probl
       for (const key of Object.keys(record)) {
         // Own properties only: `constructor` or `toString` are not fields, whatever Object.prototype says.
         if (!Object.prototype.hasOwnProperty.call(schema.fields, key)) {
-          out.error(fieldPath(path, key), undefined, `is not a known field; valid fields here: ${known.join(', ')}`);
+          owners ??= fieldOwners(DEFINITION_SCHEMA);
+          out.error(fieldPath(path, key), undefined, unknownFieldMessage(key, known, owners));
         }
       }
       for (const [key, field] of Object.entries(schema.fields)) {

@@ -33,7 +33,7 @@ test('a JSON file validates', () => {
 test('an unknown field in a file is an error naming its path', () => {
   const data = loadDefinitionFile(write('typo.yaml', `${YAML}    maxNode: 3\n`));
   expect(validateDefinition(data).map(formatProblem)).toEqual([
-    expect.stringMatching(/^nodePools\[0\]\.maxNode is not a known field; valid fields here: name, instanceTypes/),
+    expect.stringMatching(/^nodePools\[0\]\.maxNode is not a known field \(no object of the definition has it\); did you mean `maxNodes`\? Valid fields here: name, instanceTypes/),
   ]);
 });
 

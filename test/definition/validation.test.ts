@@ -19,8 +19,16 @@ test('the reference definition is valid', () => {
 const RULES: [string, (d: any) => void, RegExp][] = [
   ['name pattern', (d) => { d.name = 'Acme_ML'; }, /^name \('Acme_ML'\) must be 3\.\.28 characters/],
   ['name length', (d) => { d.name = 'a'.repeat(29); }, /^name .* must be 3\.\.28 characters/],
-  ['unknown top-level field', (d) => { d.nodepools = []; }, /^nodepools is not a known field; valid fields here: name, tags, network/],
-  ['unknown nested field', (d) => { d.nodePools[0].maxNode = 3; }, /^nodePools\[0\]\.maxNode is not a known field/],
+  ['unknown top-level field, a near miss', (d) => { d.nodepools = []; }, /^nodepools is not a known field \(no object of the definition has it\); did you mean `nodePools`\? Valid fields here: name, tags, network/],
+  ['unknown nested field, a near miss', (d) => { d.nodePools[0].maxNode = 3; }, /^nodePools\[0\]\.maxNode is not a known field \(no object of the definition has it\); did you mean `maxNodes`\?/],
+  ['a field of no object', (d) => { d.nodePools[0].colour = 'blue'; }, /^nodePools\[0\]\.colour is not a known field \(no object of the definition has it\); valid fields here: name, instanceTypes/],
+  // Where a field written in the wrong object lives, read from the schema.
+  ['an inference field at the top level', (d) => { d.p99LatencyTargetMs = 500; }, /^p99LatencyTargetMs is not a known field here: it is a field of `inference\[\]`; valid fields here: name, tags/],
+  ['an inference field in a pool', (d) => { d.nodePools[0].p99LatencyTargetMs = 500; }, /^nodePools\[0\]\.p99LatencyTargetMs is not a known field here: it is a field of `inference\[\]`; valid fields here: name, instanceTypes/],
+  ['a field of two objects', (d) => { d.nodePools[0].team = 'research'; }, /^nodePools\[0\]\.team is not a known field here: it is a field of `inference\[\]` and `training\[\]`/],
+  ['a deep field, misplaced', (d) => { d.pipelines = [{ ...d.pipelines?.[0], columns: [] }]; }, /^pipelines\[0\]\.columns is not a known field here: it is a field of `pipelines\[\]\.table`/],
+  ['a top-level field nested', (d) => { d.inference[0].nodePools = []; }, /^inference\[0\]\.nodePools is not a known field here: it is a field of the top level of the definition/],
+  ['a misplaced field that is also a near miss here', (d) => { d.network.maxAz = 2; }, /^network\.maxAz is not a known field \(no object of the definition has it\); did you mean `maxAzs`\?/],
   ['wrong type', (d) => { d.nodePools[0].maxNodes = '8'; }, /^nodePools\[0\]\.maxNodes \('8'\) must be a finite number, not a string/],
   ['versions are strings (YAML reads 1.35 as a number)', (d) => { d.cluster.kubernetesVersion = 1.35; }, /^cluster\.kubernetesVersion \(1\.35\) must be a string, not a number; in YAML quote it \("1\.35"\)/],
   ['whole numbers', (d) => { d.nodePools[0].maxNodes = 2.5; }, /^nodePools\[0\]\.maxNodes \(2\.5\) must be a whole number/],
