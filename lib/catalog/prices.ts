@@ -8,6 +8,12 @@ import { deepFreeze } from './deep-freeze';
  */
 export const SERVICE_PRICES_AS_OF = '2026-11-01';
 
+/**
+ * The region every price of the catalog (instances, services, EMR Serverless) is read for. Elsewhere list prices
+ * differ, mostly upward; a platform deployed to another region says so (AiPlatform) and its plan names this one.
+ */
+export const PRICED_REGION = 'us-east-1';
+
 export const SERVICE_PRICES = deepFreeze({
   /** Amazon EKS: a cluster in standard support, per hour (aws.amazon.com/eks/pricing). */
   eksClusterHourly: 0.10,

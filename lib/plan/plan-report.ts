@@ -22,7 +22,7 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
   const lines = [
     `# Plan: ${plan.name}`,
     '',
-    `Idle floor **${usd(c.monthlyIdleUsd)}** a month · ceiling **${usd(c.monthlyCeilingUsd)}** (every pool at maxNodes on-demand, scheduled pipelines at full capacity) · ${budget}. List prices, us-east-1 (${c.pricesAsOf}).`,
+    `Idle floor **${usd(c.monthlyIdleUsd)}** a month · ceiling **${usd(c.monthlyCeilingUsd)}** (every pool at maxNodes on-demand, scheduled pipelines at full capacity) · ${budget}. List prices, ${c.pricesRegion} (${c.pricesAsOf}).`,
     '',
     '## Pools',
     '',

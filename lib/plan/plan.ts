@@ -1,7 +1,7 @@
 import { PRICES_AS_OF } from '../catalog/accelerators';
 import { formatProblem } from '../definition/problems';
 import type { ResolvedDefinition } from '../definition/resolved';
-import { SERVICE_PRICES_AS_OF, monthlyInstancePrice } from '../catalog/prices';
+import { PRICED_REGION, SERVICE_PRICES_AS_OF, monthlyInstancePrice } from '../catalog/prices';
 import type { IdleCost } from '../definition/cost';
 import { pipelineMonthlyCeiling, pipelineRunCeiling } from '../definition/resolve-pipelines';
 
@@ -60,6 +60,8 @@ export interface PlanCost {
   readonly systemNodesUsd: number;
   readonly monthlyBudgetUsd?: number;
   readonly pricesAsOf: string;
+  /** The region the prices are list prices of. */
+  readonly pricesRegion: string;
 }
 
 /** A data-lake zone, and which workloads read or write it. */
@@ -137,7 +139,7 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
     cost: {
       idle: Object.fromEntries(Object.entries(idle).map(([k, v]) => [k, round(v)])) as unknown as IdleCost,
       monthlyIdleUsd: round(idle.total), monthlyCeilingUsd: round(cost.total), systemNodesUsd: round(cost.systemNodes),
-      monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd, pricesAsOf: `instances ${PRICES_AS_OF}, services ${SERVICE_PRICES_AS_OF}`,
+      monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd, pricesAsOf: `instances ${PRICES_AS_OF}, services ${SERVICE_PRICES_AS_OF}`, pricesRegion: PRICED_REGION,
     },
     dataZones: def.dataLake.zones.map((zone) => {
       const users = [...def.inference, ...def.training].flatMap((w) => w.dataAccess.filter((a) => a.zone === zone).map((a) => ({ w: w.name, level: a.access })));

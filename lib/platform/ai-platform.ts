@@ -1,6 +1,7 @@
-import { Annotations, Arn, Aspects, CrossStackReferences, ReferenceStrength, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
+import { Annotations, Arn, Aspects, Token, CrossStackReferences, ReferenceStrength, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import type * as cxapi from 'aws-cdk-lib/cx-api';
 import { Compliance } from '../core/compliance';
+import { PRICED_REGION } from '../catalog/prices';
 import { ControlTowerControls } from '../core/control-tower-controls';
 import * as cdk8s from 'cdk8s';
 import type { Chart } from 'cdk8s';
@@ -141,6 +142,12 @@ export class AiPlatform extends Construct {
       const id = `ai-platform:definition:${w.path.replace(/[^\w.]+/g, '-')}`;
       Annotations.of(this.platformStack).addWarningV2(id, `${props.source ? `${props.source}: ` : 'definition: '}${formatProblem(w)}`);
       if (w.acknowledged !== undefined) Annotations.of(this.platformStack).acknowledgeWarning(id, w.acknowledged);
+    }
+
+    // Prices are one region's (catalog); a platform bound to another says its costs are estimates there.
+    const region = props.env?.region;
+    if (region !== undefined && !Token.isUnresolved(region) && region !== PRICED_REGION) {
+      Annotations.of(this.platformStack).addInfo(`costs in cdk.out/plan/${def.name}.md and the budget check (monitoring.monthlyBudgetUsd) use ${PRICED_REGION} list prices; ${region}'s differ (usually higher): read them as estimates`);
     }
 
     this.network = new PlatformNetwork(this.platformStack, 'Network', { ...def.network, discoveryName: def.name });

@@ -3,7 +3,10 @@ import { HOURS_PER_MONTH } from '../../lib/catalog/prices';
 import { resolveDefinition } from '../../lib/definition/resolve';
 import { planPlatform } from '../../lib/plan/plan';
 import { renderPlanMarkdown } from '../../lib/plan/plan-report';
-import { referenceWith } from '../helpers';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { AiPlatform } from '../../lib';
+import { referencePlatform } from '../../examples/reference-platform';
+import { referenceWith, testApp } from '../helpers';
 
 const plan = planPlatform(resolveDefinition(referenceWith()));
 
@@ -106,4 +109,16 @@ test('pipelines: each one\'s zones, trigger and cost bound at EMR Serverless lis
   const md = renderPlanMarkdown(plan);
   expect(md).toContain('| reviews-arrival | raw | features | on arrival in raw/reviews/ | 16 vCPU / 64 GiB | $0.61 | per arrival |');
   expect(md).toContain('  zone_raw --> pipeline_reviews_nightly\n  pipeline_reviews_nightly --> zone_curated');
+});
+
+test('prices are one region\'s: the plan names it, and a platform bound to another region says its costs are estimates', () => {
+  const infos = (region: string) => {
+    const app = testApp();
+    const platform = new AiPlatform(app, 'AiPlatform', { definition: referencePlatform, env: { account: '123456789012', region } });
+    return { platform, infos: Annotations.fromStack(platform.platformStack).findInfo('*', Match.anyValue()).map((i) => String(i.entry.data)) };
+  };
+  const eu = infos('eu-west-1');
+  expect(eu.infos).toEqual([expect.stringContaining("use us-east-1 list prices; eu-west-1's differ")]);
+  expect(renderPlanMarkdown(eu.platform.plan)).toContain('List prices, us-east-1 (');
+  expect(infos('us-east-1').infos.filter((i) => i.includes('list prices'))).toEqual([]);
 });
