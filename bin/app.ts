@@ -6,13 +6,20 @@
  */
 import { App } from 'aws-cdk-lib';
 import { referencePlatform } from '../examples/reference-platform';
+import { definitionWarningsSummary } from './definition-warnings';
 import { reportUserError } from './user-error';
 import { AiPlatform, loadDefinitionFile } from '../lib';
 
 // aws-cdk-lib's built-in CloudFormation validation is off unless asked for (-c ai-platform:cfnValidation=true):
 // it costs about 4 s and 250 MB a synth, and what it checks (resource property types and enums) is what
 // cfn-lint checks on every template in CI, and more; the definition's own limits run before either.
-const app = new App({ builtinCloudFormationValidation: isTrue(new App({ autoSynth: false }).node.tryGetContext('ai-platform:cfnValidation')) });
+// No construct stack traces in the assembly (`stackTraces: false` sets the context aws:cdk:disable-stack-trace:
+// aws-cdk-lib core/lib/app.js; Annotations then record no trace: core/lib/annotations.js), so the CDK CLI prints a
+// warning without a `.build/lib/….js:line:col` location, which names this library's build, not the definition.
+const app = new App({
+  stackTraces: false,
+  builtinCloudFormationValidation: isTrue(new App({ autoSynth: false }).node.tryGetContext('ai-platform:cfnValidation')),
+});
 const file: string | undefined = app.node.tryGetContext('definition');
 let platform: AiPlatform;
 try {
@@ -28,6 +35,7 @@ try {
     process.stderr.write(`${tooLarge.join('\n')}\n`);
     process.exit(1);
   }
+  process.stderr.write(definitionWarningsSummary(platform.definition.warnings, file));
   const { monthlyIdleUsd, monthlyCeilingUsd } = platform.plan.cost;
   process.stderr.write(`Plan: ${assembly.directory}/plan/${platform.plan.name}.md (idle $${monthlyIdleUsd.toLocaleString('en-US')}, ceiling $${monthlyCeilingUsd.toLocaleString('en-US')} a month)\n`);
 } catch (e) {

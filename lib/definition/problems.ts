@@ -19,6 +19,15 @@ export function formatProblem(p: DefinitionProblem): string {
   return renderProblem(p.path, p.value, p.message);
 }
 
+/**
+ * A warning of the definition in the definition's words: the field, what is wrong, and how the definition
+ * accepts it (`acknowledgeWarnings`), e.g. `monitoring.monthlyBudgetUsd (500) is below ...; to accept it, add
+ * to the definition: acknowledgeWarnings: [{ warning: 'monitoring.monthlyBudgetUsd', reason: '<why it is acceptable>' }]`.
+ */
+export function formatWarning(w: DefinitionProblem): string {
+  return `${formatProblem(w)}; to accept it, add to the definition: acknowledgeWarnings: [{ warning: '${w.path}', reason: '<why it is acceptable>' }]`;
+}
+
 /** A definition problem at `path`. */
 export function definitionProblem(path: string, value: unknown, message: string): DefinitionProblem {
   return { path, field: path, value, message };

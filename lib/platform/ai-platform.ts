@@ -16,7 +16,7 @@ import { AssemblyFile } from '../core/assembly-file';
 import { DataLake } from '../data-lake/data-lake';
 import { WorkloadDataAccess } from '../data-lake/workload-data-access';
 import { loadDefinitionFile } from '../definition/load';
-import { formatProblem } from '../definition/problems';
+import { formatWarning } from '../definition/problems';
 import { resolveDefinition } from '../definition/resolve';
 import type { ResolvedDefinition } from '../definition/resolved';
 import { Provisioner, type AiPlatformDefinition } from '../definition/types';
@@ -140,7 +140,7 @@ export class AiPlatform extends Construct {
     // do not fail `cdk synth --strict`.
     for (const w of def.warnings) {
       const id = `ai-platform:definition:${w.path.replace(/[^\w.]+/g, '-')}`;
-      Annotations.of(this.platformStack).addWarningV2(id, `${props.source ? `${props.source}: ` : 'definition: '}${formatProblem(w)}`);
+      Annotations.of(this.platformStack).addWarningV2(id, `${props.source ? `${props.source}: ` : 'definition: '}${formatWarning(w)}`);
       if (w.acknowledged !== undefined) Annotations.of(this.platformStack).acknowledgeWarning(id, w.acknowledged);
     }
 

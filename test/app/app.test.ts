@@ -51,6 +51,20 @@ test('an invalid definition file fails synth with every problem and no stack tra
   expect(run.templates).toEqual([]);
 }, 60_000);
 
+test('a definition\'s warning is printed in the definition\'s words, with no .js location or construct trace', () => {
+  const run = runApp({ definition: 'examples/llm-inference.yaml' });
+  expect(run.status).toBe(0);
+  expect(run.stderr).toContain("The definition examples/llm-inference.yaml raises 1 warning");
+  expect(run.stderr).toContain("  - inference[0].maxReplicas (6) × gpus (1) uses over 80% of pool 'gpu'");
+  expect(run.stderr).toContain("acknowledgeWarnings: [{ warning: 'inference[0].maxReplicas', reason:");
+  // The CDK CLI prints a warning's trace as a `.build/lib/….js:line:col` location: the app records none.
+  const warnings = readdirSync(run.outdir).filter((f) => f.endsWith('.metadata.json')).flatMap((f) =>
+    Object.values(JSON.parse(readFileSync(join(run.outdir, f), 'utf8')) as Record<string, { type: string; data: string; trace?: string[] }[]>).flat())
+    .filter((m) => m.type === 'aws:cdk:warning');
+  expect(warnings).toEqual([expect.objectContaining({ data: expect.stringContaining("examples/llm-inference.yaml: inference[0].maxReplicas (6)") })]);
+  expect(warnings.filter((m) => m.trace !== undefined)).toEqual([]);
+}, 60_000);
+
 // About 5 s (450 teams through the CLI): in CI's full step; npm test keeps the CLI's error path on an invalid file
 // and the in-process refusal before writing (test/platform/template-size.cases.ts).
 full.test('a definition past a stack quota fails synth with a message, no stack trace, and writes nothing', () => {
