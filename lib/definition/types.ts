@@ -242,9 +242,13 @@ export interface MonitoringDefinition {
 
 /** A definition warning the user has considered and accepts. */
 export interface WarningAcknowledgement {
-  /** The field path the warning names, as synth prints it, e.g. `monitoring.monthlyBudgetUsd`. */
+  /**
+   * The field path the warning names, as synth prints it (`- inference[0].maxReplicas (6) × gpus (1) uses over
+   * 80% ...` → `inference[0].maxReplicas`). Not the CDK CLI's `Annotation::ai-platform:definition:...` id: that
+   * one is for code that builds the app.
+   */
   readonly warning: string;
-  /** Why the definition is right as it is (shown instead of the warning). */
+  /** Why the definition is right as it is (not blank; kept in the assembly instead of the warning). */
   readonly reason: string;
 }
 
@@ -283,14 +287,24 @@ export interface PipelineTableDefinition {
   readonly format?: TableFormat;
   /** @default - none */
   readonly partitionKeys?: string[];
-  /** Data columns (Athena types: string, bigint, double, timestamp, ...). @default - none: partitions only */
+  /**
+   * The data columns of the table, in order, e.g. `[{ name: user_id, type: bigint }, { name: ts, type: timestamp }]`.
+   * The table is owned by CloudFormation (a Glue table in the target zone's database), so its schema is declared
+   * here, not inferred by the job; Athena queries exactly these columns plus `partitionKeys` (a name may not be
+   * both). Without columns the table holds partitions only and a query sees no data columns.
+   * @default - none: partitions only
+   */
   readonly columns?: PipelineColumnDefinition[];
 }
 
 export interface PipelineColumnDefinition {
-  /** Lowercase letters, digits and `_`. */
+  /** Lowercase letters, digits and `_`, not starting with a digit. */
   readonly name: string;
-  /** An Athena / Hive type, e.g. `string`, `int`, `timestamp`. */
+  /**
+   * A Hive type that Glue, Spark and Athena read: `boolean`, `tinyint`, `smallint`, `int`, `bigint`, `float`,
+   * `double`, `decimal(p,s)`, `string`, `char(n)`, `varchar(n)`, `date`, `timestamp`, `binary`, `array<t>`,
+   * `map<primitive,t>`, `struct<name:t,...>`.
+   */
   readonly type: string;
 }
 
@@ -349,7 +363,9 @@ export interface AiPlatformDefinition {
   readonly compliance?: Compliance;
   /**
    * Warnings this definition raises that you accept, each with a reason; `cdk synth --strict` then passes.
-   * Each must name a warning the definition raises. @default - none
+   * Synth prints each warning with the entry that accepts it, e.g.
+   * `acknowledgeWarnings: [{ warning: 'monitoring.monthlyBudgetUsd', reason: 'a pilot: pools stay small' }]`.
+   * An entry that names no current warning (the field changed) is itself a warning. @default - none
    */
   readonly acknowledgeWarnings?: WarningAcknowledgement[];
 }
