@@ -185,7 +185,7 @@ export class GpuNodePool extends Construct {
     const key = nodes.replacementKey({ capacityType, reservation: props.capacityReservationId, subnets: subnetKeys, role: nodeRole.node.path });
     this.nodegroupName = `${props.nodegroupNamePrefix ? `${props.nodegroupNamePrefix}-` : ''}${props.poolName}-${key}`;
     if (!NODEGROUP_NAME.test(this.nodegroupName)) {
-      throw new Error(`GpuNodePool '${props.poolName}': node group name '${this.nodegroupName}' must be 1..63 letters, digits, '-' or '_' starting alphanumeric; shorten the pool name or prefix`);
+      throwIfProblems(`GpuNodePool '${props.poolName}'`, [{ field: 'poolName', value: props.poolName, message: `makes the node group name '${this.nodegroupName}', which must be 1..63 letters, digits, '-' or '_' starting alphanumeric; shorten the pool name or nodegroupNamePrefix` }], this);
     }
 
     const launchTemplate = createNodeLaunchTemplate(this, 'LaunchTemplate', {

@@ -175,7 +175,7 @@ export class AiMonitoring extends Construct {
     super(scope, id);
     throwIfProblems('AiMonitoring', AiMonitoring.check(props), this);
     if ((props.cluster === undefined) === (props.clusterName === undefined)) {
-      throw new Error('AiMonitoring: give the cluster to watch as `cluster` (e.g. a GpuCluster) or, for a cluster outside this app, `clusterName`');
+      throwIfProblems('AiMonitoring', [{ field: 'cluster', value: undefined, message: 'or clusterName, exactly one: the cluster to watch as `cluster` (e.g. a GpuCluster) or, for a cluster outside this app, `clusterName`' }], this);
     }
     const clusterName = props.cluster?.clusterName ?? props.clusterName!;
     if (!props.cluster?.containerInsights) {
@@ -265,7 +265,7 @@ export class AiMonitoring extends Construct {
     // Budget.
     const costFilter = props.costFilter ?? (props.costTag ? BudgetCostFilter.COST_TAG : BudgetCostFilter.ACCOUNT);
     if (costFilter === BudgetCostFilter.COST_TAG && !props.costTag) {
-      throw new Error(`AiMonitoring: costFilter (${costFilter}) needs costTag (the tag key and value the budget counts); give costTag, or costFilter: BudgetCostFilter.ACCOUNT to count the whole account`);
+      throwIfProblems('AiMonitoring', [{ field: 'costFilter', value: costFilter, message: 'needs costTag (the tag key and value the budget counts); give costTag, or costFilter: BudgetCostFilter.ACCOUNT to count the whole account' }], this);
     }
     const budgetTag = costFilter === BudgetCostFilter.COST_TAG ? props.costTag : undefined;
     if (props.monthlyBudgetUsd !== undefined && budgetTag) {

@@ -174,7 +174,7 @@ describe('budget cost filter', () => {
   });
 
   test('a tag filter without a tag is refused, naming the fields', () => {
-    expect(() => monitoring({ costFilter: BudgetCostFilter.COST_TAG })).toThrow(/costFilter \(cost-tag\) needs costTag.*BudgetCostFilter.ACCOUNT/);
+    expect(() => monitoring({ costFilter: BudgetCostFilter.COST_TAG })).toThrow(/costFilter \('cost-tag'\) needs costTag.*BudgetCostFilter.ACCOUNT/);
   });
 });
 
