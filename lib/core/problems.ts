@@ -10,8 +10,6 @@ export function renderProblem(field: string, value: unknown, message: string): s
   return `${field}${shown} ${message}`;
 }
 
-const PLATFORM_VALIDATION_ERROR = Symbol.for('ai-platform.PlatformValidationError');
-
 /**
  * Input refused: a construct's props or a definition have problems, each with its field path, the value found
  * and what is valid. When a construct refuses its props, `constructPath` names it (e.g.
@@ -25,25 +23,20 @@ const PLATFORM_VALIDATION_ERROR = Symbol.for('ai-platform.PlatformValidationErro
  * @jsii ignore
  */
 export class PlatformValidationError extends ValidationError {
-  /** True for a PlatformValidationError, also one thrown by another copy of this library. */
-  public static isPlatformValidationError(x: unknown): x is PlatformValidationError {
-    return x !== null && typeof x === 'object' && PLATFORM_VALIDATION_ERROR in x;
-  }
-
   /** Every problem found, with field paths relative to the props (or the definition) checked. */
   public readonly problems: readonly Problem[];
 
   /**
    * @param who what was checked, e.g. `GpuNodePool 'gpu'` (starts the message)
    * @param scope the construct refusing its props, when there is one
+   * @param heading the first line, when every problem is listed under it (a definition: `The platform definition in … has N problems:`)
    */
   constructor(who: string, problems: readonly Problem[], scope?: IConstruct, heading?: string) {
     // aws-cdk-lib's ConstructError reads the scope as optional (`scope?.node.path`); its type asks for one.
-    super('PlatformValidationError' as never, renderProblems(who, problems, heading), scope as IConstruct);
+    // The name (`PlatformValidationError`, `DefinitionError`) heads the stack CDK renders: `«DefinitionError» ...`.
+    super(new.target.name as never, renderProblems(who, problems, heading), scope as IConstruct);
     // ConstructError sets the prototype to its own classes; restore this one (and a subclass's).
     Object.setPrototypeOf(this, new.target.prototype);
-    Object.defineProperty(this, PLATFORM_VALIDATION_ERROR, { value: true });
-    this.name = new.target.name;
     this.problems = problems;
   }
 }

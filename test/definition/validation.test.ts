@@ -288,6 +288,7 @@ describe('a construct refusing its props throws a PlatformValidationError with i
     const definition = (() => { try { resolveDefinition(referenceWith((d) => { d.nodePools[0].maxNodes = -1; })); } catch (x) { return x; } return undefined; })();
     expect(definition).toBeInstanceOf(DefinitionError);
     expect(definition).toBeInstanceOf(PlatformValidationError);
+    expect((definition as Error).name).toBe('DefinitionError');
     expect(Errors.isValidationError(definition)).toBe(true);
     expect((definition as DefinitionError).problems[0]).toEqual(expect.objectContaining({ path: 'nodePools[0].maxNodes', field: 'nodePools[0].maxNodes', value: -1 }));
   });
