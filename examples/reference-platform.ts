@@ -43,7 +43,10 @@ export const referencePlatform: AiPlatformDefinition = {
       minReplicas: 1,
       maxReplicas: 6,
       scaling: { metric: ScalingMetric.CONCURRENCY, target: 8 },
-      dataAccess: [{ zone: 'models', access: DataAccessLevel.READ, mountPath: '/models' }],
+      // Served from the models zone: that folder is mounted read-only and the service may read it alone.
+      model: { zone: 'models', path: 'llama-3.1-8b-instruct/v1' },
+      args: ['--max-model-len', '8192'],
+      env: { VLLM_LOGGING_LEVEL: 'INFO' },
     },
   ],
   training: [

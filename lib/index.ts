@@ -60,6 +60,7 @@ export {
 } from './workloads/inference-service';
 export { TrainingJob, type TrainingJobProps } from './workloads/training-job';
 export type { S3Mount } from './workloads/s3-mounts';
+export type { InferenceModel } from './workloads/inference-model';
 
 // Monitoring.
 export { AiPlatformMetrics } from './monitoring/metrics';

@@ -1,6 +1,7 @@
 import { mountPathProblems, s3MountNames } from '../workloads/s3-mounts';
 import { egressProblems } from '../workloads/egress';
 import { inferenceProblems, reservedNamespaceProblems, trainingProblems } from '../workloads/workload-checks';
+import { commandProblems, envProblems, modelProblems } from '../workloads/inference-model';
 import { AcceleratorVendor } from '../catalog/accelerators';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
@@ -93,6 +94,8 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
     out.addAll(at, inferenceProblems({ image: svc.image, minReplicas, maxReplicas, port, metric, target, activationThreshold, query: svc.scaling?.query }));
     checkTeam(svc.team, at, ctx, out);
     checkDataAccess(dataAccess, at, ctx, out);
+    const startupBudgetSeconds = svc.startupBudgetSeconds ?? d.startupBudgetSeconds;
+    checkServer(svc, startupBudgetSeconds, at, ctx, out);
 
     const pool = checkPool(svc.nodePool, at, ctx, out);
     if (pool) {
@@ -109,8 +112,24 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
       name: svc.name, image: svc.image, nodePool: svc.nodePool, gpus, minReplicas, maxReplicas, port,
       scaling: { metric, target, activationThreshold, query: svc.scaling?.query }, namespace: svc.team ?? svc.name, team: svc.team,
       p99LatencyTargetMs: p99, dataAccess: [...dataAccess],
+      model: svc.model, args: [...(svc.args ?? [])], env: { ...svc.env }, secrets: { ...svc.secrets }, command: svc.command, startupBudgetSeconds,
     };
   });
+}
+
+/**
+ * The server's model, environment and secrets, as InferenceService checks them; a zone model's zone must exist.
+ * The service is granted read on the model's prefix implicitly (no dataAccess entry needed: the model is read-only
+ * by construction, and a dataAccess entry would grant the whole zone).
+ */
+function checkServer(svc: InferenceDefinition, startupBudgetSeconds: number, at: string, ctx: WorkloadContext, out: ProblemCollector): void {
+  if (svc.model) {
+    out.addAll(at, modelProblems(svc.model, false));
+    if (svc.model.zone !== undefined) out.check(ctx.zones.includes(svc.model.zone), `${at}.model.zone`, svc.model.zone, `must be a data-lake zone: ${ctx.zones.join(', ')}`);
+  }
+  out.addAll(at, envProblems(svc.env ?? {}, svc.secrets ?? {}, svc.model));
+  out.addAll(at, commandProblems(svc.image, svc.command, svc.secrets ?? {}, svc.model));
+  out.check(startupBudgetSeconds >= 10, `${at}.startupBudgetSeconds`, startupBudgetSeconds, 'must be at least 10 (one startup probe period)');
 }
 
 export function resolveTraining(defs: TrainingDefinition[], ctx: WorkloadContext, out: ProblemCollector): ResolvedTraining[] {

@@ -11,7 +11,7 @@ import type { InferenceScaling } from '../workloads/inference-service';
 import type { EgressAllowance } from '../workloads/egress';
 import type { TrainingEngine } from '../workloads/training-engine';
 import type { TableFormat } from '../pipelines/pipeline-table';
-import type { DataAccessDefinition, DataRemovalPolicy, EndpointAccess, PipelineColumnDefinition, PipelineEngine, Provisioner, MirrorDefinition } from './types';
+import type { DataAccessDefinition, ModelDefinition, DataRemovalPolicy, EndpointAccess, PipelineColumnDefinition, PipelineEngine, Provisioner, MirrorDefinition } from './types';
 
 /** A definition with every default applied and every catalog fact looked up. Produced only by `resolveDefinition`. */
 export interface ResolvedDefinition {
@@ -105,6 +105,12 @@ export interface ResolvedInference {
   readonly team?: string;
   readonly p99LatencyTargetMs: number;
   readonly dataAccess: DataAccessDefinition[];
+  readonly model?: ModelDefinition;
+  readonly args: string[];
+  readonly env: Record<string, string>;
+  readonly secrets: Record<string, string>;
+  readonly command?: string[];
+  readonly startupBudgetSeconds: number;
 }
 
 export interface ResolvedTraining {

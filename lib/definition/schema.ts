@@ -56,6 +56,8 @@ export const DEFINITION_SCHEMA = obj({
   inference: list(obj({
     name: str(true), image: str(true), nodePool: str(true), gpus: int(), minReplicas: int(), maxReplicas: int(),
     port: int(), team: str(), p99LatencyTargetMs: num(), dataAccess,
+    model: obj({ zone: str(), path: str(), uri: str(), tokenSecretArn: str() }), args: strings, env: map, secrets: map,
+    command: strings, startupBudgetSeconds: int(),
     scaling: obj({ metric: oneOf(ScalingMetric, true), target: num(true), activationThreshold: num(), query: str() }),
   })),
   training: list(obj({

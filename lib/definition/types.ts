@@ -177,6 +177,33 @@ export interface InferenceDefinition {
   readonly p99LatencyTargetMs?: number;
   /** @default - no data access */
   readonly dataAccess?: DataAccessDefinition[];
+  /**
+   * The model served: `{ zone, path }` (a folder of a data-lake zone, mounted read-only; the service is granted
+   * read on that prefix only) or `{ uri: hf://org/name, tokenSecretArn? }` (a hub model). @default - the image's own
+   */
+  readonly model?: ModelDefinition;
+  /** Server arguments, after the model's. @default - none */
+  readonly args?: string[];
+  /** Plain environment values (not secrets: they appear in the manifests). @default - none */
+  readonly env?: Record<string, string>;
+  /** Secrets Manager secrets by environment name (full ARNs); read at start, never in a template. @default - none */
+  readonly secrets?: Record<string, string>;
+  /** The server's entrypoint; needed with secrets for images other than vLLM's. @default - the image's */
+  readonly command?: string[];
+  /** How long a replica may take to load its model (the startup probe's budget). @default 1800 */
+  readonly startupBudgetSeconds?: number;
+}
+
+/** Where an inference service's model comes from: a zone path, or a hub model. */
+export interface ModelDefinition {
+  /** A data-lake zone, with `path`. @default - none: a hub model */
+  readonly zone?: string;
+  /** The weights' folder in the zone, e.g. `llama-3-8b/v3`. @default - none */
+  readonly path?: string;
+  /** `hf://<org>/<name>`. @default - none: a zone model */
+  readonly uri?: string;
+  /** Secrets Manager ARN of the hub token (hub models). @default - none */
+  readonly tokenSecretArn?: string;
 }
 
 export interface TrainingDefinition {

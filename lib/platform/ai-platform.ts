@@ -32,7 +32,7 @@ import { nodePoolProps } from './map-compute';
 import { dataLakeProps } from './map-data-lake';
 import { monitoringProps } from './map-monitoring';
 import { mapPipelines } from './map-pipelines';
-import { mapWorkloads, type ChartSink } from './map-workloads';
+import { mapWorkloads, needsWorkloadRole, type ChartSink } from './map-workloads';
 import { checkStackLimits, templateSizeProblems } from './stack-limits';
 import { PLATFORM_TAG_KEY } from '../core/platform-tag';
 import { layoutStacks, POOL_STACKS, WORKLOAD_STACKS } from './stack-layout';
@@ -189,7 +189,7 @@ export class AiPlatform extends Construct {
     this.platformStack.addStackDependency(this.dataStack);
     const lake = this.dataLake.referenceFrom(this.platformStack);
     const workloadStack = (name: string) => shardStack('workloads', layout.workloads.get(name)!);
-    for (const w of [...def.inference, ...def.training].filter((x) => x.dataAccess.length > 0)) {
+    for (const w of [...def.inference, ...def.training].filter(needsWorkloadRole)) {
       const stack = workloadStack(w.name);
       stack.addStackDependency(this.dataStack);
       this.workloadAccess[w.name] = new WorkloadDataAccess(stack, `DataAccess-${w.name}`, {

@@ -1,4 +1,6 @@
-import type { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { acknowledgeGrantWildcards } from '../core/acknowledge';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as cdk8s from 'cdk8s';
 import type { IConstruct } from 'constructs';
@@ -9,7 +11,7 @@ import { DataAccessLevel } from '../data-lake/data-access-level';
 import type { IDataLakeRef } from '../data-lake/data-lake-ref';
 import { MountpointDriver } from '../data-lake/mountpoint-driver';
 import type { WorkloadDataAccess } from '../data-lake/workload-data-access';
-import type { ResolvedDefinition, ResolvedNodePool } from '../definition/resolved';
+import type { ResolvedDefinition, ResolvedInference, ResolvedNodePool, ResolvedTraining } from '../definition/resolved';
 import type { DataAccessDefinition } from '../definition/types';
 import type { ManagedPrometheus } from '../autoscaling/managed-prometheus';
 import { InferenceService } from '../workloads/inference-service';
@@ -19,6 +21,38 @@ import { ScalingMetric } from '../workloads/scaling-metric';
 import { TeamNamespace, type OperatorIngress } from '../workloads/team-namespace';
 import { TrainingEngine } from '../workloads/training-engine';
 import { RAY_DASHBOARD_PORT, TrainingJob } from '../workloads/training-job';
+
+/** Whether a workload needs its own Pod Identity role: data access, a zone model, or secrets to read. */
+export function needsWorkloadRole(w: ResolvedInference | ResolvedTraining): boolean {
+  if (w.dataAccess.length > 0) return true;
+  return 'secrets' in w && (w.model?.zone !== undefined || w.model?.tokenSecretArn !== undefined || Object.keys(w.secrets).length > 0);
+}
+
+/**
+ * Read on exactly a model's prefix: objects under `<path>/*`, listing only with `s3:prefix` under it (what
+ * Mountpoint's `--prefix` mount lists: mountpoint-s3 doc/CONFIGURATION.md, IAM permissions), and the key through S3 only.
+ */
+function grantModelRead(lake: IDataLakeRef, role: iam.IRole, zone: string, path: string): void {
+  const bucketArn = lake.zoneBucketArn(zone);
+  const stack = Stack.of(role);
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${path}/*`] }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${path}/`, `${path}/*`] } },
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['kms:Decrypt'], resources: [lake.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` } },
+  }));
+  acknowledgeGrantWildcards(role, { resources: [`${bucketArn}/${path}/*`], actions: ['s3:GetObject'] }, `The model's objects: its folder (${zone}/${path}) only`);
+}
+
+/**
+ * GetSecretValue on exactly the server's secrets (Secrets Manager user guide, "Authentication and access control":
+ * resource = the secret's full ARN). No kms:Decrypt: secrets under the AWS managed key need none; a customer managed
+ * key's policy must admit the role itself (its ARN is not known here, so no scoped grant is possible).
+ */
+function grantSecretsRead(role: iam.IRole, arns: string[]): void {
+  if (arns.length > 0) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: arns }));
+}
 
 /** Delivers a chart to the cluster (in a given stack, or the cluster's), after the constructs it depends on. */
 export type ChartSink = (scope: IConstruct | undefined, id: string, chart: cdk8s.Chart, ...deps: IConstruct[]) => eks.KubernetesManifest;
@@ -78,12 +112,22 @@ export function mapWorkloads(def: ResolvedDefinition, opts: {
     const s3 = mountsOf(svc.dataAccess);
     const deps: IConstruct[] = [namespaces.get(svc.namespace)!, ...accessOf(svc.name), ...s3.deps];
     if (usesKeda) deps.push(Operators.ensure(cluster, Operator.KEDA, { prometheusWorkspaceArn: prometheus?.workspace.attrArn }));
-    deliverIn(scopeOf(svc.name), `Inference-${svc.name}`, new InferenceService(app, `inference-${svc.name}`, {
+    const zoneModel = svc.model?.zone !== undefined;
+    if (zoneModel && s3.deps.length === 0) deps.push(MountpointDriver.ensure(cluster, def.cluster.kubernetesVersion));
+    const props = {
       name: svc.name, namespace: svc.namespace, image: svc.image, port: svc.port,
       placement: Placement.onPool(pool.name, pool.instances, svc.gpus, 0, pool.diskGiB),
       minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas, scaling: svc.scaling,
       prometheus: usesKeda ? prometheus!.source : undefined, s3Mounts: s3.mounts,
-    }), ...deps);
+      model: svc.model && zoneModel ? { ...svc.model, bucketName: opts.dataLake.zoneBucketName(svc.model.zone!) } : svc.model,
+      args: svc.args, env: svc.env, secrets: svc.secrets, command: svc.command, startupBudget: Duration.seconds(svc.startupBudgetSeconds),
+    };
+    const access = opts.workloadAccess[svc.name];
+    if (access) {
+      if (zoneModel) grantModelRead(opts.dataLake, access.role, svc.model!.zone!, svc.model!.path!);
+      grantSecretsRead(access.role, InferenceService.secretArns(props));
+    }
+    deliverIn(scopeOf(svc.name), `Inference-${svc.name}`, new InferenceService(app, `inference-${svc.name}`, props), ...deps);
   }
   for (const job of def.training) {
     const pool = pools.get(job.nodePool) as ResolvedNodePool;

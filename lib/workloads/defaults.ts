@@ -10,6 +10,13 @@ export const WORKLOAD_DEFAULTS = {
     port: 8000,
     scaling: { metric: ScalingMetric.CONCURRENCY, target: 8 },
     p99LatencyTargetMs: 2000,
+    /**
+     * How long a replica may take to start serving (image pull excluded: the kubelet starts probing once the
+     * container runs): loading a 70B-class model's ~140 GB from S3 at ~1 GB/s, plus CUDA graph capture, fits 30 minutes.
+     */
+    startupBudgetSeconds: 1800,
+    /** Period of the startup probe; failureThreshold = budget / period. */
+    startupProbePeriodSeconds: 10,
   },
   training: { engine: TrainingEngine.PYTORCH, nodes: 1 },
   team: { neuronQuota: 0 },
@@ -18,4 +25,21 @@ export const WORKLOAD_DEFAULTS = {
 /** Activation threshold of a scaling metric when none is given. */
 export function defaultActivationThreshold(metric: ScalingMetric): number {
   return metric === ScalingMetric.GPU_UTILIZATION || metric === ScalingMetric.CPU ? 10 : 1;
+}
+
+/**
+ * The image that reads a server's secrets at start (AWS CLI v2; Pod Identity needs >= 2.15.0: EKS user guide,
+ * "Use pod identity with the AWS SDK"). Pinned; mirror it with the charts' images when the cluster has no NAT.
+ */
+export const SECRET_READER_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.27.49';
+
+/**
+ * The entrypoint of the vLLM OpenAI server image (`vllm/vllm-openai`, docker/Dockerfile: ENTRYPOINT ["vllm", "serve"]),
+ * which the platform must name when it starts the server through the shell that exports secrets.
+ */
+export const VLLM_ENTRYPOINT: readonly string[] = Object.freeze(['vllm', 'serve']);
+
+/** Whether an image is vLLM's OpenAI server (any tag or digest, any registry mirror). */
+export function isVllmImage(image: string): boolean {
+  return /(^|\/)vllm\/vllm-openai([:@]|$)/.test(image);
 }

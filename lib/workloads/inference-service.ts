@@ -1,9 +1,12 @@
+import { Duration } from 'aws-cdk-lib';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { throwIfProblems, type Problem } from '../core/problems';
 import { inferenceProblems } from './workload-checks';
-import { defaultActivationThreshold, WORKLOAD_DEFAULTS } from './defaults';
+import { defaultActivationThreshold, VLLM_ENTRYPOINT, WORKLOAD_DEFAULTS } from './defaults';
+import { commandProblems, envProblems, modelArgs, modelMount, modelProblems, serverSecrets, type InferenceModel } from './inference-model';
+import { secretDelivery } from './private/secret-delivery';
 import { ScalingMetric } from './scaling-metric';
 import { ScaledObject } from './imports/keda-scaledobject-keda.sh';
 import {
@@ -42,8 +45,28 @@ export interface InferenceServiceProps {
   readonly placement: WorkloadPlacement;
   /** @default 8000 */
   readonly port?: number;
-  /** Container arguments. @default - the image's */
+  /**
+   * The model served: a zone path (its prefix mounted read-only at `/models/<zone>/<path>`) or a hub model. Passed
+   * to the server as vLLM's `--model` and `--served-model-name`, before `args`. @default - none: the image's own
+   */
+  readonly model?: InferenceModel;
+  /** Server arguments (after the model's). @default - the image's */
   readonly args?: string[];
+  /** Plain environment values; not names the platform sets (HOME, HF_HOME, ..., AWS_CONTAINER_*). @default - none */
+  readonly env?: Record<string, string>;
+  /**
+   * Secrets Manager secrets by environment name (`{ API_KEY: <secret ARN> }`): read at start with the service's
+   * Pod Identity role (which needs `secretsmanager:GetSecretValue` on them: {@link InferenceService.secretArns}),
+   * never written into a manifest. @default - none
+   */
+  readonly secrets?: Record<string, string>;
+  /**
+   * The server's entrypoint, needed with secrets (the server then starts through a shell that exports them).
+   * @default - `vllm serve` for vLLM's image; required with secrets for other images
+   */
+  readonly command?: string[];
+  /** How long a replica may take to load its model before the startup probe gives up. @default Duration.minutes(30) */
+  readonly startupBudget?: Duration;
   /** HTTP path of health probes. @default '/health' */
   readonly healthPath?: string;
   /** @default 1 */
@@ -100,11 +123,22 @@ export class InferenceService extends Chart {
       metric: scaling?.metric, target: scaling?.target, activationThreshold: scaling?.activationThreshold, query: scaling?.query,
     });
     problems.push(...s3MountProblems(props.s3Mounts ?? []));
+    if (props.model) problems.push(...modelProblems(props.model, true));
+    problems.push(...envProblems(props.env ?? {}, props.secrets ?? {}, props.model));
+    problems.push(...commandProblems(props.image, props.command, props.secrets ?? {}, props.model));
+    if (props.startupBudget && !props.startupBudget.isUnresolved() && props.startupBudget.toSeconds() < 10) {
+      problems.push({ field: 'startupBudget', value: props.startupBudget.toHumanString(), message: 'must be at least 10 seconds (one startup probe period)' });
+    }
     const metric = scaling?.metric ?? WORKLOAD_DEFAULTS.inference.scaling.metric;
     if (metric !== ScalingMetric.CPU && !props.prometheus) {
       problems.push({ field: 'prometheus', message: `is required with scaling metric ${metric} (KEDA reads it from Prometheus)` });
     }
     return problems;
+  }
+
+  /** The Secrets Manager ARNs the service's pods read at start (`secrets` and the hub token): grant its role GetSecretValue on these. */
+  public static secretArns(props: InferenceServiceProps): string[] {
+    return [...new Set(Object.values(serverSecrets(props.secrets ?? {}, props.model)))].sort();
   }
 
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
@@ -130,7 +164,16 @@ export class InferenceService extends Chart {
     });
 
     const scratch = scratchVolumes(placement);
-    const s3 = s3MountVolumes(this, namespace, name, props.s3Mounts ?? [], RESTRICTED_POD.runAsUser!);
+    const mount = props.model ? modelMount(props.model) : undefined;
+    const modelS3 = mount ? [{ name: mount.name, bucketName: props.model!.bucketName!, mountPath: mount.mountPath, readOnly: true, prefix: mount.prefix }] : [];
+    const s3 = s3MountVolumes(this, namespace, name, [...(props.s3Mounts ?? []), ...modelS3], RESTRICTED_POD.runAsUser!);
+    const secrets = serverSecrets(props.secrets ?? {}, props.model);
+    const delivery = Object.keys(secrets).length > 0 ? secretDelivery(secrets, props.command ?? [...VLLM_ENTRYPOINT]) : undefined;
+    const args = [...(props.model ? modelArgs(props.model) : []), ...(props.args ?? [])];
+    const env = Object.keys(props.env ?? {}).sort().map((k) => ({ name: k, value: props.env![k] }));
+    // The startup probe covers the model load (budget / period failures); readiness and liveness start after it succeeds.
+    const period = d.startupProbePeriodSeconds;
+    const budget = (props.startupBudget ?? Duration.seconds(d.startupBudgetSeconds)).toSeconds();
     const probe = (initialDelaySeconds: number, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
       httpGet: { path: healthPath, port: k8s.IntOrString.fromString('http') }, initialDelaySeconds, periodSeconds, failureThreshold,
     });
@@ -155,18 +198,19 @@ export class InferenceService extends Chart {
             containers: [{
               name: 'server',
               image: props.image,
-              args: props.args,
+              command: delivery?.command ?? props.command,
+              args: args.length > 0 ? args : undefined,
               ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-              env: [...CACHE_ENV],
+              env: [...CACHE_ENV, ...env],
               resources: containerResources(placement),
               securityContext: RESTRICTED_CONTAINER,
-              volumeMounts: [...scratch.mounts, ...s3.mounts],
-              // Model loading can take minutes: the startup probe allows 20, then readiness and liveness take over.
-              startupProbe: probe(10, 10, 120),
+              volumeMounts: [...scratch.mounts, ...s3.mounts, ...(delivery?.mounts ?? [])],
+              startupProbe: probe(0, period, Math.ceil(budget / period)),
               readinessProbe: probe(0, 5, 3),
               livenessProbe: probe(0, 15, 4),
             }],
-            volumes: [...scratch.volumes, ...s3.volumes],
+            initContainers: delivery?.initContainers,
+            volumes: [...scratch.volumes, ...s3.volumes, ...(delivery?.volumes ?? [])],
           },
         },
       },

@@ -52,6 +52,11 @@ export interface S3Mount {
   readonly mountPath: string;
   /** Mount read-only (writes and deletes refused). */
   readonly readOnly: boolean;
+  /**
+   * Mount only the keys under this prefix (ending in `/`), e.g. a model's folder; the workload then needs access to
+   * that prefix only. @default - the whole bucket
+   */
+  readonly prefix?: string;
 }
 
 /**
@@ -81,7 +86,8 @@ export function s3MountVolumes(scope: Construct, namespace: string, workload: st
         accessModes,
         storageClassName: '',
         claimRef: { namespace, name: claimName },
-        mountOptions: [`uid=${uid}`, `gid=${uid}`, 'allow-other', ...(m.readOnly ? ['read-only'] : ['allow-delete', 'allow-overwrite'])],
+        // `prefix <p>/`: Mountpoint's --prefix as a mount option (mountpoint-s3-csi-driver docs/CONFIGURATION.md, static provisioning).
+        mountOptions: [`uid=${uid}`, `gid=${uid}`, 'allow-other', ...(m.readOnly ? ['read-only'] : ['allow-delete', 'allow-overwrite']), ...(m.prefix ? [`prefix ${m.prefix}`] : [])],
         csi: {
           driver: 's3.csi.aws.com',
           volumeHandle: pvName,

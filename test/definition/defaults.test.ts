@@ -99,6 +99,8 @@ test('the file schema accepts every field of the TypeScript types', () => {
     name: 'svc', image: 'img:1', nodePool: 'gpu', gpus: 1, minReplicas: 0, maxReplicas: 2, port: 8080, team: 'ml',
     p99LatencyTargetMs: 500, dataAccess: [{ zone: 'models', access: DataAccessLevel.READ }],
     scaling: { metric: ScalingMetric.QUEUE_DEPTH, target: 4, activationThreshold: 1, query: 'sum(queue)' },
+    model: { zone: 'models', path: 'llama/v1' }, args: ['--max-model-len', '8192'], env: { LOG_LEVEL: 'INFO' },
+    secrets: { API_KEY: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:api-key-AbCdEf' }, command: ['serve'], startupBudgetSeconds: 600,
   };
   const training: Required<TrainingDefinition> = {
     name: 'job', image: 'img:1', nodePool: 'gpu', engine: TrainingEngine.RAY, nodes: 1, gpusPerNode: 8,

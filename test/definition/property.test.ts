@@ -48,6 +48,8 @@ function setAt(root: any, path: (string | number)[], value: unknown, create = fa
 const FOCUS: (string | number)[][] = [
   ['network', 'availabilityZones'], ['network', 'availabilityZones', 1], ['network', 'mirror'], ['network', 'mirror', 'registry'],
   ['monitoring', 'budgetCostFilter'], ['teams', 0, 'egress'], ['compliance'],
+  ['inference', 0, 'model'], ['inference', 0, 'model', 'path'], ['inference', 0, 'model', 'uri'], ['inference', 0, 'args'],
+  ['inference', 0, 'env'], ['inference', 0, 'secrets'], ['inference', 0, 'startupBudgetSeconds'],
 ];
 
 const edgeStrings = fc.constantFrom(
