@@ -105,7 +105,8 @@ describe('limit helpers', () => {
 describe('standalone constructs apply the same limits', () => {
   const { Stack } = require('aws-cdk-lib');
   const cdk8s = require('cdk8s');
-  const { AiMonitoring, InferenceService, PlatformNetwork, TeamNamespace, placementOnPool, findInstance } = require('../../lib');
+  const { AiMonitoring, InferenceService, PlatformNetwork, TeamNamespace, Placement, AcceleratorCatalog } = require('../../lib');
+  const placementOnPool = Placement.onPool, findInstance = AcceleratorCatalog.find;
   const placement = placementOnPool('gpu', [findInstance('g6.xlarge')], 1);
 
   test.each<[string, () => unknown, RegExp]>([
@@ -124,7 +125,8 @@ describe('values known only at deploy time pass to the service unchecked', () =>
   const cdk8s = require('cdk8s');
   const { Stack, Token } = require('aws-cdk-lib');
   const ecr = require('aws-cdk-lib/aws-ecr');
-  const { InferenceService, placementOnPool, findInstance } = require('../../lib');
+  const { InferenceService, Placement, AcceleratorCatalog } = require('../../lib');
+  const placementOnPool = Placement.onPool, findInstance = AcceleratorCatalog.find;
 
   test('an ECR repository URI (a token) is accepted as an image', () => {
     const repo = ecr.Repository.fromRepositoryName(new Stack(testApp(), 'S'), 'R', 'llm');

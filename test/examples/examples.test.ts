@@ -155,7 +155,8 @@ test('example standalone-constructs.ts passes cdk-nag AwsSolutions with no unack
 test('a workload whose namespace no chart creates fails synth naming the chart and namespace', () => {
   const { Stack } = require('aws-cdk-lib');
   const cdk8s = require('cdk8s');
-  const { GpuCluster, PlatformNetwork, InferenceService, deliverChart, placementOnPool, findInstance } = require('../../lib');
+  const { GpuCluster, PlatformNetwork, InferenceService, ChartDelivery, Placement, AcceleratorCatalog } = require('../../lib');
+  const deliverChart = ChartDelivery.deliver, placementOnPool = Placement.onPool, findInstance = AcceleratorCatalog.find;
   const app = testApp();
   const stack = new Stack(app, 'S');
   const network = new PlatformNetwork(stack, 'N', { maxAzs: 2 });
