@@ -1,3 +1,4 @@
+import { DataAccessLevel } from '../data-lake/data-access-level';
 import { PRICES_AS_OF } from '../catalog/accelerators';
 import { formatProblem } from '../definition/problems';
 import type { ResolvedDefinition } from '../definition/resolved';
@@ -33,6 +34,8 @@ export interface PlanWorkload {
   readonly maxPods: number;
   /** Share of the pool's accelerators at maxNodes the workload uses at full scale, in percent. */
   readonly poolSharePercent: number;
+  /** The model an inference service serves: `<zone>/<path>` or the hub URI. @default - none named (the image's own) */
+  readonly model?: string;
   /** The stack that holds the workload, when the plan was made with its placement. */
   readonly stack?: string;
 }
@@ -115,6 +118,7 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
       kind: 'inference' as const, name: s.name, pool: s.nodePool, namespace: s.namespace, acceleratorsPerPod: s.gpus,
       minPods: s.minReplicas, maxPods: s.maxReplicas, poolSharePercent: share(s.nodePool, s.gpus * s.maxReplicas),
       stack: placement?.workloads[s.name],
+      model: s.model?.uri ?? (s.model?.zone !== undefined ? `${s.model.zone}/${s.model.path}` : undefined),
     })),
     ...def.training.map((j) => ({
       kind: 'training' as const, name: j.name, pool: j.nodePool, namespace: j.namespace, acceleratorsPerPod: j.gpusPerNode,
@@ -143,6 +147,8 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
     },
     dataZones: def.dataLake.zones.map((zone) => {
       const users = [...def.inference, ...def.training].flatMap((w) => w.dataAccess.filter((a) => a.zone === zone).map((a) => ({ w: w.name, level: a.access })));
+      // A zone model is read (its prefix) without a dataAccess entry.
+      users.push(...def.inference.filter((s) => s.model?.zone === zone && !users.some((u) => u.w === s.name)).map((s) => ({ w: s.name, level: DataAccessLevel.READ })));
       return { zone, readers: users.filter((u) => u.level === 'read').map((u) => u.w), writers: users.filter((u) => u.level !== 'read').map((u) => u.w) };
     }),
     pipelines: def.pipelines.map((p) => ({

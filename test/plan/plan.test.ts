@@ -18,7 +18,7 @@ test('pool capacity at maxNodes and the monthly on-demand ceiling', () => {
 
 test('each workload\'s share of its pool at full scale', () => {
   expect(plan.workloads).toEqual([
-    expect.objectContaining({ kind: 'inference', name: 'llm', acceleratorsPerPod: 1, minPods: 1, maxPods: 6, poolSharePercent: 75 }),
+    expect.objectContaining({ kind: 'inference', name: 'llm', acceleratorsPerPod: 1, minPods: 1, maxPods: 6, poolSharePercent: 75, model: 'models/llama-3.1-8b-instruct/v1' }),
     expect.objectContaining({ kind: 'training', name: 'pretrain', acceleratorsPerPod: 8, minPods: 2, maxPods: 2, poolSharePercent: 50 }),
   ]);
 });
@@ -67,10 +67,17 @@ test('the report: tables, the idle floor and the diagram', () => {
   const md = renderPlanMarkdown(plan);
   expect(md).toContain('Idle floor **$309** a month');
   expect(md).toContain('| inference | managed-node-group | g6e.xlarge, g6e.2xlarge | 8 | 0–8 | $0 | $13,094 |');
-  expect(md).toContain('| llm | inference | inference | llm | 1 | 1–6 | 75% |');
+  expect(md).toContain('| llm | inference | inference | llm | 1 | 1–6 | 75% | models/llama-3.1-8b-instruct/v1 |');
   expect(md).toContain('```mermaid\nflowchart LR');
   expect(md).toContain('pool_training --> training_pretrain');
   expect(md).toContain('inference_llm -.reads.-> zone_models');
+});
+
+test('a hub model is shown by its URI, a service without one by a dash', () => {
+  const hub = planPlatform(resolveDefinition(referenceWith((d) => { d.inference[0].model = { uri: 'hf://meta-llama/Llama-3.1-8B-Instruct' }; })));
+  expect(hub.workloads[0].model).toBe('hf://meta-llama/Llama-3.1-8B-Instruct');
+  const none = planPlatform(resolveDefinition(referenceWith((d) => { delete d.inference[0].model; })));
+  expect(renderPlanMarkdown(none)).toContain('| llm | inference | inference | llm | 1 | 1–6 | 75% | – |');
 });
 
 test('a budget below the ceiling is a warning, not an error', () => {
