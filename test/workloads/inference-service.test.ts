@@ -161,3 +161,4 @@ import './deliver.cases';
 import './training-job.cases';
 import './team-namespace.cases';
 import './ray-entrypoint.cases';
+import './inference-model.cases';

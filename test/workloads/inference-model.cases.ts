@@ -1,10 +1,10 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
 import { AiPlatform, InferenceService, type InferenceServiceProps } from '../../lib';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { placementOnPool } from '../../lib/workloads/placement';
-import { referenceWith } from '../helpers';
+import { referenceWith, testApp } from '../helpers';
 
 const g6e = placementOnPool('inference', [findInstance('g6e.xlarge')!], 1);
 const prometheus = { serverAddress: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/', awsRegion: 'us-east-1' };
@@ -96,7 +96,8 @@ test('secretArns lists what the role must read', () => {
 });
 
 describe('in a platform', () => {
-  const platform = new AiPlatform(new App(), 'AiPlatform', {
+  // testApp: no asset staging (staging the pipelines' scripts and the handlers' code is most of a synth's time).
+  const platform = new AiPlatform(testApp(), 'AiPlatform', {
     definition: referenceWith((d) => {
       d.inference[0].dataAccess = undefined;
       d.inference[0].model = { zone: 'models', path: 'llama-3-8b/v3' };
