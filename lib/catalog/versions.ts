@@ -311,6 +311,12 @@ export function mirrorList(registry: string, kubernetesVersion?: string): Mirror
         command: `${pull} --version ${c.version} && helm push ${c.chart}-${c.version}.tgz oci://${registry}`,
       };
     }),
+    ...Object.values(RUNTIME_IMAGES).map((i) => ({
+      kind: 'image',
+      source: runtimeImage(i),
+      target: runtimeImage(i, registry),
+      command: `crane copy ${runtimeImage(i)} ${runtimeImage(i, registry)}`,
+    })),
     ...charts.flatMap((c) => c.images.flatMap((i) => (i.tag ? [i.tag] : autoscalerTags).map((tag) => ({
       kind: 'image',
       source: `${i.repository}:${tag}`,
@@ -327,6 +333,20 @@ export const RUNTIME_VERSIONS = deepFreeze({
   /** Ray version of RayJob clusters when the training image does not say (KubeRay needs it). */
   rayVersion: '2.49.0',
 } as const);
+
+/**
+ * Images the library's own manifests run outside any Helm chart; a registry mirror must hold them too (mirrorList).
+ * - `secretReader`: reads an inference server's Secrets Manager secrets at start (AWS CLI v2; Pod Identity needs
+ *   >= 2.15.0: EKS user guide, "Use pod identity with the AWS SDK"), public.ecr.aws/aws-cli/aws-cli.
+ */
+export const RUNTIME_IMAGES = deepFreeze({
+  secretReader: { repository: 'public.ecr.aws/aws-cli/aws-cli', tag: '2.27.49' },
+} as const);
+
+/** An image of {@link RUNTIME_IMAGES} as a reference, from its mirror when a registry mirror is given. */
+export function runtimeImage(image: { readonly repository: string; readonly tag: string }, mirrorRegistry?: string): string {
+  return `${mirrorRegistry ? mirroredImage(mirrorRegistry, image.repository) : image.repository}:${image.tag}`;
+}
 
 /** EMR release of `DataPipeline` applications (Spark 3.5.6): newest numbered release in the EMR Serverless guide's "Release versions" (release-version-7120.html), read 2026-11-30. */
 export const EMR_SERVERLESS_RELEASE = 'emr-7.12.0';

@@ -1,3 +1,4 @@
+import { RUNTIME_IMAGES, runtimeImage } from '../catalog/versions';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { acknowledgeGrantWildcards } from '../core/acknowledge';
@@ -120,7 +121,8 @@ export function mapWorkloads(def: ResolvedDefinition, opts: {
       minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas, scaling: svc.scaling,
       prometheus: usesKeda ? prometheus!.source : undefined, s3Mounts: s3.mounts,
       model: svc.model && zoneModel ? { ...svc.model, bucketName: opts.dataLake.zoneBucketName(svc.model.zone!) } : svc.model,
-      args: svc.args, env: svc.env, secrets: svc.secrets, command: svc.command, startupBudget: Duration.seconds(svc.startupBudgetSeconds),
+      args: svc.args, env: svc.env, secrets: svc.secrets, command: svc.command,
+      secretReaderImage: runtimeImage(RUNTIME_IMAGES.secretReader, def.network.mirror?.registry), startupBudget: Duration.seconds(svc.startupBudgetSeconds),
     };
     const access = opts.workloadAccess[svc.name];
     if (access) {

@@ -1,3 +1,4 @@
+import { RUNTIME_IMAGES, runtimeImage } from '../catalog/versions';
 import { ScalingMetric } from './scaling-metric';
 import { TrainingEngine } from './training-engine';
 
@@ -27,11 +28,8 @@ export function defaultActivationThreshold(metric: ScalingMetric): number {
   return metric === ScalingMetric.GPU_UTILIZATION || metric === ScalingMetric.CPU ? 10 : 1;
 }
 
-/**
- * The image that reads a server's secrets at start (AWS CLI v2; Pod Identity needs >= 2.15.0: EKS user guide,
- * "Use pod identity with the AWS SDK"). Pinned; mirror it with the charts' images when the cluster has no NAT.
- */
-export const SECRET_READER_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.27.49';
+/** The image that reads a server's secrets at start: the catalog's pinned AWS CLI (RUNTIME_IMAGES.secretReader). */
+export const SECRET_READER_IMAGE = runtimeImage(RUNTIME_IMAGES.secretReader);
 
 /**
  * The entrypoint of the vLLM OpenAI server image (`vllm/vllm-openai`, docker/Dockerfile: ENTRYPOINT ["vllm", "serve"]),

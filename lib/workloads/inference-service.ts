@@ -1,3 +1,4 @@
+import { SECRET_READER_IMAGE } from './defaults';
 import { Duration } from 'aws-cdk-lib';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
@@ -60,6 +61,11 @@ export interface InferenceServiceProps {
    * never written into a manifest. @default - none
    */
   readonly secrets?: Record<string, string>;
+  /**
+   * The image of the init container that reads `secrets` (the AWS CLI); name its copy in a registry mirror when
+   * the nodes reach no public registry. @default - the catalog's pinned AWS CLI image (VersionCatalog.mirrorList lists it)
+   */
+  readonly secretReaderImage?: string;
   /**
    * The server's entrypoint, needed with secrets (the server then starts through a shell that exports them).
    * @default - `vllm serve` for vLLM's image; required with secrets for other images
@@ -168,7 +174,7 @@ export class InferenceService extends Chart {
     const modelS3 = mount ? [{ name: mount.name, bucketName: props.model!.bucketName!, mountPath: mount.mountPath, readOnly: true, prefix: mount.prefix }] : [];
     const s3 = s3MountVolumes(this, namespace, name, [...(props.s3Mounts ?? []), ...modelS3], RESTRICTED_POD.runAsUser!);
     const secrets = serverSecrets(props.secrets ?? {}, props.model);
-    const delivery = Object.keys(secrets).length > 0 ? secretDelivery(secrets, props.command ?? [...VLLM_ENTRYPOINT]) : undefined;
+    const delivery = Object.keys(secrets).length > 0 ? secretDelivery(secrets, props.command ?? [...VLLM_ENTRYPOINT], props.secretReaderImage ?? SECRET_READER_IMAGE) : undefined;
     const args = [...(props.model ? modelArgs(props.model) : []), ...(props.args ?? [])];
     const env = Object.keys(props.env ?? {}).sort().map((k) => ({ name: k, value: props.env![k] }));
     // The startup probe covers the model load (budget / period failures); readiness and liveness start after it succeeds.

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
-import { AiPlatform, InferenceService, type InferenceServiceProps } from '../../lib';
+import { AiPlatform, InferenceService, VersionCatalog, type InferenceServiceProps } from '../../lib';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { placementOnPool } from '../../lib/workloads/placement';
 import { referenceWith, testApp } from '../helpers';
@@ -128,4 +128,13 @@ describe('in a platform', () => {
     expect(count(/API_KEY/g)).toBe(count(/fetch API_KEY '/g));
     expect(count(/kind\\?":\\?"Secret\\?"/g)).toBe(0);
   });
+});
+
+test('the secret reader is the catalog\'s pinned image, listed for a registry mirror, and taken from the mirror when given', () => {
+  const image = (props: Partial<InferenceServiceProps>) => synth({ secrets: { API_KEY: ARN }, ...props }).pod.initContainers[0].image;
+  expect(image({})).toBe('public.ecr.aws/aws-cli/aws-cli:2.27.49');
+  const registry = '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror';
+  const copy = VersionCatalog.mirrorList(registry).find((c) => c.source === 'public.ecr.aws/aws-cli/aws-cli:2.27.49');
+  expect(copy?.target).toBe(`${registry}/public.ecr.aws/aws-cli/aws-cli:2.27.49`);
+  expect(image({ secretReaderImage: copy!.target })).toBe(copy!.target);
 });

@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
 import { RESTRICTED_CONTAINER } from '../placement';
-import { SECRET_READER_IMAGE } from '../defaults';
 
 /** Where the secrets are written: a memory-backed emptyDir (tmpfs, never on the node's disk; Kubernetes docs, Volumes, emptyDir). */
 export const SECRETS_DIR = '/run/ai-platform/secrets';
@@ -13,7 +12,7 @@ const VOLUME = 'server-secrets';
  * volume, and the server starts through `sh -c` that exports each file as a variable, then execs the server's
  * own entrypoint (so the values live only in the process's environment and tmpfs). The manifests carry the ARNs only.
  */
-export function secretDelivery(secrets: Record<string, string>, entrypoint: string[]): {
+export function secretDelivery(secrets: Record<string, string>, entrypoint: string[], image: string): {
   initContainers: k8s.Container[]; volumes: k8s.Volume[]; mounts: k8s.VolumeMount[]; command: string[];
 } {
   const names = Object.keys(secrets).sort();
@@ -30,7 +29,7 @@ export function secretDelivery(secrets: Record<string, string>, entrypoint: stri
   return {
     initContainers: [{
       name: 'fetch-secrets',
-      image: SECRET_READER_IMAGE,
+      image,
       command: ['/bin/sh', '-c', script],
       env: [{ name: 'HOME', value: '/tmp' }],
       securityContext: RESTRICTED_CONTAINER,
