@@ -61,6 +61,7 @@ export {
 export { TrainingJob, type TrainingJobProps } from './workloads/training-job';
 export type { S3Mount } from './workloads/s3-mounts';
 export type { InferenceModel } from './workloads/inference-model';
+export { ExposureVisibility, type InferenceExposure, type LoadBalancerGroup } from './workloads/inference-exposure';
 
 // Monitoring.
 export { AiPlatformMetrics } from './monitoring/metrics';

@@ -246,6 +246,18 @@ export const HELM_CHARTS = deepFreeze({
     images: ['keda', 'metricsApiServer', 'webhooks'].map((c, i) => image(`image.${c}.repository`,
       `ghcr.io/kedacore/${['keda', 'keda-metrics-apiserver', 'keda-admission-webhooks'][i]}`, '2.20.2', { registryKey: `image.${c}.registry` })),
   },
+  /**
+   * Builds the ALBs of exposed inference services from their Ingresses. aws/eks-charts tag v0.0.242 (2026-08-03),
+   * stable/aws-load-balancer-controller/Chart.yaml: version 3.5.0, appVersion v3.5.0 (the controller's release tag
+   * v3.5.0, kubernetes-sigs/aws-load-balancer-controller commit 11eb202c, whose docs/install/iam_policy.json the
+   * controller's role carries).
+   */
+  awsLoadBalancerController: {
+    chart: 'aws-load-balancer-controller', repository: 'https://aws.github.io/eks-charts',
+    version: '3.5.0', namespace: 'kube-system',
+    // values.yaml at v0.0.242: image.repository public.ecr.aws/eks/aws-load-balancer-controller, tag v3.5.0.
+    images: [image('image.repository', 'public.ecr.aws/eks/aws-load-balancer-controller', 'v3.5.0')],
+  },
   /** Runs `engine: ray` training as RayJobs; matches the vendored ray.io/v1 CRDs (v1.7.0). */
   kuberay: {
     chart: 'kuberay-operator', repository: 'https://ray-project.github.io/kuberay-helm/',

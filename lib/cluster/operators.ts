@@ -5,6 +5,7 @@ import { PodIdentityRole } from '../core/pod-identity-role';
 import { POOL_LABEL } from '../core/labels';
 import { SYSTEM_POOL_NAME } from '../compute/pool-name';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
+import { installLoadBalancerController } from './load-balancer-controller';
 import type { RegistryMirror } from '../core/registry-mirror';
 
 /** Operators workloads may need; each is installed once per cluster, only when used. */
@@ -12,6 +13,8 @@ export enum Operator {
   KEDA = 'keda',
   KUBERAY = 'kuberay',
   JOBSET = 'jobset',
+  /** AWS Load Balancer Controller: the ALBs of exposed inference services. */
+  AWS_LOAD_BALANCER_CONTROLLER = 'aws-load-balancer-controller',
 }
 
 const SYSTEM_NODES = { nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME } };
@@ -37,6 +40,7 @@ export function ensureOperator(cluster: eks.ICluster, operator: Operator, option
     case Operator.KEDA: return keda(cluster, id, options);
     case Operator.KUBERAY: return chart(cluster, id, HELM_CHARTS.kuberay, { ...SYSTEM_NODES, singleNamespaceInstall: false });
     case Operator.JOBSET: return chart(cluster, id, HELM_CHARTS.jobset, { controller: SYSTEM_NODES });
+    case Operator.AWS_LOAD_BALANCER_CONTROLLER: return installLoadBalancerController(cluster, id);
   }
 }
 

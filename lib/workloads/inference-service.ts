@@ -9,6 +9,7 @@ import { defaultActivationThreshold, VLLM_ENTRYPOINT, WORKLOAD_DEFAULTS } from '
 import { commandProblems, envProblems, modelArgs, modelMount, modelProblems, serverSecrets, type InferenceModel } from './inference-model';
 import { secretDelivery } from './private/secret-delivery';
 import { ScalingMetric } from './scaling-metric';
+import { exposeService, exposureProblems, groupProblems, type InferenceExposure, type LoadBalancerGroup } from './inference-exposure';
 import { ScaledObject } from './imports/keda-scaledobject-keda.sh';
 import {
   TriggerAuthentication, TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider,
@@ -87,6 +88,14 @@ export interface InferenceServiceProps {
   readonly serviceAccountName?: string;
   /** Data-lake zones to mount (Mountpoint for Amazon S3 CSI driver). @default - none */
   readonly s3Mounts?: S3Mount[];
+  /**
+   * Reach the service from outside the cluster through an ALB: an Ingress for the AWS Load Balancer Controller
+   * (install it: `Operators.ensure(cluster, Operator.AWS_LOAD_BALANCER_CONTROLLER)`, and deliver this chart after it).
+   * Needs `loadBalancerGroup`. @default - not exposed: a ClusterIP Service only
+   */
+  readonly expose?: InferenceExposure;
+  /** The shared ALB an exposed service joins. Required with `expose`. @default - none */
+  readonly loadBalancerGroup?: LoadBalancerGroup;
 }
 
 /** A KEDA Prometheus query and how KEDA reads it. */
@@ -134,6 +143,11 @@ export class InferenceService extends Chart {
     problems.push(...commandProblems(props.image, props.command, props.secrets ?? {}, props.model));
     if (props.startupBudget && !props.startupBudget.isUnresolved() && props.startupBudget.toSeconds() < 10) {
       problems.push({ field: 'startupBudget', value: props.startupBudget.toHumanString(), message: 'must be at least 10 seconds (one startup probe period)' });
+    }
+    if (props.expose) {
+      problems.push(...exposureProblems(props.expose));
+      if (!props.loadBalancerGroup) problems.push({ field: 'loadBalancerGroup', message: 'is required with expose (the IngressGroup and the VPC CIDR the ALB reaches the pods from)' });
+      else problems.push(...groupProblems(props.loadBalancerGroup));
     }
     const metric = scaling?.metric ?? WORKLOAD_DEFAULTS.inference.scaling.metric;
     if (metric !== ScalingMetric.CPU && !props.prometheus) {
@@ -230,6 +244,10 @@ export class InferenceService extends Chart {
         ports: [{ name: 'http', port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },
     });
+
+    if (props.expose) {
+      exposeService(this, { name, namespace, port, healthPath, labels, selector, expose: props.expose, group: props.loadBalancerGroup! });
+    }
 
     new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
       metadata: { name, namespace, labels },

@@ -162,3 +162,4 @@ import './training-job.cases';
 import './team-namespace.cases';
 import './ray-entrypoint.cases';
 import './inference-model.cases';
+import './inference-exposure.cases';
