@@ -1,4 +1,4 @@
-import { Annotations, Arn, Aspects, Token, CrossStackReferences, ReferenceStrength, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
+import { Annotations, Arn, Aspects, CfnOutput, Token, CrossStackReferences, ReferenceStrength, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import type * as cxapi from 'aws-cdk-lib/cx-api';
 import { Compliance } from '../core/compliance';
 import { PRICED_REGION } from '../catalog/prices';
@@ -153,6 +153,12 @@ export class AiPlatform extends Construct {
     this.network = new PlatformNetwork(this.platformStack, 'Network', { ...def.network, discoveryName: def.name });
     this.cluster = new GpuCluster(this.platformStack, 'Cluster', clusterProps(def, this.network));
     acknowledgeChosenEndpoint(def, this.cluster);
+    // What a user needs after `cdk deploy` to reach the cluster (shown by the CLI; `aws cloudformation describe-stacks`).
+    new CfnOutput(this.platformStack, 'ClusterName', { value: this.cluster.cluster.clusterName, description: 'The EKS cluster' });
+    new CfnOutput(this.platformStack, 'KubeconfigCommand', {
+      value: `aws eks update-kubeconfig --name ${this.cluster.cluster.clusterName} --region ${this.platformStack.region}`,
+      description: 'Run with one of cluster.adminRoleArns (the cluster admins through access entries) to use kubectl',
+    });
     useDefinedMirror(this, def, this.cluster);
 
     // Managed pools and workloads live in shard stacks chosen by their own names (lib/platform/stack-layout.ts);

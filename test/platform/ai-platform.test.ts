@@ -166,6 +166,15 @@ test('definition warnings raised for constructs (budget cost tag, Lake Formation
   expect(dataWarnings.filter((w) => w.includes('data lake administrator'))).toEqual([]);
 });
 
+
+test('the platform stack outputs what a user needs after deploy: the cluster name and the kubeconfig command', () => {
+  const { platform } = synthPlatform();
+  const outputs = Template.fromStack(platform.platformStack).toJSON().Outputs;
+  const cluster = Object.entries<any>(Template.fromStack(platform.platformStack).toJSON().Resources).find(([, r]) => r.Type === 'AWS::EKS::Cluster')![0];
+  expect(outputs.ClusterName.Value).toEqual({ Ref: cluster });
+  expect(JSON.stringify(outputs.KubeconfigCommand.Value)).toMatch(new RegExp(`"aws eks update-kubeconfig --name ",\\{"Ref":"${cluster}"\\}," --region ",\\{"Ref":"AWS::Region"\\}`));
+});
+
 // Smaller suites of the platform domain, run here so the domain's modules load once.
 import './template-size.cases';
 import './control-tower.cases';
