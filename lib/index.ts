@@ -65,6 +65,9 @@ export { ExposureVisibility, type InferenceExposure, type LoadBalancerGroup } fr
 
 // Monitoring.
 export { AiPlatformMetrics } from './monitoring/metrics';
+export { ClusterMetricFactory } from './monitoring/cluster-metrics';
+export { InferenceMetricFactory } from './monitoring/inference-metrics';
+export { CostMetricFactory, DataLakeMetricFactory, PipelineMetricFactory } from './monitoring/service-metrics';
 export * from './monitoring/ai-monitoring';
 export { ContainerInsights, type ContainerInsightsProps } from './monitoring/container-insights';
 

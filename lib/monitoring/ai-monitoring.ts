@@ -8,11 +8,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { MONITORING_DEFAULTS } from './defaults';
 import { monitoringProblems } from './monitoring-checks';
 import { throwIfProblems, type Problem } from '../core/problems';
 import type { ContainerInsights } from './container-insights';
 import { AiPlatformMetrics } from './metrics';
+import type { AiMonitoringAlarms, AiMonitoringThresholds } from './alarms';
+import { alarmDefinitions } from './private/alarm-table';
+import { addCloudWatchRows } from './private/cloudwatch-dashboard';
+import { dashboardRows } from './private/dashboard-rows';
+import { grafanaDashboard } from './private/grafana-dashboard';
+import { AssemblyFile } from '../core/assembly-file';
+
+export { AiMonitoringAlarms, AiMonitoringThresholds } from './alarms';
 import { limitGrantsToAwsServices } from '../core/key-policy';
 
 /** A node pool as monitoring sees it. */
@@ -61,20 +68,6 @@ export enum BudgetCostFilter {
   COST_TAG = 'cost-tag',
   /** Every cost of the account: right for an account dedicated to the platform, and needs no activation. */
   ACCOUNT = 'account',
-}
-
-/** Alarm thresholds; every one has a default. */
-export interface AiMonitoringThresholds {
-  /** GPU utilisation under which running GPU nodes count as idle. @default 10 */
-  readonly gpuIdlePercent?: number;
-  /** How long GPUs must idle before the alarm. @default Duration.minutes(30) */
-  readonly gpuIdleFor?: Duration;
-  /** GPU memory utilisation that counts as saturated. @default 95 */
-  readonly gpuMemoryPercent?: number;
-  /** Share of 5xx responses that alarms. @default 5 */
-  readonly errorRatePercent?: number;
-  /** How long pods may stay pending before the alarm. @default Duration.minutes(15) */
-  readonly pendingFor?: Duration;
 }
 
 /**
@@ -128,9 +121,15 @@ export interface AiMonitoringProps {
   readonly costFilter?: BudgetCostFilter;
   /** Most the platform can cost a month (every pool at maxNodes on-demand, scheduled pipelines at full capacity), shown on the dashboard. @default - not shown */
   readonly maxMonthlyComputeUsd?: number;
-  /** @default - the defaults of AiMonitoringThresholds */
+  /** Thresholds and durations of the alarms. @default - the defaults of AiMonitoringThresholds */
   readonly thresholds?: AiMonitoringThresholds;
-  /** @default - generated */
+  /** Which alarms to create (each can be turned off). @default - all of them */
+  readonly alarms?: AiMonitoringAlarms;
+  /**
+   * The CloudWatch dashboard's name, and the Grafana dashboard's: synth writes the same panels as a Grafana
+   * dashboard to `cdk.out/grafana/<dashboardName>.json`. @default - generated (the Grafana file is named after
+   * this construct's path)
+   */
   readonly dashboardName?: string;
   /** The alarm topic's name; a fixed name lets other stacks send to it without a cross-stack reference. @default - generated */
   readonly topicName?: string;
@@ -152,6 +151,8 @@ export class AiMonitoring extends Construct {
   public readonly dashboard: cw.Dashboard;
   public readonly alarms: Record<string, cw.Alarm> = {};
   public readonly budget?: budgets.CfnBudget;
+  /** The dashboard's panels as a Grafana dashboard (JSON model), also written to `cdk.out/grafana/`. */
+  public readonly grafanaDashboard: Record<string, unknown>;
   public readonly metrics: AiPlatformMetrics;
   /** The watched cluster's name. */
   public readonly clusterName: string;
@@ -167,7 +168,11 @@ export class AiMonitoring extends Construct {
     return monitoringProblems({
       alarmEmails: props.alarmEmails, monthlyBudgetUsd: props.monthlyBudgetUsd,
       percents: defined({ 'thresholds.gpuIdlePercent': t.gpuIdlePercent, 'thresholds.gpuMemoryPercent': t.gpuMemoryPercent, 'thresholds.errorRatePercent': t.errorRatePercent }),
-      minutes: defined({ 'thresholds.gpuIdleFor': minutes(t.gpuIdleFor), 'thresholds.pendingFor': minutes(t.pendingFor) }),
+      minutes: defined({
+        'thresholds.gpuIdleFor': minutes(t.gpuIdleFor), 'thresholds.gpuMemoryFor': minutes(t.gpuMemoryFor),
+        'thresholds.failedNodesFor': minutes(t.failedNodesFor), 'thresholds.pendingFor': minutes(t.pendingFor), 'thresholds.errorRateFor': minutes(t.errorRateFor),
+      }),
+      counts: defined({ 'thresholds.failedNodes': t.failedNodes, 'thresholds.pendingPods': t.pendingPods }),
     });
   }
 
@@ -185,16 +190,6 @@ export class AiMonitoring extends Construct {
     this.clusterName = clusterName;
     const m = new AiPlatformMetrics(clusterName);
     this.metrics = m;
-    // Defaults shared with the definition (MONITORING_DEFAULTS), applied once here.
-    const d = MONITORING_DEFAULTS;
-    const given = props.thresholds ?? {};
-    const t = {
-      gpuIdlePercent: given.gpuIdlePercent ?? d.gpuIdleThresholdPercent,
-      gpuIdleFor: given.gpuIdleFor ?? Duration.minutes(d.gpuIdleMinutes),
-      gpuMemoryPercent: given.gpuMemoryPercent ?? d.gpuMemoryThresholdPercent,
-      errorRatePercent: given.errorRatePercent ?? d.errorRateThresholdPercent,
-      pendingFor: given.pendingFor ?? Duration.minutes(d.pendingPodsMinutes),
-    };
     const pools = props.pools ?? [];
     const services = props.services ?? [];
     const buckets = props.buckets ?? [];
@@ -242,24 +237,15 @@ export class AiMonitoring extends Construct {
     }));
     for (const email of props.alarmEmails ?? []) this.topic.addSubscription(new subs.EmailSubscription(email));
 
-    // Alarms.
-    const idleFor = t.gpuIdleFor;
-    const idlePeriods = Math.max(1, Math.round(idleFor.toMinutes() / 5));
-    this.alarm('GpuIdle', new cw.MathExpression({
-      expression: `IF(gpus > 0 AND util < ${t.gpuIdlePercent}, 1, 0)`,
-      usingMetrics: { gpus: m.gpusAvailable(), util: m.gpuUtilization() },
-      label: 'GPUs running but idle', period: Duration.minutes(5),
-    }), 1, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, idlePeriods,
-    `GPU nodes are running while GPU utilisation stays under ${t.gpuIdlePercent}% for ${idleFor.toMinutes()} minutes: money is burning`);
-    this.alarm('GpuMemorySaturation', m.gpuMemoryUtilization(), t.gpuMemoryPercent,
-      cw.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, 'A GPU has been nearly out of memory for 15 minutes');
-    this.alarm('FailedNodes', m.failedNodes(), 1, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 2, 'Nodes are failing health conditions');
-    const pendingPeriods = Math.max(1, Math.round(t.pendingFor.toMinutes() / 5));
-    this.alarm('PodsPending', m.pendingPods(), 1, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, pendingPeriods,
-      'Pods have waited for capacity (GPUs, quota) too long: check pool maxNodes, quotas and capacity');
-    for (const svc of services) {
-      this.alarm(`${svc.name}-ErrorRate`, m.errorRate(svc.namespace, svc.name), t.errorRatePercent,
-        cw.ComparisonOperator.GREATER_THAN_THRESHOLD, 3, `More than ${t.errorRatePercent}% of ${svc.name} requests fail`);
+    // Alarms, from the table of named definitions (thresholds and durations are props; each can be switched off).
+    for (const def of alarmDefinitions(m, services, props.thresholds, props.alarms)) {
+      const alarm = new cw.Alarm(this, def.id, {
+        metric: def.metric.with({ period: def.period }), threshold: def.threshold, comparisonOperator: def.comparison,
+        evaluationPeriods: def.evaluationPeriods, alarmDescription: def.description, treatMissingData: def.treatMissingData,
+      });
+      alarm.addAlarmAction(new cwActions.SnsAction(this.topic));
+      alarm.addOkAction(new cwActions.SnsAction(this.topic));
+      this.alarms[def.id] = alarm;
     }
 
     // Budget.
@@ -299,75 +285,17 @@ export class AiMonitoring extends Construct {
       });
     }
 
-    // Dashboard, by concern.
-    this.dashboard = new cw.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(6) });
-    const header = (markdown: string) => new cw.TextWidget({ markdown, width: 24, height: 1 });
-    this.dashboard.addWidgets(header('## GPUs'));
-    this.dashboard.addWidgets(
-      new cw.GraphWidget({
-        title: 'GPU utilisation per pool (%)', width: 12, leftYAxis: { min: 0, max: 100 },
-        left: [m.gpuUtilization(), ...pools.map((p) => p.instanceTypes.length > 0 ? m.poolGpuUtilization(p.name, p.instanceTypes) : undefined).filter((x): x is cw.MathExpression => !!x)],
-      }),
-      new cw.GraphWidget({ title: 'GPU memory (%) and GPUs running', width: 12, left: [m.gpuMemoryUtilization()], right: [m.gpusAvailable()] }),
-    );
-    const poolNodes = pools.filter((p) => p.nodegroupName).map((p) => m.poolNodes(p.name, p.nodegroupName!));
-    this.dashboard.addWidgets(
-      new cw.GraphWidget({ title: 'Nodes per pool', width: 12, left: poolNodes.length > 0 ? poolNodes : [m.clusterNodes()] }),
-      new cw.GraphWidget({ title: 'Failed nodes', width: 12, left: [m.failedNodes()] }),
-    );
-    this.dashboard.addWidgets(header('## Workloads'));
-    this.dashboard.addWidgets(new cw.GraphWidget({ title: 'Pods pending / failed', width: 24, left: [m.pendingPods(), m.failedPods()] }));
-    if (services.length > 0) {
-      this.dashboard.addWidgets(new cw.TextWidget({
-        width: 24, height: 2,
-        markdown: 'p99 latency is a Prometheus histogram: it is alerted on by the Amazon Managed Prometheus rule group `inference-latency` (to this topic) and queried there, e.g. `histogram_quantile(0.99, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{app="<service>"}[5m])))`.',
-      }));
-    }
-    for (const svc of services) {
-      this.dashboard.addWidgets(
-        new cw.GraphWidget({ title: `${svc.name}: requests / min`, width: 6, left: [m.requestsPerMinute(svc.namespace, svc.name, '2xx'), m.requestsPerMinute(svc.namespace, svc.name, '5xx')] }),
-        new cw.GraphWidget({ title: `${svc.name}: errors (%)`, width: 6, left: [m.errorRate(svc.namespace, svc.name)] }),
-        new cw.GraphWidget({ title: `${svc.name}: queue depth`, width: 6, left: [m.queueDepth(svc.namespace, svc.name)] }),
-        new cw.GraphWidget({ title: `${svc.name}: replicas`, width: 6, left: [m.replicas(svc.namespace, svc.name)] }),
-      );
-    }
-    if (buckets.length > 0) {
-      this.dashboard.addWidgets(header('## Data'));
-      this.dashboard.addWidgets(
-        new cw.GraphWidget({ title: 'Data lake size (bytes)', width: 12, left: buckets.map((b) => m.bucketSize(b.zone, b.bucketName)) }),
-        new cw.GraphWidget({ title: 'Data lake server errors', width: 12, left: buckets.map((b) => m.bucketServerErrors(b.zone, b.bucketName)) }),
-      );
-    }
-    const pipelines = props.pipelines ?? [];
-    if (pipelines.length > 0) {
-      const sfn = (metricName: string, p: MonitoredPipeline, statistic?: string) => m.pipelineRuns(metricName, p.name, p.stateMachineArn, statistic);
-      this.dashboard.addWidgets(header('## Pipelines'));
-      this.dashboard.addWidgets(
-        new cw.GraphWidget({ title: 'Pipeline runs', width: 8, left: pipelines.map((p) => sfn('ExecutionsStarted', p)) }),
-        new cw.GraphWidget({ title: 'Pipeline failures and timeouts', width: 8, left: pipelines.flatMap((p) => [sfn('ExecutionsFailed', p), sfn('ExecutionsTimedOut', p)]) }),
-        new cw.GraphWidget({ title: 'Pipeline duration (ms, max)', width: 8, left: pipelines.map((p) => sfn('ExecutionTime', p, 'Maximum')) }),
-      );
-    }
-    this.dashboard.addWidgets(header('## Cost'));
+    // One list of panels, drawn twice: the CloudWatch dashboard and a Grafana dashboard file.
     const costNotes = [
       props.monthlyBudgetUsd !== undefined ? `Monthly budget: **$${props.monthlyBudgetUsd.toLocaleString('en-US')}**` : 'No monthly budget set.',
       props.monthlyBudgetUsd !== undefined && budgetTag ? `It counts costs tagged \`${budgetTag.key}=${budgetTag.value}\` only once that tag is an active cost allocation tag: \`aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${budgetTag.key},Status=Active\`.` : '',
       props.maxMonthlyComputeUsd !== undefined ? `The platform at full scale (every pool at maxNodes on-demand, scheduled pipelines at full capacity): up to **$${Math.round(props.maxMonthlyComputeUsd).toLocaleString('en-US')}** a month.` : '',
     ].filter((x) => x).join('\n\n');
-    this.dashboard.addWidgets(
-      new cw.GraphWidget({ title: 'Estimated charges (USD, month to date)', width: 12, left: [m.estimatedCharges()] }),
-      new cw.TextWidget({ markdown: costNotes, width: 12, height: 6 }),
-    );
-    this.dashboard.addWidgets(new cw.AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: Object.values(this.alarms) }));
-  }
-
-  private alarm(id: string, metric: cw.IMetric, threshold: number, comparisonOperator: cw.ComparisonOperator, evaluationPeriods: number, description: string): void {
-    const alarm = new cw.Alarm(this, id, {
-      metric, threshold, comparisonOperator, evaluationPeriods, alarmDescription: description,
-      treatMissingData: cw.TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(new cwActions.SnsAction(this.topic));
-    alarm.addOkAction(new cwActions.SnsAction(this.topic));
-    this.alarms[id] = alarm;
+    const rows = dashboardRows(m, { pools, services, buckets, pipelines: props.pipelines ?? [], costNotes, alarms: Object.keys(this.alarms).length > 0 });
+    this.dashboard = new cw.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(6) });
+    addCloudWatchRows(this.dashboard, rows, Object.values(this.alarms));
+    const grafanaName = props.dashboardName ?? this.node.path.replace(/[^A-Za-z0-9-]+/g, '-');
+    this.grafanaDashboard = grafanaDashboard(Stack.of(this), grafanaName, rows);
+    new AssemblyFile(this, 'GrafanaDashboard', () => `grafana/${grafanaName}.json`, () => `${JSON.stringify(this.grafanaDashboard, null, 2)}\n`);
   }
 }

@@ -9,3 +9,16 @@ export const MONITORING_DEFAULTS = {
 
 /** Which costs a platform's budget counts by default: its own (the `ai-platform` cost tag). */
 export const DEFAULT_BUDGET_COST_FILTER = 'cost-tag';
+
+/**
+ * Defaults of the alarms' other thresholds and durations (AiMonitoringThresholds), not in the definition.
+ * Every alarm evaluates `periodMinutes`-long periods; durations are whole multiples of it (`monitoringProblems`).
+ */
+export const ALARM_DEFAULTS = {
+  periodMinutes: 5,
+  gpuMemoryMinutes: 15,
+  failedNodesThreshold: 1,
+  failedNodesMinutes: 10,
+  pendingPodsThreshold: 1,
+  errorRateMinutes: 15,
+} as const;

@@ -12,6 +12,8 @@ export interface MonitoringSpec {
   readonly percents?: Record<string, number>;
   /** Alarm durations in minutes by field name. */
   readonly minutes?: Record<string, number>;
+  /** Counts an alarm fires at (at least this many) by field name. */
+  readonly counts?: Record<string, number>;
 }
 
 /**
@@ -36,6 +38,9 @@ export function monitoringProblems(spec: MonitoringSpec): Problem[] {
   }
   for (const [field, value] of Object.entries(spec.minutes ?? {})) {
     if (!Token.isUnresolved(value)) out.check(value >= 5 && value % 5 === 0 && value <= 1440, field, value, 'must be a multiple of 5 between 5 and 1440 (alarms evaluate 5-minute periods)');
+  }
+  for (const [field, value] of Object.entries(spec.counts ?? {})) {
+    if (!Token.isUnresolved(value)) out.check(Number.isInteger(value) && value >= 1, field, value, 'must be a whole number >= 1');
   }
   return out.problems;
 }

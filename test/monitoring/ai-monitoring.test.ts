@@ -279,3 +279,4 @@ test('the standalone check names every problem of the props, as the definition d
 // More of this domain's cases, run in this file's worker so the domain's modules load once (test time).
 import './container-insights.cases';
 import './metrics.cases';
+import './dashboards.cases';

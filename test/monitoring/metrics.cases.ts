@@ -12,18 +12,18 @@ const m = new AiPlatformMetrics('acme-ml');
 test('factories create no resources', () => {
   const stack = new Stack(testApp(), 'Empty');
   const f = new AiPlatformMetrics('acme-ml');
-  f.gpuUtilization(); f.poolGpuUtilization('p', ['g6.xlarge']); f.poolNodes('p', 'ng'); f.errorRate('ns', 'svc'); f.bucketSize('raw', 'b');
+  f.cluster.gpuUtilization(); f.cluster.poolGpuUtilization('p', ['g6.xlarge']); f.cluster.poolNodes('p', 'ng'); f.inference.errorRate('ns', 'svc'); f.dataLake.bucketSize('raw', 'b');
   expect(Object.keys(Template.fromStack(stack).toJSON().Resources ?? {})).toEqual([]);
 });
 
 test.each([
-  ['gpuUtilization', m.gpuUtilization(), 'ContainerInsights', 'node_gpu_utilization', 'Average', { ClusterName: 'acme-ml' }],
-  ['gpuMemoryUtilization', m.gpuMemoryUtilization(), 'ContainerInsights', 'node_gpu_memory_utilization', 'Maximum', { ClusterName: 'acme-ml' }],
-  ['failedNodes', m.failedNodes(), 'ContainerInsights', 'cluster_failed_node_count', 'Maximum', { ClusterName: 'acme-ml' }],
-  ['clusterNodes', m.clusterNodes(), 'ContainerInsights', 'cluster_node_count', 'Maximum', { ClusterName: 'acme-ml' }],
-  ['replicas', m.replicas('serving', 'llm'), 'ContainerInsights', 'service_number_of_running_pods', 'Average', { ClusterName: 'acme-ml', Namespace: 'serving', Service: 'llm' }],
-  ['bucketSize', m.bucketSize('raw', 'b1'), 'AWS/S3', 'BucketSizeBytes', 'Average', { BucketName: 'b1', StorageType: 'StandardStorage' }],
-  ['bucketServerErrors', m.bucketServerErrors('raw', 'b1'), 'AWS/S3', '5xxErrors', 'Sum', { BucketName: 'b1', FilterId: 'EntireBucket' }],
+  ['gpuUtilization', m.cluster.gpuUtilization(), 'ContainerInsights', 'node_gpu_utilization', 'Average', { ClusterName: 'acme-ml' }],
+  ['gpuMemoryUtilization', m.cluster.gpuMemoryUtilization(), 'ContainerInsights', 'node_gpu_memory_utilization', 'Maximum', { ClusterName: 'acme-ml' }],
+  ['failedNodes', m.cluster.failedNodes(), 'ContainerInsights', 'cluster_failed_node_count', 'Maximum', { ClusterName: 'acme-ml' }],
+  ['clusterNodes', m.cluster.clusterNodes(), 'ContainerInsights', 'cluster_node_count', 'Maximum', { ClusterName: 'acme-ml' }],
+  ['replicas', m.inference.replicas('serving', 'llm'), 'ContainerInsights', 'service_number_of_running_pods', 'Average', { ClusterName: 'acme-ml', Namespace: 'serving', Service: 'llm' }],
+  ['bucketSize', m.dataLake.bucketSize('raw', 'b1'), 'AWS/S3', 'BucketSizeBytes', 'Average', { BucketName: 'b1', StorageType: 'StandardStorage' }],
+  ['bucketServerErrors', m.dataLake.bucketServerErrors('raw', 'b1'), 'AWS/S3', '5xxErrors', 'Sum', { BucketName: 'b1', FilterId: 'EntireBucket' }],
 ])('%s: a gauge, read as one source\'s value (Average or Maximum) or a rate summed over its own period', (_name, metric, namespace, metricName, statistic, dimensions) => {
   expect(metric.namespace).toBe(namespace);
   expect(metric.metricName).toBe(metricName);
@@ -35,7 +35,7 @@ test.each([
 // "Managed node groups"; e.g. terraform-aws-modules/terraform-aws-eks issue 3007).
 describe('pool nodes are found by node group name, with no deploy-time ASG name', () => {
   const asg = (name: string) => ({ namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', dimensions: { AutoScalingGroupName: name } });
-  const e = m.poolNodes('gpu', 'acme-ml-gpu-1a2b3c4d');
+  const e = m.cluster.poolNodes('gpu', 'acme-ml-gpu-1a2b3c4d');
 
   test('the search finds the pool\'s ASG, whose name goes on after the node group name', () => {
     expect(searchFinds(e.expression, asg('eks-acme-ml-gpu-1a2b3c4d-c6c9b0e1-4f3a-2d1b-8e7f-0a9b8c7d6e5f'))).toBe(true);
@@ -68,7 +68,7 @@ describe('CloudWatch search model', () => {
 });
 
 test('error rate is 5xx over all requests of the same period, in percent', () => {
-  const e = m.errorRate('serving', 'llm');
+  const e = m.inference.errorRate('serving', 'llm');
   expect(Object.keys(e.usingMetrics).sort()).toEqual(['client', 'e', 'ok']);
   expect((e.usingMetrics.e as any).dimensions).toEqual({ ClusterName: 'acme-ml', namespace: 'serving', app: 'llm', status: '5xx' });
   for (const id of ['ok', 'client', 'e']) expect(e.usingMetrics[id]).toMatchObject({ statistic: 'Sum', period: Duration.minutes(5) });
@@ -87,10 +87,10 @@ describe('counts divide a Sum by the publications one source makes in the period
     return { id, metric };
   };
   test.each([
-    ['gpusAvailable: 3 nodes of 8 GPUs', m.gpusAvailable(), 'node_gpu_limit', 8, 3, CONTAINER_INSIGHTS_INTERVAL_SECONDS, 24],
-    ['pendingPods: 4 pods pending', m.pendingPods(), 'pod_status_pending', 1, 4, CONTAINER_INSIGHTS_INTERVAL_SECONDS, 4],
-    ['failedPods: 2 pods failed', m.failedPods(), 'pod_status_failed', 1, 2, CONTAINER_INSIGHTS_INTERVAL_SECONDS, 2],
-    ['queueDepth: 3 replicas with 5 waiting each', m.queueDepth('serving', 'llm'), 'vllm:num_requests_waiting', 5, 3, INFERENCE_SCRAPE_INTERVAL_SECONDS, 15],
+    ['gpusAvailable: 3 nodes of 8 GPUs', m.cluster.gpusAvailable(), 'node_gpu_limit', 8, 3, CONTAINER_INSIGHTS_INTERVAL_SECONDS, 24],
+    ['pendingPods: 4 pods pending', m.cluster.pendingPods(), 'pod_status_pending', 1, 4, CONTAINER_INSIGHTS_INTERVAL_SECONDS, 4],
+    ['failedPods: 2 pods failed', m.cluster.failedPods(), 'pod_status_failed', 1, 2, CONTAINER_INSIGHTS_INTERVAL_SECONDS, 2],
+    ['queueDepth: 3 replicas with 5 waiting each', m.inference.queueDepth('serving', 'llm'), 'vllm:num_requests_waiting', 5, 3, INFERENCE_SCRAPE_INTERVAL_SECONDS, 15],
   ])('%s', (_name, e, metricName, valuePerSource, sources, interval, want) => {
     const { id, metric } = single(e);
     expect(metric).toMatchObject({ metricName, statistic: 'Sum' });
@@ -101,7 +101,7 @@ describe('counts divide a Sum by the publications one source makes in the period
   });
 
   test('requests per minute from per-scrape deltas, at any period', () => {
-    const e = m.requestsPerMinute('serving', 'llm', '2xx');
+    const e = m.inference.requestsPerMinute('serving', 'llm', '2xx');
     const { id, metric } = single(e);
     expect(metric).toMatchObject({ metricName: 'http_requests_total', statistic: 'Sum' });
     // 600 requests a minute: 3,000 in 5 minutes, 36,000 in an hour.
@@ -117,7 +117,7 @@ describe('pool GPU utilisation', () => {
     namespace: 'ContainerInsights', metricName: 'node_gpu_utilization',
     dimensions: { ClusterName: 'acme-ml', NodeName: 'ip-10-0-1-2.ec2.internal', InstanceId: 'i-0123456789abcdef0', InstanceType: instanceType, GpuDevice: 'nvidia0' },
   });
-  const e = m.poolGpuUtilization('inference', ['g6e.xlarge', 'g6e.2xlarge']);
+  const e = m.cluster.poolGpuUtilization('inference', ['g6e.xlarge', 'g6e.2xlarge']);
 
   test('finds the per-GPU series of the pool\'s instance types, and averages them', () => {
     expect(searchFinds(e.expression, gpu('g6e.xlarge'))).toBe(true);
