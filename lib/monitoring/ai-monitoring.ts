@@ -1,12 +1,8 @@
-import { createHash } from 'node:crypto';
-import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { monitoringProblems } from './monitoring-checks';
 import { throwIfProblems, type Problem } from '../core/problems';
@@ -17,10 +13,11 @@ import { alarmDefinitions } from './private/alarm-table';
 import { addCloudWatchRows } from './private/cloudwatch-dashboard';
 import { dashboardRows } from './private/dashboard-rows';
 import { grafanaDashboard } from './private/grafana-dashboard';
+import { alarmTopic } from './private/alarm-topic';
+import { budgetNotes, monthlyBudget } from './private/budget';
 import { AssemblyFile } from '../core/assembly-file';
 
 export { AiMonitoringAlarms, AiMonitoringThresholds } from './alarms';
-import { limitGrantsToAwsServices } from '../core/key-policy';
 
 /** A node pool as monitoring sees it. */
 export interface MonitoredPool {
@@ -194,48 +191,8 @@ export class AiMonitoring extends Construct {
     const services = props.services ?? [];
     const buckets = props.buckets ?? [];
 
-    // Topic: encrypted with a key CloudWatch and Budgets may use to publish.
-    const key = new kms.Key(this, 'TopicKey', { description: 'Alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
-    limitGrantsToAwsServices(key);
-    for (const service of ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com']) {
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        principals: [new iam.ServicePrincipal(service)],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }));
-    }
-    if (props.acceptPrometheusAlerts) {
-      // As the AMP user guide's example key policy has it (no source condition); CloudWatch's and Budgets' statements
-      // above keep the account condition their guides show.
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        principals: [new iam.ServicePrincipal('aps.amazonaws.com')],
-        resources: ['*'],
-      }));
-    }
-    this.topic = new sns.Topic(this, 'AlarmTopic', { topicName: props.topicName, masterKey: key, enforceSSL: true, displayName: `${clusterName} alarms` });
-    if (props.acceptPrometheusAlerts) {
-      // AMP alert manager → SNS: sns:Publish and sns:GetTopicAttributes for aps.amazonaws.com, scoped to the
-      // account's workspaces (AMP user guide, "Give Amazon Managed Service for Prometheus permission to send
-      // alert messages to your Amazon SNS topic").
-      this.topic.addToResourcePolicy(new iam.PolicyStatement({
-        actions: ['sns:Publish', 'sns:GetTopicAttributes'],
-        principals: [new iam.ServicePrincipal('aps.amazonaws.com')],
-        resources: [this.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-          ArnLike: { 'aws:SourceArn': `arn:${Stack.of(this).partition}:aps:${Stack.of(this).region}:${Stack.of(this).account}:workspace/*` },
-        },
-      }));
-    }
-    this.topic.addToResourcePolicy(new iam.PolicyStatement({
-      actions: ['sns:Publish'],
-      principals: [new iam.ServicePrincipal('budgets.amazonaws.com')],
-      resources: [this.topic.topicArn],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-    }));
-    for (const email of props.alarmEmails ?? []) this.topic.addSubscription(new subs.EmailSubscription(email));
+    // Topic: encrypted with a key CloudWatch and Budgets (and, when asked, Managed Prometheus) may use to publish.
+    this.topic = alarmTopic(this, { clusterName, topicName: props.topicName, acceptPrometheusAlerts: props.acceptPrometheusAlerts ?? false, alarmEmails: props.alarmEmails ?? [] });
 
     // Alarms, from the table of named definitions (thresholds and durations are props; each can be switched off).
     for (const def of alarmDefinitions(m, services, props.thresholds, props.alarms)) {
@@ -259,38 +216,11 @@ export class AiMonitoring extends Construct {
         `The budget counts only costs tagged ${budgetTag.key}=${budgetTag.value}, and Billing ignores a tag until it is activated as a cost allocation tag: until then the budget sees $0 and never alerts. No CloudFormation resource activates it; once per account, after tagged resources have run (the key reaches billing data within 24 hours), run: aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${budgetTag.key},Status=Active (or, in an account dedicated to the platform, set costFilter: BudgetCostFilter.ACCOUNT)`);
     }
     if (props.monthlyBudgetUsd !== undefined) {
-      const subscribers = [
-        { subscriptionType: 'SNS', address: this.topic.topicArn },
-        ...(props.alarmEmails ?? []).slice(0, 10).map((address) => ({ subscriptionType: 'EMAIL', address })),
-      ];
-      const notify = (notificationType: string, threshold: number) => ({
-        notification: { notificationType, comparisonOperator: 'GREATER_THAN', threshold, thresholdType: 'PERCENTAGE' },
-        subscribers,
-      });
-      const notifications = [notify('FORECASTED', 100), notify('ACTUAL', 80), notify('ACTUAL', 100)];
-      // NotificationsWithSubscribers is create-only (AWS::Budgets::Budget, CloudFormation template reference:
-      // "Update requires: Replacement") and a replacement under the same BudgetName fails, so the name carries
-      // a digest of the notifications: adding an e-mail or changing a threshold creates the new budget, then
-      // deletes the old one. Budgets read Cost Explorer's data, so the new budget sees the month so far.
-      const digest = createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(notifications))).digest('hex').slice(0, 8);
-      this.budget = new budgets.CfnBudget(this, 'Budget', {
-        budget: {
-          budgetName: `${clusterName}-monthly-${digest}`,
-          budgetType: 'COST',
-          timeUnit: 'MONTHLY',
-          budgetLimit: { amount: props.monthlyBudgetUsd, unit: 'USD' },
-          ...(budgetTag ? { costFilters: { TagKeyValue: [`user:${budgetTag.key}$${budgetTag.value}`] } } : {}),
-        },
-        notificationsWithSubscribers: notifications,
-      });
+      this.budget = monthlyBudget(this, { clusterName, amountUsd: props.monthlyBudgetUsd, topic: this.topic, alarmEmails: props.alarmEmails ?? [], costTag: budgetTag });
     }
 
     // One list of panels, drawn twice: the CloudWatch dashboard and a Grafana dashboard file.
-    const costNotes = [
-      props.monthlyBudgetUsd !== undefined ? `Monthly budget: **$${props.monthlyBudgetUsd.toLocaleString('en-US')}**` : 'No monthly budget set.',
-      props.monthlyBudgetUsd !== undefined && budgetTag ? `It counts costs tagged \`${budgetTag.key}=${budgetTag.value}\` only once that tag is an active cost allocation tag: \`aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${budgetTag.key},Status=Active\`.` : '',
-      props.maxMonthlyComputeUsd !== undefined ? `The platform at full scale (every pool at maxNodes on-demand, scheduled pipelines at full capacity): up to **$${Math.round(props.maxMonthlyComputeUsd).toLocaleString('en-US')}** a month.` : '',
-    ].filter((x) => x).join('\n\n');
+    const costNotes = budgetNotes(props.monthlyBudgetUsd, budgetTag, props.maxMonthlyComputeUsd);
     const rows = dashboardRows(m, { pools, services, buckets, pipelines: props.pipelines ?? [], costNotes, alarms: Object.keys(this.alarms).length > 0 });
     this.dashboard = new cw.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(6) });
     addCloudWatchRows(this.dashboard, rows, Object.values(this.alarms));
