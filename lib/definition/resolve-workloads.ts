@@ -2,6 +2,7 @@ import { mountPathProblems, s3MountNames } from '../workloads/s3-mounts';
 import { egressProblems } from '../workloads/egress';
 import { inferenceProblems, reservedNamespaceProblems, trainingProblems } from '../workloads/workload-checks';
 import { commandProblems, envProblems, modelProblems } from '../workloads/inference-model';
+import { ExposureVisibility, exposureProblems } from '../workloads/inference-exposure';
 import { AcceleratorVendor } from '../catalog/accelerators';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
@@ -74,6 +75,7 @@ function largestType(pool: ResolvedNodePool): string {
 
 export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadContext, out: ProblemCollector): ResolvedInference[] {
   const d = DEFAULTS.inference;
+  checkEndpoints(defs, out);
   return defs.map((svc, i) => {
     const at = `inference[${i}]`;
     const gpus = svc.gpus ?? d.gpus;
@@ -96,6 +98,7 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
     checkDataAccess(dataAccess, at, ctx, out);
     const startupBudgetSeconds = svc.startupBudgetSeconds ?? d.startupBudgetSeconds;
     checkServer(svc, startupBudgetSeconds, at, ctx, out);
+    if (svc.expose) out.addAll(at, exposureProblems(svc.expose));
 
     const pool = checkPool(svc.nodePool, at, ctx, out);
     if (pool) {
@@ -113,7 +116,24 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
       scaling: { metric, target, activationThreshold, query: svc.scaling?.query }, namespace: svc.team ?? svc.name, team: svc.team,
       p99LatencyTargetMs: p99, dataAccess: [...dataAccess],
       model: svc.model, args: [...(svc.args ?? [])], env: { ...svc.env }, secrets: { ...svc.secrets }, command: svc.command, startupBudgetSeconds,
+      expose: svc.expose && { ...svc.expose, visibility: svc.expose.visibility ?? ExposureVisibility.INTERNAL },
     };
+  });
+}
+
+/**
+ * Services of one visibility share one ALB, whose rules route by host: hosts are unique there, and at most one
+ * service takes every host (no `host`): a second would never be reached (the first rule matching `/` wins).
+ */
+function checkEndpoints(defs: InferenceDefinition[], out: ProblemCollector): void {
+  const seen = new Map<string, number>();
+  defs.forEach((svc, i) => {
+    if (!svc.expose) return;
+    const key = `${svc.expose.visibility ?? ExposureVisibility.INTERNAL} ${svc.expose.host ?? '*'}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else if (svc.expose.host === undefined) out.error(`inference[${i}].expose.host`, undefined, `is required: inference[${first}] already takes every host on the shared ${svc.expose.visibility ?? 'internal'} load balancer`);
+    else out.error(`inference[${i}].expose.host`, svc.expose.host, `is already the host of inference[${first}] on the shared ${svc.expose.visibility ?? 'internal'} load balancer`);
   });
 }
 

@@ -8,6 +8,7 @@ import type { DefinitionProblem } from './problems';
 import type { CapacityType } from '../compute/capacity-type';
 import type { PoolNodes } from '../compute/pool-nodes';
 import type { InferenceScaling } from '../workloads/inference-service';
+import type { InferenceExposure } from '../workloads/inference-exposure';
 import type { EgressAllowance } from '../workloads/egress';
 import type { TrainingEngine } from '../workloads/training-engine';
 import type { TableFormat } from '../pipelines/pipeline-table';
@@ -111,6 +112,8 @@ export interface ResolvedInference {
   readonly secrets: Record<string, string>;
   readonly command?: string[];
   readonly startupBudgetSeconds: number;
+  /** The exposure, its visibility defaulted (always set). */
+  readonly expose?: InferenceExposure;
 }
 
 export interface ResolvedTraining {

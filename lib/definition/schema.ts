@@ -7,6 +7,7 @@ import { DataAccessLevel } from '../data-lake/data-access-level';
 import { ScalingMetric } from '../workloads/scaling-metric';
 import { TrainingEngine } from '../workloads/training-engine';
 import { EgressProtocol } from '../workloads/egress';
+import { ExposureVisibility } from '../workloads/inference-exposure';
 import { TableFormat } from '../pipelines/pipeline-table';
 import { BudgetCostFilter } from '../monitoring/ai-monitoring';
 import { Compliance } from '../core/compliance';
@@ -58,6 +59,7 @@ export const DEFINITION_SCHEMA = obj({
     port: int(), team: str(), p99LatencyTargetMs: num(), dataAccess,
     model: obj({ zone: str(), path: str(), uri: str(), tokenSecretArn: str() }), args: strings, env: map, secrets: map,
     command: strings, startupBudgetSeconds: int(),
+    expose: obj({ visibility: oneOf(ExposureVisibility), host: str(), certificateArn: str(), allowedCidrs: strings }),
     scaling: obj({ metric: oneOf(ScalingMetric, true), target: num(true), activationThreshold: num(), query: str() }),
   })),
   training: list(obj({

@@ -10,6 +10,7 @@ import type { CapacityType } from '../compute/capacity-type';
 import type { ScalingMetric } from '../workloads/scaling-metric';
 import type { TrainingEngine } from '../workloads/training-engine';
 import type { EgressAllowance } from '../workloads/egress';
+import type { InferenceExposure } from '../workloads/inference-exposure';
 import type { DataAccessLevel } from '../data-lake/data-access-level';
 import type { InterfaceEndpoints } from '../network/platform-network';
 import type { TableFormat } from '../pipelines/pipeline-table';
@@ -192,6 +193,12 @@ export interface InferenceDefinition {
   readonly command?: string[];
   /** How long a replica may take to load its model (the startup probe's budget). @default 1800 */
   readonly startupBudgetSeconds?: number;
+  /**
+   * Reach the service from outside the cluster through the platform's shared ALB of its visibility (AWS Load
+   * Balancer Controller): `internal` (default, from the VPC) or `internet` (HTTPS only: needs `certificateArn` and
+   * `allowedCidrs`). The ALB's DNS name: `kubectl get ingress -n <namespace> <name>`. @default - not exposed
+   */
+  readonly expose?: InferenceExposure;
 }
 
 /** Where an inference service's model comes from: a zone path, or a hub model. */

@@ -16,6 +16,7 @@ import type { ResolvedDefinition, ResolvedInference, ResolvedNodePool, ResolvedT
 import type { DataAccessDefinition } from '../definition/types';
 import type { ManagedPrometheus } from '../autoscaling/managed-prometheus';
 import { InferenceService } from '../workloads/inference-service';
+import { ExposureVisibility, ingressGroupName, type LoadBalancerGroup } from '../workloads/inference-exposure';
 import { Placement } from '../workloads/placement';
 import type { S3Mount } from '../workloads/s3-mounts';
 import { ScalingMetric } from '../workloads/scaling-metric';
@@ -53,6 +54,22 @@ function grantModelRead(lake: IDataLakeRef, role: iam.IRole, zone: string, path:
  */
 function grantSecretsRead(role: iam.IRole, arns: string[]): void {
   if (arns.length > 0) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: arns }));
+}
+
+/**
+ * One IngressGroup (one ALB) per visibility in use, named `<platform>-<visibility>`. Its security group admits the
+ * union of its services' ranges (the VPC for a service naming none): the controller needs the same inbound-cidrs on
+ * every Ingress of a port; each service's own ranges are then enforced by its rule's source-ip condition.
+ */
+function loadBalancerGroups(def: ResolvedDefinition): Map<string, LoadBalancerGroup> {
+  const groups = new Map<string, LoadBalancerGroup>();
+  for (const svc of def.inference.filter((s) => s.expose)) {
+    const v = svc.expose!.visibility ?? ExposureVisibility.INTERNAL;
+    const cidrs = (svc.expose!.allowedCidrs ?? []).length > 0 ? svc.expose!.allowedCidrs! : [def.network.cidr];
+    const inbound = [...new Set([...(groups.get(v)?.inboundCidrs ?? []), ...cidrs])].sort();
+    groups.set(v, { name: ingressGroupName(def.name, v), vpcCidr: def.network.cidr, inboundCidrs: inbound });
+  }
+  return groups;
 }
 
 /** Delivers a chart to the cluster (in a given stack, or the cluster's), after the constructs it depends on. */
@@ -107,6 +124,7 @@ export function mapWorkloads(def: ResolvedDefinition, opts: {
     }));
     return { mounts, deps: mounts.length > 0 ? [MountpointDriver.ensure(cluster, def.cluster.kubernetesVersion)] : [] };
   };
+  const groups = loadBalancerGroups(def);
   for (const svc of def.inference) {
     const pool = pools.get(svc.nodePool) as ResolvedNodePool;
     const usesKeda = svc.scaling.metric !== ScalingMetric.CPU;
@@ -115,6 +133,8 @@ export function mapWorkloads(def: ResolvedDefinition, opts: {
     if (usesKeda) deps.push(Operators.ensure(cluster, Operator.KEDA, { prometheusWorkspaceArn: prometheus?.workspace.attrArn }));
     const zoneModel = svc.model?.zone !== undefined;
     if (zoneModel && s3.deps.length === 0) deps.push(MountpointDriver.ensure(cluster, def.cluster.kubernetesVersion));
+    // The Ingress after the controller (its webhook admits Ingresses), so it is deleted before it too.
+    if (svc.expose) deps.push(Operators.ensure(cluster, Operator.AWS_LOAD_BALANCER_CONTROLLER));
     const props = {
       name: svc.name, namespace: svc.namespace, image: svc.image, port: svc.port,
       placement: Placement.onPool(pool.name, pool.instances, svc.gpus, 0, pool.diskGiB),
@@ -123,6 +143,7 @@ export function mapWorkloads(def: ResolvedDefinition, opts: {
       model: svc.model && zoneModel ? { ...svc.model, bucketName: opts.dataLake.zoneBucketName(svc.model.zone!) } : svc.model,
       args: svc.args, env: svc.env, secrets: svc.secrets, command: svc.command,
       secretReaderImage: runtimeImage(RUNTIME_IMAGES.secretReader, def.network.mirror?.registry), startupBudget: Duration.seconds(svc.startupBudgetSeconds),
+      expose: svc.expose, loadBalancerGroup: svc.expose ? groups.get(svc.expose.visibility ?? ExposureVisibility.INTERNAL) : undefined,
     };
     const access = opts.workloadAccess[svc.name];
     if (access) {

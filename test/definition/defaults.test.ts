@@ -9,6 +9,7 @@ import {
   BudgetCostFilter, EgressProtocol,
 } from '../../lib';
 import { resolveDefinition, validateDefinition } from '../../lib/definition/resolve';
+import { ExposureVisibility, type InferenceExposure } from '../../lib/workloads/inference-exposure';
 
 const MIRROR = '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror';
 
@@ -95,12 +96,17 @@ test('the file schema accepts every field of the TypeScript types', () => {
     zones: ['raw', 'models'], archiveAfterDays: 30, noncurrentVersionExpirationDays: 7,
     removalPolicy: DataRemovalPolicy.RETAIN, lakeFormation: true,
   };
+  const exposure: Required<InferenceExposure> = {
+    visibility: ExposureVisibility.INTERNET, host: 'svc.ml.example.com', allowedCidrs: ['203.0.113.0/24'],
+    certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab',
+  };
   const inference: Required<InferenceDefinition> = {
     name: 'svc', image: 'img:1', nodePool: 'gpu', gpus: 1, minReplicas: 0, maxReplicas: 2, port: 8080, team: 'ml',
     p99LatencyTargetMs: 500, dataAccess: [{ zone: 'models', access: DataAccessLevel.READ }],
     scaling: { metric: ScalingMetric.QUEUE_DEPTH, target: 4, activationThreshold: 1, query: 'sum(queue)' },
     model: { zone: 'models', path: 'llama/v1' }, args: ['--max-model-len', '8192'], env: { LOG_LEVEL: 'INFO' },
     secrets: { API_KEY: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:api-key-AbCdEf' }, command: ['serve'], startupBudgetSeconds: 600,
+    expose: exposure,
   };
   const training: Required<TrainingDefinition> = {
     name: 'job', image: 'img:1', nodePool: 'gpu', engine: TrainingEngine.RAY, nodes: 1, gpusPerNode: 8,

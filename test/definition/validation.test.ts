@@ -15,6 +15,8 @@ test('the reference definition is valid', () => {
   expect(validateDefinition(referenceWith())).toEqual([]);
 });
 
+const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab';
+
 // One row per rule: how to break the reference definition, and the line that must name the problem.
 const RULES: [string, (d: any) => void, RegExp][] = [
   ['name pattern', (d) => { d.name = 'Acme_ML'; }, /^name \('Acme_ML'\) must be 3\.\.28 characters/],
@@ -182,6 +184,21 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   ['env names', (d) => { d.inference[0].env = { '1X': 'a' }; }, /^inference\[0\]\.env\.1X .* must be an environment variable name/],
   ['env and secrets apart', (d) => { d.inference[0].env = { K: 'a' }; d.inference[0].secrets = { K: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf' }; }, /^inference\[0\]\.secrets\.K .* is also in env/],
   ['a startup budget', (d) => { d.inference[0].startupBudgetSeconds = 5; }, /^inference\[0\]\.startupBudgetSeconds \(5\) must be at least 10/],
+  // The front door (issue 22): internet exposure needs TLS and named ranges until authentication lands.
+  ['internet needs a certificate', (d) => { d.inference[0].expose = { visibility: 'internet', allowedCidrs: ['203.0.113.0/24'] }; }, /^inference\[0\]\.expose\.certificateArn is required with visibility internet: internet services listen on HTTPS only/],
+  ['internet needs allowed CIDRs', (d) => { d.inference[0].expose = { visibility: 'internet', certificateArn: CERT }; }, /^inference\[0\]\.expose\.allowedCidrs is required with visibility internet: until authentication/],
+  ['an exposure visibility', (d) => { d.inference[0].expose = { visibility: 'public' }; }, /^inference\[0\]\.expose\.visibility \('public'\) must be one of: internal, internet/],
+  ['an exposure host', (d) => { d.inference[0].expose = { host: 'chat..example.com' }; }, /^inference\[0\]\.expose\.host \('chat\.\.example\.com'\) must be a DNS name/],
+  ['a certificate ARN', (d) => { d.inference[0].expose = { certificateArn: 'arn:aws:acm:us-east-1:123:certificate/x' }; }, /^inference\[0\]\.expose\.certificateArn .* must be an ACM certificate ARN/],
+  ['allowed CIDRs without host bits', (d) => { d.inference[0].expose = { allowedCidrs: ['203.0.113.9/24'] }; }, /^inference\[0\]\.expose\.allowedCidrs\[0\] \('203\.0\.113\.9\/24'\) has host bits set; did you mean 203\.0\.113\.0\/24\?/],
+  ['one host per service on a shared ALB', (d) => {
+    d.inference[0].expose = { host: 'a.example.com' };
+    d.inference.push({ ...d.inference[0], name: 'chat2', expose: { host: 'a.example.com' } });
+  }, /^inference\[\d\]\.expose\.host \('a\.example\.com'\) is already the host of inference\[0\] on the shared internal load balancer/],
+  ['one any-host service per ALB', (d) => {
+    d.inference[0].expose = {};
+    d.inference.push({ ...d.inference[0], name: 'chat2', expose: {} });
+  }, /^inference\[\d\]\.expose\.host is required: inference\[0\] already takes every host on the shared internal load balancer/],
   ['pipeline name fits the services\' limits with the platform prefix', (d) => { d.pipelines[0].name = 'p'.repeat(60); }, /^pipelines\[0\]\.name .* at most 64/],
 ];
 

@@ -1,8 +1,10 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
-import { ExposureVisibility, InferenceService, type InferenceServiceProps } from '../../lib';
+import { AiPlatform, ExposureVisibility, InferenceService, type InferenceServiceProps } from '../../lib';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { placementOnPool } from '../../lib/workloads/placement';
-import { schemaProblems } from '../helpers';
+import { referenceWith, schemaProblems, testApp } from '../helpers';
 
 const g6e = placementOnPool('inference', [findInstance('g6e.xlarge')!], 1);
 const prometheus = { serverAddress: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/', awsRegion: 'us-east-1' };
@@ -87,5 +89,43 @@ describe('exposure through the AWS Load Balancer Controller', () => {
     expect(InferenceService.check(base).map((p) => p.field)).toEqual(['loadBalancerGroup']);
     expect(InferenceService.check({ ...base, loadBalancerGroup: { name: 'Acme_ML', vpcCidr: '10.0.0.1/16' } }).map((p) => p.field))
       .toEqual(['loadBalancerGroup.name', 'loadBalancerGroup.vpcCidr']);
+  });
+});
+
+describe('exposed services in a platform', () => {
+  const CERT_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab';
+  const platform = new AiPlatform(testApp(), 'AiPlatform', {
+    definition: referenceWith((d) => {
+      d.inference[0].expose = { visibility: 'internet', host: 'chat.example.com', certificateArn: CERT_ARN, allowedCidrs: ['203.0.113.0/24'] };
+      d.inference.push({ ...d.inference[0], name: 'partner', expose: { visibility: 'internet', host: 'partner.example.com', certificateArn: CERT_ARN, allowedCidrs: ['198.51.100.0/24'] } });
+      d.inference.push({ ...d.inference[0], name: 'embed', expose: {} });
+    }),
+  });
+  const stacks = platform.node.findAll().filter((c): c is Stack => c instanceof Stack);
+  const resources = stacks.flatMap((s) => Object.entries(Template.fromStack(s).toJSON().Resources ?? {}).map(([id, r]: [string, any]) => ({ id, stack: s, r })));
+  const manifests = resources.filter(({ r }) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource');
+  const ingresses = manifests.flatMap((m) => {
+    const text = typeof m.r.Properties.Manifest === 'string' ? m.r.Properties.Manifest : JSON.stringify(m.r.Properties.Manifest);
+    return /kind\\?":\\?"Ingress\\?"/.test(text) ? [{ m, text }] : [];
+  });
+
+  test('one controller for the platform; each visibility one IngressGroup whose inbound ranges are its services\' union', () => {
+    expect(resources.filter(({ r }) => r.Type === 'Custom::AWSCDK-EKS-HelmChart' && r.Properties.Chart === 'aws-load-balancer-controller')).toHaveLength(1);
+    expect(ingresses).toHaveLength(3);
+    const internet = ingresses.filter(({ text }) => text.includes('acme-ml-internet'));
+    expect(internet).toHaveLength(2);
+    for (const { text } of internet) expect(text).toContain('198.51.100.0/24,203.0.113.0/24');
+    const internal = ingresses.filter(({ text }) => text.includes('acme-ml-internal'));
+    expect(internal).toHaveLength(1);
+    expect(internal[0].text).toContain('"alb.ingress.kubernetes.io/inbound-cidrs\\":\\"10.0.0.0/16');
+  });
+
+  test('an Ingress is applied after the controller and so deleted before it (the controller then removes the ALB)', () => {
+    const controller = resources.find(({ r }) => r.Type === 'Custom::AWSCDK-EKS-HelmChart' && r.Properties.Chart === 'aws-load-balancer-controller')!;
+    for (const { m } of ingresses) {
+      const sameStack = m.stack === controller.stack;
+      if (sameStack) expect(m.r.DependsOn).toContain(controller.id);
+      else expect(m.stack.dependencies).toContain(controller.stack);
+    }
   });
 });
