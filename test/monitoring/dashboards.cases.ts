@@ -135,3 +135,15 @@ test('the platform writes its Grafana dashboard next to the plan, named after th
   expect(JSON.parse(fs.readFileSync(file, 'utf8')).title).toBe('acme-ml-ai-platform');
   expect(platform.monitoring.grafanaDashboard.title).toBe('acme-ml-ai-platform');
 });
+
+// A file written at synth cannot hold CloudFormation intrinsics (a bucket name from the data stack's outputs, an
+// ARN with the account in it): Grafana would query the literal JSON text.
+test('values known only at deploy time become dashboard variables, never CloudFormation intrinsics', () => {
+  const g: any = synthPlatform().platform.monitoring.grafanaDashboard;
+  const targets = JSON.stringify(g.panels.flatMap((p: any) => p.targets ?? []));
+  expect(targets).not.toMatch(/Fn::|"Ref"|\$\{Token\[/);
+  const bucket = g.panels.find((p: any) => p.title === 'Data lake size (bytes)').targets[0].dimensions.BucketName;
+  const variable = g.templating.list.find((v: any) => `$${v.name}` === bucket);
+  expect(variable).toMatchObject({ type: 'textbox', label: 'BucketName of raw' });
+  expect(g.templating.list.map((v: any) => v.label)).toEqual(expect.arrayContaining(['AWS::Region', 'AWS::AccountId']));
+});
