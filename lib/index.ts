@@ -19,7 +19,7 @@ export * from './core/control-tower-controls';
 // Plan and catalogs.
 export { PlatformPlanner } from './plan/platform-planner';
 export type {
-  PlanCost, PlanDataZone, PlanPipeline, PlanPlacement, PlanPool, PlanTeam, PlanWorkload, PlatformPlan,
+  PlanCost, PlanDataZone, PlanEndpoint, PlanPipeline, PlanPlacement, PlanPool, PlanTeam, PlanWorkload, PlatformPlan,
 } from './plan/plan';
 export { AcceleratorCatalog, AcceleratorVendor, type InstanceFacts } from './catalog/accelerators';
 export { AmiFamily, type AmiChoice } from './catalog/ami';

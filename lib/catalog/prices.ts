@@ -31,6 +31,11 @@ export const SERVICE_PRICES = deepFreeze({
    * price as remembered, not read from a stored copy of the page: check it.
    */
   prometheusCollectorHourly: 0.04,
+  /**
+   * An Application Load Balancer, per hour, before LCUs (aws.amazon.com/elasticloadbalancing/pricing, as quoted by
+   * a third-party copy dated 2026-05-08, cloud-horizons.com "ALB: the line item nobody watches"; no stored AWS copy).
+   */
+  albHourly: 0.0225,
 } as const);
 
 /** Hours in an average month. */

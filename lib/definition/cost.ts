@@ -1,5 +1,6 @@
 import { HOURS_PER_MONTH, monthlyInstancePrice, SERVICE_PRICES } from '../catalog/prices';
 import { PlatformNetwork } from '../network/platform-network';
+import { ExposureVisibility } from '../workloads/inference-exposure';
 import { pipelineMonthlyCeiling } from './resolve-pipelines';
 import type { ResolvedDefinition } from './resolved';
 
@@ -7,6 +8,16 @@ import type { ResolvedDefinition } from './resolved';
 export type CostInputs = Omit<ResolvedDefinition, 'cost'>;
 
 export { HOURS_PER_MONTH };
+
+/**
+ * The hourly floor of the shared ALBs: one per visibility in use (an IngressGroup each); an internet-facing one also
+ * holds a public IPv4 address per AZ it spans (the tagged public subnets, one per AZ), billed as any public IPv4.
+ */
+function loadBalancerHours(def: CostInputs): number {
+  const visibilities = new Set(def.inference.flatMap((s) => (s.expose ? [s.expose.visibility ?? ExposureVisibility.INTERNAL] : [])));
+  const internet = visibilities.has(ExposureVisibility.INTERNET) ? def.network.maxAzs * SERVICE_PRICES.publicIpv4Hourly : 0;
+  return visibilities.size * SERVICE_PRICES.albHourly + internet;
+}
 
 /** What a platform costs a month with nothing running, item by item (catalog list prices). */
 export interface IdleCost {
@@ -18,6 +29,8 @@ export interface IdleCost {
   readonly poolMinimums: number;
   readonly kmsKeys: number;
   readonly prometheusCollector: number;
+  /** One ALB per visibility in use by exposed services (the controller creates them at run time), its public IPv4 addresses for internet. */
+  readonly loadBalancers: number;
   readonly total: number;
 }
 
@@ -26,8 +39,8 @@ const KMS_KEYS = 3;
 
 /**
  * The idle floor: every hourly-billed part that runs whatever the workloads do — the EKS control plane, NAT
- * gateways (with their public IPv4 addresses), interface endpoints (per AZ), the system nodes, pools held at minNodes, KMS keys and the managed
- * Prometheus collector — at the catalog's list prices. Usage (data, samples, requests) comes on top.
+ * gateways (with their public IPv4 addresses), interface endpoints (per AZ), the system nodes, pools held at minNodes, KMS keys, the managed
+ * Prometheus collector and the shared ALBs of exposed services — at the catalog's list prices. Usage (data, samples, requests) comes on top.
  */
 export function computeIdleCost(def: CostInputs): IdleCost {
   const month = HOURS_PER_MONTH;
@@ -41,6 +54,7 @@ export function computeIdleCost(def: CostInputs): IdleCost {
     // One more key per pipeline: it encrypts the pipeline's log groups (DataPipeline's default).
     kmsKeys: (KMS_KEYS + def.pipelines.length) * SERVICE_PRICES.kmsKeyMonthly,
     prometheusCollector: def.inference.length > 0 ? SERVICE_PRICES.prometheusCollectorHourly * month : 0,
+    loadBalancers: loadBalancerHours(def) * month,
   };
   return { ...items, total: Object.values(items).reduce((a, b) => a + b, 0) };
 }

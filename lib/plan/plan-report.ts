@@ -16,7 +16,7 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
   const idleRows: [string, number][] = [
     ['EKS control plane', c.idle.controlPlane], ['NAT gateways', c.idle.natGateways], ['Interface endpoints', c.idle.interfaceEndpoints],
     ['System nodes', c.idle.systemNodes], ['Pools at minNodes', c.idle.poolMinimums], ['KMS keys', c.idle.kmsKeys],
-    ['Managed Prometheus collector', c.idle.prometheusCollector],
+    ['Managed Prometheus collector', c.idle.prometheusCollector], ['Load balancers (ALB per visibility)', c.idle.loadBalancers],
   ];
   const budget = c.monthlyBudgetUsd === undefined ? 'no budget set' : `${usd(c.monthlyBudgetUsd)} budget`;
   const lines = [
@@ -33,6 +33,11 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
     '',
     plan.workloads.length === 0 ? '(none)' : table(['workload', 'kind', 'pool', 'namespace', 'accelerators per pod', 'pods min–max', 'share of pool at full scale', 'model'],
       plan.workloads.map((w) => [w.name, w.kind, w.pool, w.namespace, w.acceleratorsPerPod, `${w.minPods}–${w.maxPods}`, `${w.poolSharePercent}%`, w.model ?? '–'])),
+    '',
+    '## Endpoints',
+    '',
+    plan.endpoints.length === 0 ? '(none)' : table(['service', 'visibility', 'URL', 'allowed from'],
+      plan.endpoints.map((e) => [e.service, e.visibility, e.url, e.allowedCidrs.length > 0 ? e.allowedCidrs.join(', ') : 'the VPC'])),
     '',
     '## Teams',
     '',

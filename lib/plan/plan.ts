@@ -40,6 +40,17 @@ export interface PlanWorkload {
   readonly stack?: string;
 }
 
+/** An inference service reached from outside the cluster, through its visibility's shared ALB. */
+export interface PlanEndpoint {
+  readonly service: string;
+  /** `internal` or `internet`. */
+  readonly visibility: string;
+  /** `https://<host>` or `http://<host>`; the host is `<ALB DNS name>` when none is set (`kubectl get ingress` shows it). */
+  readonly url: string;
+  /** The ranges admitted; empty: the VPC (internal services without allowedCidrs). */
+  readonly allowedCidrs: string[];
+}
+
 /** Which stack holds each pool and workload (by name); items not named are in the platform stack. */
 export interface PlanPlacement {
   readonly pools: Record<string, string>;
@@ -99,6 +110,8 @@ export interface PlatformPlan {
   /** Data-lake zones, and which workload reads or writes each. */
   readonly dataZones: PlanDataZone[];
   readonly pipelines: PlanPipeline[];
+  /** Exposed inference services. */
+  readonly endpoints: PlanEndpoint[];
   readonly warnings: string[];
 }
 
@@ -157,6 +170,11 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
       maxMonthlyUsd: (() => { const m = pipelineMonthlyCeiling(p); return m === undefined ? undefined : round(m); })(),
       maxRunUsd: Math.round(100 * pipelineRunCeiling(p)) / 100,
     })),
+    endpoints: def.inference.flatMap((s) => (s.expose ? [{
+      service: s.name, visibility: s.expose.visibility ?? 'internal',
+      url: `${s.expose.certificateArn !== undefined ? 'https' : 'http'}://${s.expose.host ?? '<ALB DNS name>'}`,
+      allowedCidrs: [...(s.expose.allowedCidrs ?? [])],
+    }] : [])),
     warnings: def.warnings.map((w) => `${formatProblem(w)}${w.acknowledged !== undefined ? ` (acknowledged: ${w.acknowledged})` : ''}`),
   };
 }

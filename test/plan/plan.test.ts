@@ -35,6 +35,7 @@ const IDLE = {
   poolMinimums: 0,
   kmsKeys: 5 * 1.0,
   prometheusCollector: 0.04 * 730, // 29.2
+  loadBalancers: 0, // no service exposed
 };
 const IDLE_TOTAL = 308.972;
 
@@ -71,6 +72,28 @@ test('the report: tables, the idle floor and the diagram', () => {
   expect(md).toContain('```mermaid\nflowchart LR');
   expect(md).toContain('pool_training --> training_pretrain');
   expect(md).toContain('inference_llm -.reads.-> zone_models');
+});
+
+test('exposed services: each endpoint in the plan and its report; one ALB per visibility in the idle floor', () => {
+  const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab';
+  const exposed = planPlatform(resolveDefinition(referenceWith((d) => {
+    d.inference[0].expose = { visibility: 'internet', host: 'chat.example.com', certificateArn: CERT, allowedCidrs: ['203.0.113.0/24'] };
+    d.inference.push({ ...d.inference[0], name: 'partner', expose: { visibility: 'internet', host: 'partner.example.com', certificateArn: CERT, allowedCidrs: ['198.51.100.0/24'] } });
+    d.inference.push({ ...d.inference[0], name: 'embed', expose: {} });
+  })));
+  expect(exposed.endpoints).toEqual([
+    { service: 'llm', visibility: 'internet', url: 'https://chat.example.com', allowedCidrs: ['203.0.113.0/24'] },
+    { service: 'partner', visibility: 'internet', url: 'https://partner.example.com', allowedCidrs: ['198.51.100.0/24'] },
+    { service: 'embed', visibility: 'internal', url: 'http://<ALB DNS name>', allowedCidrs: [] },
+  ]);
+  // Two ALBs (internet, internal) at $0.0225 an hour, and the internet one's public IPv4 address in each of 3 AZs at $0.005.
+  expect(exposed.cost.idle.loadBalancers).toBe(Math.round((2 * 0.0225 + 3 * 0.005) * 730)); // 43.8 -> 44
+  expect(exposed.cost.monthlyIdleUsd - plan.cost.monthlyIdleUsd).toBe(44);
+  const md = renderPlanMarkdown(exposed);
+  expect(md).toContain('| partner | internet | https://partner.example.com | 198.51.100.0/24 |');
+  expect(md).toContain('| embed | internal | http://<ALB DNS name> | the VPC |');
+  expect(md).toContain('| Load balancers (ALB per visibility) | $44 |');
+  expect(plan.endpoints).toEqual([]);
 });
 
 test('a hub model is shown by its URI, a service without one by a dash', () => {
