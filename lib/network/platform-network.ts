@@ -136,7 +136,8 @@ export class PlatformNetwork extends Construct {
       });
     }
 
-    // Load balancer discovery for the AWS Load Balancer Controller.
+    // Load balancer discovery for the AWS Load Balancer Controller: internet-facing ALBs in subnets tagged
+    // kubernetes.io/role/elb, internal ones in kubernetes.io/role/internal-elb (docs/deploy/subnet_discovery.md, v3.5.0).
     for (const subnet of this.vpc.publicSubnets) {
       subnet.node.defaultChild && (subnet.node.defaultChild as ec2.CfnSubnet).tags.setTag('kubernetes.io/role/elb', '1');
     }

@@ -62,10 +62,12 @@ test('flow logs are on', () => {
   synth().hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'REJECT' });
 });
 
-test('subnets carry load balancer discovery tags', () => {
-  const t = synth();
-  t.hasResourceProperties('AWS::EC2::Subnet', { Tags: Match.arrayWith([{ Key: 'kubernetes.io/role/elb', Value: '1' }]) });
-  t.hasResourceProperties('AWS::EC2::Subnet', { Tags: Match.arrayWith([{ Key: 'kubernetes.io/role/internal-elb', Value: '1' }]) });
+test('subnets carry load balancer discovery tags: every public subnet elb, every node subnet internal-elb (controller subnet discovery)', () => {
+  const subnets = Object.values(synth().findResources('AWS::EC2::Subnet')).map((s: any) => s.Properties.Tags as { Key: string; Value: string }[]);
+  const role = (tags: { Key: string; Value: string }[]) => tags.filter((t) => t.Key.startsWith('kubernetes.io/role/')).map((t) => `${t.Key}=${t.Value}`);
+  const kind = (tags: { Key: string; Value: string }[]) => tags.find((t) => t.Key === 'aws-cdk:subnet-type')!.Value;
+  expect(subnets.length).toBeGreaterThanOrEqual(4);
+  for (const tags of subnets) expect(role(tags)).toEqual([kind(tags) === 'Public' ? 'kubernetes.io/role/elb=1' : 'kubernetes.io/role/internal-elb=1']);
 });
 
 test('public subnets do not give instances public IPs', () => {
