@@ -76,3 +76,14 @@ describe('AWS Load Balancer Controller', () => {
     expect(resourcesOf(Template.fromStack(stack), 'Custom::AWSCDK-EKS-HelmChart').filter(([, h]) => h.Properties.Chart === 'aws-load-balancer-controller')).toHaveLength(1);
   });
 });
+
+test('the controller\'s role raises no unacknowledged AwsSolutions finding (its wildcards are the upstream policy\'s, acknowledged with the reason)', () => {
+  const { AwsSolutionsChecks } = require('cdk-nag');
+  const { stack, gpuCluster } = clusterStack({});
+  Operators.ensure(gpuCluster.cluster, Operator.AWS_LOAD_BALANCER_CONTROLLER);
+  (stack.node.root as any).synth();
+  const violations = new AwsSolutionsChecks().validateScope(stack).violations
+    .flatMap((v: any) => v.violatingResources.map((r: any) => `${v.ruleName} ${r.constructPath ?? r.resourceLogicalId}`))
+    .filter((f: string) => /aws-load-balancer-controller/.test(f));
+  expect(violations).toEqual([]);
+});
