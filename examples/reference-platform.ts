@@ -1,4 +1,4 @@
-import { AmiFamily, CapacityType, EndpointAccess, DataAccessLevel, Provisioner, ScalingMetric, TableFormat, TrainingEngine, type AiPlatformDefinition } from '../lib';
+import { AmiFamily, CapacityType, EndpointAccess, DataAccessLevel, ExposureVisibility, Provisioner, ScalingMetric, TableFormat, TrainingEngine, type AiPlatformDefinition } from '../lib';
 
 /**
  * The reference platform: what `npx cdk synth` builds. An LLM inference service on a spot GPU pool that
@@ -47,6 +47,8 @@ export const referencePlatform: AiPlatformDefinition = {
       model: { zone: 'models', path: 'llama-3.1-8b-instruct/v1' },
       args: ['--max-model-len', '8192'],
       env: { VLLM_LOGGING_LEVEL: 'INFO' },
+      // Reachable from the VPC through the platform's internal load balancer (kubectl -n llm get ingress llm).
+      expose: { visibility: ExposureVisibility.INTERNAL },
     },
   ],
   training: [

@@ -153,9 +153,11 @@ describe('platform wiring', () => {
     ]);
   });
 
-  test('operators are installed only when used: KEDA and JobSet here, not KubeRay or Karpenter', () => {
+  test('operators are installed only when used: KEDA, JobSet and the load balancer controller (an exposed service) here, not KubeRay or Karpenter', () => {
     const charts = resourcesOf(template, 'Custom::AWSCDK-EKS-HelmChart').map(([, c]) => c.Properties.Chart).sort();
-    expect(charts).toEqual(['aws-efa-k8s-device-plugin', 'cluster-autoscaler', 'jobset', 'keda', 'nvidia-device-plugin']);
+    expect(charts).toEqual(['aws-efa-k8s-device-plugin', 'aws-load-balancer-controller', 'cluster-autoscaler', 'jobset', 'keda', 'nvidia-device-plugin']);
+    const { template: unexposed } = synthPlatform(referenceWith((d) => { delete d.inference[0].expose; }));
+    expect(resourcesOf(unexposed, 'Custom::AWSCDK-EKS-HelmChart').map(([, c]) => c.Properties.Chart)).not.toContain('aws-load-balancer-controller');
   });
 
   test('the Mountpoint for S3 CSI driver is installed because a workload mounts a zone', () => {

@@ -24,9 +24,8 @@ test('each workload\'s share of its pool at full scale', () => {
 });
 
 // Hand-computed from list prices (730 h a month): the reference platform idles with one NAT gateway, the two
-// ECR endpoints in 3 AZs, two t3.large system nodes, five KMS keys (lake, cluster, topic, one per pipeline's logs)
-// and one Prometheus collector; both of its
-// pools scale to zero.
+// ECR endpoints in 3 AZs, two t3.large system nodes, five KMS keys (lake, cluster, topic, one per pipeline's logs),
+// one Prometheus collector and the internal ALB its exposed service shares; both of its pools scale to zero.
 const IDLE = {
   controlPlane: 0.10 * 730, // 73
   natGateways: 1 * (0.045 + 0.005) * 730, // 36.5: the gateway and its public IPv4 address
@@ -35,13 +34,13 @@ const IDLE = {
   poolMinimums: 0,
   kmsKeys: 5 * 1.0,
   prometheusCollector: 0.04 * 730, // 29.2
-  loadBalancers: 0, // no service exposed
+  loadBalancers: 0.0225 * 730, // 16.425: one internal ALB (llm is exposed internally)
 };
-const IDLE_TOTAL = 308.972;
+const IDLE_TOTAL = 325.397;
 
 test('the idle floor, item by item, against hand-computed list prices', () => {
   expect(plan.cost.idle).toEqual({ ...Object.fromEntries(Object.entries(IDLE).map(([k, v]) => [k, Math.round(v)])), total: Math.round(IDLE_TOTAL) });
-  expect(plan.cost.monthlyIdleUsd).toBe(309);
+  expect(plan.cost.monthlyIdleUsd).toBe(325);
 });
 
 test('the ceiling: every pool at maxNodes of its dearest type, every scheduled pipeline run at full capacity, plus the idle floor\'s fixed part', () => {
@@ -66,7 +65,7 @@ test('no NAT gateway: every interface endpoint, no NAT cost', () => {
 
 test('the report: tables, the idle floor and the diagram', () => {
   const md = renderPlanMarkdown(plan);
-  expect(md).toContain('Idle floor **$309** a month');
+  expect(md).toContain('Idle floor **$325** a month');
   expect(md).toContain('| inference | managed-node-group | g6e.xlarge, g6e.2xlarge | 8 | 0–8 | $0 | $13,094 |');
   expect(md).toContain('| llm | inference | inference | llm | 1 | 1–6 | 75% | models/llama-3.1-8b-instruct/v1 |');
   expect(md).toContain('```mermaid\nflowchart LR');
@@ -88,12 +87,13 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
   ]);
   // Two ALBs (internet, internal) at $0.0225 an hour, and the internet one's public IPv4 address in each of 3 AZs at $0.005.
   expect(exposed.cost.idle.loadBalancers).toBe(Math.round((2 * 0.0225 + 3 * 0.005) * 730)); // 43.8 -> 44
-  expect(exposed.cost.monthlyIdleUsd - plan.cost.monthlyIdleUsd).toBe(44);
+  // The reference already pays for the internal ALB: exposing to the internet adds the second ALB and its addresses.
+  expect(exposed.cost.monthlyIdleUsd - plan.cost.monthlyIdleUsd).toBe(Math.round(325.397 - 16.425 + 43.8) - 325);
   const md = renderPlanMarkdown(exposed);
   expect(md).toContain('| partner | internet | https://partner.example.com | 198.51.100.0/24 |');
   expect(md).toContain('| embed | internal | http://<ALB DNS name> | the VPC |');
   expect(md).toContain('| Load balancers (ALB per visibility) | $44 |');
-  expect(plan.endpoints).toEqual([]);
+  expect(plan.endpoints).toEqual([{ service: 'llm', visibility: 'internal', url: 'http://<ALB DNS name>', allowedCidrs: [] }]);
 });
 
 test('a hub model is shown by its URI, a service without one by a dash', () => {
