@@ -31,7 +31,7 @@ const EDITS: Edit[] = [
   { name: 'change an alarm threshold', change: (d) => { d.monitoring = { ...d.monitoring, gpuIdleThresholdPercent: 5 }; } },
   { name: 'add a zone', change: (d) => { d.dataLake.zones.push('scratch'); }, scope: { lake: true } },
   { name: 'remove a zone nothing uses', change: (d) => { d.dataLake.zones = d.dataLake.zones.filter((z: string) => z !== 'features'); d.pipelines = d.pipelines.filter((p: any) => p.to !== 'features'); }, scope: { lake: true } },
-  { name: 'add a workload', change: (d) => d.inference.push({ ...d.inference[0], name: 'embed', minReplicas: 1, maxReplicas: 1 }) },
+  { name: 'add a workload', change: (d) => d.inference.push({ ...d.inference[0], name: 'embed', minReplicas: 1, maxReplicas: 1, expose: { host: 'embed.ml.internal' } }) },
   { name: 'remove a workload', change: (d) => { d.training = []; } },
   { name: 'rename a team', change: (d) => { d.teams[0].name = 'science'; } },
   { name: 'change an image', change: (d) => { d.inference[0].image = 'vllm/vllm-openai:v0.11.1'; } },
