@@ -4,7 +4,7 @@ import { findKubernetesVersion, missingKubectlLayer, supportedKubernetesVersions
 import { ProblemList, type Problem } from '../core/problems';
 import { IAM } from '../catalog/service-limits';
 
-const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::\d{12}:role\/(?:[\w+=,.@\/-]*\/)?([\w+=,.@-]+)$/;
+const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::\d{12}:role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/;
 
 /** What {@link clusterProblems} checks (GpuCluster's props, or the definition's `cluster`). */
 export interface ClusterSpec {

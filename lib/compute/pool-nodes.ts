@@ -94,7 +94,7 @@ export class PoolNodes {
 
     const models = [...new Set(this.instances.map((f) => f.acceleratorModel))];
     this.labels = {
-      ...(opts.labels ?? {}),
+      ...opts.labels,
       [POOL_LABEL]: opts.poolName,
       [ACCELERATOR_LABEL]: this.vendor,
       ...(models.length === 1 && models[0] ? { [ACCELERATOR_MODEL_LABEL]: models[0] } : {}),

@@ -56,7 +56,7 @@ export function grantZone(ref: IDataLakeRef, scope: Construct, zone: string, gra
   if (Construct.isConstruct(grantee.grantPrincipal)) {
     acknowledgeGrantWildcards(grantee.grantPrincipal, {
       resources: [`${bucketArn}/*`],
-      actions: [...(write ? [...S3_READ, ...S3_WRITE, ...KMS_WRITE] : [...S3_READ, ...KMS_READ])],
+      actions: write ? [...S3_READ, ...S3_WRITE, ...KMS_WRITE] : [...S3_READ, ...KMS_READ],
     }, `A data-lake zone grant covers the objects of that zone's bucket only (${zone}), with the key only through S3`);
   }
   return s3Grant.combine(keyGrant);

@@ -77,7 +77,7 @@ function resolvePool(pool: NodePoolDefinition, at: string, out: ProblemCollector
     provisioner,
     efa,
     diskGiB,
-    labels: { ...(pool.labels ?? {}) },
+    labels: { ...pool.labels },
     nodes: new PoolNodes({ poolName: pool.name, instanceTypes: pool.instanceTypes, amiFamily, efa, labels: pool.labels }),
   };
 }

@@ -153,7 +153,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
   }
   if (out.problems.length > 0) return { out };
   const base = {
-    name: def.name, tags: { ...(def.tags ?? {}) }, network, cluster, nodePools, dataLake,
+    name: def.name, tags: { ...def.tags }, network, cluster, nodePools, dataLake,
     inference, training, teams, pipelines, monitoring, compliance, warnings: out.warnings,
   };
   const resolved: ResolvedDefinition = { ...base, cost: computePlatformCost(base) };

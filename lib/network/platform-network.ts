@@ -139,7 +139,7 @@ export class PlatformNetwork extends Construct {
     // Load balancer discovery for the AWS Load Balancer Controller: internet-facing ALBs in subnets tagged
     // kubernetes.io/role/elb, internal ones in kubernetes.io/role/internal-elb (docs/deploy/subnet_discovery.md, v3.5.0).
     for (const subnet of this.vpc.publicSubnets) {
-      subnet.node.defaultChild && (subnet.node.defaultChild as ec2.CfnSubnet).tags.setTag('kubernetes.io/role/elb', '1');
+      if (subnet.node.defaultChild) (subnet.node.defaultChild as ec2.CfnSubnet).tags.setTag('kubernetes.io/role/elb', '1');
     }
     for (const subnet of this.vpc.selectSubnets(this.nodeSubnets).subnets) {
       const tags = (subnet.node.defaultChild as ec2.CfnSubnet).tags;

@@ -73,7 +73,7 @@ export function secretArnProblems(field: string, arn: string): Problem[] {
 /** A relative, normalized path of plain characters (no leading or trailing `/`, no empty, `.` or `..` segments). */
 function modelPathProblems(field: string, path: string): Problem[] {
   const segments = path.split('/');
-  const ok = /^[A-Za-z0-9._\/-]+$/.test(path) && segments.every((s) => s !== '' && s !== '.' && s !== '..');
+  const ok = /^[A-Za-z0-9._/-]+$/.test(path) && segments.every((s) => s !== '' && s !== '.' && s !== '..');
   return ok ? [] : [{ field, value: path, message: 'must be a non-empty, normalized path inside the zone: letters, digits and . _ - between single "/", no leading or trailing "/", no "." or ".." segments' }];
 }
 

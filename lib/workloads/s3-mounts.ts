@@ -21,7 +21,7 @@ const RUNTIME_PATHS: readonly string[] = ['/proc', '/sys'];
 export function mountPathProblems(field: string, mountPath: string): Problem[] {
   if (Token.isUnresolved(mountPath)) return [];
   const segments = mountPath.split('/').slice(1);
-  if (!/^\/[A-Za-z0-9._\/-]+$/.test(mountPath) || segments.some((s) => s === '' || s === '.' || s === '..')) {
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(mountPath) || segments.some((s) => s === '' || s === '.' || s === '..')) {
     return [{ field, value: mountPath, message: 'must be a normalized absolute path: letters, digits and . _ - between single "/", no "." or ".." segments and no trailing "/"' }];
   }
   const reserved = [...RESERVED_MOUNT_PATHS, ...RUNTIME_PATHS];

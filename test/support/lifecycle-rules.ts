@@ -200,7 +200,7 @@ function importsOf(template: any): unknown[] {
   const found: unknown[] = [];
   const walk = (v: any) => {
     if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'Fn::ImportValue' ? found.push(x) : walk(x));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { if (k === 'Fn::ImportValue') found.push(x); else walk(x); }
   };
   walk(template.Resources);
   walk(template.Outputs);
