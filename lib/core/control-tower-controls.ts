@@ -59,6 +59,7 @@ const STATE_MACHINE_ACTIONS = [
 export class ControlTowerControls implements IAspect {
   private readonly keys = new Map<Stack, kms.Key>();
   private readonly functionGroups = new Map<Stack, ec2.SecurityGroup>();
+  private readonly policies = new Map<string, iam.CfnPolicy>();
 
   constructor(private readonly props: ControlTowerControlsProps = {}) {}
 
@@ -171,11 +172,18 @@ export class ControlTowerControls implements IAspect {
       Annotations.of(resource).addWarningV2('ai-platform:controlTowerRole', `The role of this resource is not in its stack: give it ${actions.join(', ')}`);
       return;
     }
-    const policy = new iam.CfnPolicy(resource.node.scope as Construct, `${resource.node.id}${id}`, {
-      policyName: id,
-      roles: [role.ref],
-      policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] },
-    });
+    // One inline policy per role and purpose: functions sharing a role (a provider's handlers) share it, since two
+    // AWS::IAM::Policy resources with one PolicyName on one role would overwrite, and on removal delete, each other.
+    const key = `${stack.node.addr}/${logicalId}/${id}`;
+    let policy = this.policies.get(key);
+    if (!policy) {
+      policy = new iam.CfnPolicy(role.node.scope as Construct, `${role.node.id}${id}`, {
+        policyName: id,
+        roles: [role.ref],
+        policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] },
+      });
+      this.policies.set(key, policy);
+    }
     resource.addResourceDependency(policy);
   }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Aspects, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -95,4 +96,19 @@ describe('compliance: control-tower in the definition', () => {
     const def = referenceWith((d) => { d.compliance = Compliance.CONTROL_TOWER; delete d.cluster; });
     expect(resolveDefinition(def).warnings.filter((w) => !w.acknowledged).map((w) => w.path)).toContain('compliance');
   });
+});
+
+test('functions sharing a role share one VPC-access policy, created before each of them', () => {
+  const app = new App({ context: { 'aws:cdk:disable-asset-staging': true } });
+  const stack = new Stack(app, 'Shared', { env: { account: '123456789012', region: 'us-east-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const code = lambda.Code.fromInline('exports.handler = async () => ({})');
+  for (const id of ['A', 'B']) new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code, role });
+  Aspects.of(stack).add(new ControlTowerControls({ vpc }));
+  const resources = Object.entries<any>(app.synth().getStackByName('Shared').template.Resources);
+  const policies = resources.filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties.PolicyName === 'VpcAccessPolicy').map(([id]) => id);
+  expect(policies).toHaveLength(1);
+  const functions = resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+  expect(functions.map(([, r]) => [r.DependsOn].flat())).toEqual([expect.arrayContaining(policies), expect.arrayContaining(policies)]);
 });
