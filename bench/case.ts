@@ -9,8 +9,13 @@ const lib = require('../lib');
 require('../examples/reference-platform');
 
 if (mode === 'synth') {
-  const app = new cdk.App({ outdir, builtinCloudFormationValidation: validate === '1', context: require('../cdk.json').context });
-  const definition = which === 'reference' ? require('../examples/reference-platform').referencePlatform : generated(Number(which));
+  const app = new cdk.App({
+    outdir,
+    builtinCloudFormationValidation: validate === '1',
+    context: require('../cdk.json').context,
+  });
+  const definition =
+    which === 'reference' ? require('../examples/reference-platform').referencePlatform : generated(Number(which));
   new lib.AiPlatform(app, 'AiPlatform', { definition });
   app.synth();
 }

@@ -21,20 +21,41 @@ export function idleCostOfTemplates(dir: string): { total: number; items: Record
   const launchTemplateType = (ref: any) => resources[ref?.Ref]?.Properties?.LaunchTemplateData?.InstanceType;
   const items = {
     eksClusters: of('AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster').length * SERVICE_PRICES.eksClusterHourly * month,
-    natGateways: of('AWS::EC2::NatGateway').length * (SERVICE_PRICES.natGatewayHourly + SERVICE_PRICES.publicIpv4Hourly) * month,
-    interfaceEndpoints: of('AWS::EC2::VPCEndpoint').filter((r) => r.Properties?.VpcEndpointType === 'Interface')
-      .reduce((n, r) => n + (r.Properties.SubnetIds?.length ?? 1), 0) * SERVICE_PRICES.interfaceEndpointHourlyPerAz * month,
+    natGateways:
+      of('AWS::EC2::NatGateway').length * (SERVICE_PRICES.natGatewayHourly + SERVICE_PRICES.publicIpv4Hourly) * month,
+    interfaceEndpoints:
+      of('AWS::EC2::VPCEndpoint')
+        .filter((r) => r.Properties?.VpcEndpointType === 'Interface')
+        .reduce((n, r) => n + (r.Properties.SubnetIds?.length ?? 1), 0) *
+      SERVICE_PRICES.interfaceEndpointHourlyPerAz *
+      month,
     nodesAtMinimum: [
-      ...of('AWS::EKS::Nodegroup').map((r) => ({ min: r.Properties.ScalingConfig?.MinSize ?? 0, types: r.Properties.InstanceTypes ?? [launchTemplateType(r.Properties.LaunchTemplate?.Id)] })),
-      ...of('AWS::AutoScaling::AutoScalingGroup').map((r) => ({ min: Number(r.Properties.MinSize ?? 0), types: [launchTemplateType(r.Properties.LaunchTemplate?.LaunchTemplateId)] })),
-    ].reduce((n, g) => n + g.min * Math.min(...g.types.filter((t: unknown) => typeof t === 'string').map(monthlyInstancePrice)), 0),
+      ...of('AWS::EKS::Nodegroup').map((r) => ({
+        min: r.Properties.ScalingConfig?.MinSize ?? 0,
+        types: r.Properties.InstanceTypes ?? [launchTemplateType(r.Properties.LaunchTemplate?.Id)],
+      })),
+      ...of('AWS::AutoScaling::AutoScalingGroup').map((r) => ({
+        min: Number(r.Properties.MinSize ?? 0),
+        types: [launchTemplateType(r.Properties.LaunchTemplate?.LaunchTemplateId)],
+      })),
+    ].reduce(
+      (n, g) =>
+        n + g.min * Math.min(...g.types.filter((t: unknown) => typeof t === 'string').map(monthlyInstancePrice)),
+      0,
+    ),
     kmsKeys: of('AWS::KMS::Key').length * SERVICE_PRICES.kmsKeyMonthly,
     prometheusCollectors: of('AWS::APS::Scraper').length * SERVICE_PRICES.prometheusCollectorHourly * month,
     // The AWS Load Balancer Controller makes one ALB per IngressGroup at run time, so the templates hold no ALB:
     // read the groups off the Ingress manifests the templates deliver (an internet one also holds a public IPv4
     // address in each public subnet).
-    loadBalancers: albGroups(of('Custom::AWSCDK-EKS-KubernetesResource')).reduce((n, g) => n + SERVICE_PRICES.albHourly
-      + (g.internet ? of('AWS::EC2::Subnet').filter(isPublic).length * SERVICE_PRICES.publicIpv4Hourly : 0), 0) * month,
+    loadBalancers:
+      albGroups(of('Custom::AWSCDK-EKS-KubernetesResource')).reduce(
+        (n, g) =>
+          n +
+          SERVICE_PRICES.albHourly +
+          (g.internet ? of('AWS::EC2::Subnet').filter(isPublic).length * SERVICE_PRICES.publicIpv4Hourly : 0),
+        0,
+      ) * month,
   };
   return { total: Object.values(items).reduce((a, b) => a + b, 0), items };
 }
@@ -45,14 +66,24 @@ function albGroups(manifests: Resource[]): { name: string; internet: boolean }[]
   for (const r of manifests) {
     const m = r.Properties?.Manifest;
     // A manifest with deploy-time values is an Fn::Join: its literal parts with a placeholder still parse as JSON.
-    const text = typeof m === 'string' ? m : (m?.['Fn::Join']?.[1] ?? []).map((p: unknown) => (typeof p === 'string' ? p : 'deploy-time')).join('');
+    const text =
+      typeof m === 'string'
+        ? m
+        : (m?.['Fn::Join']?.[1] ?? []).map((p: unknown) => (typeof p === 'string' ? p : 'deploy-time')).join('');
     let objects: any[];
-    try { objects = JSON.parse(text); } catch { continue; }
+    try {
+      objects = JSON.parse(text);
+    } catch {
+      continue;
+    }
     for (const o of [objects].flat()) {
       const annotations = o?.metadata?.annotations ?? {};
       if (o?.kind !== 'Ingress' || o.spec?.ingressClassName !== 'alb') continue;
       const name = annotations['alb.ingress.kubernetes.io/group.name'] ?? `${o.metadata.namespace}/${o.metadata.name}`;
-      groups.set(name, (groups.get(name) ?? false) || annotations['alb.ingress.kubernetes.io/scheme'] === 'internet-facing');
+      groups.set(
+        name,
+        (groups.get(name) ?? false) || annotations['alb.ingress.kubernetes.io/scheme'] === 'internet-facing',
+      );
     }
   }
   return [...groups].map(([name, internet]) => ({ name, internet }));

@@ -37,7 +37,8 @@ function cliSynth(cwd: string): { ms: number; resources: number; idleUsd: number
   const r = spawnSync('npx', ['cdk', 'synth', '-q', '-o', out], { cwd, env, encoding: 'utf8' });
   const ms = Date.now() - start;
   if (r.status !== 0) throw new Error(`cdk synth in ${cwd} failed:\n${r.stderr}`);
-  const resources = readdirSync(out).filter((f) => f.endsWith('.template.json'))
+  const resources = readdirSync(out)
+    .filter((f) => f.endsWith('.template.json'))
     .reduce((n, f) => n + Object.keys(JSON.parse(readFileSync(join(out, f), 'utf8')).Resources ?? {}).length, 0);
   return { ms, resources, idleUsd: idleCostOfTemplates(out).total };
 }
@@ -70,7 +71,9 @@ const cmp = [
   ['idle USD / month', p.idle.toFixed(0), o.idle.toFixed(0), (o.idle / p.idle).toFixed(2)],
 ];
 const cw = cmp[0].map((_, i) => Math.max(...cmp.map((r) => r[i].length)));
-console.log(`Through the CDK CLI, side by side with the peer (cdk-eks-blueprints GPU blueprint), median of ${CLI_RUNS} alternated runs after a warm-up:`);
+console.log(
+  `Through the CDK CLI, side by side with the peer (cdk-eks-blueprints GPU blueprint), median of ${CLI_RUNS} alternated runs after a warm-up:`,
+);
 for (const r of cmp) console.log(r.map((c, i) => (i === 0 ? c.padEnd(cw[i]) : c.padStart(cw[i]))).join('  '));
 console.log('');
 console.log('In process:');
@@ -86,7 +89,9 @@ for (const c of CASES) {
   let rss = 0;
   for (let i = 0; i < RUNS; i++) {
     const out = mkdtempSync(join(tmpdir(), 'bench-'));
-    const r = spawnSync(join(__dirname, '../node_modules/.bin/tsx'), [join(__dirname, 'case.ts'), ...c.args, out], { encoding: 'utf8' });
+    const r = spawnSync(join(__dirname, '../node_modules/.bin/tsx'), [join(__dirname, 'case.ts'), ...c.args, out], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) {
       const reason = /would hold (\d+) resources/.exec(r.stderr);
       if (!reason) throw new Error(`${c.name} failed:\n${r.stderr}`);
@@ -98,11 +103,19 @@ for (const c of CASES) {
     times.push(m.ms);
     rss = Math.max(rss, m.peakRssMiB);
   }
-  rows.push(rss < 0 ? [c.name, 'fails: over 500 resources in a stack', '-'] : [c.name, `${median(times).toFixed(0)}`, `${rss.toFixed(0)}`]);
+  rows.push(
+    rss < 0
+      ? [c.name, 'fails: over 500 resources in a stack', '-']
+      : [c.name, `${median(times).toFixed(0)}`, `${rss.toFixed(0)}`],
+  );
 }
 const floor = Number(rows[0][1]);
 const header = ['case', 'median ms', 'peak RSS MiB', 'ms above load floor'];
-const table = [header, ...rows.map((r) => [...r, r === rows[0] || Number.isNaN(Number(r[1])) ? '-' : String(Number(r[1]) - floor)])];
+const table = [
+  header,
+  ...rows.map((r) => [...r, r === rows[0] || Number.isNaN(Number(r[1])) ? '-' : String(Number(r[1]) - floor)]),
+];
 const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
-for (const r of table) console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+for (const r of table)
+  console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
 console.log(`(${RUNS} runs each, Node ${process.version}, ${require('node:os').cpus().length} cores)`);

@@ -18,7 +18,9 @@ import { AiPlatform, loadDefinitionFile } from '../lib';
 // warning without a `.build/lib/….js:line:col` location, which names this library's build, not the definition.
 const app = new App({
   stackTraces: false,
-  builtinCloudFormationValidation: isTrue(new App({ autoSynth: false }).node.tryGetContext('ai-platform:cfnValidation')),
+  builtinCloudFormationValidation: isTrue(
+    new App({ autoSynth: false }).node.tryGetContext('ai-platform:cfnValidation'),
+  ),
 });
 const file: string | undefined = app.node.tryGetContext('definition');
 let platform: AiPlatform;
@@ -37,7 +39,9 @@ try {
   }
   process.stderr.write(definitionWarningsSummary(platform.definition.warnings, file));
   const { monthlyIdleUsd, monthlyCeilingUsd } = platform.plan.cost;
-  process.stderr.write(`Plan: ${assembly.directory}/plan/${platform.plan.name}.md (idle $${monthlyIdleUsd.toLocaleString('en-US')}, ceiling $${monthlyCeilingUsd.toLocaleString('en-US')} a month)\n`);
+  process.stderr.write(
+    `Plan: ${assembly.directory}/plan/${platform.plan.name}.md (idle $${monthlyIdleUsd.toLocaleString('en-US')}, ceiling $${monthlyCeilingUsd.toLocaleString('en-US')} a month)\n`,
+  );
 } catch (e) {
   // Limits checked at validation (e.g. CloudFormation's 500 resources per stack) are validation errors too:
   // a message, not a stack trace; validation runs before any template is written.

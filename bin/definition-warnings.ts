@@ -10,8 +10,10 @@ export function definitionWarningsSummary(warnings: readonly DefinitionProblem[]
   const open = warnings.filter((w) => w.acknowledged === undefined);
   if (open.length === 0) return '';
   const where = source ? `The definition ${source}` : 'The definition';
-  return [
-    `${where} raises ${open.length} warning${open.length === 1 ? '' : 's'} (accept ${open.length === 1 ? 'it' : 'each'} in the definition's acknowledgeWarnings, not with the 'Annotation::' id the CDK CLI shows):`,
-    ...open.map((w) => `  - ${formatWarning(w)}`),
-  ].join('\n') + '\n';
+  return (
+    [
+      `${where} raises ${open.length} warning${open.length === 1 ? '' : 's'} (accept ${open.length === 1 ? 'it' : 'each'} in the definition's acknowledgeWarnings, not with the 'Annotation::' id the CDK CLI shows):`,
+      ...open.map((w) => `  - ${formatWarning(w)}`),
+    ].join('\n') + '\n'
+  );
 }

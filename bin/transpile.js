@@ -16,7 +16,10 @@ const after = {};
 function transpile(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const src = join(dir, entry.name);
-    if (entry.isDirectory()) { transpile(src); continue; }
+    if (entry.isDirectory()) {
+      transpile(src);
+      continue;
+    }
     if (!entry.name.endsWith('.ts') || entry.name.endsWith('.d.ts')) continue;
     const rel = relative(root, src);
     const dest = join(out, rel).replace(/\.ts$/, '.js');
@@ -35,6 +38,7 @@ function transpile(dir) {
 }
 
 for (const dir of ['bin', 'lib', 'examples']) transpile(join(root, dir));
-for (const rel of Object.keys(before).filter((r) => !(r in after))) rmSync(join(out, rel).replace(/\.ts$/, '.js'), { force: true });
+for (const rel of Object.keys(before).filter((r) => !(r in after)))
+  rmSync(join(out, rel).replace(/\.ts$/, '.js'), { force: true });
 mkdirSync(out, { recursive: true });
 writeFileSync(recordFile, JSON.stringify(after));

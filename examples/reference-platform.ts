@@ -1,4 +1,15 @@
-import { AmiFamily, CapacityType, EndpointAccess, DataAccessLevel, ExposureVisibility, Provisioner, ScalingMetric, TableFormat, TrainingEngine, type AiPlatformDefinition } from '../lib';
+import {
+  AmiFamily,
+  CapacityType,
+  EndpointAccess,
+  DataAccessLevel,
+  ExposureVisibility,
+  Provisioner,
+  ScalingMetric,
+  TableFormat,
+  TrainingEngine,
+  type AiPlatformDefinition,
+} from '../lib';
 
 /**
  * The reference platform: what `npx cdk synth` builds. An LLM inference service on a spot GPU pool that
@@ -70,26 +81,47 @@ export const referencePlatform: AiPlatformDefinition = {
   // partitioned table, and the same job run as reviews arrive. The script path is relative to where synth runs.
   pipelines: [
     {
-      name: 'reviews-nightly', script: 'examples/jobs/reviews_clean.py', from: ['raw'], to: 'curated',
-      trigger: { schedule: 'cron(0 2 * * ? *)' }, maxCapacity: { vcpu: 16, memoryGiB: 64 }, runTimeoutMinutes: 60,
+      name: 'reviews-nightly',
+      script: 'examples/jobs/reviews_clean.py',
+      from: ['raw'],
+      to: 'curated',
+      trigger: { schedule: 'cron(0 2 * * ? *)' },
+      maxCapacity: { vcpu: 16, memoryGiB: 64 },
+      runTimeoutMinutes: 60,
       table: {
-        name: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'],
+        name: 'reviews',
+        format: TableFormat.PARQUET,
+        partitionKeys: ['dt'],
         // What examples/jobs/reviews_clean.py writes.
         columns: [
-          { name: 'review_id', type: 'string' }, { name: 'product_id', type: 'string' }, { name: 'rating', type: 'int' },
-          { name: 'review_text', type: 'string' }, { name: 'review_ts', type: 'timestamp' },
+          { name: 'review_id', type: 'string' },
+          { name: 'product_id', type: 'string' },
+          { name: 'rating', type: 'int' },
+          { name: 'review_text', type: 'string' },
+          { name: 'review_ts', type: 'timestamp' },
         ],
       },
     },
     {
-      name: 'reviews-arrival', script: 'examples/jobs/reviews_clean.py', from: ['raw'], to: 'features',
-      trigger: { onArrival: { zone: 'raw', prefix: 'reviews/' } }, runTimeoutMinutes: 30,
+      name: 'reviews-arrival',
+      script: 'examples/jobs/reviews_clean.py',
+      from: ['raw'],
+      to: 'features',
+      trigger: { onArrival: { zone: 'raw', prefix: 'reviews/' } },
+      runTimeoutMinutes: 30,
     },
   ],
   monitoring: { alarmEmails: ['oncall@example.com'], monthlyBudgetUsd: 20000 },
   // The training pool at full scale would cost far more than the budget; the budget is meant to notify first.
   acknowledgeWarnings: [
-    { warning: 'monitoring.monthlyBudgetUsd', reason: 'The budget notifies well before the pools reach maxNodes; that is its job' },
-    { warning: 'monitoring.budgetCostFilter', reason: 'The ai-platform cost allocation tag is activated once per account before the first deploy (see the README, Monitoring)' },
+    {
+      warning: 'monitoring.monthlyBudgetUsd',
+      reason: 'The budget notifies well before the pools reach maxNodes; that is its job',
+    },
+    {
+      warning: 'monitoring.budgetCostFilter',
+      reason:
+        'The ai-platform cost allocation tag is activated once per account before the first deploy (see the README, Monitoring)',
+    },
   ],
 };

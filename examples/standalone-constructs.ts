@@ -2,12 +2,28 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import {
-  AcceleratorCatalog, AiMonitoring, ChartDelivery, DataLake, DataPipeline, GpuCluster, InferenceService, PipelineScript, PipelineTrigger,
-  Placement, PlatformNetwork, ScalingMetric, TableFormat, TeamNamespace,
+  AcceleratorCatalog,
+  AiMonitoring,
+  ChartDelivery,
+  DataLake,
+  DataPipeline,
+  GpuCluster,
+  InferenceService,
+  PipelineScript,
+  PipelineTrigger,
+  Placement,
+  PlatformNetwork,
+  ScalingMetric,
+  TableFormat,
+  TeamNamespace,
 } from '../lib';
 
 /** The data lake, a workload, a data pipeline and monitoring, each used on its own (the README's second snippet). */
-export function buildStandaloneApp(app: App = new App()): { dataStack: Stack; platformStack: Stack; monitoringStack: Stack } {
+export function buildStandaloneApp(app: App = new App()): {
+  dataStack: Stack;
+  platformStack: Stack;
+  monitoringStack: Stack;
+} {
   const dataStack = new Stack(app, 'Data');
   const lake = new DataLake(dataStack, 'DataLake', { namePrefix: 'acme', archiveAfter: Duration.days(60) });
   const myRole = new iam.Role(dataStack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
@@ -17,23 +33,45 @@ export function buildStandaloneApp(app: App = new App()): { dataStack: Stack; pl
 
   const platformStack = new Stack(app, 'Platform');
   const network = new PlatformNetwork(platformStack, 'Network', { maxAzs: 2 });
-  const gpu = new GpuCluster(platformStack, 'Gpu', { clusterName: 'acme', vpc: network.vpc, nodeSubnets: network.nodeSubnets, kubernetesVersion: '1.35' });
+  const gpu = new GpuCluster(platformStack, 'Gpu', {
+    clusterName: 'acme',
+    vpc: network.vpc,
+    nodeSubnets: network.nodeSubnets,
+    kubernetesVersion: '1.35',
+  });
   const k8sApp = new cdk8s.App();
   // A workload's namespace is delivered too (synth names the chart and namespace when it is missing);
   // CPU scaling brings metrics-server with it.
-  ChartDelivery.deliver(gpu.cluster, 'Serving', new TeamNamespace(k8sApp, 'serving', { name: 'serving', servicePorts: [8000] }));
-  ChartDelivery.deliver(gpu.cluster, 'Llm', new InferenceService(k8sApp, 'llm', {
-    name: 'llm', namespace: 'serving', image: 'vllm/vllm-openai:v0.11.0',
-    placement: Placement.onPool('inference', [AcceleratorCatalog.find('g6.xlarge')!], 1),
-    minReplicas: 1, maxReplicas: 4, scaling: { metric: ScalingMetric.CPU, target: 70, activationThreshold: 0 },
-  }));
+  ChartDelivery.deliver(
+    gpu.cluster,
+    'Serving',
+    new TeamNamespace(k8sApp, 'serving', { name: 'serving', servicePorts: [8000] }),
+  );
+  ChartDelivery.deliver(
+    gpu.cluster,
+    'Llm',
+    new InferenceService(k8sApp, 'llm', {
+      name: 'llm',
+      namespace: 'serving',
+      image: 'vllm/vllm-openai:v0.11.0',
+      placement: Placement.onPool('inference', [AcceleratorCatalog.find('g6.xlarge')!], 1),
+      minReplicas: 1,
+      maxReplicas: 4,
+      scaling: { metric: ScalingMetric.CPU, target: 70, activationThreshold: 0 },
+    }),
+  );
 
   // A nightly Spark job (EMR Serverless, run by Step Functions) that reads only `raw` and writes only
   // `curated`, registering a partitioned table in curated's Glue database. The script path is relative to
   // where synth runs.
   new DataPipeline(platformStack, 'ReviewsClean', {
-    pipelineName: 'acme-reviews-clean', dataLake: lake, vpc: network.vpc, vpcSubnets: network.nodeSubnets,
-    sources: ['raw'], target: 'curated', script: PipelineScript.fromAsset('examples/jobs/reviews_clean.py'),
+    pipelineName: 'acme-reviews-clean',
+    dataLake: lake,
+    vpc: network.vpc,
+    vpcSubnets: network.nodeSubnets,
+    sources: ['raw'],
+    target: 'curated',
+    script: PipelineScript.fromAsset('examples/jobs/reviews_clean.py'),
     trigger: PipelineTrigger.schedule('cron(0 2 * * ? *)'),
     table: { tableName: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'] },
   });

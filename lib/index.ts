@@ -19,7 +19,15 @@ export * from './core/control-tower-controls';
 // Plan and catalogs.
 export { PlatformPlanner } from './plan/platform-planner';
 export type {
-  PlanCost, PlanDataZone, PlanEndpoint, PlanPipeline, PlanPlacement, PlanPool, PlanTeam, PlanWorkload, PlatformPlan,
+  PlanCost,
+  PlanDataZone,
+  PlanEndpoint,
+  PlanPipeline,
+  PlanPlacement,
+  PlanPool,
+  PlanTeam,
+  PlanWorkload,
+  PlatformPlan,
 } from './plan/plan';
 export { AcceleratorCatalog, AcceleratorVendor, type InstanceFacts } from './catalog/accelerators';
 export { AmiFamily, type AmiChoice } from './catalog/ami';
@@ -40,7 +48,11 @@ export { DevicePlugins } from './compute/device-plugins';
 export * from './autoscaling/cluster-autoscaler';
 export * from './autoscaling/karpenter';
 export * from './autoscaling/karpenter-node-pool';
-export { ManagedPrometheus, type LatencyObjective, type ManagedPrometheusProps } from './autoscaling/managed-prometheus';
+export {
+  ManagedPrometheus,
+  type LatencyObjective,
+  type ManagedPrometheusProps,
+} from './autoscaling/managed-prometheus';
 
 // Data lake.
 export * from './data-lake/data-access-level';
@@ -56,7 +68,10 @@ export * from './workloads/training-engine';
 export { Placement, type WorkloadPlacement } from './workloads/placement';
 export * from './workloads/team-namespace';
 export {
-  InferenceService, type InferenceScaling, type InferenceServiceProps, type PrometheusSource,
+  InferenceService,
+  type InferenceScaling,
+  type InferenceServiceProps,
+  type PrometheusSource,
 } from './workloads/inference-service';
 export { TrainingJob, type TrainingJobProps } from './workloads/training-job';
 export type { S3Mount } from './workloads/s3-mounts';

@@ -26,14 +26,28 @@ const typeRef = (t) => {
   if (!t) return 'void';
   if (t.primitive) return t.primitive;
   if (t.fqn) return t.fqn.startsWith(own) ? t.fqn.slice(own.length) : t.fqn;
-  if (t.collection) return t.collection.kind === 'array' ? `${typeRef(t.collection.elementtype)}[]` : `Record<string, ${typeRef(t.collection.elementtype)}>`;
+  if (t.collection)
+    return t.collection.kind === 'array'
+      ? `${typeRef(t.collection.elementtype)}[]`
+      : `Record<string, ${typeRef(t.collection.elementtype)}>`;
   if (t.union) return t.union.types.map(typeRef).join(' | ');
   throw new Error(`unknown type reference ${JSON.stringify(t)}`);
 };
 const optional = (x) => (x.optional ? '?' : '');
-const params = (ps = []) => ps.map((p) => `${p.variadic ? '...' : ''}${p.name}${optional(p)}: ${typeRef(p.type)}${p.variadic ? '[]' : ''}`).join(', ');
-const flags = (m) => [m.static && 'static', m.abstract && 'abstract', m.protected && 'protected', m.async && 'async', m.docs?.deprecated !== undefined && '/* deprecated */']
-  .filter(Boolean).join(' ');
+const params = (ps = []) =>
+  ps
+    .map((p) => `${p.variadic ? '...' : ''}${p.name}${optional(p)}: ${typeRef(p.type)}${p.variadic ? '[]' : ''}`)
+    .join(', ');
+const flags = (m) =>
+  [
+    m.static && 'static',
+    m.abstract && 'abstract',
+    m.protected && 'protected',
+    m.async && 'async',
+    m.docs?.deprecated !== undefined && '/* deprecated */',
+  ]
+    .filter(Boolean)
+    .join(' ');
 const line = (m, body) => `  ${[flags(m), body].filter(Boolean).join(' ')}`;
 const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -44,25 +58,53 @@ function render(t) {
     out.push(`enum ${name} {`);
     for (const m of t.members) out.push(`  ${m.name} = ${JSON.stringify(api[t.name]?.[m.name])},`);
   } else {
-    const bases = t.kind === 'class' ? [t.base && `extends ${typeRef({ fqn: t.base })}`, t.interfaces?.length && `implements ${t.interfaces.map((i) => typeRef({ fqn: i })).join(', ')}`]
-      : [t.interfaces?.length && `extends ${t.interfaces.map((i) => typeRef({ fqn: i })).join(', ')}`];
-    const head = t.kind === 'class' ? `${t.abstract ? 'abstract ' : ''}class` : `${t.datatype ? 'struct' : 'interface'}`;
+    const bases =
+      t.kind === 'class'
+        ? [
+            t.base && `extends ${typeRef({ fqn: t.base })}`,
+            t.interfaces?.length && `implements ${t.interfaces.map((i) => typeRef({ fqn: i })).join(', ')}`,
+          ]
+        : [t.interfaces?.length && `extends ${t.interfaces.map((i) => typeRef({ fqn: i })).join(', ')}`];
+    const head =
+      t.kind === 'class' ? `${t.abstract ? 'abstract ' : ''}class` : `${t.datatype ? 'struct' : 'interface'}`;
     out.push(`${[head, name, ...bases.filter(Boolean)].join(' ')} {`);
     if (t.initializer) out.push(line(t.initializer, `constructor(${params(t.initializer.parameters)})`));
     // Every member of an interface is abstract; say so only on classes.
-    for (const p of [...(t.properties ?? [])].sort(byName).map((x) => (t.kind === 'class' ? x : { ...x, abstract: false }))) {
-      out.push(line(p, `${p.immutable ? 'readonly ' : ''}${p.name}${optional(p)}: ${typeRef(p.type)}${p.const ? ' (const)' : ''}`));
+    for (const p of [...(t.properties ?? [])]
+      .sort(byName)
+      .map((x) => (t.kind === 'class' ? x : { ...x, abstract: false }))) {
+      out.push(
+        line(
+          p,
+          `${p.immutable ? 'readonly ' : ''}${p.name}${optional(p)}: ${typeRef(p.type)}${p.const ? ' (const)' : ''}`,
+        ),
+      );
     }
-    for (const m of [...(t.methods ?? [])].sort(byName).map((x) => (t.kind === 'class' ? x : { ...x, abstract: false }))) out.push(line(m, `${m.name}(${params(m.parameters)}): ${typeRef(m.returns?.type)}${m.returns?.optional ? ' | undefined' : ''}`));
+    for (const m of [...(t.methods ?? [])]
+      .sort(byName)
+      .map((x) => (t.kind === 'class' ? x : { ...x, abstract: false })))
+      out.push(
+        line(
+          m,
+          `${m.name}(${params(m.parameters)}): ${typeRef(m.returns?.type)}${m.returns?.optional ? ' | undefined' : ''}`,
+        ),
+      );
   }
   out.push('}');
   return out.join('\n');
 }
 
-const types = Object.values(assembly.types).filter((t) => t.fqn.startsWith(own)).sort((a, b) => (a.fqn < b.fqn ? -1 : 1));
+const types = Object.values(assembly.types)
+  .filter((t) => t.fqn.startsWith(own))
+  .sort((a, b) => (a.fqn < b.fqn ? -1 : 1));
 const jsiiNames = new Set(types.map((t) => t.name));
-const tsOnly = Object.keys(api).filter((k) => !jsiiNames.has(k)).sort()
-  .map((k) => `${k}: ${typeof api[k] === 'function' ? (/^class\b/.test(Function.prototype.toString.call(api[k])) ? 'class' : 'function') : typeof api[k]}`);
+const tsOnly = Object.keys(api)
+  .filter((k) => !jsiiNames.has(k))
+  .sort()
+  .map(
+    (k) =>
+      `${k}: ${typeof api[k] === 'function' ? (/^class\b/.test(Function.prototype.toString.call(api[k])) ? 'class' : 'function') : typeof api[k]}`,
+  );
 const text = [
   `# API report: ${assembly.name}`,
   '',
@@ -95,8 +137,10 @@ if (!process.argv.includes('--check')) {
     const fresh = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'api-')), path.basename(report));
     fs.writeFileSync(fresh, text);
     spawnSync('git', ['diff', '--no-index', '--', path.relative(root, report), fresh], { cwd: root, stdio: 'inherit' });
-    console.error(`FAIL: the public API differs from ${path.relative(root, report)} (diff above: - the report, + the API).`
-      + ' If the change is intended, run `npm run jsii && npm run api` and commit the report.');
+    console.error(
+      `FAIL: the public API differs from ${path.relative(root, report)} (diff above: - the report, + the API).` +
+        ' If the change is intended, run `npm run jsii && npm run api` and commit the report.',
+    );
     process.exit(1);
   }
 }

@@ -15,20 +15,30 @@ const { dirname, join, resolve } = require('node:path');
 const { arch, platform } = require('node:os');
 
 const pkg = dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
-const GUARD = join(pkg, 'bin', platform() === 'darwin' ? 'macos' : 'ubuntu', arch() === 'arm64' ? 'aarch64' : 'x86_64', 'cfn-guard');
+const GUARD = join(
+  pkg,
+  'bin',
+  platform() === 'darwin' ? 'macos' : 'ubuntu',
+  arch() === 'arm64' ? 'aarch64' : 'x86_64',
+  'cfn-guard',
+);
 const RULES = join(pkg, 'rules', 'control-tower', 'cfn-guard');
 const README = resolve(__dirname, '..', 'README.md');
 
 /** Failures of one assembly: [{ control, stack, path }]. */
 function evaluate(assemblyDir) {
-  const templates = readdirSync(assemblyDir).filter((f) => f.endsWith('.template.json'))
+  const templates = readdirSync(assemblyDir)
+    .filter((f) => f.endsWith('.template.json'))
     .map((f) => join(assemblyDir, f))
     .filter((f) => Object.keys(JSON.parse(readFileSync(f, 'utf8')).Resources ?? {}).length > 0);
   if (templates.length === 0) throw new Error(`${assemblyDir}: no template with resources`);
   let out;
   try {
-    out = execFileSync(GUARD, ['validate', '-r', RULES, ...templates.flatMap((t) => ['-d', t]), '-o', 'json', '-z', '-S', 'none'],
-      { encoding: 'utf8', maxBuffer: 1 << 30 });
+    out = execFileSync(
+      GUARD,
+      ['validate', '-r', RULES, ...templates.flatMap((t) => ['-d', t]), '-o', 'json', '-z', '-S', 'none'],
+      { encoding: 'utf8', maxBuffer: 1 << 30 },
+    );
   } catch (e) {
     // cfn-guard exits 19 when a rule fails; anything else is a failure to run.
     if (e.status !== 19) throw e;
@@ -43,7 +53,10 @@ function failuresOf(file) {
   const found = new Map();
   const walk = (node, control) => {
     if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) { node.forEach((n) => walk(n, control)); return; }
+    if (Array.isArray(node)) {
+      node.forEach((n) => walk(n, control));
+      return;
+    }
     const id = node.messages?.custom_message?.match(/\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/)?.[1];
     if (id) control = id;
     if (control && typeof node.path === 'string' && node.path.startsWith('/Resources/')) {
@@ -80,14 +93,24 @@ function compare(table, standard, profile) {
   const problems = [];
   const failedStandard = new Set(standard.map((f) => f.control));
   for (const control of failedStandard) {
-    if (!table[control]?.standardFails) problems.push(`${control} fails without a profile (${standard.filter((f) => f.control === control).map((f) => f.path).join(', ')}) but the README table does not say so`);
+    if (!table[control]?.standardFails)
+      problems.push(
+        `${control} fails without a profile (${standard
+          .filter((f) => f.control === control)
+          .map((f) => f.path)
+          .join(', ')}) but the README table does not say so`,
+      );
   }
   for (const [control, row] of Object.entries(table)) {
-    if (row.standardFails && !failedStandard.has(control)) problems.push(`${control}: the README table says it fails without a profile, but no standard example fails it (update the row)`);
+    if (row.standardFails && !failedStandard.has(control))
+      problems.push(
+        `${control}: the README table says it fails without a profile, but no standard example fails it (update the row)`,
+      );
   }
   for (const f of profile) {
     const allowed = table[f.control]?.offlineOnly ?? [];
-    if (!allowed.some((name) => f.path.includes(name))) problems.push(`${f.control} fails under compliance control-tower on ${f.path} (${f.stack})`);
+    if (!allowed.some((name) => f.path.includes(name)))
+      problems.push(`${f.control} fails under compliance control-tower on ${f.path} (${f.stack})`);
   }
   return problems;
 }
@@ -103,7 +126,10 @@ function main(argv) {
   const run = (list) => list.flatMap((d) => evaluate(d));
   const standard = run(dirs.standard);
   const profile = run(dirs.profile);
-  for (const [name, list] of [['standard', standard], ['control-tower profile', profile]]) {
+  for (const [name, list] of [
+    ['standard', standard],
+    ['control-tower profile', profile],
+  ]) {
     console.log(`${name}: ${new Set(list.map((f) => f.control)).size} controls fail`);
     for (const f of list) console.log(`  ${f.control}  ${f.path}`);
   }

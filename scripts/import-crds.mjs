@@ -18,12 +18,37 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** name: the module-name prefix of the generated file (`<name>-<group>.ts`); out: relative to the repo root. */
 const IMPORTS = [
-  { name: 'karpenter-nodepool', crd: 'crds/karpenter/karpenter.sh_nodepools.yaml', version: 'v1', out: 'lib/autoscaling/imports' },
-  { name: 'karpenter-ec2nodeclass', crd: 'crds/karpenter/karpenter.k8s.aws_ec2nodeclasses.yaml', version: 'v1', out: 'lib/autoscaling/imports' },
-  { name: 'keda-scaledobject', crd: 'crds/keda/keda.sh_scaledobjects.yaml', version: 'v1alpha1', out: 'lib/workloads/imports' },
-  { name: 'keda-triggerauthentication', crd: 'crds/keda/keda.sh_triggerauthentications.yaml', version: 'v1alpha1', out: 'lib/workloads/imports' },
+  {
+    name: 'karpenter-nodepool',
+    crd: 'crds/karpenter/karpenter.sh_nodepools.yaml',
+    version: 'v1',
+    out: 'lib/autoscaling/imports',
+  },
+  {
+    name: 'karpenter-ec2nodeclass',
+    crd: 'crds/karpenter/karpenter.k8s.aws_ec2nodeclasses.yaml',
+    version: 'v1',
+    out: 'lib/autoscaling/imports',
+  },
+  {
+    name: 'keda-scaledobject',
+    crd: 'crds/keda/keda.sh_scaledobjects.yaml',
+    version: 'v1alpha1',
+    out: 'lib/workloads/imports',
+  },
+  {
+    name: 'keda-triggerauthentication',
+    crd: 'crds/keda/keda.sh_triggerauthentications.yaml',
+    version: 'v1alpha1',
+    out: 'lib/workloads/imports',
+  },
   { name: 'kuberay-rayjob', crd: 'crds/kuberay/ray.io_rayjobs.yaml', version: 'v1', out: 'lib/workloads/imports' },
-  { name: 'jobset', crd: 'crds/jobset/jobset.x-k8s.io_jobsets.yaml', version: 'v1alpha2', out: 'lib/workloads/imports' },
+  {
+    name: 'jobset',
+    crd: 'crds/jobset/jobset.x-k8s.io_jobsets.yaml',
+    version: 'v1alpha2',
+    out: 'lib/workloads/imports',
+  },
 ];
 
 const cli = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'cdk8s.cmd' : 'cdk8s');
@@ -39,7 +64,9 @@ function storageVersionOnly(file, version) {
     const versions = crd.spec?.versions ?? [];
     const storage = versions.filter((v) => v.served && v.storage).map((v) => v.name);
     if (storage.length !== 1 || storage[0] !== version) {
-      throw new Error(`${file} (${crd.metadata?.name}): served storage version is ${storage.join(', ') || 'none'}, expected ${version}`);
+      throw new Error(
+        `${file} (${crd.metadata?.name}): served storage version is ${storage.join(', ') || 'none'}, expected ${version}`,
+      );
     }
     crd.spec.versions = versions.filter((v) => v.name === version);
     crds.push(crd);
@@ -54,13 +81,22 @@ try {
     // JSON is YAML, and cdk8s parses it with the same `yaml` package, so the copy differs from the vendored
     // file only in the dropped versions.
     const copy = join(tmp, `${name}.yaml`);
-    writeFileSync(copy, storageVersionOnly(crd, version).map((c) => JSON.stringify(c, null, 2)).join('\n---\n') + '\n');
+    writeFileSync(
+      copy,
+      storageVersionOnly(crd, version)
+        .map((c) => JSON.stringify(c, null, 2))
+        .join('\n---\n') + '\n',
+    );
     console.log(`${crd} (${version} only) -> ${out}`);
-    const { status, error } = spawnSync(cli, ['import', `${name}:=${copy}`, '--language', 'typescript', '--output', out, '--no-check-upgrade'], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
-    });
+    const { status, error } = spawnSync(
+      cli,
+      ['import', `${name}:=${copy}`, '--language', 'typescript', '--output', out, '--no-check-upgrade'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+      },
+    );
     if (error) throw error;
     if (status !== 0) throw new Error(`cdk8s import ${name} failed (exit ${status})`);
   }

@@ -14,28 +14,35 @@ fs.mkdirSync(stage);
 fs.cpSync(path.join(root, 'lib'), path.join(stage, 'lib'), { recursive: true });
 fs.copyFileSync(path.join(root, 'README.md'), path.join(stage, 'README.md'));
 fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
-fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify({
-  name: pkg.name,
-  version: pkg.version,
-  description: pkg.description,
-  license: pkg.license,
-  author: { name: 'cdk-ai-platform contributors', organization: false },
-  repository: { type: 'git', url: 'https://github.com/cdk-ai-platform/cdk-ai-platform.git' },
-  main: 'lib/index.js',
-  types: 'lib/index.d.ts',
-  stability: 'experimental',
-  dependencies: pkg.dependencies,
-  // yaml is not a jsii module: it ships inside the package.
-  bundledDependencies: Object.keys(pkg.dependencies),
-  peerDependencies: pkg.peerDependencies,
-  devDependencies: Object.fromEntries(Object.keys(pkg.peerDependencies).map((k) => [k, pkg.devDependencies[k]])),
-  jsii: {
-    outdir: 'dist',
-    targets: { python: { distName: 'cdk-ai-platform', module: 'cdk_ai_platform' } },
-    tsc: { outDir: 'lib', rootDir: 'lib' },
-    excludeTypescript: ['lib/testing/**'],
-  },
-}, null, 2));
+fs.writeFileSync(
+  path.join(stage, 'package.json'),
+  JSON.stringify(
+    {
+      name: pkg.name,
+      version: pkg.version,
+      description: pkg.description,
+      license: pkg.license,
+      author: { name: 'cdk-ai-platform contributors', organization: false },
+      repository: { type: 'git', url: 'https://github.com/cdk-ai-platform/cdk-ai-platform.git' },
+      main: 'lib/index.js',
+      types: 'lib/index.d.ts',
+      stability: 'experimental',
+      dependencies: pkg.dependencies,
+      // yaml is not a jsii module: it ships inside the package.
+      bundledDependencies: Object.keys(pkg.dependencies),
+      peerDependencies: pkg.peerDependencies,
+      devDependencies: Object.fromEntries(Object.keys(pkg.peerDependencies).map((k) => [k, pkg.devDependencies[k]])),
+      jsii: {
+        outdir: 'dist',
+        targets: { python: { distName: 'cdk-ai-platform', module: 'cdk_ai_platform' } },
+        tsc: { outDir: 'lib', rootDir: 'lib' },
+        excludeTypescript: ['lib/testing/**'],
+      },
+    },
+    null,
+    2,
+  ),
+);
 
 const env = { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '1', JSII_SUPPRESS_UPGRADE_PROMPT: '1' };
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -46,4 +53,6 @@ run(bin('jsii-pacmak'), ['--code-only', '--targets', 'python', '--outdir', 'dist
 execFileSync('python3', ['-m', 'compileall', '-q', path.join(stage, 'dist', 'python', 'src')], { stdio: 'inherit' });
 const assembly = JSON.parse(fs.readFileSync(path.join(stage, '.jsii'), 'utf8'));
 const types = Object.values(assembly.types ?? {});
-console.log(`jsii: ${types.length} types (${types.filter((t) => t.kind === 'class').length} classes) in the assembly; Python sources in ${path.relative(root, path.join(stage, 'dist', 'python'))}`);
+console.log(
+  `jsii: ${types.length} types (${types.filter((t) => t.kind === 'class').length} classes) in the assembly; Python sources in ${path.relative(root, path.join(stage, 'dist', 'python'))}`,
+);

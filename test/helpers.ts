@@ -50,7 +50,8 @@ export function synthPlatform(definition: AiPlatformDefinition = referencePlatfo
 export function computeTemplate(platform: AiPlatform): Template {
   const json = Template.fromStack(platform.platformStack).toJSON();
   for (const stack of platform.shardStacks) {
-    for (const [id, r] of Object.entries(Template.fromStack(stack).toJSON().Resources ?? {})) json.Resources[`${stack.stackName}:${id}`] = r;
+    for (const [id, r] of Object.entries(Template.fromStack(stack).toJSON().Resources ?? {}))
+      json.Resources[`${stack.stackName}:${id}`] = r;
   }
   return Template.fromJSON(json);
 }
@@ -61,8 +62,10 @@ export function clusterStack(props: Partial<ConstructorParameters<typeof GpuClus
   const stack = new Stack(app, 'Test');
   // An imported VPC: the constructs under test choose from its subnets, without a VPC synthesized per test.
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'],
-    privateSubnetIds: ['subnet-0private0a', 'subnet-0private0b'], publicSubnetIds: ['subnet-0public0a', 'subnet-0public0b'],
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-0private0a', 'subnet-0private0b'],
+    publicSubnetIds: ['subnet-0public0a', 'subnet-0public0b'],
   });
   const gpuCluster = new GpuCluster(stack, 'Gpu', { vpc, ...props });
   return { app, stack, vpc, gpuCluster };
@@ -89,7 +92,9 @@ export function schemaProblems(manifests: unknown[] | Record<string, unknown[]>)
   const { join } = require('node:path');
   const file = join(mkdtempSync(join(tmpdir(), 'manifests-')), 'manifests.json');
   writeFileSync(file, JSON.stringify(manifests));
-  const run = spawnSync(process.execPath, [join(__dirname, 'support/validate-manifests.mjs'), file], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join(__dirname, 'support/validate-manifests.mjs'), file], {
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`manifest validator failed: ${run.stderr}`);
   return JSON.parse(run.stdout);
 }

@@ -39,26 +39,41 @@ export class ClusterAutoscaler extends Construct {
     const serviceAccount = 'cluster-autoscaler';
 
     const identity = new PodIdentityRole(this, 'Identity', {
-      cluster, namespace: spec.namespace, serviceAccount, description: 'Cluster Autoscaler',
+      cluster,
+      namespace: spec.namespace,
+      serviceAccount,
+      description: 'Cluster Autoscaler',
     });
     this.role = identity.role;
-    this.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'Discover',
-      actions: [
-        'autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeLaunchConfigurations',
-        'autoscaling:DescribeScalingActivities', 'autoscaling:DescribeTags', 'ec2:DescribeImages', 'ec2:DescribeInstanceTypes',
-        'ec2:DescribeLaunchTemplateVersions', 'ec2:GetInstanceTypesFromInstanceRequirements', 'eks:DescribeNodegroup',
-      ],
-      resources: ['*'],
-    }));
-    this.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ScaleOwnGroups',
-      actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
-    }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'Discover',
+        actions: [
+          'autoscaling:DescribeAutoScalingGroups',
+          'autoscaling:DescribeAutoScalingInstances',
+          'autoscaling:DescribeLaunchConfigurations',
+          'autoscaling:DescribeScalingActivities',
+          'autoscaling:DescribeTags',
+          'ec2:DescribeImages',
+          'ec2:DescribeInstanceTypes',
+          'ec2:DescribeLaunchTemplateVersions',
+          'ec2:GetInstanceTypesFromInstanceRequirements',
+          'eks:DescribeNodegroup',
+        ],
+        resources: ['*'],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ScaleOwnGroups',
+        actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': cluster.clusterName } },
+      }),
+    );
     acknowledgeIamFindings(this, {
-      wildcards: 'Describe calls take no resource; scaling is limited to ASGs tagged eks:cluster-name of this cluster (ASG ARNs embed generated IDs)',
+      wildcards:
+        'Describe calls take no resource; scaling is limited to ASGs tagged eks:cluster-name of this cluster (ASG ARNs embed generated IDs)',
     });
 
     this.chart = pinnedHelmChart(this, 'Chart', cluster, spec, {
@@ -74,7 +89,7 @@ export class ClusterAutoscaler extends Construct {
         extraArgs: {
           'balance-similar-node-groups': true,
           'skip-nodes-with-local-storage': false,
-          'expander': 'least-waste',
+          expander: 'least-waste',
           'scale-down-unneeded-time': '10m',
           'scale-down-delay-after-add': '10m',
         },

@@ -11,11 +11,16 @@ import { PoolNodes } from '../compute/pool-nodes';
 import { NODE_POOL_DEFAULTS } from '../compute/defaults';
 import { CapacityType } from '../compute/capacity-type';
 import {
-  Ec2NodeClass, Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType, Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
+  Ec2NodeClass,
+  Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
+  Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
   Ec2NodeClassSpecMetadataOptionsHttpTokens,
 } from './imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
 import {
-  NodePool, NodePoolSpecDisruptionConsolidationPolicy, NodePoolSpecLimits, NodePoolSpecTemplateSpecRequirementsOperator,
+  NodePool,
+  NodePoolSpecDisruptionConsolidationPolicy,
+  NodePoolSpecLimits,
+  NodePoolSpecTemplateSpecRequirementsOperator,
   NodePoolSpecTemplateSpecTaintsEffect,
 } from './imports/karpenter-nodepool-karpenter.sh';
 
@@ -78,7 +83,10 @@ export class KarpenterNodePool extends Chart {
     throwIfProblems(`KarpenterNodePool '${props.poolName}'`, KarpenterNodePool.check(props), this);
     const name = props.poolName;
     const amiFamily = props.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;
-    this.nodes = PoolNodes.of({ poolName: name, instanceTypes: props.instanceTypes, amiFamily, labels: props.labels }, props.nodes);
+    this.nodes = PoolNodes.of(
+      { poolName: name, instanceTypes: props.instanceTypes, amiFamily, labels: props.labels },
+      props.nodes,
+    );
     const instances = this.nodes.instances;
     const resource = this.nodes.acceleratorResource;
     const capacityType = props.capacityType ?? NODE_POOL_DEFAULTS.capacityType;
@@ -92,21 +100,25 @@ export class KarpenterNodePool extends Chart {
         amiSelectorTerms: [{ alias: RUNTIME_VERSIONS.karpenterAmiAlias[amiFamily] }],
         subnetSelectorTerms: [{ tags: props.subnetSelectorTags }],
         securityGroupSelectorTerms: [{ tags: props.securityGroupSelectorTags }],
-        capacityReservationSelectorTerms: props.capacityReservationId ? [{ id: props.capacityReservationId }] : undefined,
+        capacityReservationSelectorTerms: props.capacityReservationId
+          ? [{ id: props.capacityReservationId }]
+          : undefined,
         metadataOptions: {
           httpEndpoint: Ec2NodeClassSpecMetadataOptionsHttpEndpoint.ENABLED,
           httpTokens: Ec2NodeClassSpecMetadataOptionsHttpTokens.REQUIRED,
           httpPutResponseHopLimit: 1,
         },
-        blockDeviceMappings: [{
-          deviceName: amiFamily === AmiFamily.BOTTLEROCKET ? '/dev/xvdb' : '/dev/xvda',
-          ebs: {
-            volumeSize: `${props.diskGiB ?? NODE_POOL_DEFAULTS.diskGiB}Gi`,
-            volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3,
-            encrypted: true,
-            deleteOnTermination: true,
+        blockDeviceMappings: [
+          {
+            deviceName: amiFamily === AmiFamily.BOTTLEROCKET ? '/dev/xvdb' : '/dev/xvda',
+            ebs: {
+              volumeSize: `${props.diskGiB ?? NODE_POOL_DEFAULTS.diskGiB}Gi`,
+              volumeType: Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType.GP3,
+              encrypted: true,
+              deleteOnTermination: true,
+            },
           },
-        }],
+        ],
         tags: { [POOL_LABEL]: name },
       },
     });
@@ -121,12 +133,25 @@ export class KarpenterNodePool extends Chart {
           spec: {
             nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name },
             requirements: [
-              { key: 'node.kubernetes.io/instance-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: instances.map((f) => f.instanceType) },
-              { key: 'karpenter.sh/capacity-type', operator: NodePoolSpecTemplateSpecRequirementsOperator.IN, values: [CAPACITY[capacityType]] },
+              {
+                key: 'node.kubernetes.io/instance-type',
+                operator: NodePoolSpecTemplateSpecRequirementsOperator.IN,
+                values: instances.map((f) => f.instanceType),
+              },
+              {
+                key: 'karpenter.sh/capacity-type',
+                operator: NodePoolSpecTemplateSpecRequirementsOperator.IN,
+                values: [CAPACITY[capacityType]],
+              },
             ],
-            taints: this.nodes.taints.length > 0
-              ? this.nodes.taints.map((t) => ({ key: t.key, value: t.value, effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE }))
-              : undefined,
+            taints:
+              this.nodes.taints.length > 0
+                ? this.nodes.taints.map((t) => ({
+                    key: t.key,
+                    value: t.value,
+                    effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE,
+                  }))
+                : undefined,
             expireAfter: '720h',
           },
         },

@@ -42,7 +42,9 @@ export class Karpenter extends Construct {
 
     this.nodeRole = createNodeRole(this, 'NodeRole');
     const nodeAccess = new eks.CfnAccessEntry(this, 'NodeAccess', {
-      clusterName: cluster.clusterName, principalArn: this.nodeRole.roleArn, type: 'EC2_LINUX',
+      clusterName: cluster.clusterName,
+      principalArn: this.nodeRole.roleArn,
+      type: 'EC2_LINUX',
     });
 
     this.queue = new sqs.Queue(this, 'InterruptionQueue', {
@@ -52,7 +54,8 @@ export class Karpenter extends Construct {
     });
     Validations.of(this.queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'Interruption events are advisory and expire in 5 minutes; a dead-letter queue would only hold stale notices',
+      reason:
+        'Interruption events are advisory and expire in 5 minutes; a dead-letter queue would only hold stale notices',
     });
     const rules: Record<string, events.EventPattern> = {
       SpotInterruption: { source: ['aws.ec2'], detailType: ['EC2 Spot Instance Interruption Warning'] },
@@ -65,12 +68,16 @@ export class Karpenter extends Construct {
     }
 
     const identity = new PodIdentityRole(this, 'Identity', {
-      cluster, namespace: spec.namespace, serviceAccount: 'karpenter', description: 'Karpenter controller',
+      cluster,
+      namespace: spec.namespace,
+      serviceAccount: 'karpenter',
+      description: 'Karpenter controller',
     });
     const role = identity.role;
     controllerPolicy(this, cluster, this.queue, this.nodeRole).forEach((statement) => role.addToPolicy(statement));
     acknowledgeIamFindings(this, {
-      wildcards: 'Karpenter launches instances whose IDs are unknown ahead; creation and termination are limited by the eks:eks-cluster-name tag of this cluster, discovery calls take no resource',
+      wildcards:
+        'Karpenter launches instances whose IDs are unknown ahead; creation and termination are limited by the eks:eks-cluster-name tag of this cluster, discovery calls take no resource',
     });
 
     this.chart = pinnedHelmChart(this, 'Chart', cluster, spec, {
@@ -93,44 +100,69 @@ export class Karpenter extends Construct {
  * cloudformation.yaml at v1.14.1: NodeLifecycle, IAMIntegration, EKSIntegration, Interruption and
  * ResourceDiscovery policies). The zonal-shift read is left out: the chart runs without zonal shift.
  */
-function controllerPolicy(scope: Construct, cluster: eks.ICluster, queue: sqs.IQueue, nodeRole: iam.IRole): iam.PolicyStatement[] {
+function controllerPolicy(
+  scope: Construct,
+  cluster: eks.ICluster,
+  queue: sqs.IQueue,
+  nodeRole: iam.IRole,
+): iam.PolicyStatement[] {
   const name = cluster.clusterName;
   const arn = (service: string, resource: string, account: string = Aws.ACCOUNT_ID, region: string = Aws.REGION) =>
     `arn:${Aws.PARTITION}:${service}:${region}:${account}:${resource}`;
   // Any account, as upstream: subnets, security groups and reservations may be shared through AWS RAM.
   const ec2 = (resource: string) => arn('ec2', `${resource}/*`, '*');
-  const created = ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map(ec2);
+  const created = ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map(
+    ec2,
+  );
   const instanceProfiles = arn('iam', 'instance-profile/*', Aws.ACCOUNT_ID, '');
   // Condition keys that embed the cluster name must resolve at deploy time: CfnJson renders them as keys.
   const json = (id: string, value: Record<string, unknown>) => new CfnJson(scope, id, { value });
   const clusterTag = `kubernetes.io/cluster/${name}`;
   const owned = (kind: 'RequestTag' | 'ResourceTag') => ({ [`aws:${kind}/${clusterTag}`]: 'owned' });
   const requestTags = { ...owned('RequestTag'), 'aws:RequestTag/eks:eks-cluster-name': name };
-  const region = (kind: 'RequestTag' | 'ResourceTag') => ({ [`aws:${kind}/topology.kubernetes.io/region`]: Aws.REGION });
+  const region = (kind: 'RequestTag' | 'ResourceTag') => ({
+    [`aws:${kind}/topology.kubernetes.io/region`]: Aws.REGION,
+  });
   return [
     new iam.PolicyStatement({
       sid: 'AllowScopedEC2InstanceAccessActions',
       actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      resources: [arn('ec2', 'image/*', ''), arn('ec2', 'snapshot/*', ''), ec2('security-group'), ec2('subnet'), ec2('capacity-reservation'), ec2('placement-group')],
+      resources: [
+        arn('ec2', 'image/*', ''),
+        arn('ec2', 'snapshot/*', ''),
+        ec2('security-group'),
+        ec2('subnet'),
+        ec2('capacity-reservation'),
+        ec2('placement-group'),
+      ],
     }),
     new iam.PolicyStatement({
       sid: 'AllowScopedEC2LaunchTemplateAccessActions',
       actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
       resources: [ec2('launch-template')],
-      conditions: { StringEquals: json('LaunchTemplateOwned', owned('ResourceTag')), StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' } },
+      conditions: {
+        StringEquals: json('LaunchTemplateOwned', owned('ResourceTag')),
+        StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+      },
     }),
     new iam.PolicyStatement({
       sid: 'AllowScopedEC2InstanceActionsWithTags',
       actions: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'],
       resources: created,
-      conditions: { StringEquals: json('CreateOwned', requestTags), StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' } },
+      conditions: {
+        StringEquals: json('CreateOwned', requestTags),
+        StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
+      },
     }),
     new iam.PolicyStatement({
       sid: 'AllowScopedResourceCreationTagging',
       actions: ['ec2:CreateTags'],
       resources: created,
       conditions: {
-        StringEquals: json('TagOnCreate', { ...requestTags, 'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'] }),
+        StringEquals: json('TagOnCreate', {
+          ...requestTags,
+          'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'],
+        }),
         StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
       },
     }),
@@ -139,9 +171,9 @@ function controllerPolicy(scope: Construct, cluster: eks.ICluster, queue: sqs.IQ
       actions: ['ec2:CreateTags'],
       resources: [ec2('instance')],
       conditions: {
-        'StringEquals': json('TagOwnedInstance', owned('ResourceTag')),
-        'StringLike': { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
-        'StringEqualsIfExists': { 'aws:RequestTag/eks:eks-cluster-name': name },
+        StringEquals: json('TagOwnedInstance', owned('ResourceTag')),
+        StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+        StringEqualsIfExists: { 'aws:RequestTag/eks:eks-cluster-name': name },
         'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] },
       },
     }),
@@ -149,7 +181,10 @@ function controllerPolicy(scope: Construct, cluster: eks.ICluster, queue: sqs.IQ
       sid: 'AllowScopedDeletion',
       actions: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'],
       resources: [ec2('instance'), ec2('launch-template')],
-      conditions: { StringEquals: json('DeleteOwned', owned('ResourceTag')), StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' } },
+      conditions: {
+        StringEquals: json('DeleteOwned', owned('ResourceTag')),
+        StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+      },
     }),
     new iam.PolicyStatement({
       sid: 'AllowPassingInstanceRole',
@@ -171,8 +206,16 @@ function controllerPolicy(scope: Construct, cluster: eks.ICluster, queue: sqs.IQ
       actions: ['iam:TagInstanceProfile'],
       resources: [instanceProfiles],
       conditions: {
-        StringEquals: json('ProfileTag', { ...owned('ResourceTag'), ...region('ResourceTag'), ...requestTags, ...region('RequestTag') }),
-        StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*', 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+        StringEquals: json('ProfileTag', {
+          ...owned('ResourceTag'),
+          ...region('ResourceTag'),
+          ...requestTags,
+          ...region('RequestTag'),
+        }),
+        StringLike: {
+          'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*',
+          'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*',
+        },
       },
     }),
     new iam.PolicyStatement({
@@ -184,7 +227,11 @@ function controllerPolicy(scope: Construct, cluster: eks.ICluster, queue: sqs.IQ
         StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' },
       },
     }),
-    new iam.PolicyStatement({ sid: 'AllowAPIServerEndpointDiscovery', actions: ['eks:DescribeCluster'], resources: [cluster.clusterArn] }),
+    new iam.PolicyStatement({
+      sid: 'AllowAPIServerEndpointDiscovery',
+      actions: ['eks:DescribeCluster'],
+      resources: [cluster.clusterArn],
+    }),
     new iam.PolicyStatement({
       sid: 'AllowInterruptionQueueActions',
       actions: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
@@ -193,16 +240,36 @@ function controllerPolicy(scope: Construct, cluster: eks.ICluster, queue: sqs.IQ
     new iam.PolicyStatement({
       sid: 'AllowRegionalReadActions',
       actions: [
-        'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus',
-        'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups',
-        'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
+        'ec2:DescribeCapacityReservations',
+        'ec2:DescribeImages',
+        'ec2:DescribeInstances',
+        'ec2:DescribeInstanceStatus',
+        'ec2:DescribeInstanceTypeOfferings',
+        'ec2:DescribeInstanceTypes',
+        'ec2:DescribeLaunchTemplates',
+        'ec2:DescribePlacementGroups',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeSpotPriceHistory',
+        'ec2:DescribeSubnets',
       ],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
     }),
-    new iam.PolicyStatement({ sid: 'AllowSSMReadActions', actions: ['ssm:GetParameter'], resources: [arn('ssm', 'parameter/aws/service/*', '')] }),
+    new iam.PolicyStatement({
+      sid: 'AllowSSMReadActions',
+      actions: ['ssm:GetParameter'],
+      resources: [arn('ssm', 'parameter/aws/service/*', '')],
+    }),
     new iam.PolicyStatement({ sid: 'AllowPricingReadActions', actions: ['pricing:GetProducts'], resources: ['*'] }),
-    new iam.PolicyStatement({ sid: 'AllowUnscopedInstanceProfileListAction', actions: ['iam:ListInstanceProfiles'], resources: ['*'] }),
-    new iam.PolicyStatement({ sid: 'AllowInstanceProfileReadActions', actions: ['iam:GetInstanceProfile'], resources: [instanceProfiles] }),
+    new iam.PolicyStatement({
+      sid: 'AllowUnscopedInstanceProfileListAction',
+      actions: ['iam:ListInstanceProfiles'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'AllowInstanceProfileReadActions',
+      actions: ['iam:GetInstanceProfile'],
+      resources: [instanceProfiles],
+    }),
   ];
 }

@@ -69,7 +69,9 @@ export class ManagedPrometheus extends Construct {
     const alerting = objectives.length > 0 && props.alertTopicArn !== undefined;
     this.workspace = new aps.CfnWorkspace(this, 'Workspace', {
       alias: `${Stack.of(this).stackName}-metrics`,
-      alertManagerDefinition: alerting ? alertManagerDefinition(props.alertTopicArn!, Stack.of(this).region) : undefined,
+      alertManagerDefinition: alerting
+        ? alertManagerDefinition(props.alertTopicArn!, Stack.of(this).region)
+        : undefined,
     });
     if (alerting) {
       this.rules = new aps.CfnRuleGroupsNamespace(this, 'LatencyRules', {
@@ -137,16 +139,18 @@ export function alertManagerDefinition(topicArn: string, region: string): string
 /** One alerting rule per service: p99 of vLLM's end-to-end latency over its target for 15 minutes. */
 export function latencyRules(objectives: LatencyObjective[]): string {
   return stringify({
-    groups: [{
-      name: 'inference-latency',
-      rules: objectives.map((o) => ({
-        alert: 'InferenceP99LatencyHigh',
-        expr: `histogram_quantile(0.99, sum by (le) (rate(${LATENCY_HISTOGRAM}{namespace="${o.namespace}",app="${o.name}"}[5m]))) > ${o.p99LatencyTarget.toMilliseconds() / 1000}`,
-        for: '15m',
-        labels: { severity: 'warning', namespace: o.namespace, app: o.name },
-        annotations: { summary: `p99 latency of ${o.name} is over ${o.p99LatencyTarget.toMilliseconds()} ms` },
-      })),
-    }],
+    groups: [
+      {
+        name: 'inference-latency',
+        rules: objectives.map((o) => ({
+          alert: 'InferenceP99LatencyHigh',
+          expr: `histogram_quantile(0.99, sum by (le) (rate(${LATENCY_HISTOGRAM}{namespace="${o.namespace}",app="${o.name}"}[5m]))) > ${o.p99LatencyTarget.toMilliseconds() / 1000}`,
+          for: '15m',
+          labels: { severity: 'warning', namespace: o.namespace, app: o.name },
+          annotations: { summary: `p99 latency of ${o.name} is over ${o.p99LatencyTarget.toMilliseconds()} ms` },
+        })),
+      },
+    ],
   });
 }
 

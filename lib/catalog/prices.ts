@@ -16,7 +16,7 @@ export const PRICED_REGION = 'us-east-1';
 
 export const SERVICE_PRICES = deepFreeze({
   /** Amazon EKS: a cluster in standard support, per hour (aws.amazon.com/eks/pricing). */
-  eksClusterHourly: 0.10,
+  eksClusterHourly: 0.1,
   /** A NAT gateway, per hour, before data processing (aws.amazon.com/vpc/pricing). */
   natGatewayHourly: 0.045,
   /** A public IPv4 address (each NAT gateway has one), per hour (aws.amazon.com/vpc/pricing, "Public IPv4 Address"). */

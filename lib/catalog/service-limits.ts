@@ -55,14 +55,23 @@ export const KUBERNETES = {
  * those the platform installs its operators and agents into.
  */
 export const RESERVED_NAMESPACES: readonly string[] = [
-  'default', 'kube-system', 'kube-public', 'kube-node-lease',
-  'karpenter', 'keda', 'kuberay-system', 'jobset-system', 'amazon-cloudwatch', 'mount-s3',
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'karpenter',
+  'keda',
+  'kuberay-system',
+  'jobset-system',
+  'amazon-cloudwatch',
+  'mount-s3',
 ];
 
 /** Why a namespace may not be used, or undefined when it may. */
 export function reservedNamespaceReason(name: string): string | undefined {
   if (name.startsWith('kube-')) return "the 'kube-' prefix is reserved for Kubernetes system namespaces";
-  if (RESERVED_NAMESPACES.includes(name)) return `'${name}' is a namespace the cluster or the platform owns (${RESERVED_NAMESPACES.join(', ')})`;
+  if (RESERVED_NAMESPACES.includes(name))
+    return `'${name}' is a namespace the cluster or the platform owns (${RESERVED_NAMESPACES.join(', ')})`;
   return undefined;
 }
 
@@ -96,20 +105,26 @@ export function isBudgetAmount(amount: number): boolean {
  * A container image reference as the container runtimes parse it (distribution/reference grammar:
  * `[host[:port]/]path[:tag][@digest]`, lowercase path components, tags of up to 128 characters).
  */
-export const IMAGE_REFERENCE = new RegExp([
-  // An optional registry: a first component with a dot or a port, or localhost (otherwise it is a path).
-  '^(?:(?:localhost|[a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)+)(?::[0-9]+)?/|[a-zA-Z0-9-]+:[0-9]+/)?',
-  // Lowercase path components separated by `/`.
-  '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*',
-  // An optional tag and digest.
-  '(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$',
-].join(''));
+export const IMAGE_REFERENCE = new RegExp(
+  [
+    // An optional registry: a first component with a dot or a port, or localhost (otherwise it is a path).
+    '^(?:(?:localhost|[a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)+)(?::[0-9]+)?/|[a-zA-Z0-9-]+:[0-9]+/)?',
+    // Lowercase path components separated by `/`.
+    '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*',
+    // An optional tag and digest.
+    '(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$',
+  ].join(''),
+);
 
 /**
  * Hex digits of an image digest by algorithm (OCI image spec, "Digests": sha256 is 64 and sha512 128 lowercase
  * hex digits; go-digest, which containerd uses, also verifies sha384, 96).
  */
-export const DIGEST_HEX_LENGTHS: Readonly<Record<string, number>> = Object.freeze({ sha256: 64, sha384: 96, sha512: 128 });
+export const DIGEST_HEX_LENGTHS: Readonly<Record<string, number>> = Object.freeze({
+  sha256: 64,
+  sha384: 96,
+  sha512: 128,
+});
 
 /** Smallest KEDA metric target: KEDA sends the HPA int64(target * 1000) milli-units (pkg/scalers/scaler.go GetMetricTargetMili). */
 export const KEDA_MIN_TARGET = 0.001;

@@ -66,7 +66,11 @@ const MOUNTPOINT_S3_CSI = undefined;
  * dependencies (each is ~36 MB): an app installs only the one for its cluster's version, and loading it
  * happens only when a cluster of that version is built.
  */
-function kubectlLayer(minor: string, exportName: string, packageVersion: string): (scope: Construct, id: string) => ILayerVersion {
+function kubectlLayer(
+  minor: string,
+  exportName: string,
+  packageVersion: string,
+): (scope: Construct, id: string) => ILayerVersion {
   const pkg = `@aws-cdk/lambda-layer-kubectl-v${minor.split('.')[1]}`;
   return (scope, id) => {
     let mod: Record<string, new (s: Construct, i: string) => ILayerVersion>;
@@ -99,25 +103,53 @@ const KUBERNETES: readonly KubernetesVersionEntry[] = deepFreeze([
     version: '1.33',
     clusterAutoscalerImageTag: 'v1.33.0',
     kubectlLayer: kubectlLayer('1.33', 'KubectlV33Layer', '2.2.2'),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.12.4-eksbuild.18', kubeProxy: 'v1.33.10-eksbuild.13', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
+    addons: {
+      vpcCni: VPC_CNI,
+      coreDns: 'v1.12.4-eksbuild.18',
+      kubeProxy: 'v1.33.10-eksbuild.13',
+      podIdentityAgent: POD_IDENTITY_AGENT,
+      cloudwatchObservability: CLOUDWATCH_OBSERVABILITY,
+      mountpointS3Csi: MOUNTPOINT_S3_CSI,
+    },
   },
   {
     version: '1.34',
     clusterAutoscalerImageTag: 'v1.34.2',
     kubectlLayer: kubectlLayer('1.34', 'KubectlV34Layer', '2.2.2'),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.13.2-eksbuild.11', kubeProxy: 'v1.34.6-eksbuild.13', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
+    addons: {
+      vpcCni: VPC_CNI,
+      coreDns: 'v1.13.2-eksbuild.11',
+      kubeProxy: 'v1.34.6-eksbuild.13',
+      podIdentityAgent: POD_IDENTITY_AGENT,
+      cloudwatchObservability: CLOUDWATCH_OBSERVABILITY,
+      mountpointS3Csi: MOUNTPOINT_S3_CSI,
+    },
   },
   {
     version: '1.35',
     clusterAutoscalerImageTag: 'v1.35.0',
     kubectlLayer: kubectlLayer('1.35', 'KubectlV35Layer', '2.2.2'),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.14.3-eksbuild.3', kubeProxy: 'v1.35.3-eksbuild.13', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
+    addons: {
+      vpcCni: VPC_CNI,
+      coreDns: 'v1.14.3-eksbuild.3',
+      kubeProxy: 'v1.35.3-eksbuild.13',
+      podIdentityAgent: POD_IDENTITY_AGENT,
+      cloudwatchObservability: CLOUDWATCH_OBSERVABILITY,
+      mountpointS3Csi: MOUNTPOINT_S3_CSI,
+    },
   },
   {
     version: '1.36',
     clusterAutoscalerImageTag: 'v1.36.1',
     kubectlLayer: kubectlLayer('1.36', 'KubectlV36Layer', '2.0.1'),
-    addons: { vpcCni: VPC_CNI, coreDns: 'v1.14.3-eksbuild.3', kubeProxy: 'v1.36.0-eksbuild.14', podIdentityAgent: POD_IDENTITY_AGENT, cloudwatchObservability: CLOUDWATCH_OBSERVABILITY, mountpointS3Csi: MOUNTPOINT_S3_CSI },
+    addons: {
+      vpcCni: VPC_CNI,
+      coreDns: 'v1.14.3-eksbuild.3',
+      kubeProxy: 'v1.36.0-eksbuild.14',
+      podIdentityAgent: POD_IDENTITY_AGENT,
+      cloudwatchObservability: CLOUDWATCH_OBSERVABILITY,
+      mountpointS3Csi: MOUNTPOINT_S3_CSI,
+    },
   },
 ]);
 
@@ -140,7 +172,10 @@ export function findKubernetesVersion(version: string): KubernetesVersionEntry |
 /** The catalog entry for a Kubernetes version; throws naming the caller and the supported versions. */
 export function requireKubernetesVersion(version: string, who: string): KubernetesVersionEntry {
   const entry = findKubernetesVersion(version);
-  if (!entry) throw new Error(`${who} kubernetesVersion (${version}) must be one of: ${supportedKubernetesVersions().join(', ')}`);
+  if (!entry)
+    throw new Error(
+      `${who} kubernetesVersion (${version}) must be one of: ${supportedKubernetesVersions().join(', ')}`,
+    );
   return entry;
 }
 
@@ -174,8 +209,12 @@ export interface HelmChartVersion {
   readonly images: ChartImage[];
 }
 
-const image = (repositoryKey: string, repository: string, tag: string | undefined, more: Partial<ChartImage> = {}): ChartImage =>
-  ({ repository, tag, repositoryKey, tagKey: repositoryKey.replace(/repository$/, 'tag'), ...more });
+const image = (
+  repositoryKey: string,
+  repository: string,
+  tag: string | undefined,
+  more: Partial<ChartImage> = {},
+): ChartImage => ({ repository, tag, repositoryKey, tagKey: repositoryKey.replace(/repository$/, 'tag'), ...more });
 
 /** Every Helm chart the library installs, pinned. */
 export const HELM_CHARTS = deepFreeze({
@@ -184,8 +223,10 @@ export const HELM_CHARTS = deepFreeze({
    * NVIDIA/k8s-device-plugin tag v0.20.0 (2026-08-19), deployments/helm/nvidia-device-plugin/Chart.yaml.
    */
   nvidiaDevicePlugin: {
-    chart: 'nvidia-device-plugin', repository: 'https://nvidia.github.io/k8s-device-plugin',
-    version: '0.20.0', namespace: 'kube-system',
+    chart: 'nvidia-device-plugin',
+    repository: 'https://nvidia.github.io/k8s-device-plugin',
+    version: '0.20.0',
+    namespace: 'kube-system',
     // values.yaml at v0.20.0: image.repository, tag "" (the chart's appVersion, rendered as v0.20.0).
     images: [image('image.repository', 'nvcr.io/nvidia/k8s-device-plugin', 'v0.20.0')],
   },
@@ -194,8 +235,10 @@ export const HELM_CHARTS = deepFreeze({
    * github.com/aws-neuron/neuron-helm-charts/releases); its values were read at 1.0.0 (the stored copy).
    */
   neuronDevicePlugin: {
-    chart: 'neuron-helm-chart', repository: 'oci://public.ecr.aws/neuron/neuron-helm-chart',
-    version: '1.10.0', namespace: 'kube-system',
+    chart: 'neuron-helm-chart',
+    repository: 'oci://public.ecr.aws/neuron/neuron-helm-chart',
+    version: '1.10.0',
+    namespace: 'kube-system',
     // `helm show values` of 1.10.0 (chart digest sha256:ed5d8f73…, quoted in a third-party walkthrough; the stored
     // repository has 1.0.0 only): devicePlugin.image 2.32.0.0. The scheduler, NPD, DRA driver and ultraserver
     // operator it also names are off (the library disables the first two; the others default to off).
@@ -206,15 +249,25 @@ export const HELM_CHARTS = deepFreeze({
    * stable/aws-efa-k8s-device-plugin/Chart.yaml version v0.5.30 (app v0.5.20).
    */
   efaDevicePlugin: {
-    chart: 'aws-efa-k8s-device-plugin', repository: 'https://aws.github.io/eks-charts',
-    version: 'v0.5.30', namespace: 'kube-system',
+    chart: 'aws-efa-k8s-device-plugin',
+    repository: 'https://aws.github.io/eks-charts',
+    version: 'v0.5.30',
+    namespace: 'kube-system',
     // values.yaml at v0.0.242: EKS's ECR in us-west-2, which no other region's VPC endpoints reach.
-    images: [image('image.repository', '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin', 'v0.5.20')],
+    images: [
+      image(
+        'image.repository',
+        '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin',
+        'v0.5.20',
+      ),
+    ],
   },
   /** Scales managed node groups, discovering them by tag. Image tag per Kubernetes version (above). */
   clusterAutoscaler: {
-    chart: 'cluster-autoscaler', repository: 'https://kubernetes.github.io/autoscaler',
-    version: '9.59.0', namespace: 'kube-system',
+    chart: 'cluster-autoscaler',
+    repository: 'https://kubernetes.github.io/autoscaler',
+    version: '9.59.0',
+    namespace: 'kube-system',
     // values.yaml at cluster-autoscaler-chart-9.59.0: image.repository; ClusterAutoscaler sets image.tag.
     images: [image('image.repository', 'registry.k8s.io/autoscaling/cluster-autoscaler', undefined)],
   },
@@ -223,28 +276,42 @@ export const HELM_CHARTS = deepFreeze({
    * kubernetes-sigs/metrics-server releases, bumped to it 2026-08-26 (entigolabs/entigo-infralib PR 1641).
    */
   metricsServer: {
-    chart: 'metrics-server', repository: 'https://kubernetes-sigs.github.io/metrics-server/',
-    version: '3.14.0', namespace: 'kube-system',
+    chart: 'metrics-server',
+    repository: 'https://kubernetes-sigs.github.io/metrics-server/',
+    version: '3.14.0',
+    namespace: 'kube-system',
     // values.yaml (read at 3.13.1, the newest stored): image.repository, tag "" = v<appVersion>; 3.14.0 bundles
     // metrics-server 0.9.0 (the chart's release notes). The addon-resizer sidecar is off by default.
     images: [image('image.repository', 'registry.k8s.io/metrics-server/metrics-server', 'v0.9.0')],
   },
   /** Provisions nodes for `provisioner: karpenter` pools; matches the vendored karpenter.sh/v1 CRDs (v1.14.1). */
   karpenter: {
-    chart: 'karpenter', repository: 'oci://public.ecr.aws/karpenter/karpenter',
-    version: '1.14.1', namespace: 'karpenter',
+    chart: 'karpenter',
+    repository: 'oci://public.ecr.aws/karpenter/karpenter',
+    version: '1.14.1',
+    namespace: 'karpenter',
     // charts/karpenter/values.yaml as released for v1.14.1 (commit 1d927085, "docs: update for patch release v1.14.1").
-    images: [image('controller.image.repository', 'public.ecr.aws/karpenter/controller', '1.14.1', {
-      digest: 'sha256:723130949e4cab989461ff07d1be4cd781d63515432494641b33c235f300ae23',
-    })],
+    images: [
+      image('controller.image.repository', 'public.ecr.aws/karpenter/controller', '1.14.1', {
+        digest: 'sha256:723130949e4cab989461ff07d1be4cd781d63515432494641b33c235f300ae23',
+      }),
+    ],
   },
   /** Event-driven autoscaling of inference services; matches the vendored keda.sh/v1alpha1 CRDs (v2.20.2). */
   keda: {
-    chart: 'keda', repository: 'https://kedacore.github.io/charts',
-    version: '2.20.2', namespace: 'keda',
+    chart: 'keda',
+    repository: 'https://kedacore.github.io/charts',
+    version: '2.20.2',
+    namespace: 'keda',
     // kedacore/charts values.yaml at v2.20.2: image.<component>.registry (ghcr.io) + .repository, tag "" = 2.20.2.
-    images: ['keda', 'metricsApiServer', 'webhooks'].map((c, i) => image(`image.${c}.repository`,
-      `ghcr.io/kedacore/${['keda', 'keda-metrics-apiserver', 'keda-admission-webhooks'][i]}`, '2.20.2', { registryKey: `image.${c}.registry` })),
+    images: ['keda', 'metricsApiServer', 'webhooks'].map((c, i) =>
+      image(
+        `image.${c}.repository`,
+        `ghcr.io/kedacore/${['keda', 'keda-metrics-apiserver', 'keda-admission-webhooks'][i]}`,
+        '2.20.2',
+        { registryKey: `image.${c}.registry` },
+      ),
+    ),
   },
   /**
    * Builds the ALBs of exposed inference services from their Ingresses. aws/eks-charts tag v0.0.242 (2026-08-03),
@@ -253,22 +320,28 @@ export const HELM_CHARTS = deepFreeze({
    * controller's role carries).
    */
   awsLoadBalancerController: {
-    chart: 'aws-load-balancer-controller', repository: 'https://aws.github.io/eks-charts',
-    version: '3.5.0', namespace: 'kube-system',
+    chart: 'aws-load-balancer-controller',
+    repository: 'https://aws.github.io/eks-charts',
+    version: '3.5.0',
+    namespace: 'kube-system',
     // values.yaml at v0.0.242: image.repository public.ecr.aws/eks/aws-load-balancer-controller, tag v3.5.0.
     images: [image('image.repository', 'public.ecr.aws/eks/aws-load-balancer-controller', 'v3.5.0')],
   },
   /** Runs `engine: ray` training as RayJobs; matches the vendored ray.io/v1 CRDs (v1.7.0). */
   kuberay: {
-    chart: 'kuberay-operator', repository: 'https://ray-project.github.io/kuberay-helm/',
-    version: '1.7.0', namespace: 'kuberay-system',
+    chart: 'kuberay-operator',
+    repository: 'https://ray-project.github.io/kuberay-helm/',
+    version: '1.7.0',
+    namespace: 'kuberay-system',
     // helm-chart/kuberay-operator/values.yaml at v1.7.0.
     images: [image('image.repository', 'quay.io/kuberay/operator', 'v1.7.0')],
   },
   /** Runs `engine: pytorch` training as JobSets; matches the vendored jobset.x-k8s.io/v1alpha2 CRD (v0.12.0). */
   jobset: {
-    chart: 'jobset', repository: 'oci://registry.k8s.io/jobset/charts/jobset',
-    version: '0.12.0', namespace: 'jobset-system',
+    chart: 'jobset',
+    repository: 'oci://registry.k8s.io/jobset/charts/jobset',
+    version: '0.12.0',
+    namespace: 'jobset-system',
     // hack/helm-chart-package.sh at v0.12.0 sets image.repository registry.k8s.io/jobset/jobset, tag v0.12.0.
     images: [image('image.repository', 'registry.k8s.io/jobset/jobset', 'v0.12.0')],
   },
@@ -310,12 +383,15 @@ export interface MirrorCopy {
  * supported one when none is given).
  */
 export function mirrorList(registry: string, kubernetesVersion?: string): MirrorCopy[] {
-  const autoscalerTags = (kubernetesVersion ? [requireKubernetesVersion(kubernetesVersion, 'mirrorList')] : KUBERNETES)
-    .map((k) => k.clusterAutoscalerImageTag);
+  const autoscalerTags = (
+    kubernetesVersion ? [requireKubernetesVersion(kubernetesVersion, 'mirrorList')] : KUBERNETES
+  ).map((k) => k.clusterAutoscalerImageTag);
   const charts = Object.values(HELM_CHARTS as Record<string, HelmChartVersion>);
   return [
     ...charts.map((c) => {
-      const pull = c.repository.startsWith('oci://') ? `helm pull ${c.repository}` : `helm pull ${c.chart} --repo ${c.repository}`;
+      const pull = c.repository.startsWith('oci://')
+        ? `helm pull ${c.repository}`
+        : `helm pull ${c.chart} --repo ${c.repository}`;
       return {
         kind: 'chart',
         source: `${c.repository} ${c.chart}:${c.version}`,
@@ -329,12 +405,16 @@ export function mirrorList(registry: string, kubernetesVersion?: string): Mirror
       target: runtimeImage(i, registry),
       command: `crane copy ${runtimeImage(i)} ${runtimeImage(i, registry)}`,
     })),
-    ...charts.flatMap((c) => c.images.flatMap((i) => (i.tag ? [i.tag] : autoscalerTags).map((tag) => ({
-      kind: 'image',
-      source: `${i.repository}:${tag}`,
-      target: `${mirroredImage(registry, i.repository)}:${tag}`,
-      command: `crane copy ${i.repository}:${tag} ${mirroredImage(registry, i.repository)}:${tag}`,
-    })))),
+    ...charts.flatMap((c) =>
+      c.images.flatMap((i) =>
+        (i.tag ? [i.tag] : autoscalerTags).map((tag) => ({
+          kind: 'image',
+          source: `${i.repository}:${tag}`,
+          target: `${mirroredImage(registry, i.repository)}:${tag}`,
+          command: `crane copy ${i.repository}:${tag} ${mirroredImage(registry, i.repository)}:${tag}`,
+        })),
+      ),
+    ),
   ];
 }
 
@@ -356,7 +436,10 @@ export const RUNTIME_IMAGES = deepFreeze({
 } as const);
 
 /** An image of {@link RUNTIME_IMAGES} as a reference, from its mirror when a registry mirror is given. */
-export function runtimeImage(image: { readonly repository: string; readonly tag: string }, mirrorRegistry?: string): string {
+export function runtimeImage(
+  image: { readonly repository: string; readonly tag: string },
+  mirrorRegistry?: string,
+): string {
   return `${mirrorRegistry ? mirroredImage(mirrorRegistry, image.repository) : image.repository}:${image.tag}`;
 }
 

@@ -50,13 +50,23 @@ const NAMESPACES = new WeakMap<eks.ICluster, ClusterNamespaces>();
  * namespace (and synth fails, naming the chart and namespace, when no delivered chart creates it), and a
  * chart with a HorizontalPodAutoscaler gets metrics-server, which EKS does not install.
  */
-export function deliverChart(cluster: eks.ICluster, id: string, chart: Chart, options: DeliverChartOptions = {}): eks.KubernetesManifest {
-  const manifest = options.scope && Stack.of(options.scope) !== Stack.of(cluster)
-    ? new eks.KubernetesManifest(options.scope, id, { cluster, manifest: chart.toJson() })
-    : cluster.addCdk8sChart(id, chart);
+export function deliverChart(
+  cluster: eks.ICluster,
+  id: string,
+  chart: Chart,
+  options: DeliverChartOptions = {},
+): eks.KubernetesManifest {
+  const manifest =
+    options.scope && Stack.of(options.scope) !== Stack.of(cluster)
+      ? new eks.KubernetesManifest(options.scope, id, { cluster, manifest: chart.toJson() })
+      : cluster.addCdk8sChart(id, chart);
   const stack = Stack.of(manifest);
-  new AssemblyFile(manifest, 'Yaml', () => join('k8s', stack.stackName, `${id}.yaml`),
-    () => Yaml.stringify(...(stack.resolve(chart.toJson()) as unknown[]).map(placeholders)));
+  new AssemblyFile(
+    manifest,
+    'Yaml',
+    () => join('k8s', stack.stackName, `${id}.yaml`),
+    () => Yaml.stringify(...(stack.resolve(chart.toJson()) as unknown[]).map(placeholders)),
+  );
 
   const objects = chart.toJson() as { kind?: string; metadata?: { name?: string; namespace?: string } }[];
   const namespaces = namespacesOf(cluster);
@@ -66,7 +76,9 @@ export function deliverChart(cluster: eks.ICluster, id: string, chart: Chart, op
     for (const w of namespaces.waiting.get(ns) ?? []) w.manifest.node.addDependency(manifest);
     namespaces.waiting.delete(ns);
   }
-  const used = new Set(objects.map((o) => o.metadata?.namespace).filter((ns): ns is string => !!ns && !Token.isUnresolved(ns)));
+  const used = new Set(
+    objects.map((o) => o.metadata?.namespace).filter((ns): ns is string => !!ns && !Token.isUnresolved(ns)),
+  );
   for (const ns of used) {
     if (own.has(ns) || PROVIDED_NAMESPACES.has(ns) || (options.existingNamespaces ?? []).includes(ns)) continue;
     const creator = namespaces.created.get(ns);
@@ -79,8 +91,10 @@ export function deliverChart(cluster: eks.ICluster, id: string, chart: Chart, op
     if (options.metricsServer ?? builtHere) {
       manifest.node.addDependency(ensureMetricsServer(cluster));
     } else if (options.metricsServer === undefined) {
-      Annotations.of(manifest).addWarningV2('ai-platform:deliver:metrics-server',
-        `chart '${id}' has a HorizontalPodAutoscaler, which needs metrics-server; this cluster was not built by GpuCluster, so none is installed: pass metricsServer: true, or make sure the cluster has one`);
+      Annotations.of(manifest).addWarningV2(
+        'ai-platform:deliver:metrics-server',
+        `chart '${id}' has a HorizontalPodAutoscaler, which needs metrics-server; this cluster was not built by GpuCluster, so none is installed: pass metricsServer: true, or make sure the cluster has one`,
+      );
     }
   }
   return manifest;
@@ -93,8 +107,13 @@ function namespacesOf(cluster: eks.ICluster): ClusterNamespaces {
     NAMESPACES.set(cluster, entry);
     const state = entry;
     cluster.node.addValidation({
-      validate: () => [...state.waiting.entries()].flatMap(([ns, charts]) => charts.map((c) =>
-        `chart '${c.id}' puts objects in namespace '${ns}', which no chart delivered to this cluster creates: deliver a TeamNamespace named '${ns}' (or pass existingNamespaces: ['${ns}'] if it exists already)`)),
+      validate: () =>
+        [...state.waiting.entries()].flatMap(([ns, charts]) =>
+          charts.map(
+            (c) =>
+              `chart '${c.id}' puts objects in namespace '${ns}', which no chart delivered to this cluster creates: deliver a TeamNamespace named '${ns}' (or pass existingNamespaces: ['${ns}'] if it exists already)`,
+          ),
+        ),
     });
   }
   return entry;
@@ -125,7 +144,8 @@ function placeholders(value: any): any {
       return parts.map(placeholders).join(sep);
     }
     if ('Fn::ImportValue' in value) return `{{ import:${placeholders(value['Fn::ImportValue'])} }}`;
-    if ('Fn::GetStackOutput' in value) return `{{ output:${value['Fn::GetStackOutput'].StackName}/${value['Fn::GetStackOutput'].OutputName} }}`;
+    if ('Fn::GetStackOutput' in value)
+      return `{{ output:${value['Fn::GetStackOutput'].StackName}/${value['Fn::GetStackOutput'].OutputName} }}`;
     if ('Fn::Select' in value || 'Fn::Split' in value || 'Fn::Sub' in value) return `{{ ${JSON.stringify(value)} }}`;
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, placeholders(v)]));
   }
@@ -135,7 +155,12 @@ function placeholders(value: any): any {
 /** Chart delivery as static methods, for every jsii language. */
 export class ChartDelivery {
   /** Applies a cdk8s chart to a cluster after the cluster can run it; see {@link deliverChart}. */
-  public static deliver(cluster: eks.ICluster, id: string, chart: Chart, options?: DeliverChartOptions): eks.KubernetesManifest {
+  public static deliver(
+    cluster: eks.ICluster,
+    id: string,
+    chart: Chart,
+    options?: DeliverChartOptions,
+  ): eks.KubernetesManifest {
     return deliverChart(cluster, id, chart, options ?? {});
   }
 

@@ -19,7 +19,6 @@ import { ContainerInsights } from '../monitoring/container-insights';
 import { createPodIdentityRole } from '../core/pod-identity-role';
 import { limitGrantsToAwsServices } from '../core/key-policy';
 
-
 /** Props of {@link GpuCluster}. */
 export interface GpuClusterProps {
   readonly vpc: ec2.IVpc;
@@ -82,8 +81,10 @@ export class GpuCluster extends Construct {
    */
   public static check(props: GpuClusterProps): Problem[] {
     return clusterProblems({
-      kubernetesVersion: props.kubernetesVersion, adminRoleArns: props.adminRoleArns,
-      systemInstanceType: props.systemInstanceType?.toString(), systemNodes: props.systemNodes,
+      kubernetesVersion: props.kubernetesVersion,
+      adminRoleArns: props.adminRoleArns,
+      systemInstanceType: props.systemInstanceType?.toString(),
+      systemNodes: props.systemNodes,
     });
   }
 
@@ -96,11 +97,13 @@ export class GpuCluster extends Construct {
     const versionEntry = requireKubernetesVersion(this.kubernetesVersion, 'GpuCluster');
     this.nodeSubnets = props.nodeSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
-    this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {
-      description: 'Envelope encryption of Kubernetes secrets',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.secretsKey =
+      props.secretsKey ??
+      new kms.Key(this, 'SecretsKey', {
+        description: 'Envelope encryption of Kubernetes secrets',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
     limitGrantsToAwsServices(this.secretsKey);
 
     const endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PRIVATE;
@@ -112,8 +115,11 @@ export class GpuCluster extends Construct {
       endpointAccess,
       secretsEncryptionKey: this.secretsKey,
       clusterLogging: [
-        eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
-        eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
+        eks.ClusterLoggingTypes.API,
+        eks.ClusterLoggingTypes.AUDIT,
+        eks.ClusterLoggingTypes.AUTHENTICATOR,
+        eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+        eks.ClusterLoggingTypes.SCHEDULER,
       ],
       defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
       defaultCapacity: 0,
@@ -127,7 +133,8 @@ export class GpuCluster extends Construct {
 
     Validations.of(this.cluster).acknowledge({
       id: 'CloudFormation-Validate::W9009',
-      reason: 'aws-eks-v2 writes EncryptionConfig.Resources ["secrets"], which EKS still requires for envelope encryption',
+      reason:
+        'aws-eks-v2 writes EncryptionConfig.Resources ["secrets"], which EKS still requires for envelope encryption',
     });
     (props.adminRoleArns ?? []).forEach((arn, i) => this.cluster.grantClusterAdmin(`Admin${i}`, arn));
 
@@ -142,7 +149,9 @@ export class GpuCluster extends Construct {
     // NetworkPolicies are enforced only with the CNI's network policy agent turned on (EKS user guide,
     // "Limit pod traffic with Kubernetes network policies": configuration value enableNetworkPolicy).
     this.addons.vpcCni = this.addon('VpcCni', 'vpc-cni', versions.vpcCni, { enableNetworkPolicy: 'true' });
-    (this.addons.vpcCni.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: 'aws-node', roleArn: cniRole.roleArn }];
+    (this.addons.vpcCni.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [
+      { serviceAccount: 'aws-node', roleArn: cniRole.roleArn },
+    ];
     this.addons.vpcCni.node.addDependency(this.addons.podIdentityAgent);
     this.addons.kubeProxy = this.addon('KubeProxy', 'kube-proxy', versions.kubeProxy);
 
@@ -163,7 +172,9 @@ export class GpuCluster extends Construct {
     this.addons.coreDns.node.addDependency(this.systemNodegroup);
     if (props.containerInsights ?? true) {
       this.containerInsights = new ContainerInsights(this, 'ContainerInsights', {
-        cluster: this.cluster, clusterName: this.clusterName, kubernetesVersion: this.kubernetesVersion,
+        cluster: this.cluster,
+        clusterName: this.clusterName,
+        kubernetesVersion: this.kubernetesVersion,
       });
       // Its agents and operator need a node to run on, like CoreDNS.
       this.containerInsights.addon.node.addDependency(this.systemNodegroup);
@@ -172,7 +183,8 @@ export class GpuCluster extends Construct {
     registerWorkloadPrerequisites(this.cluster, this.systemNodegroup, ...Object.values(this.addons));
 
     acknowledgeIamFindings(cniRole, {
-      managedPolicies: 'AmazonEKS_CNI_Policy is the AWS-maintained policy for the VPC CNI, scoped to one service account through Pod Identity',
+      managedPolicies:
+        'AmazonEKS_CNI_Policy is the AWS-maintained policy for the VPC CNI, scoped to one service account through Pod Identity',
     });
     acknowledgeIamFindings(this.cluster.role, {
       managedPolicies: 'AmazonEKSClusterPolicy is the AWS-maintained service policy the EKS control plane requires',
@@ -180,12 +192,14 @@ export class GpuCluster extends Construct {
     // The cluster's public kubectlProvider (aws-eks-v2 ICluster.kubectlProvider), never a rebuilt construct ID.
     const kubectlProvider = this.cluster.kubectlProvider!;
     acknowledgeIamFindings(kubectlProvider, {
-      managedPolicies: 'The aws-eks-v2 kubectl provider (maintained by the CDK) runs in the VPC with the AWS-maintained Lambda execution and ECR read policies',
+      managedPolicies:
+        'The aws-eks-v2 kubectl provider (maintained by the CDK) runs in the VPC with the AWS-maintained Lambda execution and ECR read policies',
       wildcards: 'The aws-eks-v2 kubectl provider framework invokes its own handler versions (<handler ARN>:*)',
     });
     Validations.of(kubectlProvider).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'The kubectl provider runtime is chosen by aws-eks-v2 to match its kubectl layer; it moves with aws-cdk-lib upgrades',
+      reason:
+        'The kubectl provider runtime is chosen by aws-eks-v2 to match its kubectl layer; it moves with aws-cdk-lib upgrades',
     });
   }
 
@@ -195,10 +209,20 @@ export class GpuCluster extends Construct {
     return { id: lt.launchTemplateId!, version: lt.latestVersionNumber };
   }
 
-  private addon(id: string, addonName: string, addonVersion: string, configurationValues?: Record<string, unknown>): eks.Addon {
-    const addon = new eks.Addon(this, id, { cluster: this.cluster, addonName, addonVersion, preserveOnDelete: false, configurationValues });
+  private addon(
+    id: string,
+    addonName: string,
+    addonVersion: string,
+    configurationValues?: Record<string, unknown>,
+  ): eks.Addon {
+    const addon = new eks.Addon(this, id, {
+      cluster: this.cluster,
+      addonName,
+      addonVersion,
+      preserveOnDelete: false,
+      configurationValues,
+    });
     (addon.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
     return addon;
   }
 }
-

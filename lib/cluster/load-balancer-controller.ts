@@ -21,7 +21,9 @@ export const ALB_INGRESS_CLASS = 'alb';
  */
 export function loadBalancerControllerStatements(): iam.PolicyStatement[] {
   return LOAD_BALANCER_CONTROLLER_POLICY.map((s) => {
-    const arns = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => r.replace(/^arn:aws:/, `arn:${Aws.PARTITION}:`));
+    const arns = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) =>
+      r.replace(/^arn:aws:/, `arn:${Aws.PARTITION}:`),
+    );
     return iam.PolicyStatement.fromJson({ ...s, Resource: arns });
   });
 }
@@ -37,15 +39,19 @@ export function loadBalancerControllerStatements(): iam.PolicyStatement[] {
 export function installLoadBalancerController(cluster: eks.ICluster, id: string): eks.HelmChart {
   const spec = HELM_CHARTS.awsLoadBalancerController;
   const identity = new PodIdentityRole(cluster, `${id}-Identity`, {
-    cluster, namespace: spec.namespace, serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+    cluster,
+    namespace: spec.namespace,
+    serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
     description: 'AWS Load Balancer Controller: ALBs of exposed inference services',
   });
   // As one document, statement for statement (minimize: false: the app's minimizePolicies flag would merge them).
   const policy = new iam.Policy(identity, 'Policy', {
-    roles: [identity.role], document: new iam.PolicyDocument({ statements: loadBalancerControllerStatements(), minimize: false }),
+    roles: [identity.role],
+    document: new iam.PolicyDocument({ statements: loadBalancerControllerStatements(), minimize: false }),
   });
   acknowledgeIamFindings(identity, {
-    wildcards: 'The upstream policy of the pinned controller release (docs/install/iam_policy.json v3.5.0): load balancers, target groups and security groups it creates get unknown IDs; changes are limited to resources tagged elbv2.k8s.aws/cluster, discovery calls take no resource',
+    wildcards:
+      'The upstream policy of the pinned controller release (docs/install/iam_policy.json v3.5.0): load balancers, target groups and security groups it creates get unknown IDs; changes are limited to resources tagged elbv2.k8s.aws/cluster, discovery calls take no resource',
   });
   const chart = pinnedHelmChart(cluster, id, cluster, spec, {
     wait: true,

@@ -31,21 +31,34 @@ export interface OperatorOptions {
 }
 
 /** Installs an operator from its pinned chart, once per cluster; later calls return the same chart. */
-export function ensureOperator(cluster: eks.ICluster, operator: Operator, options: OperatorOptions = {}): eks.HelmChart {
+export function ensureOperator(
+  cluster: eks.ICluster,
+  operator: Operator,
+  options: OperatorOptions = {},
+): eks.HelmChart {
   const id = `Operator-${operator}`;
   options.mirror?.useFor(cluster);
   const existing = cluster.node.tryFindChild(id);
   if (existing) return existing as eks.HelmChart;
   switch (operator) {
-    case Operator.KEDA: return keda(cluster, id, options);
-    case Operator.KUBERAY: return chart(cluster, id, HELM_CHARTS.kuberay, { ...SYSTEM_NODES, singleNamespaceInstall: false });
-    case Operator.JOBSET: return chart(cluster, id, HELM_CHARTS.jobset, { controller: SYSTEM_NODES });
-    case Operator.AWS_LOAD_BALANCER_CONTROLLER: return installLoadBalancerController(cluster, id);
+    case Operator.KEDA:
+      return keda(cluster, id, options);
+    case Operator.KUBERAY:
+      return chart(cluster, id, HELM_CHARTS.kuberay, { ...SYSTEM_NODES, singleNamespaceInstall: false });
+    case Operator.JOBSET:
+      return chart(cluster, id, HELM_CHARTS.jobset, { controller: SYSTEM_NODES });
+    case Operator.AWS_LOAD_BALANCER_CONTROLLER:
+      return installLoadBalancerController(cluster, id);
   }
 }
 
 /** Operators install their CRDs: wait for the release so custom resources apply after it. */
-function chart(cluster: eks.ICluster, id: string, spec: HelmChartVersion, values: Record<string, unknown>): eks.HelmChart {
+function chart(
+  cluster: eks.ICluster,
+  id: string,
+  spec: HelmChartVersion,
+  values: Record<string, unknown>,
+): eks.HelmChart {
   return pinnedHelmChart(cluster, id, cluster, spec, { values, wait: true });
 }
 
@@ -59,9 +72,17 @@ function keda(cluster: eks.ICluster, id: string, options: OperatorOptions): eks.
   if (options.prometheusWorkspaceArn) {
     // KEDA signs Prometheus queries with its operator's identity (TriggerAuthentication identityOwner: keda).
     const identity = new PodIdentityRole(cluster, `${id}-Identity`, {
-      cluster, namespace: spec.namespace, serviceAccount: 'keda-operator', description: 'KEDA operator: query Managed Prometheus',
+      cluster,
+      namespace: spec.namespace,
+      serviceAccount: 'keda-operator',
+      description: 'KEDA operator: query Managed Prometheus',
     });
-    identity.role.addToPolicy(new iam.PolicyStatement({ actions: ['aps:QueryMetrics', 'aps:GetSeries', 'aps:GetLabels', 'aps:GetMetricMetadata'], resources: [options.prometheusWorkspaceArn] }));
+    identity.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['aps:QueryMetrics', 'aps:GetSeries', 'aps:GetLabels', 'aps:GetMetricMetadata'],
+        resources: [options.prometheusWorkspaceArn],
+      }),
+    );
     helm.node.addDependency(identity.association);
   }
   return helm;

@@ -24,7 +24,12 @@ function requireLabel(key: string, value: string) {
 }
 
 /** Adds a pinned chart to a cluster once, however many pools need it. */
-function ensureChart(cluster: eks.ICluster, id: string, spec: HelmChartVersion, values: Record<string, unknown>): eks.HelmChart {
+function ensureChart(
+  cluster: eks.ICluster,
+  id: string,
+  spec: HelmChartVersion,
+  values: Record<string, unknown>,
+): eks.HelmChart {
   const existing = cluster.node.tryFindChild(id);
   if (existing) return existing as eks.HelmChart;
   return pinnedHelmChart(cluster, id, cluster, spec, { values });
@@ -43,11 +48,13 @@ export function ensureDevicePlugins(cluster: eks.ICluster, nodes: PoolNodes, mir
     // The chart's default affinity requires Node Feature Discovery labels EKS nodes do not carry
     // (NVIDIA/k8s-device-plugin deployments/helm/nvidia-device-plugin/values.yaml at v0.20.0); a list value
     // replaces it, so the plugin runs exactly on the nodes labelled for it.
-    charts.push(ensureChart(cluster, 'NvidiaDevicePlugin', HELM_CHARTS.nvidiaDevicePlugin, {
-      affinity: requireLabel(DEVICE_PLUGIN_LABEL, DevicePlugin.NVIDIA),
-      tolerations: ACCELERATOR_TOLERATIONS,
-      priorityClassName: 'system-node-critical',
-    }));
+    charts.push(
+      ensureChart(cluster, 'NvidiaDevicePlugin', HELM_CHARTS.nvidiaDevicePlugin, {
+        affinity: requireLabel(DEVICE_PLUGIN_LABEL, DevicePlugin.NVIDIA),
+        tolerations: ACCELERATOR_TOLERATIONS,
+        priorityClassName: 'system-node-critical',
+      }),
+    );
   }
   if (nodes.devicePlugin === DevicePlugin.NEURON) {
     // The chart selects nodes by `node.kubernetes.io/instance-type` in `neuronInstances` and adds
@@ -55,22 +62,26 @@ export function ensureDevicePlugins(cluster: eks.ICluster, nodes: PoolNodes, mir
     // 1.0.0); later releases template `devicePlugin.affinity` instead. All three are set, so whichever the
     // pinned release reads selects exactly the nodes labelled for it; the catalog's Neuron types are passed
     // because the chart's own list lags new types (no trn2 in 1.0.0).
-    charts.push(ensureChart(cluster, 'NeuronDevicePlugin', HELM_CHARTS.neuronDevicePlugin, {
-      neuronInstances: knownInstanceTypes().filter((t) => findInstance(t)?.vendor === AcceleratorVendor.AWS_NEURON),
-      devicePlugin: {
-        nodeSelector: { [DEVICE_PLUGIN_LABEL]: DevicePlugin.NEURON },
-        affinity: requireLabel(DEVICE_PLUGIN_LABEL, DevicePlugin.NEURON),
-        tolerations: ACCELERATOR_TOLERATIONS,
-      },
-      scheduler: { enabled: false },
-      npd: { enabled: false },
-    }));
+    charts.push(
+      ensureChart(cluster, 'NeuronDevicePlugin', HELM_CHARTS.neuronDevicePlugin, {
+        neuronInstances: knownInstanceTypes().filter((t) => findInstance(t)?.vendor === AcceleratorVendor.AWS_NEURON),
+        devicePlugin: {
+          nodeSelector: { [DEVICE_PLUGIN_LABEL]: DevicePlugin.NEURON },
+          affinity: requireLabel(DEVICE_PLUGIN_LABEL, DevicePlugin.NEURON),
+          tolerations: ACCELERATOR_TOLERATIONS,
+        },
+        scheduler: { enabled: false },
+        npd: { enabled: false },
+      }),
+    );
   }
   if (nodes.efa) {
-    charts.push(ensureChart(cluster, 'EfaDevicePlugin', HELM_CHARTS.efaDevicePlugin, {
-      nodeSelector: { [EFA_LABEL]: 'true' },
-      tolerations: ACCELERATOR_TOLERATIONS,
-    }));
+    charts.push(
+      ensureChart(cluster, 'EfaDevicePlugin', HELM_CHARTS.efaDevicePlugin, {
+        nodeSelector: { [EFA_LABEL]: 'true' },
+        tolerations: ACCELERATOR_TOLERATIONS,
+      }),
+    );
   }
   return charts;
 }

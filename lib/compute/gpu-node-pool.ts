@@ -126,11 +126,16 @@ export class GpuNodePool extends Construct {
   public static check(props: GpuNodePoolProps): Problem[] {
     const numbers = [props.minNodes, props.maxNodes].filter((n) => n !== undefined && Token.isUnresolved(n));
     if (numbers.length > 0 || Token.isUnresolved(props.instanceTypes)) return [];
-    const diskGiB = props.diskSize?.isUnresolved() ? undefined : props.diskSize?.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-    const problems = nodePoolProblems({ ...props, diskGiB }).map((p) => (p.field === 'diskGiB' ? { ...p, field: 'diskSize', message: `${p.message} GiB` } : p));
+    const diskGiB = props.diskSize?.isUnresolved()
+      ? undefined
+      : props.diskSize?.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+    const problems = nodePoolProblems({ ...props, diskGiB }).map((p) =>
+      p.field === 'diskGiB' ? { ...p, field: 'diskSize', message: `${p.message} GiB` } : p,
+    );
     const names = [
       ...(Token.isUnresolved(props.poolName) ? [] : poolNameProblems(props.poolName, 'poolName')),
-      ...(props.nodegroupNamePrefix === undefined || Token.isUnresolved(props.nodegroupNamePrefix) ? []
+      ...(props.nodegroupNamePrefix === undefined || Token.isUnresolved(props.nodegroupNamePrefix)
+        ? []
         : nodegroupNamePrefixProblems(props.nodegroupNamePrefix, 'nodegroupNamePrefix')),
     ];
     return [...names, ...problems];
@@ -143,7 +148,10 @@ export class GpuNodePool extends Construct {
     this.maxNodes = props.maxNodes;
     const amiFamily = props.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;
     const efa = props.efa ?? NODE_POOL_DEFAULTS.efa;
-    this.nodes = PoolNodes.of({ poolName: props.poolName, instanceTypes: props.instanceTypes, amiFamily, efa, labels: props.labels }, props.nodes);
+    this.nodes = PoolNodes.of(
+      { poolName: props.poolName, instanceTypes: props.instanceTypes, amiFamily, efa, labels: props.labels },
+      props.nodes,
+    );
     const nodes = this.nodes;
     this.instances = nodes.instances;
     this.vendor = nodes.vendor;
@@ -162,7 +170,9 @@ export class GpuNodePool extends Construct {
     const cluster = props.cluster;
     const selection = cluster.vpc.selectSubnets(props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
     if (efa) {
-      this.placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', { strategy: ec2.PlacementGroupStrategy.CLUSTER });
+      this.placementGroup = new ec2.PlacementGroup(this, 'PlacementGroup', {
+        strategy: ec2.PlacementGroupStrategy.CLUSTER,
+      });
       // AWS::EC2::PlacementGroup Tags: update requires replacement (CloudFormation template reference), and the
       // launch template names the group: only tags that never change may reach it.
       const cfnGroup = this.placementGroup.node.defaultChild as ec2.CfnPlacementGroup;
@@ -170,7 +180,10 @@ export class GpuNodePool extends Construct {
     }
     let subnets: ec2.SubnetSelection;
     if (capacityBlock) {
-      const inAz = new CapacityReservationSubnet(this, 'ReservationSubnet', { reservationId: props.capacityReservationId!, candidates: selection.subnets });
+      const inAz = new CapacityReservationSubnet(this, 'ReservationSubnet', {
+        reservationId: props.capacityReservationId!,
+        candidates: selection.subnets,
+      });
       subnets = { subnets: [inAz.subnet] };
     } else {
       subnets = { subnets: efa ? selection.subnets.slice(0, 1) : selection.subnets };
@@ -181,15 +194,34 @@ export class GpuNodePool extends Construct {
     // gets a new name instead of failing on "a custom-named resource requires replacing". Subnets are named
     // by construct path (or literal ID), which stay the same across synths while the subnets do.
     const nodeRole = createNodeRole(this, 'NodeRole');
-    const subnetKeys = capacityBlock ? [] : (subnets.subnets ?? []).map((sn) => (Token.isUnresolved(sn.subnetId) ? sn.node.path : sn.subnetId));
-    const key = nodes.replacementKey({ capacityType, reservation: props.capacityReservationId, subnets: subnetKeys, role: nodeRole.node.path });
+    const subnetKeys = capacityBlock
+      ? []
+      : (subnets.subnets ?? []).map((sn) => (Token.isUnresolved(sn.subnetId) ? sn.node.path : sn.subnetId));
+    const key = nodes.replacementKey({
+      capacityType,
+      reservation: props.capacityReservationId,
+      subnets: subnetKeys,
+      role: nodeRole.node.path,
+    });
     this.nodegroupName = `${props.nodegroupNamePrefix ? `${props.nodegroupNamePrefix}-` : ''}${props.poolName}-${key}`;
     if (!NODEGROUP_NAME.test(this.nodegroupName)) {
-      throwIfProblems(`GpuNodePool '${props.poolName}'`, [{ field: 'poolName', value: props.poolName, message: `makes the node group name '${this.nodegroupName}', which must be 1..63 letters, digits, '-' or '_' starting alphanumeric; shorten the pool name or nodegroupNamePrefix` }], this);
+      throwIfProblems(
+        `GpuNodePool '${props.poolName}'`,
+        [
+          {
+            field: 'poolName',
+            value: props.poolName,
+            message: `makes the node group name '${this.nodegroupName}', which must be 1..63 letters, digits, '-' or '_' starting alphanumeric; shorten the pool name or nodegroupNamePrefix`,
+          },
+        ],
+        this,
+      );
     }
 
     const launchTemplate = createNodeLaunchTemplate(this, 'LaunchTemplate', {
-      amiFamily, diskGiB, efaInterfaces: this.efaInterfaces,
+      amiFamily,
+      diskGiB,
+      efaInterfaces: this.efaInterfaces,
       efaSecurityGroupIds: [cluster.clusterSecurityGroupId],
       placementGroup: this.placementGroup,
       capacityBlockReservationId: props.capacityReservationId,
@@ -216,7 +248,11 @@ export class GpuNodePool extends Construct {
     // parse `p6-b200.48xlarge`. The accelerator catalog is the source of truth here. A Capacity Block group
     // names its type only in the launch template.
     const cfnNodegroup = this.nodegroup.node.defaultChild as eks.CfnNodegroup;
-    if (!capacityBlock) cfnNodegroup.addPropertyOverride('InstanceTypes', this.instances.map((f) => f.instanceType));
+    if (!capacityBlock)
+      cfnNodegroup.addPropertyOverride(
+        'InstanceTypes',
+        this.instances.map((f) => f.instanceType),
+      );
     cfnNodegroup.addPropertyOverride('AmiType', nodes.ami.amiType);
     // Cluster Autoscaler owns the desired size: a template value is re-sent with a change of min or max and resizes
     // a busy pool. DesiredSize is optional, and "when using CloudFormation, no action occurs if you remove this
@@ -229,9 +265,19 @@ export class GpuNodePool extends Construct {
     // group in place: a label the user drops must be deleted from the ASG, so each has a resource whose deletion
     // deletes it. (A library upgrade that changed a derived label of the same AMI type would leave its old tag.)
     const own = new PoolNodes({ poolName: props.poolName, instanceTypes: props.instanceTypes, amiFamily, efa }).labels;
-    const userLabelTags = new Set(Object.keys(props.labels ?? {}).filter((k) => !(k in own)).map((k) => `${NODE_TEMPLATE}/label/${k}`));
-    const split = (removable: boolean) => Object.fromEntries(Object.entries(this.scaleFromZeroTags).filter(([k]) => userLabelTags.has(k) === removable));
-    this.asgName = new AsgNodeTemplateTags(this, 'ScaleFromZero', { cluster, nodegroup: this.nodegroup, tags: split(false), removableTags: split(true) }).asgName;
+    const userLabelTags = new Set(
+      Object.keys(props.labels ?? {})
+        .filter((k) => !(k in own))
+        .map((k) => `${NODE_TEMPLATE}/label/${k}`),
+    );
+    const split = (removable: boolean) =>
+      Object.fromEntries(Object.entries(this.scaleFromZeroTags).filter(([k]) => userLabelTags.has(k) === removable));
+    this.asgName = new AsgNodeTemplateTags(this, 'ScaleFromZero', {
+      cluster,
+      nodegroup: this.nodegroup,
+      tags: split(false),
+      removableTags: split(true),
+    }).asgName;
     ensureDevicePlugins(cluster, nodes);
   }
 }
@@ -250,7 +296,8 @@ export function nodeTemplateTags(nodes: PoolNodes, diskGiB: number): Record<stri
   };
   for (const [k, v] of Object.entries(nodes.labels)) tags[`${prefix}/label/${k}`] = v;
   for (const t of nodes.taints) tags[`${prefix}/taint/${t.key}`] = `${t.value}:${t.effect}`;
-  for (const [resource, count] of Object.entries(nodes.extendedResources)) tags[`${prefix}/resources/${resource}`] = String(count);
+  for (const [resource, count] of Object.entries(nodes.extendedResources))
+    tags[`${prefix}/resources/${resource}`] = String(count);
   tags['ai-platform/pool'] = nodes.poolName;
   return tags;
 }

@@ -28,8 +28,13 @@ export function nodeLabelProblems(labels: Record<string, string>): string[] {
     const slash = key.indexOf('/');
     const prefix = slash >= 0 ? key.slice(0, slash) : '';
     const name = slash >= 0 ? key.slice(slash + 1) : key;
-    if (!(key.length <= 63 && name.length >= 1 && LABEL_NAME.test(name)) || (slash >= 0 && !DNS_SUBDOMAIN.test(prefix))) {
-      problems.push(`key '${key}' must be a qualified name of at most 63 characters: an optional DNS subdomain prefix and '/', then [A-Za-z0-9-_.] starting and ending alphanumeric`);
+    if (
+      !(key.length <= 63 && name.length >= 1 && LABEL_NAME.test(name)) ||
+      (slash >= 0 && !DNS_SUBDOMAIN.test(prefix))
+    ) {
+      problems.push(
+        `key '${key}' must be a qualified name of at most 63 characters: an optional DNS subdomain prefix and '/', then [A-Za-z0-9-_.] starting and ending alphanumeric`,
+      );
       continue;
     }
     const domain = prefix.toLowerCase();

@@ -47,23 +47,36 @@ export function poolNodesProblems(spec: PoolNodesSpec): Problem[] {
   spec.instanceTypes.forEach((type, j) => {
     const facts = findInstance(type);
     if (facts) instances.push(facts);
-    else out.add(`instanceTypes[${j}]`, type, `is not in the accelerator catalog; known families: ${knownFamilies().join(', ')}`);
+    else
+      out.add(
+        `instanceTypes[${j}]`,
+        type,
+        `is not in the accelerator catalog; known families: ${knownFamilies().join(', ')}`,
+      );
   });
   spec.instanceTypes.forEach((type, j) => {
     if (spec.instanceTypes.indexOf(type) !== j) out.add(`instanceTypes[${j}]`, type, 'is listed twice');
   });
   const vendors = [...new Set(instances.map((f) => f.vendor))];
-  if (vendors.length > 1) out.add('instanceTypes', spec.instanceTypes, `must all have one accelerator vendor; found ${vendors.join(', ')}`);
+  if (vendors.length > 1)
+    out.add('instanceTypes', spec.instanceTypes, `must all have one accelerator vendor; found ${vendors.join(', ')}`);
   if (vendors.length === 1) {
     const amiFamily = spec.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily;
     if (!findAmi(amiFamily, vendors[0])) {
-      out.add('amiFamily', amiFamily, `does not support ${vendors[0]} instances; use one of: ${amiFamiliesFor(vendors[0]).join(', ')}`);
+      out.add(
+        'amiFamily',
+        amiFamily,
+        `does not support ${vendors[0]} instances; use one of: ${amiFamiliesFor(vendors[0]).join(', ')}`,
+      );
     }
   }
   if (spec.efa ?? NODE_POOL_DEFAULTS.efa) {
     for (const f of instances.filter((i) => i.maxEfaInterfaces === 0)) {
-      out.add(`instanceTypes[${spec.instanceTypes.indexOf(f.instanceType)}]`, f.instanceType,
-        'does not support EFA; with efa: true use EFA-capable types such as p5.48xlarge, p4d.24xlarge, g6e.48xlarge or trn1.32xlarge');
+      out.add(
+        `instanceTypes[${spec.instanceTypes.indexOf(f.instanceType)}]`,
+        f.instanceType,
+        'does not support EFA; with efa: true use EFA-capable types such as p5.48xlarge, p4d.24xlarge, g6e.48xlarge or trn1.32xlarge',
+      );
     }
   }
   for (const [key, value] of Object.entries(spec.labels ?? {})) {
@@ -78,25 +91,52 @@ export function nodePoolProblems(spec: NodePoolSpec): Problem[] {
   const minNodes = spec.minNodes ?? NODE_POOL_DEFAULTS.minNodes;
   const diskGiB = spec.diskGiB ?? NODE_POOL_DEFAULTS.diskGiB;
   const capacityType = spec.capacityType ?? NODE_POOL_DEFAULTS.capacityType;
-  for (const [field, value] of [['minNodes', minNodes], ['maxNodes', spec.maxNodes], ['diskGiB', diskGiB]] as const) {
+  for (const [field, value] of [
+    ['minNodes', minNodes],
+    ['maxNodes', spec.maxNodes],
+    ['diskGiB', diskGiB],
+  ] as const) {
     out.check(Number.isInteger(value), field, value, 'must be a whole number');
   }
   out.check(minNodes >= 0, 'minNodes', minNodes, 'must be >= 0');
   out.check(spec.maxNodes >= 1, 'maxNodes', spec.maxNodes, 'must be >= 1');
   out.check(spec.maxNodes >= minNodes, 'maxNodes', spec.maxNodes, `must be >= minNodes (${minNodes})`);
-  out.check(spec.maxNodes <= MAX_NODES_PER_NODE_GROUP, 'maxNodes', spec.maxNodes, `must be <= ${MAX_NODES_PER_NODE_GROUP} (the managed node group limit)`);
-  out.check(diskGiB >= DISK_GIB.min && diskGiB <= DISK_GIB.max, 'diskGiB', diskGiB, `must be between ${DISK_GIB.min} and ${DISK_GIB.max}`);
+  out.check(
+    spec.maxNodes <= MAX_NODES_PER_NODE_GROUP,
+    'maxNodes',
+    spec.maxNodes,
+    `must be <= ${MAX_NODES_PER_NODE_GROUP} (the managed node group limit)`,
+  );
+  out.check(
+    diskGiB >= DISK_GIB.min && diskGiB <= DISK_GIB.max,
+    'diskGiB',
+    diskGiB,
+    `must be between ${DISK_GIB.min} and ${DISK_GIB.max}`,
+  );
   if (capacityType === CapacityType.CAPACITY_BLOCK) {
     // EC2 resource IDs: cr- and 17 hexadecimal digits (CapacityReservationId, e.g. cr-1234567890abcdef0 in the EC2 API reference).
-    out.check(/^cr-[0-9a-f]{17}$/.test(spec.capacityReservationId ?? ''), 'capacityReservationId', spec.capacityReservationId,
-      'is required with capacityType capacity-block and must be cr- followed by 17 hexadecimal digits, e.g. cr-0123456789abcdef0');
+    out.check(
+      /^cr-[0-9a-f]{17}$/.test(spec.capacityReservationId ?? ''),
+      'capacityReservationId',
+      spec.capacityReservationId,
+      'is required with capacityType capacity-block and must be cr- followed by 17 hexadecimal digits, e.g. cr-0123456789abcdef0',
+    );
     spec.instanceTypes.forEach((type, i) => {
       const family = findInstance(type)?.family;
       if (family !== undefined && !CAPACITY_BLOCK_FAMILIES.includes(family)) {
-        out.add(`instanceTypes[${i}]`, type, `is not offered as Capacity Blocks; families that are: ${CAPACITY_BLOCK_FAMILIES.join(', ')} (EC2 user guide, Capacity Blocks for ML)`);
+        out.add(
+          `instanceTypes[${i}]`,
+          type,
+          `is not offered as Capacity Blocks; families that are: ${CAPACITY_BLOCK_FAMILIES.join(', ')} (EC2 user guide, Capacity Blocks for ML)`,
+        );
       }
     });
-    out.check(spec.instanceTypes.length === 1, 'instanceTypes', spec.instanceTypes, 'must name exactly one instance type with capacity-block (the reservation\'s type)');
+    out.check(
+      spec.instanceTypes.length === 1,
+      'instanceTypes',
+      spec.instanceTypes,
+      "must name exactly one instance type with capacity-block (the reservation's type)",
+    );
   } else if (spec.capacityReservationId !== undefined) {
     out.add('capacityReservationId', spec.capacityReservationId, 'is only valid with capacityType capacity-block');
   }

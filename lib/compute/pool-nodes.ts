@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { AmiFamily, findAmi, type AmiChoice } from '../catalog/ami';
-import { AcceleratorVendor, acceleratorResourceName, EFA_RESOURCE_NAME, findInstance, type InstanceFacts } from '../catalog/accelerators';
+import {
+  AcceleratorVendor,
+  acceleratorResourceName,
+  EFA_RESOURCE_NAME,
+  findInstance,
+  type InstanceFacts,
+} from '../catalog/accelerators';
 import { NODE_POOL_DEFAULTS } from './defaults';
 import { REPLACEMENT_KEY_LENGTH } from './pool-name';
 import { poolNodesProblems, type PoolNodesSpec } from './pool-checks';
@@ -67,13 +73,17 @@ export class PoolNodes {
     const own = new PoolNodes(options).labels;
     const differs = [
       described.poolName !== options.poolName && 'poolName',
-      JSON.stringify(described.instances.map((f) => f.instanceType)) !== JSON.stringify(options.instanceTypes) && 'instanceTypes',
+      JSON.stringify(described.instances.map((f) => f.instanceType)) !== JSON.stringify(options.instanceTypes) &&
+        'instanceTypes',
       described.amiFamily !== (options.amiFamily ?? NODE_POOL_DEFAULTS.amiFamily) && 'amiFamily',
       described.efa !== (options.efa ?? NODE_POOL_DEFAULTS.efa) && 'efa',
-      JSON.stringify(Object.entries(described.labels).sort()) !== JSON.stringify(Object.entries(own).sort()) && 'labels',
+      JSON.stringify(Object.entries(described.labels).sort()) !== JSON.stringify(Object.entries(own).sort()) &&
+        'labels',
     ].filter((f): f is string => f !== false);
     if (differs.length > 0) {
-      throw new Error(`pool '${options.poolName}': nodes were described for pool '${described.poolName}' and differ from these props in ${differs.join(', ')}`);
+      throw new Error(
+        `pool '${options.poolName}': nodes were described for pool '${described.poolName}' and differ from these props in ${differs.join(', ')}`,
+      );
     }
     return described;
   }
@@ -89,8 +99,10 @@ export class PoolNodes {
     this.efaInterfaces = efa ? Math.min(...this.instances.map((f) => f.maxEfaInterfaces)) : 0;
     this.acceleratorResource = acceleratorResourceName(this.vendor);
     this.acceleratorsPerNode = Math.min(...this.instances.map((f) => f.acceleratorCount));
-    if (!this.ami.bundlesDevicePlugin && this.vendor === AcceleratorVendor.NVIDIA) this.devicePlugin = DevicePlugin.NVIDIA;
-    if (!this.ami.bundlesDevicePlugin && this.vendor === AcceleratorVendor.AWS_NEURON) this.devicePlugin = DevicePlugin.NEURON;
+    if (!this.ami.bundlesDevicePlugin && this.vendor === AcceleratorVendor.NVIDIA)
+      this.devicePlugin = DevicePlugin.NVIDIA;
+    if (!this.ami.bundlesDevicePlugin && this.vendor === AcceleratorVendor.AWS_NEURON)
+      this.devicePlugin = DevicePlugin.NEURON;
 
     const models = [...new Set(this.instances.map((f) => f.acceleratorModel))];
     this.labels = {
@@ -101,7 +113,9 @@ export class PoolNodes {
       ...(efa ? { [EFA_LABEL]: 'true' } : {}),
       ...(this.devicePlugin ? { [DEVICE_PLUGIN_LABEL]: this.devicePlugin } : {}),
     };
-    this.taints = this.acceleratorResource ? [{ key: this.acceleratorResource, value: 'true', effect: 'NoSchedule' }] : [];
+    this.taints = this.acceleratorResource
+      ? [{ key: this.acceleratorResource, value: 'true', effect: 'NoSchedule' }]
+      : [];
   }
 
   /** Whether the nodes have EFA interfaces. */
@@ -123,7 +137,12 @@ export class PoolNodes {
    * "a resource with this name exists", and an unchanged pool keeps its name (and its dashboard lines).
    */
   public replacementKey(extra: Record<string, unknown> = {}): string {
-    const key = JSON.stringify({ types: this.instances.map((f) => f.instanceType), ami: this.ami.amiType, efa: this.efaInterfaces, ...extra });
+    const key = JSON.stringify({
+      types: this.instances.map((f) => f.instanceType),
+      ami: this.ami.amiType,
+      efa: this.efaInterfaces,
+      ...extra,
+    });
     return createHash('sha256').update(key).digest('hex').slice(0, REPLACEMENT_KEY_LENGTH);
   }
 }

@@ -11,7 +11,10 @@ import type { IConstruct } from 'constructs';
  * and writes the IDs cdk-nag will produce (the flattening below mirrors cdk-nag's finding format).
  * Only the rules named are acknowledged; any other finding still surfaces.
  */
-export function acknowledgeIamFindings(scope: IConstruct, rules: { managedPolicies?: string; wildcards?: string }): void {
+export function acknowledgeIamFindings(
+  scope: IConstruct,
+  rules: { managedPolicies?: string; wildcards?: string },
+): void {
   Aspects.of(scope).add(new IamAcknowledger(rules));
 }
 
@@ -20,9 +23,17 @@ export function acknowledgeIamFindings(scope: IConstruct, rules: { managedPolici
  * for policies naming a value of another stack, which only then takes its final form (`Fn::GetStackOutput`,
  * `Fn::ImportValue`) and so its final finding ID.
  */
-export function acknowledgeIamFindingsAfterReferences(scope: IConstruct, rules: { managedPolicies?: string; wildcards?: string }): void {
+export function acknowledgeIamFindingsAfterReferences(
+  scope: IConstruct,
+  rules: { managedPolicies?: string; wildcards?: string },
+): void {
   const acknowledger = new IamAcknowledger(rules);
-  scope.node.addValidation({ validate: () => { scope.node.findAll().forEach((c) => acknowledger.visit(c)); return []; } });
+  scope.node.addValidation({
+    validate: () => {
+      scope.node.findAll().forEach((c) => acknowledger.visit(c));
+      return [];
+    },
+  });
 }
 
 /**
@@ -30,7 +41,11 @@ export function acknowledgeIamFindingsAfterReferences(scope: IConstruct, rules: 
  * on the policies under a scope, so a grant the library shapes does not fail cdk-nag on the grantee, while
  * every other wildcard on it still surfaces.
  */
-export function acknowledgeGrantWildcards(scope: IConstruct, grant: { resources: string[]; actions: string[] }, reason: string): void {
+export function acknowledgeGrantWildcards(
+  scope: IConstruct,
+  grant: { resources: string[]; actions: string[] },
+  reason: string,
+): void {
   Aspects.of(scope).add(new IamAcknowledger({ wildcards: reason }, grant));
 }
 
@@ -47,23 +62,37 @@ class IamAcknowledger implements IAspect {
       for (const arn of (stack.resolve(node.managedPolicyArns) ?? []) as unknown[]) {
         const flat = flatten(stack.resolve(arn));
         if (flat.includes(':iam::aws:')) {
-          Validations.of(node).acknowledge({ id: `AwsSolutions-IAM4[Policy::${flat}]`, reason: this.rules.managedPolicies });
+          Validations.of(node).acknowledge({
+            id: `AwsSolutions-IAM4[Policy::${flat}]`,
+            reason: this.rules.managedPolicies,
+          });
         }
       }
     }
     if (this.rules.wildcards && (node instanceof iam.CfnPolicy || node instanceof iam.CfnRole)) {
-      const docs = node instanceof iam.CfnPolicy
-        ? [stack.resolve(node.policyDocument)]
-        : ((stack.resolve(node.policies) ?? []) as { policyDocument: unknown }[]).map((p) => p.policyDocument);
+      const docs =
+        node instanceof iam.CfnPolicy
+          ? [stack.resolve(node.policyDocument)]
+          : ((stack.resolve(node.policies) ?? []) as { policyDocument: unknown }[]).map((p) => p.policyDocument);
       const onlyResources = this.only && new Set(this.only.resources.map((r) => flatten(stack.resolve(r))));
       const onlyActions = this.only && new Set(this.only.actions);
       for (const doc of docs as { Statement?: Record<string, unknown>[] }[]) {
         for (const st of doc?.Statement ?? []) {
-          for (const action of asList(st.Action).map(flatten).filter((a) => a.includes('*') && (!onlyActions || onlyActions.has(a)))) {
-            Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: this.rules.wildcards });
+          for (const action of asList(st.Action)
+            .map(flatten)
+            .filter((a) => a.includes('*') && (!onlyActions || onlyActions.has(a)))) {
+            Validations.of(node).acknowledge({
+              id: `AwsSolutions-IAM5[Action::${action}]`,
+              reason: this.rules.wildcards,
+            });
           }
-          for (const resource of asList(st.Resource).map(flatten).filter((r) => r.includes('*') && (!onlyResources || onlyResources.has(r)))) {
-            Validations.of(node).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: this.rules.wildcards });
+          for (const resource of asList(st.Resource)
+            .map(flatten)
+            .filter((r) => r.includes('*') && (!onlyResources || onlyResources.has(r)))) {
+            Validations.of(node).acknowledge({
+              id: `AwsSolutions-IAM5[Resource::${resource}]`,
+              reason: this.rules.wildcards,
+            });
           }
         }
       }

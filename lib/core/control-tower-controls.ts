@@ -27,17 +27,30 @@ const MINIMUM_LOG_RETENTION_DAYS = 365;
 // manage its network interfaces; Lambda checks them when the function is created
 // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions).
 const LAMBDA_VPC_ACTIONS = [
-  'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
 ];
 // What a state machine's role needs to log to CloudWatch Logs and to send X-Ray traces; Step Functions checks
 // the logging permissions when the state machine is created
 // (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy,
 // https://docs.aws.amazon.com/step-functions/latest/dg/procedure-enable-xray-tracing.html).
 const STATE_MACHINE_ACTIONS = [
-  'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
-  'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
 ];
 
 /**
@@ -82,12 +95,20 @@ export class ControlTowerControls implements IAspect {
   private launchTemplate(template: ec2.CfnLaunchTemplate): void {
     template.addPropertyOverride('LaunchTemplateData.Monitoring', { Enabled: true });
     // Interfaces come from the L1 property or, for the platform's EFA templates, from a property override.
-    const fromOverride = (template as unknown as { rawOverrides: any }).rawOverrides?.Properties?.LaunchTemplateData?.NetworkInterfaces;
+    const fromOverride = (template as unknown as { rawOverrides: any }).rawOverrides?.Properties?.LaunchTemplateData
+      ?.NetworkInterfaces;
     const data = template.launchTemplateData as ec2.CfnLaunchTemplate.LaunchTemplateDataProperty | undefined;
-    const interfaces = Array.isArray(fromOverride) ? fromOverride : (Array.isArray(data?.networkInterfaces) ? data.networkInterfaces : []);
+    const interfaces = Array.isArray(fromOverride)
+      ? fromOverride
+      : Array.isArray(data?.networkInterfaces)
+        ? data.networkInterfaces
+        : [];
     // An override path cannot index into an array (it would turn the list into an object): set it on each entry.
     if (interfaces.length > 0) {
-      template.addPropertyOverride('LaunchTemplateData.NetworkInterfaces', interfaces.map((i: object) => ({ ...i, AssociatePublicIpAddress: false })));
+      template.addPropertyOverride(
+        'LaunchTemplateData.NetworkInterfaces',
+        interfaces.map((i: object) => ({ ...i, AssociatePublicIpAddress: false })),
+      );
     }
   }
 
@@ -95,16 +116,20 @@ export class ControlTowerControls implements IAspect {
     const cfn = bucket.node.defaultChild as s3.CfnBucket;
     cfn.objectLockEnabled ??= true;
     const encryption = cfn.bucketEncryption as s3.CfnBucket.BucketEncryptionProperty | undefined;
-    const rules = (encryption?.serverSideEncryptionConfiguration ?? []) as s3.CfnBucket.ServerSideEncryptionRuleProperty[];
-    const sseS3 = rules.length === 0 || rules.some((r) => (r.serverSideEncryptionByDefault as any)?.sseAlgorithm === 'AES256');
+    const rules = (encryption?.serverSideEncryptionConfiguration ??
+      []) as s3.CfnBucket.ServerSideEncryptionRuleProperty[];
+    const sseS3 =
+      rules.length === 0 || rules.some((r) => (r.serverSideEncryptionByDefault as any)?.sseAlgorithm === 'AES256');
     if (sseS3) {
       // S3 server access logs can be delivered to an SSE-KMS bucket whose key lets logging.s3.amazonaws.com
       // generate data keys (aws/aws-cdk#25350; the key below allows it).
       cfn.bucketEncryption = {
-        serverSideEncryptionConfiguration: [{
-          serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.key(bucket.stack).keyArn },
-          bucketKeyEnabled: true,
-        }],
+        serverSideEncryptionConfiguration: [
+          {
+            serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.key(bucket.stack).keyArn },
+            bucketKeyEnabled: true,
+          },
+        ],
       };
     }
     if (cfn.loggingConfiguration === undefined) {
@@ -112,12 +137,17 @@ export class ControlTowerControls implements IAspect {
       // (CloudFormation AWS::S3::Bucket LoggingConfiguration.DestinationBucketName: "By default, logs are stored
       // in the bucket where the LoggingConfiguration property is defined").
       cfn.loggingConfiguration = { logFilePrefix: 'self/' };
-      bucket.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [bucket.arnForObjects('self/*')],
-        conditions: { ArnLike: { 'aws:SourceArn': bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': bucket.stack.account } },
-      }));
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+          actions: ['s3:PutObject'],
+          resources: [bucket.arnForObjects('self/*')],
+          conditions: {
+            ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+            StringEquals: { 'aws:SourceAccount': bucket.stack.account },
+          },
+        }),
+      );
     }
   }
 
@@ -130,7 +160,8 @@ export class ControlTowerControls implements IAspect {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       machine.loggingConfiguration = {
-        level: 'ERROR', includeExecutionData: false,
+        level: 'ERROR',
+        includeExecutionData: false,
         destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: group.logGroupArn } }],
       };
     }
@@ -141,7 +172,9 @@ export class ControlTowerControls implements IAspect {
     // aws-eks and aws-eks-v2 each have their own CfnCluster class; both carry `resourcesVpcConfig`.
     const vpc = (cluster as unknown as { resourcesVpcConfig?: { endpointPublicAccess?: unknown } }).resourcesVpcConfig;
     if (vpc?.endpointPublicAccess !== false) {
-      Annotations.of(cluster).addError('AWS Control Tower control CT.EKS.PR.1 refuses an EKS cluster whose API endpoint is public: use a private endpoint (definition: cluster.endpointAccess private)');
+      Annotations.of(cluster).addError(
+        'AWS Control Tower control CT.EKS.PR.1 refuses an EKS cluster whose API endpoint is public: use a private endpoint (definition: cluster.endpointAccess private)',
+      );
     }
   }
 
@@ -150,11 +183,15 @@ export class ControlTowerControls implements IAspect {
     const declared = 'vpcConfig' in fn ? (fn as { vpcConfig?: unknown }).vpcConfig : properties?.VpcConfig;
     if (declared !== undefined) return;
     if (!this.props.vpc) {
-      Annotations.of(fn).addError('AWS Control Tower control CT.LAMBDA.PR.3 refuses a Lambda function outside a VPC: give ControlTowerControls a vpc');
+      Annotations.of(fn).addError(
+        'AWS Control Tower control CT.LAMBDA.PR.3 refuses a Lambda function outside a VPC: give ControlTowerControls a vpc',
+      );
       return;
     }
     fn.addPropertyOverride('VpcConfig', {
-      SubnetIds: this.props.vpc.selectSubnets(this.props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+      SubnetIds: this.props.vpc.selectSubnets(
+        this.props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ).subnetIds,
       SecurityGroupIds: [this.functionGroup(fn.stack).securityGroupId],
     });
     const role = 'role' in fn ? (fn as { role?: unknown }).role : properties?.Role;
@@ -166,10 +203,22 @@ export class ControlTowerControls implements IAspect {
     const stack = resource.stack;
     const ref = stack.resolve(roleArn) as { 'Fn::GetAtt'?: [string, string] } | undefined;
     const logicalId = ref?.['Fn::GetAtt']?.[0];
-    const role = logicalId === undefined ? undefined : stack.node.findAll()
-      .find((c): c is CfnResource => c instanceof CfnResource && c.cfnResourceType === 'AWS::IAM::Role' && stack.resolve(c.logicalId) === logicalId);
+    const role =
+      logicalId === undefined
+        ? undefined
+        : stack.node
+            .findAll()
+            .find(
+              (c): c is CfnResource =>
+                c instanceof CfnResource &&
+                c.cfnResourceType === 'AWS::IAM::Role' &&
+                stack.resolve(c.logicalId) === logicalId,
+            );
     if (!role) {
-      Annotations.of(resource).addWarningV2('ai-platform:controlTowerRole', `The role of this resource is not in its stack: give it ${actions.join(', ')}`);
+      Annotations.of(resource).addWarningV2(
+        'ai-platform:controlTowerRole',
+        `The role of this resource is not in its stack: give it ${actions.join(', ')}`,
+      );
       return;
     }
     // One inline policy per role and purpose: functions sharing a role (a provider's handlers) share it, since two
@@ -199,19 +248,32 @@ export class ControlTowerControls implements IAspect {
       limitGrantsToAwsServices(key);
       // CloudWatch Logs, for this account's log groups in this region
       // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-      }));
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
+          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          resources: ['*'],
+          conditions: {
+            ArnLike: {
+              'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+                service: 'logs',
+                resource: 'log-group',
+                resourceName: '*',
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            },
+          },
+        }),
+      );
       // S3 server access logging into an SSE-KMS bucket (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }));
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+          actions: ['kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        }),
+      );
       this.keys.set(stack, key);
     }
     return key;
@@ -222,7 +284,9 @@ export class ControlTowerControls implements IAspect {
     let group = this.functionGroups.get(stack);
     if (!group) {
       group = new ec2.SecurityGroup(stack, 'ControlTowerFunctions', {
-        vpc: this.props.vpc!, allowAllOutbound: false, description: 'Lambda functions placed in the VPC (AWS Control Tower controls)',
+        vpc: this.props.vpc!,
+        allowAllOutbound: false,
+        description: 'Lambda functions placed in the VPC (AWS Control Tower controls)',
       });
       group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs and the EKS endpoint over HTTPS');
       this.functionGroups.set(stack, group);

@@ -14,12 +14,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
  */
 export function limitGrantsToAwsServices(key: kms.IKey): void {
   if (!(key instanceof kms.Key)) return;
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'GrantsOnlyForAwsServices',
-    effect: iam.Effect.DENY,
-    actions: ['kms:CreateGrant'],
-    principals: [new iam.AnyPrincipal()],
-    resources: ['*'],
-    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  }));
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'GrantsOnlyForAwsServices',
+      effect: iam.Effect.DENY,
+      actions: ['kms:CreateGrant'],
+      principals: [new iam.AnyPrincipal()],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }),
+  );
 }

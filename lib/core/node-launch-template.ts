@@ -32,7 +32,10 @@ export function keptTags(resource: IConstruct, keys: readonly string[]): IResolv
   return Lazy.any({
     produce: () => {
       const values = TagManager.of(resource)?.tagValues() ?? {};
-      const kept = Object.keys(values).filter((k) => keys.includes(k)).sort().map((Key) => ({ Key, Value: values[Key] }));
+      const kept = Object.keys(values)
+        .filter((k) => keys.includes(k))
+        .sort()
+        .map((Key) => ({ Key, Value: values[Key] }));
       return kept.length > 0 ? kept : undefined;
     },
   });
@@ -48,7 +51,11 @@ export function keptTags(resource: IConstruct, keys: readonly string[]): IResolv
  * running GPU nodes. The trade-off: instances and volumes carry only the kept tags (keep keys whose value never
  * changes, such as the platform's name used for cost allocation); the node group keeps all its tags.
  */
-export function createNodeLaunchTemplate(scope: Construct, id: string, opts: NodeLaunchTemplateOptions): ec2.LaunchTemplate {
+export function createNodeLaunchTemplate(
+  scope: Construct,
+  id: string,
+  opts: NodeLaunchTemplateOptions,
+): ec2.LaunchTemplate {
   // Bottlerocket boots from a small OS volume (/dev/xvda) and keeps images and pods on /dev/xvdb.
   const deviceName = opts.amiFamily === AmiFamily.BOTTLEROCKET ? '/dev/xvdb' : '/dev/xvda';
   const lt = new ec2.LaunchTemplate(scope, id, {
@@ -56,31 +63,40 @@ export function createNodeLaunchTemplate(scope: Construct, id: string, opts: Nod
     httpPutResponseHopLimit: 1,
     httpEndpoint: true,
     placementGroup: opts.placementGroup,
-    blockDevices: [{
-      deviceName,
-      volume: ec2.BlockDeviceVolume.ebs(opts.diskGiB, {
-        volumeType: ec2.EbsDeviceVolumeType.GP3,
-        encrypted: true,
-        deleteOnTermination: true,
-      }),
-    }],
+    blockDevices: [
+      {
+        deviceName,
+        volume: ec2.BlockDeviceVolume.ebs(opts.diskGiB, {
+          volumeType: ec2.EbsDeviceVolumeType.GP3,
+          encrypted: true,
+          deleteOnTermination: true,
+        }),
+      },
+    ],
   });
   const cfn = lt.node.defaultChild as ec2.CfnLaunchTemplate;
   const efa = opts.efaInterfaces ?? 0;
   if (efa > 0) {
     // One EFA interface per network card; the first is the primary interface (device index 0).
-    cfn.addPropertyOverride('LaunchTemplateData.NetworkInterfaces', Array.from({ length: efa }, (_, card) => ({
-      DeviceIndex: card === 0 ? 0 : 1,
-      NetworkCardIndex: card,
-      InterfaceType: 'efa',
-      Groups: opts.efaSecurityGroupIds,
-      DeleteOnTermination: true,
-    })));
+    cfn.addPropertyOverride(
+      'LaunchTemplateData.NetworkInterfaces',
+      Array.from({ length: efa }, (_, card) => ({
+        DeviceIndex: card === 0 ? 0 : 1,
+        NetworkCardIndex: card,
+        InterfaceType: 'efa',
+        Groups: opts.efaSecurityGroupIds,
+        DeleteOnTermination: true,
+      })),
+    );
   }
   // Rendered from the template's own tag manager, filtered, in both places a launch template carries tags. The
   // template's own `Name` tag (its construct path, set by ec2.LaunchTemplate) stays.
   const kept = keptTags(lt, ['Name', ...(opts.inheritedTagKeys ?? [])]);
-  const spec = (types: string[]) => Lazy.any({ produce: () => (cfn.stack.resolve(kept) ? types.map((ResourceType) => ({ ResourceType, Tags: kept })) : undefined) });
+  const spec = (types: string[]) =>
+    Lazy.any({
+      produce: () =>
+        cfn.stack.resolve(kept) ? types.map((ResourceType) => ({ ResourceType, Tags: kept })) : undefined,
+    });
   cfn.addPropertyOverride('LaunchTemplateData.TagSpecifications', spec(['instance', 'volume']));
   cfn.addPropertyOverride('TagSpecifications', spec(['launch-template']));
   if (opts.instanceType) cfn.addPropertyOverride('LaunchTemplateData.InstanceType', opts.instanceType);

@@ -10,11 +10,13 @@ export function createNodeRole(scope: Construct, id: string): iam.Role {
   const role = new iam.Role(scope, id, {
     assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
     description: 'EKS node: join the cluster and pull images',
-    managedPolicies: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly']
-      .map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
+    managedPolicies: ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'].map((name) =>
+      iam.ManagedPolicy.fromAwsManagedPolicyName(name),
+    ),
   });
   acknowledgeIamFindings(role, {
-    managedPolicies: 'Nodes need the AWS-maintained EKS worker-node and ECR pull-only policies; pods cannot use them (IMDSv2 hop limit 1) and get their own roles through Pod Identity',
+    managedPolicies:
+      'Nodes need the AWS-maintained EKS worker-node and ECR pull-only policies; pods cannot use them (IMDSv2 hop limit 1) and get their own roles through Pod Identity',
   });
   return role;
 }

@@ -18,7 +18,10 @@ export const HELM_TIMEOUT = Duration.minutes(10);
  * it runs come from the mirror.
  */
 export function pinnedHelmChart(
-  scope: Construct, id: string, cluster: eks.ICluster, spec: HelmChartVersion,
+  scope: Construct,
+  id: string,
+  cluster: eks.ICluster,
+  spec: HelmChartVersion,
   options: { values: Record<string, unknown>; release?: string; wait?: boolean; mirror?: RegistryMirror },
 ): eks.HelmChart {
   options.mirror?.useFor(cluster);

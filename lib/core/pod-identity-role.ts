@@ -26,7 +26,11 @@ export class PodIdentityRole extends Construct implements iam.IGrantable {
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps) {
     super(scope, id);
-    this.role = createPodIdentityRole(this, 'Role', props.description ?? `Pod Identity role for ${props.namespace}/${props.serviceAccount}`);
+    this.role = createPodIdentityRole(
+      this,
+      'Role',
+      props.description ?? `Pod Identity role for ${props.namespace}/${props.serviceAccount}`,
+    );
     this.grantPrincipal = this.role;
     this.association = new eks.CfnPodIdentityAssociation(this, 'Association', {
       clusterName: props.cluster.clusterName,
@@ -46,6 +50,8 @@ export function createPodIdentityRole(scope: Construct, id: string, description:
     StringEquals: { 'aws:SourceAccount': Stack.of(scope).account },
   });
   const role = new iam.Role(scope, id, { assumedBy: principal, description: fitDescription(description) });
-  role.assumeRolePolicy?.addStatements(new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: [principal] }));
+  role.assumeRolePolicy?.addStatements(
+    new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: [principal] }),
+  );
   return role;
 }

@@ -17,8 +17,12 @@ export function registryMirrorProblems(registry: string): Problem[] {
   const out = new ProblemList();
   if (Token.isUnresolved(registry)) return [];
   const [host, ...path] = registry.split('/');
-  out.check(ECR_HOST.test(host) && path.every((p) => PATH_SEGMENT.test(p)), 'registry', registry,
-    'must be a private ECR registry, <12-digit account>.dkr.ecr.<region>.amazonaws.com, optionally followed by a path of lowercase segments (letters, digits, and . _ - inside), e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror');
+  out.check(
+    ECR_HOST.test(host) && path.every((p) => PATH_SEGMENT.test(p)),
+    'registry',
+    registry,
+    'must be a private ECR registry, <12-digit account>.dkr.ecr.<region>.amazonaws.com, optionally followed by a path of lowercase segments (letters, digits, and . _ - inside), e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror',
+  );
   return out.problems;
 }
 
@@ -61,10 +65,14 @@ export class RegistryMirror {
   public useFor(cluster: eks.ICluster): void {
     const current = IN_USE.get(cluster);
     if (current && current.registry !== this.registry) {
-      throw new Error(`RegistryMirror: cluster ${cluster.node.path} already takes its charts from ${current.registry}; it cannot also use ${this.registry}`);
+      throw new Error(
+        `RegistryMirror: cluster ${cluster.node.path} already takes its charts from ${current.registry}; it cannot also use ${this.registry}`,
+      );
     }
     if (!current && UNMIRRORED.has(cluster)) {
-      throw new Error(`RegistryMirror: cluster ${cluster.node.path} already has a chart installed from its public source; set the mirror (${this.registry}) before the first chart is added`);
+      throw new Error(
+        `RegistryMirror: cluster ${cluster.node.path} already has a chart installed from its public source; set the mirror (${this.registry}) before the first chart is added`,
+      );
     }
     IN_USE.set(cluster, this);
   }

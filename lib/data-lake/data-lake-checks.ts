@@ -20,7 +20,12 @@ export function dataLakeProblems(spec: DataLakeSpec): Problem[] {
   out.check(zones.length >= 1, 'zones', zones, 'must list at least one zone');
   zones.forEach((z, i) => {
     if (Token.isUnresolved(z)) return;
-    out.check(ZONE.test(z), `zones[${i}]`, z, 'must be 1..20 characters: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit');
+    out.check(
+      ZONE.test(z),
+      `zones[${i}]`,
+      z,
+      'must be 1..20 characters: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit',
+    );
     if (zones.indexOf(z) !== i) out.add(`zones[${i}]`, z, 'is listed twice');
   });
   for (const field of ['archiveAfterDays', 'noncurrentVersionExpirationDays'] as const) {
@@ -36,8 +41,10 @@ export function dataLakeProblems(spec: DataLakeSpec): Problem[] {
  * (Lake Formation developer guide, "Implicit Lake Formation permissions"); anyone else is refused.
  */
 export function lakeFormationAdminRequirement(stackName: string): string {
-  return `the role that deploys stack ${stackName} (CloudFormation's execution role, by default `
-    + 'cdk-hnb659fds-cfn-exec-role-<account>-<region>) must be a Lake Formation data lake administrator: Lake Formation console, '
-    + 'Administration > Administrative roles and tasks > Data lake administrators > Add, or `aws lakeformation put-data-lake-settings` with '
-    + 'its ARN added to DataLakeAdmins (keep the existing admins). Otherwise creating the databases, tables and grants fails with AccessDeniedException';
+  return (
+    `the role that deploys stack ${stackName} (CloudFormation's execution role, by default ` +
+    'cdk-hnb659fds-cfn-exec-role-<account>-<region>) must be a Lake Formation data lake administrator: Lake Formation console, ' +
+    'Administration > Administrative roles and tasks > Data lake administrators > Add, or `aws lakeformation put-data-lake-settings` with ' +
+    'its ARN added to DataLakeAdmins (keep the existing admins). Otherwise creating the databases, tables and grants fails with AccessDeniedException'
+  );
 }

@@ -26,7 +26,13 @@ export interface IDataLakeRef {
 }
 
 const S3_READ = ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation'];
-const S3_WRITE = ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads'];
+const S3_WRITE = [
+  's3:PutObject',
+  's3:DeleteObject',
+  's3:AbortMultipartUpload',
+  's3:ListMultipartUploadParts',
+  's3:ListBucketMultipartUploads',
+];
 const KMS_READ = ['kms:Decrypt'];
 const KMS_WRITE = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'];
 
@@ -35,7 +41,13 @@ const KMS_WRITE = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'];
  * so granting access from a workload stack leaves the data stack's template untouched. The key may be
  * used only through S3 in this region.
  */
-export function grantZone(ref: IDataLakeRef, scope: Construct, zone: string, grantee: iam.IGrantable, level: DataAccessLevel): iam.Grant {
+export function grantZone(
+  ref: IDataLakeRef,
+  scope: Construct,
+  zone: string,
+  grantee: iam.IGrantable,
+  level: DataAccessLevel,
+): iam.Grant {
   const bucketArn = ref.zoneBucketArn(zone);
   const write = level === DataAccessLevel.READ_WRITE;
   const s3Grant = iam.Grant.addToPrincipal({
@@ -54,16 +66,23 @@ export function grantZone(ref: IDataLakeRef, scope: Construct, zone: string, gra
   // shape is this library's choice, so its cdk-nag IAM5 findings are acknowledged here, on the grantee's
   // policy, for exactly these resources and actions; any other wildcard on the grantee still surfaces.
   if (Construct.isConstruct(grantee.grantPrincipal)) {
-    acknowledgeGrantWildcards(grantee.grantPrincipal, {
-      resources: [`${bucketArn}/*`],
-      actions: write ? [...S3_READ, ...S3_WRITE, ...KMS_WRITE] : [...S3_READ, ...KMS_READ],
-    }, `A data-lake zone grant covers the objects of that zone's bucket only (${zone}), with the key only through S3`);
+    acknowledgeGrantWildcards(
+      grantee.grantPrincipal,
+      {
+        resources: [`${bucketArn}/*`],
+        actions: write ? [...S3_READ, ...S3_WRITE, ...KMS_WRITE] : [...S3_READ, ...KMS_READ],
+      },
+      `A data-lake zone grant covers the objects of that zone's bucket only (${zone}), with the key only through S3`,
+    );
   }
   return s3Grant.combine(keyGrant);
 }
 
 /** Names of the exports a data lake publishes for other stacks. */
-export function dataLakeExportNames(prefix: string, zones: string[]): { key: string; zones: Record<string, string>; bucketNames: Record<string, string> } {
+export function dataLakeExportNames(
+  prefix: string,
+  zones: string[],
+): { key: string; zones: Record<string, string>; bucketNames: Record<string, string> } {
   return {
     key: `${prefix}-data-lake-key-arn`,
     zones: Object.fromEntries(zones.map((z) => [z, `${prefix}-data-lake-${z}-bucket-arn`])),
@@ -84,8 +103,14 @@ export abstract class DataLakeValues implements IDataLakeRef {
    * @param lakeFormation whether the data lake was built with `lakeFormation: true` (its catalog is then
    *   governed by Lake Formation grants)
    */
-  protected constructor(private readonly scope: Construct, private readonly namePrefix: string, public readonly lakeFormation: boolean,
-    public readonly keyArn: string, private readonly bucketArns: Record<string, string>, bucketNames: Record<string, string>) {
+  protected constructor(
+    private readonly scope: Construct,
+    private readonly namePrefix: string,
+    public readonly lakeFormation: boolean,
+    public readonly keyArn: string,
+    private readonly bucketArns: Record<string, string>,
+    bucketNames: Record<string, string>,
+  ) {
     this.zoneNames = Object.keys(bucketArns);
     this.bucketNames = bucketNames;
   }
@@ -129,9 +154,14 @@ export class DataLakeImport extends DataLakeValues {
    */
   constructor(scope: Construct, exportPrefix: string, zoneNames: string[], lakeFormation: boolean = false) {
     const names = dataLakeExportNames(exportPrefix, zoneNames);
-    super(scope, exportPrefix, lakeFormation, Fn.importValue(names.key),
+    super(
+      scope,
+      exportPrefix,
+      lakeFormation,
+      Fn.importValue(names.key),
       Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.zones[z])])),
-      Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.bucketNames[z])])));
+      Object.fromEntries(zoneNames.map((z) => [z, Fn.importValue(names.bucketNames[z])])),
+    );
   }
 }
 
@@ -164,11 +194,19 @@ export interface ZoneOutputs {
 export class DataLakeOutputsRef extends DataLakeValues {
   constructor(scope: Construct, outputs: DataLakeOutputs) {
     const consumer = Stack.of(scope);
-    if (consumer !== outputs.stack) consumer.addStackDependency(outputs.stack, 'reads the data lake\'s outputs');
-    const read = (o: CfnOutput): string => consumer === outputs.stack ? o.value : Fn.getStackOutput(outputs.stack.stackName, outputs.stack.resolve(o.logicalId));
+    if (consumer !== outputs.stack) consumer.addStackDependency(outputs.stack, "reads the data lake's outputs");
+    const read = (o: CfnOutput): string =>
+      consumer === outputs.stack
+        ? o.value
+        : Fn.getStackOutput(outputs.stack.stackName, outputs.stack.resolve(o.logicalId));
     const zones = Object.keys(outputs.zones);
-    super(scope, outputs.namePrefix, outputs.lakeFormation, read(outputs.keyArn),
+    super(
+      scope,
+      outputs.namePrefix,
+      outputs.lakeFormation,
+      read(outputs.keyArn),
       Object.fromEntries(zones.map((z) => [z, read(outputs.zones[z].bucketArn)])),
-      Object.fromEntries(zones.map((z) => [z, read(outputs.zones[z].bucketName)])));
+      Object.fromEntries(zones.map((z) => [z, read(outputs.zones[z].bucketName)])),
+    );
   }
 }

@@ -1,4 +1,13 @@
-import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  type CfnResource,
+} from 'aws-cdk-lib';
 import { AssemblyFile } from '../core/assembly-file';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
@@ -10,7 +19,13 @@ import { DataAccessLevel } from './data-access-level';
 import { DATA_LAKE_DEFAULTS } from './defaults';
 import { dataLakeProblems } from './data-lake-checks';
 import { throwIfProblems, type Problem } from '../core/problems';
-import { dataLakeExportNames, DataLakeOutputsRef, grantZone, type DataLakeOutputs, type IDataLakeRef } from './data-lake-ref';
+import {
+  dataLakeExportNames,
+  DataLakeOutputsRef,
+  grantZone,
+  type DataLakeOutputs,
+  type IDataLakeRef,
+} from './data-lake-ref';
 import { zoneDatabaseName } from './private/database-name';
 import { registerZonesWithLakeFormation } from './private/lake-formation';
 import { lakeKeyEncryption, SECURE_BUCKET } from './private/secure-bucket';
@@ -84,8 +99,16 @@ export class DataLake extends Construct implements IDataLakeRef {
    */
   public static check(props: DataLakeProps): Problem[] {
     const days = (d?: Duration) => (d === undefined || d.isUnresolved() ? undefined : d.toDays({ integral: false }));
-    return dataLakeProblems({ zones: props.zones, archiveAfterDays: days(props.archiveAfter), noncurrentVersionExpirationDays: days(props.noncurrentVersionExpiration) })
-      .map((p) => ({ ...p, field: p.field.replace(/^archiveAfterDays$/, 'archiveAfter').replace(/^noncurrentVersionExpirationDays$/, 'noncurrentVersionExpiration') }));
+    return dataLakeProblems({
+      zones: props.zones,
+      archiveAfterDays: days(props.archiveAfter),
+      noncurrentVersionExpirationDays: days(props.noncurrentVersionExpiration),
+    }).map((p) => ({
+      ...p,
+      field: p.field
+        .replace(/^archiveAfterDays$/, 'archiveAfter')
+        .replace(/^noncurrentVersionExpirationDays$/, 'noncurrentVersionExpiration'),
+    }));
   }
 
   constructor(scope: Construct, id: string, props: DataLakeProps = {}) {
@@ -113,14 +136,18 @@ export class DataLake extends Construct implements IDataLakeRef {
       encryption: s3.BucketEncryption.S3_MANAGED,
       removalPolicy: this.removalPolicy,
       autoDeleteObjects: destroy,
-      lifecycleRules: [{ id: 'expire-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      lifecycleRules: [
+        { id: 'expire-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) },
+      ],
     });
     // S3 → EventBridge on the lake's own buckets too (AWS Control Tower CT.S3.PR.4 asks every bucket for event
     // notifications): free, since S3 events on the default bus carry no EventBridge charge
     // (https://aws.amazon.com/eventbridge/pricing/: "events published by AWS services are free"); set on the
     // bucket itself, not with `eventBridgeEnabled`, which adds a notifications custom resource and its Lambda.
     const notifyEventBridge = (b: s3.Bucket) => {
-      (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+      (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+        eventBridgeConfiguration: { eventBridgeEnabled: true },
+      };
     };
     notifyEventBridge(this.accessLogsBucket);
     Validations.of(this.accessLogsBucket).acknowledge({
@@ -147,12 +174,14 @@ export class DataLake extends Construct implements IDataLakeRef {
       serverAccessLogsPrefix: 'query-results/',
       removalPolicy: this.removalPolicy,
       autoDeleteObjects: destroy,
-      lifecycleRules: [{
-        id: 'expire-results',
-        expiration: props.queryResultsExpiration ?? Duration.days(30),
-        noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
+      lifecycleRules: [
+        {
+          id: 'expire-results',
+          expiration: props.queryResultsExpiration ?? Duration.days(30),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
     });
     notifyEventBridge(this.queryResultsBucket);
 
@@ -192,18 +221,36 @@ export class DataLake extends Construct implements IDataLakeRef {
     });
     this.workgroup.applyRemovalPolicy(this.removalPolicy);
 
-    new AssemblyFile(this, 'ImportMapping', () => `plan/${Stack.of(this).stackName}-import.json`, () => `${JSON.stringify(this.importMapping(), null, 2)}\n`);
+    new AssemblyFile(
+      this,
+      'ImportMapping',
+      () => `plan/${Stack.of(this).stackName}-import.json`,
+      () => `${JSON.stringify(this.importMapping(), null, 2)}\n`,
+    );
 
     // Outputs for other stacks, always present (whoever reads them, the data stack stays the same), read by
     // `referenceFrom` without exports; with `exportForOtherStacks` they are also exported by name.
     const names = props.exportForOtherStacks ? dataLakeExportNames(prefix, this.zoneNames) : undefined;
     this.outputs = {
-      stack: Stack.of(this), namePrefix: prefix, lakeFormation,
+      stack: Stack.of(this),
+      namePrefix: prefix,
+      lakeFormation,
       keyArn: new CfnOutput(this, 'KeyArnExport', { value: this.key.keyArn, exportName: names?.key }),
-      zones: Object.fromEntries(this.zoneNames.map((zone) => [zone, {
-        bucketArn: new CfnOutput(this, `Zone-${zone}-ArnExport`, { value: this.zones[zone].bucketArn, exportName: names?.zones[zone] }),
-        bucketName: new CfnOutput(this, `Zone-${zone}-NameExport`, { value: this.zones[zone].bucketName, exportName: names?.bucketNames[zone] }),
-      }])),
+      zones: Object.fromEntries(
+        this.zoneNames.map((zone) => [
+          zone,
+          {
+            bucketArn: new CfnOutput(this, `Zone-${zone}-ArnExport`, {
+              value: this.zones[zone].bucketArn,
+              exportName: names?.zones[zone],
+            }),
+            bucketName: new CfnOutput(this, `Zone-${zone}-NameExport`, {
+              value: this.zones[zone].bucketName,
+              exportName: names?.bucketNames[zone],
+            }),
+          },
+        ]),
+      ),
     };
   }
 
@@ -275,15 +322,22 @@ export class DataLake extends Construct implements IDataLakeRef {
    */
   public importMapping(): Record<string, Record<string, string>> {
     const stack = Stack.of(this);
-    const id = (c: Construct) => stack.resolve((c.node.defaultChild as CfnResource | undefined ?? c as CfnResource).logicalId) as string;
-    const lookUp = (what: string, c: Construct) => `<${what}: the retained resource tagged aws:cloudformation:logical-id=${id(c)}>`;
+    const id = (c: Construct) =>
+      stack.resolve(((c.node.defaultChild as CfnResource | undefined) ?? (c as CfnResource)).logicalId) as string;
+    const lookUp = (what: string, c: Construct) =>
+      `<${what}: the retained resource tagged aws:cloudformation:logical-id=${id(c)}>`;
     const mapping: Record<string, Record<string, string>> = {};
     if (this.removalPolicy !== RemovalPolicy.RETAIN) return mapping;
     mapping[id(this.key)] = { KeyId: lookUp('key ID', this.key) };
-    for (const [name, bucket] of [['access-logs', this.accessLogsBucket], ['query-results', this.queryResultsBucket], ...Object.entries(this.zones)] as [string, s3.Bucket][]) {
+    for (const [name, bucket] of [
+      ['access-logs', this.accessLogsBucket],
+      ['query-results', this.queryResultsBucket],
+      ...Object.entries(this.zones),
+    ] as [string, s3.Bucket][]) {
       mapping[id(bucket)] = { BucketName: lookUp(`${name} bucket name`, bucket) };
     }
-    for (const db of Object.values(this.databases)) mapping[id(db)] = { DatabaseName: (db.databaseInput as glue.CfnDatabase.DatabaseInputProperty).name! };
+    for (const db of Object.values(this.databases))
+      mapping[id(db)] = { DatabaseName: (db.databaseInput as glue.CfnDatabase.DatabaseInputProperty).name! };
     mapping[id(this.workgroup)] = { Name: this.workgroup.name };
     return mapping;
   }
@@ -293,12 +347,16 @@ export class DataLake extends Construct implements IDataLakeRef {
     if (asked !== RemovalPolicy.DESTROY) return RemovalPolicy.RETAIN;
     const flag = this.node.tryGetContext(ALLOW_DATA_DELETION_CONTEXT);
     if (flag === true || flag === 'true') {
-      Annotations.of(this).addWarningV2('ai-platform:data-deletion-enabled',
-        `Data lake buckets and key will be DELETED with stack ${Stack.of(this).stackName} (removalPolicy destroy and ${ALLOW_DATA_DELETION_CONTEXT}=true)`);
+      Annotations.of(this).addWarningV2(
+        'ai-platform:data-deletion-enabled',
+        `Data lake buckets and key will be DELETED with stack ${Stack.of(this).stackName} (removalPolicy destroy and ${ALLOW_DATA_DELETION_CONTEXT}=true)`,
+      );
       return RemovalPolicy.DESTROY;
     }
-    Annotations.of(this).addWarningV2('ai-platform:data-deletion-ignored',
-      `removalPolicy destroy is ignored: data is retained unless the context flag ${ALLOW_DATA_DELETION_CONTEXT}=true is also set`);
+    Annotations.of(this).addWarningV2(
+      'ai-platform:data-deletion-ignored',
+      `removalPolicy destroy is ignored: data is retained unless the context flag ${ALLOW_DATA_DELETION_CONTEXT}=true is also set`,
+    );
     return RemovalPolicy.RETAIN;
   }
 }

@@ -51,19 +51,26 @@ export class ZoneBucket extends s3.Bucket {
       autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
       // Request metrics (4xx/5xx, latency) for the monitoring stack.
       metrics: [{ id: 'EntireBucket' }],
-      lifecycleRules: [{
-        id: 'archive-and-clean-up',
-        transitions: [{
-          storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
-          transitionAfter: props.archiveAfter ?? Duration.days(DATA_LAKE_DEFAULTS.archiveAfterDays),
-        }],
-        noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(DATA_LAKE_DEFAULTS.noncurrentVersionExpirationDays),
-        abortIncompleteMultipartUploadAfter: props.abortIncompleteUploadsAfter ?? Duration.days(7),
-      }],
+      lifecycleRules: [
+        {
+          id: 'archive-and-clean-up',
+          transitions: [
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: props.archiveAfter ?? Duration.days(DATA_LAKE_DEFAULTS.archiveAfterDays),
+            },
+          ],
+          noncurrentVersionExpiration:
+            props.noncurrentVersionExpiration ?? Duration.days(DATA_LAKE_DEFAULTS.noncurrentVersionExpirationDays),
+          abortIncompleteMultipartUploadAfter: props.abortIncompleteUploadsAfter ?? Duration.days(7),
+        },
+      ],
     });
     this.zoneName = props.zoneName;
     if (props.eventBridge ?? true) {
-      (this.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+      (this.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+        eventBridgeConfiguration: { eventBridgeEnabled: true },
+      };
       this.eventBridgeOnBucket = true;
     }
   }
@@ -74,7 +81,11 @@ export class ZoneBucket extends s3.Bucket {
    * reference: "This action replaces the existing notification configuration"), so EventBridge moves into that
    * same custom resource (`enableEventBridgeNotification`) instead of being silently dropped.
    */
-  public addEventNotification(event: s3.EventType, dest: s3.IBucketNotificationDestination, ...filters: s3.NotificationKeyFilter[]): void {
+  public addEventNotification(
+    event: s3.EventType,
+    dest: s3.IBucketNotificationDestination,
+    ...filters: s3.NotificationKeyFilter[]
+  ): void {
     if (this.eventBridgeOnBucket) {
       (this.node.defaultChild as s3.CfnBucket).notificationConfiguration = undefined;
       this.enableEventBridgeNotification();

@@ -14,8 +14,12 @@ export { HOURS_PER_MONTH };
  * holds a public IPv4 address per AZ it spans (the tagged public subnets, one per AZ), billed as any public IPv4.
  */
 function loadBalancerHours(def: CostInputs): number {
-  const visibilities = new Set(def.inference.flatMap((s) => (s.expose ? [s.expose.visibility ?? ExposureVisibility.INTERNAL] : [])));
-  const internet = visibilities.has(ExposureVisibility.INTERNET) ? def.network.maxAzs * SERVICE_PRICES.publicIpv4Hourly : 0;
+  const visibilities = new Set(
+    def.inference.flatMap((s) => (s.expose ? [s.expose.visibility ?? ExposureVisibility.INTERNAL] : [])),
+  );
+  const internet = visibilities.has(ExposureVisibility.INTERNET)
+    ? def.network.maxAzs * SERVICE_PRICES.publicIpv4Hourly
+    : 0;
   return visibilities.size * SERVICE_PRICES.albHourly + internet;
 }
 
@@ -50,7 +54,10 @@ export function computeIdleCost(def: CostInputs): IdleCost {
     natGateways: def.network.natGateways * (SERVICE_PRICES.natGatewayHourly + SERVICE_PRICES.publicIpv4Hourly) * month,
     interfaceEndpoints: endpoints * def.network.maxAzs * SERVICE_PRICES.interfaceEndpointHourlyPerAz * month,
     systemNodes: def.cluster.systemNodes * monthlyInstancePrice(def.cluster.systemInstanceType),
-    poolMinimums: def.nodePools.reduce((sum, p) => sum + p.minNodes * Math.min(...p.instanceTypes.map(monthlyInstancePrice)), 0),
+    poolMinimums: def.nodePools.reduce(
+      (sum, p) => sum + p.minNodes * Math.min(...p.instanceTypes.map(monthlyInstancePrice)),
+      0,
+    ),
     // One more key per pipeline: it encrypts the pipeline's log groups (DataPipeline's default).
     kmsKeys: (KMS_KEYS + def.pipelines.length) * SERVICE_PRICES.kmsKeyMonthly,
     prometheusCollector: def.inference.length > 0 ? SERVICE_PRICES.prometheusCollectorHourly * month : 0,
@@ -77,11 +84,15 @@ export interface ComputeCostCeiling {
  * pipelines are bounded per run only: see the plan).
  */
 export function computeCostCeiling(def: CostInputs): ComputeCostCeiling {
-  const pools = Object.fromEntries(def.nodePools.map((p) => [p.name, p.maxNodes * Math.max(...p.instanceTypes.map(monthlyInstancePrice))]));
-  const pipelines = Object.fromEntries(def.pipelines.flatMap((p) => {
-    const monthly = pipelineMonthlyCeiling(p);
-    return monthly === undefined ? [] : [[p.name, monthly]];
-  }));
+  const pools = Object.fromEntries(
+    def.nodePools.map((p) => [p.name, p.maxNodes * Math.max(...p.instanceTypes.map(monthlyInstancePrice))]),
+  );
+  const pipelines = Object.fromEntries(
+    def.pipelines.flatMap((p) => {
+      const monthly = pipelineMonthlyCeiling(p);
+      return monthly === undefined ? [] : [[p.name, monthly]];
+    }),
+  );
   const idle = computeIdleCost(def);
   const fixed = idle.total - idle.poolMinimums;
   const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);

@@ -21,7 +21,8 @@ export function loadDefinitionFile(path: string): unknown {
     throw new DefinitionError([definitionProblem('(file)', path, `cannot be read: ${(e as Error).message}`)], path);
   }
   const fail = (message: string) => new DefinitionError([definitionProblem('(file)', path, message)], path);
-  if (text.length > MAX_FILE_CHARS) throw fail(`is ${text.length} characters; a definition file may have at most ${MAX_FILE_CHARS}`);
+  if (text.length > MAX_FILE_CHARS)
+    throw fail(`is ${text.length} characters; a definition file may have at most ${MAX_FILE_CHARS}`);
   const kind = ext === '.json' ? 'JSON' : 'YAML';
   let value: unknown;
   try {
@@ -38,7 +39,8 @@ export function loadDefinitionFile(path: string): unknown {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     if (e instanceof DefinitionError) throw e;
-    if (e instanceof RangeError || /Maximum call stack/.test((e as Error).message)) throw fail(`nests lists and maps too deeply to read (more than ${MAX_DEPTH} levels is never a definition)`);
+    if (e instanceof RangeError || /Maximum call stack/.test((e as Error).message))
+      throw fail(`nests lists and maps too deeply to read (more than ${MAX_DEPTH} levels is never a definition)`);
     throw fail(`is not valid ${kind}: ${(e as Error).message.split('\n')[0]}`);
   }
   const depth = nestingProblem(value);
@@ -53,7 +55,9 @@ const MAX_DEPTH = 32;
 
 /** A message when a value nests deeper than MAX_DEPTH or refers to itself (a YAML alias of its own ancestor). */
 function nestingProblem(root: unknown): string | undefined {
-  const stack: { value: unknown; depth: number; ancestors: Set<unknown> }[] = [{ value: root, depth: 0, ancestors: new Set() }];
+  const stack: { value: unknown; depth: number; ancestors: Set<unknown> }[] = [
+    { value: root, depth: 0, ancestors: new Set() },
+  ];
   while (stack.length > 0) {
     const { value, depth, ancestors } = stack.pop()!;
     if (value === null || typeof value !== 'object') continue;

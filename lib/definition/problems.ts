@@ -45,7 +45,12 @@ export class DefinitionError extends PlatformValidationError {
 
   constructor(problems: DefinitionProblem[], source?: string) {
     const where = source ? ` in ${source}` : '';
-    super('The platform definition', problems, undefined, `The platform definition${where} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
+    super(
+      'The platform definition',
+      problems,
+      undefined,
+      `The platform definition${where} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`,
+    );
     this.problems = problems;
   }
 }

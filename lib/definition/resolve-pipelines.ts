@@ -12,13 +12,22 @@ import type { PipelineDefinition } from './types';
 
 /** DataPipeline's prop names as the definition writes them. */
 const FIELDS: Record<string, string> = {
-  pipelineName: 'name', sources: 'from', target: 'to', runTimeout: 'runTimeoutMinutes',
-  'trigger.expression': 'trigger.schedule', 'trigger.zone': 'trigger.onArrival.zone', 'trigger.prefix': 'trigger.onArrival.prefix',
-  'maxCapacity.maxVcpu': 'maxCapacity.vcpu', 'maxCapacity.maxMemory': 'maxCapacity.memoryGiB', 'table.tableName': 'table.name',
+  pipelineName: 'name',
+  sources: 'from',
+  target: 'to',
+  runTimeout: 'runTimeoutMinutes',
+  'trigger.expression': 'trigger.schedule',
+  'trigger.zone': 'trigger.onArrival.zone',
+  'trigger.prefix': 'trigger.onArrival.prefix',
+  'maxCapacity.maxVcpu': 'maxCapacity.vcpu',
+  'maxCapacity.maxMemory': 'maxCapacity.memoryGiB',
+  'table.tableName': 'table.name',
 };
 
 function definitionField(field: string): string {
-  const key = Object.keys(FIELDS).sort((a, b) => b.length - a.length).find((k) => field === k || field.startsWith(`${k}[`) || field.startsWith(`${k}.`));
+  const key = Object.keys(FIELDS)
+    .sort((a, b) => b.length - a.length)
+    .find((k) => field === k || field.startsWith(`${k}[`) || field.startsWith(`${k}.`));
   return key ? FIELDS[key] + field.slice(key.length) : field;
 }
 
@@ -34,11 +43,22 @@ export function pipelineProps(platformName: string, p: ResolvedPipeline): Omit<D
     sources: p.from,
     target: p.to,
     script: p.script.startsWith('s3://') ? PipelineScript.fromS3Uri(p.script) : PipelineScript.fromAsset(p.script),
-    trigger: p.schedule !== undefined ? PipelineTrigger.schedule(p.schedule)
-      : p.arrivalZone !== undefined ? PipelineTrigger.onArrival(p.arrivalZone, p.arrivalPrefix) : undefined,
+    trigger:
+      p.schedule !== undefined
+        ? PipelineTrigger.schedule(p.schedule)
+        : p.arrivalZone !== undefined
+          ? PipelineTrigger.onArrival(p.arrivalZone, p.arrivalPrefix)
+          : undefined,
     maxCapacity: { maxVcpu: p.maxVcpu, maxMemory: Size.gibibytes(p.maxMemoryGiB) },
     runTimeout: Duration.minutes(p.runTimeoutMinutes),
-    table: p.table ? { tableName: p.table.name, format: p.table.format, partitionKeys: p.table.partitionKeys, columns: p.table.columns } : undefined,
+    table: p.table
+      ? {
+          tableName: p.table.name,
+          format: p.table.format,
+          partitionKeys: p.table.partitionKeys,
+          columns: p.table.columns,
+        }
+      : undefined,
   };
 }
 
@@ -46,8 +66,15 @@ export function pipelineProps(platformName: string, p: ResolvedPipeline): Omit<D
  * Applies pipeline defaults and checks them with DataPipeline's own rules (names and their service limits,
  * zones, script, schedule, capacity, timeout, table), reported under `pipelines[i]` in the definition's words.
  */
-export function resolvePipelines(platformName: string, defs: PipelineDefinition[], zones: string[], natGateways: number, out: ProblemCollector): ResolvedPipeline[] {
-  for (const d of duplicates(defs.map((p) => p.name))) out.error(`pipelines[${d.index}].name`, d.name, 'must be unique among pipelines');
+export function resolvePipelines(
+  platformName: string,
+  defs: PipelineDefinition[],
+  zones: string[],
+  natGateways: number,
+  out: ProblemCollector,
+): ResolvedPipeline[] {
+  for (const d of duplicates(defs.map((p) => p.name)))
+    out.error(`pipelines[${d.index}].name`, d.name, 'must be unique among pipelines');
   const lake = { zoneNames: zones } as IDataLakeRef;
   return defs.map((def, i) => {
     const at = `pipelines[${i}]`;
@@ -60,7 +87,11 @@ export function resolvePipelines(platformName: string, defs: PipelineDefinition[
     // The job's Spark reaches the Glue Data Catalog over the internet: the platform's interface endpoints
     // (image pulls, or all of STS, EKS, EC2, Logs, ...) have no Glue endpoint (EMR Serverless "Configuring VPC access").
     if (def.table !== undefined && natGateways === 0) {
-      out.error(`${at}.table`, def.table.name, 'needs network.natGateways >= 1: the job registers partitions in the Glue Data Catalog, which the platform\'s VPC endpoints do not reach');
+      out.error(
+        `${at}.table`,
+        def.table.name,
+        "needs network.natGateways >= 1: the job registers partitions in the Glue Data Catalog, which the platform's VPC endpoints do not reach",
+      );
     }
     const resolved: ResolvedPipeline = {
       name: def.name,
@@ -74,20 +105,32 @@ export function resolvePipelines(platformName: string, defs: PipelineDefinition[
       maxVcpu: def.maxCapacity?.vcpu ?? DEFAULTS.pipeline.maxVcpu,
       maxMemoryGiB: def.maxCapacity?.memoryGiB ?? DEFAULTS.pipeline.maxMemoryGiB,
       runTimeoutMinutes: def.runTimeoutMinutes ?? DEFAULTS.pipeline.runTimeoutMinutes,
-      table: def.table ? {
-        name: def.table.name, format: def.table.format ?? DEFAULTS.pipeline.tableFormat,
-        partitionKeys: [...(def.table.partitionKeys ?? [])], columns: (def.table.columns ?? []).map((c) => ({ name: c.name, type: c.type })),
-      } : undefined,
+      table: def.table
+        ? {
+            name: def.table.name,
+            format: def.table.format ?? DEFAULTS.pipeline.tableFormat,
+            partitionKeys: [...(def.table.partitionKeys ?? [])],
+            columns: (def.table.columns ?? []).map((c) => ({ name: c.name, type: c.type })),
+          }
+        : undefined,
     };
     // Whole, positive numbers first: Size and Duration refuse negative amounts with an exception.
-    const numbers: [string, number][] = [['maxCapacity.vcpu', resolved.maxVcpu], ['maxCapacity.memoryGiB', resolved.maxMemoryGiB], ['runTimeoutMinutes', resolved.runTimeoutMinutes]];
+    const numbers: [string, number][] = [
+      ['maxCapacity.vcpu', resolved.maxVcpu],
+      ['maxCapacity.memoryGiB', resolved.maxMemoryGiB],
+      ['runTimeoutMinutes', resolved.runTimeoutMinutes],
+    ];
     const bad = numbers.filter(([, v]) => !(Number.isInteger(v) && v >= 1));
     for (const [field, value] of bad) out.error(`${at}.${field}`, value, 'must be a whole number >= 1');
     if (bad.length > 0) return resolved;
     const props = { ...pipelineProps(platformName, resolved), dataLake: lake } as DataPipelineProps;
     for (const p of DataPipeline.check(props)) out.error(`${at}.${definitionField(p.field)}`, p.value, p.message);
     if (resolved.maxVcpu > DEFAULT_VCPU_QUOTA) {
-      out.warn(`${at}.maxCapacity.vcpu`, resolved.maxVcpu, `is above ${DEFAULT_VCPU_QUOTA}, the default EMR Serverless quota of concurrent vCPUs per account and region; raise the quota (L-D05C8A75) or runs will wait for capacity`);
+      out.warn(
+        `${at}.maxCapacity.vcpu`,
+        resolved.maxVcpu,
+        `is above ${DEFAULT_VCPU_QUOTA}, the default EMR Serverless quota of concurrent vCPUs per account and region; raise the quota (L-D05C8A75) or runs will wait for capacity`,
+      );
     }
     return resolved;
   });
@@ -95,12 +138,26 @@ export function resolvePipelines(platformName: string, defs: PipelineDefinition[
 
 /** The most a pipeline can cost a month at its capacity, timeout and schedule; undefined for an arrival trigger. */
 export function pipelineMonthlyCeiling(p: ResolvedPipeline): number | undefined {
-  const runs = p.schedule !== undefined ? DataPipeline.runsPerMonth(PipelineTrigger.schedule(p.schedule)) : p.arrivalZone !== undefined ? undefined : 0;
-  return runs === undefined ? undefined
-    : DataPipeline.maxMonthlyCost({ maxVcpu: p.maxVcpu, maxMemory: Size.gibibytes(p.maxMemoryGiB) }, Duration.minutes(p.runTimeoutMinutes), runs);
+  const runs =
+    p.schedule !== undefined
+      ? DataPipeline.runsPerMonth(PipelineTrigger.schedule(p.schedule))
+      : p.arrivalZone !== undefined
+        ? undefined
+        : 0;
+  return runs === undefined
+    ? undefined
+    : DataPipeline.maxMonthlyCost(
+        { maxVcpu: p.maxVcpu, maxMemory: Size.gibibytes(p.maxMemoryGiB) },
+        Duration.minutes(p.runTimeoutMinutes),
+        runs,
+      );
 }
 
 /** The most one run can cost: full capacity for the whole timeout. */
 export function pipelineRunCeiling(p: ResolvedPipeline): number {
-  return DataPipeline.maxMonthlyCost({ maxVcpu: p.maxVcpu, maxMemory: Size.gibibytes(p.maxMemoryGiB) }, Duration.minutes(p.runTimeoutMinutes), 1);
+  return DataPipeline.maxMonthlyCost(
+    { maxVcpu: p.maxVcpu, maxMemory: Size.gibibytes(p.maxMemoryGiB) },
+    Duration.minutes(p.runTimeoutMinutes),
+    1,
+  );
 }

@@ -10,7 +10,6 @@ import { duplicates } from './rules';
 import { CapacityType } from '../compute/capacity-type';
 import { Provisioner, type NodePoolDefinition } from './types';
 
-
 /** Applies pool defaults and checks every pool rule. Returns only pools without problems. */
 export function resolveNodePools(pools: NodePoolDefinition[], out: ProblemCollector): ResolvedNodePool[] {
   out.check(pools.length > 0, 'nodePools', pools, 'must list at least one node pool');
@@ -46,19 +45,36 @@ function resolvePool(pool: NodePoolDefinition, at: string, out: ProblemCollector
   const ami = findAmi(amiFamily, vendor);
 
   if (capacityType === CapacityType.SPOT && efa) {
-    out.warn(`${at}.capacityType`, capacityType, 'spot capacity for an EFA training pool risks losing every node of a job at once');
+    out.warn(
+      `${at}.capacityType`,
+      capacityType,
+      'spot capacity for an EFA training pool risks losing every node of a job at once',
+    );
   }
 
   // Karpenter keeps no minimum; EFA pools are built on managed node groups.
   if (provisioner === Provisioner.KARPENTER) {
-    out.check(minNodes === 0, `${at}.minNodes`, minNodes, 'must be 0 with provisioner karpenter (Karpenter keeps no idle minimum); use managed-node-group for a floor');
-    out.check(!efa, `${at}.efa`, efa, 'needs provisioner managed-node-group (this library builds EFA, placement groups and single-AZ pools on managed node groups)');
+    out.check(
+      minNodes === 0,
+      `${at}.minNodes`,
+      minNodes,
+      'must be 0 with provisioner karpenter (Karpenter keeps no idle minimum); use managed-node-group for a floor',
+    );
+    out.check(
+      !efa,
+      `${at}.efa`,
+      efa,
+      'needs provisioner managed-node-group (this library builds EFA, placement groups and single-AZ pools on managed node groups)',
+    );
   }
 
   const sizes = instances.map((f) => f.acceleratorCount);
   if (new Set(sizes).size > 1 && provisioner === Provisioner.MANAGED_NODE_GROUP) {
-    out.warn(`${at}.instanceTypes`, pool.instanceTypes,
-      'mixes accelerator counts in one managed node group; Cluster Autoscaler plans with the first type, so a pod may wait for a node that fits');
+    out.warn(
+      `${at}.instanceTypes`,
+      pool.instanceTypes,
+      'mixes accelerator counts in one managed node group; Cluster Autoscaler plans with the first type, so a pod may wait for a node that fits',
+    );
   }
   if (!ami || nodeProblems.length > 0) return undefined;
   return {
@@ -78,6 +94,12 @@ function resolvePool(pool: NodePoolDefinition, at: string, out: ProblemCollector
     efa,
     diskGiB,
     labels: { ...pool.labels },
-    nodes: new PoolNodes({ poolName: pool.name, instanceTypes: pool.instanceTypes, amiFamily, efa, labels: pool.labels }),
+    nodes: new PoolNodes({
+      poolName: pool.name,
+      instanceTypes: pool.instanceTypes,
+      amiFamily,
+      efa,
+      labels: pool.labels,
+    }),
   };
 }

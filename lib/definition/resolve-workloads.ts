@@ -31,22 +31,45 @@ function checkNamespace(name: string, path: string, out: ProblemCollector): void
   for (const p of reservedNamespaceProblems('name', name)) out.error(path, p.value, p.message);
 }
 
-function checkPool(poolName: string, at: string, ctx: WorkloadContext, out: ProblemCollector): ResolvedNodePool | undefined {
+function checkPool(
+  poolName: string,
+  at: string,
+  ctx: WorkloadContext,
+  out: ProblemCollector,
+): ResolvedNodePool | undefined {
   if (!ctx.poolNames.includes(poolName)) {
-    out.error(`${at}.nodePool`, poolName, `must name a node pool of this definition: ${ctx.poolNames.join(', ') || '(none)'}`);
+    out.error(
+      `${at}.nodePool`,
+      poolName,
+      `must name a node pool of this definition: ${ctx.poolNames.join(', ') || '(none)'}`,
+    );
   }
   return ctx.pools.get(poolName);
 }
 
 function checkTeam(team: string | undefined, at: string, ctx: WorkloadContext, out: ProblemCollector): void {
   if (team !== undefined && !ctx.teams.some((t) => t.name === team)) {
-    out.error(`${at}.team`, team, `must name a team of this definition: ${ctx.teams.map((t) => t.name).join(', ') || '(none)'}`);
+    out.error(
+      `${at}.team`,
+      team,
+      `must name a team of this definition: ${ctx.teams.map((t) => t.name).join(', ') || '(none)'}`,
+    );
   }
 }
 
-function checkDataAccess(access: DataAccessDefinition[], at: string, ctx: WorkloadContext, out: ProblemCollector): void {
+function checkDataAccess(
+  access: DataAccessDefinition[],
+  at: string,
+  ctx: WorkloadContext,
+  out: ProblemCollector,
+): void {
   access.forEach((a, k) => {
-    out.check(ctx.zones.includes(a.zone), `${at}.dataAccess[${k}].zone`, a.zone, `must be a data-lake zone: ${ctx.zones.join(', ')}`);
+    out.check(
+      ctx.zones.includes(a.zone),
+      `${at}.dataAccess[${k}].zone`,
+      a.zone,
+      `must be a data-lake zone: ${ctx.zones.join(', ')}`,
+    );
     // The same rule the workload charts apply to their s3Mounts.
     if (a.mountPath !== undefined) out.addAll(`${at}.dataAccess[${k}]`, mountPathProblems('mountPath', a.mountPath));
   });
@@ -61,11 +84,23 @@ function checkDataAccess(access: DataAccessDefinition[], at: string, ctx: Worklo
 /** Checks that `perNode` accelerators fit on one node of the pool: an error if on none, a warning if not on all. */
 function checkFitsNode(perNode: number, pool: ResolvedNodePool, path: string, out: ProblemCollector): void {
   if (perNode > 0 && pool.maxAcceleratorsPerNode === 0) {
-    out.error(path, perNode, `asks for accelerators, but pool '${pool.name}' has none (${pool.instanceTypes.join(', ')})`);
+    out.error(
+      path,
+      perNode,
+      `asks for accelerators, but pool '${pool.name}' has none (${pool.instanceTypes.join(', ')})`,
+    );
   } else if (perNode > pool.maxAcceleratorsPerNode) {
-    out.error(path, perNode, `must fit one node of pool '${pool.name}', whose largest type (${largestType(pool)}) has ${pool.maxAcceleratorsPerNode} accelerator(s)`);
+    out.error(
+      path,
+      perNode,
+      `must fit one node of pool '${pool.name}', whose largest type (${largestType(pool)}) has ${pool.maxAcceleratorsPerNode} accelerator(s)`,
+    );
   } else if (perNode > pool.minAcceleratorsPerNode) {
-    out.warn(path, perNode, `does not fit every type of pool '${pool.name}' (smallest has ${pool.minAcceleratorsPerNode}); pods wait for a type that fits`);
+    out.warn(
+      path,
+      perNode,
+      `does not fit every type of pool '${pool.name}' (smallest has ${pool.minAcceleratorsPerNode}); pods wait for a type that fits`,
+    );
   }
 }
 
@@ -73,7 +108,11 @@ function largestType(pool: ResolvedNodePool): string {
   return pool.instances.reduce((a, b) => (b.acceleratorCount > a.acceleratorCount ? b : a)).instanceType;
 }
 
-export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadContext, out: ProblemCollector): ResolvedInference[] {
+export function resolveInference(
+  defs: InferenceDefinition[],
+  ctx: WorkloadContext,
+  out: ProblemCollector,
+): ResolvedInference[] {
   const d = DEFAULTS.inference;
   checkEndpoints(defs, out);
   return defs.map((svc, i) => {
@@ -91,9 +130,26 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
     if (svc.team === undefined) checkNamespace(svc.name, `${at}.name`, out);
     out.check(gpus >= 0, `${at}.gpus`, gpus, 'must be >= 0');
     const p99 = svc.p99LatencyTargetMs ?? d.p99LatencyTargetMs;
-    out.check(Number.isInteger(p99) && p99 >= 1 && p99 <= 3_600_000, `${at}.p99LatencyTargetMs`, p99, 'must be a whole number of milliseconds between 1 and 3600000');
+    out.check(
+      Number.isInteger(p99) && p99 >= 1 && p99 <= 3_600_000,
+      `${at}.p99LatencyTargetMs`,
+      p99,
+      'must be a whole number of milliseconds between 1 and 3600000',
+    );
     // The service's own rules, as InferenceService applies them.
-    out.addAll(at, inferenceProblems({ image: svc.image, minReplicas, maxReplicas, port, metric, target, activationThreshold, query: svc.scaling?.query }));
+    out.addAll(
+      at,
+      inferenceProblems({
+        image: svc.image,
+        minReplicas,
+        maxReplicas,
+        port,
+        metric,
+        target,
+        activationThreshold,
+        query: svc.scaling?.query,
+      }),
+    );
     checkTeam(svc.team, at, ctx, out);
     checkDataAccess(dataAccess, at, ctx, out);
     const startupBudgetSeconds = svc.startupBudgetSeconds ?? d.startupBudgetSeconds;
@@ -105,17 +161,39 @@ export function resolveInference(defs: InferenceDefinition[], ctx: WorkloadConte
       checkFitsNode(gpus, pool, `${at}.gpus`, out);
       const capacity = pool.maxNodes * pool.maxAcceleratorsPerNode;
       if (gpus > 0 && maxReplicas * gpus <= capacity && maxReplicas * gpus > 0.8 * capacity) {
-        out.warn(`${at}.maxReplicas`, maxReplicas, `× gpus (${gpus}) uses over 80% of pool '${pool.name}' (${capacity} accelerators at maxNodes); other workloads on the pool may wait`);
+        out.warn(
+          `${at}.maxReplicas`,
+          maxReplicas,
+          `× gpus (${gpus}) uses over 80% of pool '${pool.name}' (${capacity} accelerators at maxNodes); other workloads on the pool may wait`,
+        );
       }
       if (gpus > 0 && maxReplicas * gpus > capacity) {
-        out.error(`${at}.maxReplicas`, maxReplicas, `× gpus (${gpus}) = ${maxReplicas * gpus} must fit pool '${pool.name}': maxNodes (${pool.maxNodes}) × ${pool.maxAcceleratorsPerNode} accelerator(s) = ${capacity}`);
+        out.error(
+          `${at}.maxReplicas`,
+          maxReplicas,
+          `× gpus (${gpus}) = ${maxReplicas * gpus} must fit pool '${pool.name}': maxNodes (${pool.maxNodes}) × ${pool.maxAcceleratorsPerNode} accelerator(s) = ${capacity}`,
+        );
       }
     }
     return {
-      name: svc.name, image: svc.image, nodePool: svc.nodePool, gpus, minReplicas, maxReplicas, port,
-      scaling: { metric, target, activationThreshold, query: svc.scaling?.query }, namespace: svc.team ?? svc.name, team: svc.team,
-      p99LatencyTargetMs: p99, dataAccess: [...dataAccess],
-      model: svc.model, args: [...(svc.args ?? [])], env: { ...svc.env }, secrets: { ...svc.secrets }, command: svc.command, startupBudgetSeconds,
+      name: svc.name,
+      image: svc.image,
+      nodePool: svc.nodePool,
+      gpus,
+      minReplicas,
+      maxReplicas,
+      port,
+      scaling: { metric, target, activationThreshold, query: svc.scaling?.query },
+      namespace: svc.team ?? svc.name,
+      team: svc.team,
+      p99LatencyTargetMs: p99,
+      dataAccess: [...dataAccess],
+      model: svc.model,
+      args: [...(svc.args ?? [])],
+      env: { ...svc.env },
+      secrets: { ...svc.secrets },
+      command: svc.command,
+      startupBudgetSeconds,
       expose: svc.expose && { ...svc.expose, visibility: svc.expose.visibility ?? ExposureVisibility.INTERNAL },
     };
   });
@@ -132,8 +210,18 @@ function checkEndpoints(defs: InferenceDefinition[], out: ProblemCollector): voi
     const key = `${svc.expose.visibility ?? ExposureVisibility.INTERNAL} ${svc.expose.host ?? '*'}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, i);
-    else if (svc.expose.host === undefined) out.error(`inference[${i}].expose.host`, undefined, `is required: inference[${first}] already takes every host on the shared ${svc.expose.visibility ?? 'internal'} load balancer`);
-    else out.error(`inference[${i}].expose.host`, svc.expose.host, `is already the host of inference[${first}] on the shared ${svc.expose.visibility ?? 'internal'} load balancer`);
+    else if (svc.expose.host === undefined)
+      out.error(
+        `inference[${i}].expose.host`,
+        undefined,
+        `is required: inference[${first}] already takes every host on the shared ${svc.expose.visibility ?? 'internal'} load balancer`,
+      );
+    else
+      out.error(
+        `inference[${i}].expose.host`,
+        svc.expose.host,
+        `is already the host of inference[${first}] on the shared ${svc.expose.visibility ?? 'internal'} load balancer`,
+      );
   });
 }
 
@@ -142,17 +230,38 @@ function checkEndpoints(defs: InferenceDefinition[], out: ProblemCollector): voi
  * The service is granted read on the model's prefix implicitly (no dataAccess entry needed: the model is read-only
  * by construction, and a dataAccess entry would grant the whole zone).
  */
-function checkServer(svc: InferenceDefinition, startupBudgetSeconds: number, at: string, ctx: WorkloadContext, out: ProblemCollector): void {
+function checkServer(
+  svc: InferenceDefinition,
+  startupBudgetSeconds: number,
+  at: string,
+  ctx: WorkloadContext,
+  out: ProblemCollector,
+): void {
   if (svc.model) {
     out.addAll(at, modelProblems(svc.model, false));
-    if (svc.model.zone !== undefined) out.check(ctx.zones.includes(svc.model.zone), `${at}.model.zone`, svc.model.zone, `must be a data-lake zone: ${ctx.zones.join(', ')}`);
+    if (svc.model.zone !== undefined)
+      out.check(
+        ctx.zones.includes(svc.model.zone),
+        `${at}.model.zone`,
+        svc.model.zone,
+        `must be a data-lake zone: ${ctx.zones.join(', ')}`,
+      );
   }
   out.addAll(at, envProblems(svc.env ?? {}, svc.secrets ?? {}, svc.model));
   out.addAll(at, commandProblems(svc.image, svc.command, svc.secrets ?? {}, svc.model));
-  out.check(startupBudgetSeconds >= 10, `${at}.startupBudgetSeconds`, startupBudgetSeconds, 'must be at least 10 (one startup probe period)');
+  out.check(
+    startupBudgetSeconds >= 10,
+    `${at}.startupBudgetSeconds`,
+    startupBudgetSeconds,
+    'must be at least 10 (one startup probe period)',
+  );
 }
 
-export function resolveTraining(defs: TrainingDefinition[], ctx: WorkloadContext, out: ProblemCollector): ResolvedTraining[] {
+export function resolveTraining(
+  defs: TrainingDefinition[],
+  ctx: WorkloadContext,
+  out: ProblemCollector,
+): ResolvedTraining[] {
   const d = DEFAULTS.training;
   return defs.map((job, i) => {
     const at = `training[${i}]`;
@@ -170,14 +279,31 @@ export function resolveTraining(defs: TrainingDefinition[], ctx: WorkloadContext
     out.check(gpusPerNode >= 1, `${at}.gpusPerNode`, gpusPerNode, 'must be >= 1 (training runs on accelerators)');
     if (pool) {
       checkFitsNode(gpusPerNode, pool, `${at}.gpusPerNode`, out);
-      out.check(nodes <= pool.maxNodes, `${at}.nodes`, nodes, `must fit pool '${pool.name}': maxNodes is ${pool.maxNodes}`);
+      out.check(
+        nodes <= pool.maxNodes,
+        `${at}.nodes`,
+        nodes,
+        `must fit pool '${pool.name}': maxNodes is ${pool.maxNodes}`,
+      );
       if (nodes > 1 && !pool.efa) {
-        out.warn(`${at}.nodePool`, job.nodePool, `is not an EFA pool; ${nodes}-node collective communication will run over TCP`);
+        out.warn(
+          `${at}.nodePool`,
+          job.nodePool,
+          `is not an EFA pool; ${nodes}-node collective communication will run over TCP`,
+        );
       }
     }
     return {
-      name: job.name, image: job.image, nodePool: job.nodePool, engine: job.engine ?? d.engine, nodes, gpusPerNode,
-      command: [...(job.command ?? [])], namespace: job.team ?? job.name, team: job.team, dataAccess: [...dataAccess],
+      name: job.name,
+      image: job.image,
+      nodePool: job.nodePool,
+      engine: job.engine ?? d.engine,
+      nodes,
+      gpusPerNode,
+      command: [...(job.command ?? [])],
+      namespace: job.team ?? job.name,
+      team: job.team,
+      dataAccess: [...dataAccess],
     };
   });
 }
@@ -194,8 +320,11 @@ const QUOTAS: { vendor: AcceleratorVendor; field: 'gpuQuota' | 'neuronQuota'; wh
  * separately, so each vendor is checked against its own quota).
  */
 export function checkTeams(
-  teams: readonly ResolvedTeam[], inference: ResolvedInference[], training: ResolvedTraining[],
-  pools: ReadonlyMap<string, ResolvedNodePool>, out: ProblemCollector,
+  teams: readonly ResolvedTeam[],
+  inference: ResolvedInference[],
+  training: ResolvedTraining[],
+  pools: ReadonlyMap<string, ResolvedNodePool>,
+  out: ProblemCollector,
 ): void {
   teams.forEach((t, i) => {
     checkName(t.name, `teams[${i}]`, out);
@@ -203,41 +332,77 @@ export function checkTeams(
     out.check(t.gpuQuota >= 0, `teams[${i}].gpuQuota`, t.gpuQuota, 'must be >= 0');
     out.check(t.neuronQuota >= 0, `teams[${i}].neuronQuota`, t.neuronQuota, 'must be >= 0');
   });
-  for (const d of duplicates(teams.map((t) => t.name))) out.error(`teams[${d.index}].name`, d.name, 'must be unique among teams');
+  for (const d of duplicates(teams.map((t) => t.name)))
+    out.error(`teams[${d.index}].name`, d.name, 'must be unique among teams');
   // Declared egress: the NetworkPolicy rules of TeamNamespace, checked there; namespaces must be the platform's own.
-  const namespaces = [...new Set([...teams.map((t) => t.name), ...inference.map((s) => s.namespace), ...training.map((j) => j.namespace)])];
+  const namespaces = [
+    ...new Set([
+      ...teams.map((t) => t.name),
+      ...inference.map((s) => s.namespace),
+      ...training.map((j) => j.namespace),
+    ]),
+  ];
   teams.forEach((t, i) => {
     out.addAll(`teams[${i}]`, egressProblems(t.egress));
-    t.egress.forEach((e, k) => (e.namespaces ?? []).forEach((ns, j) => {
-      out.check(namespaces.includes(ns), `teams[${i}].egress[${k}].namespaces[${j}]`, ns, `must be a namespace of this platform: ${namespaces.join(', ')}`);
-    }));
+    t.egress.forEach((e, k) =>
+      (e.namespaces ?? []).forEach((ns, j) => {
+        out.check(
+          namespaces.includes(ns),
+          `teams[${i}].egress[${k}].namespaces[${j}]`,
+          ns,
+          `must be a namespace of this platform: ${namespaces.join(', ')}`,
+        );
+      }),
+    );
   });
 
   const vendorOf = (pool: string) => pools.get(pool)?.vendor;
   teams.forEach((team, i) => {
     for (const { vendor, field, what } of QUOTAS) {
       const quota = team[field];
-      const svcs = inference.map((s, k) => ({ s, k })).filter(({ s }) => s.team === team.name && vendorOf(s.nodePool) === vendor);
-      const jobs = training.map((j, k) => ({ j, k })).filter(({ j }) => j.team === team.name && vendorOf(j.nodePool) === vendor);
+      const svcs = inference
+        .map((s, k) => ({ s, k }))
+        .filter(({ s }) => s.team === team.name && vendorOf(s.nodePool) === vendor);
+      const jobs = training
+        .map((j, k) => ({ j, k }))
+        .filter(({ j }) => j.team === team.name && vendorOf(j.nodePool) === vendor);
       let floor = 0; // inference at minReplicas plus the largest single training job
       let ceiling = 0; // everything at full scale
       let largestJob = 0;
       for (const { s, k } of svcs) {
-        if (s.gpus > quota) out.error(`inference[${k}].gpus`, s.gpus, `must fit team '${team.name}' ${field} (${quota} ${what}) for one replica`);
+        if (s.gpus > quota)
+          out.error(
+            `inference[${k}].gpus`,
+            s.gpus,
+            `must fit team '${team.name}' ${field} (${quota} ${what}) for one replica`,
+          );
         floor += s.minReplicas * s.gpus;
         ceiling += s.maxReplicas * s.gpus;
       }
       for (const { j, k } of jobs) {
         const need = j.nodes * j.gpusPerNode;
-        if (need > quota) out.error(`training[${k}].nodes`, j.nodes, `× gpusPerNode (${j.gpusPerNode}) = ${need} must fit team '${team.name}' ${field} (${quota} ${what})`);
+        if (need > quota)
+          out.error(
+            `training[${k}].nodes`,
+            j.nodes,
+            `× gpusPerNode (${j.gpusPerNode}) = ${need} must fit team '${team.name}' ${field} (${quota} ${what})`,
+          );
         largestJob = Math.max(largestJob, need);
         ceiling += need;
       }
       floor += largestJob;
       if (floor > quota) {
-        out.error(`teams[${i}].${field}`, quota, `is less than the ${floor} ${what} the team's workloads need at minimum`);
+        out.error(
+          `teams[${i}].${field}`,
+          quota,
+          `is less than the ${floor} ${what} the team's workloads need at minimum`,
+        );
       } else if (ceiling > quota) {
-        out.warn(`teams[${i}].${field}`, quota, `is less than the ${ceiling} ${what} the team's workloads use at full scale; some replicas will wait`);
+        out.warn(
+          `teams[${i}].${field}`,
+          quota,
+          `is less than the ${ceiling} ${what} the team's workloads use at full scale; some replicas will wait`,
+        );
       }
     }
   });
@@ -248,9 +413,16 @@ export function checkTeams(
  * <namespace>-<workload>-<zone>, and PersistentVolumes are cluster-scoped (Kubernetes "Persistent Volumes"),
  * so team `ml` + service `x-svc` and team `ml-x` + service `svc` would share one. Both paths are named.
  */
-export function checkDerivedNames(inference: ResolvedInference[], training: ResolvedTraining[], out: ProblemCollector): void {
+export function checkDerivedNames(
+  inference: ResolvedInference[],
+  training: ResolvedTraining[],
+  out: ProblemCollector,
+): void {
   const owners = new Map<string, string>();
-  const workloads = [...inference.map((w, i) => ({ w, at: `inference[${i}]` })), ...training.map((w, i) => ({ w, at: `training[${i}]` }))];
+  const workloads = [
+    ...inference.map((w, i) => ({ w, at: `inference[${i}]` })),
+    ...training.map((w, i) => ({ w, at: `training[${i}]` })),
+  ];
   for (const { w, at } of workloads) {
     w.dataAccess.forEach((a, k) => {
       if (a.mountPath === undefined) return;
@@ -258,7 +430,12 @@ export function checkDerivedNames(inference: ResolvedInference[], training: Reso
       const { persistentVolume, claim } = s3MountNames(w.namespace, w.name, a.zone);
       const first = owners.get(persistentVolume);
       if (first === undefined) owners.set(persistentVolume, path);
-      else out.error(path, a.zone, `gives PersistentVolume '${persistentVolume}', as ${first} does (claim ${w.namespace}/${claim}); PersistentVolumes are cluster-scoped: rename a workload or team so <namespace>-<workload>-<zone> differs`);
+      else
+        out.error(
+          path,
+          a.zone,
+          `gives PersistentVolume '${persistentVolume}', as ${first} does (claim ${w.namespace}/${claim}); PersistentVolumes are cluster-scoped: rename a workload or team so <namespace>-<workload>-<zone> differs`,
+        );
     });
   }
 }

@@ -12,7 +12,16 @@ import type { InferenceExposure } from '../workloads/inference-exposure';
 import type { EgressAllowance } from '../workloads/egress';
 import type { TrainingEngine } from '../workloads/training-engine';
 import type { TableFormat } from '../pipelines/pipeline-table';
-import type { DataAccessDefinition, ModelDefinition, DataRemovalPolicy, EndpointAccess, PipelineColumnDefinition, PipelineEngine, Provisioner, MirrorDefinition } from './types';
+import type {
+  DataAccessDefinition,
+  ModelDefinition,
+  DataRemovalPolicy,
+  EndpointAccess,
+  PipelineColumnDefinition,
+  PipelineEngine,
+  Provisioner,
+  MirrorDefinition,
+} from './types';
 
 /** A definition with every default applied and every catalog fact looked up. Produced only by `resolveDefinition`. */
 export interface ResolvedDefinition {

@@ -31,58 +31,156 @@ const num = (required = false): FieldSchema => ({ kind: 'number', required });
 const bool: FieldSchema = { kind: 'boolean' };
 const strings: FieldSchema = { kind: 'array', items: str() };
 const map: FieldSchema = { kind: 'map' };
-const oneOf = (e: Record<string, string>, required = false): FieldSchema => ({ kind: 'enum', values: Object.values(e), required });
-const obj = (fields: Record<string, FieldSchema>, required = false): FieldSchema => ({ kind: 'object', fields, required });
+const oneOf = (e: Record<string, string>, required = false): FieldSchema => ({
+  kind: 'enum',
+  values: Object.values(e),
+  required,
+});
+const obj = (fields: Record<string, FieldSchema>, required = false): FieldSchema => ({
+  kind: 'object',
+  fields,
+  required,
+});
 const list = (items: FieldSchema, required = false): FieldSchema => ({ kind: 'array', items, required });
 
 const dataAccess = list(obj({ zone: str(true), access: oneOf(DataAccessLevel, true), mountPath: str() }));
 
-export const DEFINITION_SCHEMA = obj({
-  name: str(true),
-  tags: map,
-  network: obj({ maxAzs: int(), availabilityZones: strings, natGateways: int(), cidr: str(), interfaceEndpoints: oneOf(InterfaceEndpoints), mirror: obj({ registry: str(true) }) }),
-  cluster: obj({
-    kubernetesVersion: str(), endpointAccess: oneOf(EndpointAccess), publicAccessCidrs: strings,
-    adminRoleArns: strings, systemInstanceType: str(), systemNodes: int(),
-  }),
-  nodePools: list(obj({
-    name: str(true), instanceTypes: list(str(), true), minNodes: int(), maxNodes: int(true),
-    capacityType: oneOf(CapacityType), capacityReservationId: str(), amiFamily: oneOf(AmiFamily),
-    provisioner: oneOf(Provisioner), efa: bool, diskGiB: int(), labels: map,
-  }), true),
-  dataLake: obj({
-    zones: strings, archiveAfterDays: int(), noncurrentVersionExpirationDays: int(),
-    removalPolicy: oneOf(DataRemovalPolicy), lakeFormation: bool,
-  }),
-  inference: list(obj({
-    name: str(true), image: str(true), nodePool: str(true), gpus: int(), minReplicas: int(), maxReplicas: int(),
-    port: int(), team: str(), p99LatencyTargetMs: num(), dataAccess,
-    model: obj({ zone: str(), path: str(), uri: str(), tokenSecretArn: str() }), args: strings, env: map, secrets: map,
-    command: strings, startupBudgetSeconds: int(),
-    expose: obj({ visibility: oneOf(ExposureVisibility), host: str(), certificateArn: str(), allowedCidrs: strings }),
-    scaling: obj({ metric: oneOf(ScalingMetric, true), target: num(true), activationThreshold: num(), query: str() }),
-  })),
-  training: list(obj({
-    name: str(true), image: str(true), nodePool: str(true), engine: oneOf(TrainingEngine), nodes: int(),
-    gpusPerNode: int(), command: strings, team: str(), dataAccess,
-  })),
-  teams: list(obj({
-    name: str(true), gpuQuota: int(true), neuronQuota: int(),
-    egress: list(obj({ name: str(true), cidrs: strings, namespaces: strings, ports: list(obj({ port: int(true), endPort: int(), protocol: oneOf(EgressProtocol) }), true) })),
-  })),
-  pipelines: list(obj({
-    name: str(true), engine: oneOf(PipelineEngine), script: str(true), from: list(str(), true), to: str(true),
-    trigger: obj({ schedule: str(), onArrival: obj({ zone: str(true), prefix: str() }) }),
-    maxCapacity: obj({ vcpu: int(), memoryGiB: int() }), runTimeoutMinutes: int(),
-    table: obj({ name: str(true), format: oneOf(TableFormat), partitionKeys: strings, columns: list(obj({ name: str(true), type: str(true) })) }),
-  })),
-  compliance: oneOf(Compliance),
-  acknowledgeWarnings: list(obj({ warning: str(true), reason: str(true) })),
-  monitoring: obj({
-    alarmEmails: strings, monthlyBudgetUsd: num(), budgetCostFilter: oneOf(BudgetCostFilter), gpuIdleThresholdPercent: num(), gpuIdleMinutes: int(),
-    gpuMemoryThresholdPercent: num(), errorRateThresholdPercent: num(), pendingPodsMinutes: int(),
-  }),
-}, true);
+export const DEFINITION_SCHEMA = obj(
+  {
+    name: str(true),
+    tags: map,
+    network: obj({
+      maxAzs: int(),
+      availabilityZones: strings,
+      natGateways: int(),
+      cidr: str(),
+      interfaceEndpoints: oneOf(InterfaceEndpoints),
+      mirror: obj({ registry: str(true) }),
+    }),
+    cluster: obj({
+      kubernetesVersion: str(),
+      endpointAccess: oneOf(EndpointAccess),
+      publicAccessCidrs: strings,
+      adminRoleArns: strings,
+      systemInstanceType: str(),
+      systemNodes: int(),
+    }),
+    nodePools: list(
+      obj({
+        name: str(true),
+        instanceTypes: list(str(), true),
+        minNodes: int(),
+        maxNodes: int(true),
+        capacityType: oneOf(CapacityType),
+        capacityReservationId: str(),
+        amiFamily: oneOf(AmiFamily),
+        provisioner: oneOf(Provisioner),
+        efa: bool,
+        diskGiB: int(),
+        labels: map,
+      }),
+      true,
+    ),
+    dataLake: obj({
+      zones: strings,
+      archiveAfterDays: int(),
+      noncurrentVersionExpirationDays: int(),
+      removalPolicy: oneOf(DataRemovalPolicy),
+      lakeFormation: bool,
+    }),
+    inference: list(
+      obj({
+        name: str(true),
+        image: str(true),
+        nodePool: str(true),
+        gpus: int(),
+        minReplicas: int(),
+        maxReplicas: int(),
+        port: int(),
+        team: str(),
+        p99LatencyTargetMs: num(),
+        dataAccess,
+        model: obj({ zone: str(), path: str(), uri: str(), tokenSecretArn: str() }),
+        args: strings,
+        env: map,
+        secrets: map,
+        command: strings,
+        startupBudgetSeconds: int(),
+        expose: obj({
+          visibility: oneOf(ExposureVisibility),
+          host: str(),
+          certificateArn: str(),
+          allowedCidrs: strings,
+        }),
+        scaling: obj({
+          metric: oneOf(ScalingMetric, true),
+          target: num(true),
+          activationThreshold: num(),
+          query: str(),
+        }),
+      }),
+    ),
+    training: list(
+      obj({
+        name: str(true),
+        image: str(true),
+        nodePool: str(true),
+        engine: oneOf(TrainingEngine),
+        nodes: int(),
+        gpusPerNode: int(),
+        command: strings,
+        team: str(),
+        dataAccess,
+      }),
+    ),
+    teams: list(
+      obj({
+        name: str(true),
+        gpuQuota: int(true),
+        neuronQuota: int(),
+        egress: list(
+          obj({
+            name: str(true),
+            cidrs: strings,
+            namespaces: strings,
+            ports: list(obj({ port: int(true), endPort: int(), protocol: oneOf(EgressProtocol) }), true),
+          }),
+        ),
+      }),
+    ),
+    pipelines: list(
+      obj({
+        name: str(true),
+        engine: oneOf(PipelineEngine),
+        script: str(true),
+        from: list(str(), true),
+        to: str(true),
+        trigger: obj({ schedule: str(), onArrival: obj({ zone: str(true), prefix: str() }) }),
+        maxCapacity: obj({ vcpu: int(), memoryGiB: int() }),
+        runTimeoutMinutes: int(),
+        table: obj({
+          name: str(true),
+          format: oneOf(TableFormat),
+          partitionKeys: strings,
+          columns: list(obj({ name: str(true), type: str(true) })),
+        }),
+      }),
+    ),
+    compliance: oneOf(Compliance),
+    acknowledgeWarnings: list(obj({ warning: str(true), reason: str(true) })),
+    monitoring: obj({
+      alarmEmails: strings,
+      monthlyBudgetUsd: num(),
+      budgetCostFilter: oneOf(BudgetCostFilter),
+      gpuIdleThresholdPercent: num(),
+      gpuIdleMinutes: int(),
+      gpuMemoryThresholdPercent: num(),
+      errorRateThresholdPercent: num(),
+      pendingPodsMinutes: int(),
+    }),
+  },
+  true,
+);
 
 /**
  * Every field name of the definition and the paths of the objects that have it (`inference[]`,
@@ -95,7 +193,7 @@ function fieldOwners(schema: FieldSchema): Map<string, string[]> {
     if (s.kind === 'array') visit(s.items, `${at}[]`);
     if (s.kind !== 'object') return;
     for (const [key, field] of Object.entries(s.fields)) {
-      owners.set(key, [...owners.get(key) ?? [], at]);
+      owners.set(key, [...(owners.get(key) ?? []), at]);
       visit(field, at ? `${at}.${key}` : key);
     }
   };
@@ -131,13 +229,25 @@ export function checkShape(value: unknown, schema: FieldSchema, path: string, ou
   return typeErrors.count === 0;
 }
 
-function walk(value: unknown, schema: FieldSchema, path: string, out: ProblemCollector, typeErrors: { count: number }): void {
+function walk(
+  value: unknown,
+  schema: FieldSchema,
+  path: string,
+  out: ProblemCollector,
+  typeErrors: { count: number },
+): void {
   const before = out.problems.length;
   walkField(value, schema, path, out, typeErrors);
   if (schema.kind !== 'object' && schema.kind !== 'array') typeErrors.count += out.problems.length - before;
 }
 
-function walkField(value: unknown, schema: FieldSchema, path: string, out: ProblemCollector, typeErrors: { count: number }): void {
+function walkField(
+  value: unknown,
+  schema: FieldSchema,
+  path: string,
+  out: ProblemCollector,
+  typeErrors: { count: number },
+): void {
   const where = path || '(definition)';
   switch (schema.kind) {
     case 'string':
@@ -171,7 +281,12 @@ function walkField(value: unknown, schema: FieldSchema, path: string, out: Probl
         return;
       }
       for (const [k, v] of Object.entries(value)) {
-        if (typeof v !== 'string') out.error(fieldPath(path, k), v, typeof v === 'number' ? `must be a string, not a number; in YAML quote it ("${v}")` : 'must be a string');
+        if (typeof v !== 'string')
+          out.error(
+            fieldPath(path, k),
+            v,
+            typeof v === 'number' ? `must be a string, not a number; in YAML quote it ("${v}")` : 'must be a string',
+          );
       }
       return;
     case 'array':

@@ -160,14 +160,24 @@ export class AiMonitoring extends Construct {
    */
   public static check(props: AiMonitoringProps): Problem[] {
     const t = props.thresholds ?? {};
-    const minutes = (d?: Duration) => (d === undefined || d.isUnresolved() ? undefined : d.toMinutes({ integral: false }));
-    const defined = (o: Record<string, number | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, number>;
+    const minutes = (d?: Duration) =>
+      d === undefined || d.isUnresolved() ? undefined : d.toMinutes({ integral: false });
+    const defined = (o: Record<string, number | undefined>) =>
+      Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, number>;
     return monitoringProblems({
-      alarmEmails: props.alarmEmails, monthlyBudgetUsd: props.monthlyBudgetUsd,
-      percents: defined({ 'thresholds.gpuIdlePercent': t.gpuIdlePercent, 'thresholds.gpuMemoryPercent': t.gpuMemoryPercent, 'thresholds.errorRatePercent': t.errorRatePercent }),
+      alarmEmails: props.alarmEmails,
+      monthlyBudgetUsd: props.monthlyBudgetUsd,
+      percents: defined({
+        'thresholds.gpuIdlePercent': t.gpuIdlePercent,
+        'thresholds.gpuMemoryPercent': t.gpuMemoryPercent,
+        'thresholds.errorRatePercent': t.errorRatePercent,
+      }),
       minutes: defined({
-        'thresholds.gpuIdleFor': minutes(t.gpuIdleFor), 'thresholds.gpuMemoryFor': minutes(t.gpuMemoryFor),
-        'thresholds.failedNodesFor': minutes(t.failedNodesFor), 'thresholds.pendingFor': minutes(t.pendingFor), 'thresholds.errorRateFor': minutes(t.errorRateFor),
+        'thresholds.gpuIdleFor': minutes(t.gpuIdleFor),
+        'thresholds.gpuMemoryFor': minutes(t.gpuMemoryFor),
+        'thresholds.failedNodesFor': minutes(t.failedNodesFor),
+        'thresholds.pendingFor': minutes(t.pendingFor),
+        'thresholds.errorRateFor': minutes(t.errorRateFor),
       }),
       counts: defined({ 'thresholds.failedNodes': t.failedNodes, 'thresholds.pendingPods': t.pendingPods }),
     });
@@ -177,12 +187,25 @@ export class AiMonitoring extends Construct {
     super(scope, id);
     throwIfProblems('AiMonitoring', AiMonitoring.check(props), this);
     if ((props.cluster === undefined) === (props.clusterName === undefined)) {
-      throwIfProblems('AiMonitoring', [{ field: 'cluster', value: undefined, message: 'or clusterName, exactly one: the cluster to watch as `cluster` (e.g. a GpuCluster) or, for a cluster outside this app, `clusterName`' }], this);
+      throwIfProblems(
+        'AiMonitoring',
+        [
+          {
+            field: 'cluster',
+            value: undefined,
+            message:
+              'or clusterName, exactly one: the cluster to watch as `cluster` (e.g. a GpuCluster) or, for a cluster outside this app, `clusterName`',
+          },
+        ],
+        this,
+      );
     }
     const clusterName = props.cluster?.clusterName ?? props.clusterName!;
     if (!props.cluster?.containerInsights) {
-      Annotations.of(this).addWarningV2('ai-platform:monitoring:no-metrics-source',
-        `AiMonitoring watches cluster ${Token.isUnresolved(clusterName) ? '(a generated name)' : `'${clusterName}'`}, but nothing in this app feeds its Container Insights metrics: pass a GpuCluster with containerInsights (the default), or install the amazon-cloudwatch-observability add-on on it; until then the GPU and cluster widgets and alarms stay empty`);
+      Annotations.of(this).addWarningV2(
+        'ai-platform:monitoring:no-metrics-source',
+        `AiMonitoring watches cluster ${Token.isUnresolved(clusterName) ? '(a generated name)' : `'${clusterName}'`}, but nothing in this app feeds its Container Insights metrics: pass a GpuCluster with containerInsights (the default), or install the amazon-cloudwatch-observability add-on on it; until then the GPU and cluster widgets and alarms stay empty`,
+      );
     }
     this.clusterName = clusterName;
     const m = new AiPlatformMetrics(clusterName);
@@ -192,13 +215,22 @@ export class AiMonitoring extends Construct {
     const buckets = props.buckets ?? [];
 
     // Topic: encrypted with a key CloudWatch and Budgets (and, when asked, Managed Prometheus) may use to publish.
-    this.topic = alarmTopic(this, { clusterName, topicName: props.topicName, acceptPrometheusAlerts: props.acceptPrometheusAlerts ?? false, alarmEmails: props.alarmEmails ?? [] });
+    this.topic = alarmTopic(this, {
+      clusterName,
+      topicName: props.topicName,
+      acceptPrometheusAlerts: props.acceptPrometheusAlerts ?? false,
+      alarmEmails: props.alarmEmails ?? [],
+    });
 
     // Alarms, from the table of named definitions (thresholds and durations are props; each can be switched off).
     for (const def of alarmDefinitions(m, services, props.thresholds, props.alarms)) {
       const alarm = new cw.Alarm(this, def.id, {
-        metric: def.metric.with({ period: def.period }), threshold: def.threshold, comparisonOperator: def.comparison,
-        evaluationPeriods: def.evaluationPeriods, alarmDescription: def.description, treatMissingData: def.treatMissingData,
+        metric: def.metric.with({ period: def.period }),
+        threshold: def.threshold,
+        comparisonOperator: def.comparison,
+        evaluationPeriods: def.evaluationPeriods,
+        alarmDescription: def.description,
+        treatMissingData: def.treatMissingData,
       });
       alarm.addAlarmAction(new cwActions.SnsAction(this.topic));
       alarm.addOkAction(new cwActions.SnsAction(this.topic));
@@ -208,24 +240,58 @@ export class AiMonitoring extends Construct {
     // Budget.
     const costFilter = props.costFilter ?? (props.costTag ? BudgetCostFilter.COST_TAG : BudgetCostFilter.ACCOUNT);
     if (costFilter === BudgetCostFilter.COST_TAG && !props.costTag) {
-      throwIfProblems('AiMonitoring', [{ field: 'costFilter', value: costFilter, message: 'needs costTag (the tag key and value the budget counts); give costTag, or costFilter: BudgetCostFilter.ACCOUNT to count the whole account' }], this);
+      throwIfProblems(
+        'AiMonitoring',
+        [
+          {
+            field: 'costFilter',
+            value: costFilter,
+            message:
+              'needs costTag (the tag key and value the budget counts); give costTag, or costFilter: BudgetCostFilter.ACCOUNT to count the whole account',
+          },
+        ],
+        this,
+      );
     }
     const budgetTag = costFilter === BudgetCostFilter.COST_TAG ? props.costTag : undefined;
     if (props.monthlyBudgetUsd !== undefined && budgetTag) {
-      Annotations.of(this).addWarningV2('ai-platform:monitoring:budget-cost-tag-activation',
-        `The budget counts only costs tagged ${budgetTag.key}=${budgetTag.value}, and Billing ignores a tag until it is activated as a cost allocation tag: until then the budget sees $0 and never alerts. No CloudFormation resource activates it; once per account, after tagged resources have run (the key reaches billing data within 24 hours), run: aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${budgetTag.key},Status=Active (or, in an account dedicated to the platform, set costFilter: BudgetCostFilter.ACCOUNT)`);
+      Annotations.of(this).addWarningV2(
+        'ai-platform:monitoring:budget-cost-tag-activation',
+        `The budget counts only costs tagged ${budgetTag.key}=${budgetTag.value}, and Billing ignores a tag until it is activated as a cost allocation tag: until then the budget sees $0 and never alerts. No CloudFormation resource activates it; once per account, after tagged resources have run (the key reaches billing data within 24 hours), run: aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${budgetTag.key},Status=Active (or, in an account dedicated to the platform, set costFilter: BudgetCostFilter.ACCOUNT)`,
+      );
     }
     if (props.monthlyBudgetUsd !== undefined) {
-      this.budget = monthlyBudget(this, { clusterName, amountUsd: props.monthlyBudgetUsd, topic: this.topic, alarmEmails: props.alarmEmails ?? [], costTag: budgetTag });
+      this.budget = monthlyBudget(this, {
+        clusterName,
+        amountUsd: props.monthlyBudgetUsd,
+        topic: this.topic,
+        alarmEmails: props.alarmEmails ?? [],
+        costTag: budgetTag,
+      });
     }
 
     // One list of panels, drawn twice: the CloudWatch dashboard and a Grafana dashboard file.
     const costNotes = budgetNotes(props.monthlyBudgetUsd, budgetTag, props.maxMonthlyComputeUsd);
-    const rows = dashboardRows(m, { pools, services, buckets, pipelines: props.pipelines ?? [], costNotes, alarms: Object.keys(this.alarms).length > 0 });
-    this.dashboard = new cw.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(6) });
+    const rows = dashboardRows(m, {
+      pools,
+      services,
+      buckets,
+      pipelines: props.pipelines ?? [],
+      costNotes,
+      alarms: Object.keys(this.alarms).length > 0,
+    });
+    this.dashboard = new cw.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.hours(6),
+    });
     addCloudWatchRows(this.dashboard, rows, Object.values(this.alarms));
     const grafanaName = props.dashboardName ?? this.node.path.replace(/[^A-Za-z0-9-]+/g, '-');
     this.grafanaDashboard = grafanaDashboard(Stack.of(this), grafanaName, rows);
-    new AssemblyFile(this, 'GrafanaDashboard', () => `grafana/${grafanaName}.json`, () => `${JSON.stringify(this.grafanaDashboard, null, 2)}\n`);
+    new AssemblyFile(
+      this,
+      'GrafanaDashboard',
+      () => `grafana/${grafanaName}.json`,
+      () => `${JSON.stringify(this.grafanaDashboard, null, 2)}\n`,
+    );
   }
 }

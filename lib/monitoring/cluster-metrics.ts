@@ -24,7 +24,11 @@ export class ClusterMetricFactory {
    * getNodeMetricDeclarations), so the cluster's GPUs are its Sum per collection interval.
    */
   public gpusAvailable(): cw.MathExpression {
-    return perPublication(insights(this.clusterName, 'node_gpu_limit', 'Sum'), CONTAINER_INSIGHTS_INTERVAL_SECONDS, 'GPUs running');
+    return perPublication(
+      insights(this.clusterName, 'node_gpu_limit', 'Sum'),
+      CONTAINER_INSIGHTS_INTERVAL_SECONDS,
+      'GPUs running',
+    );
   }
 
   /** Nodes of the cluster (one data point a minute from the agent that holds the cluster-level lease). */
@@ -74,12 +78,19 @@ export class ClusterMetricFactory {
    * receiver, k8sapiserver getPendingPodStatusMetrics), so the count is its Sum per collection interval.
    */
   public pendingPods(): cw.MathExpression {
-    return perPublication(insights(this.clusterName, 'pod_status_pending', 'Sum'), CONTAINER_INSIGHTS_INTERVAL_SECONDS, 'pending pods');
+    return perPublication(
+      insights(this.clusterName, 'pod_status_pending', 'Sum'),
+      CONTAINER_INSIGHTS_INTERVAL_SECONDS,
+      'pending pods',
+    );
   }
 
   /** Pods failed, counted as {@link pendingPods} is. */
   public failedPods(): cw.MathExpression {
-    return perPublication(insights(this.clusterName, 'pod_status_failed', 'Sum'), CONTAINER_INSIGHTS_INTERVAL_SECONDS, 'failed pods');
+    return perPublication(
+      insights(this.clusterName, 'pod_status_failed', 'Sum'),
+      CONTAINER_INSIGHTS_INTERVAL_SECONDS,
+      'failed pods',
+    );
   }
-
 }

@@ -5,7 +5,13 @@ import { requireKubernetesVersion } from '../catalog/versions';
 import { createPodIdentityRole } from '../core/pod-identity-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';
 import { annotatedPodsScrapeJob } from '../core/scrape-jobs';
-import { CONTAINER_INSIGHTS_INTERVAL_SECONDS, INFERENCE_NAMESPACE, INFERENCE_SCRAPE_INTERVAL_SECONDS, QUEUE_METRIC, REQUESTS_METRIC } from './metrics';
+import {
+  CONTAINER_INSIGHTS_INTERVAL_SECONDS,
+  INFERENCE_NAMESPACE,
+  INFERENCE_SCRAPE_INTERVAL_SECONDS,
+  QUEUE_METRIC,
+  REQUESTS_METRIC,
+} from './metrics';
 
 /** Props of {@link ContainerInsights}. */
 export interface ContainerInsightsProps {
@@ -32,7 +38,8 @@ export class ContainerInsights extends Construct {
     this.role = createPodIdentityRole(this, 'Role', 'CloudWatch agent (amazon-cloudwatch/cloudwatch-agent)');
     this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'));
     acknowledgeIamFindings(this.role, {
-      managedPolicies: 'CloudWatchAgentServerPolicy is the AWS-maintained policy the CloudWatch agent needs to put metrics and logs',
+      managedPolicies:
+        'CloudWatchAgentServerPolicy is the AWS-maintained policy the CloudWatch agent needs to put metrics and logs',
     });
 
     this.addon = new eks.Addon(this, 'Addon', {
@@ -65,18 +72,27 @@ export function observabilityConfiguration(clusterName: string): Record<string, 
       config: {
         logs: {
           metrics_collected: {
-            kubernetes: { enhanced_container_insights: true, accelerated_compute_metrics: true, metrics_collection_interval: CONTAINER_INSIGHTS_INTERVAL_SECONDS },
+            kubernetes: {
+              enhanced_container_insights: true,
+              accelerated_compute_metrics: true,
+              metrics_collection_interval: CONTAINER_INSIGHTS_INTERVAL_SECONDS,
+            },
             prometheus: {
               cluster_name: clusterName,
               emf_processor: {
                 metric_namespace: INFERENCE_NAMESPACE,
-                metric_declaration: [{
-                  source_labels: ['job'],
-                  label_matcher: '^inference-pods$',
-                  dimensions: [['ClusterName', 'namespace', 'app'], ['ClusterName', 'namespace', 'app', 'status']],
-                  // Counters and gauges only: the agent drops histograms (vLLM's latency), see MonitoredService.
-                  metric_selectors: [`^${REQUESTS_METRIC}$`, `^${QUEUE_METRIC}$`],
-                }],
+                metric_declaration: [
+                  {
+                    source_labels: ['job'],
+                    label_matcher: '^inference-pods$',
+                    dimensions: [
+                      ['ClusterName', 'namespace', 'app'],
+                      ['ClusterName', 'namespace', 'app', 'status'],
+                    ],
+                    // Counters and gauges only: the agent drops histograms (vLLM's latency), see MonitoredService.
+                    metric_selectors: [`^${REQUESTS_METRIC}$`, `^${QUEUE_METRIC}$`],
+                  },
+                ],
               },
             },
           },

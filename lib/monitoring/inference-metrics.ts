@@ -1,5 +1,13 @@
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
-import { FIVE_MINUTES, INFERENCE_NAMESPACE, INFERENCE_SCRAPE_INTERVAL_SECONDS, QUEUE_METRIC, REQUESTS_METRIC, insights, perPublication } from './private/metric-helpers';
+import {
+  FIVE_MINUTES,
+  INFERENCE_NAMESPACE,
+  INFERENCE_SCRAPE_INTERVAL_SECONDS,
+  QUEUE_METRIC,
+  REQUESTS_METRIC,
+  insights,
+  perPublication,
+} from './private/metric-helpers';
 
 /**
  * Metric factory of the inference services: requests and queues the CloudWatch agent scrapes from their
@@ -8,9 +16,18 @@ import { FIVE_MINUTES, INFERENCE_NAMESPACE, INFERENCE_SCRAPE_INTERVAL_SECONDS, Q
 export class InferenceMetricFactory {
   constructor(private readonly clusterName: string) {}
 
-  private inference(metricName: string, namespace: string, service: string, statistic: string, extra: Record<string, string> = {}): cw.Metric {
+  private inference(
+    metricName: string,
+    namespace: string,
+    service: string,
+    statistic: string,
+    extra: Record<string, string> = {},
+  ): cw.Metric {
     return new cw.Metric({
-      namespace: INFERENCE_NAMESPACE, metricName, statistic, period: FIVE_MINUTES,
+      namespace: INFERENCE_NAMESPACE,
+      metricName,
+      statistic,
+      period: FIVE_MINUTES,
       dimensionsMap: { ClusterName: this.clusterName, namespace, app: service, ...extra },
     });
   }
@@ -21,7 +38,9 @@ export class InferenceMetricFactory {
    * period is the requests in it, when one agent scrapes each pod (`ContainerInsights`: target allocator).
    */
   public requests(namespace: string, service: string, status: '2xx' | '4xx' | '5xx'): cw.Metric {
-    return this.inference(REQUESTS_METRIC, namespace, service, 'Sum', { status }).with({ label: `${service} ${status}` });
+    return this.inference(REQUESTS_METRIC, namespace, service, 'Sum', { status }).with({
+      label: `${service} ${status}`,
+    });
   }
 
   /** Requests of a service in a status class per minute, whatever period a dashboard shows. */
@@ -52,12 +71,18 @@ export class InferenceMetricFactory {
    * scrape), averaged over the period.
    */
   public queueDepth(namespace: string, service: string): cw.MathExpression {
-    return perPublication(this.inference(QUEUE_METRIC, namespace, service, 'Sum'), INFERENCE_SCRAPE_INTERVAL_SECONDS, `${service} waiting (all replicas)`);
+    return perPublication(
+      this.inference(QUEUE_METRIC, namespace, service, 'Sum'),
+      INFERENCE_SCRAPE_INTERVAL_SECONDS,
+      `${service} waiting (all replicas)`,
+    );
   }
 
   /** Running replicas of a service (Container Insights). */
   public replicas(namespace: string, service: string): cw.Metric {
-    return insights(this.clusterName, 'service_number_of_running_pods', 'Average', { Namespace: namespace, Service: service }).with({ label: `${service} replicas` });
+    return insights(this.clusterName, 'service_number_of_running_pods', 'Average', {
+      Namespace: namespace,
+      Service: service,
+    }).with({ label: `${service} replicas` });
   }
-
 }

@@ -2,7 +2,13 @@ import { ClusterMetricFactory } from './cluster-metrics';
 import { InferenceMetricFactory } from './inference-metrics';
 import { CostMetricFactory, DataLakeMetricFactory, PipelineMetricFactory } from './service-metrics';
 
-export { CONTAINER_INSIGHTS_INTERVAL_SECONDS, INFERENCE_NAMESPACE, INFERENCE_SCRAPE_INTERVAL_SECONDS, QUEUE_METRIC, REQUESTS_METRIC } from './private/metric-helpers';
+export {
+  CONTAINER_INSIGHTS_INTERVAL_SECONDS,
+  INFERENCE_NAMESPACE,
+  INFERENCE_SCRAPE_INTERVAL_SECONDS,
+  QUEUE_METRIC,
+  REQUESTS_METRIC,
+} from './private/metric-helpers';
 
 /**
  * Metric factories for an AI platform, one per domain: pure, they build CloudWatch `Metric`s and expressions

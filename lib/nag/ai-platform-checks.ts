@@ -24,7 +24,8 @@ export class AiPlatformChecks extends NagPack {
     this.applyRule({
       ruleSuffixOverride: 'EKSV2PublicEndpoint',
       info: 'The EKS cluster API endpoint is publicly accessible.',
-      explanation: 'A private endpoint keeps the Kubernetes API off the internet; where a public one is needed, restrict it to known CIDRs.',
+      explanation:
+        'A private endpoint keeps the Kubernetes API off the internet; where a public one is needed, restrict it to known CIDRs.',
       level: NagMessageLevel.ERROR,
       rule: eksClusterNoPublicEndpoint,
       node,
@@ -32,7 +33,8 @@ export class AiPlatformChecks extends NagPack {
     this.applyRule({
       ruleSuffixOverride: 'EKSV2ControlPlaneLogs',
       info: 'The EKS cluster does not send every control-plane log type to CloudWatch Logs.',
-      explanation: 'api, audit, authenticator, controllerManager and scheduler logs are needed to investigate access and scheduling.',
+      explanation:
+        'api, audit, authenticator, controllerManager and scheduler logs are needed to investigate access and scheduling.',
       level: NagMessageLevel.ERROR,
       rule: eksClusterControlPlaneLogging,
       node,

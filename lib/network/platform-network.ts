@@ -70,8 +70,9 @@ export class PlatformNetwork extends Construct {
 
   /** The interface endpoints (keys of INTERFACE_ENDPOINTS) a choice creates. */
   public static endpointsFor(choice: InterfaceEndpoints): string[] {
-    return Object.keys(PlatformNetwork.INTERFACE_ENDPOINTS)
-      .filter((name) => choice === InterfaceEndpoints.ALL || PlatformNetwork.IMAGE_PULL_ENDPOINTS.includes(name));
+    return Object.keys(PlatformNetwork.INTERFACE_ENDPOINTS).filter(
+      (name) => choice === InterfaceEndpoints.ALL || PlatformNetwork.IMAGE_PULL_ENDPOINTS.includes(name),
+    );
   }
 
   /**
@@ -104,7 +105,9 @@ export class PlatformNetwork extends Construct {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
       ...(props.availabilityZones
         ? { availabilityZones: props.availabilityZones }
-        : envAgnostic ? { availabilityZones: Array.from({ length: maxAzs }, (_, i) => Fn.select(i, Fn.getAzs())) } : { maxAzs }),
+        : envAgnostic
+          ? { availabilityZones: Array.from({ length: maxAzs }, (_, i) => Fn.select(i, Fn.getAzs())) }
+          : { maxAzs }),
       natGateways,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: PUBLIC_SUBNET_MASK, mapPublicIpOnLaunch: false },
@@ -129,7 +132,11 @@ export class PlatformNetwork extends Construct {
     this.interfaceEndpoints = PlatformNetwork.endpointsFor(endpoints);
     for (const name of this.interfaceEndpoints) {
       const service = PlatformNetwork.INTERFACE_ENDPOINTS[name];
-      const endpoint = this.vpc.addInterfaceEndpoint(name, { service, subnets: this.nodeSubnets, privateDnsEnabled: true });
+      const endpoint = this.vpc.addInterfaceEndpoint(name, {
+        service,
+        subnets: this.nodeSubnets,
+        privateDnsEnabled: true,
+      });
       Validations.of(endpoint).acknowledge({
         id: 'AwsSolutions-EC23',
         reason: 'Interface endpoints accept HTTPS (443) from the VPC CIDR only; cdk-nag cannot read the CIDR token',
@@ -139,7 +146,8 @@ export class PlatformNetwork extends Construct {
     // Load balancer discovery for the AWS Load Balancer Controller: internet-facing ALBs in subnets tagged
     // kubernetes.io/role/elb, internal ones in kubernetes.io/role/internal-elb (docs/deploy/subnet_discovery.md, v3.5.0).
     for (const subnet of this.vpc.publicSubnets) {
-      if (subnet.node.defaultChild) (subnet.node.defaultChild as ec2.CfnSubnet).tags.setTag('kubernetes.io/role/elb', '1');
+      if (subnet.node.defaultChild)
+        (subnet.node.defaultChild as ec2.CfnSubnet).tags.setTag('kubernetes.io/role/elb', '1');
     }
     for (const subnet of this.vpc.selectSubnets(this.nodeSubnets).subnets) {
       const tags = (subnet.node.defaultChild as ec2.CfnSubnet).tags;

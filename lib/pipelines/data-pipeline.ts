@@ -1,4 +1,14 @@
-import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import {
+  Annotations,
+  ArnFormat,
+  Aws,
+  Duration,
+  RemovalPolicy,
+  Size,
+  SizeRoundingBehavior,
+  Stack,
+  Token,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -25,7 +35,15 @@ import { capacityOf, DEFAULT_VCPU_QUOTA, PIPELINE_DEFAULTS } from './defaults';
 import type { PipelineScript } from './pipeline-script';
 import type { PipelineTable } from './pipeline-table';
 import { PipelineTriggerKind, type PipelineTrigger } from './pipeline-trigger';
-import { executionTimeout, grantJobRun, JOB_RUN_RETRY, jobRunState, sparkSubmitParameters, START_MARGIN, type JobRunSpec } from './private/job-run';
+import {
+  executionTimeout,
+  grantJobRun,
+  JOB_RUN_RETRY,
+  jobRunState,
+  sparkSubmitParameters,
+  START_MARGIN,
+  type JobRunSpec,
+} from './private/job-run';
 import { ApplicationStopper } from './private/application-stopper';
 import { deadLetterQueue, deadLettersWaiting, START_RETRY } from './private/dead-letters';
 import { grantFindPendingRun, queueTimeout, singleRunScheduler, skipWhenARunIsPending } from './private/single-run';
@@ -122,8 +140,9 @@ export class DataPipeline extends Construct {
 
   /** The most a month can cost (USD, us-east-1): every run holding the whole capacity for the whole timeout. */
   public static maxMonthlyCost(capacity: PipelineCapacity, runTimeout: Duration, runsPerMonth: number): number {
-    const hourly = capacity.maxVcpu * EMR_SERVERLESS_PRICES.vcpuHourly
-      + capacity.maxMemory.toGibibytes({ rounding: SizeRoundingBehavior.NONE }) * EMR_SERVERLESS_PRICES.memoryGbHourly;
+    const hourly =
+      capacity.maxVcpu * EMR_SERVERLESS_PRICES.vcpuHourly +
+      capacity.maxMemory.toGibibytes({ rounding: SizeRoundingBehavior.NONE }) * EMR_SERVERLESS_PRICES.memoryGbHourly;
     return runsPerMonth * (runTimeout.toSeconds() / 3600) * hourly;
   }
 
@@ -176,31 +195,48 @@ export class DataPipeline extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const retention = props.logRetention ?? PIPELINE_DEFAULTS.logRetention;
     if (!Token.isUnresolved(maxVcpu) && maxVcpu > DEFAULT_VCPU_QUOTA) {
-      Annotations.of(this).addWarningV2(DataPipeline.CAPACITY_OVER_QUOTA_WARNING,
-        `maxCapacity.maxVcpu (${maxVcpu}) is above ${DEFAULT_VCPU_QUOTA}, the default EMR Serverless quota of concurrent vCPUs per account and region; raise the quota (L-D05C8A75) or runs will wait for capacity`);
+      Annotations.of(this).addWarningV2(
+        DataPipeline.CAPACITY_OVER_QUOTA_WARNING,
+        `maxCapacity.maxVcpu (${maxVcpu}) is above ${DEFAULT_VCPU_QUOTA}, the default EMR Serverless quota of concurrent vCPUs per account and region; raise the quota (L-D05C8A75) or runs will wait for capacity`,
+      );
     }
 
     // Logs: one key for both groups; CloudWatch Logs may use it only for these two (by encryption context).
-    const logGroupArn = (name: string) => stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const logGroupArn = (name: string) =>
+      stack.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
     const logNames = [jobLogGroupName(props.pipelineName), stateMachineLogGroupName(props.pipelineName)];
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'LogKey', {
-      description: `Logs of data pipeline ${props.pipelineName}`, enableKeyRotation: true, removalPolicy,
-    });
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'LogKey', {
+        description: `Logs of data pipeline ${props.pipelineName}`,
+        enableKeyRotation: true,
+        removalPolicy,
+      });
     limitGrantsToAwsServices(this.encryptionKey);
-    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      // The regional Logs principal ends in the partition's domain (CDK leaves a regional name as written, principals.js).
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logNames.map(logGroupArn) } },
-    }));
-    const logGroup = (lid: string, logGroupName: string) => new logs.LogGroup(this, lid, { logGroupName, encryptionKey: this.encryptionKey, retention, removalPolicy });
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        // The regional Logs principal ends in the partition's domain (CDK leaves a regional name as written, principals.js).
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.${stack.urlSuffix}`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logNames.map(logGroupArn) } },
+      }),
+    );
+    const logGroup = (lid: string, logGroupName: string) =>
+      new logs.LogGroup(this, lid, { logGroupName, encryptionKey: this.encryptionKey, retention, removalPolicy });
     this.jobLogGroup = logGroup('JobLogs', logNames[0]);
     this.stateMachineLogGroup = logGroup('StateMachineLogs', logNames[1]);
 
     // The application: in the chosen subnets, HTTPS out only (S3, Glue, CloudWatch Logs, STS), nothing in.
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc, allowAllOutbound: false, description: `EMR Serverless workers of data pipeline ${props.pipelineName}`,
+      vpc: props.vpc,
+      allowAllOutbound: false,
+      description: `EMR Serverless workers of data pipeline ${props.pipelineName}`,
     });
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS service endpoints');
     const applicationProperties: emrserverless.CfnApplicationProps = {
@@ -214,14 +250,17 @@ export class DataPipeline extends Construct {
       // One job run at a time; the others wait in the service's queue (single-run.ts).
       schedulerConfiguration: singleRunScheduler(queue),
       networkConfiguration: {
-        subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+        subnetIds: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS })
+          .subnetIds,
         securityGroupIds: [this.securityGroup.securityGroupId],
       },
     };
     this.application = new emrserverless.CfnApplication(this, 'Application', applicationProperties);
     // Stopped before CloudFormation updates or deletes it (the service refuses both while STARTED).
     new ApplicationStopper(this, 'ApplicationStopper', {
-      application: this.application, applicationName: props.pipelineName, applicationProperties,
+      application: this.application,
+      applicationName: props.pipelineName,
+      applicationProperties,
     });
 
     // The job role: trusted by EMR Serverless for this account and application only.
@@ -240,15 +279,21 @@ export class DataPipeline extends Construct {
     this.jobLogGroup.grantWrite(this.jobRole);
     this.jobLogGroup.grant(this.jobRole, 'logs:DescribeLogStreams');
     const anyLogGroup = `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:*`;
-    this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:DescribeLogGroups'], resources: [anyLogGroup] }));
-    acknowledgeGrantWildcards(this.jobRole, { resources: [anyLogGroup], actions: [] },
-      'DescribeLogGroups lists log groups and takes no single log group (EMR Serverless "Storing logs", CloudWatch permissions)');
+    this.jobRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['logs:DescribeLogGroups'], resources: [anyLogGroup] }),
+    );
+    acknowledgeGrantWildcards(
+      this.jobRole,
+      { resources: [anyLogGroup], actions: [] },
+      'DescribeLogGroups lists log groups and takes no single log group (EMR Serverless "Storing logs", CloudWatch permissions)',
+    );
 
     const bucketUri = (zone: string) => `s3://${lake.zoneBucketName(zone)}/`;
     this.targetUri = `${bucketUri(props.target)}${props.table?.tableName ?? props.pipelineName}/`;
     const args = ['--sources', props.sources.map(bucketUri).join(','), '--target', this.targetUri];
     // An arrival-triggered run reads only where data arrived (the script's --input-prefix).
-    if (props.trigger?.kind === PipelineTriggerKind.ON_ARRIVAL && props.trigger.prefix) args.push('--input-prefix', props.trigger.prefix);
+    if (props.trigger?.kind === PipelineTriggerKind.ON_ARRIVAL && props.trigger.prefix)
+      args.push('--input-prefix', props.trigger.prefix);
     if (props.table) {
       const database = lake.zoneDatabaseName(props.target);
       this.table = catalogTable(this, props.table, database, this.targetUri, this.jobRole, lake.lakeFormation);
@@ -269,7 +314,10 @@ export class DataPipeline extends Construct {
     };
     const run = jobRunState(this, 'RunJob', spec)
       .addRetry(JOB_RUN_RETRY)
-      .addCatch(new sfn.Fail(this, 'JobFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }), { errors: ['States.ALL'], resultPath: '$.error' });
+      .addCatch(new sfn.Fail(this, 'JobFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }), {
+        errors: ['States.ALL'],
+        resultPath: '$.error',
+      });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.pipelineName,
       // A run already waiting to start will read what this execution was started for: skip (single-run.ts).
@@ -283,7 +331,11 @@ export class DataPipeline extends Construct {
     grantFindPendingRun(this.stateMachine.role, spec.applicationArn);
 
     if (props.trigger?.kind === PipelineTriggerKind.SCHEDULE) {
-      this.scheduleDeadLetters = deadLetterQueue(this, 'ScheduleDeadLetters', 'the schedule\'s target (EventBridge Scheduler DeadLetterConfig)');
+      this.scheduleDeadLetters = deadLetterQueue(
+        this,
+        'ScheduleDeadLetters',
+        "the schedule's target (EventBridge Scheduler DeadLetterConfig)",
+      );
       this.schedule = new scheduler.Schedule(this, 'Schedule', {
         schedule: scheduler.ScheduleExpression.expression(props.trigger.expression!),
         description: `Starts data pipeline ${props.pipelineName}`,
@@ -299,20 +351,29 @@ export class DataPipeline extends Construct {
       });
     } else if (props.trigger?.kind === PipelineTriggerKind.ON_ARRIVAL) {
       const { zone, prefix } = props.trigger;
-      this.arrivalDeadLetters = deadLetterQueue(this, 'OnArrivalDeadLetters', 'the arrival rule\'s target (EventBridge DeadLetterConfig)');
+      this.arrivalDeadLetters = deadLetterQueue(
+        this,
+        'OnArrivalDeadLetters',
+        "the arrival rule's target (EventBridge DeadLetterConfig)",
+      );
       this.arrivalRule = new events.Rule(this, 'OnArrival', {
         description: `Starts data pipeline ${props.pipelineName} when data arrives in zone ${zone}`,
         eventPattern: {
           source: ['aws.s3'],
           detailType: ['Object Created'],
-          detail: { bucket: { name: [lake.zoneBucketName(zone!)] }, ...(prefix ? { object: { key: [{ prefix }] } } : {}) },
+          detail: {
+            bucket: { name: [lake.zoneBucketName(zone!)] },
+            ...(prefix ? { object: { key: [{ prefix }] } } : {}),
+          },
         },
-        targets: [new eventsTargets.SfnStateMachine(this.stateMachine, {
-          // EventBridge user guide, "Event retry policy and using dead-letter queues". aws-events-targets adds the
-          // queue policy the rule needs (events.amazonaws.com sqs:SendMessage, aws:SourceArn = the rule).
-          deadLetterQueue: this.arrivalDeadLetters,
-          ...START_RETRY,
-        })],
+        targets: [
+          new eventsTargets.SfnStateMachine(this.stateMachine, {
+            // EventBridge user guide, "Event retry policy and using dead-letter queues". aws-events-targets adds the
+            // queue policy the rule needs (events.amazonaws.com sqs:SendMessage, aws:SourceArn = the rule).
+            deadLetterQueue: this.arrivalDeadLetters,
+            ...START_RETRY,
+          }),
+        ],
       });
     }
 
@@ -320,7 +381,8 @@ export class DataPipeline extends Construct {
       const alarm = (aid: string, metric: cloudwatch.Metric, what: string) => {
         const a = metric.createAlarm(this, aid, {
           alarmDescription: `Data pipeline ${props.pipelineName}: ${what}`,
-          threshold: 1, evaluationPeriods: 1,
+          threshold: 1,
+          evaluationPeriods: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         });
@@ -330,12 +392,18 @@ export class DataPipeline extends Construct {
       this.failedAlarm = alarm('FailedAlarm', this.metricFailed(), 'an execution failed');
       this.timedOutAlarm = alarm('TimedOutAlarm', this.metricTimedOut(), 'an execution timed out');
       if (this.arrivalDeadLetters) {
-        this.arrivalDeadLettersAlarm = alarm('OnArrivalDeadLettersAlarm', deadLettersWaiting(this.arrivalDeadLetters),
-          'an arrival event could not start an execution (see its dead-letter queue)');
+        this.arrivalDeadLettersAlarm = alarm(
+          'OnArrivalDeadLettersAlarm',
+          deadLettersWaiting(this.arrivalDeadLetters),
+          'an arrival event could not start an execution (see its dead-letter queue)',
+        );
       }
       if (this.scheduleDeadLetters) {
-        this.scheduleDeadLettersAlarm = alarm('ScheduleDeadLettersAlarm', deadLettersWaiting(this.scheduleDeadLetters),
-          'the schedule could not start an execution (see its dead-letter queue)');
+        this.scheduleDeadLettersAlarm = alarm(
+          'ScheduleDeadLettersAlarm',
+          deadLettersWaiting(this.scheduleDeadLetters),
+          'the schedule could not start an execution (see its dead-letter queue)',
+        );
       }
     }
   }

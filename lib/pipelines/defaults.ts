@@ -22,9 +22,13 @@ export const DEFAULT_VCPU_QUOTA = 16;
 export const SPARK_WORKER = { vcpu: 4, memoryGiB: 16, sparkMemory: '14g' } as const;
 
 /** A pipeline's capacity with the defaults applied (the one place they are): whole vCPUs and GiB. */
-export function capacityOf(capacity?: { readonly maxVcpu: number; readonly maxMemory: Size }): { maxVcpu: number; maxMemoryGiB: number } {
+export function capacityOf(capacity?: { readonly maxVcpu: number; readonly maxMemory: Size }): {
+  maxVcpu: number;
+  maxMemoryGiB: number;
+} {
   return {
     maxVcpu: capacity?.maxVcpu ?? PIPELINE_DEFAULTS.maxVcpu,
-    maxMemoryGiB: capacity?.maxMemory.toGibibytes({ rounding: SizeRoundingBehavior.NONE }) ?? PIPELINE_DEFAULTS.maxMemoryGiB,
+    maxMemoryGiB:
+      capacity?.maxMemory.toGibibytes({ rounding: SizeRoundingBehavior.NONE }) ?? PIPELINE_DEFAULTS.maxMemoryGiB,
   };
 }

@@ -62,7 +62,9 @@ class AssetScript extends PipelineScript {
     const key = this.asset.bucket.encryptionKey;
     if (key) {
       iam.Grant.addToPrincipal({
-        grantee, actions: ['kms:Decrypt'], resourceArns: [key.keyArn],
+        grantee,
+        actions: ['kms:Decrypt'],
+        resourceArns: [key.keyArn],
         // kms:ViaService names the service endpoint, which ends in the partition's domain (amazonaws.com.cn in China).
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
       });
@@ -80,8 +82,14 @@ class S3Script extends PipelineScript {
 
   public bind(_scope: Construct, grantee: iam.IGrantable): PipelineScriptConfig {
     // `bucket/key` after the scheme, whether the URI is literal or a token.
-    const path = Token.isUnresolved(this.location) ? Fn.select(1, Fn.split('s3://', this.location)) : this.location.slice('s3://'.length);
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [`arn:${Aws.PARTITION}:s3:::${path}`] });
+    const path = Token.isUnresolved(this.location)
+      ? Fn.select(1, Fn.split('s3://', this.location))
+      : this.location.slice('s3://'.length);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: [`arn:${Aws.PARTITION}:s3:::${path}`],
+    });
     return { s3Uri: this.location };
   }
 }

@@ -3,7 +3,11 @@ import type { PlatformPlan } from './plan';
 const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
 const usd2 = (x: number) => `$${x.toFixed(2)}`;
 const table = (header: string[], rows: (string | number)[][]) =>
-  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 /** Mermaid node IDs: letters, digits and underscores only. */
 const id = (kind: string, name: string) => `${kind}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
 
@@ -14,9 +18,14 @@ const id = (kind: string, name: string) => `${kind}_${name.replace(/[^A-Za-z0-9]
 export function renderPlanMarkdown(plan: PlatformPlan): string {
   const c = plan.cost;
   const idleRows: [string, number][] = [
-    ['EKS control plane', c.idle.controlPlane], ['NAT gateways', c.idle.natGateways], ['Interface endpoints', c.idle.interfaceEndpoints],
-    ['System nodes', c.idle.systemNodes], ['Pools at minNodes', c.idle.poolMinimums], ['KMS keys', c.idle.kmsKeys],
-    ['Managed Prometheus collector', c.idle.prometheusCollector], ['Load balancers (ALB per visibility)', c.idle.loadBalancers],
+    ['EKS control plane', c.idle.controlPlane],
+    ['NAT gateways', c.idle.natGateways],
+    ['Interface endpoints', c.idle.interfaceEndpoints],
+    ['System nodes', c.idle.systemNodes],
+    ['Pools at minNodes', c.idle.poolMinimums],
+    ['KMS keys', c.idle.kmsKeys],
+    ['Managed Prometheus collector', c.idle.prometheusCollector],
+    ['Load balancers (ALB per visibility)', c.idle.loadBalancers],
   ];
   const budget = c.monthlyBudgetUsd === undefined ? 'no budget set' : `${usd(c.monthlyBudgetUsd)} budget`;
   const lines = [
@@ -26,33 +35,100 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
     '',
     '## Pools',
     '',
-    table(['pool', 'provisioner', 'instance types', 'accelerators at maxNodes', 'nodes min–max', 'idle / month', 'full scale / month'],
-      plan.pools.map((p) => [p.name, p.provisioner, p.instanceTypes.join(', '), p.acceleratorsAtMaxNodes, `${p.minNodes}–${p.maxNodes}`, usd(p.monthlyIdleUsd), usd(p.monthlyCeilingUsd)])),
+    table(
+      [
+        'pool',
+        'provisioner',
+        'instance types',
+        'accelerators at maxNodes',
+        'nodes min–max',
+        'idle / month',
+        'full scale / month',
+      ],
+      plan.pools.map((p) => [
+        p.name,
+        p.provisioner,
+        p.instanceTypes.join(', '),
+        p.acceleratorsAtMaxNodes,
+        `${p.minNodes}–${p.maxNodes}`,
+        usd(p.monthlyIdleUsd),
+        usd(p.monthlyCeilingUsd),
+      ]),
+    ),
     '',
     '## Workloads',
     '',
-    plan.workloads.length === 0 ? '(none)' : table(['workload', 'kind', 'pool', 'namespace', 'accelerators per pod', 'pods min–max', 'share of pool at full scale', 'model'],
-      plan.workloads.map((w) => [w.name, w.kind, w.pool, w.namespace, w.acceleratorsPerPod, `${w.minPods}–${w.maxPods}`, `${w.poolSharePercent}%`, w.model ?? '–'])),
+    plan.workloads.length === 0
+      ? '(none)'
+      : table(
+          [
+            'workload',
+            'kind',
+            'pool',
+            'namespace',
+            'accelerators per pod',
+            'pods min–max',
+            'share of pool at full scale',
+            'model',
+          ],
+          plan.workloads.map((w) => [
+            w.name,
+            w.kind,
+            w.pool,
+            w.namespace,
+            w.acceleratorsPerPod,
+            `${w.minPods}–${w.maxPods}`,
+            `${w.poolSharePercent}%`,
+            w.model ?? '–',
+          ]),
+        ),
     '',
     '## Endpoints',
     '',
-    plan.endpoints.length === 0 ? '(none)' : table(['service', 'visibility', 'URL', 'allowed from'],
-      plan.endpoints.map((e) => [e.service, e.visibility, e.url, e.allowedCidrs.length > 0 ? e.allowedCidrs.join(', ') : 'the VPC'])),
+    plan.endpoints.length === 0
+      ? '(none)'
+      : table(
+          ['service', 'visibility', 'URL', 'allowed from'],
+          plan.endpoints.map((e) => [
+            e.service,
+            e.visibility,
+            e.url,
+            e.allowedCidrs.length > 0 ? e.allowedCidrs.join(', ') : 'the VPC',
+          ]),
+        ),
     '',
     '## Teams',
     '',
-    plan.teams.length === 0 ? '(none)' : table(['team', 'GPU quota', 'Neuron quota', 'accelerators at full scale'],
-      plan.teams.map((t) => [t.name, t.gpuQuota, t.neuronQuota, t.acceleratorsAtFullScale])),
+    plan.teams.length === 0
+      ? '(none)'
+      : table(
+          ['team', 'GPU quota', 'Neuron quota', 'accelerators at full scale'],
+          plan.teams.map((t) => [t.name, t.gpuQuota, t.neuronQuota, t.acceleratorsAtFullScale]),
+        ),
     '',
     '## Pipelines',
     '',
-    plan.pipelines.length === 0 ? '(none)' : table(['pipeline', 'reads', 'writes', 'trigger', 'max capacity', 'max per run', 'max per month'],
-      plan.pipelines.map((p) => [p.name, p.from.join(', '), p.to, p.trigger.replace(/\|/g, '\\|'), `${p.maxVcpu} vCPU / ${p.maxMemoryGiB} GiB`, usd2(p.maxRunUsd),
-        p.maxMonthlyUsd === undefined ? 'per arrival' : usd(p.maxMonthlyUsd)])),
+    plan.pipelines.length === 0
+      ? '(none)'
+      : table(
+          ['pipeline', 'reads', 'writes', 'trigger', 'max capacity', 'max per run', 'max per month'],
+          plan.pipelines.map((p) => [
+            p.name,
+            p.from.join(', '),
+            p.to,
+            p.trigger.replace(/\|/g, '\\|'),
+            `${p.maxVcpu} vCPU / ${p.maxMemoryGiB} GiB`,
+            usd2(p.maxRunUsd),
+            p.maxMonthlyUsd === undefined ? 'per arrival' : usd(p.maxMonthlyUsd),
+          ]),
+        ),
     '',
     '## Idle floor',
     '',
-    table(['item', 'per month'], [...idleRows.map(([k, v]) => [k, usd(v)]), ['**total**', `**${usd(c.monthlyIdleUsd)}**`]]),
+    table(
+      ['item', 'per month'],
+      [...idleRows.map(([k, v]) => [k, usd(v)]), ['**total**', `**${usd(c.monthlyIdleUsd)}**`]],
+    ),
     '',
     '## Layout',
     '',
@@ -71,14 +147,17 @@ function diagram(plan: PlatformPlan): string[] {
   out.push('  end');
   out.push(`  subgraph ${id('stack', 'platform')}["${plan.name}-platform"]`);
   out.push(`    cluster(["EKS ${plan.name}"])`);
-  const poolNode = (p: PlatformPlan['pools'][number]) => `${id('pool', p.name)}["${p.name}: ${p.instanceTypes.join(', ')} × ${p.minNodes}–${p.maxNodes}"]`;
+  const poolNode = (p: PlatformPlan['pools'][number]) =>
+    `${id('pool', p.name)}["${p.name}: ${p.instanceTypes.join(', ')} × ${p.minNodes}–${p.maxNodes}"]`;
   const workloadNode = (w: PlatformPlan['workloads'][number]) => `${id(w.kind, w.name)}["${w.name} (${w.kind})"]`;
   for (const p of plan.pools.filter((x) => !x.stack)) out.push(`    ${poolNode(p)}`);
   for (const w of plan.workloads.filter((x) => !x.stack)) out.push(`    ${workloadNode(w)}`);
   for (const p of plan.pipelines) out.push(`    ${id('pipeline', p.name)}[["${p.name} (pipeline)"]]`);
   out.push('  end');
   // Shard stacks (pools and workloads placed by name), those that hold something.
-  const shards = [...new Set([...plan.pools, ...plan.workloads].map((x) => x.stack).filter((x): x is string => !!x))].sort();
+  const shards = [
+    ...new Set([...plan.pools, ...plan.workloads].map((x) => x.stack).filter((x): x is string => !!x)),
+  ].sort();
   for (const stack of shards) {
     out.push(`  subgraph ${id('stack', stack)}["${stack}"]`);
     for (const p of plan.pools.filter((x) => x.stack === stack)) out.push(`    ${poolNode(p)}`);
@@ -87,7 +166,11 @@ function diagram(plan: PlatformPlan): string[] {
   }
   for (const p of plan.pools) out.push(`  cluster --> ${id('pool', p.name)}`);
   for (const w of plan.workloads) out.push(`  ${id('pool', w.pool)} --> ${id(w.kind, w.name)}`);
-  out.push(`  subgraph ${id('stack', 'monitoring')}["${plan.name}-monitoring"]`, '    monitoring["dashboard, alarms, budget"]', '  end');
+  out.push(
+    `  subgraph ${id('stack', 'monitoring')}["${plan.name}-monitoring"]`,
+    '    monitoring["dashboard, alarms, budget"]',
+    '  end',
+  );
   out.push('  cluster -.metrics.-> monitoring');
   for (const z of plan.dataZones) {
     const kindOf = (name: string) => plan.workloads.find((w) => w.name === name)?.kind ?? 'inference';

@@ -125,56 +125,113 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
     const p = pools.get(pool)!;
     return p.maxNodes * p.maxAcceleratorsPerNode;
   };
-  const share = (pool: string, used: number) => (capacity(pool) > 0 ? Math.round((1000 * used) / capacity(pool)) / 10 : 0);
+  const share = (pool: string, used: number) =>
+    capacity(pool) > 0 ? Math.round((1000 * used) / capacity(pool)) / 10 : 0;
   const workloads = [
     ...def.inference.map((s) => ({
-      kind: 'inference' as const, name: s.name, pool: s.nodePool, namespace: s.namespace, acceleratorsPerPod: s.gpus,
-      minPods: s.minReplicas, maxPods: s.maxReplicas, poolSharePercent: share(s.nodePool, s.gpus * s.maxReplicas),
+      kind: 'inference' as const,
+      name: s.name,
+      pool: s.nodePool,
+      namespace: s.namespace,
+      acceleratorsPerPod: s.gpus,
+      minPods: s.minReplicas,
+      maxPods: s.maxReplicas,
+      poolSharePercent: share(s.nodePool, s.gpus * s.maxReplicas),
       stack: placement?.workloads[s.name],
       model: s.model?.uri ?? (s.model?.zone !== undefined ? `${s.model.zone}/${s.model.path}` : undefined),
     })),
     ...def.training.map((j) => ({
-      kind: 'training' as const, name: j.name, pool: j.nodePool, namespace: j.namespace, acceleratorsPerPod: j.gpusPerNode,
-      minPods: j.nodes, maxPods: j.nodes, poolSharePercent: share(j.nodePool, j.gpusPerNode * j.nodes),
+      kind: 'training' as const,
+      name: j.name,
+      pool: j.nodePool,
+      namespace: j.namespace,
+      acceleratorsPerPod: j.gpusPerNode,
+      minPods: j.nodes,
+      maxPods: j.nodes,
+      poolSharePercent: share(j.nodePool, j.gpusPerNode * j.nodes),
       stack: placement?.workloads[j.name],
     })),
   ];
   return {
     name: def.name,
     pools: def.nodePools.map((p) => ({
-      name: p.name, provisioner: p.provisioner, vendor: p.vendor, instanceTypes: p.instanceTypes, minNodes: p.minNodes,
-      maxNodes: p.maxNodes, acceleratorsAtMaxNodes: capacity(p.name),
+      name: p.name,
+      provisioner: p.provisioner,
+      vendor: p.vendor,
+      instanceTypes: p.instanceTypes,
+      minNodes: p.minNodes,
+      maxNodes: p.maxNodes,
+      acceleratorsAtMaxNodes: capacity(p.name),
       monthlyIdleUsd: round(p.minNodes * Math.min(...p.instanceTypes.map(monthlyInstancePrice))),
       monthlyCeilingUsd: round(cost.pools[p.name]),
       stack: placement?.pools[p.name],
     })),
     workloads,
     teams: def.teams.map((t) => ({
-      name: t.name, gpuQuota: t.gpuQuota, neuronQuota: t.neuronQuota,
-      acceleratorsAtFullScale: workloads.filter((w) => w.namespace === t.name).reduce((n, w) => n + w.acceleratorsPerPod * w.maxPods, 0),
+      name: t.name,
+      gpuQuota: t.gpuQuota,
+      neuronQuota: t.neuronQuota,
+      acceleratorsAtFullScale: workloads
+        .filter((w) => w.namespace === t.name)
+        .reduce((n, w) => n + w.acceleratorsPerPod * w.maxPods, 0),
     })),
     cost: {
       idle: Object.fromEntries(Object.entries(idle).map(([k, v]) => [k, round(v)])) as unknown as IdleCost,
-      monthlyIdleUsd: round(idle.total), monthlyCeilingUsd: round(cost.total), systemNodesUsd: round(cost.systemNodes),
-      monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd, pricesAsOf: `instances ${PRICES_AS_OF}, services ${SERVICE_PRICES_AS_OF}`, pricesRegion: PRICED_REGION,
+      monthlyIdleUsd: round(idle.total),
+      monthlyCeilingUsd: round(cost.total),
+      systemNodesUsd: round(cost.systemNodes),
+      monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd,
+      pricesAsOf: `instances ${PRICES_AS_OF}, services ${SERVICE_PRICES_AS_OF}`,
+      pricesRegion: PRICED_REGION,
     },
     dataZones: def.dataLake.zones.map((zone) => {
-      const users = [...def.inference, ...def.training].flatMap((w) => w.dataAccess.filter((a) => a.zone === zone).map((a) => ({ w: w.name, level: a.access })));
+      const users = [...def.inference, ...def.training].flatMap((w) =>
+        w.dataAccess.filter((a) => a.zone === zone).map((a) => ({ w: w.name, level: a.access })),
+      );
       // A zone model is read (its prefix) without a dataAccess entry.
-      users.push(...def.inference.filter((s) => s.model?.zone === zone && !users.some((u) => u.w === s.name)).map((s) => ({ w: s.name, level: DataAccessLevel.READ })));
-      return { zone, readers: users.filter((u) => u.level === 'read').map((u) => u.w), writers: users.filter((u) => u.level !== 'read').map((u) => u.w) };
+      users.push(
+        ...def.inference
+          .filter((s) => s.model?.zone === zone && !users.some((u) => u.w === s.name))
+          .map((s) => ({ w: s.name, level: DataAccessLevel.READ })),
+      );
+      return {
+        zone,
+        readers: users.filter((u) => u.level === 'read').map((u) => u.w),
+        writers: users.filter((u) => u.level !== 'read').map((u) => u.w),
+      };
     }),
     pipelines: def.pipelines.map((p) => ({
-      name: p.name, from: p.from, to: p.to, maxVcpu: p.maxVcpu, maxMemoryGiB: p.maxMemoryGiB,
-      trigger: p.schedule !== undefined ? `schedule ${p.schedule}` : p.arrivalZone !== undefined ? `on arrival in ${p.arrivalZone}${p.arrivalPrefix ? `/${p.arrivalPrefix}` : ''}` : 'by hand',
-      maxMonthlyUsd: (() => { const m = pipelineMonthlyCeiling(p); return m === undefined ? undefined : round(m); })(),
+      name: p.name,
+      from: p.from,
+      to: p.to,
+      maxVcpu: p.maxVcpu,
+      maxMemoryGiB: p.maxMemoryGiB,
+      trigger:
+        p.schedule !== undefined
+          ? `schedule ${p.schedule}`
+          : p.arrivalZone !== undefined
+            ? `on arrival in ${p.arrivalZone}${p.arrivalPrefix ? `/${p.arrivalPrefix}` : ''}`
+            : 'by hand',
+      maxMonthlyUsd: (() => {
+        const m = pipelineMonthlyCeiling(p);
+        return m === undefined ? undefined : round(m);
+      })(),
       maxRunUsd: Math.round(100 * pipelineRunCeiling(p)) / 100,
     })),
-    endpoints: def.inference.flatMap((s) => (s.expose ? [{
-      service: s.name, visibility: s.expose.visibility ?? 'internal',
-      url: `${s.expose.certificateArn !== undefined ? 'https' : 'http'}://${s.expose.host ?? '<ALB DNS name>'}`,
-      allowedCidrs: [...(s.expose.allowedCidrs ?? [])],
-    }] : [])),
-    warnings: def.warnings.map((w) => `${formatProblem(w)}${w.acknowledged !== undefined ? ` (acknowledged: ${w.acknowledged})` : ''}`),
+    endpoints: def.inference.flatMap((s) =>
+      s.expose
+        ? [
+            {
+              service: s.name,
+              visibility: s.expose.visibility ?? 'internal',
+              url: `${s.expose.certificateArn !== undefined ? 'https' : 'http'}://${s.expose.host ?? '<ALB DNS name>'}`,
+              allowedCidrs: [...(s.expose.allowedCidrs ?? [])],
+            },
+          ]
+        : [],
+    ),
+    warnings: def.warnings.map(
+      (w) => `${formatProblem(w)}${w.acknowledged !== undefined ? ` (acknowledged: ${w.acknowledged})` : ''}`,
+    ),
   };
 }

@@ -1,4 +1,16 @@
-import { Annotations, Arn, Aspects, CfnOutput, Token, CrossStackReferences, ReferenceStrength, Stack, Tags, Validations, type Environment } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Arn,
+  Aspects,
+  CfnOutput,
+  Token,
+  CrossStackReferences,
+  ReferenceStrength,
+  Stack,
+  Tags,
+  Validations,
+  type Environment,
+} from 'aws-cdk-lib';
 import type * as cxapi from 'aws-cdk-lib/cx-api';
 import { Compliance } from '../core/compliance';
 import { PRICED_REGION } from '../catalog/prices';
@@ -103,7 +115,11 @@ export class AiPlatform extends Construct {
    * named in error messages.
    */
   public static fromFile(scope: Construct, id: string, path: string, env?: Environment): AiPlatform {
-    return new AiPlatform(scope, id, { definition: loadDefinitionFile(path) as AiPlatformDefinition, source: path, env });
+    return new AiPlatform(scope, id, {
+      definition: loadDefinitionFile(path) as AiPlatformDefinition,
+      source: path,
+      env,
+    });
   }
 
   constructor(scope: Construct, id: string, props: AiPlatformProps) {
@@ -114,10 +130,22 @@ export class AiPlatform extends Construct {
     const shardName = (kind: 'pools' | 'workloads', shard: number) => `${def.name}-${kind}-${shard}`;
     this.plan = planPlatform(def, {
       pools: Object.fromEntries([...layout.pools].map(([name, shard]) => [name, shardName('pools', shard)])),
-      workloads: Object.fromEntries([...layout.workloads].map(([name, shard]) => [name, shardName('workloads', shard)])),
+      workloads: Object.fromEntries(
+        [...layout.workloads].map(([name, shard]) => [name, shardName('workloads', shard)]),
+      ),
     });
-    new AssemblyFile(this, 'Plan', () => `plan/${def.name}.json`, () => `${JSON.stringify(this.plan, null, 2)}\n`);
-    new AssemblyFile(this, 'PlanReport', () => `plan/${def.name}.md`, () => renderPlanMarkdown(this.plan));
+    new AssemblyFile(
+      this,
+      'Plan',
+      () => `plan/${def.name}.json`,
+      () => `${JSON.stringify(this.plan, null, 2)}\n`,
+    );
+    new AssemblyFile(
+      this,
+      'PlanReport',
+      () => `plan/${def.name}.md`,
+      () => renderPlanMarkdown(this.plan),
+    );
 
     // The data stack is built from `name`, `tags` and `dataLake` only, so nothing else in the definition can
     // change it. Construct IDs here are part of the contract: they keep the buckets' and key's logical IDs.
@@ -129,7 +157,10 @@ export class AiPlatform extends Construct {
     });
     this.dataLake = new DataLake(this.dataStack, 'DataLake', dataLakeProps(def));
     // The definition raised the Lake Formation admin requirement under dataLake.lakeFormation (acknowledgeable there).
-    Annotations.of(this.dataLake).acknowledgeWarning('ai-platform:lake-formation-admin-required', 'Raised by the definition as dataLake.lakeFormation');
+    Annotations.of(this.dataLake).acknowledgeWarning(
+      'ai-platform:lake-formation-admin-required',
+      'Raised by the definition as dataLake.lakeFormation',
+    );
 
     this.platformStack = new Stack(this, 'Platform', {
       stackName: `${def.name}-platform`,
@@ -140,21 +171,29 @@ export class AiPlatform extends Construct {
     // do not fail `cdk synth --strict`.
     for (const w of def.warnings) {
       const id = `ai-platform:definition:${w.path.replace(/[^\w.]+/g, '-')}`;
-      Annotations.of(this.platformStack).addWarningV2(id, `${props.source ? `${props.source}: ` : 'definition: '}${formatWarning(w)}`);
+      Annotations.of(this.platformStack).addWarningV2(
+        id,
+        `${props.source ? `${props.source}: ` : 'definition: '}${formatWarning(w)}`,
+      );
       if (w.acknowledged !== undefined) Annotations.of(this.platformStack).acknowledgeWarning(id, w.acknowledged);
     }
 
     // Prices are one region's (catalog); a platform bound to another says its costs are estimates there.
     const region = props.env?.region;
     if (region !== undefined && !Token.isUnresolved(region) && region !== PRICED_REGION) {
-      Annotations.of(this.platformStack).addInfo(`costs in cdk.out/plan/${def.name}.md and the budget check (monitoring.monthlyBudgetUsd) use ${PRICED_REGION} list prices; ${region}'s differ (usually higher): read them as estimates`);
+      Annotations.of(this.platformStack).addInfo(
+        `costs in cdk.out/plan/${def.name}.md and the budget check (monitoring.monthlyBudgetUsd) use ${PRICED_REGION} list prices; ${region}'s differ (usually higher): read them as estimates`,
+      );
     }
 
     this.network = new PlatformNetwork(this.platformStack, 'Network', { ...def.network, discoveryName: def.name });
     this.cluster = new GpuCluster(this.platformStack, 'Cluster', clusterProps(def, this.network));
     acknowledgeChosenEndpoint(def, this.cluster);
     // What a user needs after `cdk deploy` to reach the cluster (shown by the CLI; `aws cloudformation describe-stacks`).
-    new CfnOutput(this.platformStack, 'ClusterName', { value: this.cluster.cluster.clusterName, description: 'The EKS cluster' });
+    new CfnOutput(this.platformStack, 'ClusterName', {
+      value: this.cluster.cluster.clusterName,
+      description: 'The EKS cluster',
+    });
     new CfnOutput(this.platformStack, 'KubeconfigCommand', {
       value: `aws eks update-kubeconfig --name ${this.cluster.cluster.clusterName} --region ${this.platformStack.region}`,
       description: 'Run with one of cluster.adminRoleArns (the cluster admins through access entries) to use kubectl',
@@ -168,7 +207,8 @@ export class AiPlatform extends Construct {
       const existing = this.node.tryFindChild(id) as Stack | undefined;
       if (existing) return existing;
       const stack = new Stack(this, id, {
-        stackName: shardName(kind, shard), env: props.env,
+        stackName: shardName(kind, shard),
+        env: props.env,
         // No CDKMetadata resource: a shard with nothing in it must have no resources at all.
         analyticsReporting: false,
         description: `AI platform ${def.name}: ${kind === 'pools' ? 'node pools' : 'workloads'}, shard ${shard} of ${kind === 'pools' ? POOL_STACKS : WORKLOAD_STACKS} (by name)`,
@@ -178,16 +218,21 @@ export class AiPlatform extends Construct {
       // Fn::GetStackOutput: an export would be locked while the shard imports it, so a shard emptying (or
       // dropping its only EFA pool) would fail the platform stack's update on "export in use".
       CrossStackReferences.of(stack).consume(ReferenceStrength.WEAK);
-      Validations.of(stack).acknowledge({ id: 'CloudFormation-Validate::F0001',
-        reason: 'An empty shard has no resources on purpose: the CDK CLI skips it, or deletes it when it was deployed' });
+      Validations.of(stack).acknowledge({
+        id: 'CloudFormation-Validate::F0001',
+        reason: 'An empty shard has no resources on purpose: the CDK CLI skips it, or deletes it when it was deployed',
+      });
       this.shardStacks.push(stack);
       return stack;
     };
     for (let k = 1; k <= POOL_STACKS; k++) shardStack('pools', k);
     for (let k = 1; k <= WORKLOAD_STACKS; k++) shardStack('workloads', k);
     for (const pool of def.nodePools.filter((p) => p.provisioner === Provisioner.MANAGED_NODE_GROUP)) {
-      this.nodePools[pool.name] = new GpuNodePool(shardStack('pools', layout.pools.get(pool.name)!), `Pool-${pool.name}`,
-        nodePoolProps(def, pool, this.cluster.cluster, this.network));
+      this.nodePools[pool.name] = new GpuNodePool(
+        shardStack('pools', layout.pools.get(pool.name)!),
+        `Pool-${pool.name}`,
+        nodePoolProps(def, pool, this.cluster.cluster, this.network),
+      );
     }
 
     // Workload identities read the data lake through its stack's outputs (Fn::GetStackOutput, no exports),
@@ -199,7 +244,11 @@ export class AiPlatform extends Construct {
       const stack = workloadStack(w.name);
       stack.addStackDependency(this.dataStack);
       this.workloadAccess[w.name] = new WorkloadDataAccess(stack, `DataAccess-${w.name}`, {
-        cluster: this.cluster.cluster, dataLake: lake, namespace: w.namespace, serviceAccount: w.name, access: w.dataAccess,
+        cluster: this.cluster.cluster,
+        dataLake: lake,
+        namespace: w.namespace,
+        serviceAccount: w.name,
+        access: w.dataAccess,
       });
     }
 
@@ -213,28 +262,47 @@ export class AiPlatform extends Construct {
     const charts: Record<string, Chart> = {};
     const deliver: ChartSink = (scope, chartId, chart, ...deps) => {
       charts[chart.node.id] = chart;
-      const manifest = ChartDelivery.deliver(this.cluster.cluster, chartId, chart, { scope: scope as Construct | undefined });
+      const manifest = ChartDelivery.deliver(this.cluster.cluster, chartId, chart, {
+        scope: scope as Construct | undefined,
+      });
       manifest.node.addDependency(...deps);
       return manifest;
     };
     const scaling = mapAutoscaling(def, {
-      stack: this.platformStack, cluster: this.cluster.cluster, k8sApp, deliver, alertTopicArn,
+      stack: this.platformStack,
+      cluster: this.cluster.cluster,
+      k8sApp,
+      deliver,
+      alertTopicArn,
       nodeSubnets: this.network.vpc.selectSubnets(this.network.nodeSubnets).subnets,
     });
     if (scaling.prometheus) charts[scaling.prometheus.rbacChart.node.id] = scaling.prometheus.rbacChart;
     mapWorkloads(def, {
-      stack: this.platformStack, cluster: this.cluster.cluster, k8sApp, deliver, dataLake: lake,
-      workloadAccess: this.workloadAccess, prometheus: scaling.prometheus, scopeFor: (name) => workloadStack(name),
+      stack: this.platformStack,
+      cluster: this.cluster.cluster,
+      k8sApp,
+      deliver,
+      dataLake: lake,
+      workloadAccess: this.workloadAccess,
+      prometheus: scaling.prometheus,
+      scopeFor: (name) => workloadStack(name),
     });
     this.charts = charts;
     this.clusterAutoscaler = scaling.clusterAutoscaler;
     this.karpenter = scaling.karpenter;
     this.prometheus = scaling.prometheus;
-    this.pipelines = mapPipelines(def, { stack: this.platformStack, lake, network: this.network, alarmTopicArn: alertTopicArn });
+    this.pipelines = mapPipelines(def, {
+      stack: this.platformStack,
+      lake,
+      network: this.network,
+      alarmTopicArn: alertTopicArn,
+    });
 
     // Metrics in (platform stack) and monitoring (its own stack; a default even without `monitoring`).
     this.containerInsights = new ContainerInsights(this.platformStack, 'ContainerInsights', {
-      cluster: this.cluster.cluster, clusterName: def.name, kubernetesVersion: def.cluster.kubernetesVersion,
+      cluster: this.cluster.cluster,
+      clusterName: def.name,
+      kubernetesVersion: def.cluster.kubernetesVersion,
     });
     this.containerInsights.addon.node.addDependency(this.cluster.systemNodegroup);
     this.monitoringStack = new Stack(this, 'Monitoring', {
@@ -245,18 +313,32 @@ export class AiPlatform extends Construct {
     this.monitoringStack.addStackDependency(this.dataStack);
     this.platformStack.addStackDependency(this.monitoringStack);
     const monitoredLake = this.dataLake.referenceFrom(this.monitoringStack);
-    this.monitoring = new AiMonitoring(this.monitoringStack, 'Monitoring', monitoringProps(def, {
-      stack: this.monitoringStack, lake: monitoredLake, containerInsights: this.containerInsights, topicName,
-      nodegroupNames: Object.fromEntries(Object.entries(this.nodePools).map(([name, pool]) => [name, pool.nodegroupName])),
-    }));
+    this.monitoring = new AiMonitoring(
+      this.monitoringStack,
+      'Monitoring',
+      monitoringProps(def, {
+        stack: this.monitoringStack,
+        lake: monitoredLake,
+        containerInsights: this.containerInsights,
+        topicName,
+        nodegroupNames: Object.fromEntries(
+          Object.entries(this.nodePools).map(([name, pool]) => [name, pool.nodegroupName]),
+        ),
+      }),
+    );
 
     // The definition raised the cost-tag activation warning under monitoring.budgetCostFilter (acknowledgeable there).
-    Annotations.of(this.monitoring).acknowledgeWarning('ai-platform:monitoring:budget-cost-tag-activation', 'Raised by the definition as monitoring.budgetCostFilter');
-    for (const [k, v] of Object.entries({ [PLATFORM_TAG_KEY]: def.name, ...def.tags })) Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
+    Annotations.of(this.monitoring).acknowledgeWarning(
+      'ai-platform:monitoring:budget-cost-tag-activation',
+      'Raised by the definition as monitoring.budgetCostFilter',
+    );
+    for (const [k, v] of Object.entries({ [PLATFORM_TAG_KEY]: def.name, ...def.tags }))
+      Tags.of(this).add(k, v, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
     if (def.compliance === Compliance.CONTROL_TOWER) {
       // One aspect per platform: it also reaches the resources aws-cdk-lib adds on its own (providers, their logs).
       const controls = new ControlTowerControls({ vpc: this.network.vpc, vpcSubnets: this.network.nodeSubnets });
-      for (const stack of [this.dataStack, this.platformStack, this.monitoringStack, ...this.shardStacks]) Aspects.of(stack).add(controls);
+      for (const stack of [this.dataStack, this.platformStack, this.monitoringStack, ...this.shardStacks])
+        Aspects.of(stack).add(controls);
     }
 
     const sizes = `nodePools: ${def.nodePools.length}, inference: ${def.inference.length}, training: ${def.training.length}, teams: ${def.teams.length}, pipelines: ${def.pipelines.length}; managed pools and workloads are spread over the pools and workloads shard stacks by name, while team namespaces, pipelines, operators and the cluster stay in the platform stack`;

@@ -24,36 +24,59 @@ export interface AutoscalingMapping {
  * metrics KEDA scales inference on (a managed Prometheus workspace and scraper, only when there is
  * something to scrape), from `nodePools` and `inference`.
  */
-export function mapAutoscaling(def: ResolvedDefinition, opts: {
-  readonly stack: Stack; readonly cluster: eks.Cluster; readonly k8sApp: cdk8s.App; readonly deliver: ChartSink;
-  readonly nodeSubnets: ec2.ISubnet[]; readonly alertTopicArn: string;
-}): AutoscalingMapping {
+export function mapAutoscaling(
+  def: ResolvedDefinition,
+  opts: {
+    readonly stack: Stack;
+    readonly cluster: eks.Cluster;
+    readonly k8sApp: cdk8s.App;
+    readonly deliver: ChartSink;
+    readonly nodeSubnets: ec2.ISubnet[];
+    readonly alertTopicArn: string;
+  },
+): AutoscalingMapping {
   const { stack, cluster } = opts;
   const managed = def.nodePools.filter((p) => p.provisioner === Provisioner.MANAGED_NODE_GROUP);
-  const clusterAutoscaler = managed.length > 0
-    ? new ClusterAutoscaler(stack, 'ClusterAutoscaler', { cluster, kubernetesVersion: def.cluster.kubernetesVersion })
-    : undefined;
+  const clusterAutoscaler =
+    managed.length > 0
+      ? new ClusterAutoscaler(stack, 'ClusterAutoscaler', { cluster, kubernetesVersion: def.cluster.kubernetesVersion })
+      : undefined;
   const karpenterPools = def.nodePools.filter((p) => p.provisioner === Provisioner.KARPENTER);
   const karpenter = karpenterPools.length > 0 ? new Karpenter(stack, 'Karpenter', { cluster }) : undefined;
   for (const pool of karpenterPools) {
     const nodePool = new KarpenterNodePool(opts.k8sApp, `karpenter-pool-${pool.name}`, {
-      poolName: pool.name, instanceTypes: pool.instanceTypes, maxNodes: pool.maxNodes, capacityType: pool.capacityType,
-      capacityReservationId: pool.capacityReservationId, amiFamily: pool.amiFamily, nodeRoleName: karpenter!.nodeRole.roleName,
+      poolName: pool.name,
+      instanceTypes: pool.instanceTypes,
+      maxNodes: pool.maxNodes,
+      capacityType: pool.capacityType,
+      capacityReservationId: pool.capacityReservationId,
+      amiFamily: pool.amiFamily,
+      nodeRoleName: karpenter!.nodeRole.roleName,
       subnetSelectorTags: { [DISCOVERY_TAG]: def.name },
       // EKS tags the cluster security group with the cluster's name.
       securityGroupSelectorTags: { 'aws:eks:cluster-name': def.name },
-      diskGiB: pool.diskGiB, labels: pool.labels, nodes: pool.nodes,
+      diskGiB: pool.diskGiB,
+      labels: pool.labels,
+      nodes: pool.nodes,
     });
     opts.deliver(undefined, `KarpenterPool-${pool.name}`, nodePool, karpenter!.chart);
     // The same device plugins as a managed pool of this kind: they select the label PoolNodes puts on both.
     DevicePlugins.ensure(cluster, pool.nodes);
   }
 
-  const prometheus = def.inference.length > 0
-    ? new ManagedPrometheus(stack, 'Prometheus', {
-      cluster, subnets: opts.nodeSubnets, k8sApp: opts.k8sApp, alertTopicArn: opts.alertTopicArn,
-      latencyObjectives: def.inference.map((s) => ({ name: s.name, namespace: s.namespace, p99LatencyTarget: Duration.millis(s.p99LatencyTargetMs) })),
-    })
-    : undefined;
+  const prometheus =
+    def.inference.length > 0
+      ? new ManagedPrometheus(stack, 'Prometheus', {
+          cluster,
+          subnets: opts.nodeSubnets,
+          k8sApp: opts.k8sApp,
+          alertTopicArn: opts.alertTopicArn,
+          latencyObjectives: def.inference.map((s) => ({
+            name: s.name,
+            namespace: s.namespace,
+            p99LatencyTarget: Duration.millis(s.p99LatencyTargetMs),
+          })),
+        })
+      : undefined;
   return { clusterAutoscaler, karpenter, prometheus };
 }

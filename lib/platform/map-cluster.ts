@@ -19,9 +19,10 @@ export function clusterProps(def: ResolvedDefinition, network: PlatformNetwork):
     vpc: network.vpc,
     nodeSubnets: network.nodeSubnets,
     kubernetesVersion: def.cluster.kubernetesVersion,
-    endpointAccess: def.cluster.endpointAccess === EndpointAccess.PRIVATE
-      ? eks.EndpointAccess.PRIVATE
-      : eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...def.cluster.publicAccessCidrs),
+    endpointAccess:
+      def.cluster.endpointAccess === EndpointAccess.PRIVATE
+        ? eks.EndpointAccess.PRIVATE
+        : eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...def.cluster.publicAccessCidrs),
     adminRoleArns: def.cluster.adminRoleArns,
     systemInstanceType: new ec2.InstanceType(def.cluster.systemInstanceType),
     systemNodes: def.cluster.systemNodes,
@@ -36,7 +37,10 @@ export function clusterProps(def: ResolvedDefinition, network: PlatformNetwork):
  * address stays a finding (and a definition warning) for the user to acknowledge.
  */
 export function acknowledgeChosenEndpoint(def: ResolvedDefinition, cluster: GpuCluster): void {
-  if (def.cluster.endpointAccess === EndpointAccess.PUBLIC_AND_PRIVATE && !def.cluster.publicAccessCidrs.includes('0.0.0.0/0')) {
+  if (
+    def.cluster.endpointAccess === EndpointAccess.PUBLIC_AND_PRIVATE &&
+    !def.cluster.publicAccessCidrs.includes('0.0.0.0/0')
+  ) {
     Validations.of(cluster.cluster).acknowledge({
       id: 'AiPlatform-EKSV2PublicEndpoint',
       reason: `The definition asks for a public endpoint limited to ${def.cluster.publicAccessCidrs.join(', ')}; every call is still authenticated by IAM through access entries`,
@@ -54,12 +58,18 @@ export function useDefinedMirror(scope: Construct, def: ResolvedDefinition, clus
   const mirror = RegistryMirror.ecr(def.network.mirror.registry);
   mirror.useFor(cluster.cluster);
   const copies = mirrorList(mirror.registry, def.cluster.kubernetesVersion);
-  new AssemblyFile(scope, 'MirrorList', () => `plan/${def.name}-mirror.txt`, () => [
-    `# What ${mirror.registry} must hold for platform ${def.name} (Kubernetes ${def.cluster.kubernetesVersion}): every pinned chart`,
-    '# and every image the charts run. ECR must accept the pushes: create the repositories first, or let a',
-    '# repository creation template create them on push. Images: crane copy keeps digests (Karpenter pins one).',
-    '# EKS add-ons need no copy (EKS pulls them from its own ECR in the region); your workload images are yours to put in ECR.',
-    ...copies.map((c) => `${c.command}    # ${c.kind} ${c.source} -> ${c.target}`),
-    '',
-  ].join('\n'));
+  new AssemblyFile(
+    scope,
+    'MirrorList',
+    () => `plan/${def.name}-mirror.txt`,
+    () =>
+      [
+        `# What ${mirror.registry} must hold for platform ${def.name} (Kubernetes ${def.cluster.kubernetesVersion}): every pinned chart`,
+        '# and every image the charts run. ECR must accept the pushes: create the repositories first, or let a',
+        '# repository creation template create them on push. Images: crane copy keeps digests (Karpenter pins one).',
+        '# EKS add-ons need no copy (EKS pulls them from its own ECR in the region); your workload images are yours to put in ECR.',
+        ...copies.map((c) => `${c.command}    # ${c.kind} ${c.source} -> ${c.target}`),
+        '',
+      ].join('\n'),
+  );
 }

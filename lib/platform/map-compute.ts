@@ -6,7 +6,12 @@ import type { ResolvedDefinition, ResolvedNodePool } from '../definition/resolve
 import type { PlatformNetwork } from '../network/platform-network';
 
 /** A managed-node-group pool of `nodePools` onto GpuNodePool. */
-export function nodePoolProps(def: ResolvedDefinition, pool: ResolvedNodePool, cluster: eks.ICluster, network: PlatformNetwork): GpuNodePoolProps {
+export function nodePoolProps(
+  def: ResolvedDefinition,
+  pool: ResolvedNodePool,
+  cluster: eks.ICluster,
+  network: PlatformNetwork,
+): GpuNodePoolProps {
   return {
     cluster,
     poolName: pool.name,

@@ -13,7 +13,8 @@ export function dataLakeProps(def: ResolvedDefinition): DataLakeProps {
     zones: def.dataLake.zones,
     archiveAfter: Duration.days(def.dataLake.archiveAfterDays),
     noncurrentVersionExpiration: Duration.days(def.dataLake.noncurrentVersionExpirationDays),
-    removalPolicy: def.dataLake.removalPolicy === DataRemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    removalPolicy:
+      def.dataLake.removalPolicy === DataRemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     lakeFormation: def.dataLake.lakeFormation,
     exportForOtherStacks: true,
   };

@@ -11,20 +11,38 @@ import type { ContainerInsights } from '../monitoring/container-insights';
  * cross-stack export that a pool or pipeline change would break, so pools are found by node group name,
  * state machines by an ARN built from their name, buckets through the data stack's outputs (no exports).
  */
-export function monitoringProps(def: ResolvedDefinition, opts: {
-  readonly stack: Stack; readonly lake: IDataLakeRef; readonly containerInsights: ContainerInsights;
-  readonly nodegroupNames: Record<string, string>; readonly topicName: string;
-}): AiMonitoringProps {
+export function monitoringProps(
+  def: ResolvedDefinition,
+  opts: {
+    readonly stack: Stack;
+    readonly lake: IDataLakeRef;
+    readonly containerInsights: ContainerInsights;
+    readonly nodegroupNames: Record<string, string>;
+    readonly topicName: string;
+  },
+): AiMonitoringProps {
   return {
     // The cluster by its plain name (no cross-stack reference), fed by the platform's Container Insights.
     cluster: { clusterName: def.name, containerInsights: opts.containerInsights },
     dashboardName: `${def.name}-ai-platform`,
-    pools: def.nodePools.map((p) => ({ name: p.name, instanceTypes: p.instanceTypes, nodegroupName: opts.nodegroupNames[p.name] })),
+    pools: def.nodePools.map((p) => ({
+      name: p.name,
+      instanceTypes: p.instanceTypes,
+      nodegroupName: opts.nodegroupNames[p.name],
+    })),
     services: def.inference.map((s) => ({ name: s.name, namespace: s.namespace })),
     pipelines: def.pipelines.map((p) => ({
       name: p.name,
       // DataPipeline names its state machine after the pipeline.
-      stateMachineArn: Arn.format({ service: 'states', resource: 'stateMachine', resourceName: pipelineName(def.name, p), arnFormat: ArnFormat.COLON_RESOURCE_NAME }, opts.stack),
+      stateMachineArn: Arn.format(
+        {
+          service: 'states',
+          resource: 'stateMachine',
+          resourceName: pipelineName(def.name, p),
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        },
+        opts.stack,
+      ),
     })),
     topicName: opts.topicName,
     acceptPrometheusAlerts: def.inference.length > 0,

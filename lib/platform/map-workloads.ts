@@ -27,7 +27,10 @@ import { RAY_DASHBOARD_PORT, TrainingJob } from '../workloads/training-job';
 /** Whether a workload needs its own Pod Identity role: data access, a zone model, or secrets to read. */
 export function needsWorkloadRole(w: ResolvedInference | ResolvedTraining): boolean {
   if (w.dataAccess.length > 0) return true;
-  return 'secrets' in w && (w.model?.zone !== undefined || w.model?.tokenSecretArn !== undefined || Object.keys(w.secrets).length > 0);
+  return (
+    'secrets' in w &&
+    (w.model?.zone !== undefined || w.model?.tokenSecretArn !== undefined || Object.keys(w.secrets).length > 0)
+  );
 }
 
 /**
@@ -37,14 +40,28 @@ export function needsWorkloadRole(w: ResolvedInference | ResolvedTraining): bool
 function grantModelRead(lake: IDataLakeRef, role: iam.IRole, zone: string, path: string): void {
   const bucketArn = lake.zoneBucketArn(zone);
   const stack = Stack.of(role);
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${path}/*`] }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${path}/`, `${path}/*`] } },
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['kms:Decrypt'], resources: [lake.keyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` } },
-  }));
-  acknowledgeGrantWildcards(role, { resources: [`${bucketArn}/${path}/*`], actions: ['s3:GetObject'] }, `The model's objects: its folder (${zone}/${path}) only`);
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${path}/*`] }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${path}/`, `${path}/*`] } },
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [lake.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` } },
+    }),
+  );
+  acknowledgeGrantWildcards(
+    role,
+    { resources: [`${bucketArn}/${path}/*`], actions: ['s3:GetObject'] },
+    `The model's objects: its folder (${zone}/${path}) only`,
+  );
 }
 
 /**
@@ -53,7 +70,8 @@ function grantModelRead(lake: IDataLakeRef, role: iam.IRole, zone: string, path:
  * key's policy must admit the role itself (its ARN is not known here, so no scoped grant is possible).
  */
 function grantSecretsRead(role: iam.IRole, arns: string[]): void {
-  if (arns.length > 0) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: arns }));
+  if (arns.length > 0)
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: arns }));
 }
 
 /**
@@ -73,24 +91,37 @@ function loadBalancerGroups(def: ResolvedDefinition): Map<string, LoadBalancerGr
 }
 
 /** Delivers a chart to the cluster (in a given stack, or the cluster's), after the constructs it depends on. */
-export type ChartSink = (scope: IConstruct | undefined, id: string, chart: cdk8s.Chart, ...deps: IConstruct[]) => eks.KubernetesManifest;
+export type ChartSink = (
+  scope: IConstruct | undefined,
+  id: string,
+  chart: cdk8s.Chart,
+  ...deps: IConstruct[]
+) => eks.KubernetesManifest;
 
 /**
  * `teams`, `inference` and `training` onto cdk8s charts, in dependency order: operators and namespaces
  * before the objects that need them. A team gets a namespace with its accelerator quota; a workload outside
  * a team gets one of its own name.
  */
-export function mapWorkloads(def: ResolvedDefinition, opts: {
-  readonly stack: Stack; readonly cluster: eks.Cluster; readonly k8sApp: cdk8s.App; readonly deliver: ChartSink;
-  readonly dataLake: IDataLakeRef; readonly workloadAccess: Record<string, WorkloadDataAccess>;
-  readonly prometheus?: ManagedPrometheus;
-  /** The stack a workload's manifests go to (its shard stack). */
-  readonly scopeFor: (workload: string) => IConstruct | undefined;
-}): void {
+export function mapWorkloads(
+  def: ResolvedDefinition,
+  opts: {
+    readonly stack: Stack;
+    readonly cluster: eks.Cluster;
+    readonly k8sApp: cdk8s.App;
+    readonly deliver: ChartSink;
+    readonly dataLake: IDataLakeRef;
+    readonly workloadAccess: Record<string, WorkloadDataAccess>;
+    readonly prometheus?: ManagedPrometheus;
+    /** The stack a workload's manifests go to (its shard stack). */
+    readonly scopeFor: (workload: string) => IConstruct | undefined;
+  },
+): void {
   const { cluster, prometheus } = opts;
   const app = opts.k8sApp;
   const pools = new Map(def.nodePools.map((p) => [p.name, p]));
-  const deliver = (id: string, chart: cdk8s.Chart, ...deps: IConstruct[]) => opts.deliver(undefined, id, chart, ...deps);
+  const deliver = (id: string, chart: cdk8s.Chart, ...deps: IConstruct[]) =>
+    opts.deliver(undefined, id, chart, ...deps);
   const deliverIn = opts.deliver;
   const scopeOf = opts.scopeFor;
 
@@ -101,27 +132,64 @@ export function mapWorkloads(def: ResolvedDefinition, opts: {
   const scraperCidrs = prometheus ? [def.network.cidr] : [];
   // KubeRay's operator calls each Ray head's dashboard for job status (ray-operator utils/util.go
   // FetchHeadServiceURL, v1.7.0); the submitter pod is in the namespace itself.
-  const operatorIngress = (ns: string): OperatorIngress[] => def.training.some((j) => j.namespace === ns && j.engine === TrainingEngine.RAY)
-    ? [{ name: 'kuberay-dashboard', fromNamespace: HELM_CHARTS.kuberay.namespace, podLabels: { 'ray.io/node-type': 'head' }, ports: [RAY_DASHBOARD_PORT] }]
-    : [];
+  const operatorIngress = (ns: string): OperatorIngress[] =>
+    def.training.some((j) => j.namespace === ns && j.engine === TrainingEngine.RAY)
+      ? [
+          {
+            name: 'kuberay-dashboard',
+            fromNamespace: HELM_CHARTS.kuberay.namespace,
+            podLabels: { 'ray.io/node-type': 'head' },
+            ports: [RAY_DASHBOARD_PORT],
+          },
+        ]
+      : [];
   for (const team of def.teams) {
-    const quota = { [acceleratorResourceName(AcceleratorVendor.NVIDIA)!]: team.gpuQuota, [acceleratorResourceName(AcceleratorVendor.AWS_NEURON)!]: team.neuronQuota };
-    namespaces.set(team.name, deliver(`Namespace-${team.name}`, new TeamNamespace(app, `namespace-${team.name}`, {
-      name: team.name, acceleratorQuota: quota, servicePorts: ports(team.name), scraperCidrs, operatorIngress: operatorIngress(team.name), egress: team.egress,
-    })));
+    const quota = {
+      [acceleratorResourceName(AcceleratorVendor.NVIDIA)!]: team.gpuQuota,
+      [acceleratorResourceName(AcceleratorVendor.AWS_NEURON)!]: team.neuronQuota,
+    };
+    namespaces.set(
+      team.name,
+      deliver(
+        `Namespace-${team.name}`,
+        new TeamNamespace(app, `namespace-${team.name}`, {
+          name: team.name,
+          acceleratorQuota: quota,
+          servicePorts: ports(team.name),
+          scraperCidrs,
+          operatorIngress: operatorIngress(team.name),
+          egress: team.egress,
+        }),
+      ),
+    );
   }
   for (const w of [...def.inference, ...def.training].filter((x) => !namespaces.has(x.namespace))) {
-    namespaces.set(w.namespace, deliverIn(scopeOf(w.name), `Namespace-${w.namespace}`, new TeamNamespace(app, `namespace-${w.namespace}`, {
-      name: w.namespace, servicePorts: ports(w.namespace), scraperCidrs, operatorIngress: operatorIngress(w.namespace),
-    })));
+    namespaces.set(
+      w.namespace,
+      deliverIn(
+        scopeOf(w.name),
+        `Namespace-${w.namespace}`,
+        new TeamNamespace(app, `namespace-${w.namespace}`, {
+          name: w.namespace,
+          servicePorts: ports(w.namespace),
+          scraperCidrs,
+          operatorIngress: operatorIngress(w.namespace),
+        }),
+      ),
+    );
   }
 
   const accessOf = (name: string): IConstruct[] => (opts.workloadAccess[name] ? [opts.workloadAccess[name]] : []);
   // Zones mounted through the Mountpoint for Amazon S3 CSI driver (installed once, only when used).
   const mountsOf = (access: DataAccessDefinition[]): { mounts: S3Mount[]; deps: IConstruct[] } => {
-    const mounts = access.filter((a) => a.mountPath).map((a) => ({
-      name: a.zone, bucketName: opts.dataLake.zoneBucketName(a.zone), mountPath: a.mountPath!, readOnly: a.access === DataAccessLevel.READ,
-    }));
+    const mounts = access
+      .filter((a) => a.mountPath)
+      .map((a) => ({
+        name: a.zone,
+        bucketName: opts.dataLake.zoneBucketName(a.zone),
+        mountPath: a.mountPath!,
+        readOnly: a.access === DataAccessLevel.READ,
+      }));
     return { mounts, deps: mounts.length > 0 ? [MountpointDriver.ensure(cluster, def.cluster.kubernetesVersion)] : [] };
   };
   const groups = loadBalancerGroups(def);
@@ -130,36 +198,69 @@ export function mapWorkloads(def: ResolvedDefinition, opts: {
     const usesKeda = svc.scaling.metric !== ScalingMetric.CPU;
     const s3 = mountsOf(svc.dataAccess);
     const deps: IConstruct[] = [namespaces.get(svc.namespace)!, ...accessOf(svc.name), ...s3.deps];
-    if (usesKeda) deps.push(Operators.ensure(cluster, Operator.KEDA, { prometheusWorkspaceArn: prometheus?.workspace.attrArn }));
+    if (usesKeda)
+      deps.push(Operators.ensure(cluster, Operator.KEDA, { prometheusWorkspaceArn: prometheus?.workspace.attrArn }));
     const zoneModel = svc.model?.zone !== undefined;
     if (zoneModel && s3.deps.length === 0) deps.push(MountpointDriver.ensure(cluster, def.cluster.kubernetesVersion));
     // The Ingress after the controller (its webhook admits Ingresses), so it is deleted before it too.
     if (svc.expose) deps.push(Operators.ensure(cluster, Operator.AWS_LOAD_BALANCER_CONTROLLER));
     const props = {
-      name: svc.name, namespace: svc.namespace, image: svc.image, port: svc.port,
+      name: svc.name,
+      namespace: svc.namespace,
+      image: svc.image,
+      port: svc.port,
       placement: Placement.onPool(pool.name, pool.instances, svc.gpus, 0, pool.diskGiB),
-      minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas, scaling: svc.scaling,
-      prometheus: usesKeda ? prometheus!.source : undefined, s3Mounts: s3.mounts,
-      model: svc.model && zoneModel ? { ...svc.model, bucketName: opts.dataLake.zoneBucketName(svc.model.zone!) } : svc.model,
-      args: svc.args, env: svc.env, secrets: svc.secrets, command: svc.command,
-      secretReaderImage: runtimeImage(RUNTIME_IMAGES.secretReader, def.network.mirror?.registry), startupBudget: Duration.seconds(svc.startupBudgetSeconds),
-      expose: svc.expose, loadBalancerGroup: svc.expose ? groups.get(svc.expose.visibility ?? ExposureVisibility.INTERNAL) : undefined,
+      minReplicas: svc.minReplicas,
+      maxReplicas: svc.maxReplicas,
+      scaling: svc.scaling,
+      prometheus: usesKeda ? prometheus!.source : undefined,
+      s3Mounts: s3.mounts,
+      model:
+        svc.model && zoneModel
+          ? { ...svc.model, bucketName: opts.dataLake.zoneBucketName(svc.model.zone!) }
+          : svc.model,
+      args: svc.args,
+      env: svc.env,
+      secrets: svc.secrets,
+      command: svc.command,
+      secretReaderImage: runtimeImage(RUNTIME_IMAGES.secretReader, def.network.mirror?.registry),
+      startupBudget: Duration.seconds(svc.startupBudgetSeconds),
+      expose: svc.expose,
+      loadBalancerGroup: svc.expose ? groups.get(svc.expose.visibility ?? ExposureVisibility.INTERNAL) : undefined,
     };
     const access = opts.workloadAccess[svc.name];
     if (access) {
       if (zoneModel) grantModelRead(opts.dataLake, access.role, svc.model!.zone!, svc.model!.path!);
       grantSecretsRead(access.role, InferenceService.secretArns(props));
     }
-    deliverIn(scopeOf(svc.name), `Inference-${svc.name}`, new InferenceService(app, `inference-${svc.name}`, props), ...deps);
+    deliverIn(
+      scopeOf(svc.name),
+      `Inference-${svc.name}`,
+      new InferenceService(app, `inference-${svc.name}`, props),
+      ...deps,
+    );
   }
   for (const job of def.training) {
     const pool = pools.get(job.nodePool) as ResolvedNodePool;
     const operator = Operators.ensure(cluster, job.engine === TrainingEngine.RAY ? Operator.KUBERAY : Operator.JOBSET);
     const s3 = mountsOf(job.dataAccess);
-    deliverIn(scopeOf(job.name), `Training-${job.name}`, new TrainingJob(app, `training-${job.name}`, {
-      name: job.name, namespace: job.namespace, image: job.image, engine: job.engine, nodes: job.nodes,
-      placement: Placement.onPool(pool.name, pool.instances, job.gpusPerNode, pool.nodes.efaInterfaces, pool.diskGiB),
-      command: job.command.length > 0 ? job.command : undefined, s3Mounts: s3.mounts,
-    }), namespaces.get(job.namespace)!, operator, ...accessOf(job.name), ...s3.deps);
+    deliverIn(
+      scopeOf(job.name),
+      `Training-${job.name}`,
+      new TrainingJob(app, `training-${job.name}`, {
+        name: job.name,
+        namespace: job.namespace,
+        image: job.image,
+        engine: job.engine,
+        nodes: job.nodes,
+        placement: Placement.onPool(pool.name, pool.instances, job.gpusPerNode, pool.nodes.efaInterfaces, pool.diskGiB),
+        command: job.command.length > 0 ? job.command : undefined,
+        s3Mounts: s3.mounts,
+      }),
+      namespaces.get(job.namespace)!,
+      operator,
+      ...accessOf(job.name),
+      ...s3.deps,
+    );
   }
 }

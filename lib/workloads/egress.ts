@@ -44,26 +44,41 @@ export function egressProblems(declared: readonly EgressAllowance[], at = 'egres
   const bad = (field: string, value: unknown, message: string) => problems.push({ field, value, message });
   declared.forEach((d, i) => {
     const f = `${at}[${i}]`;
-    if (!/^[a-z0-9]([a-z0-9-]{0,48}[a-z0-9])?$/.test(d.name ?? '')) bad(`${f}.name`, d.name, 'must be 1..50 lowercase letters, digits and \'-\', starting and ending alphanumeric (it ends the policy name allow-egress-<name>)');
+    if (!/^[a-z0-9]([a-z0-9-]{0,48}[a-z0-9])?$/.test(d.name ?? ''))
+      bad(
+        `${f}.name`,
+        d.name,
+        "must be 1..50 lowercase letters, digits and '-', starting and ending alphanumeric (it ends the policy name allow-egress-<name>)",
+      );
     if (declared.findIndex((o) => o.name === d.name) !== i) bad(`${f}.name`, d.name, 'is listed twice');
     const cidrs = d.cidrs ?? [];
     const namespaces = d.namespaces ?? [];
-    if (cidrs.length === 0 && namespaces.length === 0) bad(`${f}.cidrs`, '[]', 'must name at least one address range (or set namespaces)');
+    if (cidrs.length === 0 && namespaces.length === 0)
+      bad(`${f}.cidrs`, '[]', 'must name at least one address range (or set namespaces)');
     cidrs.forEach((c, j) => {
       const parsed = parseNetworkCidr(c);
       if (!parsed) bad(`${f}.cidrs[${j}]`, c, 'must be an IPv4 or IPv6 CIDR such as 10.0.0.0/16 or 2001:db8::/32');
-      else if (parsed.network !== c) bad(`${f}.cidrs[${j}]`, c, `must name the network without host bits, in canonical form: ${parsed.network}`);
+      else if (parsed.network !== c)
+        bad(`${f}.cidrs[${j}]`, c, `must name the network without host bits, in canonical form: ${parsed.network}`);
     });
     namespaces.forEach((n, j) => {
-      if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n)) bad(`${f}.namespaces[${j}]`, n, 'must be a namespace name (DNS-1123 label: 1..63 lowercase letters, digits and \'-\', starting and ending alphanumeric)');
+      if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n))
+        bad(
+          `${f}.namespaces[${j}]`,
+          n,
+          "must be a namespace name (DNS-1123 label: 1..63 lowercase letters, digits and '-', starting and ending alphanumeric)",
+        );
     });
     if (d.ports.length === 0) bad(`${f}.ports`, '[]', 'must name at least one port');
     d.ports.forEach((p, j) => {
       const pf = `${f}.ports[${j}]`;
       if (!isPort(p.port)) bad(`${pf}.port`, p.port, 'must be a whole number between 1 and 65535');
-      if (p.endPort !== undefined && !isPort(p.endPort)) bad(`${pf}.endPort`, p.endPort, 'must be a whole number between 1 and 65535');
-      else if (p.endPort !== undefined && isPort(p.port) && p.endPort < p.port) bad(`${pf}.endPort`, p.endPort, `must be >= port (${p.port})`);
-      if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol)) bad(`${pf}.protocol`, p.protocol, `must be one of ${PROTOCOLS.join(', ')}`);
+      if (p.endPort !== undefined && !isPort(p.endPort))
+        bad(`${pf}.endPort`, p.endPort, 'must be a whole number between 1 and 65535');
+      else if (p.endPort !== undefined && isPort(p.port) && p.endPort < p.port)
+        bad(`${pf}.endPort`, p.endPort, `must be >= port (${p.port})`);
+      if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol))
+        bad(`${pf}.protocol`, p.protocol, `must be one of ${PROTOCOLS.join(', ')}`);
     });
   });
   return problems;
@@ -75,9 +90,15 @@ export function egressRule(d: EgressAllowance): k8s.NetworkPolicyEgressRule {
     to: [
       ...(d.cidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })),
       // Every namespace carries `kubernetes.io/metadata.name` (set by the API server since Kubernetes 1.22).
-      ...(d.namespaces ?? []).map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+      ...(d.namespaces ?? []).map((ns) => ({
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
+      })),
     ],
-    ports: d.ports.map((p) => ({ protocol: p.protocol ?? EgressProtocol.TCP, port: k8s.IntOrString.fromNumber(p.port), ...(p.endPort !== undefined ? { endPort: p.endPort } : {}) })),
+    ports: d.ports.map((p) => ({
+      protocol: p.protocol ?? EgressProtocol.TCP,
+      port: k8s.IntOrString.fromNumber(p.port),
+      ...(p.endPort !== undefined ? { endPort: p.endPort } : {}),
+    })),
   };
 }
 

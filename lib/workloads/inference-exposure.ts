@@ -45,7 +45,8 @@ export interface LoadBalancerGroup {
 export const ALB_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 /** A listener rule's source-ip condition takes up to three match evaluations (controller annotations.md v3.5.0, conditions: limitations). */
 export const MAX_ALLOWED_CIDRS = 3;
-const CERTIFICATE_ARN = /^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
+const CERTIFICATE_ARN =
+  /^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
 /** RFC 1123 host name as ALB host-header rules match it: lowercase labels of 1..63, at most 253 characters, two labels at least. */
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const GROUP = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
@@ -55,12 +56,25 @@ export function exposureProblems(e: InferenceExposure, at = 'expose'): Problem[]
   const out: Problem[] = [];
   const bad = (field: string, value: unknown, message: string) => out.push({ field: `${at}.${field}`, value, message });
   const visibility = e.visibility ?? ExposureVisibility.INTERNAL;
-  if (!Object.values(ExposureVisibility).includes(visibility)) bad('visibility', visibility, `must be one of ${Object.values(ExposureVisibility).join(', ')}`);
+  if (!Object.values(ExposureVisibility).includes(visibility))
+    bad('visibility', visibility, `must be one of ${Object.values(ExposureVisibility).join(', ')}`);
   if (e.host !== undefined && !Token.isUnresolved(e.host) && !HOST.test(e.host)) {
-    bad('host', e.host, 'must be a DNS name of lowercase labels (a-z, 0-9, \'-\', 1..63 each, two at least), at most 253 characters, e.g. chat.ml.example.com');
+    bad(
+      'host',
+      e.host,
+      "must be a DNS name of lowercase labels (a-z, 0-9, '-', 1..63 each, two at least), at most 253 characters, e.g. chat.ml.example.com",
+    );
   }
-  if (e.certificateArn !== undefined && !Token.isUnresolved(e.certificateArn) && !CERTIFICATE_ARN.test(e.certificateArn)) {
-    bad('certificateArn', e.certificateArn, 'must be an ACM certificate ARN: arn:<partition>:acm:<region>:<account>:certificate/<id>, in the ALB\'s region');
+  if (
+    e.certificateArn !== undefined &&
+    !Token.isUnresolved(e.certificateArn) &&
+    !CERTIFICATE_ARN.test(e.certificateArn)
+  ) {
+    bad(
+      'certificateArn',
+      e.certificateArn,
+      "must be an ACM certificate ARN: arn:<partition>:acm:<region>:<account>:certificate/<id>, in the ALB's region",
+    );
   }
   const cidrs = e.allowedCidrs ?? [];
   cidrs.forEach((c, i) => {
@@ -70,11 +84,21 @@ export function exposureProblems(e: InferenceExposure, at = 'expose'): Problem[]
     else if (parsed.hostBits) bad(`allowedCidrs[${i}]`, c, `has host bits set; did you mean ${parsed.network}?`);
   });
   if (cidrs.length > MAX_ALLOWED_CIDRS) {
-    bad('allowedCidrs', cidrs, `names ${cidrs.length} ranges; at most ${MAX_ALLOWED_CIDRS} (one source-ip condition of the service's ALB rule); use a wider range`);
+    bad(
+      'allowedCidrs',
+      cidrs,
+      `names ${cidrs.length} ranges; at most ${MAX_ALLOWED_CIDRS} (one source-ip condition of the service's ALB rule); use a wider range`,
+    );
   }
   if (visibility === ExposureVisibility.INTERNET) {
-    if (e.certificateArn === undefined) bad('certificateArn', undefined, 'is required with visibility internet: internet services listen on HTTPS only');
-    if (cidrs.length === 0) bad('allowedCidrs', undefined, 'is required with visibility internet: until authentication at the load balancer exists, an internet service is reachable only from named ranges');
+    if (e.certificateArn === undefined)
+      bad('certificateArn', undefined, 'is required with visibility internet: internet services listen on HTTPS only');
+    if (cidrs.length === 0)
+      bad(
+        'allowedCidrs',
+        undefined,
+        'is required with visibility internet: until authentication at the load balancer exists, an internet service is reachable only from named ranges',
+      );
   }
   return out;
 }
@@ -82,11 +106,21 @@ export function exposureProblems(e: InferenceExposure, at = 'expose'): Problem[]
 /** Problems of a load balancer group (name, CIDRs), under `at`. */
 export function groupProblems(g: LoadBalancerGroup, at = 'loadBalancerGroup'): Problem[] {
   const out: Problem[] = [];
-  if (!GROUP.test(g.name)) out.push({ field: `${at}.name`, value: g.name, message: 'must be 1..63 lowercase alphanumerics, \'-\' or \'.\', starting and ending alphanumeric (controller annotations.md, group.name)' });
-  for (const [field, list] of [['vpcCidr', [g.vpcCidr]], ['inboundCidrs', g.inboundCidrs ?? []]] as const) {
+  if (!GROUP.test(g.name))
+    out.push({
+      field: `${at}.name`,
+      value: g.name,
+      message:
+        "must be 1..63 lowercase alphanumerics, '-' or '.', starting and ending alphanumeric (controller annotations.md, group.name)",
+    });
+  for (const [field, list] of [
+    ['vpcCidr', [g.vpcCidr]],
+    ['inboundCidrs', g.inboundCidrs ?? []],
+  ] as const) {
     list.forEach((c) => {
       const parsed = Token.isUnresolved(c) ? { hostBits: false } : parseCidr(c);
-      if (!parsed || parsed.hostBits) out.push({ field: `${at}.${field}`, value: c, message: 'must be an IPv4 CIDR without host bits' });
+      if (!parsed || parsed.hostBits)
+        out.push({ field: `${at}.${field}`, value: c, message: 'must be an IPv4 CIDR without host bits' });
     });
   }
   return out;
@@ -107,11 +141,19 @@ function listenPorts(e: InferenceExposure): string {
  * admits the ALB's nodes (addresses of the VPC) to the service's pods on its port. Annotations as documented by the
  * pinned controller (docs/guide/ingress/annotations.md at v3.5.0).
  */
-export function exposeService(chart: Chart, opts: {
-  readonly name: string; readonly namespace: string; readonly port: number; readonly healthPath: string;
-  readonly labels: Record<string, string>; readonly selector: Record<string, string>;
-  readonly expose: InferenceExposure; readonly group: LoadBalancerGroup;
-}): void {
+export function exposeService(
+  chart: Chart,
+  opts: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly port: number;
+    readonly healthPath: string;
+    readonly labels: Record<string, string>;
+    readonly selector: Record<string, string>;
+    readonly expose: InferenceExposure;
+    readonly group: LoadBalancerGroup;
+  },
+): void {
   const { name, namespace, expose, group } = opts;
   const internet = expose.visibility === ExposureVisibility.INTERNET;
   const cidrs = expose.allowedCidrs ?? [];
@@ -122,25 +164,37 @@ export function exposeService(chart: Chart, opts: {
     'alb.ingress.kubernetes.io/target-type': 'ip',
     'alb.ingress.kubernetes.io/listen-ports': listenPorts(expose),
     // Exclusive per port across the group: every member gives the group's list (LoadBalancerGroup.inboundCidrs).
-    'alb.ingress.kubernetes.io/inbound-cidrs': (group.inboundCidrs ?? (cidrs.length > 0 ? cidrs : [group.vpcCidr])).join(','),
+    'alb.ingress.kubernetes.io/inbound-cidrs': (
+      group.inboundCidrs ?? (cidrs.length > 0 ? cidrs : [group.vpcCidr])
+    ).join(','),
     'alb.ingress.kubernetes.io/healthcheck-path': opts.healthPath,
-    ...(tls ? {
-      'alb.ingress.kubernetes.io/certificate-arn': expose.certificateArn!,
-      'alb.ingress.kubernetes.io/ssl-policy': ALB_TLS_POLICY,
-    } : {}),
+    ...(tls
+      ? {
+          'alb.ingress.kubernetes.io/certificate-arn': expose.certificateArn!,
+          'alb.ingress.kubernetes.io/ssl-policy': ALB_TLS_POLICY,
+        }
+      : {}),
     // The service's own ranges, on its own rule: the group's security group admits the union of every member's.
-    ...(cidrs.length > 0 ? {
-      [`alb.ingress.kubernetes.io/conditions.${name}`]: JSON.stringify([{ field: 'source-ip', sourceIpConfig: { values: cidrs } }]),
-    } : {}),
+    ...(cidrs.length > 0
+      ? {
+          [`alb.ingress.kubernetes.io/conditions.${name}`]: JSON.stringify([
+            { field: 'source-ip', sourceIpConfig: { values: cidrs } },
+          ]),
+        }
+      : {}),
   };
   new k8s.KubeIngress(chart, 'Ingress', {
     metadata: { name, namespace, labels: opts.labels, annotations },
     spec: {
       ingressClassName: 'alb',
-      rules: [{
-        host: expose.host,
-        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: opts.port } } } }] },
-      }],
+      rules: [
+        {
+          host: expose.host,
+          http: {
+            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: opts.port } } } }],
+          },
+        },
+      ],
     },
   });
   new k8s.KubeNetworkPolicy(chart, 'LoadBalancerIngress', {
@@ -149,7 +203,12 @@ export function exposeService(chart: Chart, opts: {
       podSelector: { matchLabels: opts.selector },
       policyTypes: ['Ingress'],
       // ip targets: the ALB's nodes connect from their own addresses in the VPC's subnets (controller docs, target-type ip).
-      ingress: [{ from: [{ ipBlock: { cidr: group.vpcCidr } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(opts.port) }] }],
+      ingress: [
+        {
+          from: [{ ipBlock: { cidr: group.vpcCidr } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(opts.port) }],
+        },
+      ],
     },
   });
 }

@@ -6,16 +6,38 @@ import type { Construct } from 'constructs';
 import { throwIfProblems, type Problem } from '../core/problems';
 import { inferenceProblems } from './workload-checks';
 import { defaultActivationThreshold, VLLM_ENTRYPOINT, WORKLOAD_DEFAULTS } from './defaults';
-import { commandProblems, envProblems, modelArgs, modelMount, modelProblems, serverSecrets, type InferenceModel } from './inference-model';
+import {
+  commandProblems,
+  envProblems,
+  modelArgs,
+  modelMount,
+  modelProblems,
+  serverSecrets,
+  type InferenceModel,
+} from './inference-model';
 import { secretDelivery } from './private/secret-delivery';
 import { ScalingMetric } from './scaling-metric';
-import { exposeService, exposureProblems, groupProblems, type InferenceExposure, type LoadBalancerGroup } from './inference-exposure';
+import {
+  exposeService,
+  exposureProblems,
+  groupProblems,
+  type InferenceExposure,
+  type LoadBalancerGroup,
+} from './inference-exposure';
 import { ScaledObject } from './imports/keda-scaledobject-keda.sh';
 import {
-  TriggerAuthentication, TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider,
+  TriggerAuthentication,
+  TriggerAuthenticationSpecPodIdentityIdentityOwner,
+  TriggerAuthenticationSpecPodIdentityProvider,
 } from './imports/keda-triggerauthentication-keda.sh';
 import {
-  CACHE_ENV, containerResources, podPlacement, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolumes, type WorkloadPlacement,
+  CACHE_ENV,
+  containerResources,
+  podPlacement,
+  RESTRICTED_CONTAINER,
+  RESTRICTED_POD,
+  scratchVolumes,
+  type WorkloadPlacement,
 } from './placement';
 import { s3MountProblems, s3MountVolumes, type S3Mount } from './s3-mounts';
 
@@ -109,10 +131,14 @@ export interface ScalingQuery {
 export function scalingQuery(metric: ScalingMetric, namespace: string, name: string): ScalingQuery {
   const sel = `namespace="${namespace}",app="${name}"`;
   switch (metric) {
-    case ScalingMetric.CONCURRENCY: return { query: `sum(vllm:num_requests_running{${sel}})`, metricType: 'AverageValue' };
-    case ScalingMetric.QUEUE_DEPTH: return { query: `sum(vllm:num_requests_waiting{${sel}})`, metricType: 'AverageValue' };
-    case ScalingMetric.GPU_UTILIZATION: return { query: `avg(DCGM_FI_DEV_GPU_UTIL{namespace="${namespace}",pod=~"${name}-.*"})`, metricType: 'Value' };
-    case ScalingMetric.CPU: throw new Error('cpu scaling uses a HorizontalPodAutoscaler, not a query');
+    case ScalingMetric.CONCURRENCY:
+      return { query: `sum(vllm:num_requests_running{${sel}})`, metricType: 'AverageValue' };
+    case ScalingMetric.QUEUE_DEPTH:
+      return { query: `sum(vllm:num_requests_waiting{${sel}})`, metricType: 'AverageValue' };
+    case ScalingMetric.GPU_UTILIZATION:
+      return { query: `avg(DCGM_FI_DEV_GPU_UTIL{namespace="${namespace}",pod=~"${name}-.*"})`, metricType: 'Value' };
+    case ScalingMetric.CPU:
+      throw new Error('cpu scaling uses a HorizontalPodAutoscaler, not a query');
   }
 }
 
@@ -134,24 +160,41 @@ export class InferenceService extends Chart {
   public static check(props: InferenceServiceProps): Problem[] {
     const scaling = props.scaling;
     const problems = inferenceProblems({
-      image: props.image, minReplicas: props.minReplicas, maxReplicas: props.maxReplicas, port: props.port,
-      metric: scaling?.metric, target: scaling?.target, activationThreshold: scaling?.activationThreshold, query: scaling?.query,
+      image: props.image,
+      minReplicas: props.minReplicas,
+      maxReplicas: props.maxReplicas,
+      port: props.port,
+      metric: scaling?.metric,
+      target: scaling?.target,
+      activationThreshold: scaling?.activationThreshold,
+      query: scaling?.query,
     });
     problems.push(...s3MountProblems(props.s3Mounts ?? []));
     if (props.model) problems.push(...modelProblems(props.model, true));
     problems.push(...envProblems(props.env ?? {}, props.secrets ?? {}, props.model));
     problems.push(...commandProblems(props.image, props.command, props.secrets ?? {}, props.model));
     if (props.startupBudget && !props.startupBudget.isUnresolved() && props.startupBudget.toSeconds() < 10) {
-      problems.push({ field: 'startupBudget', value: props.startupBudget.toHumanString(), message: 'must be at least 10 seconds (one startup probe period)' });
+      problems.push({
+        field: 'startupBudget',
+        value: props.startupBudget.toHumanString(),
+        message: 'must be at least 10 seconds (one startup probe period)',
+      });
     }
     if (props.expose) {
       problems.push(...exposureProblems(props.expose));
-      if (!props.loadBalancerGroup) problems.push({ field: 'loadBalancerGroup', message: 'is required with expose (the IngressGroup and the VPC CIDR the ALB reaches the pods from)' });
+      if (!props.loadBalancerGroup)
+        problems.push({
+          field: 'loadBalancerGroup',
+          message: 'is required with expose (the IngressGroup and the VPC CIDR the ALB reaches the pods from)',
+        });
       else problems.push(...groupProblems(props.loadBalancerGroup));
     }
     const metric = scaling?.metric ?? WORKLOAD_DEFAULTS.inference.scaling.metric;
     if (metric !== ScalingMetric.CPU && !props.prometheus) {
-      problems.push({ field: 'prometheus', message: `is required with scaling metric ${metric} (KEDA reads it from Prometheus)` });
+      problems.push({
+        field: 'prometheus',
+        message: `is required with scaling metric ${metric} (KEDA reads it from Prometheus)`,
+      });
     }
     return problems;
   }
@@ -168,7 +211,10 @@ export class InferenceService extends Chart {
     const port = props.port ?? d.port;
     const minReplicas = props.minReplicas ?? d.minReplicas;
     const maxReplicas = props.maxReplicas ?? d.maxReplicas;
-    const scaling = props.scaling ?? { ...d.scaling, activationThreshold: defaultActivationThreshold(d.scaling.metric) };
+    const scaling = props.scaling ?? {
+      ...d.scaling,
+      activationThreshold: defaultActivationThreshold(d.scaling.metric),
+    };
     const saName = props.serviceAccountName ?? name;
     const healthPath = props.healthPath ?? '/health';
     this.serviceName = name;
@@ -176,7 +222,12 @@ export class InferenceService extends Chart {
     throwIfProblems(`InferenceService '${name}'`, InferenceService.check(props), this);
 
     const selector = { 'app.kubernetes.io/name': name };
-    const labels = { ...selector, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/serves': 'true', 'ai-platform/workload': name };
+    const labels = {
+      ...selector,
+      'app.kubernetes.io/part-of': 'ai-platform',
+      'ai-platform/serves': 'true',
+      'ai-platform/workload': name,
+    };
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: saName, namespace, labels },
@@ -185,27 +236,58 @@ export class InferenceService extends Chart {
 
     const scratch = scratchVolumes(placement);
     const mount = props.model ? modelMount(props.model) : undefined;
-    const modelS3 = mount ? [{ name: mount.name, bucketName: props.model!.bucketName!, mountPath: mount.mountPath, readOnly: true, prefix: mount.prefix }] : [];
-    const s3 = s3MountVolumes(this, namespace, name, [...(props.s3Mounts ?? []), ...modelS3], RESTRICTED_POD.runAsUser!);
+    const modelS3 = mount
+      ? [
+          {
+            name: mount.name,
+            bucketName: props.model!.bucketName!,
+            mountPath: mount.mountPath,
+            readOnly: true,
+            prefix: mount.prefix,
+          },
+        ]
+      : [];
+    const s3 = s3MountVolumes(
+      this,
+      namespace,
+      name,
+      [...(props.s3Mounts ?? []), ...modelS3],
+      RESTRICTED_POD.runAsUser!,
+    );
     const secrets = serverSecrets(props.secrets ?? {}, props.model);
-    const delivery = Object.keys(secrets).length > 0 ? secretDelivery(secrets, props.command ?? [...VLLM_ENTRYPOINT], props.secretReaderImage ?? SECRET_READER_IMAGE) : undefined;
+    const delivery =
+      Object.keys(secrets).length > 0
+        ? secretDelivery(secrets, props.command ?? [...VLLM_ENTRYPOINT], props.secretReaderImage ?? SECRET_READER_IMAGE)
+        : undefined;
     const args = [...(props.model ? modelArgs(props.model) : []), ...(props.args ?? [])];
-    const env = Object.keys(props.env ?? {}).sort().map((k) => ({ name: k, value: props.env![k] }));
+    const env = Object.keys(props.env ?? {})
+      .sort()
+      .map((k) => ({ name: k, value: props.env![k] }));
     // The startup probe covers the model load (budget / period failures); readiness and liveness start after it succeeds.
     const period = d.startupProbePeriodSeconds;
     const budget = (props.startupBudget ?? Duration.seconds(d.startupBudgetSeconds)).toSeconds();
     const probe = (initialDelaySeconds: number, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
-      httpGet: { path: healthPath, port: k8s.IntOrString.fromString('http') }, initialDelaySeconds, periodSeconds, failureThreshold,
+      httpGet: { path: healthPath, port: k8s.IntOrString.fromString('http') },
+      initialDelaySeconds,
+      periodSeconds,
+      failureThreshold,
     });
     new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name, namespace, labels },
       spec: {
         selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+        },
         template: {
           metadata: {
             labels,
-            annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' },
+            annotations: {
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': String(port),
+              'prometheus.io/path': '/metrics',
+            },
           },
           spec: {
             serviceAccountName: saName,
@@ -213,22 +295,27 @@ export class InferenceService extends Chart {
             terminationGracePeriodSeconds: 60,
             ...podPlacement(placement),
             topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-              maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector },
+              maxSkew: 1,
+              topologyKey,
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: selector },
             })),
-            containers: [{
-              name: 'server',
-              image: props.image,
-              command: delivery?.command ?? props.command,
-              args: args.length > 0 ? args : undefined,
-              ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-              env: [...CACHE_ENV, ...env],
-              resources: containerResources(placement),
-              securityContext: RESTRICTED_CONTAINER,
-              volumeMounts: [...scratch.mounts, ...s3.mounts, ...(delivery?.mounts ?? [])],
-              startupProbe: probe(0, period, Math.ceil(budget / period)),
-              readinessProbe: probe(0, 5, 3),
-              livenessProbe: probe(0, 15, 4),
-            }],
+            containers: [
+              {
+                name: 'server',
+                image: props.image,
+                command: delivery?.command ?? props.command,
+                args: args.length > 0 ? args : undefined,
+                ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+                env: [...CACHE_ENV, ...env],
+                resources: containerResources(placement),
+                securityContext: RESTRICTED_CONTAINER,
+                volumeMounts: [...scratch.mounts, ...s3.mounts, ...(delivery?.mounts ?? [])],
+                startupProbe: probe(0, period, Math.ceil(budget / period)),
+                readinessProbe: probe(0, 5, 3),
+                livenessProbe: probe(0, 15, 4),
+              },
+            ],
             initContainers: delivery?.initContainers,
             volumes: [...scratch.volumes, ...s3.volumes, ...(delivery?.volumes ?? [])],
           },
@@ -246,7 +333,16 @@ export class InferenceService extends Chart {
     });
 
     if (props.expose) {
-      exposeService(this, { name, namespace, port, healthPath, labels, selector, expose: props.expose, group: props.loadBalancerGroup! });
+      exposeService(this, {
+        name,
+        namespace,
+        port,
+        healthPath,
+        labels,
+        selector,
+        expose: props.expose,
+        group: props.loadBalancerGroup!,
+      });
     }
 
     new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
@@ -262,7 +358,12 @@ export class InferenceService extends Chart {
           scaleTargetRef: target,
           minReplicas,
           maxReplicas,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.target } } }],
+          metrics: [
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.target } },
+            },
+          ],
         },
       });
       return;
@@ -271,7 +372,12 @@ export class InferenceService extends Chart {
     new TriggerAuthentication(this, 'PrometheusAuth', {
       metadata: { name: `${name}-prometheus`, namespace, labels },
       // KEDA's operator signs queries with its own Pod Identity role (aps:QueryMetrics on the workspace).
-      spec: { podIdentity: { provider: TriggerAuthenticationSpecPodIdentityProvider.AWS, identityOwner: TriggerAuthenticationSpecPodIdentityIdentityOwner.KEDA } },
+      spec: {
+        podIdentity: {
+          provider: TriggerAuthenticationSpecPodIdentityProvider.AWS,
+          identityOwner: TriggerAuthenticationSpecPodIdentityIdentityOwner.KEDA,
+        },
+      },
     });
     new ScaledObject(this, 'Autoscaler', {
       metadata: { name, namespace, labels },
@@ -281,20 +387,22 @@ export class InferenceService extends Chart {
         maxReplicaCount: maxReplicas,
         pollingInterval: 15,
         cooldownPeriod: 300,
-        triggers: [{
-          type: 'prometheus',
-          name: scaling.metric,
-          metricType: built.metricType,
-          authenticationRef: { name: `${name}-prometheus` },
-          metadata: {
-            serverAddress: props.prometheus!.serverAddress,
-            awsRegion: props.prometheus!.awsRegion,
-            query: scaling.query ?? built.query,
-            threshold: String(scaling.target),
-            activationThreshold: String(scaling.activationThreshold),
-            ignoreNullValues: 'true',
+        triggers: [
+          {
+            type: 'prometheus',
+            name: scaling.metric,
+            metricType: built.metricType,
+            authenticationRef: { name: `${name}-prometheus` },
+            metadata: {
+              serverAddress: props.prometheus!.serverAddress,
+              awsRegion: props.prometheus!.awsRegion,
+              query: scaling.query ?? built.query,
+              threshold: String(scaling.target),
+              activationThreshold: String(scaling.activationThreshold),
+              ignoreNullValues: 'true',
+            },
           },
-        }],
+        ],
       },
     });
   }

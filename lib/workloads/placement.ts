@@ -48,15 +48,32 @@ const NODE_SHARE = 0.8;
  * node type's CPU and memory (80% of it), so it always fits a node the pool can launch, and that fraction of
  * half the node's disk (`diskGiB`, the pool's; default 100).
  */
-export function placementOnPool(poolName: string, instances: InstanceFacts[], accelerators: number, efaInterfaces = 0, diskGiB = DEFAULT_NODE_DISK_GIB): WorkloadPlacement {
+export function placementOnPool(
+  poolName: string,
+  instances: InstanceFacts[],
+  accelerators: number,
+  efaInterfaces = 0,
+  diskGiB = DEFAULT_NODE_DISK_GIB,
+): WorkloadPlacement {
   const problems: Problem[] = [];
   if (instances.length === 0 || instances.some((f) => f === undefined)) {
-    problems.push({ field: 'instances', value: instances.length, message: 'must list the facts of the pool\'s instance types (AcceleratorCatalog.find / findInstance returns undefined for a type the catalog does not have)' });
+    problems.push({
+      field: 'instances',
+      value: instances.length,
+      message:
+        "must list the facts of the pool's instance types (AcceleratorCatalog.find / findInstance returns undefined for a type the catalog does not have)",
+    });
   } else {
     // As the definition checks it: one node of the pool's largest type must hold the pod.
     const most = Math.max(...instances.map((f) => f.acceleratorCount));
-    if (!(Number.isInteger(accelerators) && accelerators >= 0)) problems.push({ field: 'accelerators', value: accelerators, message: 'must be a whole number >= 0' });
-    else if (accelerators > most) problems.push({ field: 'accelerators', value: accelerators, message: `must fit one node of the pool, whose largest type has ${most} accelerator(s); no node could ever run the pod` });
+    if (!(Number.isInteger(accelerators) && accelerators >= 0))
+      problems.push({ field: 'accelerators', value: accelerators, message: 'must be a whole number >= 0' });
+    else if (accelerators > most)
+      problems.push({
+        field: 'accelerators',
+        value: accelerators,
+        message: `must fit one node of the pool, whose largest type has ${most} accelerator(s); no node could ever run the pod`,
+      });
   }
   throwIfProblems(`Placement on pool '${poolName}'`, problems);
   const smallest = instances.reduce((a, b) => (b.vcpu < a.vcpu ? b : a));
@@ -77,15 +94,21 @@ export function placementOnPool(poolName: string, instances: InstanceFacts[], ac
 /** Requests and limits of a pod's main container. Accelerators and EFA use `Quantity`, never plain strings. */
 export function containerResources(p: WorkloadPlacement): k8s.ResourceRequirements {
   const extended: Record<string, k8s.Quantity> = {};
-  if (p.acceleratorResource && p.accelerators > 0) extended[p.acceleratorResource] = k8s.Quantity.fromNumber(p.accelerators);
+  if (p.acceleratorResource && p.accelerators > 0)
+    extended[p.acceleratorResource] = k8s.Quantity.fromNumber(p.accelerators);
   if (p.efaInterfaces > 0) extended[EFA_RESOURCE_NAME] = k8s.Quantity.fromNumber(p.efaInterfaces);
   // The pod's limit is the sum of its containers' and covers its disk-backed emptyDirs, writable layers and logs;
   // past it the kubelet evicts the pod (Kubernetes docs, "Resource Management for Pods and Containers", local
   // ephemeral storage). Requested as much, so the scheduler places it where the disk is.
   const disk = k8s.Quantity.fromString(`${ephemeralGiB(p)}Gi`);
   return {
-    requests: { 'cpu': k8s.Quantity.fromNumber(p.cpu), 'memory': k8s.Quantity.fromString(`${p.memoryGiB}Gi`), 'ephemeral-storage': disk, ...extended },
-    limits: { 'memory': k8s.Quantity.fromString(`${p.memoryGiB}Gi`), 'ephemeral-storage': disk, ...extended },
+    requests: {
+      cpu: k8s.Quantity.fromNumber(p.cpu),
+      memory: k8s.Quantity.fromString(`${p.memoryGiB}Gi`),
+      'ephemeral-storage': disk,
+      ...extended,
+    },
+    limits: { memory: k8s.Quantity.fromString(`${p.memoryGiB}Gi`), 'ephemeral-storage': disk, ...extended },
   };
 }
 
@@ -145,7 +168,10 @@ export function scratchVolumes(p: WorkloadPlacement): { volumes: k8s.Volume[]; m
     { name: 'cache', mountPath: '/home/app' },
   ];
   if (p.sharedMemoryGiB > 0) {
-    volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(`${p.sharedMemoryGiB}Gi`) } });
+    volumes.push({
+      name: 'dshm',
+      emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(`${p.sharedMemoryGiB}Gi`) },
+    });
     mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
   }
   return { volumes, mounts };
@@ -182,7 +208,13 @@ export class Placement {
    * interfaces) each pod requests, checked against the pool's instance types.
    * @param diskGiB the pool's node disk, in GiB @default 100
    */
-  public static onPool(poolName: string, instances: InstanceFacts[], accelerators: number, efaInterfaces?: number, diskGiB?: number): WorkloadPlacement {
+  public static onPool(
+    poolName: string,
+    instances: InstanceFacts[],
+    accelerators: number,
+    efaInterfaces?: number,
+    diskGiB?: number,
+  ): WorkloadPlacement {
     return placementOnPool(poolName, instances, accelerators, efaInterfaces ?? 0, diskGiB ?? DEFAULT_NODE_DISK_GIB);
   }
 

@@ -22,7 +22,14 @@ export function mountPathProblems(field: string, mountPath: string): Problem[] {
   if (Token.isUnresolved(mountPath)) return [];
   const segments = mountPath.split('/').slice(1);
   if (!/^\/[A-Za-z0-9._/-]+$/.test(mountPath) || segments.some((s) => s === '' || s === '.' || s === '..')) {
-    return [{ field, value: mountPath, message: 'must be a normalized absolute path: letters, digits and . _ - between single "/", no "." or ".." segments and no trailing "/"' }];
+    return [
+      {
+        field,
+        value: mountPath,
+        message:
+          'must be a normalized absolute path: letters, digits and . _ - between single "/", no "." or ".." segments and no trailing "/"',
+      },
+    ];
   }
   const reserved = [...RESERVED_MOUNT_PATHS, ...RUNTIME_PATHS];
   const ok = !reserved.some((r) => mountPath === r || mountPath.startsWith(`${r}/`));
@@ -35,11 +42,28 @@ export function s3MountProblems(mounts: S3Mount[]): Problem[] {
   mounts.forEach((m, i) => {
     // The name ends the pod volume s3-<name>, a DNS-1123 label (apimachinery IsDNS1123Label, <= 63), and names its construct.
     const label = s3MountNames('', '', m.name).volume;
-    if (!Token.isUnresolved(m.name) && !(label.length <= KUBERNETES.maxLabelLength && KUBERNETES.dns1123Label.test(label))) {
-      problems.push({ field: `s3Mounts[${i}].name`, value: m.name, message: `must be 1..${KUBERNETES.maxLabelLength - 3} lowercase letters, digits and '-', ending alphanumeric (it ends the volume name ${label})` });
+    if (
+      !Token.isUnresolved(m.name) &&
+      !(label.length <= KUBERNETES.maxLabelLength && KUBERNETES.dns1123Label.test(label))
+    ) {
+      problems.push({
+        field: `s3Mounts[${i}].name`,
+        value: m.name,
+        message: `must be 1..${KUBERNETES.maxLabelLength - 3} lowercase letters, digits and '-', ending alphanumeric (it ends the volume name ${label})`,
+      });
     }
-    if (mounts.findIndex((o) => o.name === m.name) !== i) problems.push({ field: `s3Mounts[${i}].name`, value: m.name, message: 'is listed twice; each mount needs a name of its own' });
-    if (mounts.findIndex((o) => o.mountPath === m.mountPath) !== i) problems.push({ field: `s3Mounts[${i}].mountPath`, value: m.mountPath, message: 'mounts two zones at the same mountPath' });
+    if (mounts.findIndex((o) => o.name === m.name) !== i)
+      problems.push({
+        field: `s3Mounts[${i}].name`,
+        value: m.name,
+        message: 'is listed twice; each mount needs a name of its own',
+      });
+    if (mounts.findIndex((o) => o.mountPath === m.mountPath) !== i)
+      problems.push({
+        field: `s3Mounts[${i}].mountPath`,
+        value: m.mountPath,
+        message: 'mounts two zones at the same mountPath',
+      });
   });
   return problems;
 }
@@ -63,8 +87,16 @@ export interface S3Mount {
  * The Kubernetes names of one mount: the PersistentVolume (cluster-scoped, so unique across the cluster), its
  * claim (unique in the namespace) and the pod's volume. Checks of derived names use these same names.
  */
-export function s3MountNames(namespace: string, workload: string, mount: string): { persistentVolume: string; claim: string; volume: string } {
-  return { persistentVolume: `${namespace}-${workload}-${mount}`, claim: `${workload}-${mount}`, volume: `s3-${mount}` };
+export function s3MountNames(
+  namespace: string,
+  workload: string,
+  mount: string,
+): { persistentVolume: string; claim: string; volume: string } {
+  return {
+    persistentVolume: `${namespace}-${workload}-${mount}`,
+    claim: `${workload}-${mount}`,
+    volume: `s3-${mount}`,
+  };
 }
 
 /**
@@ -72,7 +104,13 @@ export function s3MountNames(namespace: string, workload: string, mount: string)
  * (`authenticationSource: pod`, Mountpoint CSI v2), so the workload's Pod Identity role decides what it
  * may read or write; a read-only mount also refuses writes at the file system.
  */
-export function s3MountVolumes(scope: Construct, namespace: string, workload: string, mounts: S3Mount[], uid: number): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+export function s3MountVolumes(
+  scope: Construct,
+  namespace: string,
+  workload: string,
+  mounts: S3Mount[],
+  uid: number,
+): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
   const volumes: k8s.Volume[] = [];
   const volumeMounts: k8s.VolumeMount[] = [];
   for (const m of mounts) {
@@ -87,7 +125,13 @@ export function s3MountVolumes(scope: Construct, namespace: string, workload: st
         storageClassName: '',
         claimRef: { namespace, name: claimName },
         // `prefix <p>/`: Mountpoint's --prefix as a mount option (mountpoint-s3-csi-driver docs/CONFIGURATION.md, static provisioning).
-        mountOptions: [`uid=${uid}`, `gid=${uid}`, 'allow-other', ...(m.readOnly ? ['read-only'] : ['allow-delete', 'allow-overwrite']), ...(m.prefix ? [`prefix ${m.prefix}`] : [])],
+        mountOptions: [
+          `uid=${uid}`,
+          `gid=${uid}`,
+          'allow-other',
+          ...(m.readOnly ? ['read-only'] : ['allow-delete', 'allow-overwrite']),
+          ...(m.prefix ? [`prefix ${m.prefix}`] : []),
+        ],
         csi: {
           driver: 's3.csi.aws.com',
           volumeHandle: pvName,

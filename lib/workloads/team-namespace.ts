@@ -99,18 +99,22 @@ export class TeamNamespace extends Chart {
     if (quota.length > 0) {
       new k8s.KubeResourceQuota(this, 'AcceleratorQuota', {
         metadata: { name: 'accelerators', namespace: ns },
-        spec: { hard: Object.fromEntries(quota.map(([resource, n]) => [`requests.${resource}`, k8s.Quantity.fromNumber(n)])) },
+        spec: {
+          hard: Object.fromEntries(quota.map(([resource, n]) => [`requests.${resource}`, k8s.Quantity.fromNumber(n)])),
+        },
       });
     }
 
     new k8s.KubeLimitRange(this, 'Defaults', {
       metadata: { name: 'container-defaults', namespace: ns },
       spec: {
-        limits: [{
-          type: 'Container',
-          defaultRequest: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
-          default: { memory: k8s.Quantity.fromString('512Mi') },
-        }],
+        limits: [
+          {
+            type: 'Container',
+            defaultRequest: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
+            default: { memory: k8s.Quantity.fromString('512Mi') },
+          },
+        ],
       },
     });
 
@@ -122,7 +126,10 @@ export class TeamNamespace extends Chart {
       metadata: { name: 'allow-same-namespace', namespace: ns },
       spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
     });
-    const tcp = (ports: number[]) => [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
+    const tcp = (ports: number[]) =>
+      [...new Set(ports)]
+        .sort((a, b) => a - b)
+        .map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
     this.egressPolicies(ns, tcp, props.egress ?? []);
     const ports = props.servicePorts ?? [];
     if (ports.length > 0) {
@@ -131,11 +138,13 @@ export class TeamNamespace extends Chart {
         spec: {
           podSelector: { matchLabels: { 'ai-platform/serves': 'true' } },
           policyTypes: ['Ingress'],
-          ingress: [{
-            // Pods of any namespace, and scrapers outside the pod network (ipBlock).
-            from: [{ namespaceSelector: {} }, ...(props.scraperCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } }))],
-            ports: tcp(ports),
-          }],
+          ingress: [
+            {
+              // Pods of any namespace, and scrapers outside the pod network (ipBlock).
+              from: [{ namespaceSelector: {} }, ...(props.scraperCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } }))],
+              ports: tcp(ports),
+            },
+          ],
         },
       });
     }
@@ -146,32 +155,53 @@ export class TeamNamespace extends Chart {
           podSelector: { matchLabels: op.podLabels },
           policyTypes: ['Ingress'],
           // Every namespace carries `kubernetes.io/metadata.name` (set by the API server since Kubernetes 1.22).
-          ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': op.fromNamespace } } }], ports: tcp(op.ports) }],
+          ingress: [
+            {
+              from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': op.fromNamespace } } }],
+              ports: tcp(op.ports),
+            },
+          ],
         },
       });
     }
   }
 
-  private egressPolicies(ns: string, tcp: (ports: number[]) => k8s.NetworkPolicyPort[], declared: EgressAllowance[]): void {
-    const egress = (id: string, name: string, rules: k8s.NetworkPolicyEgressRule[]) => new k8s.KubeNetworkPolicy(this, id, {
-      metadata: { name, namespace: ns }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: rules },
-    });
+  private egressPolicies(
+    ns: string,
+    tcp: (ports: number[]) => k8s.NetworkPolicyPort[],
+    declared: EgressAllowance[],
+  ): void {
+    const egress = (id: string, name: string, rules: k8s.NetworkPolicyEgressRule[]) =>
+      new k8s.KubeNetworkPolicy(this, id, {
+        metadata: { name, namespace: ns },
+        spec: { podSelector: {}, policyTypes: ['Egress'], egress: rules },
+      });
     egress('DefaultDenyEgress', 'default-deny-egress', []);
     // CoreDNS by its labels (aws/aws-network-policy-agent issue 230, the maintainers' rule); the controller adds the
     // ClusterIPs of Services whose selector the peer matches (amazon-network-policy-controller-k8s resolvers/
     // endpoints.go getMatchingServiceClusterIPs), and the default Service ranges on port 53 keep DNS up if it lags.
-    const dnsPorts = [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }];
-    egress('EgressDns', 'allow-dns', [{
-      to: [
-        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
-        ...EKS_DEFAULT_SERVICE_CIDRS.map((cidr) => ({ ipBlock: { cidr } })),
-      ],
-      ports: dnsPorts,
-    }]);
+    const dnsPorts = [
+      { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+      { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+    ];
+    egress('EgressDns', 'allow-dns', [
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+          ...EKS_DEFAULT_SERVICE_CIDRS.map((cidr) => ({ ipBlock: { cidr } })),
+        ],
+        ports: dnsPorts,
+      },
+    ]);
     // Every port: Ray picks its worker and object-manager ports at run time, torchrun's store is on 29500.
     egress('EgressSameNamespace', 'allow-same-namespace-egress', [{ to: [{ podSelector: {} }] }]);
     egress('EgressHttps', 'allow-https', [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp([443]) }]);
-    egress('EgressPodIdentity', 'allow-pod-identity-agent', [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT } }], ports: tcp([80]) }]);
+    egress('EgressPodIdentity', 'allow-pod-identity-agent', [
+      { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT } }], ports: tcp([80]) },
+    ]);
     for (const d of declared) egress(`Egress-${d.name}`, `allow-egress-${d.name}`, [egressRule(d)]);
   }
 }

@@ -9,7 +9,13 @@ import { SYSTEM_POOL_NAME } from '../compute/pool-name';
 import { WORKLOAD_DEFAULTS } from './defaults';
 import { TrainingEngine } from './training-engine';
 import {
-  CACHE_ENV, containerResources, podPlacement, RESTRICTED_CONTAINER, RESTRICTED_POD, scratchVolumes, type WorkloadPlacement,
+  CACHE_ENV,
+  containerResources,
+  podPlacement,
+  RESTRICTED_CONTAINER,
+  RESTRICTED_POD,
+  scratchVolumes,
+  type WorkloadPlacement,
 } from './placement';
 import { s3MountProblems, s3MountVolumes, type S3Mount } from './s3-mounts';
 import { rayEntrypoint } from './private/ray-entrypoint';
@@ -56,7 +62,10 @@ const MASTER_PORT = 29500;
  * "Disruption": Pod-level controls), and Cluster Autoscaler does not scale down a node whose pod says
  * `safe-to-evict: "false"` (cluster-autoscaler FAQ, "What types of pods can prevent CA from removing a node?").
  */
-const DO_NOT_DISRUPT = { 'karpenter.sh/do-not-disrupt': 'true', 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' };
+const DO_NOT_DISRUPT = {
+  'karpenter.sh/do-not-disrupt': 'true',
+  'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
+};
 /** Disk of the Ray submitter pod, in GiB: it only runs `ray job submit` (logs and a small /tmp). */
 const SUBMITTER_DISK_GIB = 2;
 
@@ -92,7 +101,11 @@ export class TrainingJob extends Chart {
     const engine = props.engine ?? WORKLOAD_DEFAULTS.training.engine;
     const nodes = props.nodes ?? WORKLOAD_DEFAULTS.training.nodes;
     const saName = props.serviceAccountName ?? props.name;
-    const labels = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/part-of': 'ai-platform', 'ai-platform/workload': props.name };
+    const labels = {
+      'app.kubernetes.io/name': props.name,
+      'app.kubernetes.io/part-of': 'ai-platform',
+      'ai-platform/workload': props.name,
+    };
     throwIfProblems(`TrainingJob '${props.name}'`, TrainingJob.check(props), this);
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: saName, namespace: props.namespace, labels },
@@ -105,12 +118,29 @@ export class TrainingJob extends Chart {
     }
   }
 
-  private workerPod(props: TrainingJobProps, saName: string, labels: Record<string, string>, container: Partial<k8s.Container>, restartPolicy?: string) {
+  private workerPod(
+    props: TrainingJobProps,
+    saName: string,
+    labels: Record<string, string>,
+    container: Partial<k8s.Container>,
+    restartPolicy?: string,
+  ) {
     const scratch = scratchVolumes(props.placement);
-    const s3 = this.s3 ??= s3MountVolumes(this, props.namespace, props.name, props.s3Mounts ?? [], RESTRICTED_POD.runAsUser!);
-    const efaEnv: k8s.EnvVar[] = props.placement.efaInterfaces > 0
-      ? [{ name: 'FI_PROVIDER', value: 'efa' }, { name: 'FI_EFA_USE_DEVICE_RDMA', value: '1' }, { name: 'NCCL_DEBUG', value: 'WARN' }]
-      : [];
+    const s3 = (this.s3 ??= s3MountVolumes(
+      this,
+      props.namespace,
+      props.name,
+      props.s3Mounts ?? [],
+      RESTRICTED_POD.runAsUser!,
+    ));
+    const efaEnv: k8s.EnvVar[] =
+      props.placement.efaInterfaces > 0
+        ? [
+            { name: 'FI_PROVIDER', value: 'efa' },
+            { name: 'FI_EFA_USE_DEVICE_RDMA', value: '1' },
+            { name: 'NCCL_DEBUG', value: 'WARN' },
+          ]
+        : [];
     return podTemplate({
       metadata: { labels, annotations: DO_NOT_DISRUPT },
       spec: {
@@ -118,15 +148,17 @@ export class TrainingJob extends Chart {
         securityContext: RESTRICTED_POD,
         restartPolicy,
         ...podPlacement(props.placement),
-        containers: [{
-          name: 'worker',
-          image: props.image,
-          ...container,
-          env: [...CACHE_ENV, ...efaEnv, ...(container.env ?? [])],
-          resources: containerResources(props.placement),
-          securityContext: RESTRICTED_CONTAINER,
-          volumeMounts: [...scratch.mounts, ...s3.mounts],
-        }],
+        containers: [
+          {
+            name: 'worker',
+            image: props.image,
+            ...container,
+            env: [...CACHE_ENV, ...efaEnv, ...(container.env ?? [])],
+            resources: containerResources(props.placement),
+            securityContext: RESTRICTED_CONTAINER,
+            volumeMounts: [...scratch.mounts, ...s3.mounts],
+          },
+        ],
         volumes: [...scratch.volumes, ...s3.volumes],
       },
     });
@@ -139,12 +171,21 @@ export class TrainingJob extends Chart {
     const env: k8s.EnvVar[] = [
       { name: 'PET_NNODES', value: String(nodes) },
       { name: 'PET_NPROC_PER_NODE', value: String(Math.max(1, props.placement.accelerators)) },
-      { name: 'PET_NODE_RANK', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } },
+      {
+        name: 'PET_NODE_RANK',
+        valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
+      },
       { name: 'PET_MASTER_ADDR', value: masterAddr },
       { name: 'PET_MASTER_PORT', value: String(MASTER_PORT) },
     ];
     const command = props.command && props.command.length > 0 ? { command: ['torchrun', ...props.command] } : {};
-    const pod = this.workerPod(props, saName, labels, { ...command, env, ports: [{ name: 'rendezvous', containerPort: MASTER_PORT }] }, 'Never');
+    const pod = this.workerPod(
+      props,
+      saName,
+      labels,
+      { ...command, env, ports: [{ name: 'rendezvous', containerPort: MASTER_PORT }] },
+      'Never',
+    );
 
     // Typed by the generated JobSet props, then the pod template is set on the JSON: the generated class
     // would re-filter a patched template through its own converters and drop extended resources.
@@ -156,19 +197,21 @@ export class TrainingJob extends Chart {
       spec: {
         network: { enableDnsHostnames: true, subdomain: name, publishNotReadyAddresses: true },
         failurePolicy: { maxRestarts: props.maxRestarts ?? 3 },
-        replicatedJobs: [{
-          name: 'workers',
-          replicas: 1,
-          template: {
-            spec: {
-              parallelism: nodes,
-              completions: nodes,
-              completionMode: 'Indexed',
-              backoffLimit: 0,
-              template: { spec: { containers: [] } },
+        replicatedJobs: [
+          {
+            name: 'workers',
+            replicas: 1,
+            template: {
+              spec: {
+                parallelism: nodes,
+                completions: nodes,
+                completionMode: 'Indexed',
+                backoffLimit: 0,
+                template: { spec: { containers: [] } },
+              },
             },
           },
-        }],
+        ],
       },
     });
     jobset.spec.replicatedJobs[0].template.spec.template = pod;
@@ -180,9 +223,23 @@ export class TrainingJob extends Chart {
     const { RayJob } = require('./imports/kuberay-rayjob-ray.io') as typeof import('./imports/kuberay-rayjob-ray.io');
     const { name, namespace } = props;
     const worker = this.workerPod(props, saName, labels, {});
-    const headPlacement: WorkloadPlacement = { ...props.placement, accelerators: 0, efaInterfaces: 0, cpu: 1, memoryGiB: 4, sharedMemoryGiB: 1, ephemeralStorageGiB: 8 };
+    const headPlacement: WorkloadPlacement = {
+      ...props.placement,
+      accelerators: 0,
+      efaInterfaces: 0,
+      cpu: 1,
+      memoryGiB: 4,
+      sharedMemoryGiB: 1,
+      ephemeralStorageGiB: 8,
+    };
     const headScratch = scratchVolumes(headPlacement);
-    const onSystemNodes = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [SYSTEM_POOL_NAME] }] }] } } };
+    const onSystemNodes = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [SYSTEM_POOL_NAME] }] }],
+        },
+      },
+    };
     const head = podTemplate({
       metadata: { labels, annotations: DO_NOT_DISRUPT },
       spec: {
@@ -190,15 +247,21 @@ export class TrainingJob extends Chart {
         securityContext: RESTRICTED_POD,
         // The head coordinates and needs no accelerator: it runs on the system nodes.
         affinity: onSystemNodes,
-        containers: [{
-          name: 'ray-head',
-          image: props.image,
-          env: [...CACHE_ENV],
-          ports: [{ name: 'gcs', containerPort: 6379 }, { name: 'dashboard', containerPort: RAY_DASHBOARD_PORT }, { name: 'client', containerPort: 10001 }],
-          resources: containerResources(headPlacement),
-          securityContext: RESTRICTED_CONTAINER,
-          volumeMounts: headScratch.mounts,
-        }],
+        containers: [
+          {
+            name: 'ray-head',
+            image: props.image,
+            env: [...CACHE_ENV],
+            ports: [
+              { name: 'gcs', containerPort: 6379 },
+              { name: 'dashboard', containerPort: RAY_DASHBOARD_PORT },
+              { name: 'client', containerPort: 10001 },
+            ],
+            resources: containerResources(headPlacement),
+            securityContext: RESTRICTED_CONTAINER,
+            volumeMounts: headScratch.mounts,
+          },
+        ],
         volumes: headScratch.volumes,
       },
     });
@@ -206,7 +269,11 @@ export class TrainingJob extends Chart {
     // security context (ray-operator/controllers/ray/common/job.go GetDefaultSubmitterContainer, v1.7.0),
     // which Pod Security `restricted` rejects; a given template is used as is, the operator only fills the
     // first container's command and env (rayjob_controller.go getSubmitterTemplate).
-    const submitterScratch = scratchVolumes({ ...headPlacement, sharedMemoryGiB: 0, ephemeralStorageGiB: SUBMITTER_DISK_GIB });
+    const submitterScratch = scratchVolumes({
+      ...headPlacement,
+      sharedMemoryGiB: 0,
+      ephemeralStorageGiB: SUBMITTER_DISK_GIB,
+    });
     const submitter = podTemplate({
       metadata: { labels },
       spec: {
@@ -214,18 +281,27 @@ export class TrainingJob extends Chart {
         securityContext: RESTRICTED_POD,
         restartPolicy: 'Never',
         affinity: onSystemNodes,
-        containers: [{
-          name: 'ray-job-submitter',
-          image: props.image,
-          env: [...CACHE_ENV],
-          resources: {
-            // Disk as scratchVolumes splits it (placement.ts: ephemeral-storage covers the emptyDirs).
-            requests: { 'cpu': k8s.Quantity.fromString('500m'), 'memory': k8s.Quantity.fromString('256Mi'), 'ephemeral-storage': k8s.Quantity.fromString(`${SUBMITTER_DISK_GIB}Gi`) },
-            limits: { 'memory': k8s.Quantity.fromString('1Gi'), 'ephemeral-storage': k8s.Quantity.fromString(`${SUBMITTER_DISK_GIB}Gi`) },
+        containers: [
+          {
+            name: 'ray-job-submitter',
+            image: props.image,
+            env: [...CACHE_ENV],
+            resources: {
+              // Disk as scratchVolumes splits it (placement.ts: ephemeral-storage covers the emptyDirs).
+              requests: {
+                cpu: k8s.Quantity.fromString('500m'),
+                memory: k8s.Quantity.fromString('256Mi'),
+                'ephemeral-storage': k8s.Quantity.fromString(`${SUBMITTER_DISK_GIB}Gi`),
+              },
+              limits: {
+                memory: k8s.Quantity.fromString('1Gi'),
+                'ephemeral-storage': k8s.Quantity.fromString(`${SUBMITTER_DISK_GIB}Gi`),
+              },
+            },
+            securityContext: RESTRICTED_CONTAINER,
+            volumeMounts: submitterScratch.mounts,
           },
-          securityContext: RESTRICTED_CONTAINER,
-          volumeMounts: submitterScratch.mounts,
-        }],
+        ],
         volumes: submitterScratch.volumes,
       },
     });
@@ -239,14 +315,16 @@ export class TrainingJob extends Chart {
         rayClusterSpec: {
           rayVersion: RUNTIME_VERSIONS.rayVersion,
           headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [] } } },
-          workerGroupSpecs: [{
-            groupName: 'accelerated',
-            replicas: nodes,
-            minReplicas: nodes,
-            maxReplicas: nodes,
-            rayStartParams: {},
-            template: { spec: { containers: [] } },
-          }],
+          workerGroupSpecs: [
+            {
+              groupName: 'accelerated',
+              replicas: nodes,
+              minReplicas: nodes,
+              maxReplicas: nodes,
+              rayStartParams: {},
+              template: { spec: { containers: [] } },
+            },
+          ],
         },
       },
     });

@@ -1,5 +1,12 @@
 import { Token } from 'aws-cdk-lib';
-import { DIGEST_HEX_LENGTHS, IMAGE_REFERENCE, KEDA_MIN_TARGET, KUBERNETES, MAX_IMAGE_REFERENCE_LENGTH, reservedNamespaceReason } from '../catalog/service-limits';
+import {
+  DIGEST_HEX_LENGTHS,
+  IMAGE_REFERENCE,
+  KEDA_MIN_TARGET,
+  KUBERNETES,
+  MAX_IMAGE_REFERENCE_LENGTH,
+  reservedNamespaceReason,
+} from '../catalog/service-limits';
 import { ProblemList, type Problem } from '../core/problems';
 import { defaultActivationThreshold, WORKLOAD_DEFAULTS } from './defaults';
 import { ScalingMetric } from './scaling-metric';
@@ -21,13 +28,34 @@ export interface InferenceSpec {
 export function imageProblems(image: string): Problem[] {
   if (Token.isUnresolved(image)) return [];
   const ok = image.length <= MAX_IMAGE_REFERENCE_LENGTH && IMAGE_REFERENCE.test(image);
-  if (!ok) return [{ field: 'image', value: image, message: `must be a container image reference ([registry/]repository[:tag][@digest], lowercase repository, no spaces, at most ${MAX_IMAGE_REFERENCE_LENGTH} characters)` }];
+  if (!ok)
+    return [
+      {
+        field: 'image',
+        value: image,
+        message: `must be a container image reference ([registry/]repository[:tag][@digest], lowercase repository, no spaces, at most ${MAX_IMAGE_REFERENCE_LENGTH} characters)`,
+      },
+    ];
   const digest = /@([A-Za-z][A-Za-z0-9]*):([0-9a-fA-F]+)$/.exec(image);
   if (!digest) return [];
   const [, algorithm, hex] = digest;
   const length = DIGEST_HEX_LENGTHS[algorithm];
-  if (length === undefined) return [{ field: 'image', value: image, message: `has a ${algorithm} digest; runtimes verify ${Object.keys(DIGEST_HEX_LENGTHS).join(', ')} only` }];
-  if (hex.length !== length || /[A-F]/.test(hex)) return [{ field: 'image', value: image, message: `has a ${algorithm} digest of ${hex.length} hexadecimal digits; ${algorithm} takes ${length}, lowercase` }];
+  if (length === undefined)
+    return [
+      {
+        field: 'image',
+        value: image,
+        message: `has a ${algorithm} digest; runtimes verify ${Object.keys(DIGEST_HEX_LENGTHS).join(', ')} only`,
+      },
+    ];
+  if (hex.length !== length || /[A-F]/.test(hex))
+    return [
+      {
+        field: 'image',
+        value: image,
+        message: `has a ${algorithm} digest of ${hex.length} hexadecimal digits; ${algorithm} takes ${length}, lowercase`,
+      },
+    ];
   return [];
 }
 
@@ -45,8 +73,14 @@ export function inferenceProblems(spec: InferenceSpec): Problem[] {
   const target = spec.target ?? d.scaling.target;
   const activationThreshold = spec.activationThreshold ?? defaultActivationThreshold(metric);
   out.problems.push(...imageProblems(spec.image));
-  if ([minReplicas, maxReplicas, port, target, activationThreshold].some((n) => Token.isUnresolved(n))) return out.problems;
-  out.check(maxReplicas <= KUBERNETES.maxInt32, 'maxReplicas', maxReplicas, `must be at most ${KUBERNETES.maxInt32} (a Kubernetes int32)`);
+  if ([minReplicas, maxReplicas, port, target, activationThreshold].some((n) => Token.isUnresolved(n)))
+    return out.problems;
+  out.check(
+    maxReplicas <= KUBERNETES.maxInt32,
+    'maxReplicas',
+    maxReplicas,
+    `must be at most ${KUBERNETES.maxInt32} (a Kubernetes int32)`,
+  );
   out.check(minReplicas >= 0, 'minReplicas', minReplicas, 'must be >= 0');
   out.check(maxReplicas >= 1, 'maxReplicas', maxReplicas, 'must be >= 1');
   out.check(maxReplicas >= minReplicas, 'maxReplicas', maxReplicas, `must be >= minReplicas (${minReplicas})`);
@@ -57,26 +91,52 @@ export function inferenceProblems(spec: InferenceSpec): Problem[] {
   }
   if (metric === ScalingMetric.CPU) {
     // HorizontalPodAutoscaler v2 MetricTarget.averageUtilization is an int32 (autoscaling/v2 API reference).
-    out.check(Number.isInteger(target), 'scaling.target', target, 'must be a whole number with metric cpu (the HPA takes an integer utilisation)');
+    out.check(
+      Number.isInteger(target),
+      'scaling.target',
+      target,
+      'must be a whole number with metric cpu (the HPA takes an integer utilisation)',
+    );
   }
   if (metric !== ScalingMetric.CPU && target > 0) {
     // KEDA GetMetricTargetMili (pkg/scalers/scaler.go) sends int64(target * 1000) milli-units: below 0.001 that is 0, an invalid HPA target.
-    out.check(Math.trunc(target * 1000) >= 1, 'scaling.target', target, `must be >= ${KEDA_MIN_TARGET}: KEDA sends the HPA a target in milli-units, and this one rounds to 0, which the HPA refuses`);
+    out.check(
+      Math.trunc(target * 1000) >= 1,
+      'scaling.target',
+      target,
+      `must be >= ${KEDA_MIN_TARGET}: KEDA sends the HPA a target in milli-units, and this one rounds to 0, which the HPA refuses`,
+    );
   }
   out.check(activationThreshold >= 0, 'scaling.activationThreshold', activationThreshold, 'must be >= 0');
   if (spec.query !== undefined && !Token.isUnresolved(spec.query)) {
     // KEDA's prometheus scaler requires a query; a blank one fails every poll and the service never scales.
-    out.check(spec.query.trim().length > 0, 'scaling.query', spec.query, 'must be a PromQL query, not blank; leave query out to use the built-in one');
+    out.check(
+      spec.query.trim().length > 0,
+      'scaling.query',
+      spec.query,
+      'must be a PromQL query, not blank; leave query out to use the built-in one',
+    );
   }
   if (metric === ScalingMetric.CPU && spec.query !== undefined) {
-    out.add('scaling.query', spec.query, 'applies to KEDA metrics only (concurrency, queue-depth, gpu-utilization), not cpu');
+    out.add(
+      'scaling.query',
+      spec.query,
+      'applies to KEDA metrics only (concurrency, queue-depth, gpu-utilization), not cpu',
+    );
   }
   if (metric !== ScalingMetric.CPU && minReplicas === 0 && spec.query === undefined) {
-    out.add('minReplicas', minReplicas,
-      `can be 0 only with scaling.query on a signal that exists while no replica runs (a gateway's or queue's metric): the built-in ${metric} query reads the service's own pods, so at zero replicas it has no data and the service would never wake; use minReplicas >= 1 or give scaling.query`);
+    out.add(
+      'minReplicas',
+      minReplicas,
+      `can be 0 only with scaling.query on a signal that exists while no replica runs (a gateway's or queue's metric): the built-in ${metric} query reads the service's own pods, so at zero replicas it has no data and the service would never wake; use minReplicas >= 1 or give scaling.query`,
+    );
   }
   if (metric === ScalingMetric.CPU && minReplicas === 0) {
-    out.add('minReplicas', minReplicas, 'must be >= 1 with scaling metric cpu (a HorizontalPodAutoscaler cannot scale to zero); use concurrency or queue-depth to scale to zero');
+    out.add(
+      'minReplicas',
+      minReplicas,
+      'must be >= 1 with scaling metric cpu (a HorizontalPodAutoscaler cannot scale to zero); use concurrency or queue-depth to scale to zero',
+    );
   }
   return out.problems;
 }
@@ -106,7 +166,13 @@ export function trainingProblems(spec: TrainingSpec): Problem[] {
 export function namespaceProblems(field: string, name: string): Problem[] {
   if (Token.isUnresolved(name)) return [];
   if (!(name.length <= KUBERNETES.maxLabelLength && KUBERNETES.dns1123Label.test(name))) {
-    return [{ field, value: name, message: `must be a DNS-1123 label: 1..${KUBERNETES.maxLabelLength} lowercase letters, digits and '-', starting and ending alphanumeric` }];
+    return [
+      {
+        field,
+        value: name,
+        message: `must be a DNS-1123 label: 1..${KUBERNETES.maxLabelLength} lowercase letters, digits and '-', starting and ending alphanumeric`,
+      },
+    ];
   }
   return reservedNamespaceProblems(field, name);
 }

@@ -8,7 +8,12 @@ function report(fail: () => unknown): { handled: boolean; text: string } {
   try {
     fail();
   } catch (e) {
-    return { handled: reportUserError(e, (t) => { text += t; }), text };
+    return {
+      handled: reportUserError(e, (t) => {
+        text += t;
+      }),
+      text,
+    };
   }
   throw new Error('did not fail');
 }
@@ -23,14 +28,24 @@ test('a construct refusing its props is reported with its construct path and fie
 test('a stack refused at validation (e.g. past a CloudFormation quota) is reported without a stack', () => {
   const app = new App();
   const stack = new Stack(app, 'Big');
-  stack.node.addValidation({ validate: () => ['stack Big would hold 501 resources; CloudFormation allows 500 per stack'] });
+  stack.node.addValidation({
+    validate: () => ['stack Big would hold 501 resources; CloudFormation allows 500 per stack'],
+  });
   const run = report(() => app.synth());
   expect(run.handled).toBe(true);
   expect(run.text).toContain('[Big] stack Big would hold 501 resources');
   expect(run.text).not.toMatch(/^\s+at /m);
 });
 
-test('anything else is not the user\'s to fix: left to be thrown with its stack', () => {
-  expect(report(() => { throw new TypeError('Cannot read properties of undefined'); })).toEqual({ handled: false, text: '' });
-  expect(report(() => { throw new Error('Validation failed with the following errors: (a message, not a type)'); })).toEqual({ handled: false, text: '' });
+test("anything else is not the user's to fix: left to be thrown with its stack", () => {
+  expect(
+    report(() => {
+      throw new TypeError('Cannot read properties of undefined');
+    }),
+  ).toEqual({ handled: false, text: '' });
+  expect(
+    report(() => {
+      throw new Error('Validation failed with the following errors: (a message, not a type)');
+    }),
+  ).toEqual({ handled: false, text: '' });
 });

@@ -37,7 +37,10 @@ const ALLOWED: Record<string, string[]> = {
   platform: ['catalog', 'core', ...USED, 'definition', 'plan', 'platform'],
 };
 
-interface Edge { readonly from: string; readonly to: string }
+interface Edge {
+  readonly from: string;
+  readonly to: string;
+}
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -73,7 +76,7 @@ test.each(Object.keys(ALLOWED))('lib/%s imports only the layers below it', (fold
   expect(bad).toEqual([]);
 });
 
-test('no folder reaches into another folder\'s private/ internals', () => {
+test("no folder reaches into another folder's private/ internals", () => {
   const bad = all.filter((e) => e.to.split(path.sep).includes('private') && folderOf(e.to) !== folderOf(e.from));
   expect(bad).toEqual([]);
 });
@@ -84,7 +87,10 @@ test('only lib/index.ts (exports) sits at the top of lib/', () => {
 });
 
 test('every folder of lib/ has a layer', () => {
-  const folders = fs.readdirSync(LIB, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const folders = fs
+    .readdirSync(LIB, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
   expect(folders.filter((f) => !(f in ALLOWED))).toEqual([]);
 });
 
@@ -92,11 +98,15 @@ test('domains depend on each other without a cycle (each stands alone with what 
   const graph = new Map<string, Set<string>>();
   for (const e of all) {
     const [from, to] = [folderOf(e.from), folderOf(e.to)];
-    if (from !== to && DOMAINS.includes(from) && DOMAINS.includes(to)) graph.set(from, (graph.get(from) ?? new Set()).add(to));
+    if (from !== to && DOMAINS.includes(from) && DOMAINS.includes(to))
+      graph.set(from, (graph.get(from) ?? new Set()).add(to));
   }
   const cycles: string[] = [];
   const visit = (node: string, path: string[]) => {
-    if (path.includes(node)) { cycles.push([...path.slice(path.indexOf(node)), node].join(' -> ')); return; }
+    if (path.includes(node)) {
+      cycles.push([...path.slice(path.indexOf(node)), node].join(' -> '));
+      return;
+    }
     for (const next of graph.get(node) ?? []) visit(next, [...path, node]);
   };
   for (const d of DOMAINS) visit(d, []);

@@ -2,7 +2,14 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { AmiFamily, CapacityType, ClusterAutoscaler, Karpenter, KarpenterNodePool, type KarpenterNodePoolProps } from '../../lib';
+import {
+  AmiFamily,
+  CapacityType,
+  ClusterAutoscaler,
+  Karpenter,
+  KarpenterNodePool,
+  type KarpenterNodePoolProps,
+} from '../../lib';
 import { findKubernetesVersion } from '../../lib/catalog/versions';
 import { clusterStack, referenceWith, resourcesOf, synthPlatform } from '../helpers';
 
@@ -12,8 +19,12 @@ function statements(template: Template): any[] {
 
 /** A statement's conditions as text, with condition blocks rendered through CfnJson (keys naming the cluster) inlined. */
 function conditionText(template: Template, statement: any): string {
-  const cfnJson = Object.fromEntries(resourcesOf(template, 'Custom::AWSCDKCfnJson').map(([id, r]) => [id, r.Properties.Value]));
-  return JSON.stringify(statement.Condition, (_k, v) => (v?.['Fn::GetAtt'] && cfnJson[v['Fn::GetAtt'][0]] ? cfnJson[v['Fn::GetAtt'][0]] : v));
+  const cfnJson = Object.fromEntries(
+    resourcesOf(template, 'Custom::AWSCDKCfnJson').map(([id, r]) => [id, r.Properties.Value]),
+  );
+  return JSON.stringify(statement.Condition, (_k, v) =>
+    v?.['Fn::GetAtt'] && cfnJson[v['Fn::GetAtt'][0]] ? cfnJson[v['Fn::GetAtt'][0]] : v,
+  );
 }
 
 describe('ClusterAutoscaler', () => {
@@ -21,8 +32,10 @@ describe('ClusterAutoscaler', () => {
   new ClusterAutoscaler(stack, 'CA', { cluster: gpuCluster.cluster, kubernetesVersion: '1.35' });
   const t = Template.fromStack(stack);
 
-  test('pinned chart, image of the cluster\'s minor version, auto-discovery, on system nodes', () => {
-    const [, chart] = resourcesOf(t, 'Custom::AWSCDK-EKS-HelmChart').find(([, c]) => c.Properties.Chart === 'cluster-autoscaler')!;
+  test("pinned chart, image of the cluster's minor version, auto-discovery, on system nodes", () => {
+    const [, chart] = resourcesOf(t, 'Custom::AWSCDK-EKS-HelmChart').find(
+      ([, c]) => c.Properties.Chart === 'cluster-autoscaler',
+    )!;
     expect(chart.Properties.Version).toMatch(/^\d+\.\d+\.\d+$/);
     const values = JSON.stringify(chart.Properties.Values);
     expect(values).toContain(`\\"tag\\":\\"${findKubernetesVersion('1.35')!.clusterAutoscalerImageTag}\\"`);
@@ -31,15 +44,23 @@ describe('ClusterAutoscaler', () => {
   });
 
   test('Pod Identity for kube-system/cluster-autoscaler', () => {
-    t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'kube-system', ServiceAccount: 'cluster-autoscaler' });
+    t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      Namespace: 'kube-system',
+      ServiceAccount: 'cluster-autoscaler',
+    });
   });
 
-  test('may scale and terminate only this cluster\'s node groups; reads node groups for templates', () => {
+  test("may scale and terminate only this cluster's node groups; reads node groups for templates", () => {
     const scale = statements(t).find((s) => [].concat(s.Action).includes('autoscaling:SetDesiredCapacity' as never));
-    expect(scale.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/eks:cluster-name': { Ref: expect.stringMatching(/^GpuCluster/) } } });
+    expect(scale.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/eks:cluster-name': { Ref: expect.stringMatching(/^GpuCluster/) } },
+    });
     const discover = statements(t).find((s) => s.Sid === 'Discover');
-    expect(discover.Action).toEqual(expect.arrayContaining(['eks:DescribeNodegroup', 'autoscaling:DescribeAutoScalingGroups']));
-    for (const s of statements(t).filter((x) => x.Sid === 'Discover')) expect(JSON.stringify(s.Action)).not.toMatch(/Set|Terminate|Update|Create/);
+    expect(discover.Action).toEqual(
+      expect.arrayContaining(['eks:DescribeNodegroup', 'autoscaling:DescribeAutoScalingGroups']),
+    );
+    for (const s of statements(t).filter((x) => x.Sid === 'Discover'))
+      expect(JSON.stringify(s.Action)).not.toMatch(/Set|Terminate|Update|Create/);
   });
 });
 
@@ -60,12 +81,28 @@ describe('Karpenter', () => {
   // Upstream: aws/karpenter-provider-aws website/content/en/docs/getting-started/getting-started-with-karpenter/
   // cloudformation.yaml at v1.14.1 (the controller policies, statement by statement).
   test('the controller policy has exactly the statements of upstream v1.14.1', () => {
-    expect(statements(t).map((x) => x.Sid).sort()).toEqual([
-      'AllowAPIServerEndpointDiscovery', 'AllowInstanceProfileReadActions', 'AllowInterruptionQueueActions', 'AllowPassingInstanceRole',
-      'AllowPricingReadActions', 'AllowRegionalReadActions', 'AllowSSMReadActions', 'AllowScopedDeletion', 'AllowScopedEC2InstanceAccessActions',
-      'AllowScopedEC2InstanceActionsWithTags', 'AllowScopedEC2LaunchTemplateAccessActions', 'AllowScopedInstanceProfileActions',
-      'AllowScopedInstanceProfileCreationActions', 'AllowScopedInstanceProfileTagActions', 'AllowScopedResourceCreationTagging',
-      'AllowScopedResourceTagging', 'AllowUnscopedInstanceProfileListAction',
+    expect(
+      statements(t)
+        .map((x) => x.Sid)
+        .sort(),
+    ).toEqual([
+      'AllowAPIServerEndpointDiscovery',
+      'AllowInstanceProfileReadActions',
+      'AllowInterruptionQueueActions',
+      'AllowPassingInstanceRole',
+      'AllowPricingReadActions',
+      'AllowRegionalReadActions',
+      'AllowSSMReadActions',
+      'AllowScopedDeletion',
+      'AllowScopedEC2InstanceAccessActions',
+      'AllowScopedEC2InstanceActionsWithTags',
+      'AllowScopedEC2LaunchTemplateAccessActions',
+      'AllowScopedInstanceProfileActions',
+      'AllowScopedInstanceProfileCreationActions',
+      'AllowScopedInstanceProfileTagActions',
+      'AllowScopedResourceCreationTagging',
+      'AllowScopedResourceTagging',
+      'AllowUnscopedInstanceProfileListAction',
     ]);
   });
 
@@ -76,38 +113,73 @@ describe('Karpenter', () => {
   });
 
   test.each([
-    ['AllowScopedEC2InstanceActionsWithTags', ['aws:RequestTag/kubernetes.io/cluster/', 'aws:RequestTag/eks:eks-cluster-name', 'aws:RequestTag/karpenter.sh/nodepool']],
+    [
+      'AllowScopedEC2InstanceActionsWithTags',
+      [
+        'aws:RequestTag/kubernetes.io/cluster/',
+        'aws:RequestTag/eks:eks-cluster-name',
+        'aws:RequestTag/karpenter.sh/nodepool',
+      ],
+    ],
     ['AllowScopedResourceCreationTagging', ['ec2:CreateAction', 'aws:RequestTag/eks:eks-cluster-name']],
     ['AllowScopedDeletion', ['aws:ResourceTag/kubernetes.io/cluster/', 'aws:ResourceTag/karpenter.sh/nodepool']],
-    ['AllowScopedInstanceProfileCreationActions', ['aws:RequestTag/kubernetes.io/cluster/', 'aws:RequestTag/topology.kubernetes.io/region', 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass']],
-    ['AllowScopedInstanceProfileTagActions', ['aws:ResourceTag/kubernetes.io/cluster/', 'aws:RequestTag/eks:eks-cluster-name']],
-    ['AllowScopedInstanceProfileActions', ['aws:ResourceTag/kubernetes.io/cluster/', 'aws:ResourceTag/topology.kubernetes.io/region']],
+    [
+      'AllowScopedInstanceProfileCreationActions',
+      [
+        'aws:RequestTag/kubernetes.io/cluster/',
+        'aws:RequestTag/topology.kubernetes.io/region',
+        'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass',
+      ],
+    ],
+    [
+      'AllowScopedInstanceProfileTagActions',
+      ['aws:ResourceTag/kubernetes.io/cluster/', 'aws:RequestTag/eks:eks-cluster-name'],
+    ],
+    [
+      'AllowScopedInstanceProfileActions',
+      ['aws:ResourceTag/kubernetes.io/cluster/', 'aws:ResourceTag/topology.kubernetes.io/region'],
+    ],
   ])('%s is scoped to this cluster by tag', (sid, keys) => {
     const s = statements(t).find((x) => x.Sid === sid);
     for (const key of keys) expect(conditionText(t, s)).toContain(key);
   });
 
   test('the node role is passed to EC2 only', () => {
-    expect(statements(t).find((x) => x.Sid === 'AllowPassingInstanceRole').Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } });
+    expect(statements(t).find((x) => x.Sid === 'AllowPassingInstanceRole').Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] },
+    });
   });
 
   test('pinned chart with the cluster name and queue', () => {
-    const [, chart] = resourcesOf(t, 'Custom::AWSCDK-EKS-HelmChart').find(([, c]) => c.Properties.Chart === 'karpenter')!;
-    expect(chart.Properties).toMatchObject({ Version: '1.14.1', Repository: 'oci://public.ecr.aws/karpenter/karpenter', Namespace: 'karpenter' });
+    const [, chart] = resourcesOf(t, 'Custom::AWSCDK-EKS-HelmChart').find(
+      ([, c]) => c.Properties.Chart === 'karpenter',
+    )!;
+    expect(chart.Properties).toMatchObject({
+      Version: '1.14.1',
+      Repository: 'oci://public.ecr.aws/karpenter/karpenter',
+      Namespace: 'karpenter',
+    });
   });
 });
 
 describe('KarpenterNodePool', () => {
   const synth = (props: Partial<KarpenterNodePoolProps> = {}) => {
-    const docs: any[] = Testing.synth(new KarpenterNodePool(Testing.app(), 'p', {
-      poolName: 'serving', instanceTypes: ['g6.xlarge', 'g6.2xlarge'], maxNodes: 10,
-      capacityType: CapacityType.SPOT, nodeRoleName: 'node-role', subnetSelectorTags: { 'karpenter.sh/discovery': 'acme' },
-      securityGroupSelectorTags: { 'aws:eks:cluster-name': 'acme' }, ...props,
-    }));
+    const docs: any[] = Testing.synth(
+      new KarpenterNodePool(Testing.app(), 'p', {
+        poolName: 'serving',
+        instanceTypes: ['g6.xlarge', 'g6.2xlarge'],
+        maxNodes: 10,
+        capacityType: CapacityType.SPOT,
+        nodeRoleName: 'node-role',
+        subnetSelectorTags: { 'karpenter.sh/discovery': 'acme' },
+        securityGroupSelectorTags: { 'aws:eks:cluster-name': 'acme' },
+        ...props,
+      }),
+    );
     return { pool: docs.find((d) => d.kind === 'NodePool'), nodeClass: docs.find((d) => d.kind === 'EC2NodeClass') };
   };
 
-  test('karpenter.sh/v1 NodePool with the pool\'s types, capacity type, taint and labels', () => {
+  test("karpenter.sh/v1 NodePool with the pool's types, capacity type, taint and labels", () => {
     const { pool } = synth();
     expect(pool.apiVersion).toBe('karpenter.sh/v1');
     expect(pool.spec.template.spec.requirements).toEqual([
@@ -115,12 +187,15 @@ describe('KarpenterNodePool', () => {
       { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] },
     ]);
     expect(pool.spec.template.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
-    expect(pool.spec.template.metadata.labels).toMatchObject({ 'ai-platform/pool': 'serving', 'ai-platform/accelerator': 'nvidia' });
+    expect(pool.spec.template.metadata.labels).toMatchObject({
+      'ai-platform/pool': 'serving',
+      'ai-platform/accelerator': 'nvidia',
+    });
   });
 
   test('limits from maxNodes, and consolidation', () => {
     const { pool } = synth();
-    expect(pool.spec.limits).toEqual({ 'cpu': 80, 'nvidia.com/gpu': 10 });
+    expect(pool.spec.limits).toEqual({ cpu: 80, 'nvidia.com/gpu': 10 });
     expect(pool.spec.disruption).toEqual({ consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '10m' });
   });
 
@@ -128,13 +203,26 @@ describe('KarpenterNodePool', () => {
     const { nodeClass } = synth({ amiFamily: AmiFamily.BOTTLEROCKET, diskGiB: 200 });
     expect(nodeClass.apiVersion).toBe('karpenter.k8s.aws/v1');
     expect(nodeClass.spec.amiSelectorTerms[0].alias).toMatch(/^bottlerocket@v\d/);
-    expect(nodeClass.spec.metadataOptions).toEqual({ httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 });
-    expect(nodeClass.spec.blockDeviceMappings).toEqual([{ deviceName: '/dev/xvdb', ebs: { volumeSize: '200Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }]);
+    expect(nodeClass.spec.metadataOptions).toEqual({
+      httpEndpoint: 'enabled',
+      httpTokens: 'required',
+      httpPutResponseHopLimit: 1,
+    });
+    expect(nodeClass.spec.blockDeviceMappings).toEqual([
+      {
+        deviceName: '/dev/xvdb',
+        ebs: { volumeSize: '200Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
+      },
+    ]);
     expect(nodeClass.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'acme' } }]);
   });
 
   test('Capacity Blocks launch into the reservation as reserved capacity', () => {
-    const { pool, nodeClass } = synth({ instanceTypes: ['p5.48xlarge'], capacityType: CapacityType.CAPACITY_BLOCK, capacityReservationId: 'cr-0123456789abcdef0' });
+    const { pool, nodeClass } = synth({
+      instanceTypes: ['p5.48xlarge'],
+      capacityType: CapacityType.CAPACITY_BLOCK,
+      capacityReservationId: 'cr-0123456789abcdef0',
+    });
     expect(pool.spec.template.spec.requirements[1].values).toEqual(['reserved']);
     expect(nodeClass.spec.capacityReservationSelectorTerms).toEqual([{ id: 'cr-0123456789abcdef0' }]);
   });
@@ -144,70 +232,133 @@ describe('platform wiring', () => {
   const { platform, template } = synthPlatform();
 
   test('every chart is applied to the cluster', () => {
-    const manifests = resourcesOf(template, 'Custom::AWSCDK-EKS-KubernetesResource').map(([, m]) => JSON.stringify(m.Properties.Manifest));
+    const manifests = resourcesOf(template, 'Custom::AWSCDK-EKS-KubernetesResource').map(([, m]) =>
+      JSON.stringify(m.Properties.Manifest),
+    );
     for (const kind of ['ScaledObject', 'JobSet', 'Namespace', 'ResourceQuota', 'ClusterRole']) {
       expect(manifests.some((m) => m.includes(`\\"kind\\":\\"${kind}\\"`))).toBe(true);
     }
     expect(Object.keys(platform.charts).sort()).toEqual([
-      'inference-llm', 'namespace-llm', 'namespace-pretrain', 'namespace-research', 'prometheus-scraper-rbac', 'training-pretrain',
+      'inference-llm',
+      'namespace-llm',
+      'namespace-pretrain',
+      'namespace-research',
+      'prometheus-scraper-rbac',
+      'training-pretrain',
     ]);
   });
 
   test('operators are installed only when used: KEDA, JobSet and the load balancer controller (an exposed service) here, not KubeRay or Karpenter', () => {
-    const charts = resourcesOf(template, 'Custom::AWSCDK-EKS-HelmChart').map(([, c]) => c.Properties.Chart).sort();
-    expect(charts).toEqual(['aws-efa-k8s-device-plugin', 'aws-load-balancer-controller', 'cluster-autoscaler', 'jobset', 'keda', 'nvidia-device-plugin']);
-    const { template: unexposed } = synthPlatform(referenceWith((d) => { delete d.inference[0].expose; }));
-    expect(resourcesOf(unexposed, 'Custom::AWSCDK-EKS-HelmChart').map(([, c]) => c.Properties.Chart)).not.toContain('aws-load-balancer-controller');
+    const charts = resourcesOf(template, 'Custom::AWSCDK-EKS-HelmChart')
+      .map(([, c]) => c.Properties.Chart)
+      .sort();
+    expect(charts).toEqual([
+      'aws-efa-k8s-device-plugin',
+      'aws-load-balancer-controller',
+      'cluster-autoscaler',
+      'jobset',
+      'keda',
+      'nvidia-device-plugin',
+    ]);
+    const { template: unexposed } = synthPlatform(
+      referenceWith((d) => {
+        delete d.inference[0].expose;
+      }),
+    );
+    expect(resourcesOf(unexposed, 'Custom::AWSCDK-EKS-HelmChart').map(([, c]) => c.Properties.Chart)).not.toContain(
+      'aws-load-balancer-controller',
+    );
   });
 
   test('the Mountpoint for S3 CSI driver is installed because a workload mounts a zone', () => {
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-mountpoint-s3-csi-driver' });
     // The reference mounts only its served model's folder: without that model, nothing mounts a zone.
-    const { template: t } = synthPlatform(referenceWith((d) => { delete d.inference[0].model; }));
-    expect(resourcesOf(t, 'AWS::EKS::Addon').map(([, a]) => a.Properties.AddonName)).not.toContain('aws-mountpoint-s3-csi-driver');
+    const { template: t } = synthPlatform(
+      referenceWith((d) => {
+        delete d.inference[0].model;
+      }),
+    );
+    expect(resourcesOf(t, 'AWS::EKS::Addon').map(([, a]) => a.Properties.AddonName)).not.toContain(
+      'aws-mountpoint-s3-csi-driver',
+    );
   });
 
   test('the KEDA operator may query the Prometheus workspace and nothing else', () => {
     const keda = resourcesOf(template, 'AWS::IAM::Policy').find(([id]) => id.includes('keda'))![1];
-    expect(keda.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({
-      Action: expect.arrayContaining(['aps:QueryMetrics']), Resource: { 'Fn::GetAtt': [expect.stringMatching(/^PrometheusWorkspace/), 'Arn'] },
-    })]);
+    expect(keda.Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Action: expect.arrayContaining(['aps:QueryMetrics']),
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^PrometheusWorkspace/), 'Arn'] },
+      }),
+    ]);
   });
 
   test('a managed scraper writes to the workspace and reads the cluster', () => {
     template.resourceCountIs('AWS::APS::Workspace', 1);
     const [, scraper] = resourcesOf(template, 'AWS::APS::Scraper')[0];
-    expect(scraper.Properties.Destination.AmpConfiguration.WorkspaceArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PrometheusWorkspace/), 'Arn'] });
-    expect(scraper.Properties.Source.EksConfiguration.ClusterArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] });
+    expect(scraper.Properties.Destination.AmpConfiguration.WorkspaceArn).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^PrometheusWorkspace/), 'Arn'],
+    });
+    expect(scraper.Properties.Source.EksConfiguration.ClusterArn).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'],
+    });
   });
 
   // Prometheus kubernetes_sd_config: what each role lists and watches (Prometheus docs, kubernetes_sd_config;
   // discovery/kubernetes/kubernetes.go). Scrapes go to the targets' addresses, not through the API server.
-  test('the scraper\'s cluster role grants what its scrape jobs discover and nothing else (no kubelet proxy, no configmaps)', () => {
+  test("the scraper's cluster role grants what its scrape jobs discover and nothing else (no kubelet proxy, no configmaps)", () => {
     const [, scraper] = resourcesOf(template, 'AWS::APS::Scraper')[0];
     const blob = scraper.Properties.ScrapeConfiguration.ConfigurationBlob['Fn::Base64'];
     const config = parse(typeof blob === 'string' ? blob : '');
-    const LISTS: Record<string, string[]> = { pod: ['pods'], node: ['nodes'], service: ['services'], endpoints: ['endpoints', 'pods', 'services'], ingress: ['ingresses'] };
-    const needed = [...new Set(config.scrape_configs.flatMap((j: any) => (j.kubernetes_sd_configs ?? []).flatMap((sd: any) => LISTS[sd.role])))].sort();
+    const LISTS: Record<string, string[]> = {
+      pod: ['pods'],
+      node: ['nodes'],
+      service: ['services'],
+      endpoints: ['endpoints', 'pods', 'services'],
+      ingress: ['ingresses'],
+    };
+    const needed = [
+      ...new Set(
+        config.scrape_configs.flatMap((j: any) => (j.kubernetes_sd_configs ?? []).flatMap((sd: any) => LISTS[sd.role])),
+      ),
+    ].sort();
     expect(needed).toEqual(['pods']);
     const role = platform.charts['prometheus-scraper-rbac'].toJson().find((m: any) => m.kind === 'ClusterRole');
-    const granted = role.rules.flatMap((r: any) => (r.resources ?? r.nonResourceURLs).map((res: string) => `${res}:${[...r.verbs].sort().join(',')}`)).sort();
+    const granted = role.rules
+      .flatMap((r: any) =>
+        (r.resources ?? r.nonResourceURLs).map((res: string) => `${res}:${[...r.verbs].sort().join(',')}`),
+      )
+      .sort();
     expect(granted).toEqual(needed.map((res) => `${res}:get,list,watch`));
   });
 
   test('a karpenter pool installs Karpenter and its NodePool chart', () => {
-    const { platform: p, template: t } = synthPlatform(referenceWith((d) => { d.nodePools[0].provisioner = 'karpenter'; }));
+    const { platform: p, template: t } = synthPlatform(
+      referenceWith((d) => {
+        d.nodePools[0].provisioner = 'karpenter';
+      }),
+    );
     expect(Object.keys(p.charts)).toContain('karpenter-pool-inference');
     expect(p.karpenter).toBeDefined();
-    expect(resourcesOf(t, 'AWS::EKS::Nodegroup').map(([, g]) => g.Properties.Labels['ai-platform/pool']).sort()).toEqual(['system', 'training']);
+    expect(
+      resourcesOf(t, 'AWS::EKS::Nodegroup')
+        .map(([, g]) => g.Properties.Labels['ai-platform/pool'])
+        .sort(),
+    ).toEqual(['system', 'training']);
     expect(Stack.of(p.karpenter!).stackName).toBe('acme-ml-platform');
   });
 });
 
 test('KarpenterNodePool applies the same pool rules as GpuNodePool', () => {
   const problems = KarpenterNodePool.check({
-    poolName: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 0, diskGiB: 5, capacityType: CapacityType.CAPACITY_BLOCK,
-    nodeRoleName: 'r', subnetSelectorTags: {}, securityGroupSelectorTags: {},
+    poolName: 'gpu',
+    instanceTypes: ['g6.xlarge'],
+    maxNodes: 0,
+    diskGiB: 5,
+    capacityType: CapacityType.CAPACITY_BLOCK,
+    nodeRoleName: 'r',
+    subnetSelectorTags: {},
+    securityGroupSelectorTags: {},
   });
   expect(problems.map((p) => p.field)).toEqual(['maxNodes', 'diskGiB', 'capacityReservationId', 'instanceTypes[0]']);
 });

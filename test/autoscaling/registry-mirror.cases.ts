@@ -4,9 +4,10 @@ import { HELM_CHARTS } from '../../lib/catalog/versions';
 import { clusterStack } from '../helpers';
 
 const REGISTRY = '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror';
-const charts = (t: Template) => Object.values<any>(t.findResources('Custom::AWSCDK-EKS-HelmChart')).map((r) => r.Properties);
+const charts = (t: Template) =>
+  Object.values<any>(t.findResources('Custom::AWSCDK-EKS-HelmChart')).map((r) => r.Properties);
 
-test('a mirror given to one construct becomes the cluster\'s: every later chart comes from it too', () => {
+test("a mirror given to one construct becomes the cluster's: every later chart comes from it too", () => {
   const { stack, gpuCluster } = clusterStack();
   const cluster = gpuCluster.cluster;
   new Karpenter(stack, 'Karpenter', { cluster, mirror: RegistryMirror.ecr(REGISTRY) });
@@ -17,7 +18,9 @@ test('a mirror given to one construct becomes the cluster\'s: every later chart 
   expect(installed.map((c) => c.Chart).sort()).toEqual(['cluster-autoscaler', 'jobset', 'karpenter', 'metrics-server']);
   for (const c of installed) expect(c.Repository).toBe(`oci://${REGISTRY}/${c.Chart}`);
   const karpenter = installed.find((c) => c.Chart === 'karpenter');
-  expect(JSON.stringify(karpenter.Values)).toContain(`\\"repository\\":\\"${REGISTRY}/public.ecr.aws/karpenter/controller\\"`);
+  expect(JSON.stringify(karpenter.Values)).toContain(
+    `\\"repository\\":\\"${REGISTRY}/public.ecr.aws/karpenter/controller\\"`,
+  );
 });
 
 test('without a mirror, charts come from their public sources (unchanged)', () => {
@@ -30,12 +33,16 @@ test('without a mirror, charts come from their public sources (unchanged)', () =
 test('one mirror per cluster, set before its first chart', () => {
   const a = clusterStack();
   RegistryMirror.ecr(REGISTRY).useFor(a.gpuCluster.cluster);
-  expect(() => RegistryMirror.ecr('123456789012.dkr.ecr.us-east-1.amazonaws.com/other').useFor(a.gpuCluster.cluster))
-    .toThrow(/already takes its charts from 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mirror; it cannot also use .*\/other/);
+  expect(() =>
+    RegistryMirror.ecr('123456789012.dkr.ecr.us-east-1.amazonaws.com/other').useFor(a.gpuCluster.cluster),
+  ).toThrow(
+    /already takes its charts from 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mirror; it cannot also use .*\/other/,
+  );
   const b = clusterStack();
   ChartDelivery.ensureMetricsServer(b.gpuCluster.cluster);
-  expect(() => Operators.ensure(b.gpuCluster.cluster, Operator.KEDA, { mirror: RegistryMirror.ecr(REGISTRY) }))
-    .toThrow(/already has a chart installed from its public source; set the mirror .* before the first chart is added/);
+  expect(() => Operators.ensure(b.gpuCluster.cluster, Operator.KEDA, { mirror: RegistryMirror.ecr(REGISTRY) })).toThrow(
+    /already has a chart installed from its public source; set the mirror .* before the first chart is added/,
+  );
 });
 
 test.each([

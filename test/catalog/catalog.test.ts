@@ -2,12 +2,32 @@ import { resourcesOf, synthPlatform } from '../helpers';
 import { AcceleratorVendor, AmiFamily } from '../../lib';
 import { findInstance, knownFamilies, knownInstanceTypes, PRICES_AS_OF } from '../../lib/catalog/accelerators';
 import { findAmi } from '../../lib/catalog/ami';
-import { DEFAULT_KUBERNETES_VERSION, findKubernetesVersion, HELM_CHARTS, supportedKubernetesVersions } from '../../lib/catalog/versions';
+import {
+  DEFAULT_KUBERNETES_VERSION,
+  findKubernetesVersion,
+  HELM_CHARTS,
+  supportedKubernetesVersions,
+} from '../../lib/catalog/versions';
 
-test.each(['g4dn', 'g5', 'g6', 'g6e', 'gr6', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'p6-b200', 'inf2', 'trn1', 'trn2', 'm7i'])(
-  'the catalog covers the %s family', (family) => {
-    expect(knownFamilies()).toContain(family);
-  });
+test.each([
+  'g4dn',
+  'g5',
+  'g6',
+  'g6e',
+  'gr6',
+  'p4d',
+  'p4de',
+  'p5',
+  'p5e',
+  'p5en',
+  'p6-b200',
+  'inf2',
+  'trn1',
+  'trn2',
+  'm7i',
+])('the catalog covers the %s family', (family) => {
+  expect(knownFamilies()).toContain(family);
+});
 
 test.each(knownInstanceTypes())('%s has consistent facts', (type) => {
   const f = findInstance(type)!;
@@ -25,8 +45,20 @@ test.each(knownInstanceTypes())('%s has consistent facts', (type) => {
 });
 
 test('well-known facts', () => {
-  expect(findInstance('p5.48xlarge')).toMatchObject({ vendor: AcceleratorVendor.NVIDIA, acceleratorModel: 'H100', acceleratorCount: 8, acceleratorMemoryGiB: 80, vcpu: 192, memoryGiB: 2048, maxEfaInterfaces: 32 });
-  expect(findInstance('g6e.xlarge')).toMatchObject({ acceleratorModel: 'L40S', acceleratorCount: 1, maxEfaInterfaces: 0 });
+  expect(findInstance('p5.48xlarge')).toMatchObject({
+    vendor: AcceleratorVendor.NVIDIA,
+    acceleratorModel: 'H100',
+    acceleratorCount: 8,
+    acceleratorMemoryGiB: 80,
+    vcpu: 192,
+    memoryGiB: 2048,
+    maxEfaInterfaces: 32,
+  });
+  expect(findInstance('g6e.xlarge')).toMatchObject({
+    acceleratorModel: 'L40S',
+    acceleratorCount: 1,
+    maxEfaInterfaces: 0,
+  });
   expect(findInstance('trn2.48xlarge')).toMatchObject({ vendor: AcceleratorVendor.AWS_NEURON, acceleratorCount: 16 });
   expect(findInstance('inf2.48xlarge')).toMatchObject({ vendor: AcceleratorVendor.AWS_NEURON, acceleratorCount: 12 });
   expect(findInstance('g9.xlarge')).toBeUndefined();
@@ -57,15 +89,18 @@ test('Kubernetes versions: 1.33 to 1.36, newest with a kubectl layer is the defa
   for (const v of supportedKubernetesVersions()) {
     const entry = findKubernetesVersion(v)!;
     expect(entry.addons.kubeProxy).toMatch(new RegExp(`^v${v.replace('.', '\\.')}\\.\\d+-eksbuild\\.\\d+$`));
-    for (const version of Object.values(entry.addons).filter((x) => x !== undefined)) expect(version).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+    for (const version of Object.values(entry.addons).filter((x) => x !== undefined))
+      expect(version).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
   }
 });
 
 // A pinned build that does not exist fails AWS::EKS::Addon and rolls the stack back; every build string pinned
 // must be one a source lists (lib/catalog/versions.ts); unverified add-ons take EKS's default build instead.
-test('an add-on without a verified build takes EKS\'s default: no AddonVersion in the template', () => {
+test("an add-on without a verified build takes EKS's default: no AddonVersion in the template", () => {
   const { template } = synthPlatform();
-  const [, addon] = resourcesOf(template, 'AWS::EKS::Addon').find(([, a]) => a.Properties.AddonName === 'aws-mountpoint-s3-csi-driver')!;
+  const [, addon] = resourcesOf(template, 'AWS::EKS::Addon').find(
+    ([, a]) => a.Properties.AddonName === 'aws-mountpoint-s3-csi-driver',
+  )!;
   expect(addon.Properties.AddonVersion).toBeUndefined();
 });
 

@@ -27,18 +27,26 @@ describe('GpuCluster defaults', () => {
 
   test('every control-plane log type is on', () => {
     t.hasResourceProperties('AWS::EKS::Cluster', {
-      Logging: { ClusterLogging: { EnabledTypes: Match.arrayEquals(
-        ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((type) => ({ Type: type })),
-      ) } },
+      Logging: {
+        ClusterLogging: {
+          EnabledTypes: Match.arrayEquals(
+            ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((type) => ({ Type: type })),
+          ),
+        },
+      },
     });
   });
 
   test('admins get cluster admin through an access entry; the deployer gets no standing admin', () => {
     const entries = resourcesOf(t, 'AWS::EKS::AccessEntry').map(([, e]) => e.Properties);
     const admin = entries.find((e) => e.PrincipalArn === ADMIN);
-    expect(JSON.stringify(admin.AccessPolicies)).toContain(':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy');
+    expect(JSON.stringify(admin.AccessPolicies)).toContain(
+      ':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+    );
     expect(admin.AccessPolicies[0].AccessScope).toEqual({ Type: 'cluster' });
-    t.hasResourceProperties('AWS::EKS::Cluster', { AccessConfig: Match.objectLike({ BootstrapClusterCreatorAdminPermissions: false }) });
+    t.hasResourceProperties('AWS::EKS::Cluster', {
+      AccessConfig: Match.objectLike({ BootstrapClusterCreatorAdminPermissions: false }),
+    });
   });
 
   test('no role is trusted by the whole account', () => {
@@ -50,25 +58,41 @@ describe('GpuCluster defaults', () => {
   });
 
   test.each([
-    ['eks-pod-identity-agent', 'podIdentityAgent'], ['vpc-cni', 'vpcCni'], ['kube-proxy', 'kubeProxy'], ['coredns', 'coreDns'],
+    ['eks-pod-identity-agent', 'podIdentityAgent'],
+    ['vpc-cni', 'vpcCni'],
+    ['kube-proxy', 'kubeProxy'],
+    ['coredns', 'coreDns'],
   ] as const)('add-on %s is pinned to the catalog version', (name, key) => {
     t.hasResourceProperties('AWS::EKS::Addon', {
-      AddonName: name, AddonVersion: findKubernetesVersion('1.35')!.addons[key], ResolveConflicts: 'OVERWRITE',
+      AddonName: name,
+      AddonVersion: findKubernetesVersion('1.35')!.addons[key],
+      ResolveConflicts: 'OVERWRITE',
     });
   });
 
   test('the VPC CNI has its own Pod Identity role with only the CNI policy', () => {
     t.hasResourceProperties('AWS::EKS::Addon', {
-      AddonName: 'vpc-cni', PodIdentityAssociations: [{ ServiceAccount: 'aws-node', RoleArn: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }) }],
+      AddonName: 'vpc-cni',
+      PodIdentityAssociations: [
+        { ServiceAccount: 'aws-node', RoleArn: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }) },
+      ],
     });
     t.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' })]) },
-      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEKS_CNI_Policy']] }],
+      AssumeRolePolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+        ]),
+      },
+      ManagedPolicyArns: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEKS_CNI_Policy']] },
+      ],
     });
   });
 
   test('node roles can join the cluster and pull images, and have no network permissions', () => {
-    const nodeRoles = resourcesOf(t, 'AWS::IAM::Role').filter(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('ec2.amazonaws.com'));
+    const nodeRoles = resourcesOf(t, 'AWS::IAM::Role').filter(([, r]) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('ec2.amazonaws.com'),
+    );
     expect(nodeRoles).toHaveLength(1);
     const policies = JSON.stringify(nodeRoles[0][1].Properties.ManagedPolicyArns);
     expect(policies).toContain('AmazonEKSWorkerNodePolicy');
@@ -79,26 +103,41 @@ describe('GpuCluster defaults', () => {
 
   test('a small on-demand system node group on AL2023 with IMDSv2 required', () => {
     t.hasResourceProperties('AWS::EKS::Nodegroup', {
-      AmiType: 'AL2023_x86_64_STANDARD', CapacityType: 'ON_DEMAND', InstanceTypes: ['t3.large'],
-      ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 3 }, Labels: { 'ai-platform/pool': 'system' },
+      AmiType: 'AL2023_x86_64_STANDARD',
+      CapacityType: 'ON_DEMAND',
+      InstanceTypes: ['t3.large'],
+      ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 3 },
+      Labels: { 'ai-platform/pool': 'system' },
     });
-    t.resourcePropertiesCountIs('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: Match.objectLike({ MetadataOptions: { HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1, HttpTokens: 'required' } }),
-    }, 1);
+    t.resourcePropertiesCountIs(
+      'AWS::EC2::LaunchTemplate',
+      {
+        LaunchTemplateData: Match.objectLike({
+          MetadataOptions: { HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1, HttpTokens: 'required' },
+        }),
+      },
+      1,
+    );
   });
 
   test('the kubectl provider uses the layer matching the Kubernetes version', () => {
-    t.hasResourceProperties('AWS::Lambda::LayerVersion', { Description: Match.stringLikeRegexp('kubectl 1\\.35|kubectl v1\\.35|1\\.35') });
+    t.hasResourceProperties('AWS::Lambda::LayerVersion', {
+      Description: Match.stringLikeRegexp('kubectl 1\\.35|kubectl v1\\.35|1\\.35'),
+    });
   });
 });
 
 // Documented defaults of a standalone GpuCluster.
 test('by default the endpoint is private and Container Insights is installed', () => {
   const t = Template.fromStack(clusterStack().stack);
-  t.hasResourceProperties('AWS::EKS::Cluster', { ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false, EndpointPrivateAccess: true }) });
+  t.hasResourceProperties('AWS::EKS::Cluster', {
+    ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false, EndpointPrivateAccess: true }),
+  });
   t.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'amazon-cloudwatch-observability' });
   const off = Template.fromStack(clusterStack({ containerInsights: false }).stack);
-  expect(resourcesOf(off, 'AWS::EKS::Addon').map(([, a]) => a.Properties.AddonName)).not.toContain('amazon-cloudwatch-observability');
+  expect(resourcesOf(off, 'AWS::EKS::Addon').map(([, a]) => a.Properties.AddonName)).not.toContain(
+    'amazon-cloudwatch-observability',
+  );
 });
 
 test('a public endpoint asked for is left to AiPlatformChecks: the cluster does not acknowledge it itself', () => {
@@ -106,7 +145,9 @@ test('a public endpoint asked for is left to AiPlatformChecks: the cluster does 
   const { AiPlatformChecks, eksClusterNoPublicEndpoint } = require('../../lib/nag');
   const { gpuCluster, stack } = clusterStack({ endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE });
   expect(eksClusterNoPublicEndpoint(gpuCluster.cluster.node.defaultChild)).toBe(NagRuleCompliance.NON_COMPLIANT);
-  expect(new AiPlatformChecks().validateScope(stack).violations.map((v: any) => v.ruleName)).toContain('AiPlatform-EKSV2PublicEndpoint');
+  expect(new AiPlatformChecks().validateScope(stack).violations.map((v: any) => v.ruleName)).toContain(
+    'AiPlatform-EKSV2PublicEndpoint',
+  );
 });
 
 test('a private endpoint turns public access off', () => {
@@ -117,13 +158,28 @@ test('a private endpoint turns public access off', () => {
 });
 
 test('an unsupported Kubernetes version is refused with the supported list', () => {
-  expect(() => clusterStack({ kubernetesVersion: '1.29' })).toThrow("GpuCluster: kubernetesVersion ('1.29') must be a supported version: 1.33, 1.34, 1.35, 1.36");
+  expect(() => clusterStack({ kubernetesVersion: '1.29' })).toThrow(
+    "GpuCluster: kubernetesVersion ('1.29') must be a supported version: 1.33, 1.34, 1.35, 1.36",
+  );
 });
 
 test('the standalone check names every problem of the props, as the definition does', () => {
   const problems = GpuCluster.check({
-    vpc: undefined as never, kubernetesVersion: '1.29', systemNodes: 0, systemInstanceType: new ec2.InstanceType('g6.xlarge'),
-    adminRoleArns: ['arn:aws:iam::123456789012:root', 'arn:aws:iam::123456789012:role/admin', 'arn:aws:iam::123456789012:role/admin'],
+    vpc: undefined as never,
+    kubernetesVersion: '1.29',
+    systemNodes: 0,
+    systemInstanceType: new ec2.InstanceType('g6.xlarge'),
+    adminRoleArns: [
+      'arn:aws:iam::123456789012:root',
+      'arn:aws:iam::123456789012:role/admin',
+      'arn:aws:iam::123456789012:role/admin',
+    ],
   });
-  expect(problems.map((p) => p.field)).toEqual(['kubernetesVersion', 'adminRoleArns[0]', 'adminRoleArns[2]', 'systemInstanceType', 'systemNodes']);
+  expect(problems.map((p) => p.field)).toEqual([
+    'kubernetesVersion',
+    'adminRoleArns[0]',
+    'adminRoleArns[2]',
+    'systemInstanceType',
+    'systemNodes',
+  ]);
 });

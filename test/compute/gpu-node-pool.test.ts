@@ -37,15 +37,27 @@ test('CPU pools are not tainted', () => {
 
 test('labels name the pool and the accelerator, and keep user labels', () => {
   expect(pool({ instanceTypes: ['g6e.xlarge'], labels: { tier: 'gold' } }).nodegroup.Labels).toEqual({
-    'tier': 'gold', 'ai-platform/pool': 'gpu', 'ai-platform/accelerator': 'nvidia',
-    'ai-platform/accelerator-model': 'L40S', 'ai-platform/device-plugin': 'nvidia',
+    tier: 'gold',
+    'ai-platform/pool': 'gpu',
+    'ai-platform/accelerator': 'nvidia',
+    'ai-platform/accelerator-model': 'L40S',
+    'ai-platform/device-plugin': 'nvidia',
   });
 });
 
 test('the launch template requires IMDSv2 and sets an encrypted gp3 root volume of the disk size', () => {
   const { launchTemplate } = pool({ instanceTypes: ['g6e.xlarge'], diskSize: Size.gibibytes(300) });
-  expect(launchTemplate.MetadataOptions).toEqual({ HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1, HttpTokens: 'required' });
-  expect(launchTemplate.BlockDeviceMappings).toEqual([{ DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, Encrypted: true, VolumeSize: 300, VolumeType: 'gp3' } }]);
+  expect(launchTemplate.MetadataOptions).toEqual({
+    HttpEndpoint: 'enabled',
+    HttpPutResponseHopLimit: 1,
+    HttpTokens: 'required',
+  });
+  expect(launchTemplate.BlockDeviceMappings).toEqual([
+    {
+      DeviceName: '/dev/xvda',
+      Ebs: { DeleteOnTermination: true, Encrypted: true, VolumeSize: 300, VolumeType: 'gp3' },
+    },
+  ]);
 });
 
 test('documented default disk: 100 GiB', () => {
@@ -58,16 +70,22 @@ test('Bottlerocket puts the disk size on its data volume', () => {
 });
 
 test('a pool scales from zero: min 0, max from props, and no desired size (Cluster Autoscaler owns it)', () => {
-  expect(pool({ instanceTypes: ['g6e.xlarge'], maxNodes: 8 }).nodegroup.ScalingConfig).toEqual({ MinSize: 0, MaxSize: 8 });
+  expect(pool({ instanceTypes: ['g6e.xlarge'], maxNodes: 8 }).nodegroup.ScalingConfig).toEqual({
+    MinSize: 0,
+    MaxSize: 8,
+  });
 });
 
-test('changing a pool\'s size changes only its MinSize / MaxSize: no desired size is sent to reset running nodes', () => {
+test("changing a pool's size changes only its MinSize / MaxSize: no desired size is sent to reset running nodes", () => {
   const before = pool({ instanceTypes: ['g6e.xlarge'], maxNodes: 4 }).nodegroup;
   const after = pool({ instanceTypes: ['g6e.xlarge'], maxNodes: 16 }).nodegroup;
   // The node group is otherwise unchanged, and the ScalingConfig CloudFormation sends on update holds no DesiredSize.
   expect({ ...after, ScalingConfig: undefined }).toEqual({ ...before, ScalingConfig: undefined });
   expect(after.ScalingConfig).toEqual({ MinSize: 0, MaxSize: 16 });
-  expect(pool({ instanceTypes: ['g6e.xlarge'], minNodes: 2, maxNodes: 4 }).nodegroup.ScalingConfig).toEqual({ MinSize: 2, MaxSize: 4 });
+  expect(pool({ instanceTypes: ['g6e.xlarge'], minNodes: 2, maxNodes: 4 }).nodegroup.ScalingConfig).toEqual({
+    MinSize: 2,
+    MaxSize: 4,
+  });
 });
 
 test.each([
@@ -79,11 +97,15 @@ test.each([
 
 test('a Capacity Block pool launches into its reservation', () => {
   const { nodegroup, launchTemplate } = pool({
-    instanceTypes: ['p5.48xlarge'], capacityType: CapacityType.CAPACITY_BLOCK, capacityReservationId: 'cr-0123456789abcdef0',
+    instanceTypes: ['p5.48xlarge'],
+    capacityType: CapacityType.CAPACITY_BLOCK,
+    capacityReservationId: 'cr-0123456789abcdef0',
   });
   expect(nodegroup.CapacityType).toBe('CAPACITY_BLOCK');
   expect(launchTemplate.InstanceMarketOptions).toEqual({ MarketType: 'capacity-block' });
-  expect(launchTemplate.CapacityReservationSpecification).toEqual({ CapacityReservationTarget: { CapacityReservationId: 'cr-0123456789abcdef0' } });
+  expect(launchTemplate.CapacityReservationSpecification).toEqual({
+    CapacityReservationTarget: { CapacityReservationId: 'cr-0123456789abcdef0' },
+  });
 });
 
 describe('scale from zero', () => {
@@ -101,30 +123,52 @@ describe('scale from zero', () => {
     expect(nodegroup.Tags).toMatchObject(expected);
   });
 
-  test('a custom resource writes the same tags onto the node group\'s ASG', () => {
+  test("a custom resource writes the same tags onto the node group's ASG", () => {
     const [, tagger] = resourcesOf(template, 'Custom::AWS').find(([id]) => id.includes('TagAsg'))!;
     const create = JSON.stringify(tagger.Properties.Update ?? tagger.Properties.Create);
     expect(create).toContain('createOrUpdateTags');
-    for (const [key, value] of Object.entries(expected)) expect(create).toContain(`\\"Key\\":\\"${key}\\",\\"Value\\":\\"${value}\\"`);
+    for (const [key, value] of Object.entries(expected))
+      expect(create).toContain(`\\"Key\\":\\"${key}\\",\\"Value\\":\\"${value}\\"`);
   });
 
   test('the tagger may tag only ASGs of this cluster, and describe only node groups of this cluster', () => {
-    const policies = resourcesOf(template, 'AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument.Statement).flat();
+    const policies = resourcesOf(template, 'AWS::IAM::Policy')
+      .map(([, p]) => p.Properties.PolicyDocument.Statement)
+      .flat();
     const tag = policies.find((s: any) => [s.Action].flat().includes('autoscaling:CreateOrUpdateTags'));
-    expect(tag.Condition.StringEquals).toEqual({ 'autoscaling:ResourceTag/eks:cluster-name': { Ref: expect.stringMatching(/^GpuCluster/) } });
+    expect(tag.Condition.StringEquals).toEqual({
+      'autoscaling:ResourceTag/eks:cluster-name': { Ref: expect.stringMatching(/^GpuCluster/) },
+    });
     const describe = policies.find((s: any) => s.Action === 'eks:DescribeNodegroup');
     // arn:<partition>:eks:<region>:<account>:nodegroup/<this cluster's name>/*
-    expect(describe.Resource['Fn::Join'][1].slice(-3)).toEqual([':nodegroup/', { Ref: expect.stringMatching(/^GpuCluster/) }, '/*']);
+    expect(describe.Resource['Fn::Join'][1].slice(-3)).toEqual([
+      ':nodegroup/',
+      { Ref: expect.stringMatching(/^GpuCluster/) },
+      '/*',
+    ]);
   });
 });
 
 describe('the tagger may write and delete only the tag keys it writes (aws:TagKeys, ForAllValues:StringLike)', () => {
   const { template } = pool({ instanceTypes: ['g6e.12xlarge'], labels: { team: 'ml' } });
-  const statements = resourcesOf(template, 'AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument.Statement).flat();
-  const tagging = statements.filter((s: any) => [s.Action].flat().some((a: string) => /^autoscaling:(CreateOrUpdateTags|DeleteTags)$/.test(a)));
+  const statements = resourcesOf(template, 'AWS::IAM::Policy')
+    .map(([, p]) => p.Properties.PolicyDocument.Statement)
+    .flat();
+  const tagging = statements.filter((s: any) =>
+    [s.Action].flat().some((a: string) => /^autoscaling:(CreateOrUpdateTags|DeleteTags)$/.test(a)),
+  );
   // IAM StringLike: `*` matches any run of characters, `?` one (IAM User Guide, condition operators, string).
-  const like = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
-  const allowed = (key: string) => tagging.every((s: any) => [s.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys'] ?? []].flat().some((p: string) => like(p, key)));
+  const like = (pattern: string, value: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    ).test(value);
+  const allowed = (key: string) =>
+    tagging.every((s: any) =>
+      [s.Condition?.['ForAllValues:StringLike']?.['aws:TagKeys'] ?? []].flat().some((p: string) => like(p, key)),
+    );
   // Every key of every tagging call the pool's custom resources make (rendered as JSON strings joined with the ASG name).
   const written = resourcesOf(template, 'Custom::AWS').flatMap(([, r]) => {
     const calls = JSON.stringify([r.Properties.Update, r.Properties.Delete]);
@@ -136,12 +180,21 @@ describe('the tagger may write and delete only the tag keys it writes (aws:TagKe
     for (const s of tagging) expect(s.Condition['ForAllValues:StringLike']['aws:TagKeys']).toEqual(expect.any(Array));
   });
   test('every key the pool writes or deletes is allowed', () => {
-    expect(written).toEqual(expect.arrayContaining(['k8s.io/cluster-autoscaler/enabled', 'ai-platform/pool', 'k8s.io/cluster-autoscaler/node-template/label/team']));
+    expect(written).toEqual(
+      expect.arrayContaining([
+        'k8s.io/cluster-autoscaler/enabled',
+        'ai-platform/pool',
+        'k8s.io/cluster-autoscaler/node-template/label/team',
+      ]),
+    );
     expect(written.filter((k) => !allowed(k))).toEqual([]);
   });
-  test.each(['eks:cluster-name', 'Name', 'kubernetes.io/cluster/x', 'k8s.io/cluster-autoscaler/other'])('%s is not', (key) => {
-    expect(allowed(key)).toBe(false);
-  });
+  test.each(['eks:cluster-name', 'Name', 'kubernetes.io/cluster/x', 'k8s.io/cluster-autoscaler/other'])(
+    '%s is not',
+    (key) => {
+      expect(allowed(key)).toBe(false);
+    },
+  );
 });
 
 describe('a label dropped from a pool leaves its ASG', () => {
@@ -156,7 +209,10 @@ describe('a label dropped from a pool leaves its ASG', () => {
   const after = taggers({ tier: 'gold' });
   // The resource whose deletion deletes a tag key from the ASG.
   const deleterOf = (resources: Record<string, any>, label: string) =>
-    Object.keys(resources).find((id) => call(resources[id], 'Delete').includes('deleteTags') && call(resources[id], 'Delete').includes(key(label)));
+    Object.keys(resources).find(
+      (id) =>
+        call(resources[id], 'Delete').includes('deleteTags') && call(resources[id], 'Delete').includes(key(label)),
+    );
 
   test('each user label is written by a resource whose deletion deletes that tag key (AutoScaling DeleteTags, key only)', () => {
     const id = deleterOf(before, 'tier')!;
@@ -187,8 +243,16 @@ describe('EFA', () => {
 
   test('one EFA interface per network card, in the cluster security group', () => {
     expect(launchTemplate.NetworkInterfaces).toHaveLength(32);
-    expect(launchTemplate.NetworkInterfaces[0]).toMatchObject({ DeviceIndex: 0, NetworkCardIndex: 0, InterfaceType: 'efa' });
-    expect(launchTemplate.NetworkInterfaces[31]).toMatchObject({ DeviceIndex: 1, NetworkCardIndex: 31, InterfaceType: 'efa' });
+    expect(launchTemplate.NetworkInterfaces[0]).toMatchObject({
+      DeviceIndex: 0,
+      NetworkCardIndex: 0,
+      InterfaceType: 'efa',
+    });
+    expect(launchTemplate.NetworkInterfaces[31]).toMatchObject({
+      DeviceIndex: 1,
+      NetworkCardIndex: 31,
+      InterfaceType: 'efa',
+    });
   });
 
   test('a cluster placement group and a single subnet', () => {
@@ -206,12 +270,23 @@ describe('EFA', () => {
 describe('tags applied from above never roll nodes', () => {
   const synth = (team: string) => {
     const { stack, gpuCluster } = clusterStack();
-    new GpuNodePool(stack, 'Pool', { cluster: gpuCluster.cluster, poolName: 'train', instanceTypes: ['p5.48xlarge'], efa: true, maxNodes: 2, inheritedTagKeys: ['ai-platform'] });
+    new GpuNodePool(stack, 'Pool', {
+      cluster: gpuCluster.cluster,
+      poolName: 'train',
+      instanceTypes: ['p5.48xlarge'],
+      efa: true,
+      maxNodes: 2,
+      inheritedTagKeys: ['ai-platform'],
+    });
     Tags.of(stack).add('ai-platform', 'acme');
     Tags.of(stack).add('team', team);
     const template = Template.fromStack(stack);
     const of = (type: string) => resourcesOf(template, type).filter(([id]) => id.startsWith('Pool'));
-    return { launchTemplates: of('AWS::EC2::LaunchTemplate'), placementGroups: of('AWS::EC2::PlacementGroup'), nodegroup: of('AWS::EKS::Nodegroup')[0][1] };
+    return {
+      launchTemplates: of('AWS::EC2::LaunchTemplate'),
+      placementGroups: of('AWS::EC2::PlacementGroup'),
+      nodegroup: of('AWS::EKS::Nodegroup')[0][1],
+    };
   };
   const before = synth('ml');
   const after = synth('research');
@@ -224,10 +299,15 @@ describe('tags applied from above never roll nodes', () => {
   });
 
   test('the node group carries every tag (EKS: Tags update without interruption); instances only the kept ones', () => {
-    expect(after.nodegroup.Properties.Tags).toMatchObject({ 'ai-platform': 'acme', 'team': 'research' });
+    expect(after.nodegroup.Properties.Tags).toMatchObject({ 'ai-platform': 'acme', team: 'research' });
     const data = before.launchTemplates[0][1].Properties.LaunchTemplateData;
-    const kept = [{ Key: 'Name', Value: 'Test/Pool/LaunchTemplate' }, { Key: 'ai-platform', Value: 'acme' }];
-    expect(data.TagSpecifications).toEqual(['instance', 'volume'].map((ResourceType) => ({ ResourceType, Tags: kept })));
+    const kept = [
+      { Key: 'Name', Value: 'Test/Pool/LaunchTemplate' },
+      { Key: 'ai-platform', Value: 'acme' },
+    ];
+    expect(data.TagSpecifications).toEqual(
+      ['instance', 'volume'].map((ResourceType) => ({ ResourceType, Tags: kept })),
+    );
     expect(before.placementGroups[0][1].Properties.Tags).toEqual([{ Key: 'ai-platform', Value: 'acme' }]);
   });
 });
@@ -252,37 +332,75 @@ test('the NVIDIA device plugin runs only on nodes labelled for it, tolerating GP
   template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
     Chart: 'nvidia-device-plugin',
     Version: Match.stringLikeRegexp('^\\d+\\.\\d+\\.\\d+$'),
-    Values: Match.serializedJson(Match.objectLike({
-      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'ai-platform/device-plugin', operator: 'In', values: ['nvidia'] }] }] } } },
-      tolerations: Match.arrayWith([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]),
-    })),
+    Values: Match.serializedJson(
+      Match.objectLike({
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                { matchExpressions: [{ key: 'ai-platform/device-plugin', operator: 'In', values: ['nvidia'] }] },
+              ],
+            },
+          },
+        },
+        tolerations: Match.arrayWith([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]),
+      }),
+    ),
   });
 });
 
 test('two pools share one device plugin release', () => {
   const { stack, gpuCluster } = clusterStack();
-  new GpuNodePool(stack, 'A', { cluster: gpuCluster.cluster, poolName: 'a', instanceTypes: ['g6.xlarge'], maxNodes: 1 });
-  new GpuNodePool(stack, 'B', { cluster: gpuCluster.cluster, poolName: 'b', instanceTypes: ['g5.xlarge'], maxNodes: 1 });
+  new GpuNodePool(stack, 'A', {
+    cluster: gpuCluster.cluster,
+    poolName: 'a',
+    instanceTypes: ['g6.xlarge'],
+    maxNodes: 1,
+  });
+  new GpuNodePool(stack, 'B', {
+    cluster: gpuCluster.cluster,
+    poolName: 'b',
+    instanceTypes: ['g5.xlarge'],
+    maxNodes: 1,
+  });
   Template.fromStack(stack).resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 1);
 });
 
 test.each([
-  [{ instanceTypes: ['g9.xlarge'] }, "GpuNodePool 'gpu': instanceTypes[0] ('g9.xlarge') is not in the accelerator catalog"],
-  [{ instanceTypes: ['g6.xlarge', 'inf2.xlarge'] }, 'instanceTypes (["g6.xlarge","inf2.xlarge"]) must all have one accelerator vendor'],
-  [{ instanceTypes: ['inf2.xlarge'], amiFamily: AmiFamily.BOTTLEROCKET }, "amiFamily ('bottlerocket') does not support aws-neuron instances"],
+  [
+    { instanceTypes: ['g9.xlarge'] },
+    "GpuNodePool 'gpu': instanceTypes[0] ('g9.xlarge') is not in the accelerator catalog",
+  ],
+  [
+    { instanceTypes: ['g6.xlarge', 'inf2.xlarge'] },
+    'instanceTypes (["g6.xlarge","inf2.xlarge"]) must all have one accelerator vendor',
+  ],
+  [
+    { instanceTypes: ['inf2.xlarge'], amiFamily: AmiFamily.BOTTLEROCKET },
+    "amiFamily ('bottlerocket') does not support aws-neuron instances",
+  ],
   [{ instanceTypes: ['g6.xlarge'], efa: true }, "instanceTypes[0] ('g6.xlarge') does not support EFA"],
-  [{ instanceTypes: ['p5.48xlarge'], capacityType: CapacityType.CAPACITY_BLOCK }, 'capacityReservationId is required with capacityType capacity-block'],
+  [
+    { instanceTypes: ['p5.48xlarge'], capacityType: CapacityType.CAPACITY_BLOCK },
+    'capacityReservationId is required with capacityType capacity-block',
+  ],
   [{ instanceTypes: ['g6.xlarge'], diskSize: Size.gibibytes(10) }, 'diskSize (10) must be between 20 and 16384 GiB'],
 ])('used on its own, it refuses bad props with the messages the definition gives: %j', (props, message) => {
   expect(() => pool(props)).toThrow(message);
 });
 
 test('the standalone check reports every problem of the props at once, with their field names', () => {
-  const problems = GpuNodePool.check({ cluster: undefined as never, poolName: 'gpu', instanceTypes: ['g6.xlarge', 'g9.xlarge'], maxNodes: 0, minNodes: 2 });
+  const problems = GpuNodePool.check({
+    cluster: undefined as never,
+    poolName: 'gpu',
+    instanceTypes: ['g6.xlarge', 'g9.xlarge'],
+    maxNodes: 0,
+    minNodes: 2,
+  });
   expect(problems.map((p) => p.field)).toEqual(['maxNodes', 'maxNodes', 'instanceTypes[1]']);
 });
 
-test('one description of a pool\'s nodes: the platform\'s pools use the resolved pool\'s, and a description of another pool is refused', () => {
+test("one description of a pool's nodes: the platform's pools use the resolved pool's, and a description of another pool is refused", () => {
   const nodes = PoolNodes.of({ poolName: 'other', instanceTypes: ['g6.xlarge'] });
   expect(() => pool({ instanceTypes: ['g6.xlarge'], nodes })).toThrow(/nodes were described for pool 'other'/);
   const same = PoolNodes.of({ poolName: 'gpu', instanceTypes: ['g6.xlarge'] });
@@ -290,15 +408,28 @@ test('one description of a pool\'s nodes: the platform\'s pools use the resolved
 });
 
 test('the standalone check turns odd values into problems, not exceptions', () => {
-  const fields = (props: Partial<GpuNodePoolProps>) => GpuNodePool.check({ cluster: undefined as never, poolName: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 2, ...props }).map((p) => `${p.field}: ${p.message}`);
-  expect(fields({ diskSize: Size.mebibytes(150_000) })).toEqual([expect.stringMatching(/^diskSize: must be a whole number/)]);
+  const fields = (props: Partial<GpuNodePoolProps>) =>
+    GpuNodePool.check({
+      cluster: undefined as never,
+      poolName: 'gpu',
+      instanceTypes: ['g6.xlarge'],
+      maxNodes: 2,
+      ...props,
+    }).map((p) => `${p.field}: ${p.message}`);
+  expect(fields({ diskSize: Size.mebibytes(150_000) })).toEqual([
+    expect.stringMatching(/^diskSize: must be a whole number/),
+  ]);
   expect(fields({ maxNodes: 2.5 })).toEqual([expect.stringMatching(/^maxNodes: must be a whole number/)]);
-  expect(fields({ poolName: 'My Pool!' })).toEqual([expect.stringMatching(/^poolName: must be 1\.\.25 characters: lowercase letters/)]);
+  expect(fields({ poolName: 'My Pool!' })).toEqual([
+    expect.stringMatching(/^poolName: must be 1\.\.25 characters: lowercase letters/),
+  ]);
 });
 
 test('a description of the same pool with other labels is refused, naming what differs', () => {
   const described = PoolNodes.of({ poolName: 'gpu', instanceTypes: ['g6.xlarge'], labels: { tier: 'gold' } });
-  expect(() => PoolNodes.of({ poolName: 'gpu', instanceTypes: ['g6.xlarge'] }, described)).toThrow(/differ from these props in labels$/);
+  expect(() => PoolNodes.of({ poolName: 'gpu', instanceTypes: ['g6.xlarge'] }, described)).toThrow(
+    /differ from these props in labels$/,
+  );
 });
 
 // More of this domain's cases, run in this file's worker so the domain's modules load once (test time).

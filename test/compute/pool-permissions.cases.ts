@@ -20,7 +20,11 @@ function poolsTemplate(count: number): Template {
   for (let i = 0; i < count; i++) {
     const kind = kinds[i % kinds.length];
     new GpuNodePool(stack, `Pool${i}`, {
-      cluster: gpuCluster.cluster, poolName: `pool-${i}`, maxNodes: 2, labels: { team: `t${i}` }, ...kind,
+      cluster: gpuCluster.cluster,
+      poolName: `pool-${i}`,
+      maxNodes: 2,
+      labels: { team: `t${i}` },
+      ...kind,
       capacityReservationId: kind.capacityType ? `cr-${String(i).padStart(17, '0')}` : undefined,
     });
   }
@@ -30,9 +34,12 @@ function poolsTemplate(count: number): Template {
 /** Aggregate size of each role's inline policies: AWS::IAM::Policy resources naming it, and its own Policies. */
 function inlinePolicySizes(template: Template): Record<string, number> {
   const sizes: Record<string, number> = {};
-  const add = (role: string, document: unknown) => { sizes[role] = (sizes[role] ?? 0) + JSON.stringify(document).length; };
+  const add = (role: string, document: unknown) => {
+    sizes[role] = (sizes[role] ?? 0) + JSON.stringify(document).length;
+  };
   for (const [, policy] of resourcesOf(template, 'AWS::IAM::Policy')) {
-    for (const role of policy.Properties.Roles ?? []) add(role.Ref ?? JSON.stringify(role), policy.Properties.PolicyDocument);
+    for (const role of policy.Properties.Roles ?? [])
+      add(role.Ref ?? JSON.stringify(role), policy.Properties.PolicyDocument);
   }
   for (const [id, role] of resourcesOf(template, 'AWS::IAM::Role')) {
     for (const policy of role.Properties.Policies ?? []) add(id, policy.PolicyDocument);
@@ -44,12 +51,12 @@ describe('the permissions of pools do not grow with the number of pools', () => 
   const few = inlinePolicySizes(poolsTemplate(3));
   const many = inlinePolicySizes(poolsTemplate(16));
 
-  test('16 pools in one stack (the platform stack once reached the limit at about 16): every role\'s inline policies stay under IAM\'s 10,240 characters', () => {
+  test("16 pools in one stack (the platform stack once reached the limit at about 16): every role's inline policies stay under IAM's 10,240 characters", () => {
     const over = Object.entries(many).filter(([, size]) => size >= ROLE_POLICY_LIMIT);
     expect(over).toEqual([]);
   });
 
-  test('each role\'s inline policies are as large with 16 pools as with 3', () => {
+  test("each role's inline policies are as large with 16 pools as with 3", () => {
     expect(many).toEqual(few);
   });
 });

@@ -51,26 +51,39 @@ function chinaStack() {
       return { ...super.addFileAsset(asset), kmsKeyArn: keyArn };
     }
   }
-  const stack = new Stack(testApp(), 'China', { env: { account: '123456789012', region: REGION }, synthesizer: new KeyedSynthesizer() });
+  const stack = new Stack(testApp(), 'China', {
+    env: { account: '123456789012', region: REGION },
+    synthesizer: new KeyedSynthesizer(),
+  });
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-    vpcId: 'vpc-0123456789abcdef0', availabilityZones: [`${REGION}a`, `${REGION}b`], privateSubnetIds: ['subnet-0private0a', 'subnet-0private0b'],
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones: [`${REGION}a`, `${REGION}b`],
+    privateSubnetIds: ['subnet-0private0a', 'subnet-0private0b'],
   });
   const dataLake = new DataLake(stack, 'DataLake', { namePrefix: 'acme' });
   new DataPipeline(stack, 'Pipeline', {
-    pipelineName: 'reviews-clean', dataLake, vpc, sources: ['raw'], target: 'curated',
+    pipelineName: 'reviews-clean',
+    dataLake,
+    vpc,
+    sources: ['raw'],
+    target: 'curated',
     script: PipelineScript.fromAsset(path.join(__dirname, '../../examples/jobs/reviews_clean.py')),
     trigger: PipelineTrigger.schedule('cron(0 2 * * ? *)'),
   });
-  dataLake.grantRead('models', new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }));
+  dataLake.grantRead(
+    'models',
+    new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
+  );
   return evaluate(Template.fromStack(stack).toJSON());
 }
 
 const template = chinaStack();
 const statements: any[] = Object.values<any>(template.Resources)
   .flatMap((r) => [r.Properties?.PolicyDocument, r.Properties?.KeyPolicy, r.Properties?.AssumeRolePolicyDocument])
-  .filter(Boolean).flatMap((d) => d.Statement);
+  .filter(Boolean)
+  .flatMap((d) => d.Statement);
 
-test('kms:ViaService names S3\'s China endpoint, s3.cn-north-1.amazonaws.com.cn (KMS developer guide, kms:ViaService: the service endpoint)', () => {
+test("kms:ViaService names S3's China endpoint, s3.cn-north-1.amazonaws.com.cn (KMS developer guide, kms:ViaService: the service endpoint)", () => {
   const via = [...new Set(statements.flatMap((s) => strings(s.Condition?.StringEquals?.['kms:ViaService'] ?? [])))];
   expect(via).toEqual([`s3.${REGION}.amazonaws.com.cn`]);
   // The lake grant, the pipeline's job role and the keyed script asset all carry it.

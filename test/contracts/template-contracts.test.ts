@@ -1,15 +1,30 @@
 import {
-  accessEntryProblems, capacityBlockProblems, crossStackProblems, helmOrderingProblems, nodegroupRefProblems,
+  accessEntryProblems,
+  capacityBlockProblems,
+  crossStackProblems,
+  helmOrderingProblems,
+  nodegroupRefProblems,
 } from '../support/template-contracts';
 
 // What CloudFormation and EKS enforce at deploy time (test/support/template-contracts.ts names the source of
 // each contract). The examples, and a Karpenter + Neuron + Ray + Capacity Block variant, are held to these
 // checks in test/examples/examples.test.ts, built once per example; here, each check fails on a broken template.
 describe('the checks fail on broken templates', () => {
-  const nodegroup = (props: Record<string, unknown> = {}) => ({ Type: 'AWS::EKS::Nodegroup', Properties: { Labels: { 'ai-platform/pool': 'gpu' }, ...props } });
+  const nodegroup = (props: Record<string, unknown> = {}) => ({
+    Type: 'AWS::EKS::Nodegroup',
+    Properties: { Labels: { 'ai-platform/pool': 'gpu' }, ...props },
+  });
 
   test('a Ref to a node group', () => {
-    const t = { Resources: { Ng: nodegroup(), Find: { Type: 'Custom::AWS', Properties: { Create: { 'Fn::Join': ['', ['{"nodegroupName":"', { Ref: 'Ng' }, '"}']] } } } } };
+    const t = {
+      Resources: {
+        Ng: nodegroup(),
+        Find: {
+          Type: 'Custom::AWS',
+          Properties: { Create: { 'Fn::Join': ['', ['{"nodegroupName":"', { Ref: 'Ng' }, '"}']] } },
+        },
+      },
+    };
     expect(nodegroupRefProblems(t)).toEqual([expect.stringContaining('Ref to node group Ng')]);
   });
 
@@ -17,7 +32,12 @@ describe('the checks fail on broken templates', () => {
     const t = {
       Resources: {
         Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: {} } },
-        Ng: nodegroup({ CapacityType: 'CAPACITY_BLOCK', InstanceTypes: ['p5.48xlarge'], LaunchTemplate: { Id: { Ref: 'Lt' } }, Subnets: ['a', 'b'] }),
+        Ng: nodegroup({
+          CapacityType: 'CAPACITY_BLOCK',
+          InstanceTypes: ['p5.48xlarge'],
+          LaunchTemplate: { Id: { Ref: 'Lt' } },
+          Subnets: ['a', 'b'],
+        }),
       },
     };
     expect(capacityBlockProblems(t)).toEqual([
@@ -36,7 +56,11 @@ describe('the checks fail on broken templates', () => {
         Cni: { Type: 'AWS::EKS::Addon', Properties: { AddonName: 'vpc-cni' } },
         Early: { Type: 'Custom::AWSCDK-EKS-HelmChart', Properties: { Timeout: '600s' }, DependsOn: ['Cni'] },
         Late: { Type: 'Custom::AWSCDK-EKS-HelmChart', Properties: { Release: { Ref: 'System' } }, DependsOn: ['Cni'] },
-        TooLong: { Type: 'Custom::AWSCDK-EKS-HelmChart', Properties: { Timeout: '1200s' }, DependsOn: ['Cni', 'System'] },
+        TooLong: {
+          Type: 'Custom::AWSCDK-EKS-HelmChart',
+          Properties: { Timeout: '1200s' },
+          DependsOn: ['Cni', 'System'],
+        },
       },
     };
     expect(helmOrderingProblems(t)).toEqual([
@@ -47,7 +71,10 @@ describe('the checks fail on broken templates', () => {
   });
 
   test('an access entry for the scraper, and two for one principal', () => {
-    const entry = (principal: unknown) => ({ Type: 'AWS::EKS::AccessEntry', Properties: { ClusterName: 'c', PrincipalArn: principal } });
+    const entry = (principal: unknown) => ({
+      Type: 'AWS::EKS::AccessEntry',
+      Properties: { ClusterName: 'c', PrincipalArn: principal },
+    });
     const t = {
       Resources: {
         Scraper: { Type: 'AWS::APS::Scraper', Properties: {} },
@@ -66,7 +93,14 @@ describe('the checks fail on broken templates', () => {
     const stacks = {
       data: { Outputs: { Bucket: { Export: { Name: 'data-bucket' } } } },
       platform: { Outputs: { Asg: { Export: { Name: 'asg-name' } } } },
-      monitoring: { Resources: { D: { Type: 'AWS::CloudWatch::Dashboard', Properties: { A: { 'Fn::ImportValue': 'asg-name' }, B: { 'Fn::ImportValue': 'data-bucket' } } } } },
+      monitoring: {
+        Resources: {
+          D: {
+            Type: 'AWS::CloudWatch::Dashboard',
+            Properties: { A: { 'Fn::ImportValue': 'asg-name' }, B: { 'Fn::ImportValue': 'data-bucket' } },
+          },
+        },
+      },
     };
     expect(crossStackProblems(stacks, 'data')).toEqual([expect.stringContaining('imports "asg-name"')]);
   });

@@ -11,7 +11,13 @@ function lake(props: DataLakeProps = {}, context: Record<string, unknown> = {}) 
   const stack = new Stack(app, 'Data');
   const dataLake = new DataLake(stack, 'DataLake', { namePrefix: 'acme', ...props });
   let template: Template | undefined;
-  return { stack, dataLake, get template() { return (template ??= Template.fromStack(stack)); } };
+  return {
+    stack,
+    dataLake,
+    get template() {
+      return (template ??= Template.fromStack(stack));
+    },
+  };
 }
 
 describe('defaults', () => {
@@ -27,19 +33,30 @@ describe('defaults', () => {
 
   test('one customer-managed key with rotation, retained', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
-    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
   });
 
   test('zone buckets: the lake key with a bucket key, versioned, no public access, retained', () => {
     const [keyId] = resourcesOf(template, 'AWS::KMS::Key')[0];
     for (const [, b] of zoneBuckets()) {
       expect(b.DeletionPolicy).toBe('Retain');
-      expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{
-        BucketKeyEnabled: true,
-        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } },
-      }]);
+      expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+        {
+          BucketKeyEnabled: true,
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+        },
+      ]);
       expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
     }
   });
 
@@ -47,34 +64,50 @@ describe('defaults', () => {
     const policies = resourcesOf(template, 'AWS::S3::BucketPolicy');
     expect(policies).toHaveLength(resourcesOf(template, 'AWS::S3::Bucket').length);
     for (const [, p] of policies) {
-      expect(p.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
-        Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      })]));
+      expect(p.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      );
     }
   });
 
   test('zone buckets log to the dedicated access-log bucket, which is SSE-S3', () => {
     const [logId, logBucket] = resourcesOf(template, 'AWS::S3::Bucket').find(([id]) => id.includes('AccessLogs'))!;
-    expect(logBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(
+      logBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault
+        .SSEAlgorithm,
+    ).toBe('AES256');
     for (const [, b] of zoneBuckets()) {
-      expect(b.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logId }, LogFilePrefix: expect.any(String) });
+      expect(b.Properties.LoggingConfiguration).toEqual({
+        DestinationBucketName: { Ref: logId },
+        LogFilePrefix: expect.any(String),
+      });
     }
   });
 
   test('documented lifecycle defaults: archive after 90 days, noncurrent versions 30, abort uploads 7', () => {
     for (const [, b] of zoneBuckets()) {
-      expect(b.Properties.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({
-        Status: 'Enabled',
-        Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
-        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
-        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-      })]);
+      expect(b.Properties.LifecycleConfiguration.Rules).toEqual([
+        expect.objectContaining({
+          Status: 'Enabled',
+          Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+        }),
+      ]);
     }
   });
 
   test('a Glue database per zone', () => {
     for (const zone of ['raw', 'curated', 'features', 'models']) {
-      template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: Match.objectLike({ Name: `acme_${zone}` }) });
+      template.hasResourceProperties('AWS::Glue::Database', {
+        DatabaseInput: Match.objectLike({ Name: `acme_${zone}` }),
+      });
     }
   });
 
@@ -105,19 +138,31 @@ describe('defaults', () => {
 });
 
 test('lifecycle durations are props', () => {
-  const { template } = lake({ zones: ['raw'], archiveAfter: Duration.days(30), noncurrentVersionExpiration: Duration.days(5), abortIncompleteUploadsAfter: Duration.days(2) });
+  const { template } = lake({
+    zones: ['raw'],
+    archiveAfter: Duration.days(30),
+    noncurrentVersionExpiration: Duration.days(5),
+    abortIncompleteUploadsAfter: Duration.days(2),
+  });
   template.hasResourceProperties('AWS::S3::Bucket', {
-    LifecycleConfiguration: { Rules: [Match.objectLike({
-      Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
-      NoncurrentVersionExpiration: { NoncurrentDays: 5 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 },
-    })] },
+    LifecycleConfiguration: {
+      Rules: [
+        Match.objectLike({
+          Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
+          NoncurrentVersionExpiration: { NoncurrentDays: 5 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 },
+        }),
+      ],
+    },
   });
 });
 
 test('Lake Formation mode registers each zone and leaves table permissions to Lake Formation', () => {
   const { template } = lake({ lakeFormation: true });
   template.resourceCountIs('AWS::LakeFormation::Resource', 4);
-  template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: Match.objectLike({ CreateTableDefaultPermissions: [] }) });
+  template.hasResourceProperties('AWS::Glue::Database', {
+    DatabaseInput: Match.objectLike({ CreateTableDefaultPermissions: [] }),
+  });
 });
 
 describe('deleting data needs two keys', () => {
@@ -163,7 +208,11 @@ describe('grants', () => {
     const s3 = statements.find((s: any) => ([] as string[]).concat(s.Action).includes('s3:GetObject'));
     expect(JSON.stringify(s3.Resource)).toContain(bucketId);
     const kms = statements.find((s: any) => s.Action === 'kms:Decrypt');
-    expect(kms.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } } });
+    expect(kms.Condition).toEqual({
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
+      },
+    });
   });
 
   test('grantReadWrite adds put/delete and data keys', () => {
@@ -192,7 +241,8 @@ describe('deleting and re-creating the data stack', () => {
   // The registry's primary identifier of each type is what `cdk import --resource-mapping` takes.
   const { loadAwsServiceSpecSync } = require('@aws-cdk/aws-service-spec');
   const db = loadAwsServiceSpecSync();
-  const primaryIdentifier = (type: string): string[] => db.lookup('resource', 'cloudFormationType', 'equals', type).only().primaryIdentifier;
+  const primaryIdentifier = (type: string): string[] =>
+    db.lookup('resource', 'cloudFormationType', 'equals', type).only().primaryIdentifier;
 
   test('the catalog is retained with the data, and every retained resource is in the import mapping under its primary identifier', () => {
     const stack = new Stack(testApp(), 'Data');
@@ -204,8 +254,12 @@ describe('deleting and re-creating the data stack', () => {
     expect(Object.keys(mapping).sort()).toEqual(retained.map(([id]) => id).sort());
     for (const [id, r] of retained) expect([id, Object.keys(mapping[id])]).toEqual([id, primaryIdentifier(r.Type)]);
     // Names known at synth are filled in, so a retained name can never block the re-create that imports it.
-    expect(Object.values(mapping).filter((m) => m.DatabaseName || m.Name).map((m) => m.DatabaseName ?? m.Name).sort())
-      .toEqual(['acme-data-lake', 'acme_curated', 'acme_features', 'acme_models', 'acme_raw']);
+    expect(
+      Object.values(mapping)
+        .filter((m) => m.DatabaseName || m.Name)
+        .map((m) => m.DatabaseName ?? m.Name)
+        .sort(),
+    ).toEqual(['acme-data-lake', 'acme_curated', 'acme_features', 'acme_models', 'acme_raw']);
   });
 
   test('nothing retained blocks the re-create: each retained resource with a fixed name is imported by that name', () => {
@@ -213,7 +267,8 @@ describe('deleting and re-creating the data stack', () => {
     const lake = new DataLake(stack, 'DataLake', { namePrefix: 'acme' });
     const mapping = lake.importMapping();
     for (const [id, r] of Object.entries<any>(Template.fromStack(stack).toJSON().Resources)) {
-      const name = r.Properties?.Name ?? r.Properties?.DatabaseInput?.Name ?? r.Properties?.BucketName ?? r.Properties?.AliasName;
+      const name =
+        r.Properties?.Name ?? r.Properties?.DatabaseInput?.Name ?? r.Properties?.BucketName ?? r.Properties?.AliasName;
       if (typeof name !== 'string') continue;
       // A fixed name either goes with its resource (not retained: deleted with the stack) or is imported.
       if (r.DeletionPolicy === 'Retain') expect([id, Object.values(mapping[id] ?? {})]).toEqual([id, [name]]);
@@ -224,7 +279,7 @@ describe('deleting and re-creating the data stack', () => {
 
 // The compose path: a grantee in another stack reads the lake through the lake stack's outputs (always there)
 // with Fn::GetStackOutput, so adding or removing it never changes, or locks, the lake's stack.
-test('a grant from another stack leaves the lake\'s stack untouched and imports nothing', () => {
+test("a grant from another stack leaves the lake's stack untouched and imports nothing", () => {
   const build = (withGrantee: boolean) => {
     const app = testApp();
     const data = new Stack(app, 'Data');
@@ -232,9 +287,16 @@ test('a grant from another stack leaves the lake\'s stack untouched and imports 
     let jobs: Stack | undefined;
     if (withGrantee) {
       jobs = new Stack(app, 'Jobs');
-      dataLake.grantReadWrite('curated', new iam.Role(jobs, 'Job', { assumedBy: new iam.ServicePrincipal('emr-serverless.amazonaws.com') }));
+      dataLake.grantReadWrite(
+        'curated',
+        new iam.Role(jobs, 'Job', { assumedBy: new iam.ServicePrincipal('emr-serverless.amazonaws.com') }),
+      );
     }
-    return { data: Template.fromStack(data).toJSON(), jobs: jobs && Template.fromStack(jobs).toJSON(), deps: jobs?.dependencies.map((s) => s.stackName) };
+    return {
+      data: Template.fromStack(data).toJSON(),
+      jobs: jobs && Template.fromStack(jobs).toJSON(),
+      deps: jobs?.dependencies.map((s) => s.stackName),
+    };
   };
   const alone = build(false);
   const shared = build(true);

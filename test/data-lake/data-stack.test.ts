@@ -22,7 +22,11 @@ describe('the reference data stack', () => {
   // Construct IDs are the contract that keeps stateful resources in place: a changed logical ID replaces a
   // bucket or key. If this test fails, a refactor is about to delete data.
   test('buckets and key keep their logical IDs', () => {
-    expect(resourcesOf(template, 'AWS::S3::Bucket').map(([id]) => id).sort()).toEqual([
+    expect(
+      resourcesOf(template, 'AWS::S3::Bucket')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([
       'DataLakeAccessLogs1DA51325',
       'DataLakeQueryResults3C924743',
       'DataLakeZonecurated5780EA69',
@@ -34,12 +38,19 @@ describe('the reference data stack', () => {
   });
 
   test('exports the key and every zone (ARN and name) for the platform and monitoring stacks', () => {
-    const exports = Object.values(template.findOutputs('*')).map((o: any) => o.Export.Name).sort();
+    const exports = Object.values(template.findOutputs('*'))
+      .map((o: any) => o.Export.Name)
+      .sort();
     expect(exports).toEqual([
-      'acme-ml-data-lake-curated-bucket-arn', 'acme-ml-data-lake-curated-bucket-name',
-      'acme-ml-data-lake-features-bucket-arn', 'acme-ml-data-lake-features-bucket-name', 'acme-ml-data-lake-key-arn',
-      'acme-ml-data-lake-models-bucket-arn', 'acme-ml-data-lake-models-bucket-name',
-      'acme-ml-data-lake-raw-bucket-arn', 'acme-ml-data-lake-raw-bucket-name',
+      'acme-ml-data-lake-curated-bucket-arn',
+      'acme-ml-data-lake-curated-bucket-name',
+      'acme-ml-data-lake-features-bucket-arn',
+      'acme-ml-data-lake-features-bucket-name',
+      'acme-ml-data-lake-key-arn',
+      'acme-ml-data-lake-models-bucket-arn',
+      'acme-ml-data-lake-models-bucket-name',
+      'acme-ml-data-lake-raw-bucket-arn',
+      'acme-ml-data-lake-raw-bucket-name',
     ]);
   });
 
@@ -47,32 +58,60 @@ describe('the reference data stack', () => {
     const app = platform.node.root as any;
     app.synth();
     const report = new AwsSolutionsChecks().validateScope(platform.dataStack);
-    expect(report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath}`))).toEqual([]);
+    expect(
+      report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath}`)),
+    ).toEqual([]);
   });
 });
 
 test('changing anything outside dataLake (pools, cluster, workloads, teams, monitoring, pipelines) leaves the data stack byte-identical', () => {
   const before = JSON.stringify(reference.template.toJSON());
-  const after = JSON.stringify(dataTemplate(referenceWith((d) => {
-    d.nodePools.push({ name: 'extra', instanceTypes: ['g5.xlarge'], maxNodes: 2 });
-    d.nodePools[0].maxNodes = 7;
-    d.cluster.kubernetesVersion = '1.34';
-    d.inference[0].dataAccess = [{ zone: 'raw', access: 'read-write' }, { zone: 'features', access: 'read' }];
-    d.inference[0].maxReplicas = 2;
-    d.training = [];
-    d.teams = [];
-    d.monitoring = { alarmEmails: ['other@example.com'] };
-    // Pipelines: one removed, one changed (zones, trigger, capacity, table), one added.
-    d.pipelines.shift();
-    d.pipelines[0] = { ...d.pipelines[0], from: ['raw', 'features'], to: 'models', trigger: { schedule: 'rate(6 hours)' }, maxCapacity: { vcpu: 32, memoryGiB: 128 }, table: { name: 'scored' } };
-    d.pipelines.push({ name: 'features-daily', script: 's3://jobs/features.py', from: ['curated'], to: 'features', trigger: { onArrival: { zone: 'curated' } } });
-  })).template.toJSON());
+  const after = JSON.stringify(
+    dataTemplate(
+      referenceWith((d) => {
+        d.nodePools.push({ name: 'extra', instanceTypes: ['g5.xlarge'], maxNodes: 2 });
+        d.nodePools[0].maxNodes = 7;
+        d.cluster.kubernetesVersion = '1.34';
+        d.inference[0].dataAccess = [
+          { zone: 'raw', access: 'read-write' },
+          { zone: 'features', access: 'read' },
+        ];
+        d.inference[0].maxReplicas = 2;
+        d.training = [];
+        d.teams = [];
+        d.monitoring = { alarmEmails: ['other@example.com'] };
+        // Pipelines: one removed, one changed (zones, trigger, capacity, table), one added.
+        d.pipelines.shift();
+        d.pipelines[0] = {
+          ...d.pipelines[0],
+          from: ['raw', 'features'],
+          to: 'models',
+          trigger: { schedule: 'rate(6 hours)' },
+          maxCapacity: { vcpu: 32, memoryGiB: 128 },
+          table: { name: 'scored' },
+        };
+        d.pipelines.push({
+          name: 'features-daily',
+          script: 's3://jobs/features.py',
+          from: ['curated'],
+          to: 'features',
+          trigger: { onArrival: { zone: 'curated' } },
+        });
+      }),
+    ).template.toJSON(),
+  );
   expect(after).toBe(before);
 });
 
 test('changing dataLake does change the data stack (the comparison above can fail)', () => {
   const before = JSON.stringify(reference.template.toJSON());
-  const after = JSON.stringify(dataTemplate(referenceWith((d) => { d.dataLake.archiveAfterDays = 60; })).template.toJSON());
+  const after = JSON.stringify(
+    dataTemplate(
+      referenceWith((d) => {
+        d.dataLake.archiveAfterDays = 60;
+      }),
+    ).template.toJSON(),
+  );
   expect(after).not.toBe(before);
 });
 
@@ -88,7 +127,10 @@ describe('workload identities', () => {
 
   test('each workload with dataAccess gets a Pod Identity association for its service account', () => {
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'llm', ServiceAccount: 'llm' });
-    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'pretrain', ServiceAccount: 'pretrain' });
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      Namespace: 'pretrain',
+      ServiceAccount: 'pretrain',
+    });
   });
 
   test('{ zone: models, access: read } can read that one bucket, not write it, not read another zone', () => {
@@ -99,7 +141,8 @@ describe('workload identities', () => {
     for (const zone of ['raw', 'curated', 'features']) expect(text).not.toContain(`DataLakeZone${zone}ArnExport`);
     const actions = statements.flatMap((s: any) => ([] as string[]).concat(s.Action));
     expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:ListBucket', 'kms:Decrypt']));
-    for (const write of ['s3:PutObject', 's3:DeleteObject', 'kms:GenerateDataKey', 'kms:Encrypt']) expect(actions).not.toContain(write);
+    for (const write of ['s3:PutObject', 's3:DeleteObject', 'kms:GenerateDataKey', 'kms:Encrypt'])
+      expect(actions).not.toContain(write);
     for (const s of statements) expect(s.Effect).toBe('Allow');
     expect(text).not.toContain('"*"');
   });
@@ -114,7 +157,12 @@ describe('workload identities', () => {
 
   test('workloads without dataAccess get no role', () => {
     // The reference's service reads its model from a zone (a role for that prefix): without the model, it reads nothing.
-    const { platform: p } = synthPlatform(referenceWith((d) => { delete d.inference[0].dataAccess; delete d.inference[0].model; }));
+    const { platform: p } = synthPlatform(
+      referenceWith((d) => {
+        delete d.inference[0].dataAccess;
+        delete d.inference[0].model;
+      }),
+    );
     expect(Object.keys(p.workloadAccess)).toEqual(['pretrain']);
   });
 });

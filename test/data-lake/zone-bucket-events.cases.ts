@@ -13,7 +13,8 @@ test('zone buckets send their events to EventBridge by default, on the bucket it
   const template = Template.fromStack(stack);
   const zones = resourcesOf(template, 'AWS::S3::Bucket').filter(([id]) => id.includes('Zone'));
   expect(zones).toHaveLength(4);
-  for (const [, b] of zones) expect(b.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+  for (const [, b] of zones)
+    expect(b.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
   template.resourceCountIs('Custom::S3BucketNotifications', 0);
   template.resourceCountIs('AWS::Lambda::Function', 0);
 });
@@ -21,7 +22,10 @@ test('zone buckets send their events to EventBridge by default, on the bucket it
 test('eventBridge: false leaves the notification configuration alone', () => {
   const stack = new Stack(testApp(), 'Data');
   new ZoneBucket(stack, 'Zone', {
-    zoneName: 'raw', encryptionKey: new kms.Key(stack, 'Key'), accessLogsBucket: new s3.Bucket(stack, 'Logs'), eventBridge: false,
+    zoneName: 'raw',
+    encryptionKey: new kms.Key(stack, 'Key'),
+    accessLogsBucket: new s3.Bucket(stack, 'Logs'),
+    eventBridge: false,
   });
   const [, zone] = resourcesOf(Template.fromStack(stack), 'AWS::S3::Bucket').find(([id]) => id.startsWith('Zone'))!;
   expect(zone.Properties.NotificationConfiguration).toBeUndefined();

@@ -1,12 +1,31 @@
 import { Compliance } from '../../lib/core/compliance';
 import {
-  PipelineEngine, TableFormat, type PipelineArrivalDefinition, type PipelineCapacityDefinition, type PipelineDefinition, type PipelineTableDefinition,
-  AmiFamily, CapacityType, DataAccessLevel, DataRemovalPolicy, EndpointAccess, Provisioner,
-  ScalingMetric, TrainingEngine,
-  type AiPlatformDefinition, type ClusterDefinition, type DataLakeDefinition, type InferenceDefinition,
-  type MonitoringDefinition, type NetworkDefinition, type NodePoolDefinition, type TrainingDefinition,
-  type TeamDefinition, InterfaceEndpoints,
-  BudgetCostFilter, EgressProtocol,
+  PipelineEngine,
+  TableFormat,
+  type PipelineArrivalDefinition,
+  type PipelineCapacityDefinition,
+  type PipelineDefinition,
+  type PipelineTableDefinition,
+  AmiFamily,
+  CapacityType,
+  DataAccessLevel,
+  DataRemovalPolicy,
+  EndpointAccess,
+  Provisioner,
+  ScalingMetric,
+  TrainingEngine,
+  type AiPlatformDefinition,
+  type ClusterDefinition,
+  type DataLakeDefinition,
+  type InferenceDefinition,
+  type MonitoringDefinition,
+  type NetworkDefinition,
+  type NodePoolDefinition,
+  type TrainingDefinition,
+  type TeamDefinition,
+  InterfaceEndpoints,
+  BudgetCostFilter,
+  EgressProtocol,
 } from '../../lib';
 import { resolveDefinition, validateDefinition } from '../../lib/definition/resolve';
 import { ExposureVisibility, type InferenceExposure } from '../../lib/workloads/inference-exposure';
@@ -23,42 +42,99 @@ const minimal: AiPlatformDefinition = {
 // Pins the documented @default of every optional field (types.ts), so docs and code cannot drift apart.
 describe('documented defaults', () => {
   const r = resolveDefinition(minimal);
-  test('network', () => expect(r.network).toEqual({ maxAzs: 3, natGateways: 1, cidr: '10.0.0.0/16', interfaceEndpoints: InterfaceEndpoints.IMAGE_PULLS }));
+  test('network', () =>
+    expect(r.network).toEqual({
+      maxAzs: 3,
+      natGateways: 1,
+      cidr: '10.0.0.0/16',
+      interfaceEndpoints: InterfaceEndpoints.IMAGE_PULLS,
+    }));
   test('network without NAT: every interface endpoint', () => {
-    expect(resolveDefinition({ ...minimal, network: { natGateways: 0, mirror: { registry: MIRROR } } }).network.interfaceEndpoints).toBe(InterfaceEndpoints.ALL);
+    expect(
+      resolveDefinition({ ...minimal, network: { natGateways: 0, mirror: { registry: MIRROR } } }).network
+        .interfaceEndpoints,
+    ).toBe(InterfaceEndpoints.ALL);
   });
-  test('cluster', () => expect(r.cluster).toEqual({
-    kubernetesVersion: '1.36', endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE, publicAccessCidrs: ['0.0.0.0/0'],
-    adminRoleArns: [], systemInstanceType: 't3.large', systemNodes: 2,
-  }));
-  test('node pool', () => expect(r.nodePools[0]).toMatchObject({
-    minNodes: 0, capacityType: CapacityType.ON_DEMAND, amiFamily: AmiFamily.AL2023,
-    provisioner: Provisioner.MANAGED_NODE_GROUP, efa: false, diskGiB: 100, labels: {},
-  }));
-  test('data lake', () => expect(r.dataLake).toEqual({
-    zones: ['raw', 'curated', 'features', 'models'], archiveAfterDays: 90, noncurrentVersionExpirationDays: 30,
-    removalPolicy: DataRemovalPolicy.RETAIN, lakeFormation: false,
-  }));
-  test('inference', () => expect(r.inference[0]).toMatchObject({
-    gpus: 1, minReplicas: 1, maxReplicas: 3, port: 8000, namespace: 'svc', p99LatencyTargetMs: 2000, dataAccess: [],
-    scaling: { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 1 },
-  }));
-  test('training: one node using every accelerator of the smallest type', () => expect(r.training[0]).toMatchObject({
-    engine: TrainingEngine.PYTORCH, nodes: 1, gpusPerNode: 1, namespace: 'job', command: [], dataAccess: [],
-  }));
-  test('monitoring', () => expect(r.monitoring).toEqual({
-    alarmEmails: [], monthlyBudgetUsd: undefined, budgetCostFilter: 'cost-tag', gpuIdleThresholdPercent: 10, gpuIdleMinutes: 30,
-    gpuMemoryThresholdPercent: 95, errorRateThresholdPercent: 5, pendingPodsMinutes: 15,
-  }));
-  test('teams, tags', () => { expect(r.teams).toEqual([]); expect(r.tags).toEqual({}); });
-  test('a team\'s Neuron quota is 0 and it declares no egress unless given', () => {
-    expect(resolveDefinition({ ...minimal, teams: [{ name: 'ml', gpuQuota: 4 }] }).teams).toEqual([{ name: 'ml', gpuQuota: 4, neuronQuota: 0, egress: [] }]);
+  test('cluster', () =>
+    expect(r.cluster).toEqual({
+      kubernetesVersion: '1.36',
+      endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE,
+      publicAccessCidrs: ['0.0.0.0/0'],
+      adminRoleArns: [],
+      systemInstanceType: 't3.large',
+      systemNodes: 2,
+    }));
+  test('node pool', () =>
+    expect(r.nodePools[0]).toMatchObject({
+      minNodes: 0,
+      capacityType: CapacityType.ON_DEMAND,
+      amiFamily: AmiFamily.AL2023,
+      provisioner: Provisioner.MANAGED_NODE_GROUP,
+      efa: false,
+      diskGiB: 100,
+      labels: {},
+    }));
+  test('data lake', () =>
+    expect(r.dataLake).toEqual({
+      zones: ['raw', 'curated', 'features', 'models'],
+      archiveAfterDays: 90,
+      noncurrentVersionExpirationDays: 30,
+      removalPolicy: DataRemovalPolicy.RETAIN,
+      lakeFormation: false,
+    }));
+  test('inference', () =>
+    expect(r.inference[0]).toMatchObject({
+      gpus: 1,
+      minReplicas: 1,
+      maxReplicas: 3,
+      port: 8000,
+      namespace: 'svc',
+      p99LatencyTargetMs: 2000,
+      dataAccess: [],
+      scaling: { metric: ScalingMetric.CONCURRENCY, target: 8, activationThreshold: 1 },
+    }));
+  test('training: one node using every accelerator of the smallest type', () =>
+    expect(r.training[0]).toMatchObject({
+      engine: TrainingEngine.PYTORCH,
+      nodes: 1,
+      gpusPerNode: 1,
+      namespace: 'job',
+      command: [],
+      dataAccess: [],
+    }));
+  test('monitoring', () =>
+    expect(r.monitoring).toEqual({
+      alarmEmails: [],
+      monthlyBudgetUsd: undefined,
+      budgetCostFilter: 'cost-tag',
+      gpuIdleThresholdPercent: 10,
+      gpuIdleMinutes: 30,
+      gpuMemoryThresholdPercent: 95,
+      errorRateThresholdPercent: 5,
+      pendingPodsMinutes: 15,
+    }));
+  test('teams, tags', () => {
+    expect(r.teams).toEqual([]);
+    expect(r.tags).toEqual({});
+  });
+  test("a team's Neuron quota is 0 and it declares no egress unless given", () => {
+    expect(resolveDefinition({ ...minimal, teams: [{ name: 'ml', gpuQuota: 4 }] }).teams).toEqual([
+      { name: 'ml', gpuQuota: 4, neuronQuota: 0, egress: [] },
+    ]);
   });
   test('pipeline: spark, 16 vCPU / 64 GiB, 120 minutes, parquet tables, no trigger', () => {
     const p = resolveDefinition({
-      ...minimal, pipelines: [{ name: 'etl', script: 's3://jobs/etl.py', from: ['raw'], to: 'curated', table: { name: 'events' } }],
+      ...minimal,
+      pipelines: [{ name: 'etl', script: 's3://jobs/etl.py', from: ['raw'], to: 'curated', table: { name: 'events' } }],
     }).pipelines[0];
-    expect(p).toMatchObject({ engine: PipelineEngine.SPARK, maxVcpu: 16, maxMemoryGiB: 64, runTimeoutMinutes: 120, schedule: undefined, arrivalZone: undefined });
+    expect(p).toMatchObject({
+      engine: PipelineEngine.SPARK,
+      maxVcpu: 16,
+      maxMemoryGiB: 64,
+      runTimeoutMinutes: 120,
+      schedule: undefined,
+      arrivalZone: undefined,
+    });
     expect(p.table).toEqual({ name: 'events', format: TableFormat.PARQUET, partitionKeys: [], columns: [] });
   });
   test('percent metrics activate at 10', () => {
@@ -72,7 +148,16 @@ test('0 and false are kept, not replaced by defaults', () => {
     ...minimal,
     network: { natGateways: 0, mirror: { registry: MIRROR } },
     nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 4, minNodes: 0, efa: false }],
-    inference: [{ name: 'svc', image: 'nginx:1', nodePool: 'gpu', minReplicas: 0, gpus: 0, scaling: { metric: ScalingMetric.QUEUE_DEPTH, target: 4, query: 'sum(gateway_requests_pending)' } }],
+    inference: [
+      {
+        name: 'svc',
+        image: 'nginx:1',
+        nodePool: 'gpu',
+        minReplicas: 0,
+        gpus: 0,
+        scaling: { metric: ScalingMetric.QUEUE_DEPTH, target: 4, query: 'sum(gateway_requests_pending)' },
+      },
+    ],
   });
   expect(r.network.natGateways).toBe(0);
   expect(r.inference[0].minReplicas).toBe(0);
@@ -82,54 +167,134 @@ test('0 and false are kept, not replaced by defaults', () => {
 // Every field of the TypeScript types, filled in (Required<> makes the compiler insist on each one), must
 // pass the data schema that checks YAML/JSON files: a field added to the types but not to the schema fails here.
 test('the file schema accepts every field of the TypeScript types', () => {
-  const network: Required<NetworkDefinition> = { maxAzs: 2, availabilityZones: ['us-east-1a', 'us-east-1c'], natGateways: 1, cidr: '10.1.0.0/16', interfaceEndpoints: InterfaceEndpoints.ALL, mirror: { registry: MIRROR } };
+  const network: Required<NetworkDefinition> = {
+    maxAzs: 2,
+    availabilityZones: ['us-east-1a', 'us-east-1c'],
+    natGateways: 1,
+    cidr: '10.1.0.0/16',
+    interfaceEndpoints: InterfaceEndpoints.ALL,
+    mirror: { registry: MIRROR },
+  };
   const cluster: Required<ClusterDefinition> = {
-    kubernetesVersion: '1.35', endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE, publicAccessCidrs: ['198.51.100.0/24'],
-    adminRoleArns: ['arn:aws:iam::123456789012:role/admin'], systemInstanceType: 'm6i.large', systemNodes: 2,
+    kubernetesVersion: '1.35',
+    endpointAccess: EndpointAccess.PUBLIC_AND_PRIVATE,
+    publicAccessCidrs: ['198.51.100.0/24'],
+    adminRoleArns: ['arn:aws:iam::123456789012:role/admin'],
+    systemInstanceType: 'm6i.large',
+    systemNodes: 2,
   };
   const pool: Required<NodePoolDefinition> = {
-    name: 'gpu', instanceTypes: ['p5.48xlarge'], minNodes: 0, maxNodes: 2, capacityType: CapacityType.CAPACITY_BLOCK,
-    capacityReservationId: 'cr-0123456789abcdef0', amiFamily: AmiFamily.AL2023, provisioner: Provisioner.MANAGED_NODE_GROUP,
-    efa: true, diskGiB: 200, labels: { tier: 'a' },
+    name: 'gpu',
+    instanceTypes: ['p5.48xlarge'],
+    minNodes: 0,
+    maxNodes: 2,
+    capacityType: CapacityType.CAPACITY_BLOCK,
+    capacityReservationId: 'cr-0123456789abcdef0',
+    amiFamily: AmiFamily.AL2023,
+    provisioner: Provisioner.MANAGED_NODE_GROUP,
+    efa: true,
+    diskGiB: 200,
+    labels: { tier: 'a' },
   };
   const dataLake: Required<DataLakeDefinition> = {
-    zones: ['raw', 'models'], archiveAfterDays: 30, noncurrentVersionExpirationDays: 7,
-    removalPolicy: DataRemovalPolicy.RETAIN, lakeFormation: true,
+    zones: ['raw', 'models'],
+    archiveAfterDays: 30,
+    noncurrentVersionExpirationDays: 7,
+    removalPolicy: DataRemovalPolicy.RETAIN,
+    lakeFormation: true,
   };
   const exposure: Required<InferenceExposure> = {
-    visibility: ExposureVisibility.INTERNET, host: 'svc.ml.example.com', allowedCidrs: ['203.0.113.0/24'],
+    visibility: ExposureVisibility.INTERNET,
+    host: 'svc.ml.example.com',
+    allowedCidrs: ['203.0.113.0/24'],
     certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab',
   };
   const inference: Required<InferenceDefinition> = {
-    name: 'svc', image: 'img:1', nodePool: 'gpu', gpus: 1, minReplicas: 0, maxReplicas: 2, port: 8080, team: 'ml',
-    p99LatencyTargetMs: 500, dataAccess: [{ zone: 'models', access: DataAccessLevel.READ }],
+    name: 'svc',
+    image: 'img:1',
+    nodePool: 'gpu',
+    gpus: 1,
+    minReplicas: 0,
+    maxReplicas: 2,
+    port: 8080,
+    team: 'ml',
+    p99LatencyTargetMs: 500,
+    dataAccess: [{ zone: 'models', access: DataAccessLevel.READ }],
     scaling: { metric: ScalingMetric.QUEUE_DEPTH, target: 4, activationThreshold: 1, query: 'sum(queue)' },
-    model: { zone: 'models', path: 'llama/v1' }, args: ['--max-model-len', '8192'], env: { LOG_LEVEL: 'INFO' },
-    secrets: { API_KEY: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:api-key-AbCdEf' }, command: ['serve'], startupBudgetSeconds: 600,
+    model: { zone: 'models', path: 'llama/v1' },
+    args: ['--max-model-len', '8192'],
+    env: { LOG_LEVEL: 'INFO' },
+    secrets: { API_KEY: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:api-key-AbCdEf' },
+    command: ['serve'],
+    startupBudgetSeconds: 600,
     expose: exposure,
   };
   const training: Required<TrainingDefinition> = {
-    name: 'job', image: 'img:1', nodePool: 'gpu', engine: TrainingEngine.RAY, nodes: 1, gpusPerNode: 8,
-    command: ['python', 'train.py'], team: 'ml', dataAccess: [{ zone: 'raw', access: DataAccessLevel.READ_WRITE }],
+    name: 'job',
+    image: 'img:1',
+    nodePool: 'gpu',
+    engine: TrainingEngine.RAY,
+    nodes: 1,
+    gpusPerNode: 8,
+    command: ['python', 'train.py'],
+    team: 'ml',
+    dataAccess: [{ zone: 'raw', access: DataAccessLevel.READ_WRITE }],
   };
   const monitoring: Required<MonitoringDefinition> = {
-    alarmEmails: ['a@example.com'], monthlyBudgetUsd: 100, budgetCostFilter: BudgetCostFilter.ACCOUNT, gpuIdleThresholdPercent: 5, gpuIdleMinutes: 60,
-    gpuMemoryThresholdPercent: 90, errorRateThresholdPercent: 2, pendingPodsMinutes: 10,
+    alarmEmails: ['a@example.com'],
+    monthlyBudgetUsd: 100,
+    budgetCostFilter: BudgetCostFilter.ACCOUNT,
+    gpuIdleThresholdPercent: 5,
+    gpuIdleMinutes: 60,
+    gpuMemoryThresholdPercent: 90,
+    errorRateThresholdPercent: 2,
+    pendingPodsMinutes: 10,
   };
   const team: Required<TeamDefinition> = {
-    name: 'ml', gpuQuota: 16, neuronQuota: 0,
-    egress: [{ name: 'db', cidrs: ['10.0.5.0/24'], namespaces: ['ml'], ports: [{ port: 5432, endPort: 5433, protocol: EgressProtocol.TCP }] }],
+    name: 'ml',
+    gpuQuota: 16,
+    neuronQuota: 0,
+    egress: [
+      {
+        name: 'db',
+        cidrs: ['10.0.5.0/24'],
+        namespaces: ['ml'],
+        ports: [{ port: 5432, endPort: 5433, protocol: EgressProtocol.TCP }],
+      },
+    ],
   };
-  const table: Required<PipelineTableDefinition> = { name: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'], columns: [{ name: 'id', type: 'string' }] };
+  const table: Required<PipelineTableDefinition> = {
+    name: 'reviews',
+    format: TableFormat.PARQUET,
+    partitionKeys: ['dt'],
+    columns: [{ name: 'id', type: 'string' }],
+  };
   const capacity: Required<PipelineCapacityDefinition> = { vcpu: 16, memoryGiB: 64 };
   const scheduled: Required<PipelineDefinition> = {
-    name: 'nightly', engine: PipelineEngine.SPARK, script: 's3://jobs-bucket/clean.py', from: ['raw'], to: 'models',
-    trigger: { schedule: 'cron(0 2 * * ? *)' }, maxCapacity: capacity, runTimeoutMinutes: 60, table,
+    name: 'nightly',
+    engine: PipelineEngine.SPARK,
+    script: 's3://jobs-bucket/clean.py',
+    from: ['raw'],
+    to: 'models',
+    trigger: { schedule: 'cron(0 2 * * ? *)' },
+    maxCapacity: capacity,
+    runTimeoutMinutes: 60,
+    table,
   };
   const arrival: Required<PipelineArrivalDefinition> = { zone: 'raw', prefix: 'in/' };
   const full: Required<AiPlatformDefinition> = {
-    name: 'full-ml', tags: { a: 'b' }, network, cluster, nodePools: [pool], dataLake, inference: [inference],
-    training: [training], teams: [team], monitoring, compliance: Compliance.STANDARD, acknowledgeWarnings: [],
+    name: 'full-ml',
+    tags: { a: 'b' },
+    network,
+    cluster,
+    nodePools: [pool],
+    dataLake,
+    inference: [inference],
+    training: [training],
+    teams: [team],
+    monitoring,
+    compliance: Compliance.STANDARD,
+    acknowledgeWarnings: [],
     pipelines: [scheduled, { ...scheduled, name: 'on-arrival', trigger: { onArrival: arrival } }],
   };
   expect(validateDefinition(full)).toEqual([]);
@@ -141,7 +306,12 @@ test('warnings are returned with the resolved definition, not raised', () => {
     nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge', 'g6.12xlarge'], maxNodes: 4 }],
     training: [{ name: 'job', image: 'trainer:1', nodePool: 'gpu', nodes: 2, gpusPerNode: 4 }],
   });
-  expect(r.warnings.map((w) => w.path)).toEqual(expect.arrayContaining([
-    'nodePools[0].instanceTypes', 'training[0].gpusPerNode', 'training[0].nodePool', 'cluster.publicAccessCidrs',
-  ]));
+  expect(r.warnings.map((w) => w.path)).toEqual(
+    expect.arrayContaining([
+      'nodePools[0].instanceTypes',
+      'training[0].gpusPerNode',
+      'training[0].nodePool',
+      'cluster.publicAccessCidrs',
+    ]),
+  );
 });

@@ -22,40 +22,67 @@ function isContainer(v: unknown): v is object {
 /** Paths inside `v` (itself included) of plain objects and arrays that are not frozen. */
 function unfrozen(v: unknown, at: string): string[] {
   if (!isContainer(v)) return [];
-  return [...(Object.isFrozen(v) ? [] : [at]), ...Object.entries(v).flatMap(([k, inner]) => unfrozen(inner, `${at}.${k}`))];
+  return [
+    ...(Object.isFrozen(v) ? [] : [at]),
+    ...Object.entries(v).flatMap(([k, inner]) => unfrozen(inner, `${at}.${k}`)),
+  ];
 }
 
 function constants(module: Record<string, unknown>, entry: string): [string, unknown][] {
   return Object.entries(module).flatMap(([name, value]): [string, unknown][] => {
     if (CONSTANT.test(name) && isContainer(value)) return [[`${entry}:${name}`, value]];
     if (typeof value !== 'function') return [];
-    return Object.getOwnPropertyNames(value).filter((k) => CONSTANT.test(k))
-      .map((k) => [`${entry}:${name}.${k}`, (value as any)[k]] as [string, unknown]).filter(([, v]) => isContainer(v));
+    return Object.getOwnPropertyNames(value)
+      .filter((k) => CONSTANT.test(k))
+      .map((k) => [`${entry}:${name}.${k}`, (value as any)[k]] as [string, unknown])
+      .filter(([, v]) => isContainer(v));
   });
 }
 
 const ALL = [...constants(api, 'index'), ...constants(nag, 'nag'), ...constants(testing, 'testing')];
 
 test('the public entry points export object and array constants (the check below sees them)', () => {
-  expect(ALL.map(([name]) => name)).toEqual(expect.arrayContaining([
-    'index:PlatformNetwork.INTERFACE_ENDPOINTS', 'index:PlatformNetwork.IMAGE_PULL_ENDPOINTS', 'nag:CONTROL_PLANE_LOG_TYPES',
-  ]));
+  expect(ALL.map(([name]) => name)).toEqual(
+    expect.arrayContaining([
+      'index:PlatformNetwork.INTERFACE_ENDPOINTS',
+      'index:PlatformNetwork.IMAGE_PULL_ENDPOINTS',
+      'nag:CONTROL_PLANE_LOG_TYPES',
+    ]),
+  );
 });
 
 test.each(ALL)('%s is frozen all the way down', (name, value) => {
   expect(unfrozen(value, name)).toEqual([]);
 });
 
-test('a consumer\'s change to a constant throws (strict mode) and leaves it as it was', () => {
-  expect(() => { (RESTRICTED_POD as any).runAsUser = 0; }).toThrow(TypeError);
-  expect(() => { (RESTRICTED_POD.seccompProfile as any).type = 'Unconfined'; }).toThrow(TypeError);
-  expect(() => { (CACHE_ENV as any[]).push({ name: 'HOME', value: '/' }); }).toThrow(TypeError);
-  expect(() => { (PlatformNetwork.INTERFACE_ENDPOINTS as any).S3 = PlatformNetwork.INTERFACE_ENDPOINTS.Sts; }).toThrow(TypeError);
-  expect(() => { (PlatformNetwork.IMAGE_PULL_ENDPOINTS as any).length = 0; }).toThrow(TypeError);
-  expect(() => { (DEFAULTS.nodePool as any).maxNodes = 1; }).toThrow(TypeError);
-  expect(() => { (DEFAULTS.dataLake.zones as any).pop(); }).toThrow(TypeError);
-  expect(() => { (RUNTIME_VERSIONS.karpenterAmiAlias as any).al2023 = 'al2023@latest'; }).toThrow(TypeError);
-  expect(() => { (findInstance('p5.48xlarge') as any).acceleratorCount = 1; }).toThrow(TypeError);
+test("a consumer's change to a constant throws (strict mode) and leaves it as it was", () => {
+  expect(() => {
+    (RESTRICTED_POD as any).runAsUser = 0;
+  }).toThrow(TypeError);
+  expect(() => {
+    (RESTRICTED_POD.seccompProfile as any).type = 'Unconfined';
+  }).toThrow(TypeError);
+  expect(() => {
+    (CACHE_ENV as any[]).push({ name: 'HOME', value: '/' });
+  }).toThrow(TypeError);
+  expect(() => {
+    (PlatformNetwork.INTERFACE_ENDPOINTS as any).S3 = PlatformNetwork.INTERFACE_ENDPOINTS.Sts;
+  }).toThrow(TypeError);
+  expect(() => {
+    (PlatformNetwork.IMAGE_PULL_ENDPOINTS as any).length = 0;
+  }).toThrow(TypeError);
+  expect(() => {
+    (DEFAULTS.nodePool as any).maxNodes = 1;
+  }).toThrow(TypeError);
+  expect(() => {
+    (DEFAULTS.dataLake.zones as any).pop();
+  }).toThrow(TypeError);
+  expect(() => {
+    (RUNTIME_VERSIONS.karpenterAmiAlias as any).al2023 = 'al2023@latest';
+  }).toThrow(TypeError);
+  expect(() => {
+    (findInstance('p5.48xlarge') as any).acceleratorCount = 1;
+  }).toThrow(TypeError);
   expect(RESTRICTED_POD.runAsUser).toBe(1000);
   expect(PlatformNetwork.endpointsFor(InterfaceEndpoints.ALL)).not.toContain('S3');
   expect(findInstance('p5.48xlarge')!.acceleratorCount).toBe(8);

@@ -26,14 +26,19 @@ test('a YAML file uses the same words as TypeScript and validates', () => {
 });
 
 test('a JSON file validates', () => {
-  const path = write('ok.json', JSON.stringify({ name: 'json-ml', nodePools: [{ name: 'gpu', instanceTypes: ['g5.xlarge'], maxNodes: 1 }] }));
+  const path = write(
+    'ok.json',
+    JSON.stringify({ name: 'json-ml', nodePools: [{ name: 'gpu', instanceTypes: ['g5.xlarge'], maxNodes: 1 }] }),
+  );
   expect(validateDefinition(loadDefinitionFile(path))).toEqual([]);
 });
 
 test('an unknown field in a file is an error naming its path', () => {
   const data = loadDefinitionFile(write('typo.yaml', `${YAML}    maxNode: 3\n`));
   expect(validateDefinition(data).map(formatProblem)).toEqual([
-    expect.stringMatching(/^nodePools\[0\]\.maxNode is not a known field \(no object of the definition has it\); did you mean `maxNodes`\? Valid fields here: name, instanceTypes/),
+    expect.stringMatching(
+      /^nodePools\[0\]\.maxNode is not a known field \(no object of the definition has it\); did you mean `maxNodes`\? Valid fields here: name, instanceTypes/,
+    ),
   ]);
 });
 

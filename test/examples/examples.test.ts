@@ -11,7 +11,11 @@ import { full } from '../support/full-tests';
 import { crdFor, celViolations } from '../support/cel-rules';
 import { operatorPodProblems, ownPodProblems, who } from '../support/pod-security';
 import {
-  accessEntryProblems, capacityBlockProblems, crossStackProblems, helmOrderingProblems, nodegroupRefProblems,
+  accessEntryProblems,
+  capacityBlockProblems,
+  crossStackProblems,
+  helmOrderingProblems,
+  nodegroupRefProblems,
 } from '../support/template-contracts';
 
 // Every example definition (and two variants that exercise what the examples do not) is built once here and
@@ -24,16 +28,30 @@ const EXAMPLES = buildExamplePlatforms();
 // that must fail, so the validation can fail.
 const BROKEN = [
   { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bad' }, spec: { replicas: 'two' } },
-  { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'bad' }, spec: { scaleTargetRef: { name: 'x' }, triggers: [], minReplicas: 0 } },
+  {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledObject',
+    metadata: { name: 'bad' },
+    spec: { scaleTargetRef: { name: 'x' }, triggers: [], minReplicas: 0 },
+  },
   { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'bad' }, spec: {} },
 ];
-const SCHEMA_RESULTS = schemaProblems({ ...Object.fromEntries(EXAMPLES.map((e) => [e.name, e.manifests])), broken: BROKEN });
+const SCHEMA_RESULTS = schemaProblems({
+  ...Object.fromEntries(EXAMPLES.map((e) => [e.name, e.manifests])),
+  broken: BROKEN,
+});
 const CUSTOM_GROUPS = ['karpenter.sh', 'karpenter.k8s.aws', 'keda.sh', 'ray.io', 'jobset.x-k8s.io'];
 
 describe.each(EXAMPLES.map((e) => [e.name, e] as const))('%s', (name, example) => {
-  const t = { data: example.templates.Data, platform: example.templates.Platform, monitoring: example.templates.Monitoring };
+  const t = {
+    data: example.templates.Data,
+    platform: example.templates.Platform,
+    monitoring: example.templates.Monitoring,
+  };
   // The platform stack and the shard stacks that hold the pools and workloads: each template held to the contracts.
-  const compute = Object.entries(example.templates).filter(([id]) => /^(Platform|Pools\d+|Workloads\d+)$/.test(id)).map(([, tpl]) => tpl);
+  const compute = Object.entries(example.templates)
+    .filter(([id]) => /^(Platform|Pools\d+|Workloads\d+)$/.test(id))
+    .map(([, tpl]) => tpl);
 
   if (name === 'reference-platform.ts') {
     // Through snapshot-test.ts, the helper users copy.
@@ -57,13 +75,20 @@ describe.each(EXAMPLES.map((e) => [e.name, e] as const))('%s', (name, example) =
   test('every Helm release waits for the system nodes and core add-ons, with a timeout', () => {
     // Every release is in the platform stack, with the system nodes and add-ons it waits for.
     expect(helmOrderingProblems(t.platform)).toEqual([]);
-    expect(compute.filter((tpl) => tpl !== t.platform).flatMap((tpl) => Object.values(tpl.Resources ?? {}) as any[]).filter((r) => r.Type === 'Custom::AWSCDK-EKS-HelmChart')).toEqual([]);
+    expect(
+      compute
+        .filter((tpl) => tpl !== t.platform)
+        .flatMap((tpl) => Object.values(tpl.Resources ?? {}) as any[])
+        .filter((r) => r.Type === 'Custom::AWSCDK-EKS-HelmChart'),
+    ).toEqual([]);
   });
   test('one access entry per principal, none for the managed scraper', () => {
     expect(compute.flatMap((tpl) => accessEntryProblems(tpl))).toEqual([]);
   });
   test('no stack imports an export (stacks read each other with Fn::GetStackOutput)', () => {
-    expect(crossStackProblems({ ...t, ...Object.fromEntries(compute.map((tpl, i) => [`compute${i}`, tpl])) }, 'none')).toEqual([]);
+    expect(
+      crossStackProblems({ ...t, ...Object.fromEntries(compute.map((tpl, i) => [`compute${i}`, tpl])) }, 'none'),
+    ).toEqual([]);
   });
 
   // Kubernetes admission and schemas of the manifests.
@@ -85,25 +110,45 @@ describe.each(EXAMPLES.map((e) => [e.name, e] as const))('%s', (name, example) =
 });
 
 test('the schema validator rejects broken manifests (so the validation above can fail)', () => {
-  expect(SCHEMA_RESULTS.broken).toEqual(expect.arrayContaining([
-    expect.stringMatching(/^Deployment\/bad:/),
-    expect.stringMatching(/^ScaledObject\/bad: .*must NOT have additional properties \(minReplicas\)/),
-    expect.stringMatching(/^NodePool\/bad: .*must have required property 'template'/),
-  ]));
+  expect(SCHEMA_RESULTS.broken).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^Deployment\/bad:/),
+      expect.stringMatching(/^ScaledObject\/bad: .*must NOT have additional properties \(minReplicas\)/),
+      expect.stringMatching(/^NodePool\/bad: .*must have required property 'template'/),
+    ]),
+  );
 });
 
 full.test('the variant exercises every template contract (so the checks above are not vacuous)', () => {
   const templates = EXAMPLES.find((e) => e.name.startsWith('karpenter/neuron'))!.templates;
   const resources = Object.values(templates).flatMap((tpl: any) => Object.values(tpl.Resources ?? {}) as any[]);
-  expect(resources.some((r) => r.Type === 'AWS::EKS::Nodegroup' && r.Properties.CapacityType === 'CAPACITY_BLOCK')).toBe(true);
-  expect(resources.map((r) => r.Type)).toEqual(expect.arrayContaining(['Custom::AWSCDK-EKS-HelmChart', 'AWS::APS::Scraper', 'AWS::EKS::AccessEntry', 'Custom::AWS']));
+  expect(
+    resources.some((r) => r.Type === 'AWS::EKS::Nodegroup' && r.Properties.CapacityType === 'CAPACITY_BLOCK'),
+  ).toBe(true);
+  expect(resources.map((r) => r.Type)).toEqual(
+    expect.arrayContaining([
+      'Custom::AWSCDK-EKS-HelmChart',
+      'AWS::APS::Scraper',
+      'AWS::EKS::AccessEntry',
+      'Custom::AWS',
+    ]),
+  );
 });
 
 test('removing a pool changes nothing another stack imports', () => {
   const before = EXAMPLES[0].templates;
   const app = testApp();
-  const platform = new AiPlatform(app, 'AiPlatform', { definition: referenceWith((d) => { d.nodePools = d.nodePools.filter((p: any) => p.name !== 'inference'); d.inference = []; }) });
-  const after = { data: Template.fromStack(platform.dataStack).toJSON(), platform: Template.fromStack(platform.platformStack).toJSON(), monitoring: Template.fromStack(platform.monitoringStack).toJSON() };
+  const platform = new AiPlatform(app, 'AiPlatform', {
+    definition: referenceWith((d) => {
+      d.nodePools = d.nodePools.filter((p: any) => p.name !== 'inference');
+      d.inference = [];
+    }),
+  });
+  const after = {
+    data: Template.fromStack(platform.dataStack).toJSON(),
+    platform: Template.fromStack(platform.platformStack).toJSON(),
+    monitoring: Template.fromStack(platform.monitoringStack).toJSON(),
+  };
   expect(after.data).toEqual(before.Data);
   expect(crossStackProblems(after, 'data')).toEqual([]);
 });
@@ -147,23 +192,46 @@ test('example standalone-constructs.ts passes cdk-nag AwsSolutions with no unack
   // The cross-stack grant names exported values; the grantee's stack deploys after the lake's.
   expect(stacks.platformStack.dependencies).toContain(stacks.dataStack);
   app.synth();
-  const findings = Object.values(stacks).flatMap((stack) => new AwsSolutionsChecks().validateScope(stack).violations
-    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath} ${(r as any).locations ?? ''}`)));
+  const findings = Object.values(stacks).flatMap((stack) =>
+    new AwsSolutionsChecks()
+      .validateScope(stack)
+      .violations.flatMap((v) =>
+        v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath} ${(r as any).locations ?? ''}`),
+      ),
+  );
   expect(findings).toEqual([]);
 });
 
 test('a workload whose namespace no chart creates fails synth naming the chart and namespace', () => {
   const { Stack } = require('aws-cdk-lib');
   const cdk8s = require('cdk8s');
-  const { GpuCluster, PlatformNetwork, InferenceService, ChartDelivery, Placement, AcceleratorCatalog } = require('../../lib');
-  const deliverChart = ChartDelivery.deliver, placementOnPool = Placement.onPool, findInstance = AcceleratorCatalog.find;
+  const {
+    GpuCluster,
+    PlatformNetwork,
+    InferenceService,
+    ChartDelivery,
+    Placement,
+    AcceleratorCatalog,
+  } = require('../../lib');
+  const deliverChart = ChartDelivery.deliver,
+    placementOnPool = Placement.onPool,
+    findInstance = AcceleratorCatalog.find;
   const app = testApp();
   const stack = new Stack(app, 'S');
   const network = new PlatformNetwork(stack, 'N', { maxAzs: 2 });
   const gpu = new GpuCluster(stack, 'G', { vpc: network.vpc, nodeSubnets: network.nodeSubnets });
-  deliverChart(gpu.cluster, 'Llm', new InferenceService(new cdk8s.App(), 'llm', {
-    name: 'llm', namespace: 'serving', image: 'vllm/vllm-openai:v0.11.0', placement: placementOnPool('gpu', [findInstance('g6.xlarge')], 1),
-    scaling: { metric: 'cpu', target: 70, activationThreshold: 0 },
-  }));
-  expect(() => app.synth()).toThrow(/chart 'Llm' puts objects in namespace 'serving', which no chart delivered to this cluster creates/);
+  deliverChart(
+    gpu.cluster,
+    'Llm',
+    new InferenceService(new cdk8s.App(), 'llm', {
+      name: 'llm',
+      namespace: 'serving',
+      image: 'vllm/vllm-openai:v0.11.0',
+      placement: placementOnPool('gpu', [findInstance('g6.xlarge')], 1),
+      scaling: { metric: 'cpu', target: 70, activationThreshold: 0 },
+    }),
+  );
+  expect(() => app.synth()).toThrow(
+    /chart 'Llm' puts objects in namespace 'serving', which no chart delivered to this cluster creates/,
+  );
 });

@@ -10,35 +10,145 @@ import { assemblyOf, lifecycleViolations, type Assembly, type EditScope } from '
 // broken pair). npm test runs a representative slice; `FULL_TESTS=1 npx jest lifecycle` (a CI step) runs
 // the whole matrix.
 
-interface Edit { readonly name: string; readonly change: (d: any) => void; readonly scope?: EditScope; readonly slice?: boolean }
+interface Edit {
+  readonly name: string;
+  readonly change: (d: any) => void;
+  readonly scope?: EditScope;
+  readonly slice?: boolean;
+}
 
 const pool = (name: string, extra: object = {}) => ({ name, instanceTypes: ['g6e.xlarge'], maxNodes: 2, ...extra });
 const EDITS: Edit[] = [
   { name: 'add a pool at the end', change: (d) => d.nodePools.push(pool('batch')) },
   { name: 'add a pool at the start', change: (d) => d.nodePools.unshift(pool('batch')) },
   {
-    name: 'remove a pool from the middle (and the service on it)', slice: true, scope: { removesPools: ['inference'] },
-    change: (d) => { d.nodePools.splice(0, 1); d.inference = []; },
+    name: 'remove a pool from the middle (and the service on it)',
+    slice: true,
+    scope: { removesPools: ['inference'] },
+    change: (d) => {
+      d.nodePools.splice(0, 1);
+      d.inference = [];
+    },
   },
   { name: 'reorder pools', change: (d) => d.nodePools.reverse() },
-  { name: 'raise a pool\'s maxNodes', change: (d) => { d.nodePools[0].maxNodes = 12; } },
-  { name: 'change a pool\'s instance types', change: (d) => { d.nodePools[0].instanceTypes = ['g6e.2xlarge']; }, scope: { rollsPools: ['inference'] } },
-  { name: 'change a pool\'s labels', change: (d) => { d.nodePools[0].labels = { tier: 'gold' }; } },
-  { name: 'change a pool\'s disk', change: (d) => { d.nodePools[1].diskGiB = 800; }, scope: { rollsPools: ['training'] } },
-  { name: 'change a platform tag', change: (d) => { d.tags = { team: 'ml-infra', 'cost-center': '42' }; }, scope: { lake: true } },
-  { name: 'add an alarm e-mail', change: (d) => { d.monitoring = { ...d.monitoring, alarmEmails: [...(d.monitoring?.alarmEmails ?? []), 'oncall2@example.com'] }; } },
-  { name: 'change the budget', change: (d) => { d.monitoring = { ...d.monitoring, monthlyBudgetUsd: 12345 }; } },
-  { name: 'change an alarm threshold', change: (d) => { d.monitoring = { ...d.monitoring, gpuIdleThresholdPercent: 5 }; } },
-  { name: 'add a zone', change: (d) => { d.dataLake.zones.push('scratch'); }, scope: { lake: true } },
-  { name: 'remove a zone nothing uses', change: (d) => { d.dataLake.zones = d.dataLake.zones.filter((z: string) => z !== 'features'); d.pipelines = d.pipelines.filter((p: any) => p.to !== 'features'); }, scope: { lake: true } },
-  { name: 'add a workload', change: (d) => d.inference.push({ ...d.inference[0], name: 'embed', minReplicas: 1, maxReplicas: 1, expose: { host: 'embed.ml.internal' } }) },
-  { name: 'remove a workload', change: (d) => { d.training = []; } },
-  { name: 'rename a team', change: (d) => { d.teams[0].name = 'science'; } },
-  { name: 'change an image', change: (d) => { d.inference[0].image = 'vllm/vllm-openai:v0.11.1'; } },
-  { name: 'add a pipeline', change: (d) => d.pipelines.push({ ...d.pipelines[0], name: 'reviews-weekly', table: undefined }) },
-  { name: 'remove a pipeline', change: (d) => { d.pipelines = d.pipelines.slice(1); } },
-  { name: 'change a pipeline\'s capacity', change: (d) => { d.pipelines[0].maxCapacity = { vcpu: 32, memoryGiB: 128 }; } },
-  { name: 'bump the Kubernetes minor', change: (d) => { d.cluster.kubernetesVersion = '1.34'; }, scope: { rollsPools: ['inference', 'training'] } },
+  {
+    name: "raise a pool's maxNodes",
+    change: (d) => {
+      d.nodePools[0].maxNodes = 12;
+    },
+  },
+  {
+    name: "change a pool's instance types",
+    change: (d) => {
+      d.nodePools[0].instanceTypes = ['g6e.2xlarge'];
+    },
+    scope: { rollsPools: ['inference'] },
+  },
+  {
+    name: "change a pool's labels",
+    change: (d) => {
+      d.nodePools[0].labels = { tier: 'gold' };
+    },
+  },
+  {
+    name: "change a pool's disk",
+    change: (d) => {
+      d.nodePools[1].diskGiB = 800;
+    },
+    scope: { rollsPools: ['training'] },
+  },
+  {
+    name: 'change a platform tag',
+    change: (d) => {
+      d.tags = { team: 'ml-infra', 'cost-center': '42' };
+    },
+    scope: { lake: true },
+  },
+  {
+    name: 'add an alarm e-mail',
+    change: (d) => {
+      d.monitoring = { ...d.monitoring, alarmEmails: [...(d.monitoring?.alarmEmails ?? []), 'oncall2@example.com'] };
+    },
+  },
+  {
+    name: 'change the budget',
+    change: (d) => {
+      d.monitoring = { ...d.monitoring, monthlyBudgetUsd: 12345 };
+    },
+  },
+  {
+    name: 'change an alarm threshold',
+    change: (d) => {
+      d.monitoring = { ...d.monitoring, gpuIdleThresholdPercent: 5 };
+    },
+  },
+  {
+    name: 'add a zone',
+    change: (d) => {
+      d.dataLake.zones.push('scratch');
+    },
+    scope: { lake: true },
+  },
+  {
+    name: 'remove a zone nothing uses',
+    change: (d) => {
+      d.dataLake.zones = d.dataLake.zones.filter((z: string) => z !== 'features');
+      d.pipelines = d.pipelines.filter((p: any) => p.to !== 'features');
+    },
+    scope: { lake: true },
+  },
+  {
+    name: 'add a workload',
+    change: (d) =>
+      d.inference.push({
+        ...d.inference[0],
+        name: 'embed',
+        minReplicas: 1,
+        maxReplicas: 1,
+        expose: { host: 'embed.ml.internal' },
+      }),
+  },
+  {
+    name: 'remove a workload',
+    change: (d) => {
+      d.training = [];
+    },
+  },
+  {
+    name: 'rename a team',
+    change: (d) => {
+      d.teams[0].name = 'science';
+    },
+  },
+  {
+    name: 'change an image',
+    change: (d) => {
+      d.inference[0].image = 'vllm/vllm-openai:v0.11.1';
+    },
+  },
+  {
+    name: 'add a pipeline',
+    change: (d) => d.pipelines.push({ ...d.pipelines[0], name: 'reviews-weekly', table: undefined }),
+  },
+  {
+    name: 'remove a pipeline',
+    change: (d) => {
+      d.pipelines = d.pipelines.slice(1);
+    },
+  },
+  {
+    name: "change a pipeline's capacity",
+    change: (d) => {
+      d.pipelines[0].maxCapacity = { vcpu: 32, memoryGiB: 128 };
+    },
+  },
+  {
+    name: 'bump the Kubernetes minor',
+    change: (d) => {
+      d.cluster.kubernetesVersion = '1.34';
+    },
+    scope: { rollsPools: ['inference', 'training'] },
+  },
 ];
 
 const runAll = FULL_TESTS;
@@ -51,27 +161,44 @@ const build = (definition: AiPlatformDefinition): Assembly => {
   return assemblyOf(app);
 };
 
-beforeAll(() => { baseline = build(referenceWith()); }, 120_000);
-
-test.each(edits.map((e) => [e.name, e]))('%s deploys in one cdk deploy and loses nothing', (_name, edit) => {
-  const after = build(referenceWith((edit as Edit).change));
-  expect(lifecycleViolations(baseline, after, (edit as Edit).scope)).toEqual([]);
+beforeAll(() => {
+  baseline = build(referenceWith());
 }, 120_000);
 
-full.test('a library upgrade that moves a pinned chart version deploys and rolls no node', () => {
-  // The "before" is what a library pinning an older chart synthesized: the same platform with that chart's release
-  // at another version (the catalog is frozen, so the edit is made on the templates).
-  const { chart, version } = HELM_CHARTS.nvidiaDevicePlugin;
-  const before: Assembly = JSON.parse(JSON.stringify(baseline));
-  let moved = 0;
-  for (const { template } of Object.values(before.stacks)) {
-    for (const r of Object.values<any>(template.Resources ?? {})) {
-      if (r.Type === 'Custom::AWSCDK-EKS-HelmChart' && r.Properties.Chart === chart && r.Properties.Version === version) { r.Properties.Version = '0.1.0'; moved++; }
+test.each(edits.map((e) => [e.name, e]))(
+  '%s deploys in one cdk deploy and loses nothing',
+  (_name, edit) => {
+    const after = build(referenceWith((edit as Edit).change));
+    expect(lifecycleViolations(baseline, after, (edit as Edit).scope)).toEqual([]);
+  },
+  120_000,
+);
+
+full.test(
+  'a library upgrade that moves a pinned chart version deploys and rolls no node',
+  () => {
+    // The "before" is what a library pinning an older chart synthesized: the same platform with that chart's release
+    // at another version (the catalog is frozen, so the edit is made on the templates).
+    const { chart, version } = HELM_CHARTS.nvidiaDevicePlugin;
+    const before: Assembly = JSON.parse(JSON.stringify(baseline));
+    let moved = 0;
+    for (const { template } of Object.values(before.stacks)) {
+      for (const r of Object.values<any>(template.Resources ?? {})) {
+        if (
+          r.Type === 'Custom::AWSCDK-EKS-HelmChart' &&
+          r.Properties.Chart === chart &&
+          r.Properties.Version === version
+        ) {
+          r.Properties.Version = '0.1.0';
+          moved++;
+        }
+      }
     }
-  }
-  expect(moved).toBeGreaterThan(0);
-  expect(lifecycleViolations(before, baseline)).toEqual([]);
-}, 120_000);
+    expect(moved).toBeGreaterThan(0);
+    expect(lifecycleViolations(before, baseline)).toEqual([]);
+  },
+  120_000,
+);
 
 // A library upgrade that gives the deployed scheduled pipeline a dead-letter queue (and its alarm): the "before"
 // is today's platform without them, which is what the previous version synthesized. The schedule's Target
@@ -81,9 +208,19 @@ test('a library upgrade that gives a scheduled pipeline a dead-letter queue depl
   let removed = 0;
   for (const { template } of Object.values(before.stacks)) {
     for (const [rid, r] of Object.entries<any>(template.Resources ?? {})) {
-      if (rid.includes('ScheduleDeadLetters')) { delete template.Resources[rid]; removed++; continue; }
-      if (r.Type === 'AWS::Scheduler::Schedule') { delete r.Properties.Target.DeadLetterConfig; delete r.Properties.Target.RetryPolicy; }
-      if (r.Type === 'AWS::IAM::Policy') r.Properties.PolicyDocument.Statement = r.Properties.PolicyDocument.Statement.filter((st: any) => !JSON.stringify(st.Resource ?? '').includes('ScheduleDeadLetters'));
+      if (rid.includes('ScheduleDeadLetters')) {
+        delete template.Resources[rid];
+        removed++;
+        continue;
+      }
+      if (r.Type === 'AWS::Scheduler::Schedule') {
+        delete r.Properties.Target.DeadLetterConfig;
+        delete r.Properties.Target.RetryPolicy;
+      }
+      if (r.Type === 'AWS::IAM::Policy')
+        r.Properties.PolicyDocument.Statement = r.Properties.PolicyDocument.Statement.filter(
+          (st: any) => !JSON.stringify(st.Resource ?? '').includes('ScheduleDeadLetters'),
+        );
     }
   }
   expect(removed).toBeGreaterThan(0); // the reference has a scheduled pipeline: the edit is real
@@ -91,7 +228,9 @@ test('a library upgrade that gives a scheduled pipeline a dead-letter queue depl
   // And the schedule itself is updated, not replaced (cloudformation-diff rates it from the registry schema).
   const impacts: string[] = [];
   for (const [name, { template }] of Object.entries(baseline.stacks)) {
-    fullDiff(before.stacks[name].template, template).resources.forEachDifference((_id, c) => { if (c.resourceType === 'AWS::Scheduler::Schedule') impacts.push(c.changeImpact); });
+    fullDiff(before.stacks[name].template, template).resources.forEachDifference((_id, c) => {
+      if (c.resourceType === 'AWS::Scheduler::Schedule') impacts.push(c.changeImpact);
+    });
   }
   expect(impacts).toEqual([ResourceImpact.WILL_UPDATE]);
 }, 120_000);
@@ -102,86 +241,227 @@ const types = [['g6e.xlarge'], ['g5.2xlarge'], ['g6.xlarge', 'g6.2xlarge'], ['g6
 const large = (pools: number): AiPlatformDefinition => ({
   name: 'scale-ml',
   cluster: { endpointAccess: 'private' as never },
-  nodePools: Array.from({ length: pools }, (_, i) => ({ name: `pool-${i}`, instanceTypes: types[i % types.length], maxNodes: 4 })),
+  nodePools: Array.from({ length: pools }, (_, i) => ({
+    name: `pool-${i}`,
+    instanceTypes: types[i % types.length],
+    maxNodes: 4,
+  })),
   inference: Array.from({ length: pools }, (_, i) => ({
-    name: `svc-${i}`, image: 'vllm/vllm-openai:v0.11.0', nodePool: `pool-${i}`, maxReplicas: 2,
+    name: `svc-${i}`,
+    image: 'vllm/vllm-openai:v0.11.0',
+    nodePool: `pool-${i}`,
+    maxReplicas: 2,
     dataAccess: i % 2 === 0 ? [{ zone: 'models', access: 'read' as never }] : [],
   })),
 });
 const poolNames = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `pool-${from + i}`);
 
-full.test('shrinking a large platform (12 pools and services to 2) deploys: emptied shards stay in the app, without resources', () => {
-  const before = build(large(12));
-  const after = build(large(2));
-  expect(lifecycleViolations(before, after, { removesPools: poolNames(2, 12) })).toEqual([]);
-  const emptied = Object.entries(after.stacks).filter(([n, s]) => /-(pools|workloads)-\d$/.test(n) && Object.keys(s.template.Resources ?? {}).length === 0);
-  expect(emptied.length).toBeGreaterThan(0);
-}, 120_000);
+full.test(
+  'shrinking a large platform (12 pools and services to 2) deploys: emptied shards stay in the app, without resources',
+  () => {
+    const before = build(large(12));
+    const after = build(large(2));
+    expect(lifecycleViolations(before, after, { removesPools: poolNames(2, 12) })).toEqual([]);
+    const emptied = Object.entries(after.stacks).filter(
+      ([n, s]) => /-(pools|workloads)-\d$/.test(n) && Object.keys(s.template.Resources ?? {}).length === 0,
+    );
+    expect(emptied.length).toBeGreaterThan(0);
+  },
+  120_000,
+);
 
-full.test('growing a platform (2 pools and services to 12) deploys and moves nothing', () => {
-  expect(lifecycleViolations(build(large(2)), build(large(12)))).toEqual([]);
-}, 120_000);
+full.test(
+  'growing a platform (2 pools and services to 12) deploys and moves nothing',
+  () => {
+    expect(lifecycleViolations(build(large(2)), build(large(12)))).toEqual([]);
+  },
+  120_000,
+);
 
 describe('each rule fails on a broken pair', () => {
-  const asm = (stacks: Record<string, any>, deps: Record<string, string[]> = {}): Assembly =>
-    ({ stacks: Object.fromEntries(Object.entries(stacks).map(([n, t]) => [n, { template: t, dependsOn: deps[n] ?? [] }])) });
-  const ng = (types: string[], name = 'acme-gpu-1a2b') => ({ Type: 'AWS::EKS::Nodegroup', Properties: { ClusterName: 'acme', NodegroupName: name, InstanceTypes: types, Subnets: ['s'], NodeRole: 'r' } });
+  const asm = (stacks: Record<string, any>, deps: Record<string, string[]> = {}): Assembly => ({
+    stacks: Object.fromEntries(Object.entries(stacks).map(([n, t]) => [n, { template: t, dependsOn: deps[n] ?? [] }])),
+  });
+  const ng = (types: string[], name = 'acme-gpu-1a2b') => ({
+    Type: 'AWS::EKS::Nodegroup',
+    Properties: { ClusterName: 'acme', NodegroupName: name, InstanceTypes: types, Subnets: ['s'], NodeRole: 'r' },
+  });
   const one = (v: string[]) => expect(v).toHaveLength(1);
 
   test('a custom-named resource replaced under the same name', () => {
-    one(lifecycleViolations(asm({ s: { Resources: { N: ng(['g6e.xlarge']) } } }), asm({ s: { Resources: { N: ng(['g6e.2xlarge']) } } }), { rollsPools: ['gpu'] }));
-    expect(lifecycleViolations(asm({ s: { Resources: { N: ng(['g6e.xlarge']) } } }), asm({ s: { Resources: { N: ng(['g6e.2xlarge'], 'acme-gpu-9f9f') } } }), { rollsPools: ['gpu'] })).toEqual([]);
+    one(
+      lifecycleViolations(
+        asm({ s: { Resources: { N: ng(['g6e.xlarge']) } } }),
+        asm({ s: { Resources: { N: ng(['g6e.2xlarge']) } } }),
+        { rollsPools: ['gpu'] },
+      ),
+    );
+    expect(
+      lifecycleViolations(
+        asm({ s: { Resources: { N: ng(['g6e.xlarge']) } } }),
+        asm({ s: { Resources: { N: ng(['g6e.2xlarge'], 'acme-gpu-9f9f') } } }),
+        { rollsPools: ['gpu'] },
+      ),
+    ).toEqual([]);
   });
 
   test('a custom name kept while a create-only property nested in a structure changes (Budget.PlannedBudgetLimits)', () => {
-    const budget = (limits: object, name = 'acme-monthly') => ({ Type: 'AWS::Budgets::Budget', Properties: { Budget: { BudgetName: name, BudgetType: 'COST', TimeUnit: 'MONTHLY', PlannedBudgetLimits: limits }, NotificationsWithSubscribers: [] } });
-    one(lifecycleViolations(asm({ s: { Resources: { B: budget({ a: 1 }) } } }), asm({ s: { Resources: { B: budget({ a: 2 }) } } })));
-    expect(lifecycleViolations(asm({ s: { Resources: { B: budget({ a: 1 }) } } }), asm({ s: { Resources: { B: budget({ a: 2 }, 'acme-monthly-2') } } }))).toEqual([]);
+    const budget = (limits: object, name = 'acme-monthly') => ({
+      Type: 'AWS::Budgets::Budget',
+      Properties: {
+        Budget: { BudgetName: name, BudgetType: 'COST', TimeUnit: 'MONTHLY', PlannedBudgetLimits: limits },
+        NotificationsWithSubscribers: [],
+      },
+    });
+    one(
+      lifecycleViolations(
+        asm({ s: { Resources: { B: budget({ a: 1 }) } } }),
+        asm({ s: { Resources: { B: budget({ a: 2 }) } } }),
+      ),
+    );
+    expect(
+      lifecycleViolations(
+        asm({ s: { Resources: { B: budget({ a: 1 }) } } }),
+        asm({ s: { Resources: { B: budget({ a: 2 }, 'acme-monthly-2') } } }),
+      ),
+    ).toEqual([]);
   });
 
   test('an export removed while another stack imports it', () => {
     const topic = { Type: 'AWS::SNS::Topic' };
-    const producer = (exported: boolean) => ({ Resources: { T: topic }, Outputs: exported ? { O: { Value: { Ref: 'T' }, Export: { Name: 'acme-topic' } } } : {} });
-    const consumer = { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { Tags: [{ Key: 't', Value: { 'Fn::ImportValue': 'acme-topic' } }] } } } };
-    one(lifecycleViolations(asm({ p: producer(true), c: consumer }), asm({ p: producer(false), c: { Resources: { Q: { Type: 'AWS::SQS::Queue' } } } })));
+    const producer = (exported: boolean) => ({
+      Resources: { T: topic },
+      Outputs: exported ? { O: { Value: { Ref: 'T' }, Export: { Name: 'acme-topic' } } } : {},
+    });
+    const consumer = {
+      Resources: {
+        Q: {
+          Type: 'AWS::SQS::Queue',
+          Properties: { Tags: [{ Key: 't', Value: { 'Fn::ImportValue': 'acme-topic' } }] },
+        },
+      },
+    };
+    one(
+      lifecycleViolations(
+        asm({ p: producer(true), c: consumer }),
+        asm({ p: producer(false), c: { Resources: { Q: { Type: 'AWS::SQS::Queue' } } } }),
+      ),
+    );
   });
 
   test('a Pod Identity association created in one stack while another holds it', () => {
-    const pia = { Type: 'AWS::EKS::PodIdentityAssociation', Properties: { ClusterName: 'acme', Namespace: 'llm', ServiceAccount: 'llm', RoleArn: 'r' } };
-    one(lifecycleViolations(asm({ a: { Resources: { P: pia } }, b: { Resources: {} } }), asm({ a: { Resources: {} }, b: { Resources: { P: pia } } })));
+    const pia = {
+      Type: 'AWS::EKS::PodIdentityAssociation',
+      Properties: { ClusterName: 'acme', Namespace: 'llm', ServiceAccount: 'llm', RoleArn: 'r' },
+    };
+    one(
+      lifecycleViolations(
+        asm({ a: { Resources: { P: pia } }, b: { Resources: {} } }),
+        asm({ a: { Resources: {} }, b: { Resources: { P: pia } } }),
+      ),
+    );
     // Towards a stack that deploys after the holder (it depends on it), the holder deletes it first: safe.
-    expect(lifecycleViolations(asm({ a: { Resources: { P: pia } }, b: { Resources: {} } }), asm({ a: { Resources: {} }, b: { Resources: { P: pia } } }, { b: ['a'] }))).toEqual([]);
-    one(lifecycleViolations(asm({ a: { Resources: {} }, b: { Resources: { P: pia } } }), asm({ a: { Resources: { P: pia } }, b: { Resources: {} } }, { b: ['a'] })));
+    expect(
+      lifecycleViolations(
+        asm({ a: { Resources: { P: pia } }, b: { Resources: {} } }),
+        asm({ a: { Resources: {} }, b: { Resources: { P: pia } } }, { b: ['a'] }),
+      ),
+    ).toEqual([]);
+    one(
+      lifecycleViolations(
+        asm({ a: { Resources: {} }, b: { Resources: { P: pia } } }),
+        asm({ a: { Resources: { P: pia } }, b: { Resources: {} } }, { b: ['a'] }),
+      ),
+    );
   });
 
-  test('a data stack that changes on an edit that is not the lake\'s', () => {
-    one(lifecycleViolations(asm({ 'acme-data': { Resources: { B: { Type: 'AWS::S3::Bucket' } } } }), asm({ 'acme-data': { Resources: { B: { Type: 'AWS::S3::Bucket', Properties: { Tags: [] } } } } })));
+  test("a data stack that changes on an edit that is not the lake's", () => {
+    one(
+      lifecycleViolations(
+        asm({ 'acme-data': { Resources: { B: { Type: 'AWS::S3::Bucket' } } } }),
+        asm({ 'acme-data': { Resources: { B: { Type: 'AWS::S3::Bucket', Properties: { Tags: [] } } } } }),
+      ),
+    );
   });
 
-  test('a role whose inline policies pass IAM\'s 10,240 characters', () => {
-    const statement = (i: number) => ({ Effect: 'Allow', Action: 'eks:DescribeNodegroup', Resource: `arn:aws:eks:us-east-1:123456789012:nodegroup/acme/pool-${i}/*` });
-    const policy = (n: number) => ({ Type: 'AWS::IAM::Policy', Properties: { Roles: [{ Ref: 'R' }], PolicyDocument: { Statement: Array.from({ length: n }, (_, i) => statement(i)) } } });
+  test("a role whose inline policies pass IAM's 10,240 characters", () => {
+    const statement = (i: number) => ({
+      Effect: 'Allow',
+      Action: 'eks:DescribeNodegroup',
+      Resource: `arn:aws:eks:us-east-1:123456789012:nodegroup/acme/pool-${i}/*`,
+    });
+    const policy = (n: number) => ({
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        Roles: [{ Ref: 'R' }],
+        PolicyDocument: { Statement: Array.from({ length: n }, (_, i) => statement(i)) },
+      },
+    });
     const t = (n: number) => ({ Resources: { R: { Type: 'AWS::IAM::Role' }, P: policy(n) } });
     expect(lifecycleViolations(asm({ s: t(10) }), asm({ s: t(20) }))).toEqual([]);
     one(lifecycleViolations(asm({ s: t(10) }), asm({ s: t(200) })));
   });
 
   test('a stack that leaves the app', () => {
-    one(lifecycleViolations(asm({ a: { Resources: {} }, b: { Resources: { N: ng(['g6e.xlarge']) } } }), asm({ a: { Resources: {} } }), { removesPools: ['gpu'] }));
+    one(
+      lifecycleViolations(
+        asm({ a: { Resources: {} }, b: { Resources: { N: ng(['g6e.xlarge']) } } }),
+        asm({ a: { Resources: {} } }),
+        { removesPools: ['gpu'] },
+      ),
+    );
   });
 
   test('an EMR Serverless application updated or deleted without a stopper that runs first', () => {
-    const app = (cap: string, deps: string[] = []) => ({ Type: 'AWS::EMRServerless::Application', DependsOn: deps, Properties: { Name: 'p', ReleaseLabel: 'emr-7', Type: 'Spark', MaximumCapacity: { Cpu: cap } } });
-    const stopper = (cap: string, deps: string[] = []) => ({ Type: 'Custom::EmrServerlessApplicationStopper', DependsOn: deps, Properties: { Application: cap } });
-    one(lifecycleViolations(asm({ s: { Resources: { A: app('16 vCPU') } } }), asm({ s: { Resources: { A: app('32 vCPU') } } })));
-    expect(lifecycleViolations(asm({ s: { Resources: { A: app('16 vCPU', ['U']), U: stopper('16') } } }), asm({ s: { Resources: { A: app('32 vCPU', ['U']), U: stopper('32') } } }))).toEqual([]);
+    const app = (cap: string, deps: string[] = []) => ({
+      Type: 'AWS::EMRServerless::Application',
+      DependsOn: deps,
+      Properties: { Name: 'p', ReleaseLabel: 'emr-7', Type: 'Spark', MaximumCapacity: { Cpu: cap } },
+    });
+    const stopper = (cap: string, deps: string[] = []) => ({
+      Type: 'Custom::EmrServerlessApplicationStopper',
+      DependsOn: deps,
+      Properties: { Application: cap },
+    });
+    one(
+      lifecycleViolations(
+        asm({ s: { Resources: { A: app('16 vCPU') } } }),
+        asm({ s: { Resources: { A: app('32 vCPU') } } }),
+      ),
+    );
+    expect(
+      lifecycleViolations(
+        asm({ s: { Resources: { A: app('16 vCPU', ['U']), U: stopper('16') } } }),
+        asm({ s: { Resources: { A: app('32 vCPU', ['U']), U: stopper('32') } } }),
+      ),
+    ).toEqual([]);
     one(lifecycleViolations(asm({ s: { Resources: { A: app('16 vCPU') } } }), asm({ s: { Resources: {} } })));
-    expect(lifecycleViolations(asm({ s: { Resources: { A: app('16 vCPU'), D: stopper('x', ['A']) } } }), asm({ s: { Resources: {} } }))).toEqual([]);
+    expect(
+      lifecycleViolations(
+        asm({ s: { Resources: { A: app('16 vCPU'), D: stopper('x', ['A']) } } }),
+        asm({ s: { Resources: {} } }),
+      ),
+    ).toEqual([]);
   });
 
   test('a launch template changed, or a node group replaced, by an edit that does not concern its pool', () => {
-    const lt = (tag: string) => ({ Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'team', Value: tag }] }] } } });
-    one(lifecycleViolations(asm({ s: { Resources: { PoolgpuLaunchTemplate: lt('a') } } }), asm({ s: { Resources: { PoolgpuLaunchTemplate: lt('b') } } })));
-    one(lifecycleViolations(asm({ s: { Resources: { N: ng(['g6e.xlarge']) } } }), asm({ s: { Resources: { N: ng(['g6e.2xlarge'], 'acme-gpu-9f9f') } } })));
+    const lt = (tag: string) => ({
+      Type: 'AWS::EC2::LaunchTemplate',
+      Properties: {
+        LaunchTemplateData: { TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'team', Value: tag }] }] },
+      },
+    });
+    one(
+      lifecycleViolations(
+        asm({ s: { Resources: { PoolgpuLaunchTemplate: lt('a') } } }),
+        asm({ s: { Resources: { PoolgpuLaunchTemplate: lt('b') } } }),
+      ),
+    );
+    one(
+      lifecycleViolations(
+        asm({ s: { Resources: { N: ng(['g6e.xlarge']) } } }),
+        asm({ s: { Resources: { N: ng(['g6e.2xlarge'], 'acme-gpu-9f9f') } } }),
+      ),
+    );
   });
 });

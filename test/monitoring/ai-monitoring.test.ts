@@ -8,7 +8,10 @@ function monitoring(props: Partial<AiMonitoringProps> = {}) {
   const stack = new Stack(testApp(), 'Mon');
   new AiMonitoring(stack, 'Monitoring', {
     clusterName: 'acme-ml',
-    pools: [{ name: 'inference', instanceTypes: ['g6e.xlarge'], nodegroupName: 'acme-ml-inference-0a1b2c3d' }, { name: 'training', instanceTypes: ['p5.48xlarge'] }],
+    pools: [
+      { name: 'inference', instanceTypes: ['g6e.xlarge'], nodegroupName: 'acme-ml-inference-0a1b2c3d' },
+      { name: 'training', instanceTypes: ['p5.48xlarge'] },
+    ],
     services: [{ name: 'llm', namespace: 'llm' }],
     buckets: [{ zone: 'raw', bucketName: 'raw-bucket' }],
     alarmEmails: ['oncall@example.com'],
@@ -16,10 +19,19 @@ function monitoring(props: Partial<AiMonitoringProps> = {}) {
     ...props,
   });
   const t = Template.fromStack(stack);
-  const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
-  const alarms = Object.fromEntries(resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([id, a]) => [id.replace(/^Monitoring/, '').replace(/[0-9A-F]{8}$/, ''), a.Properties]));
+  const warnings = Annotations.fromStack(stack)
+    .findWarning('*', Match.anyValue())
+    .map((w) => String(w.entry.data));
+  const alarms = Object.fromEntries(
+    resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([id, a]) => [
+      id.replace(/^Monitoring/, '').replace(/[0-9A-F]{8}$/, ''),
+      a.Properties,
+    ]),
+  );
   // The body is a Fn::Join of JSON text and tokens (region, ARNs) that sit inside JSON strings.
-  const body = resourcesOf(t, 'AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody['Fn::Join'][1].map((x: any) => (typeof x === 'string' ? x : 'TOKEN')).join('');
+  const body = resourcesOf(t, 'AWS::CloudWatch::Dashboard')[0][1]
+    .Properties.DashboardBody['Fn::Join'][1].map((x: any) => (typeof x === 'string' ? x : 'TOKEN'))
+    .join('');
   return { t, alarms, warnings, dashboard: JSON.parse(body) };
 }
 
@@ -32,20 +44,35 @@ function valueOf(alarm: any, id: string, values: Record<string, number | Record<
   for (const q of alarm.Metrics.filter((x: any) => x.MetricStat)) {
     const v = values[q.MetricStat.Metric.MetricName];
     const status = q.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'status')?.Value;
-    byId[q.Id] = typeof v === 'number' ? v : v?.[status] ?? 0;
+    byId[q.Id] = typeof v === 'number' ? v : (v?.[status] ?? 0);
   }
   const expr = alarm.Metrics.find((x: any) => x.Id === id);
   if (!expr.Expression) return byId[id];
-  const used = alarm.Metrics.filter((x: any) => x.Expression && x.Id !== id && new RegExp(`\\b${x.Id}\\b`).test(expr.Expression));
+  const used = alarm.Metrics.filter(
+    (x: any) => x.Expression && x.Id !== id && new RegExp(`\\b${x.Id}\\b`).test(expr.Expression),
+  );
   for (const q of used) byId[q.Id] = valueOf(alarm, q.Id, values);
   return evaluate(expr.Expression, byId, 300);
 }
 
 /** The one metric of a single-metric alarm, however CDK rendered it (labelled metrics render as `Metrics`). */
 function metricOf(a: any) {
-  if (a.MetricName) return { namespace: a.Namespace, name: a.MetricName, stat: a.Statistic ?? a.ExtendedStatistic, period: a.Period, dimensions: a.Dimensions };
+  if (a.MetricName)
+    return {
+      namespace: a.Namespace,
+      name: a.MetricName,
+      stat: a.Statistic ?? a.ExtendedStatistic,
+      period: a.Period,
+      dimensions: a.Dimensions,
+    };
   const { MetricStat: m } = a.Metrics[0];
-  return { namespace: m.Metric.Namespace, name: m.Metric.MetricName, stat: m.Stat, period: m.Period, dimensions: m.Metric.Dimensions };
+  return {
+    namespace: m.Metric.Namespace,
+    name: m.Metric.MetricName,
+    stat: m.Stat,
+    period: m.Period,
+    dimensions: m.Metric.Dimensions,
+  };
 }
 
 describe('alarms', () => {
@@ -53,7 +80,13 @@ describe('alarms', () => {
   const topicRef = { Ref: resourcesOf(t, 'AWS::SNS::Topic')[0][0] };
 
   test('one per rule, each sending alarm and OK to the topic', () => {
-    expect(Object.keys(alarms).sort()).toEqual(['FailedNodes', 'GpuIdle', 'GpuMemorySaturation', 'PodsPending', 'llmErrorRate']);
+    expect(Object.keys(alarms).sort()).toEqual([
+      'FailedNodes',
+      'GpuIdle',
+      'GpuMemorySaturation',
+      'PodsPending',
+      'llmErrorRate',
+    ]);
     for (const a of Object.values(alarms)) {
       expect(a.AlarmActions).toEqual([topicRef]);
       expect(a.OKActions).toEqual([topicRef]);
@@ -63,24 +96,44 @@ describe('alarms', () => {
 
   test('GPU idle: GPUs running and utilisation under 10% for 30 minutes', () => {
     const a = alarms.GpuIdle;
-    expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 6 });
+    expect(a).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 6,
+    });
     const expr = a.Metrics.find((x: any) => x.Expression);
     expect(expr.Expression).toBe('IF(gpus > 0 AND util < 10, 1, 0)');
     const util = a.Metrics.find((x: any) => x.Id === 'util').MetricStat;
-    expect(util).toMatchObject({ Metric: { Namespace: 'ContainerInsights', MetricName: 'node_gpu_utilization' }, Period: 300, Stat: 'Average' });
+    expect(util).toMatchObject({
+      Metric: { Namespace: 'ContainerInsights', MetricName: 'node_gpu_utilization' },
+      Period: 300,
+      Stat: 'Average',
+    });
     // GPUs running: one node of 4 GPUs publishes node_gpu_limit once a minute, 5 times in the period.
     expect(valueOf(a, 'gpus', { node_gpu_limit: 4 * 5 })).toBe(4);
   });
 
   test('GPU memory saturation over 95% for 15 minutes', () => {
-    expect(alarms.GpuMemorySaturation).toMatchObject({ Threshold: 95, EvaluationPeriods: 3, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(metricOf(alarms.GpuMemorySaturation)).toMatchObject({ name: 'node_gpu_memory_utilization', stat: 'Maximum', period: 300 });
+    expect(alarms.GpuMemorySaturation).toMatchObject({
+      Threshold: 95,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(metricOf(alarms.GpuMemorySaturation)).toMatchObject({
+      name: 'node_gpu_memory_utilization',
+      stat: 'Maximum',
+      period: 300,
+    });
   });
 
   test('failed nodes and pods pending for 15 minutes', () => {
     expect(alarms.FailedNodes).toMatchObject({ Threshold: 1, EvaluationPeriods: 2 });
     expect(metricOf(alarms.FailedNodes)).toMatchObject({ name: 'cluster_failed_node_count', stat: 'Maximum' });
-    expect(alarms.PodsPending).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarms.PodsPending).toMatchObject({
+      Threshold: 1,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     const pending = alarms.PodsPending.Metrics.find((x: any) => x.ReturnData !== false).Id;
     // pod_status_pending is 1 per pending pod and minute: one pod pending all 5 minutes breaches, one pending
     // for a single minute of them does not, and 3 pods pending breach as 3.
@@ -103,7 +156,15 @@ describe('alarms', () => {
 });
 
 test('thresholds can be overridden', () => {
-  const { alarms } = monitoring({ thresholds: { gpuIdlePercent: 25, gpuIdleFor: Duration.hours(1), gpuMemoryPercent: 90, errorRatePercent: 1, pendingFor: Duration.minutes(30) } });
+  const { alarms } = monitoring({
+    thresholds: {
+      gpuIdlePercent: 25,
+      gpuIdleFor: Duration.hours(1),
+      gpuMemoryPercent: 90,
+      errorRatePercent: 1,
+      pendingFor: Duration.minutes(30),
+    },
+  });
   expect(alarms.GpuIdle.EvaluationPeriods).toBe(12);
   expect(alarms.GpuIdle.Metrics.find((x: any) => x.Expression).Expression).toBe('IF(gpus > 0 AND util < 25, 1, 0)');
   expect(alarms.GpuMemorySaturation.Threshold).toBe(90);
@@ -116,14 +177,26 @@ test('the topic is KMS-encrypted, TLS-only, and the emails are subscribed', () =
   t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
-  t.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+  t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      ]),
+    },
+  });
 });
 
 test('the budget matches: monthly cost limit, forecast and actual notifications to topic and emails', () => {
   const { t } = monitoring();
   const [, budget] = resourcesOf(t, 'AWS::Budgets::Budget')[0];
-  expect(budget.Properties.Budget).toMatchObject({ BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 20000, Unit: 'USD' } });
-  const notes = budget.Properties.NotificationsWithSubscribers.map((n: any) => `${n.Notification.NotificationType}>${n.Notification.Threshold}`);
+  expect(budget.Properties.Budget).toMatchObject({
+    BudgetType: 'COST',
+    TimeUnit: 'MONTHLY',
+    BudgetLimit: { Amount: 20000, Unit: 'USD' },
+  });
+  const notes = budget.Properties.NotificationsWithSubscribers.map(
+    (n: any) => `${n.Notification.NotificationType}>${n.Notification.Threshold}`,
+  );
   expect(notes).toEqual(['FORECASTED>100', 'ACTUAL>80', 'ACTUAL>100']);
   for (const n of budget.Properties.NotificationsWithSubscribers) {
     expect(n.Subscribers.map((s: any) => s.SubscriptionType).sort()).toEqual(['EMAIL', 'SNS']);
@@ -132,8 +205,9 @@ test('the budget matches: monthly cost limit, forecast and actual notifications 
 
 // NotificationsWithSubscribers is create-only (AWS::Budgets::Budget: "Update requires: Replacement"), and a
 // replacement under the same custom name fails: the name must change exactly when the notifications do.
-test('the budget\'s name changes with its notifications (create-only), and only with them', () => {
-  const nameOf = (props: Partial<AiMonitoringProps>) => resourcesOf(monitoring(props).t, 'AWS::Budgets::Budget')[0][1].Properties.Budget.BudgetName;
+test("the budget's name changes with its notifications (create-only), and only with them", () => {
+  const nameOf = (props: Partial<AiMonitoringProps>) =>
+    resourcesOf(monitoring(props).t, 'AWS::Budgets::Budget')[0][1].Properties.Budget.BudgetName;
   const base = nameOf({});
   expect(base).toMatch(/^acme-ml-monthly-[0-9a-f]{8}$/);
   expect(nameOf({ alarmEmails: ['oncall@example.com', 'second@example.com'] })).not.toBe(base);
@@ -152,7 +226,9 @@ describe('budget cost filter', () => {
     const { t, warnings, dashboard } = monitoring({ costTag: tag });
     expect(budgetOf(t).CostFilters).toEqual({ TagKeyValue: ['user:ai-platform$acme-ml'] });
     expect(activation(warnings)).toHaveLength(1);
-    expect(activation(warnings)[0]).toContain('aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=ai-platform,Status=Active');
+    expect(activation(warnings)[0]).toContain(
+      'aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=ai-platform,Status=Active',
+    );
     expect(activation(warnings)[0]).toContain('$0');
     expect(JSON.stringify(dashboard)).toContain('TagKey=ai-platform,Status=Active');
   });
@@ -174,7 +250,9 @@ describe('budget cost filter', () => {
   });
 
   test('a tag filter without a tag is refused, naming the fields', () => {
-    expect(() => monitoring({ costFilter: BudgetCostFilter.COST_TAG })).toThrow(/costFilter \('cost-tag'\) needs costTag.*BudgetCostFilter.ACCOUNT/);
+    expect(() => monitoring({ costFilter: BudgetCostFilter.COST_TAG })).toThrow(
+      /costFilter \('cost-tag'\) needs costTag.*BudgetCostFilter.ACCOUNT/,
+    );
   });
 });
 
@@ -195,7 +273,9 @@ describe('dashboard', () => {
   });
 
   test('requests, errors, queue depth and replicas per service; latency pointed at Prometheus', () => {
-    expect(titles).toEqual(expect.arrayContaining(['llm: requests / min', 'llm: errors (%)', 'llm: queue depth', 'llm: replicas']));
+    expect(titles).toEqual(
+      expect.arrayContaining(['llm: requests / min', 'llm: errors (%)', 'llm: queue depth', 'llm: replicas']),
+    );
     expect(texts.join('\n')).toContain('histogram_quantile(0.99');
   });
 
@@ -204,7 +284,7 @@ describe('dashboard', () => {
     expect(JSON.stringify(nodes.properties.metrics)).toContain('AutoScalingGroupName=eks-acme-ml-inference-0a1b2c3d');
   });
 
-  test('without a managed node group, the nodes widget counts the cluster\'s nodes, not its GPUs', () => {
+  test("without a managed node group, the nodes widget counts the cluster's nodes, not its GPUs", () => {
     const { dashboard: d } = monitoring({ pools: [{ name: 'training', instanceTypes: ['p5.48xlarge'] }] });
     const nodes = d.widgets.find((w: any) => w.properties.title === 'Nodes per pool');
     expect(JSON.stringify(nodes.properties.metrics)).toContain('cluster_node_count');
@@ -212,7 +292,13 @@ describe('dashboard', () => {
   });
 
   test('data lake size and errors; cost with the budget', () => {
-    expect(titles).toEqual(expect.arrayContaining(['Data lake size (bytes)', 'Data lake server errors', 'Estimated charges (USD, month to date)']));
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Data lake size (bytes)',
+        'Data lake server errors',
+        'Estimated charges (USD, month to date)',
+      ]),
+    );
     expect(texts.join('\n')).toContain('Monthly budget: **$20,000**');
   });
 });
@@ -221,16 +307,19 @@ describe('in the reference platform', () => {
   const { platform } = synthPlatform();
   const t = Template.fromStack(platform.monitoringStack);
 
-  test('its own monitoring stack, with the definition\'s budget and emails', () => {
+  test("its own monitoring stack, with the definition's budget and emails", () => {
     expect(platform.monitoringStack.stackName).toBe('acme-ml-monitoring');
-    t.hasResourceProperties('AWS::Budgets::Budget', { Budget: Match.objectLike({ BudgetLimit: { Amount: 20000, Unit: 'USD' } }) });
+    t.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: Match.objectLike({ BudgetLimit: { Amount: 20000, Unit: 'USD' } }),
+    });
     t.hasResourceProperties('AWS::SNS::Subscription', { Endpoint: 'oncall@example.com' });
   });
 
   test('metrics come in through the CloudWatch observability add-on with its own Pod Identity role', () => {
     const pt = Template.fromStack(platform.platformStack);
     pt.hasResourceProperties('AWS::EKS::Addon', {
-      AddonName: 'amazon-cloudwatch-observability', AddonVersion: Match.stringLikeRegexp('^v\\d+\\.\\d+\\.\\d+-eksbuild\\.\\d+$'),
+      AddonName: 'amazon-cloudwatch-observability',
+      AddonVersion: Match.stringLikeRegexp('^v\\d+\\.\\d+\\.\\d+-eksbuild\\.\\d+$'),
       PodIdentityAssociations: [{ ServiceAccount: 'cloudwatch-agent', RoleArn: Match.anyValue() }],
       ConfigurationValues: Match.stringLikeRegexp('accelerated_compute_metrics'),
     });
@@ -238,12 +327,23 @@ describe('in the reference platform', () => {
 });
 
 test('the definition overrides alarm thresholds', () => {
-  const platform = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => {
-    Object.assign(d.monitoring, { gpuIdleThresholdPercent: 20, gpuIdleMinutes: 60, gpuMemoryThresholdPercent: 90, errorRateThresholdPercent: 2, pendingPodsMinutes: 30 });
-  }) });
+  const platform = new AiPlatform(testApp(), 'AiPlatform', {
+    definition: referenceWith((d) => {
+      Object.assign(d.monitoring, {
+        gpuIdleThresholdPercent: 20,
+        gpuIdleMinutes: 60,
+        gpuMemoryThresholdPercent: 90,
+        errorRateThresholdPercent: 2,
+        pendingPodsMinutes: 30,
+      });
+    }),
+  });
   const alarms = platform.monitoring.alarms;
   const t = Template.fromStack(platform.monitoringStack);
-  const props = (a: keyof typeof alarms) => resourcesOf(t, 'AWS::CloudWatch::Alarm').find(([id]) => id === platform.monitoringStack.getLogicalId(alarms[a].node.defaultChild as never))![1].Properties;
+  const props = (a: keyof typeof alarms) =>
+    resourcesOf(t, 'AWS::CloudWatch::Alarm').find(
+      ([id]) => id === platform.monitoringStack.getLogicalId(alarms[a].node.defaultChild as never),
+    )![1].Properties;
   expect(props('GpuIdle').EvaluationPeriods).toBe(12);
   expect(JSON.stringify(props('GpuIdle').Metrics)).toContain('util < 20');
   expect(props('GpuMemorySaturation').Threshold).toBe(90);
@@ -252,7 +352,11 @@ test('the definition overrides alarm thresholds', () => {
 });
 
 test('without a monitoring block: dashboard and alarms to a topic with no subscribers, no budget', () => {
-  const platform = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { delete d.monitoring; }) });
+  const platform = new AiPlatform(testApp(), 'AiPlatform', {
+    definition: referenceWith((d) => {
+      delete d.monitoring;
+    }),
+  });
   const t = Template.fromStack(platform.monitoringStack);
   t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   t.resourceCountIs('AWS::SNS::Topic', 1);
@@ -270,10 +374,17 @@ test('the topic admits Managed Prometheus only when asked', () => {
 
 test('the standalone check names every problem of the props, as the definition does', () => {
   const problems = AiMonitoring.check({
-    clusterName: 'acme', alarmEmails: ['oncall'], monthlyBudgetUsd: 0,
+    clusterName: 'acme',
+    alarmEmails: ['oncall'],
+    monthlyBudgetUsd: 0,
     thresholds: { gpuIdlePercent: 120, pendingFor: Duration.minutes(7) },
   });
-  expect(problems.map((p) => p.field)).toEqual(['alarmEmails[0]', 'monthlyBudgetUsd', 'thresholds.gpuIdlePercent', 'thresholds.pendingFor']);
+  expect(problems.map((p) => p.field)).toEqual([
+    'alarmEmails[0]',
+    'monthlyBudgetUsd',
+    'thresholds.gpuIdlePercent',
+    'thresholds.pendingFor',
+  ]);
 });
 
 // More of this domain's cases, run in this file's worker so the domain's modules load once (test time).

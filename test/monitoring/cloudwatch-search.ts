@@ -17,7 +17,10 @@ export interface SearchableMetric {
 
 /** Tokens CloudWatch generates: split at non-alphanumerics, camel case and digit runs ("Project2-trial333" → Project, 2, trial, 333). */
 export function tokens(s: string): string[] {
-  return s.split(/[^A-Za-z0-9]+/).filter(Boolean).flatMap((run) => run.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []);
+  return s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .flatMap((run) => run.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []);
 }
 
 function termMatches(term: string, value: string): boolean {
@@ -25,7 +28,10 @@ function termMatches(term: string, value: string): boolean {
   const want = tokens(term);
   const have = tokens(value);
   if (want.length === 0) throw new Error(`search term '${term}' has no tokens`);
-  const same = want.length === 1 ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase() : (a: string, b: string) => a === b;
+  const same =
+    want.length === 1
+      ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
+      : (a: string, b: string) => a === b;
   for (let i = 0; i + want.length <= have.length; i++) {
     if (want.every((w, j) => same(w, have[i + j]))) return true;
   }
@@ -72,10 +78,16 @@ export function searchFinds(expression: string, metric: SearchableMetric): boole
     if (['AND', 'OR', 'NOT'].includes(term)) throw new Error(`the model knows implicit AND only, not '${term}'`);
     const eq = term.indexOf('=');
     if (eq < 0) {
-      return [metric.namespace, metric.metricName, ...Object.keys(metric.dimensions), ...Object.values(metric.dimensions)].some((v) => termMatches(term, v));
+      return [
+        metric.namespace,
+        metric.metricName,
+        ...Object.keys(metric.dimensions),
+        ...Object.values(metric.dimensions),
+      ].some((v) => termMatches(term, v));
     }
     const [name, value] = [term.slice(0, eq), term.slice(eq + 1)];
-    const target = name === 'MetricName' ? metric.metricName : name === 'Namespace' ? metric.namespace : metric.dimensions[name];
+    const target =
+      name === 'MetricName' ? metric.metricName : name === 'Namespace' ? metric.namespace : metric.dimensions[name];
     return target !== undefined && alternatives(value).some((v) => termMatches(v, target));
   });
 }

@@ -16,7 +16,9 @@ describe('the CloudWatch agent add-on configuration', () => {
   });
 
   test('the intervals the dashboard divides by are the ones the agent uses', () => {
-    expect(config.agent.config.logs.metrics_collected.kubernetes.metrics_collection_interval).toBe(CONTAINER_INSIGHTS_INTERVAL_SECONDS);
+    expect(config.agent.config.logs.metrics_collected.kubernetes.metrics_collection_interval).toBe(
+      CONTAINER_INSIGHTS_INTERVAL_SECONDS,
+    );
     expect(config.agent.prometheus.config.global.scrape_interval).toBe(`${INFERENCE_SCRAPE_INTERVAL_SECONDS}s`);
     expect(CONTAINER_INSIGHTS_INTERVAL_SECONDS).toBe(60);
   });

@@ -10,7 +10,8 @@ function synthesized(props: Partial<AiMonitoringProps> = {}) {
   const app = testApp();
   const stack = new Stack(app, 'Mon');
   const monitoring = new AiMonitoring(stack, 'Monitoring', {
-    clusterName: 'acme-ml', dashboardName: 'acme-ml-ai-platform',
+    clusterName: 'acme-ml',
+    dashboardName: 'acme-ml-ai-platform',
     pools: [{ name: 'inference', instanceTypes: ['g6e.xlarge'], nodegroupName: 'acme-ml-inference-0a1b2c3d' }],
     services: [{ name: 'llm', namespace: 'serving' }],
     buckets: [{ zone: 'raw', bucketName: 'raw-bucket' }],
@@ -20,8 +21,16 @@ function synthesized(props: Partial<AiMonitoringProps> = {}) {
   });
   const dir = app.synth().directory;
   const t = Template.fromStack(stack);
-  const body = resourcesOf(t, 'AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody['Fn::Join'][1].map((x: any) => (typeof x === 'string' ? x : 'TOKEN')).join('');
-  return { monitoring, t, dir, cloudwatch: JSON.parse(body), grafanaFile: path.join(dir, 'grafana', 'acme-ml-ai-platform.json') };
+  const body = resourcesOf(t, 'AWS::CloudWatch::Dashboard')[0][1]
+    .Properties.DashboardBody['Fn::Join'][1].map((x: any) => (typeof x === 'string' ? x : 'TOKEN'))
+    .join('');
+  return {
+    monitoring,
+    t,
+    dir,
+    cloudwatch: JSON.parse(body),
+    grafanaFile: path.join(dir, 'grafana', 'acme-ml-ai-platform.json'),
+  };
 }
 
 /** Metric names in a CloudWatch SEARCH expression, a PromQL query, or a metric's name. */
@@ -31,28 +40,45 @@ function namesIn(text: string): string[] {
 
 /** Each CloudWatch metric widget: its title and the metrics it draws (names, sorted, once each). */
 function cloudWatchGraphs(dashboard: any) {
-  return dashboard.widgets.filter((w: any) => w.type === 'metric').map((w: any) => ({
-    title: w.properties.title,
-    metrics: [...new Set(w.properties.metrics.flatMap((row: any[]) => (typeof row[0] === 'string' ? [row[1]] : namesIn(row[0].expression ?? ''))))].sort(),
-  }));
+  return dashboard.widgets
+    .filter((w: any) => w.type === 'metric')
+    .map((w: any) => ({
+      title: w.properties.title,
+      metrics: [
+        ...new Set(
+          w.properties.metrics.flatMap((row: any[]) =>
+            typeof row[0] === 'string' ? [row[1]] : namesIn(row[0].expression ?? ''),
+          ),
+        ),
+      ].sort(),
+    }));
 }
 
 /** Each Grafana graph panel (timeseries or stat): its title and the metrics its queries read. */
 function grafanaGraphs(dashboard: any) {
-  return dashboard.panels.filter((p: any) => p.type === 'timeseries' || p.type === 'stat').map((p: any) => ({
-    title: p.title,
-    metrics: [...new Set(p.targets.flatMap((q: any) => (q.metricName ? [q.metricName] : namesIn(q.expression ?? q.expr ?? ''))))].sort(),
-  }));
+  return dashboard.panels
+    .filter((p: any) => p.type === 'timeseries' || p.type === 'stat')
+    .map((p: any) => ({
+      title: p.title,
+      metrics: [
+        ...new Set(
+          p.targets.flatMap((q: any) => (q.metricName ? [q.metricName] : namesIn(q.expression ?? q.expr ?? ''))),
+        ),
+      ].sort(),
+    }));
 }
 
-describe('the Grafana dashboard draws the CloudWatch dashboard\'s panels', () => {
+describe("the Grafana dashboard draws the CloudWatch dashboard's panels", () => {
   const { cloudwatch, grafanaFile } = synthesized();
   const grafana = JSON.parse(fs.readFileSync(grafanaFile, 'utf8'));
 
   test('synth writes it to cdk.out/grafana/<dashboardName>.json, for a current Grafana', () => {
     expect(grafana.title).toBe('acme-ml-ai-platform');
     expect(grafana.schemaVersion).toBeGreaterThanOrEqual(39);
-    expect(grafana.templating.list.map((v: any) => [v.type, v.query])).toEqual([['datasource', 'prometheus'], ['datasource', 'cloudwatch']]);
+    expect(grafana.templating.list.map((v: any) => [v.type, v.query])).toEqual([
+      ['datasource', 'prometheus'],
+      ['datasource', 'cloudwatch'],
+    ]);
   });
 
   test('one panel per CloudWatch graph, in the same order, with the same title and the same metrics', () => {
@@ -91,25 +117,36 @@ describe('the Grafana dashboard draws the CloudWatch dashboard\'s panels', () =>
 
 describe('alarms are named definitions, each with its thresholds and an off switch', () => {
   const stem = (id: string) => id.replace(/^Monitoring/, '').replace(/[0-9A-F]{8}$/, '');
-  const alarmsOf = (t: Template) => Object.fromEntries(resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([id, a]) => [stem(id), { id, ...a.Properties }]));
+  const alarmsOf = (t: Template) =>
+    Object.fromEntries(resourcesOf(t, 'AWS::CloudWatch::Alarm').map(([id, a]) => [stem(id), { id, ...a.Properties }]));
   const all = alarmsOf(synthesized().t);
 
-  test('turning alarms off removes just those, and leaves the others\' logical IDs as they were', () => {
+  test("turning alarms off removes just those, and leaves the others' logical IDs as they were", () => {
     const some = alarmsOf(synthesized({ alarms: { gpuIdle: false, errorRate: false } }).t);
     expect(Object.keys(some).sort()).toEqual(['FailedNodes', 'GpuMemorySaturation', 'PodsPending']);
     for (const [k, a] of Object.entries(some)) expect(a.id).toBe(all[k].id);
   });
 
   test('with every alarm off, no alarm widget (and no Grafana twin to miss)', () => {
-    const { t, cloudwatch } = synthesized({ alarms: { gpuIdle: false, gpuMemorySaturation: false, failedNodes: false, podsPending: false, errorRate: false } });
+    const { t, cloudwatch } = synthesized({
+      alarms: { gpuIdle: false, gpuMemorySaturation: false, failedNodes: false, podsPending: false, errorRate: false },
+    });
     t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     expect(cloudwatch.widgets.filter((w: any) => w.type === 'alarm')).toEqual([]);
   });
 
   test('every threshold and duration is a prop', () => {
-    const a = alarmsOf(synthesized({ thresholds: {
-      gpuMemoryFor: Duration.minutes(30), failedNodes: 2, failedNodesFor: Duration.minutes(20), pendingPods: 4, errorRateFor: Duration.minutes(5),
-    } }).t);
+    const a = alarmsOf(
+      synthesized({
+        thresholds: {
+          gpuMemoryFor: Duration.minutes(30),
+          failedNodes: 2,
+          failedNodesFor: Duration.minutes(20),
+          pendingPods: 4,
+          errorRateFor: Duration.minutes(5),
+        },
+      }).t,
+    );
     expect(a.GpuMemorySaturation.EvaluationPeriods).toBe(6);
     expect(a.GpuMemorySaturation.AlarmDescription).toContain('30 minutes');
     expect(a.FailedNodes).toMatchObject({ Threshold: 2, EvaluationPeriods: 4 });
@@ -124,8 +161,20 @@ describe('alarms are named definitions, each with its thresholds and an off swit
   });
 
   test('bad thresholds are named', () => {
-    const problems = AiMonitoring.check({ clusterName: 'acme', thresholds: { failedNodes: 0, pendingPods: 1.5, gpuMemoryFor: Duration.minutes(12), errorRateFor: Duration.minutes(5) } });
-    expect(problems.map((p) => `${p.field}=${p.value}`)).toEqual(['thresholds.gpuMemoryFor=12', 'thresholds.failedNodes=0', 'thresholds.pendingPods=1.5']);
+    const problems = AiMonitoring.check({
+      clusterName: 'acme',
+      thresholds: {
+        failedNodes: 0,
+        pendingPods: 1.5,
+        gpuMemoryFor: Duration.minutes(12),
+        errorRateFor: Duration.minutes(5),
+      },
+    });
+    expect(problems.map((p) => `${p.field}=${p.value}`)).toEqual([
+      'thresholds.gpuMemoryFor=12',
+      'thresholds.failedNodes=0',
+      'thresholds.pendingPods=1.5',
+    ]);
   });
 });
 

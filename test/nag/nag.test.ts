@@ -12,42 +12,66 @@ import { synthPlatform, testApp } from '../helpers';
 function findings(stack: Stack): string[] {
   (stack.node.root as App).synth();
   return [new AwsSolutionsChecks(), new AiPlatformChecks()].flatMap((pack) =>
-    pack.validateScope(stack).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath ?? r.resourceLogicalId}`)));
+    pack
+      .validateScope(stack)
+      .violations.flatMap((v) =>
+        v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath ?? r.resourceLogicalId}`),
+      ),
+  );
 }
 
-test.each(['platformStack', 'dataStack', 'monitoringStack'] as const)('the reference %s has no unacknowledged AwsSolutions or AiPlatform findings', (stack) => {
-  // One build of the reference platform for the three stacks.
-  expect(findings(synthPlatform().platform[stack])).toEqual([]);
-});
+test.each(['platformStack', 'dataStack', 'monitoringStack'] as const)(
+  'the reference %s has no unacknowledged AwsSolutions or AiPlatform findings',
+  (stack) => {
+    // One build of the reference platform for the three stacks.
+    expect(findings(synthPlatform().platform[stack])).toEqual([]);
+  },
+);
 
-test('the reference platform\'s shard stacks (its pools and workloads) have no unacknowledged findings', () => {
+test("the reference platform's shard stacks (its pools and workloads) have no unacknowledged findings", () => {
   const { platform } = synthPlatform();
   expect(platform.shardStacks.flatMap((s) => findings(s))).toEqual([]);
 });
 
 test('a Karpenter platform has no unacknowledged findings either', () => {
-  const platform = new AiPlatform(testApp(), 'AiPlatform', { definition: { ...referencePlatform, nodePools: referencePlatform.nodePools.map((p, i) => (i === 0 ? { ...p, provisioner: Provisioner.KARPENTER } : p)) } });
+  const platform = new AiPlatform(testApp(), 'AiPlatform', {
+    definition: {
+      ...referencePlatform,
+      nodePools: referencePlatform.nodePools.map((p, i) =>
+        i === 0 ? { ...p, provisioner: Provisioner.KARPENTER } : p,
+      ),
+    },
+  });
   expect(findings(platform.platformStack)).toEqual([]);
 });
 
 function bareCluster(props: Partial<eks.ClusterProps>): CfnResource {
   const stack = new Stack(testApp(), 'S');
   const cluster = new eks.Cluster(stack, 'C', {
-    version: eks.KubernetesVersion.V1_35, vpc: new ec2.Vpc(stack, 'V'), defaultCapacity: 0,
+    version: eks.KubernetesVersion.V1_35,
+    vpc: new ec2.Vpc(stack, 'V'),
+    defaultCapacity: 0,
     defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-    kubectlProviderOptions: { kubectlLayer: new KubectlV35Layer(stack, 'L') }, ...props,
+    kubectlProviderOptions: { kubectlLayer: new KubectlV35Layer(stack, 'L') },
+    ...props,
   });
   return cluster.node.defaultChild as CfnResource;
 }
 
 test('rule EKSV2PublicEndpoint flags a public endpoint and passes a private one', () => {
   expect(eksClusterNoPublicEndpoint(bareCluster({}))).toBe(NagRuleCompliance.NON_COMPLIANT);
-  expect(eksClusterNoPublicEndpoint(bareCluster({ endpointAccess: eks.EndpointAccess.PRIVATE }))).toBe(NagRuleCompliance.COMPLIANT);
+  expect(eksClusterNoPublicEndpoint(bareCluster({ endpointAccess: eks.EndpointAccess.PRIVATE }))).toBe(
+    NagRuleCompliance.COMPLIANT,
+  );
 });
 
 test('rule EKSV2ControlPlaneLogs names each missing log type', () => {
-  expect(eksClusterControlPlaneLogging(bareCluster({ clusterLogging: [eks.ClusterLoggingTypes.API] })))
-    .toEqual(['LogType::audit', 'LogType::authenticator', 'LogType::controllerManager', 'LogType::scheduler']);
+  expect(eksClusterControlPlaneLogging(bareCluster({ clusterLogging: [eks.ClusterLoggingTypes.API] }))).toEqual([
+    'LogType::audit',
+    'LogType::authenticator',
+    'LogType::controllerManager',
+    'LogType::scheduler',
+  ]);
 });
 
 test('an unacknowledged public endpoint is reported by the pack', () => {
@@ -57,5 +81,7 @@ test('an unacknowledged public endpoint is reported by the pack', () => {
   expect(rules).toContain('AiPlatform-EKSV2PublicEndpoint');
   expect(rules).not.toContain('AiPlatform-EKSV2ControlPlaneLogs');
   Validations.of(cfn).acknowledge({ id: 'AiPlatform-EKSV2PublicEndpoint', reason: 'test' });
-  expect(new AiPlatformChecks().validateScope(stack).violations.map((v) => v.ruleName)).not.toContain('AiPlatform-EKSV2PublicEndpoint');
+  expect(new AiPlatformChecks().validateScope(stack).violations.map((v) => v.ruleName)).not.toContain(
+    'AiPlatform-EKSV2PublicEndpoint',
+  );
 });

@@ -31,7 +31,10 @@ function dependsOn(template: Template, from: string, on: string): boolean {
     const id = stack.pop()!;
     for (const d of directDeps(resources[id] ?? {})) {
       if (d === on) return true;
-      if (!seen.has(d)) { seen.add(d); stack.push(d); }
+      if (!seen.has(d)) {
+        seen.add(d);
+        stack.push(d);
+      }
     }
   }
   return false;
@@ -67,12 +70,19 @@ describe('the application is stopped before CloudFormation updates or deletes it
   });
 
   test('the stopper role: ListApplications on * (it takes no resource), get and stop on this application only, nothing else', () => {
-    const [roleId] = resourcesOf(template, 'AWS::IAM::Role').find(([, r]) => JSON.stringify(r.Properties.Description ?? '').includes('Stops EMR Serverless'))!;
+    const [roleId] = resourcesOf(template, 'AWS::IAM::Role').find(([, r]) =>
+      JSON.stringify(r.Properties.Description ?? '').includes('Stops EMR Serverless'),
+    )!;
     const emr = statementsOf(template, roleId).filter((s) => actionsOf(s).some((a) => a.startsWith('emr-serverless:')));
-    expect(emr).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Action: 'emr-serverless:ListApplications', Resource: '*' }),
-      expect.objectContaining({ Action: ['emr-serverless:GetApplication', 'emr-serverless:StopApplication'], Resource: { 'Fn::GetAtt': [appId, 'Arn'] } }),
-    ]));
+    expect(emr).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'emr-serverless:ListApplications', Resource: '*' }),
+        expect.objectContaining({
+          Action: ['emr-serverless:GetApplication', 'emr-serverless:StopApplication'],
+          Resource: { 'Fn::GetAtt': [appId, 'Arn'] },
+        }),
+      ]),
+    );
     expect(emr).toHaveLength(2);
     expect(emr.flatMap(actionsOf)).not.toContain('emr-serverless:CancelJobRun');
   });
@@ -92,7 +102,10 @@ full.describe('the before-update stopper changes exactly when the application do
   ])('%s', (_edit, props, opts, appChanges) => {
     const after = buildNew(props, opts);
     expect(JSON.stringify(appOf(after.template)) !== JSON.stringify(appOf(base.template))).toBe(appChanges);
-    expect(JSON.stringify(stoppers(after.template).update[1].Properties) !== JSON.stringify(stoppers(base.template).update[1].Properties)).toBe(appChanges);
+    expect(
+      JSON.stringify(stoppers(after.template).update[1].Properties) !==
+        JSON.stringify(stoppers(base.template).update[1].Properties),
+    ).toBe(appChanges);
   });
 });
 
@@ -104,16 +117,29 @@ describe('the stopper functions', () => {
 
   function run(apps: Record<string, { name: string; states: string[]; refuse?: number }>) {
     const calls: string[] = [];
-    const command = (name: string) => class { constructor(public input: any) { (this as any).name = name; } };
-    const names = ['ListApplicationsCommand', 'GetApplicationCommand', 'StopApplicationCommand', 'CancelJobRunCommand', 'DeleteApplicationCommand'];
+    const command = (name: string) =>
+      class {
+        constructor(public input: any) {
+          (this as any).name = name;
+        }
+      };
+    const names = [
+      'ListApplicationsCommand',
+      'GetApplicationCommand',
+      'StopApplicationCommand',
+      'CancelJobRunCommand',
+      'DeleteApplicationCommand',
+    ];
     const sdk: any = Object.fromEntries(names.map((n) => [n, command(n)]));
     sdk.EMRServerlessClient = class {
       async send(c: any) {
         const app = apps[c.input.applicationId];
         calls.push(`${c.name.replace('Command', '')}${c.input.applicationId ? ` ${c.input.applicationId}` : ''}`);
-        if (c.name === 'ListApplicationsCommand') return { applications: Object.entries(apps).map(([i, a]) => ({ id: i, name: a.name })) };
+        if (c.name === 'ListApplicationsCommand')
+          return { applications: Object.entries(apps).map(([i, a]) => ({ id: i, name: a.name })) };
         if (!app) throw Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
-        if (c.name === 'GetApplicationCommand') return { application: { state: app.states.length > 1 ? app.states.shift() : app.states[0] } };
+        if (c.name === 'GetApplicationCommand')
+          return { application: { state: app.states.length > 1 ? app.states.shift() : app.states[0] } };
         if (c.name === 'StopApplicationCommand' && (app.refuse ?? 0) > 0) {
           app.refuse!--;
           throw Object.assign(new Error('Application has running jobs'), { name: 'ValidationException' });
@@ -131,7 +157,9 @@ describe('the stopper functions', () => {
     return -1;
   }
   const updateEvent = (type: string, old?: string) => ({
-    RequestType: type, LogicalResourceId: 'BeforeUpdate', PhysicalResourceId: type === 'Create' ? undefined : 'BeforeUpdate',
+    RequestType: type,
+    LogicalResourceId: 'BeforeUpdate',
+    PhysicalResourceId: type === 'Create' ? undefined : 'BeforeUpdate',
     ResourceProperties: { Mode: 'before-update', ApplicationName: 'reviews-clean' },
     ...(old ? { OldResourceProperties: { Mode: 'before-update', ApplicationName: old } } : {}),
   });
@@ -142,7 +170,10 @@ describe('the stopper functions', () => {
   });
 
   test('before an update: stops the STARTED application of that name, and is done once it is STOPPED; other applications untouched', async () => {
-    const { calls, handler } = run({ a1: { name: 'reviews-clean', states: ['STARTED', 'STOPPING', 'STOPPED'] }, b2: { name: 'other', states: ['STARTED'] } });
+    const { calls, handler } = run({
+      a1: { name: 'reviews-clean', states: ['STARTED', 'STOPPING', 'STOPPED'] },
+      b2: { name: 'other', states: ['STARTED'] },
+    });
     expect(await untilComplete(handler, updateEvent('Update'))).toBe(3);
     expect(calls).toContain('StopApplication a1');
     expect(calls.join()).not.toContain('b2');
@@ -155,7 +186,9 @@ describe('the stopper functions', () => {
   });
 
   test('a job run in progress: the stop is retried until the run ends, and no run is ever cancelled', async () => {
-    const { calls, handler } = run({ a1: { name: 'reviews-clean', states: ['STARTED', 'STARTED', 'STARTED', 'STOPPING', 'STOPPED'], refuse: 2 } });
+    const { calls, handler } = run({
+      a1: { name: 'reviews-clean', states: ['STARTED', 'STARTED', 'STARTED', 'STOPPING', 'STOPPED'], refuse: 2 },
+    });
     expect(await untilComplete(handler, updateEvent('Update'))).toBe(5);
     expect(calls.filter((c) => c === 'StopApplication a1')).toHaveLength(3);
     expect(calls.join()).not.toMatch(/CancelJobRun|DeleteApplication/);
@@ -171,7 +204,9 @@ describe('the stopper functions', () => {
 
   test('before a delete: stops the application by its ID; an application already gone is done', async () => {
     const event = (type: string, id: string) => ({
-      RequestType: type, LogicalResourceId: 'BeforeDelete', PhysicalResourceId: 'BeforeDelete',
+      RequestType: type,
+      LogicalResourceId: 'BeforeDelete',
+      PhysicalResourceId: 'BeforeDelete',
       ResourceProperties: { Mode: 'before-delete', ApplicationName: 'reviews-clean', ApplicationId: id },
     });
     let r = run({ a1: { name: 'reviews-clean', states: ['STARTED', 'STOPPED'] } });
@@ -194,11 +229,20 @@ describe('the stopper functions', () => {
 /** A stack with `n` pipelines on one lake, as the platform stack holds them. */
 function pipelinesStack(n: number): Template {
   const stack = new Stack(testApp(), 'Many');
-  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-a', 'subnet-b'] });
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-1',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-a', 'subnet-b'],
+  });
   const dataLake = new DataLake(stack, 'DataLake', { namePrefix: 'acme' });
   for (let i = 0; i < n; i++) {
     new DataPipeline(stack, `Pipeline${i}`, {
-      pipelineName: `acme-ml-reviews-pipeline-${i}`, dataLake, vpc, sources: ['raw'], target: 'curated', script: PipelineScript.fromAsset(SCRIPT),
+      pipelineName: `acme-ml-reviews-pipeline-${i}`,
+      dataLake,
+      vpc,
+      sources: ['raw'],
+      target: 'curated',
+      script: PipelineScript.fromAsset(SCRIPT),
     });
   }
   return Template.fromStack(stack);
@@ -210,17 +254,25 @@ function pipelinesStack(n: number): Template {
  */
 function deployedPolicySizes(template: Template): Map<string, number> {
   const ARN = 'arn:aws:emr-serverless:us-east-1:123456789012:/applications/00fabcdefghij123';
-  const deployed = (doc: unknown) => JSON.stringify(doc).replace(/\{"Fn::GetAtt":\["[A-Za-z0-9]+","Arn"\]\}/g, `"${ARN}"`).replace(/\s/g, '').length;
+  const deployed = (doc: unknown) =>
+    JSON.stringify(doc)
+      .replace(/\{"Fn::GetAtt":\["[A-Za-z0-9]+","Arn"\]\}/g, `"${ARN}"`)
+      .replace(/\s/g, '').length;
   const sizes = new Map<string, number>();
   for (const [, p] of resourcesOf(template, 'AWS::IAM::Policy')) {
-    for (const r of p.Properties.Roles) sizes.set(r.Ref, (sizes.get(r.Ref) ?? 0) + deployed(p.Properties.PolicyDocument));
+    for (const r of p.Properties.Roles)
+      sizes.set(r.Ref, (sizes.get(r.Ref) ?? 0) + deployed(p.Properties.PolicyDocument));
   }
   return sizes;
 }
 
 full.describe('one stopper provider per stack, whatever the number of pipelines', () => {
-  const stopperFunctions = (t: Template) => resourcesOf(t, 'AWS::Lambda::Function').filter(([, f]) => String(f.Properties.Code.ZipFile ?? '').includes('StopApplicationCommand'));
-  const tokens = (t: Template) => new Set(resourcesOf(t, STOPPER).map(([, r]) => JSON.stringify(r.Properties.ServiceToken)));
+  const stopperFunctions = (t: Template) =>
+    resourcesOf(t, 'AWS::Lambda::Function').filter(([, f]) =>
+      String(f.Properties.Code.ZipFile ?? '').includes('StopApplicationCommand'),
+    );
+  const tokens = (t: Template) =>
+    new Set(resourcesOf(t, STOPPER).map(([, r]) => JSON.stringify(r.Properties.ServiceToken)));
 
   test('two pipelines share the functions, the provider (one waiter state machine) and the role; each keeps its own two stoppers', () => {
     const one = pipelinesStack(1);
@@ -228,20 +280,26 @@ full.describe('one stopper provider per stack, whatever the number of pipelines'
     expect(stopperFunctions(two)).toHaveLength(2);
     expect(tokens(two).size).toBe(1);
     expect(resourcesOf(two, 'AWS::Lambda::Function')).toHaveLength(resourcesOf(one, 'AWS::Lambda::Function').length);
-    expect(resourcesOf(two, 'AWS::StepFunctions::StateMachine')).toHaveLength(resourcesOf(one, 'AWS::StepFunctions::StateMachine').length + 1);
+    expect(resourcesOf(two, 'AWS::StepFunctions::StateMachine')).toHaveLength(
+      resourcesOf(one, 'AWS::StepFunctions::StateMachine').length + 1,
+    );
     expect(resourcesOf(two, STOPPER)).toHaveLength(4);
   });
 
   test('each application is stopped by its own statement on the shared role: get and stop name that application only', () => {
     const t = pipelinesStack(2);
     const apps = resourcesOf(t, 'AWS::EMRServerless::Application').map(([appId]) => appId);
-    const [roleId] = resourcesOf(t, 'AWS::IAM::Role').find(([, r]) => JSON.stringify(r.Properties.Description ?? '').includes('Stops EMR Serverless'))!;
+    const [roleId] = resourcesOf(t, 'AWS::IAM::Role').find(([, r]) =>
+      JSON.stringify(r.Properties.Description ?? '').includes('Stops EMR Serverless'),
+    )!;
     const stops = statementsOf(t, roleId).filter((s) => actionsOf(s).includes('emr-serverless:StopApplication'));
-    expect(stops.map((s) => s.Resource)).toEqual(expect.arrayContaining(apps.map((a) => ({ 'Fn::GetAtt': [a, 'Arn'] }))));
+    expect(stops.map((s) => s.Resource)).toEqual(
+      expect.arrayContaining(apps.map((a) => ({ 'Fn::GetAtt': [a, 'Arn'] }))),
+    );
     expect(stops.map((s) => s.Resource)).toHaveLength(2);
   });
 
-  test('at 20 pipelines every role of the stack stays under IAM\'s 10,240 characters of inline policy', () => {
+  test("at 20 pipelines every role of the stack stays under IAM's 10,240 characters of inline policy", () => {
     const sizes = deployedPolicySizes(pipelinesStack(20));
     const over = [...sizes].filter(([, n]) => n > 10_240);
     expect(over).toEqual([]);

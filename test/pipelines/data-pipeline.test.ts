@@ -1,9 +1,22 @@
-import { DefaultStackSynthesizer, Duration, Lazy, Size, Stack, type FileAssetLocation, type FileAssetSource } from 'aws-cdk-lib';
+import {
+  DefaultStackSynthesizer,
+  Duration,
+  Lazy,
+  Size,
+  Stack,
+  type FileAssetLocation,
+  type FileAssetSource,
+} from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  DataLake, DataLakeImport, DataPipeline, PipelineScript, PipelineTrigger, TableFormat,
+  DataLake,
+  DataLakeImport,
+  DataPipeline,
+  PipelineScript,
+  PipelineTrigger,
+  TableFormat,
   type DataPipelineProps,
 } from '../../lib';
 import { EMR_SERVERLESS_RELEASE } from '../../lib/catalog/versions';
@@ -26,36 +39,57 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
   test('an EMR Serverless Spark application on the catalog release, auto-start, auto-stop after 15 idle minutes', () => {
     expect(EMR_SERVERLESS_RELEASE).toMatch(/^emr-\d+\.\d+\.\d+$/);
     template.hasResourceProperties('AWS::EMRServerless::Application', {
-      Name: 'reviews-clean', Type: 'SPARK', ReleaseLabel: EMR_SERVERLESS_RELEASE, Architecture: 'X86_64',
-      AutoStartConfiguration: { Enabled: true }, AutoStopConfiguration: { Enabled: true, IdleTimeoutMinutes: 15 },
+      Name: 'reviews-clean',
+      Type: 'SPARK',
+      ReleaseLabel: EMR_SERVERLESS_RELEASE,
+      Architecture: 'X86_64',
+      AutoStartConfiguration: { Enabled: true },
+      AutoStopConfiguration: { Enabled: true, IdleTimeoutMinutes: 15 },
     });
   });
 
   test('documented default capacity: 16 vCPU / 64 GB, and Spark may not ask for more executors than fit', () => {
-    template.hasResourceProperties('AWS::EMRServerless::Application', { MaximumCapacity: { Cpu: '16 vCPU', Memory: '64 GB' } });
-    expect(definitionOf(template).States.RunJob.Parameters.JobDriver.SparkSubmit.SparkSubmitParameters).toContain('spark.dynamicAllocation.maxExecutors=3');
+    template.hasResourceProperties('AWS::EMRServerless::Application', {
+      MaximumCapacity: { Cpu: '16 vCPU', Memory: '64 GB' },
+    });
+    expect(definitionOf(template).States.RunJob.Parameters.JobDriver.SparkSubmit.SparkSubmitParameters).toContain(
+      'spark.dynamicAllocation.maxExecutors=3',
+    );
   });
 
   test('runs in the private subnets with a security group of its own: HTTPS out, nothing in', () => {
     const privateIds = vpc.privateSubnets.map((s) => s.subnetId);
     template.hasResourceProperties('AWS::EMRServerless::Application', {
-      NetworkConfiguration: { SubnetIds: privateIds, SecurityGroupIds: [{ 'Fn::GetAtt': [id(pipeline.securityGroup), 'GroupId'] }] },
+      NetworkConfiguration: {
+        SubnetIds: privateIds,
+        SecurityGroupIds: [{ 'Fn::GetAtt': [id(pipeline.securityGroup), 'GroupId'] }],
+      },
     });
-    const [, sg] = resourcesOf(template, 'AWS::EC2::SecurityGroup').find(([sid]) => sid === id(pipeline.securityGroup))!;
-    expect(sg.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' })]);
+    const [, sg] = resourcesOf(template, 'AWS::EC2::SecurityGroup').find(
+      ([sid]) => sid === id(pipeline.securityGroup),
+    )!;
+    expect(sg.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }),
+    ]);
     expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
     template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   });
 
   test('the job role is trusted by EMR Serverless for this account and this application only', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [{
-        Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'emr-serverless.amazonaws.com' },
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-          ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [id(pipeline.application), 'Arn'] } },
-        },
-      }] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'emr-serverless.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [id(pipeline.application), 'Arn'] } },
+            },
+          },
+        ],
+      },
     });
   });
 
@@ -64,12 +98,16 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
     expect(text).toContain(bucket('raw'));
     expect(text).toContain(bucket('curated'));
     for (const other of ['features', 'models']) expect(text).not.toContain(bucket(other));
-    const reads = jobStatements.filter((s) => actionsOf(s).includes('s3:GetObject') && JSON.stringify(s.Resource).includes(bucket('raw')));
+    const reads = jobStatements.filter(
+      (s) => actionsOf(s).includes('s3:GetObject') && JSON.stringify(s.Resource).includes(bucket('raw')),
+    );
     expect(reads.length).toBeGreaterThan(0);
   });
 
   test('write actions only on the target zone', () => {
-    const writes = jobStatements.filter((s) => actionsOf(s).some((a) => ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'].includes(a)));
+    const writes = jobStatements.filter((s) =>
+      actionsOf(s).some((a) => ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'].includes(a)),
+    );
     expect(writes).toHaveLength(1);
     expect(JSON.stringify(writes[0].Resource)).toContain(bucket('curated'));
     expect(JSON.stringify(writes[0].Resource)).not.toContain(bucket('raw'));
@@ -80,7 +118,11 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
     expect(kms.length).toBeGreaterThan(0);
     for (const s of kms) {
       expect(s.Resource).toEqual({ 'Fn::GetAtt': [id(dataLake.key), 'Arn'] });
-      expect(s.Condition).toEqual({ StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } } });
+      expect(s.Condition).toEqual({
+        StringEquals: {
+          'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
+        },
+      });
     }
   });
 
@@ -121,21 +163,27 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
     expect(run.Type).toBe('Task');
     expect(run.Resource).toMatch(/^arn:\$\{.*AWS::Partition.*\}:states:::emr-serverless:startJobRun\.sync$/);
     expect(run.Parameters).toMatchObject({
-      'ApplicationId': expect.stringContaining(id(pipeline.application)),
-      'ExecutionRoleArn': expect.stringContaining(id(pipeline.jobRole)),
+      ApplicationId: expect.stringContaining(id(pipeline.application)),
+      ExecutionRoleArn: expect.stringContaining(id(pipeline.jobRole)),
       'Name.$': '$$.Execution.Name',
-      'ExecutionTimeoutMinutes': 270 + 15,
+      ExecutionTimeoutMinutes: 270 + 15,
     });
     expect(run.TimeoutSeconds).toBeUndefined();
   });
 
   test('transient errors are retried with exponential backoff; everything else fails the execution', () => {
     const def = definitionOf(template);
-    expect(def.States.RunJob.Retry).toEqual([{
-      ErrorEquals: ['EMRServerless.InternalServerException', 'EMRServerless.ThrottlingException'],
-      IntervalSeconds: 30, MaxAttempts: 2, BackoffRate: 2,
-    }]);
-    expect(def.States.RunJob.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'JobFailed' }]);
+    expect(def.States.RunJob.Retry).toEqual([
+      {
+        ErrorEquals: ['EMRServerless.InternalServerException', 'EMRServerless.ThrottlingException'],
+        IntervalSeconds: 30,
+        MaxAttempts: 2,
+        BackoffRate: 2,
+      },
+    ]);
+    expect(def.States.RunJob.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'JobFailed' },
+    ]);
     expect(def.States.JobFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
     // The wait for the one run ahead (its 2 h and 15 min), the run's 2 h, and 15 min for start-up and start retries.
     expect(def.TimeoutSeconds).toBe(8100 + 7200 + 900);
@@ -151,38 +199,63 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
     expect(run.TimeoutSeconds ?? Infinity).toBeGreaterThan(def.TimeoutSeconds);
     expect(run.HeartbeatSeconds ?? Infinity).toBeGreaterThan(def.TimeoutSeconds);
     expect(run.Parameters.ExecutionTimeoutMinutes * 60).toBeGreaterThan(def.TimeoutSeconds);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsTimedOut', Namespace: 'AWS/States' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsTimedOut',
+      Namespace: 'AWS/States',
+    });
   });
 
   test('the job is told where to read and write: zone URIs, database and table', () => {
     const sparkSubmit = definitionOf(template).States.RunJob.Parameters.JobDriver.SparkSubmit;
     expect(sparkSubmit.EntryPoint).toMatch(/^\$\{.*\}$|^s3:\/\//);
     expect(sparkSubmit.EntryPointArguments).toEqual([
-      '--sources', `s3://\${{Ref:${bucket('raw')}}}/`,
-      '--target', `s3://\${{Ref:${bucket('curated')}}}/reviews/`,
-      '--database', `\${{Ref:${id(dataLake.databases.curated)}}}`,
-      '--table', 'reviews',
+      '--sources',
+      `s3://\${{Ref:${bucket('raw')}}}/`,
+      '--target',
+      `s3://\${{Ref:${bucket('curated')}}}/reviews/`,
+      '--database',
+      `\${{Ref:${id(dataLake.databases.curated)}}}`,
+      '--table',
+      'reviews',
     ]);
-    expect(sparkSubmit.SparkSubmitParameters).toContain('hive.metastore.client.factory.class=com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory');
+    expect(sparkSubmit.SparkSubmitParameters).toContain(
+      'hive.metastore.client.factory.class=com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory',
+    );
   });
 
   test('the job logs to its KMS-encrypted log group', () => {
-    const cw = definitionOf(template).States.RunJob.Parameters.ConfigurationOverrides.MonitoringConfiguration.CloudWatchLoggingConfiguration;
+    const cw =
+      definitionOf(template).States.RunJob.Parameters.ConfigurationOverrides.MonitoringConfiguration
+        .CloudWatchLoggingConfiguration;
     expect(cw).toMatchObject({ Enabled: true, LogGroupName: `\${{Ref:${id(pipeline.jobLogGroup)}}}` });
   });
 
   test('the state machine role: start runs on this application, watch its runs, pass this job role only, the managed rule', () => {
     const st = statementsOf(template, id(pipeline.stateMachine.role));
     const appArn = { 'Fn::GetAtt': [id(pipeline.application), 'Arn'] };
-    expect(st).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Action: ['emr-serverless:ListJobRuns', 'emr-serverless:StartJobRun'], Resource: appArn }),
-      expect.objectContaining({ Action: ['emr-serverless:CancelJobRun', 'emr-serverless:GetJobRun'], Resource: { 'Fn::Join': ['', [appArn, '/jobruns/*']] } }),
-      expect.objectContaining({
-        Action: 'iam:PassRole', Resource: { 'Fn::GetAtt': [id(pipeline.jobRole), 'Arn'] },
-        Condition: { StringEquals: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } },
-      }),
-      expect.objectContaining({ Action: ['events:DescribeRule', 'events:PutRule', 'events:PutTargets'], Resource: expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([':rule/StepFunctionsGetEventsForEMRServerlessJobRule'])] }) }),
-    ]));
+    expect(st).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: ['emr-serverless:ListJobRuns', 'emr-serverless:StartJobRun'],
+          Resource: appArn,
+        }),
+        expect.objectContaining({
+          Action: ['emr-serverless:CancelJobRun', 'emr-serverless:GetJobRun'],
+          Resource: { 'Fn::Join': ['', [appArn, '/jobruns/*']] },
+        }),
+        expect.objectContaining({
+          Action: 'iam:PassRole',
+          Resource: { 'Fn::GetAtt': [id(pipeline.jobRole), 'Arn'] },
+          Condition: { StringEquals: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } },
+        }),
+        expect.objectContaining({
+          Action: ['events:DescribeRule', 'events:PutRule', 'events:PutTargets'],
+          Resource: expect.objectContaining({
+            'Fn::Join': ['', expect.arrayContaining([':rule/StepFunctionsGetEventsForEMRServerlessJobRule'])],
+          }),
+        }),
+      ]),
+    );
     expect(st.filter((s) => actionsOf(s).includes('iam:PassRole'))).toHaveLength(1);
   });
 
@@ -191,17 +264,30 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
       StateMachineName: 'reviews-clean',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: {
-        Level: 'ALL', IncludeExecutionData: true,
-        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [id(pipeline.stateMachineLogGroup), 'Arn'] } } }],
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [
+          { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [id(pipeline.stateMachineLogGroup), 'Arn'] } } },
+        ],
       },
     });
   });
 
   test('both log groups are encrypted with a rotating key, kept 90 days, and deleted with the pipeline (fixed names: a retained group would block re-adding it)', () => {
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('reviews-clean') });
-    for (const [group, name] of [[pipeline.jobLogGroup, '/aws/emr-serverless/reviews-clean'], [pipeline.stateMachineLogGroup, '/aws/vendedlogs/states/reviews-clean']] as const) {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      Description: Match.stringLikeRegexp('reviews-clean'),
+    });
+    for (const [group, name] of [
+      [pipeline.jobLogGroup, '/aws/emr-serverless/reviews-clean'],
+      [pipeline.stateMachineLogGroup, '/aws/vendedlogs/states/reviews-clean'],
+    ] as const) {
       template.hasResource('AWS::Logs::LogGroup', {
-        Properties: { LogGroupName: name, RetentionInDays: 90, KmsKeyId: { 'Fn::GetAtt': [id(pipeline.encryptionKey), 'Arn'] } },
+        Properties: {
+          LogGroupName: name,
+          RetentionInDays: 90,
+          KmsKeyId: { 'Fn::GetAtt': [id(pipeline.encryptionKey), 'Arn'] },
+        },
         DeletionPolicy: 'Delete',
       });
       expect(id(group)).toContain('Pipeline');
@@ -230,7 +316,8 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
     template.hasResourceProperties('AWS::Glue::Table', {
       DatabaseName: { Ref: id(dataLake.databases.curated) },
       TableInput: {
-        Name: 'reviews', TableType: 'EXTERNAL_TABLE',
+        Name: 'reviews',
+        TableType: 'EXTERNAL_TABLE',
         Parameters: { classification: 'parquet', EXTERNAL: 'TRUE' },
         PartitionKeys: [{ Name: 'dt', Type: 'string' }],
         StorageDescriptor: Match.objectLike({
@@ -247,8 +334,14 @@ describe('a scheduled pipeline with a table, in a plain stack with a DataLake', 
   test('alarms on failed and timed-out executions (>= 1 in 5 minutes) notify the topic', () => {
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: metric, Namespace: 'AWS/States', Statistic: 'Sum', Period: 300,
-        Threshold: 1, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+        MetricName: metric,
+        Namespace: 'AWS/States',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
         Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: id(pipeline.stateMachine) } }],
         AlarmActions: [{ Ref: stack.getLogicalId(stack.node.findChild('Alarms').node.defaultChild as any) }],
       });
@@ -270,7 +363,9 @@ test('has no unacknowledged cdk-nag AwsSolutions findings', () => {
     const { app, stack } = trigger ? build({ trigger }) : build();
     app.synth();
     const report = new AwsSolutionsChecks().validateScope(stack);
-    expect(report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath}`))).toEqual([]);
+    expect(
+      report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath}`)),
+    ).toEqual([]);
   }
 });
 
@@ -278,51 +373,75 @@ test('on arrival: an EventBridge rule for objects created under the prefix of th
   const { template, pipeline, dataLake, id } = build({ trigger: PipelineTrigger.onArrival('raw', 'reviews/') });
   template.hasResourceProperties('AWS::Events::Rule', {
     EventPattern: {
-      'source': ['aws.s3'], 'detail-type': ['Object Created'],
-      'detail': { bucket: { name: [{ Ref: id(dataLake.zone('raw')) }] }, object: { key: [{ prefix: 'reviews/' }] } },
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { bucket: { name: [{ Ref: id(dataLake.zone('raw')) }] }, object: { key: [{ prefix: 'reviews/' }] } },
     },
     Targets: [Match.objectLike({ Arn: { Ref: id(pipeline.stateMachine) } })],
   });
   template.resourceCountIs('AWS::Scheduler::Schedule', 0);
   // The run reads only where data arrived: the prefix reaches the job.
   const args = definitionOf(template).States.RunJob.Parameters.JobDriver.SparkSubmit.EntryPointArguments;
-  expect(args.slice(args.indexOf('--input-prefix'), args.indexOf('--input-prefix') + 2)).toEqual(['--input-prefix', 'reviews/']);
+  expect(args.slice(args.indexOf('--input-prefix'), args.indexOf('--input-prefix') + 2)).toEqual([
+    '--input-prefix',
+    'reviews/',
+  ]);
 });
 
 describe('on arrival: a start that fails is kept, not dropped', () => {
   const { template, pipeline, id } = build({ trigger: PipelineTrigger.onArrival('raw', 'reviews/') });
   const dlq = id(pipeline.arrivalDeadLetters!);
 
-  test('the rule\'s target has a dead-letter queue and an explicit retry policy (EventBridge: 24 h, 185 attempts at most)', () => {
+  test("the rule's target has a dead-letter queue and an explicit retry policy (EventBridge: 24 h, 185 attempts at most)", () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      Targets: [Match.objectLike({
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
-        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
-      })],
+      Targets: [
+        Match.objectLike({
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ],
     });
   });
 
   test('the queue is encrypted, TLS-only, keeps messages 14 days, and admits EventBridge for this rule only', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
-    const [, policy] = resourcesOf(template, 'AWS::SQS::QueuePolicy').find(([, p]) => JSON.stringify(p.Properties.Queues).includes(dlq))!;
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86400,
+    });
+    const [, policy] = resourcesOf(template, 'AWS::SQS::QueuePolicy').find(([, p]) =>
+      JSON.stringify(p.Properties.Queues).includes(dlq),
+    )!;
     const statements = policy.Properties.PolicyDocument.Statement;
-    expect(statements).toContainEqual(expect.objectContaining({
-      Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' },
-      Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [id(pipeline.arrivalRule!), 'Arn'] } } },
-    }));
-    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [id(pipeline.arrivalRule!), 'Arn'] } } },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
   });
 
-  test('a message in the queue alarms to the pipeline\'s topic', () => {
+  test("a message in the queue alarms to the pipeline's topic", () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
-      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [Match.anyValue()],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [Match.anyValue()],
     });
   });
 
   test('no topic, no alarm; no trigger, no queue', () => {
-    expect(build({ trigger: PipelineTrigger.onArrival('raw') }, { topic: false }).template.findResources('AWS::CloudWatch::Alarm')).toEqual({});
+    expect(
+      build({ trigger: PipelineTrigger.onArrival('raw') }, { topic: false }).template.findResources(
+        'AWS::CloudWatch::Alarm',
+      ),
+    ).toEqual({});
     build({ trigger: undefined }).template.resourceCountIs('AWS::SQS::Queue', 0);
   });
 });
@@ -331,7 +450,7 @@ describe('on a schedule: a start that fails is kept, not dropped', () => {
   const { template, pipeline, id } = build();
   const dlq = id(pipeline.scheduleDeadLetters!);
 
-  test('the schedule\'s target has a dead-letter queue and an explicit retry policy (Scheduler: 24 h, 185 attempts at most)', () => {
+  test("the schedule's target has a dead-letter queue and an explicit retry policy (Scheduler: 24 h, 185 attempts at most)", () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       Target: Match.objectLike({
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
@@ -340,19 +459,24 @@ describe('on a schedule: a start that fails is kept, not dropped', () => {
     });
   });
 
-  test('the queue is encrypted and keeps messages 14 days; the schedule\'s execution role (which delivers dead letters) may send to it', () => {
+  test("the queue is encrypted and keeps messages 14 days; the schedule's execution role (which delivers dead letters) may send to it", () => {
     const [, queue] = resourcesOf(template, 'AWS::SQS::Queue').find(([qid]) => qid === dlq)!;
     expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86400 });
     const [, schedule] = resourcesOf(template, 'AWS::Scheduler::Schedule')[0];
     const roleId = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0];
-    expect(statementsOf(template, roleId)).toContainEqual(expect.objectContaining({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [dlq, 'Arn'] } }));
+    expect(statementsOf(template, roleId)).toContainEqual(
+      expect.objectContaining({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [dlq, 'Arn'] } }),
+    );
   });
 
-  test('a message in the queue alarms to the pipeline\'s topic', () => {
+  test("a message in the queue alarms to the pipeline's topic", () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
-      Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [Match.anyValue()],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [Match.anyValue()],
     });
   });
 });
@@ -360,11 +484,15 @@ describe('on a schedule: a start that fails is kept, not dropped', () => {
 test.each([
   ['schedule', PipelineTrigger.schedule('cron(0 2 * * ? *)')],
   ['on arrival', PipelineTrigger.onArrival('raw')],
-])('%s: every queue the pipeline creates declares itself a dead-letter queue for any source (RedriveAllowPolicy allowAll; Control Tower CT.SQS.PR.1)', (_, trigger) => {
-  const queues = resourcesOf(buildNew({ trigger }).template, 'AWS::SQS::Queue');
-  expect(queues.length).toBeGreaterThan(0);
-  for (const [qid, q] of queues) expect([qid, q.Properties.RedriveAllowPolicy]).toEqual([qid, { redrivePermission: 'allowAll' }]);
-});
+])(
+  '%s: every queue the pipeline creates declares itself a dead-letter queue for any source (RedriveAllowPolicy allowAll; Control Tower CT.SQS.PR.1)',
+  (_, trigger) => {
+    const queues = resourcesOf(buildNew({ trigger }).template, 'AWS::SQS::Queue');
+    expect(queues.length).toBeGreaterThan(0);
+    for (const [qid, q] of queues)
+      expect([qid, q.Properties.RedriveAllowPolicy]).toEqual([qid, { redrivePermission: 'allowAll' }]);
+  },
+);
 
 test('no trigger: started by hand only; no alarms without a topic; no table means no Glue access', () => {
   const { template, pipeline, id } = build({ trigger: undefined, table: undefined }, { topic: false });
@@ -380,11 +508,15 @@ test('no trigger: started by hand only; no alarms without a topic; no table mean
 
 test('capacity, timeout, release, subnets and extra arguments are props', () => {
   const { template, stack, vpc } = build({
-    maxCapacity: { maxVcpu: 32, maxMemory: Size.gibibytes(128) }, runTimeout: Duration.minutes(45),
-    releaseLabel: 'emr-7.11.0', vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, jobArguments: ['--input-prefix', 'reviews/'],
+    maxCapacity: { maxVcpu: 32, maxMemory: Size.gibibytes(128) },
+    runTimeout: Duration.minutes(45),
+    releaseLabel: 'emr-7.11.0',
+    vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    jobArguments: ['--input-prefix', 'reviews/'],
   });
   template.hasResourceProperties('AWS::EMRServerless::Application', {
-    MaximumCapacity: { Cpu: '32 vCPU', Memory: '128 GB' }, ReleaseLabel: 'emr-7.11.0',
+    MaximumCapacity: { Cpu: '32 vCPU', Memory: '128 GB' },
+    ReleaseLabel: 'emr-7.11.0',
     NetworkConfiguration: Match.objectLike({ SubnetIds: vpc.publicSubnets.map((s) => s.subnetId) }),
   });
   const run = definitionOf(template).States.RunJob;
@@ -397,10 +529,17 @@ test('capacity, timeout, release, subnets and extra arguments are props', () => 
 
 test('a script already in S3: its object only', () => {
   const { template, pipeline, id } = build({ script: PipelineScript.fromS3Uri('s3://acme-jobs/etl/reviews_clean.py') });
-  expect(definitionOf(template).States.RunJob.Parameters.JobDriver.SparkSubmit.EntryPoint).toBe('s3://acme-jobs/etl/reviews_clean.py');
-  expect(statementsOf(template, id(pipeline.jobRole))).toEqual(expect.arrayContaining([
-    expect.objectContaining({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-jobs/etl/reviews_clean.py']] } }),
-  ]));
+  expect(definitionOf(template).States.RunJob.Parameters.JobDriver.SparkSubmit.EntryPoint).toBe(
+    's3://acme-jobs/etl/reviews_clean.py',
+  );
+  expect(statementsOf(template, id(pipeline.jobRole))).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-jobs/etl/reviews_clean.py']] },
+      }),
+    ]),
+  );
 });
 
 test('works against a data lake in another stack (DataLakeImport): names come from its exports and prefix', () => {
@@ -408,13 +547,22 @@ test('works against a data lake in another stack (DataLakeImport): names come fr
   const stack = new Stack(app, 'Jobs');
   const dataLake = new DataLakeImport(stack, 'acme', ['raw', 'curated']);
   new DataPipeline(stack, 'Pipeline', {
-    pipelineName: 'reviews-clean', dataLake, sources: ['raw'], target: 'curated', vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }),
-    script: PipelineScript.fromAsset(SCRIPT), table: { tableName: 'reviews', format: TableFormat.JSON },
+    pipelineName: 'reviews-clean',
+    dataLake,
+    sources: ['raw'],
+    target: 'curated',
+    vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }),
+    script: PipelineScript.fromAsset(SCRIPT),
+    table: { tableName: 'reviews', format: TableFormat.JSON },
   });
   const template = Template.fromStack(stack);
   template.hasResourceProperties('AWS::Glue::Table', {
     DatabaseName: 'acme_curated',
-    TableInput: Match.objectLike({ StorageDescriptor: Match.objectLike({ SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' } }) }),
+    TableInput: Match.objectLike({
+      StorageDescriptor: Match.objectLike({
+        SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+      }),
+    }),
   });
   expect(JSON.stringify(definitionOf(template))).toContain('Fn::ImportValue:acme-data-lake-raw-bucket-name');
 });
@@ -427,8 +575,11 @@ describe('check: every problem names the field, the value and what is valid', ()
   const app = testApp();
   const stack = new Stack(app, 'Check');
   const base: DataPipelineProps = {
-    pipelineName: 'reviews-clean', dataLake: new DataLakeImport(stack, 'acme', ['raw', 'curated', 'features']),
-    sources: ['raw'], target: 'curated', vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['a'] }),
+    pipelineName: 'reviews-clean',
+    dataLake: new DataLakeImport(stack, 'acme', ['raw', 'curated', 'features']),
+    sources: ['raw'],
+    target: 'curated',
+    vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['a'] }),
     script: PipelineScript.fromAsset(SCRIPT),
   };
 
@@ -437,59 +588,193 @@ describe('check: every problem names the field, the value and what is valid', ()
   });
 
   test.each<[string, Partial<DataPipelineProps>, string[]]>([
-    ['name pattern', { pipelineName: 'Reviews_Clean' }, ['pipelineName', "'Reviews_Clean'", 'lowercase letters, digits and hyphens']],
+    [
+      'name pattern',
+      { pipelineName: 'Reviews_Clean' },
+      ['pipelineName', "'Reviews_Clean'", 'lowercase letters, digits and hyphens'],
+    ],
     ['name ending in a hyphen', { pipelineName: 'reviews-' }, ['pipelineName', "'reviews-'", 'not end with a hyphen']],
-    ['EMR application name <= 64', { pipelineName: `p${'a'.repeat(64)}` }, ['pipelineName', 'EMR Serverless application name of 65 characters', 'at most 64']],
+    [
+      'EMR application name <= 64',
+      { pipelineName: `p${'a'.repeat(64)}` },
+      ['pipelineName', 'EMR Serverless application name of 65 characters', 'at most 64'],
+    ],
     ['no sources', { sources: [] }, ['sources', '[]', 'at least one zone', 'raw, curated, features']],
-    ['unknown source zone', { sources: ['gold'] }, ['sources[0]', "'gold'", 'zone of the data lake: raw, curated, features']],
+    [
+      'unknown source zone',
+      { sources: ['gold'] },
+      ['sources[0]', "'gold'", 'zone of the data lake: raw, curated, features'],
+    ],
     ['source listed twice', { sources: ['raw', 'raw'] }, ['sources[1]', "'raw'", 'twice']],
-    ['target among the sources', { sources: ['raw', 'curated'] }, ['sources', 'curated', 'must not contain the target zone']],
-    ['unknown target zone', { target: 'models' }, ['target', "'models'", 'zone of the data lake: raw, curated, features']],
-    ['script not Python', { script: PipelineScript.fromS3Uri('s3://b/job.jar') }, ['script', "'s3://b/job.jar'", 'Python file (.py)']],
-    ['script not an S3 object URI', { script: PipelineScript.fromS3Uri('https://b/job.py') }, ['script', "'https://b/job.py'", 's3://bucket/key.py']],
-    ['script file missing', { script: PipelineScript.fromAsset('/nowhere/job.py') }, ['script', "'/nowhere/job.py'", 'existing file']],
-    ['cron with 5 fields', { trigger: PipelineTrigger.schedule('cron(0 2 * * *)') }, ['trigger.expression', "'cron(0 2 * * *)'", '6 cron fields', 'found 5']],
-    ['cron field out of range', { trigger: PipelineTrigger.schedule('cron(0 25 * * ? *)') }, ['trigger.expression', 'hours', '0-23']],
-    ['cron with both day fields', { trigger: PipelineTrigger.schedule('cron(0 2 * * MON *)') }, ['trigger.expression', '? in exactly one of day-of-month and day-of-week']],
-    ['rate unit', { trigger: PipelineTrigger.schedule('rate(5 weeks)') }, ['trigger.expression', "'rate(5 weeks)'", 'minute|minutes|hour|hours|day|days']],
-    ['at format', { trigger: PipelineTrigger.schedule('at(2026-13-01T00:00:00)') }, ['trigger.expression', 'at(yyyy-mm-ddThh:mm:ss)']],
-    ['arrival zone not a source', { trigger: PipelineTrigger.onArrival('features') }, ['trigger.zone', "'features'", 'one of the sources (raw)']],
-    ['too few vCPUs', { maxCapacity: { maxVcpu: 4, maxMemory: Size.gibibytes(32) } }, ['maxCapacity.maxVcpu', '(4)', '>= 8']],
-    ['fractional vCPUs', { maxCapacity: { maxVcpu: 8.5, maxMemory: Size.gibibytes(32) } }, ['maxCapacity.maxVcpu', '(8.5)', 'whole number']],
-    ['too little memory', { maxCapacity: { maxVcpu: 8, maxMemory: Size.gibibytes(12) } }, ['maxCapacity.maxMemory', "'12 GiB'", '>= 32', '2-8 GiB per vCPU (8 vCPU: 16-64 GiB)']],
-    ['too much memory per vCPU', { maxCapacity: { maxVcpu: 8, maxMemory: Size.gibibytes(100) } }, ['maxCapacity.maxMemory', "'100 GiB'", '2-8 GiB per vCPU (8 vCPU: 16-64 GiB)']],
-    ['fractional memory', { maxCapacity: { maxVcpu: 8, maxMemory: Size.mebibytes(40 * 1024 + 512) } }, ['maxCapacity.maxMemory', "'40.5 GiB'", 'whole number of GiB']],
-    ['zero timeout', { runTimeout: Duration.minutes(0) }, ['runTimeout', 'must be a whole number of minutes from 1 minute to 90 days']],
-    ['timeout in seconds', { runTimeout: Duration.seconds(90) }, ['runTimeout', "'1 minute 30 seconds'", 'whole number of minutes']],
+    [
+      'target among the sources',
+      { sources: ['raw', 'curated'] },
+      ['sources', 'curated', 'must not contain the target zone'],
+    ],
+    [
+      'unknown target zone',
+      { target: 'models' },
+      ['target', "'models'", 'zone of the data lake: raw, curated, features'],
+    ],
+    [
+      'script not Python',
+      { script: PipelineScript.fromS3Uri('s3://b/job.jar') },
+      ['script', "'s3://b/job.jar'", 'Python file (.py)'],
+    ],
+    [
+      'script not an S3 object URI',
+      { script: PipelineScript.fromS3Uri('https://b/job.py') },
+      ['script', "'https://b/job.py'", 's3://bucket/key.py'],
+    ],
+    [
+      'script file missing',
+      { script: PipelineScript.fromAsset('/nowhere/job.py') },
+      ['script', "'/nowhere/job.py'", 'existing file'],
+    ],
+    [
+      'cron with 5 fields',
+      { trigger: PipelineTrigger.schedule('cron(0 2 * * *)') },
+      ['trigger.expression', "'cron(0 2 * * *)'", '6 cron fields', 'found 5'],
+    ],
+    [
+      'cron field out of range',
+      { trigger: PipelineTrigger.schedule('cron(0 25 * * ? *)') },
+      ['trigger.expression', 'hours', '0-23'],
+    ],
+    [
+      'cron with both day fields',
+      { trigger: PipelineTrigger.schedule('cron(0 2 * * MON *)') },
+      ['trigger.expression', '? in exactly one of day-of-month and day-of-week'],
+    ],
+    [
+      'rate unit',
+      { trigger: PipelineTrigger.schedule('rate(5 weeks)') },
+      ['trigger.expression', "'rate(5 weeks)'", 'minute|minutes|hour|hours|day|days'],
+    ],
+    [
+      'at format',
+      { trigger: PipelineTrigger.schedule('at(2026-13-01T00:00:00)') },
+      ['trigger.expression', 'at(yyyy-mm-ddThh:mm:ss)'],
+    ],
+    [
+      'arrival zone not a source',
+      { trigger: PipelineTrigger.onArrival('features') },
+      ['trigger.zone', "'features'", 'one of the sources (raw)'],
+    ],
+    [
+      'too few vCPUs',
+      { maxCapacity: { maxVcpu: 4, maxMemory: Size.gibibytes(32) } },
+      ['maxCapacity.maxVcpu', '(4)', '>= 8'],
+    ],
+    [
+      'fractional vCPUs',
+      { maxCapacity: { maxVcpu: 8.5, maxMemory: Size.gibibytes(32) } },
+      ['maxCapacity.maxVcpu', '(8.5)', 'whole number'],
+    ],
+    [
+      'too little memory',
+      { maxCapacity: { maxVcpu: 8, maxMemory: Size.gibibytes(12) } },
+      ['maxCapacity.maxMemory', "'12 GiB'", '>= 32', '2-8 GiB per vCPU (8 vCPU: 16-64 GiB)'],
+    ],
+    [
+      'too much memory per vCPU',
+      { maxCapacity: { maxVcpu: 8, maxMemory: Size.gibibytes(100) } },
+      ['maxCapacity.maxMemory', "'100 GiB'", '2-8 GiB per vCPU (8 vCPU: 16-64 GiB)'],
+    ],
+    [
+      'fractional memory',
+      { maxCapacity: { maxVcpu: 8, maxMemory: Size.mebibytes(40 * 1024 + 512) } },
+      ['maxCapacity.maxMemory', "'40.5 GiB'", 'whole number of GiB'],
+    ],
+    [
+      'zero timeout',
+      { runTimeout: Duration.minutes(0) },
+      ['runTimeout', 'must be a whole number of minutes from 1 minute to 90 days'],
+    ],
+    [
+      'timeout in seconds',
+      { runTimeout: Duration.seconds(90) },
+      ['runTimeout', "'1 minute 30 seconds'", 'whole number of minutes'],
+    ],
     ['release label', { releaseLabel: '7.12.0' }, ['releaseLabel', "'7.12.0'", 'such as emr-7.12.0']],
-    ['release before the job queue', { releaseLabel: 'emr-6.15.0' }, ['releaseLabel', "'emr-6.15.0'", 'emr-7.0.0 or later', 'one job at a time']],
-    ['table name', { table: { tableName: 'Reviews-2026', format: TableFormat.PARQUET } }, ['table.tableName', "'Reviews-2026'", 'lowercase letters, digits and underscores']],
-    ['partition key name', { table: { tableName: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['Day'] } }, ['table.partitionKeys[0]', "'Day'"]],
-    ['column twice', { table: { tableName: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['dt'], columns: [{ name: 'dt', type: 'string' }] } }, ['table', "'dt'", 'twice']],
+    [
+      'release before the job queue',
+      { releaseLabel: 'emr-6.15.0' },
+      ['releaseLabel', "'emr-6.15.0'", 'emr-7.0.0 or later', 'one job at a time'],
+    ],
+    [
+      'table name',
+      { table: { tableName: 'Reviews-2026', format: TableFormat.PARQUET } },
+      ['table.tableName', "'Reviews-2026'", 'lowercase letters, digits and underscores'],
+    ],
+    [
+      'partition key name',
+      { table: { tableName: 'reviews', format: TableFormat.PARQUET, partitionKeys: ['Day'] } },
+      ['table.partitionKeys[0]', "'Day'"],
+    ],
+    [
+      'column twice',
+      {
+        table: {
+          tableName: 'reviews',
+          format: TableFormat.PARQUET,
+          partitionKeys: ['dt'],
+          columns: [{ name: 'dt', type: 'string' }],
+        },
+      },
+      ['table', "'dt'", 'twice'],
+    ],
   ])('%s', (_rule, change, expected) => {
     const problems = DataPipeline.check({ ...base, ...change });
     expect(problems.length).toBeGreaterThan(0);
     for (const e of expected) expect(problems.map(render).join('\n')).toContain(e);
   });
 
-  test.each(['cron(0 2 * * ? *)', 'cron(0/15 8-17 ? * MON-FRI *)', 'cron(0 0 L * ? *)', 'cron(0 9 ? * 2#1 *)', 'rate(1 hour)', 'rate(30 minutes)', 'rate(2 days)', 'at(2026-12-01T02:00:00)'])(
-    'accepts the schedule %s', (expression) => {
-      expect(DataPipeline.check({ ...base, trigger: PipelineTrigger.schedule(expression) })).toEqual([]);
-    });
+  test.each([
+    'cron(0 2 * * ? *)',
+    'cron(0/15 8-17 ? * MON-FRI *)',
+    'cron(0 0 L * ? *)',
+    'cron(0 9 ? * 2#1 *)',
+    'rate(1 hour)',
+    'rate(30 minutes)',
+    'rate(2 days)',
+    'at(2026-12-01T02:00:00)',
+  ])('accepts the schedule %s', (expression) => {
+    expect(DataPipeline.check({ ...base, trigger: PipelineTrigger.schedule(expression) })).toEqual([]);
+  });
 
   test('values that are tokens are skipped', () => {
     const token = Lazy.string({ produce: () => 'Not_A_Name' });
-    expect(DataPipeline.check({ ...base, pipelineName: token, sources: [Lazy.string({ produce: () => 'x' })], trigger: PipelineTrigger.schedule(token) })).toEqual([]);
+    expect(
+      DataPipeline.check({
+        ...base,
+        pipelineName: token,
+        sources: [Lazy.string({ produce: () => 'x' })],
+        trigger: PipelineTrigger.schedule(token),
+      }),
+    ).toEqual([]);
   });
 
   test('fields are relative to the props, so the definition can prefix its own path', () => {
-    const problems = DataPipeline.check({ ...base, pipelineName: 'Bad_Name', sources: ['raw', 'gold'], table: { tableName: 'T', format: TableFormat.CSV } });
+    const problems = DataPipeline.check({
+      ...base,
+      pipelineName: 'Bad_Name',
+      sources: ['raw', 'gold'],
+      table: { tableName: 'T', format: TableFormat.CSV },
+    });
     expect(problems.map((p) => p.field)).toEqual(['pipelineName', 'sources[1]', 'table.tableName']);
   });
 
   test('the constructor throws one error listing every problem', () => {
-    expect(() => new DataPipeline(stack, 'Bad', { ...base, pipelineName: 'Bad_Name', sources: [], runTimeout: Duration.minutes(0) }))
-      .toThrow(/has 3 problems:\n {2}- pipelineName \('Bad_Name'\).*\n {2}- sources \(\[\]\).*\n {2}- runTimeout/);
+    expect(
+      () =>
+        new DataPipeline(stack, 'Bad', {
+          ...base,
+          pipelineName: 'Bad_Name',
+          sources: [],
+          runTimeout: Duration.minutes(0),
+        }),
+    ).toThrow(/has 3 problems:\n {2}- pipelineName \('Bad_Name'\).*\n {2}- sources \(\[\]\).*\n {2}- runTimeout/);
   });
 });
 
@@ -514,7 +799,9 @@ describe('cost', () => {
 
   test('max monthly cost: every run holding the whole capacity for the whole timeout, at catalog prices', () => {
     // 30 runs x 2 h x (16 x 0.052624 + 64 x 0.0057785) = 60 h x 1.211808 USD
-    expect(DataPipeline.maxMonthlyCost({ maxVcpu: 16, maxMemory: Size.gibibytes(64) }, Duration.hours(2), 30)).toBeCloseTo(72.70848, 5);
+    expect(
+      DataPipeline.maxMonthlyCost({ maxVcpu: 16, maxMemory: Size.gibibytes(64) }, Duration.hours(2), 30),
+    ).toBeCloseTo(72.70848, 5);
     expect(DataPipeline.maxMonthlyCost({ maxVcpu: 16, maxMemory: Size.gibibytes(64) }, Duration.hours(2), 0)).toBe(0);
   });
 });
@@ -525,21 +812,31 @@ test('a Lake Formation lake: the job role gets Lake Formation grants on its data
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, flowLogs: { All: {} } });
   const dataLake = new DataLake(stack, 'DataLake', { namePrefix: 'acme', lakeFormation: true });
   const pipeline = new DataPipeline(stack, 'Pipeline', {
-    pipelineName: 'reviews-clean', dataLake, vpc, sources: ['raw'], target: 'curated', script: PipelineScript.fromAsset(SCRIPT),
+    pipelineName: 'reviews-clean',
+    dataLake,
+    vpc,
+    sources: ['raw'],
+    target: 'curated',
+    script: PipelineScript.fromAsset(SCRIPT),
     table: { tableName: 'reviews', format: TableFormat.PARQUET },
   });
   const template = Template.fromStack(stack);
   const role = { 'Fn::GetAtt': [stack.getLogicalId(pipeline.jobRole.node.defaultChild as any), 'Arn'] };
   template.hasResourceProperties('AWS::LakeFormation::PrincipalPermissions', {
-    Principal: { DataLakePrincipalIdentifier: role }, Permissions: ['DESCRIBE'], Resource: { Database: Match.objectLike({}) },
+    Principal: { DataLakePrincipalIdentifier: role },
+    Permissions: ['DESCRIBE'],
+    Resource: { Database: Match.objectLike({}) },
   });
   template.hasResourceProperties('AWS::LakeFormation::PrincipalPermissions', {
-    Principal: { DataLakePrincipalIdentifier: role }, Permissions: ['SELECT', 'INSERT', 'ALTER', 'DESCRIBE'],
+    Principal: { DataLakePrincipalIdentifier: role },
+    Permissions: ['SELECT', 'INSERT', 'ALTER', 'DESCRIBE'],
     Resource: { Table: Match.objectLike({ Name: 'reviews' }) },
   });
   app.synth();
   const report = new AwsSolutionsChecks().validateScope(stack);
-  expect(report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath}`))).toEqual([]);
+  expect(
+    report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${(r as any).constructPath}`)),
+  ).toEqual([]);
 });
 
 test('an IAM-governed lake gets no Lake Formation grants', () => {
@@ -556,10 +853,17 @@ describe('the script asset in a bucket with a customer managed key', () => {
     }
     const { template, pipeline, id } = buildNew({}, { synthesizer: new KeyedSynthesizer() });
     const kms = statementsOf(template, id(pipeline.jobRole)).filter((s) => JSON.stringify(s.Resource).includes(keyArn));
-    expect(kms).toEqual([expect.objectContaining({
-      Action: 'kms:Decrypt', Resource: keyArn,
-      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } } },
-    })]);
+    expect(kms).toEqual([
+      expect.objectContaining({
+        Action: 'kms:Decrypt',
+        Resource: keyArn,
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
+          },
+        },
+      }),
+    ]);
   });
 });
 

@@ -31,7 +31,11 @@ test.each([
   ['the nightly (schedule, table)', {}],
   ['on arrival under reviews/', { trigger: PipelineTrigger.onArrival('raw', 'reviews/') }],
   ['by hand, no table', { trigger: undefined, table: undefined }],
-])('%s: the job accepts every argument it is given and reads only the reviews/ prefix of the raw zone', (_name, props) => {
-  const args: string[] = definitionOf(buildNew(props).template).States.RunJob.Parameters.JobDriver.SparkSubmit.EntryPointArguments;
-  expect(readPaths(args)).toEqual(['s3://bucket/reviews/']);
-});
+])(
+  '%s: the job accepts every argument it is given and reads only the reviews/ prefix of the raw zone',
+  (_name, props) => {
+    const args: string[] = definitionOf(buildNew(props).template).States.RunJob.Parameters.JobDriver.SparkSubmit
+      .EntryPointArguments;
+    expect(readPaths(args)).toEqual(['s3://bucket/reviews/']);
+  },
+);

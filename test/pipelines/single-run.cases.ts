@@ -13,7 +13,11 @@ import { actionsOf, buildNew, definitionOf, statementsOf } from './fixture';
  * - Step Functions runs the definition's states: the listJobRuns SDK task (ResultSelector, ResultPath), a Choice on
  *   IsPresent, Succeed, and the startJobRun.sync task, which starts a run and waits for it.
  */
-interface Run { id: string; state: 'QUEUED' | 'RUNNING' | 'SUCCESS'; startedAt?: number }
+interface Run {
+  id: string;
+  state: 'QUEUED' | 'RUNNING' | 'SUCCESS';
+  startedAt?: number;
+}
 
 function simulate(template: Template, arrivals: number[], runMinutes: number) {
   const app = resourcesOf(template, 'AWS::EMRServerless::Application')[0][1].Properties;
@@ -32,8 +36,12 @@ function simulate(template: Template, arrivals: number[], runMinutes: number) {
     for (const r of running()) if (now >= r.startedAt! + runMinutes) r.state = 'SUCCESS';
     promote(now);
   };
-  const get = (obj: any, path: string) => path.replace(/^\$\.?/, '').split(/\.|\[(\d+)\]/).filter((p) => p)
-    .reduce((o, k) => (o === undefined ? undefined : o[k]), obj);
+  const get = (obj: any, path: string) =>
+    path
+      .replace(/^\$\.?/, '')
+      .split(/\.|\[(\d+)\]/)
+      .filter((p) => p)
+      .reduce((o, k) => (o === undefined ? undefined : o[k]), obj);
   const execute = (now: number) => {
     let input: any = {};
     let name = def.StartAt;
@@ -41,11 +49,20 @@ function simulate(template: Template, arrivals: number[], runMinutes: number) {
       const state = def.States[name];
       if (state.Type === 'Succeed') return 'skipped';
       if (state.Type === 'Choice') {
-        const hit = state.Choices.find((c: any) => c.IsPresent !== undefined && (get(input, c.Variable) !== undefined) === c.IsPresent);
+        const hit = state.Choices.find(
+          (c: any) => c.IsPresent !== undefined && (get(input, c.Variable) !== undefined) === c.IsPresent,
+        );
         name = hit ? hit.Next : state.Default;
       } else if (String(state.Resource).endsWith(':aws-sdk:emrserverless:listJobRuns')) {
-        const result = { JobRuns: runs.filter((r) => state.Parameters.States.includes(r.state)).slice(0, state.Parameters.MaxResults).map((r) => ({ Id: r.id })) };
-        const selected = Object.fromEntries(Object.entries(state.ResultSelector).map(([k, v]) => [k.replace(/\.\$$/, ''), get(result, v as string)]));
+        const result = {
+          JobRuns: runs
+            .filter((r) => state.Parameters.States.includes(r.state))
+            .slice(0, state.Parameters.MaxResults)
+            .map((r) => ({ Id: r.id })),
+        };
+        const selected = Object.fromEntries(
+          Object.entries(state.ResultSelector).map(([k, v]) => [k.replace(/\.\$$/, ''), get(result, v as string)]),
+        );
         input = { ...input, [state.ResultPath.replace('$.', '')]: selected };
         name = state.Next;
       } else if (String(state.Resource).endsWith(':emr-serverless:startJobRun.sync')) {
@@ -83,7 +100,11 @@ describe('an on-arrival pipeline runs one job at a time and loses no arrival', (
   });
 
   test('an object that arrives just as the run starts, or just before it ends, is read by the next run', () => {
-    for (const arrivals of [[0, 1], [0, 59], [0, 60]]) {
+    for (const arrivals of [
+      [0, 1],
+      [0, 59],
+      [0, 60],
+    ]) {
       const r = simulate(template, arrivals, 60);
       expect({ arrivals, maxRunning: r.maxRunning, lost: r.lost }).toEqual({ arrivals, maxRunning: 1, lost: [] });
     }
@@ -98,14 +119,22 @@ describe('an on-arrival pipeline runs one job at a time and loses no arrival', (
   });
 
   test('a queue timeout stays within the service range for very short and very long runs', () => {
-    for (const [minutes, queue] of [[1, 16], [60 * 24, 720]]) {
-      const app = resourcesOf(buildNew({ runTimeout: Duration.minutes(minutes) }).template, 'AWS::EMRServerless::Application')[0][1].Properties;
+    for (const [minutes, queue] of [
+      [1, 16],
+      [60 * 24, 720],
+    ]) {
+      const app = resourcesOf(
+        buildNew({ runTimeout: Duration.minutes(minutes) }).template,
+        'AWS::EMRServerless::Application',
+      )[0][1].Properties;
       expect(app.SchedulerConfiguration.QueueTimeoutMinutes).toBe(queue);
     }
   });
 
   test('the state machine may list the runs of its own application only', () => {
-    const listing = statementsOf(template, id(pipeline.stateMachine.role)).filter((s) => actionsOf(s).includes('emr-serverless:ListJobRuns'));
+    const listing = statementsOf(template, id(pipeline.stateMachine.role)).filter((s) =>
+      actionsOf(s).includes('emr-serverless:ListJobRuns'),
+    );
     expect(listing.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [id(pipeline.application), 'Arn'] }]);
   });
 });

@@ -11,15 +11,33 @@ import { referenceWith, testApp } from '../helpers';
 const plan = planPlatform(resolveDefinition(referenceWith()));
 
 test('pool capacity at maxNodes and the monthly on-demand ceiling', () => {
-  expect(plan.pools.map((p) => [p.name, p.acceleratorsAtMaxNodes])).toEqual([['inference', 8], ['training', 32]]);
+  expect(plan.pools.map((p) => [p.name, p.acceleratorsAtMaxNodes])).toEqual([
+    ['inference', 8],
+    ['training', 32],
+  ]);
   const p5 = findInstance('p5.48xlarge')!.onDemandHourlyUsd;
   expect(plan.pools[1].monthlyCeilingUsd).toBe(Math.round(4 * p5 * HOURS_PER_MONTH));
 });
 
-test('each workload\'s share of its pool at full scale', () => {
+test("each workload's share of its pool at full scale", () => {
   expect(plan.workloads).toEqual([
-    expect.objectContaining({ kind: 'inference', name: 'llm', acceleratorsPerPod: 1, minPods: 1, maxPods: 6, poolSharePercent: 75, model: 'models/llama-3.1-8b-instruct/v1' }),
-    expect.objectContaining({ kind: 'training', name: 'pretrain', acceleratorsPerPod: 8, minPods: 2, maxPods: 2, poolSharePercent: 50 }),
+    expect.objectContaining({
+      kind: 'inference',
+      name: 'llm',
+      acceleratorsPerPod: 1,
+      minPods: 1,
+      maxPods: 6,
+      poolSharePercent: 75,
+      model: 'models/llama-3.1-8b-instruct/v1',
+    }),
+    expect.objectContaining({
+      kind: 'training',
+      name: 'pretrain',
+      acceleratorsPerPod: 8,
+      minPods: 2,
+      maxPods: 2,
+      poolSharePercent: 50,
+    }),
   ]);
 });
 
@@ -27,7 +45,7 @@ test('each workload\'s share of its pool at full scale', () => {
 // ECR endpoints in 3 AZs, two t3.large system nodes, five KMS keys (lake, cluster, topic, one per pipeline's logs),
 // one Prometheus collector and the internal ALB its exposed service shares; both of its pools scale to zero.
 const IDLE = {
-  controlPlane: 0.10 * 730, // 73
+  controlPlane: 0.1 * 730, // 73
   natGateways: 1 * (0.045 + 0.005) * 730, // 36.5: the gateway and its public IPv4 address
   interfaceEndpoints: 2 * 3 * 0.01 * 730, // 43.8
   systemNodes: 2 * 0.0832 * 730, // 121.472
@@ -39,11 +57,14 @@ const IDLE = {
 const IDLE_TOTAL = 325.397;
 
 test('the idle floor, item by item, against hand-computed list prices', () => {
-  expect(plan.cost.idle).toEqual({ ...Object.fromEntries(Object.entries(IDLE).map(([k, v]) => [k, Math.round(v)])), total: Math.round(IDLE_TOTAL) });
+  expect(plan.cost.idle).toEqual({
+    ...Object.fromEntries(Object.entries(IDLE).map(([k, v]) => [k, Math.round(v)])),
+    total: Math.round(IDLE_TOTAL),
+  });
   expect(plan.cost.monthlyIdleUsd).toBe(325);
 });
 
-test('the ceiling: every pool at maxNodes of its dearest type, every scheduled pipeline run at full capacity, plus the idle floor\'s fixed part', () => {
+test("the ceiling: every pool at maxNodes of its dearest type, every scheduled pipeline run at full capacity, plus the idle floor's fixed part", () => {
   const inference = 8 * 2.24208 * 730; // g6e.2xlarge
   const training = 4 * 55.04 * 730; // p5.48xlarge
   const nightly = (16 * 0.052624 + 64 * 0.0057785) * (730 / 24); // a daily run of 60 minutes at 16 vCPU / 64 GB; the arrival pipeline has no monthly bound
@@ -52,13 +73,27 @@ test('the ceiling: every pool at maxNodes of its dearest type, every scheduled p
 });
 
 test('a pool held at minNodes idles at its cheapest type', () => {
-  const held = planPlatform(resolveDefinition(referenceWith((d) => { d.nodePools[0].minNodes = 2; })));
+  const held = planPlatform(
+    resolveDefinition(
+      referenceWith((d) => {
+        d.nodePools[0].minNodes = 2;
+      }),
+    ),
+  );
   expect(held.pools[0].monthlyIdleUsd).toBe(Math.round(2 * 1.861 * 730)); // g6e.xlarge
   expect(held.cost.idle.poolMinimums).toBe(Math.round(2 * 1.861 * 730));
 });
 
 test('no NAT gateway: every interface endpoint, no NAT cost', () => {
-  const isolated = planPlatform(resolveDefinition(referenceWith((d) => { d.network.natGateways = 0; d.network.mirror = { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror' }; delete d.pipelines[0].table; })));
+  const isolated = planPlatform(
+    resolveDefinition(
+      referenceWith((d) => {
+        d.network.natGateways = 0;
+        d.network.mirror = { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror' };
+        delete d.pipelines[0].table;
+      }),
+    ),
+  );
   expect(isolated.cost.idle.natGateways).toBe(0);
   expect(isolated.cost.idle.interfaceEndpoints).toBe(Math.round(8 * 3 * 0.01 * 730));
 });
@@ -75,14 +110,37 @@ test('the report: tables, the idle floor and the diagram', () => {
 
 test('exposed services: each endpoint in the plan and its report; one ALB per visibility in the idle floor', () => {
   const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab';
-  const exposed = planPlatform(resolveDefinition(referenceWith((d) => {
-    d.inference[0].expose = { visibility: 'internet', host: 'chat.example.com', certificateArn: CERT, allowedCidrs: ['203.0.113.0/24'] };
-    d.inference.push({ ...d.inference[0], name: 'partner', expose: { visibility: 'internet', host: 'partner.example.com', certificateArn: CERT, allowedCidrs: ['198.51.100.0/24'] } });
-    d.inference.push({ ...d.inference[0], name: 'embed', expose: {} });
-  })));
+  const exposed = planPlatform(
+    resolveDefinition(
+      referenceWith((d) => {
+        d.inference[0].expose = {
+          visibility: 'internet',
+          host: 'chat.example.com',
+          certificateArn: CERT,
+          allowedCidrs: ['203.0.113.0/24'],
+        };
+        d.inference.push({
+          ...d.inference[0],
+          name: 'partner',
+          expose: {
+            visibility: 'internet',
+            host: 'partner.example.com',
+            certificateArn: CERT,
+            allowedCidrs: ['198.51.100.0/24'],
+          },
+        });
+        d.inference.push({ ...d.inference[0], name: 'embed', expose: {} });
+      }),
+    ),
+  );
   expect(exposed.endpoints).toEqual([
     { service: 'llm', visibility: 'internet', url: 'https://chat.example.com', allowedCidrs: ['203.0.113.0/24'] },
-    { service: 'partner', visibility: 'internet', url: 'https://partner.example.com', allowedCidrs: ['198.51.100.0/24'] },
+    {
+      service: 'partner',
+      visibility: 'internet',
+      url: 'https://partner.example.com',
+      allowedCidrs: ['198.51.100.0/24'],
+    },
     { service: 'embed', visibility: 'internal', url: 'http://<ALB DNS name>', allowedCidrs: [] },
   ]);
   // Two ALBs (internet, internal) at $0.0225 an hour, and the internet one's public IPv4 address in each of 3 AZs at $0.005.
@@ -93,19 +151,45 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
   expect(md).toContain('| partner | internet | https://partner.example.com | 198.51.100.0/24 |');
   expect(md).toContain('| embed | internal | http://<ALB DNS name> | the VPC |');
   expect(md).toContain('| Load balancers (ALB per visibility) | $44 |');
-  expect(plan.endpoints).toEqual([{ service: 'llm', visibility: 'internal', url: 'http://<ALB DNS name>', allowedCidrs: [] }]);
+  expect(plan.endpoints).toEqual([
+    { service: 'llm', visibility: 'internal', url: 'http://<ALB DNS name>', allowedCidrs: [] },
+  ]);
 });
 
 test('a hub model is shown by its URI, a service without one by a dash', () => {
-  const hub = planPlatform(resolveDefinition(referenceWith((d) => { d.inference[0].model = { uri: 'hf://meta-llama/Llama-3.1-8B-Instruct' }; })));
+  const hub = planPlatform(
+    resolveDefinition(
+      referenceWith((d) => {
+        d.inference[0].model = { uri: 'hf://meta-llama/Llama-3.1-8B-Instruct' };
+      }),
+    ),
+  );
   expect(hub.workloads[0].model).toBe('hf://meta-llama/Llama-3.1-8B-Instruct');
-  const none = planPlatform(resolveDefinition(referenceWith((d) => { delete d.inference[0].model; })));
+  const none = planPlatform(
+    resolveDefinition(
+      referenceWith((d) => {
+        delete d.inference[0].model;
+      }),
+    ),
+  );
   expect(renderPlanMarkdown(none)).toContain('| llm | inference | inference | llm | 1 | 1–6 | 75% | – |');
 });
 
 test('a budget below the ceiling is a warning, not an error', () => {
-  expect(plan.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^monitoring\.monthlyBudgetUsd \(20000\) is below what the platform can cost at full scale/)]));
-  const generous = planPlatform(resolveDefinition(referenceWith((d) => { d.monitoring.monthlyBudgetUsd = 10_000_000; })));
+  expect(plan.warnings).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(
+        /^monitoring\.monthlyBudgetUsd \(20000\) is below what the platform can cost at full scale/,
+      ),
+    ]),
+  );
+  const generous = planPlatform(
+    resolveDefinition(
+      referenceWith((d) => {
+        d.monitoring.monthlyBudgetUsd = 10_000_000;
+      }),
+    ),
+  );
   expect(generous.warnings.some((w) => w.startsWith('monitoring.monthlyBudgetUsd'))).toBe(false);
 });
 
@@ -118,34 +202,60 @@ test('the template-based idle estimate agrees with the plan', () => {
   const { AiPlatform } = require('../../lib');
   const { idleCostOfTemplates } = require('../../bench/idle-cost');
   const outdir = mkdtempSync(join(require('node:os').tmpdir(), 'idle-'));
-  const app = new App({ outdir, context: { 'aws:cdk:disable-asset-staging': true }, builtinCloudFormationValidation: false });
+  const app = new App({
+    outdir,
+    context: { 'aws:cdk:disable-asset-staging': true },
+    builtinCloudFormationValidation: false,
+  });
   const platform = new AiPlatform(app, 'AiPlatform', { definition: referenceWith() });
   app.synth();
   expect(Math.round(idleCostOfTemplates(outdir).total)).toBe(platform.plan.cost.monthlyIdleUsd);
 });
 
-test('pipelines: each one\'s zones, trigger and cost bound at EMR Serverless list prices, and zone -> pipeline -> zone in the diagram', () => {
+test("pipelines: each one's zones, trigger and cost bound at EMR Serverless list prices, and zone -> pipeline -> zone in the diagram", () => {
   const hourly = 16 * 0.052624 + 64 * 0.0057785; // 16 vCPU and 64 GB for an hour (us-east-1)
   expect(plan.pipelines).toEqual([
     {
-      name: 'reviews-nightly', from: ['raw'], to: 'curated', trigger: 'schedule cron(0 2 * * ? *)', maxVcpu: 16, maxMemoryGiB: 64,
-      maxRunUsd: Math.round(100 * hourly) / 100, maxMonthlyUsd: Math.round(hourly * (730 / 24)), // a daily run, 60 minutes at most
+      name: 'reviews-nightly',
+      from: ['raw'],
+      to: 'curated',
+      trigger: 'schedule cron(0 2 * * ? *)',
+      maxVcpu: 16,
+      maxMemoryGiB: 64,
+      maxRunUsd: Math.round(100 * hourly) / 100,
+      maxMonthlyUsd: Math.round(hourly * (730 / 24)), // a daily run, 60 minutes at most
     },
     {
-      name: 'reviews-arrival', from: ['raw'], to: 'features', trigger: 'on arrival in raw/reviews/', maxVcpu: 16, maxMemoryGiB: 64,
-      maxRunUsd: Math.round(100 * hourly * 0.5) / 100, maxMonthlyUsd: undefined, // runs follow arriving data: no monthly bound
+      name: 'reviews-arrival',
+      from: ['raw'],
+      to: 'features',
+      trigger: 'on arrival in raw/reviews/',
+      maxVcpu: 16,
+      maxMemoryGiB: 64,
+      maxRunUsd: Math.round(100 * hourly * 0.5) / 100,
+      maxMonthlyUsd: undefined, // runs follow arriving data: no monthly bound
     },
   ]);
   const md = renderPlanMarkdown(plan);
-  expect(md).toContain('| reviews-arrival | raw | features | on arrival in raw/reviews/ | 16 vCPU / 64 GiB | $0.61 | per arrival |');
+  expect(md).toContain(
+    '| reviews-arrival | raw | features | on arrival in raw/reviews/ | 16 vCPU / 64 GiB | $0.61 | per arrival |',
+  );
   expect(md).toContain('  zone_raw --> pipeline_reviews_nightly\n  pipeline_reviews_nightly --> zone_curated');
 });
 
-test('prices are one region\'s: the plan names it, and a platform bound to another region says its costs are estimates', () => {
+test("prices are one region's: the plan names it, and a platform bound to another region says its costs are estimates", () => {
   const infos = (region: string) => {
     const app = testApp();
-    const platform = new AiPlatform(app, 'AiPlatform', { definition: referencePlatform, env: { account: '123456789012', region } });
-    return { platform, infos: Annotations.fromStack(platform.platformStack).findInfo('*', Match.anyValue()).map((i) => String(i.entry.data)) };
+    const platform = new AiPlatform(app, 'AiPlatform', {
+      definition: referencePlatform,
+      env: { account: '123456789012', region },
+    });
+    return {
+      platform,
+      infos: Annotations.fromStack(platform.platformStack)
+        .findInfo('*', Match.anyValue())
+        .map((i) => String(i.entry.data)),
+    };
   };
   const eu = infos('eu-west-1');
   expect(eu.infos).toEqual([expect.stringContaining("use us-east-1 list prices; eu-west-1's differ")]);

@@ -13,10 +13,14 @@ describe('the reference platform', () => {
     expect(platform.platformStack.stackName).toBe('acme-ml-platform');
   });
 
-  test('one native EKS cluster with the definition\'s version and endpoint CIDRs', () => {
+  test("one native EKS cluster with the definition's version and endpoint CIDRs", () => {
     template.hasResourceProperties('AWS::EKS::Cluster', {
       Version: '1.35',
-      ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: true, EndpointPrivateAccess: true, PublicAccessCidrs: ['203.0.113.0/24'] }),
+      ResourcesVpcConfig: Match.objectLike({
+        EndpointPublicAccess: true,
+        EndpointPrivateAccess: true,
+        PublicAccessCidrs: ['203.0.113.0/24'],
+      }),
     });
   });
 
@@ -29,7 +33,9 @@ describe('the reference platform', () => {
   test('the spot inference pool on NVIDIA AL2023 scales from zero', () => {
     template.hasResourceProperties('AWS::EKS::Nodegroup', {
       Labels: Match.objectLike({ 'ai-platform/pool': 'inference' }),
-      AmiType: 'AL2023_x86_64_NVIDIA', CapacityType: 'SPOT', InstanceTypes: ['g6e.xlarge', 'g6e.2xlarge'],
+      AmiType: 'AL2023_x86_64_NVIDIA',
+      CapacityType: 'SPOT',
+      InstanceTypes: ['g6e.xlarge', 'g6e.2xlarge'],
       ScalingConfig: { MinSize: 0, MaxSize: 8 },
       Tags: Match.objectLike({ 'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu': '1' }),
     });
@@ -37,7 +43,9 @@ describe('the reference platform', () => {
 
   test('the EFA training pool has 500 GiB disks', () => {
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 500 }) })] }),
+      LaunchTemplateData: Match.objectLike({
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 500 }) })],
+      }),
     });
   });
 
@@ -49,29 +57,54 @@ describe('the reference platform', () => {
 
   test('definition tags land on resources', () => {
     template.hasResourceProperties('AWS::EC2::VPC', { Tags: Match.arrayWith([{ Key: 'team', Value: 'ml-platform' }]) });
-    template.hasResourceProperties('AWS::EC2::VPC', { Tags: Match.arrayWith([{ Key: 'ai-platform', Value: 'acme-ml' }]) });
+    template.hasResourceProperties('AWS::EC2::VPC', {
+      Tags: Match.arrayWith([{ Key: 'ai-platform', Value: 'acme-ml' }]),
+    });
   });
 });
 
 test('definition warnings become synth warnings', () => {
-  const { platform } = synthPlatform(referenceWith((d) => { delete d.cluster.publicAccessCidrs; }));
-  Annotations.fromStack(platform.platformStack).hasWarning('*', Match.stringLikeRegexp('cluster.publicAccessCidrs is not set'));
+  const { platform } = synthPlatform(
+    referenceWith((d) => {
+      delete d.cluster.publicAccessCidrs;
+    }),
+  );
+  Annotations.fromStack(platform.platformStack).hasWarning(
+    '*',
+    Match.stringLikeRegexp('cluster.publicAccessCidrs is not set'),
+  );
 });
 
 test('an invalid definition throws a DefinitionError before any stack exists', () => {
   const app = testApp();
-  expect(() => new AiPlatform(app, 'P', { definition: referenceWith((d) => { d.nodePools[0].maxNodes = -1; }) })).toThrow(DefinitionError);
+  expect(
+    () =>
+      new AiPlatform(app, 'P', {
+        definition: referenceWith((d) => {
+          d.nodePools[0].maxNodes = -1;
+        }),
+      }),
+  ).toThrow(DefinitionError);
   expect(app.node.findAll().some((c) => c.node.id === 'Platform')).toBe(false);
 });
 
 test('a private cluster has no public endpoint', () => {
-  const { template } = synthPlatform(referenceWith((d) => { d.cluster.endpointAccess = 'private'; delete d.cluster.publicAccessCidrs; }));
-  template.hasResourceProperties('AWS::EKS::Cluster', { ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false }) });
+  const { template } = synthPlatform(
+    referenceWith((d) => {
+      d.cluster.endpointAccess = 'private';
+      delete d.cluster.publicAccessCidrs;
+    }),
+  );
+  template.hasResourceProperties('AWS::EKS::Cluster', {
+    ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false }),
+  });
 });
 
-test('synthesizes in a bare App, without this project\'s feature flags', () => {
+test("synthesizes in a bare App, without this project's feature flags", () => {
   const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:disable-asset-staging': true } });
-  new AiPlatform(app, 'P', { definition: { name: 'min-ml', nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 1 }] } });
+  new AiPlatform(app, 'P', {
+    definition: { name: 'min-ml', nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 1 }] },
+  });
   expect(() => app.synth()).not.toThrow();
 });
 
@@ -83,7 +116,11 @@ describe('contracts across the reference stacks', () => {
   test('the cluster and its secrets key keep their logical IDs', () => {
     const t = Template.fromStack(platform.platformStack);
     expect(resourcesOf(t, 'AWS::EKS::Cluster').map(([id]) => id)).toEqual(['ClusterC2E21B66']);
-    expect(resourcesOf(t, 'AWS::KMS::Key').map(([id]) => id)).toEqual(['ClusterSecretsKey462B29B5', 'PipelinereviewsnightlyLogKey20F018AC', 'PipelinereviewsarrivalLogKeyC6711F03']);
+    expect(resourcesOf(t, 'AWS::KMS::Key').map(([id]) => id)).toEqual([
+      'ClusterSecretsKey462B29B5',
+      'PipelinereviewsnightlyLogKey20F018AC',
+      'PipelinereviewsarrivalLogKeyC6711F03',
+    ]);
   });
 
   test('no role in any stack is trusted by a whole account', () => {
@@ -102,17 +139,29 @@ test('a second synth into the same cdk.out keeps only its own plan and manifests
   const { join } = require('node:path');
   const outdir = mkdtempSync(join(require('node:os').tmpdir(), 'cdkout-'));
   const synth = (definition: any) => {
-    const app = new App({ outdir, context: { 'aws:cdk:disable-asset-staging': true }, builtinCloudFormationValidation: false });
+    const app = new App({
+      outdir,
+      context: { 'aws:cdk:disable-asset-staging': true },
+      builtinCloudFormationValidation: false,
+    });
     new AiPlatform(app, 'AiPlatform', { definition });
     app.synth();
   };
   synth(referenceWith());
-  synth(referenceWith((d) => { d.name = 'other-ml'; }));
-  expect(readdirSync(join(outdir, 'plan')).sort()).toEqual(['other-ml-data-import.json', 'other-ml.json', 'other-ml.md']);
+  synth(
+    referenceWith((d) => {
+      d.name = 'other-ml';
+    }),
+  );
+  expect(readdirSync(join(outdir, 'plan')).sort()).toEqual([
+    'other-ml-data-import.json',
+    'other-ml.json',
+    'other-ml.md',
+  ]);
   expect(readdirSync(join(outdir, 'k8s')).filter((d: string) => !d.startsWith('other-ml-'))).toEqual([]);
 });
 
-test('a pool\'s nodes are described once: the node group and the resolved definition share one PoolNodes', () => {
+test("a pool's nodes are described once: the node group and the resolved definition share one PoolNodes", () => {
   const { platform } = synthPlatform();
   const resolved = platform.definition.nodePools.find((p) => p.name === 'inference')!;
   expect(platform.nodePools.inference.nodes).toBe(resolved.nodes);
@@ -120,9 +169,17 @@ test('a pool\'s nodes are described once: the node group and the resolved defini
 
 test('a pipeline above the default vCPU quota warns once, under its definition path, where acknowledgeWarnings can accept it', () => {
   const app = testApp();
-  const platform = new AiPlatform(app, 'AiPlatform', { definition: referenceWith((d) => { d.pipelines[0].maxCapacity = { vcpu: 32, memoryGiB: 128 }; }) });
-  const warnings = Annotations.fromStack(platform.platformStack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
-  expect(warnings).toEqual([expect.stringMatching(/^definition: pipelines\[0\]\.maxCapacity\.vcpu \(32\) is above 16/)]);
+  const platform = new AiPlatform(app, 'AiPlatform', {
+    definition: referenceWith((d) => {
+      d.pipelines[0].maxCapacity = { vcpu: 32, memoryGiB: 128 };
+    }),
+  });
+  const warnings = Annotations.fromStack(platform.platformStack)
+    .findWarning('*', Match.anyValue())
+    .map((w) => String(w.entry.data));
+  expect(warnings).toEqual([
+    expect.stringMatching(/^definition: pipelines\[0\]\.maxCapacity\.vcpu \(32\) is above 16/),
+  ]);
 });
 
 test('node launch templates (system and GPU) carry the platform tag to their instances, and no user tag', () => {
@@ -138,41 +195,68 @@ test('node launch templates (system and GPU) carry the platform tag to their ins
 
 test('the plan names the stack that holds each pool and workload, as the app places them', () => {
   const { platform } = synthPlatform();
-  for (const p of platform.plan.pools) expect([p.name, p.stack]).toEqual([p.name, Stack.of(platform.nodePools[p.name]).stackName]);
+  for (const p of platform.plan.pools)
+    expect([p.name, p.stack]).toEqual([p.name, Stack.of(platform.nodePools[p.name]).stackName]);
   const llm = platform.plan.workloads.find((w) => w.name === 'llm')!;
   expect(llm.stack).toBe(Stack.of(platform.workloadAccess.llm).stackName);
-  expect(renderPlanMarkdown(platform.plan)).toContain(`subgraph stack_${llm.stack!.replace(/-/g, '_')}["${llm.stack}"]`);
+  expect(renderPlanMarkdown(platform.plan)).toContain(
+    `subgraph stack_${llm.stack!.replace(/-/g, '_')}["${llm.stack}"]`,
+  );
 });
 
-test('definition warnings raised for constructs (budget cost tag, Lake Formation admin) appear once, under the definition\'s field', () => {
-  const budgetOf = (platform: AiPlatform) => resourcesOf(Template.fromStack(platform.monitoringStack), 'AWS::Budgets::Budget')[0][1].Properties.Budget;
+test("definition warnings raised for constructs (budget cost tag, Lake Formation admin) appear once, under the definition's field", () => {
+  const budgetOf = (platform: AiPlatform) =>
+    resourcesOf(Template.fromStack(platform.monitoringStack), 'AWS::Budgets::Budget')[0][1].Properties.Budget;
   // (One build for two cases: the budget's cost-tag warning unacknowledged, and a Lake Formation lake.)
-  const tagged = new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { d.acknowledgeWarnings = []; d.dataLake.lakeFormation = true; }) });
+  const tagged = new AiPlatform(testApp(), 'AiPlatform', {
+    definition: referenceWith((d) => {
+      d.acknowledgeWarnings = [];
+      d.dataLake.lakeFormation = true;
+    }),
+  });
   expect(budgetOf(tagged).CostFilters).toEqual({ TagKeyValue: ['user:ai-platform$acme-ml'] });
   expect(tagged.definition.warnings.map((w) => w.path)).toContain('monitoring.budgetCostFilter');
   // One warning, under the definition's field: AiMonitoring's own is acknowledged by the platform.
-  const warnings = Annotations.fromStack(tagged.monitoringStack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  const warnings = Annotations.fromStack(tagged.monitoringStack)
+    .findWarning('*', Match.anyValue())
+    .map((w) => String(w.entry.data));
   expect(warnings.filter((w) => w.includes('update-cost-allocation-tags-status'))).toEqual([]);
   // budgetCostFilter account: no warning, and AiMonitoring is asked for the whole account (its own test pins the budget).
-  const account = resolveDefinition(referenceWith((d) => { d.monitoring.budgetCostFilter = 'account'; }));
+  const account = resolveDefinition(
+    referenceWith((d) => {
+      d.monitoring.budgetCostFilter = 'account';
+    }),
+  );
   expect(account.warnings.map((w) => w.path)).not.toContain('monitoring.budgetCostFilter');
-  const props = monitoringProps(account, { stack: new Stack(testApp(), 'M'), lake: { zoneBucketName: (z: string) => z } as never, containerInsights: {} as never, nodegroupNames: {}, topicName: 't' });
+  const props = monitoringProps(account, {
+    stack: new Stack(testApp(), 'M'),
+    lake: { zoneBucketName: (z: string) => z } as never,
+    containerInsights: {} as never,
+    nodegroupNames: {},
+    topicName: 't',
+  });
   expect(props.costFilter).toBe('account');
 
   // A Lake Formation lake: the data lake administrator requirement is one definition warning, under dataLake.lakeFormation.
-  expect(tagged.definition.warnings.filter((w) => w.path === 'dataLake.lakeFormation').map((w) => w.message))
-    .toEqual([expect.stringContaining('must be a Lake Formation data lake administrator')]);
-  const dataWarnings = Annotations.fromStack(tagged.dataStack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+  expect(tagged.definition.warnings.filter((w) => w.path === 'dataLake.lakeFormation').map((w) => w.message)).toEqual([
+    expect.stringContaining('must be a Lake Formation data lake administrator'),
+  ]);
+  const dataWarnings = Annotations.fromStack(tagged.dataStack)
+    .findWarning('*', Match.anyValue())
+    .map((w) => String(w.entry.data));
   expect(dataWarnings.filter((w) => w.includes('data lake administrator'))).toEqual([]);
 });
-
 
 test('the platform stack outputs what a user needs after deploy: the cluster name and the kubeconfig command', () => {
   const { platform } = synthPlatform();
   const outputs = Template.fromStack(platform.platformStack).toJSON().Outputs;
-  const cluster = Object.entries<any>(Template.fromStack(platform.platformStack).toJSON().Resources).find(([, r]) => r.Type === 'AWS::EKS::Cluster')![0];
+  const cluster = Object.entries<any>(Template.fromStack(platform.platformStack).toJSON().Resources).find(
+    ([, r]) => r.Type === 'AWS::EKS::Cluster',
+  )![0];
   expect(outputs.ClusterName.Value).toEqual({ Ref: cluster });
-  expect(JSON.stringify(outputs.KubeconfigCommand.Value)).toMatch(new RegExp(`"aws eks update-kubeconfig --name ",\\{"Ref":"${cluster}"\\}," --region ",\\{"Ref":"AWS::Region"\\}`));
+  expect(JSON.stringify(outputs.KubeconfigCommand.Value)).toMatch(
+    new RegExp(`"aws eks update-kubeconfig --name ",\\{"Ref":"${cluster}"\\}," --region ",\\{"Ref":"AWS::Region"\\}`),
+  );
 });
 
 // Smaller suites of the platform domain, run here so the domain's modules load once.

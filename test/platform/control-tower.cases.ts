@@ -22,14 +22,19 @@ const { evaluate, readTable, compare } = require('../../scripts/control-tower.cj
 /** A stack of the resources aws-cdk-lib and the platform create that Control Tower's controls look at. */
 function resources(stack: Stack): void {
   const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: true,
+    maxAzs: 2,
+    natGateways: 1,
+    restrictDefaultSecurityGroup: true,
     subnetConfiguration: [
       { name: 'public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
       { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     ],
   });
   new s3.Bucket(stack, 'Logs', {
-    encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true, versioned: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    versioned: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
   });
   new logs.LogGroup(stack, 'Group', { retention: logs.RetentionDays.ONE_MONTH });
@@ -39,10 +44,13 @@ function resources(stack: Stack): void {
     { DeviceIndex: 1, NetworkCardIndex: 1, InterfaceType: 'efa', Groups: [vpc.vpcDefaultSecurityGroup] },
   ]);
   const code = lambda.Code.fromInline('exports.handler = async () => ({ IsComplete: true })');
-  const fn = (id: string) => new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code });
+  const fn = (id: string) =>
+    new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code });
   // A provider with a waiter: its functions, their log groups and its Step Functions state machine.
   const provider = new cr.Provider(stack, 'Provider', {
-    onEventHandler: fn('OnEvent'), isCompleteHandler: fn('IsComplete'), queryInterval: Duration.minutes(1),
+    onEventHandler: fn('OnEvent'),
+    isCompleteHandler: fn('IsComplete'),
+    queryInterval: Duration.minutes(1),
     logGroup: new logs.LogGroup(stack, 'ProviderLogs', { retention: logs.RetentionDays.ONE_WEEK }),
   });
   new CustomResource(stack, 'Resource', { serviceToken: provider.serviceToken });
@@ -67,34 +75,73 @@ full.test('without the controls, Control Tower refuses these resources; with the
   const before = new Set(failures(false).map((f) => f.control));
   // The rules are live: they find what the aspect fixes.
   expect([...before].sort()).toEqual([
-    'CT.CLOUDWATCH.PR.2', 'CT.CLOUDWATCH.PR.3', 'CT.EC2.PR.10', 'CT.EC2.PR.9', 'CT.LAMBDA.PR.3',
-    'CT.S3.PR.10', 'CT.S3.PR.2', 'CT.S3.PR.4', 'CT.S3.PR.9', 'CT.STEPFUNCTIONS.PR.1', 'CT.STEPFUNCTIONS.PR.2',
+    'CT.CLOUDWATCH.PR.2',
+    'CT.CLOUDWATCH.PR.3',
+    'CT.EC2.PR.10',
+    'CT.EC2.PR.9',
+    'CT.LAMBDA.PR.3',
+    'CT.S3.PR.10',
+    'CT.S3.PR.2',
+    'CT.S3.PR.4',
+    'CT.S3.PR.9',
+    'CT.STEPFUNCTIONS.PR.1',
+    'CT.STEPFUNCTIONS.PR.2',
   ]);
   // CT.S3.PR.4 (event notifications) is the lake's own default, not the aspect's: buckets here have none.
   expect(failures(true).map((f) => f.control)).toEqual(['CT.S3.PR.4']);
 });
 
 test('the README table is read as CI reads it, and a difference fails the check', () => {
-  const table = readTable('<!-- control-tower:start -->\n| CT.S3.PR.9 | Object Lock | fails: x | passes | |\n'
-    + '| CT.LAMBDA.PR.3 | VPC | fails | passes at deploy; offline only: `KubectlProvider` | |\n<!-- control-tower:end -->');
+  const table = readTable(
+    '<!-- control-tower:start -->\n| CT.S3.PR.9 | Object Lock | fails: x | passes | |\n' +
+      '| CT.LAMBDA.PR.3 | VPC | fails | passes at deploy; offline only: `KubectlProvider` | |\n<!-- control-tower:end -->',
+  );
   const f = (control: string, path: string) => ({ control, path, stack: 's' });
-  expect(compare(table, [f('CT.S3.PR.9', 'a'), f('CT.LAMBDA.PR.3', 'b')], [f('CT.LAMBDA.PR.3', 'P/KubectlProvider/Handler')])).toEqual([]);
-  expect(compare(table, [f('CT.S3.PR.9', 'a')], [])).toEqual([expect.stringContaining('CT.LAMBDA.PR.3: the README table says it fails')]);
-  expect(compare(table, [f('CT.S3.PR.9', 'a'), f('CT.LAMBDA.PR.3', 'b'), f('CT.EKS.PR.1', 'c')], [f('CT.LAMBDA.PR.3', 'P/Other')])).toEqual([
-    expect.stringContaining('CT.EKS.PR.1 fails without a profile'), expect.stringContaining('CT.LAMBDA.PR.3 fails under compliance control-tower on P/Other'),
+  expect(
+    compare(
+      table,
+      [f('CT.S3.PR.9', 'a'), f('CT.LAMBDA.PR.3', 'b')],
+      [f('CT.LAMBDA.PR.3', 'P/KubectlProvider/Handler')],
+    ),
+  ).toEqual([]);
+  expect(compare(table, [f('CT.S3.PR.9', 'a')], [])).toEqual([
+    expect.stringContaining('CT.LAMBDA.PR.3: the README table says it fails'),
+  ]);
+  expect(
+    compare(
+      table,
+      [f('CT.S3.PR.9', 'a'), f('CT.LAMBDA.PR.3', 'b'), f('CT.EKS.PR.1', 'c')],
+      [f('CT.LAMBDA.PR.3', 'P/Other')],
+    ),
+  ).toEqual([
+    expect.stringContaining('CT.EKS.PR.1 fails without a profile'),
+    expect.stringContaining('CT.LAMBDA.PR.3 fails under compliance control-tower on P/Other'),
   ]);
 });
 
 describe('compliance: control-tower in the definition', () => {
   test('makes the API endpoint private and refuses a public one with its field path', () => {
-    const def = referenceWith((d) => { d.compliance = Compliance.CONTROL_TOWER; delete d.cluster; });
+    const def = referenceWith((d) => {
+      d.compliance = Compliance.CONTROL_TOWER;
+      delete d.cluster;
+    });
     expect(resolveDefinition(def).cluster.endpointAccess).toBe('private');
-    const pub = referenceWith((d) => { d.compliance = Compliance.CONTROL_TOWER; d.cluster = { endpointAccess: 'public-and-private' }; });
+    const pub = referenceWith((d) => {
+      d.compliance = Compliance.CONTROL_TOWER;
+      d.cluster = { endpointAccess: 'public-and-private' };
+    });
     expect(validateDefinition(pub).map((p) => p.path)).toEqual(['cluster.endpointAccess']);
   });
   test('warns that Object Lock is set only on new buckets, until acknowledged', () => {
-    const def = referenceWith((d) => { d.compliance = Compliance.CONTROL_TOWER; delete d.cluster; });
-    expect(resolveDefinition(def).warnings.filter((w) => !w.acknowledged).map((w) => w.path)).toContain('compliance');
+    const def = referenceWith((d) => {
+      d.compliance = Compliance.CONTROL_TOWER;
+      delete d.cluster;
+    });
+    expect(
+      resolveDefinition(def)
+        .warnings.filter((w) => !w.acknowledged)
+        .map((w) => w.path),
+    ).toContain('compliance');
   });
 });
 
@@ -104,11 +151,17 @@ test('functions sharing a role share one VPC-access policy, created before each 
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   const code = lambda.Code.fromInline('exports.handler = async () => ({})');
-  for (const id of ['A', 'B']) new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code, role });
+  for (const id of ['A', 'B'])
+    new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code, role });
   Aspects.of(stack).add(new ControlTowerControls({ vpc }));
   const resources = Object.entries<any>(app.synth().getStackByName('Shared').template.Resources);
-  const policies = resources.filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties.PolicyName === 'VpcAccessPolicy').map(([id]) => id);
+  const policies = resources
+    .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties.PolicyName === 'VpcAccessPolicy')
+    .map(([id]) => id);
   expect(policies).toHaveLength(1);
   const functions = resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function');
-  expect(functions.map(([, r]) => [r.DependsOn].flat())).toEqual([expect.arrayContaining(policies), expect.arrayContaining(policies)]);
+  expect(functions.map(([, r]) => [r.DependsOn].flat())).toEqual([
+    expect.arrayContaining(policies),
+    expect.arrayContaining(policies),
+  ]);
 });

@@ -18,27 +18,38 @@ describe('p99 latency reaches the alarm topic through Prometheus alerting rules'
     const [, rules] = resourcesOf(template, 'AWS::APS::RuleGroupsNamespace')[0];
     const rule = parse(rules.Properties.Data).groups[0].rules[0];
     expect(rule).toMatchObject({
-      alert: 'InferenceP99LatencyHigh', for: '15m', labels: { namespace: 'llm', app: 'llm' },
+      alert: 'InferenceP99LatencyHigh',
+      for: '15m',
+      labels: { namespace: 'llm', app: 'llm' },
       expr: 'histogram_quantile(0.99, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{namespace="llm",app="llm"}[5m]))) > 2',
     });
   });
 
-  test('the workspace alert manager sends to the monitoring stack\'s topic, with sigv4 region (AMP alert manager SNS receiver)', () => {
+  test("the workspace alert manager sends to the monitoring stack's topic, with sigv4 region (AMP alert manager SNS receiver)", () => {
     const [, ws] = resourcesOf(template, 'AWS::APS::Workspace')[0];
     const text = JSON.stringify(ws.Properties.AlertManagerDefinition);
     expect(text).toContain('sns_configs');
     expect(text).toContain(':acme-ml-alarms');
     expect(text).toMatch(/sigv4:\\n\s+region: /);
     expect(platform.monitoring.topic.node.defaultChild).toBeDefined();
-    expect(Template.fromStack(platform.monitoringStack).findResources('AWS::SNS::Topic', { Properties: { TopicName: 'acme-ml-alarms' } })).not.toEqual({});
+    expect(
+      Template.fromStack(platform.monitoringStack).findResources('AWS::SNS::Topic', {
+        Properties: { TopicName: 'acme-ml-alarms' },
+      }),
+    ).not.toEqual({});
   });
 
   test('the topic and its key let AMP of this account publish (AMP user guide, SNS permissions)', () => {
     const mt = Template.fromStack(platform.monitoringStack);
     const [, policy] = resourcesOf(mt, 'AWS::SNS::TopicPolicy')[0];
-    expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
-      Principal: { Service: 'aps.amazonaws.com' }, Action: ['sns:GetTopicAttributes', 'sns:Publish'],
-    })]));
+    expect(policy.Properties.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Principal: { Service: 'aps.amazonaws.com' },
+          Action: ['sns:GetTopicAttributes', 'sns:Publish'],
+        }),
+      ]),
+    );
     const [, key] = resourcesOf(mt, 'AWS::KMS::Key')[0];
     expect(JSON.stringify(key.Properties.KeyPolicy)).toContain('aps.amazonaws.com');
   });
@@ -69,7 +80,9 @@ describe('KEDA reads Prometheus where it is', () => {
     const config = parse(typeof blob === 'string' ? blob : '');
     const dcgm = config.scrape_configs.find((j: any) => j.job_name === 'dcgm-exporter');
     expect(dcgm).toMatchObject({
-      scheme: 'https', tls_config: { insecure_skip_verify: true }, honor_labels: true,
+      scheme: 'https',
+      tls_config: { insecure_skip_verify: true },
+      honor_labels: true,
       kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: ['amazon-cloudwatch'] } }],
     });
     expect(JSON.stringify(dcgm.relabel_configs)).toContain('dcgm-exporter');
@@ -79,82 +92,153 @@ describe('KEDA reads Prometheus where it is', () => {
 describe('NetworkPolicies are enforced and admit what must reach the pods', () => {
   // EKS user guide, "Limit pod traffic with Kubernetes network policies": configuration value enableNetworkPolicy.
   test('the VPC CNI add-on runs its network policy agent', () => {
-    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'vpc-cni', ConfigurationValues: '{"enableNetworkPolicy":"true"}' });
+    template.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'vpc-cni',
+      ConfigurationValues: '{"enableNetworkPolicy":"true"}',
+    });
   });
 
   test('the managed scraper (ENIs in the VPC) may reach the service ports', () => {
-    const policy = manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'allow-service-ports' && m.metadata.namespace === 'llm');
+    const policy = manifests.find(
+      (m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'allow-service-ports' && m.metadata.namespace === 'llm',
+    );
     expect(policy.spec.ingress[0].from).toEqual(expect.arrayContaining([{ ipBlock: { cidr: '10.0.0.0/16' } }]));
     expect(policy.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8000 }]);
   });
 
   // The KubeRay operator calls each head's dashboard (ray-operator utils/util.go FetchHeadServiceURL, v1.7.0).
-  test('the KubeRay operator may reach Ray heads\' dashboards in namespaces running Ray jobs', () => {
-    const policies = manifestsOf(synthPlatform(multiTeamPlatform).platform.charts)
-      .filter((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'allow-kuberay-dashboard');
+  test("the KubeRay operator may reach Ray heads' dashboards in namespaces running Ray jobs", () => {
+    const policies = manifestsOf(synthPlatform(multiTeamPlatform).platform.charts).filter(
+      (m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'allow-kuberay-dashboard',
+    );
     expect(policies.map((p) => p.metadata.namespace)).toEqual(['research']);
     expect(policies[0].spec).toEqual({
-      podSelector: { matchLabels: { 'ray.io/node-type': 'head' } }, policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kuberay-system' } } }], ports: [{ protocol: 'TCP', port: 8265 }] }],
+      podSelector: { matchLabels: { 'ray.io/node-type': 'head' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kuberay-system' } } }],
+          ports: [{ protocol: 'TCP', port: 8265 }],
+        },
+      ],
     });
   });
 });
 
-test('a team\'s declared egress is a NetworkPolicy in its namespace, alongside the default-deny one', () => {
-  const egress = [{ name: 'llm', namespaces: ['llm'], cidrs: ['2001:db8::/32'], ports: [{ port: 8000, endPort: 8001, protocol: 'TCP' }] }];
-  const policies = manifestsOf(new AiPlatform(testApp(), 'AiPlatform', { definition: referenceWith((d) => { d.teams[0].egress = egress; }) }).charts)
-    .filter((m) => m.kind === 'NetworkPolicy' && m.metadata.namespace === 'research' && m.spec.policyTypes.includes('Egress'));
-  expect(policies.map((p) => p.metadata.name)).toEqual(expect.arrayContaining(['default-deny-egress', 'allow-egress-llm']));
+test("a team's declared egress is a NetworkPolicy in its namespace, alongside the default-deny one", () => {
+  const egress = [
+    {
+      name: 'llm',
+      namespaces: ['llm'],
+      cidrs: ['2001:db8::/32'],
+      ports: [{ port: 8000, endPort: 8001, protocol: 'TCP' }],
+    },
+  ];
+  const policies = manifestsOf(
+    new AiPlatform(testApp(), 'AiPlatform', {
+      definition: referenceWith((d) => {
+        d.teams[0].egress = egress;
+      }),
+    }).charts,
+  ).filter(
+    (m) => m.kind === 'NetworkPolicy' && m.metadata.namespace === 'research' && m.spec.policyTypes.includes('Egress'),
+  );
+  expect(policies.map((p) => p.metadata.name)).toEqual(
+    expect.arrayContaining(['default-deny-egress', 'allow-egress-llm']),
+  );
   expect(policies.find((p) => p.metadata.name === 'allow-egress-llm').spec).toEqual({
-    podSelector: {}, policyTypes: ['Egress'],
-    egress: [{
-      to: [{ ipBlock: { cidr: '2001:db8::/32' } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'llm' } } }],
-      ports: [{ protocol: 'TCP', port: 8000, endPort: 8001 }],
-    }],
+    podSelector: {},
+    policyTypes: ['Egress'],
+    egress: [
+      {
+        to: [
+          { ipBlock: { cidr: '2001:db8::/32' } },
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'llm' } } },
+        ],
+        ports: [{ protocol: 'TCP', port: 8000, endPort: 8001 }],
+      },
+    ],
   });
 });
 
 describe('Karpenter pools get what managed pools get', () => {
-  const karpenter: AiPlatformDefinition = referenceWith((d) => { d.nodePools[0].provisioner = 'karpenter'; d.nodePools[0].minNodes = 0; d.nodePools[0].labels = { tier: 'gold' }; });
+  const karpenter: AiPlatformDefinition = referenceWith((d) => {
+    d.nodePools[0].provisioner = 'karpenter';
+    d.nodePools[0].minNodes = 0;
+    d.nodePools[0].labels = { tier: 'gold' };
+  });
   const kp = new AiPlatform(testApp(), 'AiPlatform', { definition: karpenter });
   const km = manifestsOf(kp.charts);
   const kt = Template.fromStack(kp.platformStack);
 
   test('the device plugin label is on Karpenter nodes, and the NVIDIA plugin is installed for them', () => {
     const pool = km.find((m) => m.kind === 'NodePool');
-    expect(pool.spec.template.metadata.labels).toMatchObject({ 'ai-platform/device-plugin': 'nvidia', 'ai-platform/pool': 'inference', 'tier': 'gold' });
+    expect(pool.spec.template.metadata.labels).toMatchObject({
+      'ai-platform/device-plugin': 'nvidia',
+      'ai-platform/pool': 'inference',
+      tier: 'gold',
+    });
     kt.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'nvidia-device-plugin' });
   });
 
   test('pool labels go on nodes only, not on the NodePool or EC2NodeClass objects', () => {
-    for (const m of km.filter((x) => ['NodePool', 'EC2NodeClass'].includes(x.kind))) expect(m.metadata.labels ?? {}).not.toHaveProperty('tier');
+    for (const m of km.filter((x) => ['NodePool', 'EC2NodeClass'].includes(x.kind)))
+      expect(m.metadata.labels ?? {}).not.toHaveProperty('tier');
   });
 
   // karpenter.sh "Disruption": pods annotated karpenter.sh/do-not-disrupt block voluntary disruption.
   test('training pods are not disrupted by consolidation or scale-down', () => {
     const jobset = manifests.find((m) => m.kind === 'JobSet');
     expect(jobset.spec.replicatedJobs[0].template.spec.template.metadata.annotations).toEqual({
-      'karpenter.sh/do-not-disrupt': 'true', 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
+      'karpenter.sh/do-not-disrupt': 'true',
+      'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
     });
   });
 });
 
 // ResourceQuota counts each extended resource separately, so each vendor has its own quota.
 test('team quotas: gpuQuota for NVIDIA GPUs, neuronQuota for Neuron devices', () => {
-  const quota = manifestsOf(synthPlatform(multiTeamPlatform).platform.charts)
-    .find((m) => m.kind === 'ResourceQuota' && m.metadata.namespace === 'product');
+  const quota = manifestsOf(synthPlatform(multiTeamPlatform).platform.charts).find(
+    (m) => m.kind === 'ResourceQuota' && m.metadata.namespace === 'product',
+  );
   expect(quota.spec.hard).toEqual({ 'requests.nvidia.com/gpu': 8, 'requests.aws.amazon.com/neuron': 4 });
 });
 
 // EKS names the node group; CloudFormation cannot replace a custom-named resource in place, so the name
 // carries a digest of what forces replacement.
 test('node groups have stable names that change with what forces their replacement', () => {
-  const name = (d: AiPlatformDefinition) => new AiPlatform(testApp(), 'AiPlatform', { definition: d }).nodePools.inference.nodegroupName;
+  const name = (d: AiPlatformDefinition) =>
+    new AiPlatform(testApp(), 'AiPlatform', { definition: d }).nodePools.inference.nodegroupName;
   const base = name(referenceWith());
   expect(base).toMatch(/^acme-ml-inference-[0-9a-f]{8}$/);
-  expect(name(referenceWith((d) => { d.nodePools[0].maxNodes = 10; }))).toBe(base);
-  expect(name(referenceWith((d) => { d.nodePools[0].instanceTypes = ['g6e.xlarge']; }))).not.toBe(base);
-  expect(name(referenceWith((d) => { d.nodePools[0].capacityType = 'on-demand'; }))).not.toBe(base);
+  expect(
+    name(
+      referenceWith((d) => {
+        d.nodePools[0].maxNodes = 10;
+      }),
+    ),
+  ).toBe(base);
+  expect(
+    name(
+      referenceWith((d) => {
+        d.nodePools[0].instanceTypes = ['g6e.xlarge'];
+      }),
+    ),
+  ).not.toBe(base);
+  expect(
+    name(
+      referenceWith((d) => {
+        d.nodePools[0].capacityType = 'on-demand';
+      }),
+    ),
+  ).not.toBe(base);
   // Subnets force replacement too: a third AZ adds a subnet to the group.
-  expect(name(referenceWith((d) => { d.network.maxAzs = 2; d.network.natGateways = 1; }))).not.toBe(base);
+  expect(
+    name(
+      referenceWith((d) => {
+        d.network.maxAzs = 2;
+        d.network.natGateways = 1;
+      }),
+    ),
+  ).not.toBe(base);
 });

@@ -26,25 +26,35 @@ test('the estimate is within 3% of each written template of the reference platfo
   for (const stack of stacks) {
     const written = Buffer.byteLength(readFileSync(join(assembly.directory, stack.templateFile)));
     const estimate = estimateTemplateBytes(stack).bytes;
-    expect([stack.stackName, Math.abs(estimate - written) <= Math.max(100, 0.03 * written)]).toEqual([stack.stackName, true]);
+    expect([stack.stackName, Math.abs(estimate - written) <= Math.max(100, 0.03 * written)]).toEqual([
+      stack.stackName,
+      true,
+    ]);
   }
 });
 
 test('a definition whose few jobs carry long commands would pass 1 MB: synth is refused, naming the jobs, and writes no template', () => {
   // Three training jobs whose names hash to the same workloads shard (a handful of resources, far under 500),
   // each with about 400 KB of command-line arguments.
-  const names = Array.from({ length: 50 }, (_, i) => `job-${i}`).filter((n) => shardOf(n, WORKLOAD_STACKS) === 1).slice(0, 3);
+  const names = Array.from({ length: 50 }, (_, i) => `job-${i}`)
+    .filter((n) => shardOf(n, WORKLOAD_STACKS) === 1)
+    .slice(0, 3);
   const definition: AiPlatformDefinition = {
     name: 'long-ml',
     cluster: { endpointAccess: 'private' as never },
     nodePools: [{ name: 'train', instanceTypes: ['g6e.xlarge'], maxNodes: 2 }],
     training: names.map((name) => ({
-      name, image: 'vllm/vllm-openai:v0.11.0', nodePool: 'train', command: ['train.py', ...Array.from({ length: 4000 }, (_, i) => `--arg-${i}=${'x'.repeat(90)}`)],
+      name,
+      image: 'vllm/vllm-openai:v0.11.0',
+      nodePool: 'train',
+      command: ['train.py', ...Array.from({ length: 4000 }, (_, i) => `--arg-${i}=${'x'.repeat(90)}`)],
     })),
   };
   const outdir = mkdtempSync(join(tmpdir(), 'size-'));
   const app = appIn(outdir);
   new AiPlatform(app, 'AiPlatform', { definition });
-  expect(() => app.synth()).toThrow(/stack long-ml-workloads-1 would be about \d+ KB; CloudFormation takes templates of at most 1000 KB \(largest: Training-job-\d+ \d+ KB, Training-job-\d+ \d+ KB, Training-job-\d+ \d+ KB; nodePools: 1, inference: 0, training: 3/);
+  expect(() => app.synth()).toThrow(
+    /stack long-ml-workloads-1 would be about \d+ KB; CloudFormation takes templates of at most 1000 KB \(largest: Training-job-\d+ \d+ KB, Training-job-\d+ \d+ KB, Training-job-\d+ \d+ KB; nodePools: 1, inference: 0, training: 3/,
+  );
   expect(readdirSync(outdir).filter((f) => f.endsWith('.template.json'))).toEqual([]);
 });

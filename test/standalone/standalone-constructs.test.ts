@@ -8,26 +8,44 @@ import { clusterStack, resourcesOf } from '../helpers';
 
 test('ContainerInsights: the observability add-on with its own Pod Identity role, for the named cluster', () => {
   const { stack, gpuCluster } = clusterStack({ containerInsights: false });
-  const insights = new ContainerInsights(stack, 'Insights', { cluster: gpuCluster.cluster, clusterName: 'acme', kubernetesVersion: '1.35' });
+  const insights = new ContainerInsights(stack, 'Insights', {
+    cluster: gpuCluster.cluster,
+    clusterName: 'acme',
+    kubernetesVersion: '1.35',
+  });
   const t = Template.fromStack(stack);
   t.hasResourceProperties('AWS::EKS::Addon', {
     AddonName: 'amazon-cloudwatch-observability',
-    PodIdentityAssociations: [Match.objectLike({ ServiceAccount: 'cloudwatch-agent', RoleArn: { 'Fn::GetAtt': [stack.getLogicalId(insights.role.node.defaultChild as any), 'Arn'] } })],
+    PodIdentityAssociations: [
+      Match.objectLike({
+        ServiceAccount: 'cloudwatch-agent',
+        RoleArn: { 'Fn::GetAtt': [stack.getLogicalId(insights.role.node.defaultChild as any), 'Arn'] },
+      }),
+    ],
   });
-  expect(JSON.parse(resourcesOf(t, 'AWS::EKS::Addon').find(([, a]) => a.Properties.AddonName === 'amazon-cloudwatch-observability')![1].Properties.ConfigurationValues))
-    .toMatchObject({ agent: expect.anything() });
+  expect(
+    JSON.parse(
+      resourcesOf(t, 'AWS::EKS::Addon').find(
+        ([, a]) => a.Properties.AddonName === 'amazon-cloudwatch-observability',
+      )![1].Properties.ConfigurationValues,
+    ),
+  ).toMatchObject({ agent: expect.anything() });
 });
 
 test('ManagedPrometheus: a workspace, a scraper in the given subnets, and p99 alerting rules to the given topic', () => {
   const { stack, vpc, gpuCluster } = clusterStack();
   const prometheus = new ManagedPrometheus(stack, 'Prometheus', {
-    cluster: gpuCluster.cluster, subnets: vpc.privateSubnets, k8sApp: new cdk8s.App(),
+    cluster: gpuCluster.cluster,
+    subnets: vpc.privateSubnets,
+    k8sApp: new cdk8s.App(),
     latencyObjectives: [{ name: 'llm', namespace: 'serving', p99LatencyTarget: Duration.millis(1500) }],
     alertTopicArn: 'arn:aws:sns:us-east-1:123456789012:alarms',
   });
   const t = Template.fromStack(stack);
   t.resourceCountIs('AWS::APS::Workspace', 1);
-  t.hasResourceProperties('AWS::APS::Scraper', { Source: { EksConfiguration: Match.objectLike({ SubnetIds: Match.anyValue() }) } });
+  t.hasResourceProperties('AWS::APS::Scraper', {
+    Source: { EksConfiguration: Match.objectLike({ SubnetIds: Match.anyValue() }) },
+  });
   const rules = resourcesOf(t, 'AWS::APS::RuleGroupsNamespace')[0][1].Properties.Data as string;
   expect(rules).toContain('histogram_quantile(0.99');
   expect(rules).toContain('> 1.5');
@@ -38,13 +56,21 @@ test('WorkloadDataAccess: a Pod Identity role for one service account that reads
   const { stack, gpuCluster } = clusterStack();
   const lake = new DataLake(stack, 'Lake', { namePrefix: 'acme' });
   const access = new WorkloadDataAccess(stack, 'Access', {
-    cluster: gpuCluster.cluster, dataLake: lake, namespace: 'serving', serviceAccount: 'llm',
-    access: [{ zone: 'models', access: DataAccessLevel.READ }, { zone: 'features', access: DataAccessLevel.READ_WRITE }],
+    cluster: gpuCluster.cluster,
+    dataLake: lake,
+    namespace: 'serving',
+    serviceAccount: 'llm',
+    access: [
+      { zone: 'models', access: DataAccessLevel.READ },
+      { zone: 'features', access: DataAccessLevel.READ_WRITE },
+    ],
   });
   const t = Template.fromStack(stack);
   t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'serving', ServiceAccount: 'llm' });
   const id = (c: any) => Stack.of(c).getLogicalId(c.node.defaultChild);
-  const policies = resourcesOf(t, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(id(access.role)));
+  const policies = resourcesOf(t, 'AWS::IAM::Policy').filter(([, p]) =>
+    JSON.stringify(p.Properties.Roles).includes(id(access.role)),
+  );
   const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
   const text = JSON.stringify(statements);
   expect(text).toContain(id(lake.zone('models')));

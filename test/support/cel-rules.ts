@@ -31,9 +31,15 @@ import { strings } from '@bufbuild/cel/ext';
 export const SHIMMED_FUNCTIONS = {
   // Go's regexp FindString is leftmost-first, as JS RegExp is; the patterns in crds/ (`^([^/]+)`) mean the
   // same in RE2 and JS. (@bufbuild/re2, which @bufbuild/cel uses for `matches`, only answers match/no-match.)
-  find: celMethod('find', CelScalar.STRING, [CelScalar.STRING], CelScalar.STRING, function (this: string, regex: string) {
-    return new RegExp(regex, 'u').exec(this)?.[0] ?? '';
-  }),
+  find: celMethod(
+    'find',
+    CelScalar.STRING,
+    [CelScalar.STRING],
+    CelScalar.STRING,
+    function (this: string, regex: string) {
+      return new RegExp(regex, 'u').exec(this)?.[0] ?? '';
+    },
+  ),
 };
 
 const ENV: CelEnv = celEnv({ funcs: [...strings, ...Object.values(SHIMMED_FUNCTIONS)] });
@@ -53,7 +59,13 @@ export function celEvaluate(expression: string, bindings: Record<string, unknown
 
 // ---- CRDs ----
 
-interface CrdVersion { group: string; kind: string; version: string; schema: any; file: string }
+interface CrdVersion {
+  group: string;
+  kind: string;
+  version: string;
+  schema: any;
+  file: string;
+}
 
 let crdCache: CrdVersion[] | undefined;
 
@@ -61,10 +73,17 @@ function crds(): CrdVersion[] {
   if (crdCache) return crdCache;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { crdDocuments } = require('./crd-documents.cjs') as { crdDocuments(): { file: string; doc: any }[] };
-  crdCache = crdDocuments().filter(({ doc }) => doc?.kind === 'CustomResourceDefinition').flatMap(({ file, doc: crd }) =>
-    (crd.spec.versions as any[]).map((v) => ({
-      group: crd.spec.group, kind: crd.spec.names.kind, version: v.name, schema: v.schema.openAPIV3Schema, file,
-    })));
+  crdCache = crdDocuments()
+    .filter(({ doc }) => doc?.kind === 'CustomResourceDefinition')
+    .flatMap(({ file, doc: crd }) =>
+      (crd.spec.versions as any[]).map((v) => ({
+        group: crd.spec.group,
+        kind: crd.spec.names.kind,
+        version: v.name,
+        schema: v.schema.openAPIV3Schema,
+        file,
+      })),
+    );
   return crdCache;
 }
 
@@ -80,8 +99,10 @@ export function allCelRules(): { file: string; version: string; path: string; ru
   const visit = (c: CrdVersion, n: any, path: string): void => {
     if (Array.isArray(n)) n.forEach((v, i) => visit(c, v, `${path}[${i}]`));
     else if (n && typeof n === 'object') {
-      for (const v of n['x-kubernetes-validations'] ?? []) out.push({ file: c.file, version: c.version, path, rule: v.rule, message: v.message });
-      for (const [k, v] of Object.entries(n)) if (k !== 'x-kubernetes-validations') visit(c, v, path ? `${path}.${k}` : k);
+      for (const v of n['x-kubernetes-validations'] ?? [])
+        out.push({ file: c.file, version: c.version, path, rule: v.rule, message: v.message });
+      for (const [k, v] of Object.entries(n))
+        if (k !== 'x-kubernetes-validations') visit(c, v, path ? `${path}.${k}` : k);
     }
   };
   for (const c of crds()) visit(c, c.schema, '');
@@ -107,7 +128,8 @@ const TRANSITION = /\boldSelf\b/;
  */
 function toCel(schema: any, value: any): any {
   if (value === null || value === undefined || !schema) return value;
-  if (schema['x-kubernetes-int-or-string'] && typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (schema['x-kubernetes-int-or-string'] && typeof value === 'number')
+    return Number.isInteger(value) ? BigInt(value) : value;
   switch (schema.type) {
     case 'integer':
       return typeof value === 'number' && Number.isInteger(value) ? BigInt(value) : value;
@@ -121,8 +143,14 @@ function toCel(schema: any, value: any): any {
       const props = schema.properties;
       for (const [k, v] of Object.entries(value)) {
         if (props?.[k]) out[k] = toCel(props[k], v);
-        else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') out[k] = toCel(schema.additionalProperties, v);
-        else if (schema.additionalProperties === true || schema['x-kubernetes-preserve-unknown-fields'] || (!props && !schema.additionalProperties)) out[k] = untyped(v);
+        else if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+          out[k] = toCel(schema.additionalProperties, v);
+        else if (
+          schema.additionalProperties === true ||
+          schema['x-kubernetes-preserve-unknown-fields'] ||
+          (!props && !schema.additionalProperties)
+        )
+          out[k] = untyped(v);
         // else: pruned
       }
       for (const [k, p] of Object.entries<any>(props ?? {})) {
@@ -138,7 +166,8 @@ function toCel(schema: any, value: any): any {
 function untyped(value: any): any {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (Array.isArray(value)) return value.map(untyped);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, untyped(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, untyped(v)]));
   return value;
 }
 
@@ -151,16 +180,28 @@ function celTypeName(v: unknown): string {
 function walk(schema: any, value: any, path: string, out: RuleOutcome[]): void {
   if (value === undefined || value === null || !schema) return;
   for (const v of schema['x-kubernetes-validations'] ?? []) {
-    const base = { path, rule: v.rule as string, message: (v.message as string | undefined) ?? `failed rule: ${v.rule}` };
+    const base = {
+      path,
+      rule: v.rule as string,
+      message: (v.message as string | undefined) ?? `failed rule: ${v.rule}`,
+    };
     if (TRANSITION.test(v.rule)) {
       out.push({ ...base, outcome: 'skipped (transition rule)' });
       continue;
     }
     try {
       const result = celEvaluate(v.rule, { self: value });
-      out.push({ ...base, outcome: result === true ? 'passed' : 'failed', detail: result === true ? undefined : `Invalid value: "${celTypeName(value)}": ${base.message}` });
+      out.push({
+        ...base,
+        outcome: result === true ? 'passed' : 'failed',
+        detail: result === true ? undefined : `Invalid value: "${celTypeName(value)}": ${base.message}`,
+      });
     } catch (e) {
-      out.push({ ...base, outcome: 'error', detail: `Invalid value: "${celTypeName(value)}": ${base.message} (evaluation error: ${(e as Error).message})` });
+      out.push({
+        ...base,
+        outcome: 'error',
+        detail: `Invalid value: "${celTypeName(value)}": ${base.message} (evaluation error: ${(e as Error).message})`,
+      });
     }
   }
   const join2 = (k: string) => (path ? `${path}.${k}` : k);
@@ -168,7 +209,8 @@ function walk(schema: any, value: any, path: string, out: RuleOutcome[]): void {
     if (typeof value !== 'object' || Array.isArray(value)) return;
     for (const [k, v] of Object.entries(value)) {
       if (schema.properties?.[k]) walk(schema.properties[k], v, join2(k), out);
-      else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, v, `${path}[${k}]`, out);
+      else if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+        walk(schema.additionalProperties, v, `${path}[${k}]`, out);
     }
   } else if (schema.type === 'array' && Array.isArray(value)) {
     value.forEach((v, i) => walk(schema.items, v, `${path}[${i}]`, out));

@@ -10,12 +10,18 @@ const CRD_DIR = join(__dirname, '../../crds');
 
 /** Every YAML document of every vendored CRD file, in file order: `{ file, doc }`. */
 function crdDocuments() {
-  const files = readdirSync(CRD_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(CRD_DIR, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   const texts = files.map((f) => readFileSync(join(CRD_DIR, f), 'utf8'));
   const digest = createHash('sha256').update(files.join('\n')).update(texts.join('\0')).digest('hex').slice(0, 16);
   const cache = join(tmpdir(), `ai-platform-crds-${digest}.json`);
   if (existsSync(cache)) {
-    try { return JSON.parse(readFileSync(cache, 'utf8')); } catch { /* a partly written cache: parse again */ }
+    try {
+      return JSON.parse(readFileSync(cache, 'utf8'));
+    } catch {
+      /* a partly written cache: parse again */
+    }
   }
   const { parseAllDocuments } = require('yaml');
   const docs = files.flatMap((file, i) => parseAllDocuments(texts[i]).map((d) => ({ file, doc: d.toJS() })));

@@ -6,7 +6,8 @@ import { referencePlatform } from '../../examples/reference-platform';
 import { manifestsOf, referenceWith, testApp } from '../helpers';
 import { FULL_TESTS } from './full-tests';
 
-const exampleFile = (name: string) => loadDefinitionFile(join(__dirname, '../../examples', name)) as AiPlatformDefinition;
+const exampleFile = (name: string) =>
+  loadDefinitionFile(join(__dirname, '../../examples', name)) as AiPlatformDefinition;
 
 /** A platform the example suite builds once and holds to every contract. */
 export interface ExamplePlatform {
@@ -27,17 +28,35 @@ export const CONTRACTS_VARIANT: AiPlatformDefinition = {
   nodePools: [
     { name: 'serving', instanceTypes: ['g6.xlarge'], maxNodes: 4, provisioner: 'karpenter' as never },
     { name: 'neuron', instanceTypes: ['trn1.32xlarge'], maxNodes: 2, provisioner: 'karpenter' as never },
-    { name: 'reserved', instanceTypes: ['p5.48xlarge'], maxNodes: 2, capacityType: 'capacity-block' as never, capacityReservationId: 'cr-0123456789abcdef0', efa: true },
+    {
+      name: 'reserved',
+      instanceTypes: ['p5.48xlarge'],
+      maxNodes: 2,
+      capacityType: 'capacity-block' as never,
+      capacityReservationId: 'cr-0123456789abcdef0',
+      efa: true,
+    },
   ],
   inference: [{ name: 'chat', image: 'vllm/vllm-openai:v0.11.0', nodePool: 'serving', maxReplicas: 4 }],
-  training: [{ name: 'tune', image: 'rayproject/ray-ml:2.49.0-gpu', nodePool: 'neuron', engine: 'ray' as never, nodes: 2, command: ['python', 'tune.py'] }],
+  training: [
+    {
+      name: 'tune',
+      image: 'rayproject/ray-ml:2.49.0-gpu',
+      nodePool: 'neuron',
+      engine: 'ray' as never,
+      nodes: 2,
+      command: ['python', 'tune.py'],
+    },
+  ],
 };
 
 function build(name: string, snapshot: boolean, make: (app: App) => AiPlatform, validate = false): ExamplePlatform {
   const app = testApp({ validate });
   const platform = make(app);
   const assembly = app.synth();
-  const templates = Object.fromEntries(assembly.stacksRecursively.map((s) => [s.hierarchicalId.split('/').pop()!, s.template]));
+  const templates = Object.fromEntries(
+    assembly.stacksRecursively.map((s) => [s.hierarchicalId.split('/').pop()!, s.template]),
+  );
   return { name, snapshot, app, platform, templates, manifests: manifestsOf(platform.charts) };
 }
 
@@ -56,12 +75,28 @@ export function buildExamplePlatforms(): ExamplePlatform[] {
     build('llm-inference.yaml', true, plain(exampleFile('llm-inference.yaml'))),
     build('distributed-training.json', true, plain(exampleFile('distributed-training.json'))),
     // The variants (about 6 s) in CI's full step; npm test holds the four examples to the same contracts.
-    ...(FULL_TESTS ? [
-      build('karpenter/neuron/ray/capacity-block variant', false, plain(CONTRACTS_VARIANT)),
-      build('reference + Karpenter pool + Ray training job', false, plain(referenceWith((d) => {
-        d.nodePools[0].provisioner = 'karpenter';
-        d.training.push({ name: 'tune', image: 'rayproject/ray:2.49.0-gpu', nodePool: 'training', engine: 'ray', nodes: 2, gpusPerNode: 8, command: ['python', 'tune.py'] });
-      }))),
-    ] : []),
+    ...(FULL_TESTS
+      ? [
+          build('karpenter/neuron/ray/capacity-block variant', false, plain(CONTRACTS_VARIANT)),
+          build(
+            'reference + Karpenter pool + Ray training job',
+            false,
+            plain(
+              referenceWith((d) => {
+                d.nodePools[0].provisioner = 'karpenter';
+                d.training.push({
+                  name: 'tune',
+                  image: 'rayproject/ray:2.49.0-gpu',
+                  nodePool: 'training',
+                  engine: 'ray',
+                  nodes: 2,
+                  gpusPerNode: 8,
+                  command: ['python', 'tune.py'],
+                });
+              }),
+            ),
+          ),
+        ]
+      : []),
   ];
 }

@@ -26,9 +26,15 @@ export interface EditScope {
 export function assemblyOf(app: App): Assembly {
   const asm = app.synth();
   return {
-    stacks: Object.fromEntries(asm.stacks.map((s) => [s.stackName, {
-      template: s.template, dependsOn: s.dependencies.filter((d) => 'stackName' in d).map((d: any) => d.stackName as string),
-    }])),
+    stacks: Object.fromEntries(
+      asm.stacks.map((s) => [
+        s.stackName,
+        {
+          template: s.template,
+          dependsOn: s.dependencies.filter((d) => 'stackName' in d).map((d: any) => d.stackName as string),
+        },
+      ]),
+    ),
   };
 }
 
@@ -53,13 +59,27 @@ const isLiteral = (v: unknown) => typeof v === 'string';
  * new resource is created, under the same name, before the old one is deleted.
  */
 const NAME_PROPERTIES: Record<string, string[]> = {
-  'AWS::EKS::Nodegroup': ['NodegroupName'], 'AWS::EKS::Cluster': ['Name'], 'AWS::IAM::Role': ['RoleName'],
-  'AWS::S3::Bucket': ['BucketName'], 'AWS::SNS::Topic': ['TopicName'], 'AWS::Athena::WorkGroup': ['Name'],
-  'AWS::Glue::Database': ['DatabaseInput.Name'], 'AWS::Glue::Table': ['TableInput.Name'], 'AWS::Budgets::Budget': ['Budget.BudgetName'],
-  'AWS::Logs::LogGroup': ['LogGroupName'], 'AWS::StepFunctions::StateMachine': ['StateMachineName'], 'AWS::EMRServerless::Application': ['Name'],
-  'AWS::Scheduler::Schedule': ['Name'], 'AWS::CloudWatch::Dashboard': ['DashboardName'], 'AWS::CloudWatch::Alarm': ['AlarmName'],
-  'AWS::EC2::PlacementGroup': [], 'AWS::KMS::Alias': ['AliasName'], 'AWS::Lambda::Function': ['FunctionName'],
-  'AWS::APS::Workspace': [], 'AWS::Events::Rule': ['Name'], 'AWS::SQS::Queue': ['QueueName'],
+  'AWS::EKS::Nodegroup': ['NodegroupName'],
+  'AWS::EKS::Cluster': ['Name'],
+  'AWS::IAM::Role': ['RoleName'],
+  'AWS::S3::Bucket': ['BucketName'],
+  'AWS::SNS::Topic': ['TopicName'],
+  'AWS::Athena::WorkGroup': ['Name'],
+  'AWS::Glue::Database': ['DatabaseInput.Name'],
+  'AWS::Glue::Table': ['TableInput.Name'],
+  'AWS::Budgets::Budget': ['Budget.BudgetName'],
+  'AWS::Logs::LogGroup': ['LogGroupName'],
+  'AWS::StepFunctions::StateMachine': ['StateMachineName'],
+  'AWS::EMRServerless::Application': ['Name'],
+  'AWS::Scheduler::Schedule': ['Name'],
+  'AWS::CloudWatch::Dashboard': ['DashboardName'],
+  'AWS::CloudWatch::Alarm': ['AlarmName'],
+  'AWS::EC2::PlacementGroup': [],
+  'AWS::KMS::Alias': ['AliasName'],
+  'AWS::Lambda::Function': ['FunctionName'],
+  'AWS::APS::Workspace': [],
+  'AWS::Events::Rule': ['Name'],
+  'AWS::SQS::Queue': ['QueueName'],
 };
 const at = (obj: any, path: string) => path.split('.').reduce((o, k) => o?.[k], obj);
 
@@ -77,16 +97,26 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
   for (const { stack, id, change } of all) {
     if (change.changeImpact !== ResourceImpact.WILL_REPLACE && !nestedCreateOnlyChanged(change)) continue;
     // A new name is fine (the new resource is created under it, then the old one deleted); the same one fails.
-    const names = (NAME_PROPERTIES[change.resourceType ?? ''] ?? [])
-      .filter((p) => isLiteral(at(change.newValue?.Properties, p)) && at(change.newValue?.Properties, p) === at(change.oldValue?.Properties, p));
-    if (names.length > 0) out.push(`${stack}/${id} (${change.resourceType}) is replaced but keeps its custom name (${names.join(', ')})`);
+    const names = (NAME_PROPERTIES[change.resourceType ?? ''] ?? []).filter(
+      (p) =>
+        isLiteral(at(change.newValue?.Properties, p)) &&
+        at(change.newValue?.Properties, p) === at(change.oldValue?.Properties, p),
+    );
+    if (names.length > 0)
+      out.push(`${stack}/${id} (${change.resourceType}) is replaced but keeps its custom name (${names.join(', ')})`);
   }
 
   // 2. No export removed or changed while another stack imports it: the producer deploys first, while the
   // importer still holds its old template (Fn::ImportValue: "You can't modify or remove an output value that
   // is referenced by another stack").
-  const exportsOf = (a: Assembly) => new Map(Object.entries(a.stacks).flatMap(([, s]) => Object.values<any>(s.template.Outputs ?? {})
-    .filter((o) => o.Export?.Name).map((o) => [JSON.stringify(o.Export.Name), JSON.stringify(o.Value)] as [string, string])));
+  const exportsOf = (a: Assembly) =>
+    new Map(
+      Object.entries(a.stacks).flatMap(([, s]) =>
+        Object.values<any>(s.template.Outputs ?? {})
+          .filter((o) => o.Export?.Name)
+          .map((o) => [JSON.stringify(o.Export.Name), JSON.stringify(o.Value)] as [string, string]),
+      ),
+    );
   const [exportsBefore, exportsAfter] = [exportsOf(before), exportsOf(after)];
   for (const [stack, s] of Object.entries(before.stacks)) {
     for (const imported of importsOf(s.template)) {
@@ -111,13 +141,15 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
   const [held, wanted] = [holders(before), holders(after)];
   for (const [key, stack] of wanted) {
     const was = held.get(key);
-    if (was !== undefined && was !== stack && !dependsOn(after, stack, was)) out.push(`${key} moves from ${was} to ${stack}, which does not deploy after it`);
+    if (was !== undefined && was !== stack && !dependsOn(after, stack, was))
+      out.push(`${key} moves from ${was} to ${stack}, which does not deploy after it`);
   }
 
   // 4. The data stack is byte-identical unless the edit changes the lake.
   if (!scope.lake) {
     for (const name of Object.keys(before.stacks).filter((n) => n.endsWith('-data'))) {
-      if (JSON.stringify(before.stacks[name].template) !== JSON.stringify(after.stacks[name]?.template)) out.push(`data stack ${name} changes`);
+      if (JSON.stringify(before.stacks[name].template) !== JSON.stringify(after.stacks[name]?.template))
+        out.push(`data stack ${name} changes`);
     }
   }
 
@@ -125,27 +157,43 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
   // 10,240 characters", the aggregate of its inline policies, whitespace not counted).
   for (const [stack, s] of Object.entries(after.stacks)) {
     for (const [role, size] of inlinePolicySizes(s.template)) {
-      if (size > 10_240) out.push(`${stack}/${role} has ${size} characters of inline policy; IAM allows 10,240 per role`);
+      if (size > 10_240)
+        out.push(`${stack}/${role} has ${size} characters of inline policy; IAM allows 10,240 per role`);
     }
   }
 
   // 6. No stack leaves the app silently: a stack the CLI no longer sees keeps running what it holds.
-  for (const name of Object.keys(before.stacks)) if (!after.stacks[name]) out.push(`stack ${name} leaves the app (it would keep running)`);
+  for (const name of Object.keys(before.stacks))
+    if (!after.stacks[name]) out.push(`stack ${name} leaves the app (it would keep running)`);
 
   // 7. Nodes: a node group is replaced only when its own pool's node properties change or the pool is
   // removed; launch templates and placement groups change only with their pool (a new launch template
   // version is rolled out by replacing every node of the group).
   const mayRoll = (id: string, change: ResourceDifference) => {
     const name = String(at(change.newValue?.Properties ?? change.oldValue?.Properties, 'NodegroupName') ?? '') + id;
-    return [...(scope.rollsPools ?? []), ...(scope.removesPools ?? [])].some((p) => name.includes(`-${p}-`) || id.startsWith(`Pool${p.replace(/[^A-Za-z0-9]/g, '')}`));
+    return [...(scope.rollsPools ?? []), ...(scope.removesPools ?? [])].some(
+      (p) => name.includes(`-${p}-`) || id.startsWith(`Pool${p.replace(/[^A-Za-z0-9]/g, '')}`),
+    );
   };
   for (const { stack, id, change } of all) {
     const type = change.resourceType;
-    if (type === 'AWS::EKS::Nodegroup' && (REPLACES.has(change.changeImpact) || change.isRemoval) && !mayRoll(id, change)) {
-      out.push(`${stack}/${id}: node group ${change.isRemoval ? 'removed' : 'replaced'} by an edit that does not concern its pool`);
+    if (
+      type === 'AWS::EKS::Nodegroup' &&
+      (REPLACES.has(change.changeImpact) || change.isRemoval) &&
+      !mayRoll(id, change)
+    ) {
+      out.push(
+        `${stack}/${id}: node group ${change.isRemoval ? 'removed' : 'replaced'} by an edit that does not concern its pool`,
+      );
     }
-    if ((type === 'AWS::EC2::LaunchTemplate' || type === 'AWS::EC2::PlacementGroup') && !change.isAddition && !mayRoll(id, change)) {
-      out.push(`${stack}/${id}: ${type} ${change.isRemoval ? 'removed' : 'changed'} by an edit that does not concern its pool`);
+    if (
+      (type === 'AWS::EC2::LaunchTemplate' || type === 'AWS::EC2::PlacementGroup') &&
+      !change.isAddition &&
+      !mayRoll(id, change)
+    ) {
+      out.push(
+        `${stack}/${id}: ${type} ${change.isRemoval ? 'removed' : 'changed'} by an edit that does not concern its pool`,
+      );
     }
   }
 
@@ -155,20 +203,24 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
   // one must have had a stopper that depends on it, which CloudFormation deletes (and so runs) first.
   const STOPPER = 'Custom::EmrServerlessApplicationStopper';
   const changed = new Set(all.map(({ stack, id }) => `${stack}/${id}`));
-  for (const { stack, id, change } of all.filter((c) => c.change.resourceType === 'AWS::EMRServerless::Application' && !c.change.isAddition)) {
+  for (const { stack, id, change } of all.filter(
+    (c) => c.change.resourceType === 'AWS::EMRServerless::Application' && !c.change.isAddition,
+  )) {
     if (change.isRemoval) {
       const old = resources(before.stacks[stack]?.template);
-      const guarded = Object.values<any>(old).some((r) => r.Type === STOPPER && [r.DependsOn ?? []].flat().includes(id));
+      const guarded = Object.values<any>(old).some(
+        (r) => r.Type === STOPPER && [r.DependsOn ?? []].flat().includes(id),
+      );
       if (!guarded) out.push(`${stack}/${id}: EMR Serverless application deleted without a stopper that runs before`);
     } else {
       const t = resources(after.stacks[stack]?.template);
       const stoppers = [t[id]?.DependsOn ?? []].flat().filter((d: string) => t[d]?.Type === STOPPER);
-      if (!stoppers.some((d: string) => changed.has(`${stack}/${d}`))) out.push(`${stack}/${id}: EMR Serverless application updated without a stopper that runs first`);
+      if (!stoppers.some((d: string) => changed.has(`${stack}/${d}`)))
+        out.push(`${stack}/${id}: EMR Serverless application updated without a stopper that runs first`);
     }
   }
   return out;
 }
-
 
 /** Whether a create-only property one level inside a top-level structure property changed (registry schema data). */
 function nestedCreateOnlyChanged(change: ResourceDifference): boolean {
@@ -180,8 +232,12 @@ function nestedCreateOnlyChanged(change: ResourceDifference): boolean {
     const ref = prop.type?.reference?.$ref;
     if (!ref) return false;
     const def = db.get('typeDefinition', ref);
-    return Object.entries<any>(def.properties ?? {}).some(([sub, subProp]) => subProp.causesReplacement === 'yes'
-      && JSON.stringify(change.oldValue?.Properties?.[name]?.[sub]) !== JSON.stringify(change.newValue?.Properties?.[name]?.[sub]));
+    return Object.entries<any>(def.properties ?? {}).some(
+      ([sub, subProp]) =>
+        subProp.causesReplacement === 'yes' &&
+        JSON.stringify(change.oldValue?.Properties?.[name]?.[sub]) !==
+          JSON.stringify(change.newValue?.Properties?.[name]?.[sub]),
+    );
   });
 }
 
@@ -200,7 +256,11 @@ function importsOf(template: any): unknown[] {
   const found: unknown[] = [];
   const walk = (v: any) => {
     if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { if (k === 'Fn::ImportValue') found.push(x); else walk(x); }
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'Fn::ImportValue') found.push(x);
+        else walk(x);
+      }
   };
   walk(template.Resources);
   walk(template.Outputs);
@@ -213,9 +273,11 @@ function identities(template: any): string[] {
   for (const r of Object.values<any>(resources(template))) {
     const p = r.Properties ?? {};
     if (r.Type === 'AWS::EKS::Nodegroup' && isLiteral(p.NodegroupName)) keys.push(`node group ${p.NodegroupName}`);
-    if (r.Type === 'AWS::EKS::PodIdentityAssociation') keys.push(`Pod Identity association ${p.Namespace}/${p.ServiceAccount}`);
+    if (r.Type === 'AWS::EKS::PodIdentityAssociation')
+      keys.push(`Pod Identity association ${p.Namespace}/${p.ServiceAccount}`);
     if (r.Type === 'Custom::AWSCDK-EKS-KubernetesResource') {
-      for (const o of JSON.parse(literal(p.Manifest)) as any[]) keys.push(`${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`);
+      for (const o of JSON.parse(literal(p.Manifest)) as any[])
+        keys.push(`${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`);
     }
   }
   return keys;
@@ -226,7 +288,11 @@ function inlinePolicySizes(template: any): Map<string, number> {
   const sizes = new Map<string, number>();
   const chars = (doc: unknown) => JSON.stringify(doc).replace(/\s/g, '').length;
   for (const [id, r] of Object.entries<any>(resources(template))) {
-    if (r.Type === 'AWS::IAM::Role') sizes.set(id, (r.Properties?.Policies ?? []).reduce((n: number, p: any) => n + chars(p.PolicyDocument), 0));
+    if (r.Type === 'AWS::IAM::Role')
+      sizes.set(
+        id,
+        (r.Properties?.Policies ?? []).reduce((n: number, p: any) => n + chars(p.PolicyDocument), 0),
+      );
   }
   for (const r of Object.values<any>(resources(template))) {
     if (r.Type !== 'AWS::IAM::Policy') continue;
@@ -241,6 +307,7 @@ function inlinePolicySizes(template: any): Map<string, number> {
 /** A string property with deploy-time values (Fn::Join parts) replaced by a placeholder. */
 function literal(v: any): string {
   if (typeof v === 'string') return v;
-  if (v?.['Fn::Join']) return (v['Fn::Join'][1] as any[]).map((x) => (typeof x === 'string' ? x : 'TOKEN')).join(v['Fn::Join'][0]);
+  if (v?.['Fn::Join'])
+    return (v['Fn::Join'][1] as any[]).map((x) => (typeof x === 'string' ? x : 'TOKEN')).join(v['Fn::Join'][0]);
   return '[]';
 }

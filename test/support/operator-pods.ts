@@ -81,14 +81,16 @@ export function kubeRayJobPods(rayJob: any): OperatorPodTemplate[] {
     const autoscaling = clusterSpec.enableInTreeAutoscaling === true;
     if (autoscaling) {
       const autoscaler: any = { name: 'autoscaler', image: head.spec.containers[0]?.image };
-      if (clusterSpec.autoscalerOptions?.securityContext) autoscaler.securityContext = clone(clusterSpec.autoscalerOptions.securityContext);
+      if (clusterSpec.autoscalerOptions?.securityContext)
+        autoscaler.securityContext = clone(clusterSpec.autoscalerOptions.securityContext);
       head.spec.containers.push(autoscaler);
     }
     if (mode === 'SidecarMode') {
       head.spec.containers.push(defaultSubmitterContainer(clusterSpec));
       head.spec.restartPolicy = 'Never';
     }
-    if (!('plasma-directory' in (clusterSpec.headGroupSpec?.rayStartParams ?? {}))) addEmptyDir(head.spec, 'shared-mem', 'Memory');
+    if (!('plasma-directory' in (clusterSpec.headGroupSpec?.rayStartParams ?? {})))
+      addEmptyDir(head.spec, 'shared-mem', 'Memory');
     if (autoscaling) addEmptyDir(head.spec, 'ray-logs');
     out.push({
       path: 'RayCluster head pod',
@@ -118,7 +120,9 @@ export function kubeRayJobPods(rayJob: any): OperatorPodTemplate[] {
   if (mode === 'K8sJobMode') {
     // rayjob_controller.go getSubmitterTemplate → common/job.go GetSubmitterTemplate
     const given = spec.submitterPodTemplate;
-    const template = given ? clone(given) : { spec: { containers: [defaultSubmitterContainer(clusterSpec)], restartPolicy: 'Never' } };
+    const template = given
+      ? clone(given)
+      : { spec: { containers: [defaultSubmitterContainer(clusterSpec)], restartPolicy: 'Never' } };
     template.spec = template.spec ?? {};
     addRayTokenVolume(template.spec, clusterSpec);
     out.push({

@@ -14,10 +14,18 @@ import { operatorPodTemplatesOf } from './operator-pods';
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
-interface CheckResult { reason: string; detail?: string }
+interface CheckResult {
+  reason: string;
+  detail?: string;
+}
 type CheckPod = (meta: any, spec: any) => CheckResult | undefined;
 
-interface Check { id: string; level: 'baseline' | 'restricted'; overrides?: string[]; check: CheckPod }
+interface Check {
+  id: string;
+  level: 'baseline' | 'restricted';
+  overrides?: string[];
+  check: CheckPod;
+}
 
 // policy/helpers.go
 const joinQuote = (items: string[]) => (items.length === 0 ? '' : `"${items.join('", "')}"`);
@@ -42,7 +50,11 @@ function badContainersDetail(names: string[]): string {
  * Where a profile type (appArmorProfile, seccompProfile) is set to a value not allowed: 'pod' and the
  * containers, as check_appArmorProfile.go and check_seccompProfile_baseline.go both collect them.
  */
-function badProfileTypes(spec: any, field: 'appArmorProfile' | 'seccompProfile', allowed: (t: unknown) => boolean): { badSetters: string[]; badValues: Set<string> } {
+function badProfileTypes(
+  spec: any,
+  field: 'appArmorProfile' | 'seccompProfile',
+  allowed: (t: unknown) => boolean,
+): { badSetters: string[]; badValues: Set<string> } {
   const badSetters: string[] = [];
   const badValues = new Set<string>();
   const podProfile = spec?.securityContext?.[field];
@@ -68,7 +80,9 @@ const appArmorProfile: CheckPod = (meta, spec) => {
   const allowedAnnotation = (v: string) => v.length === 0 || v === 'runtime/default' || v.startsWith('localhost/');
   const { badSetters, badValues } = badProfileTypes(spec, 'appArmorProfile', allowedType);
   const forbiddenAnnotations = Object.entries<string>(meta?.annotations ?? {})
-    .filter(([k, v]) => k.startsWith('container.apparmor.security.beta.kubernetes.io/') && !allowedAnnotation(String(v)))
+    .filter(
+      ([k, v]) => k.startsWith('container.apparmor.security.beta.kubernetes.io/') && !allowedAnnotation(String(v)),
+    )
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   const badValueList = sortedSet(badValues);
   if (forbiddenAnnotations.length > 0) {
@@ -84,8 +98,19 @@ const appArmorProfile: CheckPod = (meta, spec) => {
 
 // policy/check_capabilities_baseline.go
 const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID',
-  'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
 const capabilitiesBaseline: CheckPod = (_meta, spec) => {
   const bad: string[] = [];
@@ -121,23 +146,30 @@ const capabilitiesRestricted: CheckPod = (_meta, spec) => {
     if (forbidden.length > 0) addingForbidden.push(c.name);
   }
   const details: string[] = [];
-  if (missingDropAll.length > 0) details.push(`${badContainersDetail(missingDropAll)} must set securityContext.capabilities.drop=["ALL"]`);
+  if (missingDropAll.length > 0)
+    details.push(`${badContainersDetail(missingDropAll)} must set securityContext.capabilities.drop=["ALL"]`);
   if (addingForbidden.length > 0) {
-    details.push(`${badContainersDetail(addingForbidden)} must not include ${joinQuote(sortedSet(forbiddenCaps))} in securityContext.capabilities.add`);
+    details.push(
+      `${badContainersDetail(addingForbidden)} must not include ${joinQuote(sortedSet(forbiddenCaps))} in securityContext.capabilities.add`,
+    );
   }
   return details.length === 0 ? undefined : { reason: 'unrestricted capabilities', detail: details.join('; ') };
 };
 
 // policy/check_hostNamespaces.go
 const hostNamespaces: CheckPod = (_meta, spec) => {
-  const set = (['hostNetwork', 'hostPID', 'hostIPC'] as const).filter((f) => spec?.[f] === true).map((f) => `${f}=true`);
+  const set = (['hostNetwork', 'hostPID', 'hostIPC'] as const)
+    .filter((f) => spec?.[f] === true)
+    .map((f) => `${f}=true`);
   return set.length === 0 ? undefined : { reason: 'host namespaces', detail: set.join(', ') };
 };
 
 // policy/check_hostPathVolumes.go
 const hostPathVolumes: CheckPod = (_meta, spec) => {
   const names = (spec?.volumes ?? []).filter((v: any) => v.hostPath != null).map((v: any) => v.name);
-  return names.length === 0 ? undefined : { reason: 'hostPath volumes', detail: `${pluralize('volume', 'volumes', names.length)} ${joinQuote(names)}` };
+  return names.length === 0
+    ? undefined
+    : { reason: 'hostPath volumes', detail: `${pluralize('volume', 'volumes', names.length)} ${joinQuote(names)}` };
 };
 
 // policy/check_hostPorts.go
@@ -145,7 +177,9 @@ const hostPorts: CheckPod = (_meta, spec) => {
   const bad: string[] = [];
   const ports = new Set<string>();
   for (const c of containersOf(spec)) {
-    const used = (c.ports ?? []).filter((p: any) => p.hostPort != null && p.hostPort !== 0).map((p: any) => String(p.hostPort));
+    const used = (c.ports ?? [])
+      .filter((p: any) => p.hostPort != null && p.hostPort !== 0)
+      .map((p: any) => String(p.hostPort));
     used.forEach((p: string) => ports.add(p));
     if (used.length > 0) bad.push(c.name);
   }
@@ -164,8 +198,11 @@ const hostProbesAndHostLifecycle: CheckPod = (_meta, spec) => {
     handler ? [handler.httpGet?.host, handler.tcpSocket?.host].filter((h) => typeof h === 'string' && h !== '') : [];
   for (const c of containersOf(spec)) {
     const found = [
-      ...hostsOf(c.livenessProbe), ...hostsOf(c.readinessProbe), ...hostsOf(c.startupProbe),
-      ...hostsOf(c.lifecycle?.postStart), ...hostsOf(c.lifecycle?.preStop),
+      ...hostsOf(c.livenessProbe),
+      ...hostsOf(c.readinessProbe),
+      ...hostsOf(c.startupProbe),
+      ...hostsOf(c.lifecycle?.postStart),
+      ...hostsOf(c.lifecycle?.preStop),
     ];
     if (found.length > 0) {
       bad.add(c.name);
@@ -181,8 +218,12 @@ const hostProbesAndHostLifecycle: CheckPod = (_meta, spec) => {
 
 // policy/check_privileged.go
 const privileged: CheckPod = (_meta, spec) => {
-  const bad = containersOf(spec).filter((c) => c.securityContext?.privileged === true).map((c) => c.name);
-  return bad.length === 0 ? undefined : { reason: 'privileged', detail: `${badContainersDetail(bad)} must not set securityContext.privileged=true` };
+  const bad = containersOf(spec)
+    .filter((c) => c.securityContext?.privileged === true)
+    .map((c) => c.name);
+  return bad.length === 0
+    ? undefined
+    : { reason: 'privileged', detail: `${badContainersDetail(bad)} must not set securityContext.privileged=true` };
 };
 
 // policy/check_procMount_baseline.go procMount_1_0 (also check_procMount_restricted.go)
@@ -197,7 +238,10 @@ const procMountStrict: CheckPod = (_meta, spec) => {
     }
   }
   if (bad.length === 0) return undefined;
-  return { reason: 'procMount', detail: `${badContainersDetail(bad)} must not set securityContext.procMount to ${joinQuote(sortedSet(types))}` };
+  return {
+    reason: 'procMount',
+    detail: `${badContainersDetail(bad)} must not set securityContext.procMount to ${joinQuote(sortedSet(types))}`,
+  };
 };
 // check_procMount_baseline.go procMount1_35baseline: any value when hostUsers=false
 const procMountBaseline: CheckPod = (meta, spec) => (userNamespacePod(spec) ? undefined : procMountStrict(meta, spec));
@@ -215,19 +259,30 @@ const seLinuxOptions: CheckPod = (_meta, spec) => {
       ok = false;
       badTypes.add(o.type ?? '');
     }
-    if ((o.user ?? '').length > 0) { ok = false; setUser = true; }
-    if ((o.role ?? '').length > 0) { ok = false; setRole = true; }
+    if ((o.user ?? '').length > 0) {
+      ok = false;
+      setUser = true;
+    }
+    if ((o.role ?? '').length > 0) {
+      ok = false;
+      setRole = true;
+    }
     return ok;
   };
   if (spec?.securityContext?.seLinuxOptions && !valid(spec.securityContext.seLinuxOptions)) badSetters.push('pod');
-  const bad = containersOf(spec).filter((c) => c.securityContext?.seLinuxOptions && !valid(c.securityContext.seLinuxOptions)).map((c) => c.name);
+  const bad = containersOf(spec)
+    .filter((c) => c.securityContext?.seLinuxOptions && !valid(c.securityContext.seLinuxOptions))
+    .map((c) => c.name);
   if (bad.length > 0) badSetters.push(badContainersDetail(bad));
   if (badSetters.length === 0) return undefined;
   const badData: string[] = [];
   if (badTypes.size > 0) badData.push(`${pluralize('type', 'types', badTypes.size)} ${joinQuote(sortedSet(badTypes))}`);
   if (setUser) badData.push('user may not be set');
   if (setRole) badData.push('role may not be set');
-  return { reason: 'seLinuxOptions', detail: `${badSetters.join(' and ')} set forbidden securityContext.seLinuxOptions: ${badData.join('; ')}` };
+  return {
+    reason: 'seLinuxOptions',
+    detail: `${badSetters.join(' and ')} set forbidden securityContext.seLinuxOptions: ${badData.join('; ')}`,
+  };
 };
 
 const validSeccomp = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';
@@ -236,7 +291,10 @@ const validSeccomp = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost'
 const seccompBaseline: CheckPod = (_meta, spec) => {
   const { badSetters, badValues } = badProfileTypes(spec, 'seccompProfile', validSeccomp);
   if (badSetters.length === 0) return undefined;
-  return { reason: 'seccompProfile', detail: `${badSetters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(badValues))}` };
+  return {
+    reason: 'seccompProfile',
+    detail: `${badSetters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(badValues))}`,
+  };
 };
 
 // policy/check_seccompProfile_restricted.go seccompProfileRestricted_1_25
@@ -269,23 +327,41 @@ const seccompRestricted: CheckPod = (_meta, spec) => {
   }
   if (explicit.length > 0) badSetters.push(badContainersDetail(explicit));
   if (badSetters.length > 0) {
-    return { reason: 'seccompProfile', detail: `${badSetters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(badValues))}` };
+    return {
+      reason: 'seccompProfile',
+      detail: `${badSetters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(badValues))}`,
+    };
   }
   if (implicit.length > 0) {
-    return { reason: 'seccompProfile', detail: `pod or ${badContainersDetail(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"` };
+    return {
+      reason: 'seccompProfile',
+      detail: `pod or ${badContainersDetail(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`,
+    };
   }
   return undefined;
 };
 
 // policy/check_sysctls.go sysctlsV1Dot37
 const SAFE_SYSCTLS = new Set([
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
-  'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time',
-  'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes', 'net.ipv4.tcp_rmem',
-  'net.ipv4.tcp_wmem', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat',
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
+  'net.ipv4.tcp_slow_start_after_idle',
+  'net.ipv4.tcp_notsent_lowat',
 ]);
 const sysctls: CheckPod = (_meta, spec) => {
-  const forbidden = (spec?.securityContext?.sysctls ?? []).map((s: any) => s.name).filter((n: string) => !SAFE_SYSCTLS.has(n));
+  const forbidden = (spec?.securityContext?.sysctls ?? [])
+    .map((s: any) => s.name)
+    .filter((n: string) => !SAFE_SYSCTLS.has(n));
   return forbidden.length === 0 ? undefined : { reason: 'forbidden sysctls', detail: forbidden.join(', ') };
 };
 
@@ -293,24 +369,66 @@ const sysctls: CheckPod = (_meta, spec) => {
 const windowsHostProcess: CheckPod = (_meta, spec) => {
   const setters: string[] = [];
   if (spec?.securityContext?.windowsOptions?.hostProcess === true) setters.push('pod');
-  const bad = containersOf(spec).filter((c) => c.securityContext?.windowsOptions?.hostProcess === true).map((c) => c.name);
+  const bad = containersOf(spec)
+    .filter((c) => c.securityContext?.windowsOptions?.hostProcess === true)
+    .map((c) => c.name);
   if (bad.length > 0) setters.push(badContainersDetail(bad));
-  return setters.length === 0 ? undefined : { reason: 'hostProcess', detail: `${setters.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true` };
+  return setters.length === 0
+    ? undefined
+    : {
+        reason: 'hostProcess',
+        detail: `${setters.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true`,
+      };
 };
 
 // policy/check_allowPrivilegeEscalation.go allowPrivilegeEscalation_1_25
 const allowPrivilegeEscalation: CheckPod = (_meta, spec) => {
   if (windowsPod(spec)) return undefined;
-  const bad = containersOf(spec).filter((c) => c.securityContext?.allowPrivilegeEscalation !== false).map((c) => c.name);
-  return bad.length === 0 ? undefined : { reason: 'allowPrivilegeEscalation != false', detail: `${badContainersDetail(bad)} must set securityContext.allowPrivilegeEscalation=false` };
+  const bad = containersOf(spec)
+    .filter((c) => c.securityContext?.allowPrivilegeEscalation !== false)
+    .map((c) => c.name);
+  return bad.length === 0
+    ? undefined
+    : {
+        reason: 'allowPrivilegeEscalation != false',
+        detail: `${badContainersDetail(bad)} must set securityContext.allowPrivilegeEscalation=false`,
+      };
 };
 
 // policy/check_restrictedVolumes.go
-const ALLOWED_VOLUME_SOURCES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
+const ALLOWED_VOLUME_SOURCES = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'image',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
 const RESTRICTED_VOLUME_SOURCES = [
-  'hostPath', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'nfs', 'iscsi', 'glusterfs', 'rbd', 'flexVolume', 'cinder',
-  'cephfs', 'flocker', 'fc', 'azureFile', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'portworxVolume',
-  'scaleIO', 'storageos',
+  'hostPath',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'fc',
+  'azureFile',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
 ];
 const restrictedVolumes: CheckPod = (_meta, spec) => {
   const bad: string[] = [];
@@ -348,8 +466,16 @@ const runAsNonRoot: CheckPod = (_meta, spec) => {
     }
   }
   if (explicit.length > 0) badSetters.push(badContainersDetail(explicit));
-  if (badSetters.length > 0) return { reason: 'runAsNonRoot != true', detail: `${badSetters.join(' and ')} must not set securityContext.runAsNonRoot=false` };
-  if (implicit.length > 0) return { reason: 'runAsNonRoot != true', detail: `pod or ${badContainersDetail(implicit)} must set securityContext.runAsNonRoot=true` };
+  if (badSetters.length > 0)
+    return {
+      reason: 'runAsNonRoot != true',
+      detail: `${badSetters.join(' and ')} must not set securityContext.runAsNonRoot=false`,
+    };
+  if (implicit.length > 0)
+    return {
+      reason: 'runAsNonRoot != true',
+      detail: `pod or ${badContainersDetail(implicit)} must set securityContext.runAsNonRoot=true`,
+    };
   return undefined;
 };
 
@@ -358,9 +484,13 @@ const runAsUser: CheckPod = (_meta, spec) => {
   if (userNamespacePod(spec)) return undefined;
   const setters: string[] = [];
   if (spec?.securityContext?.runAsUser === 0) setters.push('pod');
-  const bad = containersOf(spec).filter((c) => c.securityContext?.runAsUser === 0).map((c) => c.name);
+  const bad = containersOf(spec)
+    .filter((c) => c.securityContext?.runAsUser === 0)
+    .map((c) => c.name);
   if (bad.length > 0) setters.push(badContainersDetail(bad));
-  return setters.length === 0 ? undefined : { reason: 'runAsUser=0', detail: `${setters.join(' and ')} must not set runAsUser=0` };
+  return setters.length === 0
+    ? undefined
+    : { reason: 'runAsUser=0', detail: `${setters.join(' and ')} must not set runAsUser=0` };
 };
 
 const CHECKS: Check[] = [
@@ -377,12 +507,22 @@ const CHECKS: Check[] = [
   { id: 'sysctls', level: 'baseline', check: sysctls },
   { id: 'windowsHostProcess', level: 'baseline', check: windowsHostProcess },
   { id: 'allowPrivilegeEscalation', level: 'restricted', check: allowPrivilegeEscalation },
-  { id: 'capabilities_restricted', level: 'restricted', overrides: ['capabilities_baseline'], check: capabilitiesRestricted },
+  {
+    id: 'capabilities_restricted',
+    level: 'restricted',
+    overrides: ['capabilities_baseline'],
+    check: capabilitiesRestricted,
+  },
   { id: 'procMount_restricted', level: 'restricted', overrides: ['procMount'], check: procMountStrict },
   { id: 'restrictedVolumes', level: 'restricted', overrides: ['hostPathVolumes'], check: restrictedVolumes },
   { id: 'runAsNonRoot', level: 'restricted', check: runAsNonRoot },
   { id: 'runAsUser', level: 'restricted', check: runAsUser },
-  { id: 'seccompProfile_restricted', level: 'restricted', overrides: ['seccompProfile_baseline'], check: seccompRestricted },
+  {
+    id: 'seccompProfile_restricted',
+    level: 'restricted',
+    overrides: ['seccompProfile_baseline'],
+    check: seccompRestricted,
+  },
 ];
 
 /** The check IDs evaluated at a level, in the order admission reports them. */
@@ -405,7 +545,11 @@ export function podSecurityViolations(podSpec: any, level: PodSecurityLevel, met
     .map((r) => (r.detail ? `${r.reason} (${r.detail})` : r.reason));
 }
 
-export interface PodTemplate { path: string; spec: any; metadata: any }
+export interface PodTemplate {
+  path: string;
+  spec: any;
+  metadata: any;
+}
 
 /** Every pod template written in a manifest (not ones an operator derives from it: see operator-pods.ts). */
 export function podTemplatesOf(manifest: any): PodTemplate[] {
@@ -433,16 +577,22 @@ export function podTemplatesOf(manifest: any): PodTemplate[] {
       add('spec.jobTemplate.spec.template', spec?.jobTemplate?.spec?.template);
       break;
     case 'jobset.x-k8s.io/JobSet':
-      (spec?.replicatedJobs ?? []).forEach((rj: any, i: number) => add(`spec.replicatedJobs[${i}].template.spec.template`, rj?.template?.spec?.template));
+      (spec?.replicatedJobs ?? []).forEach((rj: any, i: number) =>
+        add(`spec.replicatedJobs[${i}].template.spec.template`, rj?.template?.spec?.template),
+      );
       break;
     case 'ray.io/RayJob':
       add('spec.rayClusterSpec.headGroupSpec.template', spec?.rayClusterSpec?.headGroupSpec?.template);
-      (spec?.rayClusterSpec?.workerGroupSpecs ?? []).forEach((w: any, i: number) => add(`spec.rayClusterSpec.workerGroupSpecs[${i}].template`, w?.template));
+      (spec?.rayClusterSpec?.workerGroupSpecs ?? []).forEach((w: any, i: number) =>
+        add(`spec.rayClusterSpec.workerGroupSpecs[${i}].template`, w?.template),
+      );
       add('spec.submitterPodTemplate', spec?.submitterPodTemplate);
       break;
     case 'ray.io/RayCluster':
       add('spec.headGroupSpec.template', spec?.headGroupSpec?.template);
-      (spec?.workerGroupSpecs ?? []).forEach((w: any, i: number) => add(`spec.workerGroupSpecs[${i}].template`, w?.template));
+      (spec?.workerGroupSpecs ?? []).forEach((w: any, i: number) =>
+        add(`spec.workerGroupSpecs[${i}].template`, w?.template),
+      );
       break;
     default:
       break;
@@ -460,7 +610,8 @@ export function namespaceLevels(manifests: any[]): (namespace: string | undefine
     if (m?.apiVersion === 'v1' && m?.kind === 'Namespace') {
       const label = m.metadata?.labels?.['pod-security.kubernetes.io/enforce'];
       // api/helpers.go PolicyToEvaluate: no label → the default (privileged); an unparsable one → restricted.
-      const level: PodSecurityLevel = label === undefined || label === 'privileged' ? 'privileged' : label === 'baseline' ? 'baseline' : 'restricted';
+      const level: PodSecurityLevel =
+        label === undefined || label === 'privileged' ? 'privileged' : label === 'baseline' ? 'baseline' : 'restricted';
       levels.set(m.metadata?.name, level);
     }
   }
@@ -469,7 +620,8 @@ export function namespaceLevels(manifests: any[]): (namespace: string | undefine
 
 // Every violation of a set of manifests, one line each (the example suite's admission checks).
 
-export const who = (m: any) => `${m.kind}/${m.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata?.name}`;
+export const who = (m: any) =>
+  `${m.kind}/${m.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata?.name}`;
 
 /** Pod Security violations of the pod templates written in the manifests, one line each. */
 export function ownPodProblems(manifests: any[]): string[] {
@@ -477,7 +629,8 @@ export function ownPodProblems(manifests: any[]): string[] {
   return manifests.flatMap((m) => {
     const level = levelOf(m.metadata?.namespace);
     return podTemplatesOf(m).flatMap((t) =>
-      podSecurityViolations(t.spec, level, t.metadata).map((v) => `${who(m)} ${t.path} [${level}]: ${v}`));
+      podSecurityViolations(t.spec, level, t.metadata).map((v) => `${who(m)} ${t.path} [${level}]: ${v}`),
+    );
   });
 }
 
@@ -487,7 +640,9 @@ export function operatorPodProblems(manifests: any[]): string[] {
   return manifests.flatMap((m) => {
     const level = levelOf(m.metadata?.namespace);
     return operatorPodTemplatesOf(m).flatMap((t) =>
-      podSecurityViolations(t.spec, level, t.metadata).map((v) => `${who(m)} → ${t.path} (${t.source}) [${level}]: ${v}`));
+      podSecurityViolations(t.spec, level, t.metadata).map(
+        (v) => `${who(m)} → ${t.path} (${t.source}) [${level}]: ${v}`,
+      ),
+    );
   });
 }
-

@@ -9,8 +9,12 @@ type Template = { Resources?: Record<string, any>; Outputs?: Record<string, any>
 /** Every value in an object tree with its path. */
 function* walk(value: any, path = ''): Generator<[string, any]> {
   yield [path, value];
-  if (Array.isArray(value)) { for (let i = 0; i < value.length; i++) yield* walk(value[i], `${path}[${i}]`); return; }
-  if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* walk(v, path ? `${path}.${k}` : k);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) yield* walk(value[i], `${path}[${i}]`);
+    return;
+  }
+  if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) yield* walk(v, path ? `${path}.${k}` : k);
 }
 
 function ofType(t: Template, type: string): [string, any][] {
@@ -42,16 +46,27 @@ export function nodegroupRefProblems(t: Template): string[] {
  */
 export function capacityBlockProblems(t: Template): string[] {
   const problems: string[] = [];
-  for (const [id, ng] of ofType(t, 'AWS::EKS::Nodegroup').filter(([, r]) => r.Properties.CapacityType === 'CAPACITY_BLOCK')) {
+  for (const [id, ng] of ofType(t, 'AWS::EKS::Nodegroup').filter(
+    ([, r]) => r.Properties.CapacityType === 'CAPACITY_BLOCK',
+  )) {
     const p = ng.Properties;
-    if (p.InstanceTypes !== undefined) problems.push(`${id}: InstanceTypes must not be set on a Capacity Block node group`);
+    if (p.InstanceTypes !== undefined)
+      problems.push(`${id}: InstanceTypes must not be set on a Capacity Block node group`);
     const ltId = p.LaunchTemplate?.Id?.Ref;
     const lt = ltId ? t.Resources?.[ltId]?.Properties?.LaunchTemplateData : undefined;
-    if (!lt) { problems.push(`${id}: needs a launch template of this stack`); continue; }
+    if (!lt) {
+      problems.push(`${id}: needs a launch template of this stack`);
+      continue;
+    }
     if (typeof lt.InstanceType !== 'string') problems.push(`${id}: the launch template must name the InstanceType`);
-    if (lt.InstanceMarketOptions?.MarketType !== 'capacity-block') problems.push(`${id}: the launch template's InstanceMarketOptions.MarketType must be capacity-block`);
-    if (!lt.CapacityReservationSpecification?.CapacityReservationTarget?.CapacityReservationId) problems.push(`${id}: the launch template must target the reservation`);
-    if (!Array.isArray(p.Subnets) || p.Subnets.length !== 1) problems.push(`${id}: must launch into exactly one subnet (the reservation's AZ), has ${JSON.stringify(p.Subnets)}`);
+    if (lt.InstanceMarketOptions?.MarketType !== 'capacity-block')
+      problems.push(`${id}: the launch template's InstanceMarketOptions.MarketType must be capacity-block`);
+    if (!lt.CapacityReservationSpecification?.CapacityReservationTarget?.CapacityReservationId)
+      problems.push(`${id}: the launch template must target the reservation`);
+    if (!Array.isArray(p.Subnets) || p.Subnets.length !== 1)
+      problems.push(
+        `${id}: must launch into exactly one subnet (the reservation's AZ), has ${JSON.stringify(p.Subnets)}`,
+      );
   }
   return problems;
 }
@@ -95,15 +110,21 @@ const MAX_HELM_TIMEOUT_SECONDS = 900;
  */
 export function helmOrderingProblems(t: Template): string[] {
   const deps = dependencies(t);
-  const system = ofType(t, 'AWS::EKS::Nodegroup').filter(([, r]) => r.Properties.Labels?.['ai-platform/pool'] === 'system').map(([id]) => id);
-  const core = ofType(t, 'AWS::EKS::Addon').filter(([, r]) => ['vpc-cni', 'coredns', 'kube-proxy'].includes(r.Properties.AddonName)).map(([id]) => id);
+  const system = ofType(t, 'AWS::EKS::Nodegroup')
+    .filter(([, r]) => r.Properties.Labels?.['ai-platform/pool'] === 'system')
+    .map(([id]) => id);
+  const core = ofType(t, 'AWS::EKS::Addon')
+    .filter(([, r]) => ['vpc-cni', 'coredns', 'kube-proxy'].includes(r.Properties.AddonName))
+    .map(([id]) => id);
   const problems: string[] = [];
   if (system.length !== 1) problems.push(`expected one system node group, found ${system.length}`);
   for (const [id, r] of ofType(t, 'Custom::AWSCDK-EKS-HelmChart')) {
-    for (const target of [...system, ...core]) if (!dependsOn(deps, id, target)) problems.push(`${id}: does not wait for ${target}`);
+    for (const target of [...system, ...core])
+      if (!dependsOn(deps, id, target)) problems.push(`${id}: does not wait for ${target}`);
     const timeout = /^(\d+)s$/.exec(r.Properties.Timeout ?? '');
     if (!timeout) problems.push(`${id}: has no explicit Timeout`);
-    else if (Number(timeout[1]) > MAX_HELM_TIMEOUT_SECONDS) problems.push(`${id}: Timeout ${r.Properties.Timeout} is over 15 minutes`);
+    else if (Number(timeout[1]) > MAX_HELM_TIMEOUT_SECONDS)
+      problems.push(`${id}: Timeout ${r.Properties.Timeout} is over 15 minutes`);
   }
   return problems;
 }
@@ -120,7 +141,8 @@ export function accessEntryProblems(t: Template): string[] {
   for (const [id, r] of ofType(t, 'AWS::EKS::AccessEntry')) {
     const principal = JSON.stringify(r.Properties.PrincipalArn);
     const getAtt = r.Properties.PrincipalArn?.['Fn::GetAtt'];
-    if (getAtt && scrapers.has(getAtt[0])) problems.push(`${id}: an access entry for the managed scraper ${getAtt[0]}, which AMP creates itself`);
+    if (getAtt && scrapers.has(getAtt[0]))
+      problems.push(`${id}: an access entry for the managed scraper ${getAtt[0]}, which AMP creates itself`);
     const key = `${JSON.stringify(r.Properties.ClusterName)}|${principal}`;
     if (seen.has(key)) problems.push(`${id}: a second access entry for ${principal} (first: ${seen.get(key)})`);
     seen.set(key, id);
@@ -134,13 +156,26 @@ export function accessEntryProblems(t: Template): string[] {
  * export of the platform stack (a node group's ASG name, say) would block removing or renaming a pool.
  */
 export function crossStackProblems(stacks: Record<string, Template>, stableStack: string): string[] {
-  const exportsOf = (t: Template) => new Set(Object.values(t.Outputs ?? {}).map((o: any) => JSON.stringify(o.Export?.Name)).filter((x) => x !== undefined));
+  const exportsOf = (t: Template) =>
+    new Set(
+      Object.values(t.Outputs ?? {})
+        .map((o: any) => JSON.stringify(o.Export?.Name))
+        .filter((x) => x !== undefined),
+    );
   const stable = stacks[stableStack] ? exportsOf(stacks[stableStack]) : new Set<string>();
   const problems: string[] = [];
   for (const [name, t] of Object.entries(stacks)) {
     for (const [path, v] of walk(t)) {
-      if (v && typeof v === 'object' && !Array.isArray(v) && v['Fn::ImportValue'] !== undefined && !stable.has(JSON.stringify(v['Fn::ImportValue']))) {
-        problems.push(`${name}.${path}: imports ${JSON.stringify(v['Fn::ImportValue'])}, which is not an export of ${stableStack}`);
+      if (
+        v &&
+        typeof v === 'object' &&
+        !Array.isArray(v) &&
+        v['Fn::ImportValue'] !== undefined &&
+        !stable.has(JSON.stringify(v['Fn::ImportValue']))
+      ) {
+        problems.push(
+          `${name}.${path}: imports ${JSON.stringify(v['Fn::ImportValue'])}, which is not an export of ${stableStack}`,
+        );
       }
     }
   }

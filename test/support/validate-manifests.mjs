@@ -28,11 +28,18 @@ function strict(schema, path = '') {
   if (!schema || typeof schema !== 'object') return schema;
   const out = { ...schema };
   if (out.properties) {
-    out.properties = Object.fromEntries(Object.entries(out.properties).map(([k, v]) => [k, path === '' && k === 'metadata' ? { type: 'object' } : strict(v, `${path}.${k}`)]));
-    if (!out['x-kubernetes-preserve-unknown-fields'] && out.additionalProperties === undefined) out.additionalProperties = false;
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties).map(([k, v]) => [
+        k,
+        path === '' && k === 'metadata' ? { type: 'object' } : strict(v, `${path}.${k}`),
+      ]),
+    );
+    if (!out['x-kubernetes-preserve-unknown-fields'] && out.additionalProperties === undefined)
+      out.additionalProperties = false;
   }
   if (out.items) out.items = strict(out.items, `${path}[]`);
-  if (out.additionalProperties && typeof out.additionalProperties === 'object') out.additionalProperties = strict(out.additionalProperties, `${path}{}`);
+  if (out.additionalProperties && typeof out.additionalProperties === 'object')
+    out.additionalProperties = strict(out.additionalProperties, `${path}{}`);
   for (const key of ['allOf', 'anyOf', 'oneOf']) if (out[key]) out[key] = out[key].map((s) => strict(s, path));
   return out;
 }
@@ -49,7 +56,13 @@ async function validateSet(manifests) {
     if (crd) {
       if (!compiled.has(key)) compiled.set(key, ajv.compile(crd));
       const validate = compiled.get(key);
-      if (!validate(m)) problems.push(...validate.errors.map((e) => `${id}: ${e.instancePath} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`));
+      if (!validate(m))
+        problems.push(
+          ...validate.errors.map(
+            (e) =>
+              `${id}: ${e.instancePath} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`,
+          ),
+        );
       continue;
     }
     let mod;
@@ -60,7 +73,10 @@ async function validateSet(manifests) {
       continue;
     }
     const Model = mod[m.kind];
-    if (!Model) { problems.push(`${id}: unknown kind ${m.kind} in ${m.apiVersion}`); continue; }
+    if (!Model) {
+      problems.push(`${id}: unknown kind ${m.kind} in ${m.apiVersion}`);
+      continue;
+    }
     try {
       new Model(m).validate();
     } catch (e) {

@@ -28,12 +28,18 @@ function list2cmdline(seq: string[]): string {
         bsBuf = [];
         result.push('\\"');
       } else {
-        if (bsBuf.length > 0) { result.push(...bsBuf); bsBuf = []; }
+        if (bsBuf.length > 0) {
+          result.push(...bsBuf);
+          bsBuf = [];
+        }
         result.push(c);
       }
     }
     if (bsBuf.length > 0) result.push(...bsBuf);
-    if (needquote) { result.push(...bsBuf); result.push('"'); }
+    if (needquote) {
+      result.push(...bsBuf);
+      result.push('"');
+    }
   }
   return result.join('');
 }
@@ -42,13 +48,22 @@ function list2cmdline(seq: string[]): string {
 function argumentsReceived(command: string[]): string[] {
   const printer = [process.execPath, '-e', 'process.stdout.write(JSON.stringify(process.argv.slice(1)))', '--'];
   const chart = new TrainingJob(Testing.app(), 'job', {
-    name: 'sweep', namespace: 'ml', image: 'rayproject/ray:2.49.0', nodes: 1, engine: TrainingEngine.RAY,
-    placement: placementOnPool('training', [findInstance('g6e.xlarge')!], 1), command: [...printer, ...command],
+    name: 'sweep',
+    namespace: 'ml',
+    image: 'rayproject/ray:2.49.0',
+    nodes: 1,
+    engine: TrainingEngine.RAY,
+    placement: placementOnPool('training', [findInstance('g6e.xlarge')!], 1),
+    command: [...printer, ...command],
   });
   const rayJob = Testing.synth(chart).find((d: any) => d.kind === 'RayJob');
   const entrypoint: string = rayJob.spec.entrypoint.trim();
   // 1. KubeRay's submitter line, with `ray job submit` replaced by a printer of its arguments.
-  const submitted = execFileSync('/bin/bash', ['-ce', '--', `printf '%s\\0' --address http://head:8265 -- ${entrypoint} ;`]).toString();
+  const submitted = execFileSync('/bin/bash', [
+    '-ce',
+    '--',
+    `printf '%s\\0' --address http://head:8265 -- ${entrypoint} ;`,
+  ]).toString();
   const rayArgs = submitted.split('\0').slice(0, -1);
   // 2. and 3.: Ray's CLI joins them, the supervisor's shell runs the result.
   const ran = execFileSync('/bin/sh', ['-c', list2cmdline(rayArgs.slice(rayArgs.indexOf('--') + 1))]).toString();
@@ -59,7 +74,7 @@ describe('a RayJob entrypoint reaches the program argument for argument', () => 
   test.each([
     [['train.py', '--epochs', '3']],
     [['train.py', '--name', 'two words', '--tab', 'a\tb']],
-    [['train.py', "it's", '"quoted"', 'say "hi there"', "mixed 'single' and \"double\""]],
+    [['train.py', "it's", '"quoted"', 'say "hi there"', 'mixed \'single\' and "double"']],
     [['train.py', '$HOME', '${HOME}', '$(id)', '`id`', 'cost $5 each', 'a;b', 'a|b', 'a&b', '>out', '*.py', '~', '#x']],
     [['train.py', 'back\\slash', 'end\\', 'two words\\', '\\"', 'x \\"y\\" z', '\\$HOME', 'a \\$b', 'c:\\dir\\']],
     [['train.py', '', ' ', 'FOO=bar', 'multi\nline', 'multi line\nwith space', '--opt=a b']],
@@ -69,9 +84,16 @@ describe('a RayJob entrypoint reaches the program argument for argument', () => 
 
   test('plain commands stay readable in the manifest', () => {
     const chart = new TrainingJob(Testing.app(), 'job', {
-      name: 'sweep', namespace: 'ml', image: 'rayproject/ray:2.49.0', nodes: 1, engine: TrainingEngine.RAY,
-      placement: placementOnPool('training', [findInstance('g6e.xlarge')!], 1), command: ['python', 'sweep.py', '--trials=8', 'two words'],
+      name: 'sweep',
+      namespace: 'ml',
+      image: 'rayproject/ray:2.49.0',
+      nodes: 1,
+      engine: TrainingEngine.RAY,
+      placement: placementOnPool('training', [findInstance('g6e.xlarge')!], 1),
+      command: ['python', 'sweep.py', '--trials=8', 'two words'],
     });
-    expect(Testing.synth(chart).find((d: any) => d.kind === 'RayJob').spec.entrypoint).toBe(`python sweep.py --trials=8 'two words'`);
+    expect(Testing.synth(chart).find((d: any) => d.kind === 'RayJob').spec.entrypoint).toBe(
+      `python sweep.py --trials=8 'two words'`,
+    );
   });
 });

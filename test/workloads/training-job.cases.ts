@@ -6,7 +6,14 @@ import { placementOnPool } from '../../lib/workloads/placement';
 const p5 = placementOnPool('training', [findInstance('p5.48xlarge')!], 8, 32);
 
 function synth(props: Partial<TrainingJobProps> = {}) {
-  const chart = new TrainingJob(Testing.app(), 'job', { name: 'pretrain', namespace: 'ml', image: 'trainer:1', nodes: 2, placement: p5, ...props });
+  const chart = new TrainingJob(Testing.app(), 'job', {
+    name: 'pretrain',
+    namespace: 'ml',
+    image: 'trainer:1',
+    nodes: 2,
+    placement: p5,
+    ...props,
+  });
   const docs: any[] = Testing.synth(chart);
   return { docs, of: (kind: string) => docs.find((d) => d.kind === kind) };
 }
@@ -27,7 +34,10 @@ describe('pytorch: a JobSet running torchrun', () => {
   test('torchrun rendezvous: nodes, processes per node, rank from the completion index, pod 0 as master', () => {
     expect(pod.containers[0].command).toEqual(['torchrun', 'train.py', '--epochs', '3']);
     expect(env).toMatchObject({
-      PET_NNODES: '2', PET_NPROC_PER_NODE: '8', PET_MASTER_ADDR: 'pretrain-workers-0-0.pretrain', PET_MASTER_PORT: '29500',
+      PET_NNODES: '2',
+      PET_NPROC_PER_NODE: '8',
+      PET_MASTER_ADDR: 'pretrain-workers-0-0.pretrain',
+      PET_MASTER_PORT: '29500',
       PET_NODE_RANK: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
     });
     expect(pod.restartPolicy).toBe('Never');
@@ -39,7 +49,11 @@ describe('pytorch: a JobSet running torchrun', () => {
   });
 
   test('shared memory volume, pool affinity and taint toleration', () => {
-    expect(pod.volumes).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'dshm', emptyDir: expect.objectContaining({ medium: 'Memory' }) })]));
+    expect(pod.volumes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'dshm', emptyDir: expect.objectContaining({ medium: 'Memory' }) }),
+      ]),
+    );
     expect(pod.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(JSON.stringify(pod.affinity)).toContain('"values":["training"]');
   });
@@ -52,7 +66,8 @@ test('without a command the image entrypoint runs, with torchrun settings in its
 });
 
 test('no EFA pool: no EFA resources or settings', () => {
-  const pod = synth({ placement: placementOnPool('g', [findInstance('g6e.12xlarge')!], 4) }).of('JobSet').spec.replicatedJobs[0].template.spec.template.spec;
+  const pod = synth({ placement: placementOnPool('g', [findInstance('g6e.12xlarge')!], 4) }).of('JobSet').spec
+    .replicatedJobs[0].template.spec.template.spec;
   expect(pod.containers[0].resources.limits['vpc.amazonaws.com/efa']).toBeUndefined();
   expect(pod.containers[0].env.map((e: any) => e.name)).not.toContain('FI_PROVIDER');
 });
@@ -77,8 +92,13 @@ describe('ray: a KubeRay RayJob', () => {
 });
 
 test('documented default: one node', () => {
-  const docs: any[] = Testing.synth(new TrainingJob(Testing.app(), 'one', { name: 'one', namespace: 'ml', image: 'i', placement: p5 }));
-  expect(docs.find((d) => d.kind === 'JobSet').spec.replicatedJobs[0].template.spec).toMatchObject({ parallelism: 1, completions: 1 });
+  const docs: any[] = Testing.synth(
+    new TrainingJob(Testing.app(), 'one', { name: 'one', namespace: 'ml', image: 'i', placement: p5 }),
+  );
+  expect(docs.find((d) => d.kind === 'JobSet').spec.replicatedJobs[0].template.spec).toMatchObject({
+    parallelism: 1,
+    completions: 1,
+  });
 });
 
 test('ray without an entrypoint is refused', () => {

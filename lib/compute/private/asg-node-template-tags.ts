@@ -18,7 +18,10 @@ export const ASG_TAG_KEYS: readonly string[] = Object.freeze([
 
 /** Whether an IAM StringLike pattern (`*` any run of characters, `?` one character) matches a value. */
 function matchesIamPattern(pattern: string, value: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`).test(value);
 }
 
@@ -71,7 +74,14 @@ export class AsgNodeTemplateTags extends Construct {
     const statements = [
       new iam.PolicyStatement({
         actions: ['eks:DescribeNodegroup'],
-        resources: [Stack.of(this).formatArn({ service: 'eks', resource: 'nodegroup', resourceName: `${cluster.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'eks',
+            resource: 'nodegroup',
+            resourceName: `${cluster.clusterName}/*`,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
       }),
       // CreateOrUpdateTags and DeleteTags take aws:TagKeys, EnableMetricsCollection does not (Service Authorization
       // Reference, Amazon EC2 Auto Scaling, actions table; Auto Scaling user guide, "Control which tag keys and tag
@@ -80,7 +90,7 @@ export class AsgNodeTemplateTags extends Construct {
         actions: ['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'],
         resources: ['*'],
         conditions: {
-          'StringEquals': { 'autoscaling:ResourceTag/eks:cluster-name': cluster.clusterName },
+          StringEquals: { 'autoscaling:ResourceTag/eks:cluster-name': cluster.clusterName },
           'ForAllValues:StringLike': { 'aws:TagKeys': [...ASG_TAG_KEYS] },
         },
       }),
@@ -91,8 +101,13 @@ export class AsgNodeTemplateTags extends Construct {
       }),
     ];
     // A key outside the policy's patterns would be refused at deploy (AccessDenied): refuse it at synth instead.
-    const outside = [...Object.keys(props.tags), ...Object.keys(props.removableTags ?? {})].filter((k) => !ASG_TAG_KEYS.some((p) => matchesIamPattern(p, k)));
-    if (outside.length > 0) throw new Error(`AsgNodeTemplateTags: tag keys ${outside.join(', ')} are not among the keys the tagging role may write (${ASG_TAG_KEYS.join(', ')})`);
+    const outside = [...Object.keys(props.tags), ...Object.keys(props.removableTags ?? {})].filter(
+      (k) => !ASG_TAG_KEYS.some((p) => matchesIamPattern(p, k)),
+    );
+    if (outside.length > 0)
+      throw new Error(
+        `AsgNodeTemplateTags: tag keys ${outside.join(', ')} are not among the keys the tagging role may write (${ASG_TAG_KEYS.join(', ')})`,
+      );
 
     const describe = poolCustomResource(this, 'FindAsg', {
       onUpdate: {
@@ -107,12 +122,23 @@ export class AsgNodeTemplateTags extends Construct {
     const asgName = describe.getResponseField('nodegroup.resources.autoScalingGroups.0.name');
     this.asgName = asgName;
 
-    const tags = Object.entries(props.tags).sort(([a], [b]) => a.localeCompare(b)).map(([Key, Value]) => ({
-      ResourceId: asgName, ResourceType: 'auto-scaling-group', Key, Value, PropagateAtLaunch: false,
-    }));
+    const tags = Object.entries(props.tags)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([Key, Value]) => ({
+        ResourceId: asgName,
+        ResourceType: 'auto-scaling-group',
+        Key,
+        Value,
+        PropagateAtLaunch: false,
+      }));
     const onOwnAsg = (id: string, action: string, parameters: Record<string, unknown>, physicalId: string) =>
       poolCustomResource(this, id, {
-        onUpdate: { service: 'AutoScaling', action, parameters, physicalResourceId: cr.PhysicalResourceId.of(physicalId) },
+        onUpdate: {
+          service: 'AutoScaling',
+          action,
+          parameters,
+          physicalResourceId: cr.PhysicalResourceId.of(physicalId),
+        },
         statements,
       });
     onOwnAsg('TagAsg', 'createOrUpdateTags', { Tags: tags }, asgName);
@@ -121,18 +147,34 @@ export class AsgNodeTemplateTags extends Construct {
       // Keyed by the tag key, never by position: removing one tag leaves the others' resources untouched.
       poolCustomResource(this, `Tag${createHash('sha256').update(Key).digest('hex').slice(0, 12)}`, {
         // Physical ID: the key, so a replaced node group (new ASG) updates the resource instead of deleting it.
-        onUpdate: { service: 'AutoScaling', action: 'createOrUpdateTags', parameters: { Tags: [{ ...tag, Value, PropagateAtLaunch: false }] }, physicalResourceId: cr.PhysicalResourceId.of(Key) },
+        onUpdate: {
+          service: 'AutoScaling',
+          action: 'createOrUpdateTags',
+          parameters: { Tags: [{ ...tag, Value, PropagateAtLaunch: false }] },
+          physicalResourceId: cr.PhysicalResourceId.of(Key),
+        },
         // DeleteTags needs the key only ("if you specify a value and the value is incorrect, the tag is not
         // deleted": Auto Scaling user guide, Delete tags). An ASG already gone (its node group deleted first)
         // answers ValidationError "AutoScalingGroup not found", and has no tag left to delete.
-        onDelete: { service: 'AutoScaling', action: 'deleteTags', parameters: { Tags: [tag] }, ignoreErrorCodesMatching: 'ValidationError' },
+        onDelete: {
+          service: 'AutoScaling',
+          action: 'deleteTags',
+          parameters: { Tags: [tag] },
+          ignoreErrorCodesMatching: 'ValidationError',
+        },
         statements,
       });
     }
     // Group metrics (in-service, pending, desired) give dashboards node counts per pool.
-    onOwnAsg('EnableGroupMetrics', 'enableMetricsCollection', {
-      AutoScalingGroupName: asgName, Granularity: '1Minute',
-      Metrics: ['GroupInServiceInstances', 'GroupPendingInstances', 'GroupDesiredCapacity'],
-    }, `${asgName}-metrics`);
+    onOwnAsg(
+      'EnableGroupMetrics',
+      'enableMetricsCollection',
+      {
+        AutoScalingGroupName: asgName,
+        Granularity: '1Minute',
+        Metrics: ['GroupInServiceInstances', 'GroupPendingInstances', 'GroupDesiredCapacity'],
+      },
+      `${asgName}-metrics`,
+    );
   }
 }

@@ -32,7 +32,12 @@ export class CapacityReservationSubnet extends Construct {
     super(scope, id);
     // Describe* calls of EC2 do not support resource-level permissions (Service Authorization Reference, Amazon EC2).
     // One statement for both calls and every Capacity Block pool, so pools add nothing to the stack's policy.
-    const statements = [new iam.PolicyStatement({ actions: ['ec2:DescribeCapacityReservations', 'ec2:DescribeSubnets'], resources: ['*'] })];
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ['ec2:DescribeCapacityReservations', 'ec2:DescribeSubnets'],
+        resources: ['*'],
+      }),
+    ];
     const reservation = poolCustomResource(this, 'FindAz', {
       onUpdate: {
         service: 'EC2',
@@ -62,6 +67,9 @@ export class CapacityReservationSubnet extends Construct {
       availabilityZone: this.availabilityZone,
     });
     // The node group takes only the subnet ID; no route table is needed from it.
-    Annotations.of(this).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId', 'Only the subnet ID is passed to the node group');
+    Annotations.of(this).acknowledgeWarning(
+      '@aws-cdk/aws-ec2:noSubnetRouteTableId',
+      'Only the subnet ID is passed to the node group',
+    );
   }
 }

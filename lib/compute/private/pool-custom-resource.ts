@@ -57,7 +57,8 @@ function createRole(stack: Stack): iam.Role {
   // The node group ARN names the cluster, a value of another stack when pools live in their own stacks.
   acknowledgeIamFindingsAfterReferences(role, {
     managedPolicies: 'The AwsCustomResource function only writes its own logs (AWSLambdaBasicExecutionRole)',
-    wildcards: 'ASG ARNs embed a generated ID and EC2 Describe calls take no resource ARN; ASG calls are limited to ASGs tagged eks:cluster-name of the cluster (tagging calls also to the keys the pools write), DescribeNodegroup to its node groups',
+    wildcards:
+      'ASG ARNs embed a generated ID and EC2 Describe calls take no resource ARN; ASG calls are limited to ASGs tagged eks:cluster-name of the cluster (tagging calls also to the keys the pools write), DescribeNodegroup to its node groups',
   });
   return role;
 }
@@ -69,5 +70,8 @@ function acknowledgeRuntime(stack: Stack): void {
   const fn = stack.node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
   if (!fn || acknowledged.has(fn)) return;
   acknowledged.add(fn);
-  Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'The AwsCustomResource runtime is chosen and upgraded by aws-cdk-lib' });
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: 'The AwsCustomResource runtime is chosen and upgraded by aws-cdk-lib',
+  });
 }

@@ -27,24 +27,50 @@ export const LAKE_FORMATION_ADMIN_WARNING = 'ai-platform:lake-formation-admin-re
  *   administrators have data location permissions everywhere ... can grant or revoke access to any resources",
  *   "Implicit Lake Formation permissions"). That is an account setting the stack does not change: a warning says so.
  */
-export function registerZonesWithLakeFormation(scope: Construct, zones: Record<string, ZoneBucket>, databases: Record<string, glue.CfnDatabase>): iam.Role {
+export function registerZonesWithLakeFormation(
+  scope: Construct,
+  zones: Record<string, ZoneBucket>,
+  databases: Record<string, glue.CfnDatabase>,
+): iam.Role {
   const role = new iam.Role(scope, 'LakeFormationRole', {
     description: 'Lake Formation reads and writes the data lake zones with this role (registered locations)',
-    assumedBy: new iam.CompositePrincipal(new iam.ServicePrincipal('lakeformation.amazonaws.com'), new iam.ServicePrincipal('glue.amazonaws.com')),
+    assumedBy: new iam.CompositePrincipal(
+      new iam.ServicePrincipal('lakeformation.amazonaws.com'),
+      new iam.ServicePrincipal('glue.amazonaws.com'),
+    ),
   });
   // A zone's grantReadWrite also grants encrypt and decrypt on its key, the lake key (Bucket.grantReadWrite).
   for (const bucket of Object.values(zones)) bucket.grantReadWrite(role);
-  acknowledgeGrantWildcards(role, { resources: Object.values(zones).map((b) => b.arnForObjects('*')), actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] },
-    'Lake Formation reads and writes any object of the zones it governs (registration role, "Requirements for roles used to register locations")');
+  acknowledgeGrantWildcards(
+    role,
+    {
+      resources: Object.values(zones).map((b) => b.arnForObjects('*')),
+      actions: [
+        's3:GetObject*',
+        's3:GetBucket*',
+        's3:List*',
+        's3:DeleteObject*',
+        's3:Abort*',
+        'kms:ReEncrypt*',
+        'kms:GenerateDataKey*',
+      ],
+    },
+    'Lake Formation reads and writes any object of the zones it governs (registration role, "Requirements for roles used to register locations")',
+  );
 
   for (const [zone, bucket] of Object.entries(zones)) {
     const registration = new lakeformation.CfnResource(scope, `LakeFormation-${zone}`, {
-      resourceArn: bucket.bucketArn, useServiceLinkedRole: false, roleArn: role.roleArn,
+      resourceArn: bucket.bucketArn,
+      useServiceLinkedRole: false,
+      roleArn: role.roleArn,
     });
     registration.node.addDependency(role);
     databases[zone].addResourceDependency(registration);
   }
 
-  Annotations.of(scope).addWarningV2(LAKE_FORMATION_ADMIN_WARNING, `lakeFormation: true: ${lakeFormationAdminRequirement(Stack.of(scope).stackName)}`);
+  Annotations.of(scope).addWarningV2(
+    LAKE_FORMATION_ADMIN_WARNING,
+    `lakeFormation: true: ${lakeFormationAdminRequirement(Stack.of(scope).stackName)}`,
+  );
   return role;
 }

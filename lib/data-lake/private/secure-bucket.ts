@@ -11,6 +11,8 @@ export const SECURE_BUCKET = {
 } as const;
 
 /** Encryption with the lake's key and S3 Bucket Keys (fewer KMS calls). */
-export function lakeKeyEncryption(key: kms.IKey): Pick<s3.BucketProps, 'encryption' | 'encryptionKey' | 'bucketKeyEnabled'> {
+export function lakeKeyEncryption(
+  key: kms.IKey,
+): Pick<s3.BucketProps, 'encryption' | 'encryptionKey' | 'bucketKeyEnabled'> {
   return { encryption: s3.BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true };
 }

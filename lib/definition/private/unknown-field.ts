@@ -3,14 +3,20 @@
  * (another object of the definition), or that no object has it; and a near-miss spelling of a field valid there.
  * `owners` maps each field name to the paths of the objects that have it (`inference[]`; '' for the top level).
  */
-export function unknownFieldMessage(key: string, validHere: readonly string[], owners: ReadonlyMap<string, readonly string[]>): string {
+export function unknownFieldMessage(
+  key: string,
+  validHere: readonly string[],
+  owners: ReadonlyMap<string, readonly string[]>,
+): string {
   const elsewhere = owners.get(key);
   const near = nearMiss(key, validHere);
   const where = elsewhere
     ? `is not a known field here: it is a field of ${elsewhere.map((o) => (o ? `\`${o}\`` : 'the top level of the definition')).join(' and ')}`
     : 'is not a known field (no object of the definition has it)';
   const valid = validHere.join(', ');
-  return near ? `${where}; did you mean \`${near}\`? Valid fields here: ${valid}` : `${where}; valid fields here: ${valid}`;
+  return near
+    ? `${where}; did you mean \`${near}\`? Valid fields here: ${valid}`
+    : `${where}; valid fields here: ${valid}`;
 }
 
 /** The field valid here closest to `key` (ignoring case first), if it is at most 2 edits away and not a rewrite. */
@@ -21,7 +27,8 @@ function nearMiss(key: string, candidates: readonly string[]): string | undefine
   for (const name of candidates) {
     const distance = editDistance(key.toLowerCase(), name.toLowerCase());
     // Fewer edits than the word has letters: `ab` is not a spelling of `name`.
-    if (distance <= 2 && distance < Math.min(key.length, name.length) && (!best || distance < best.distance)) best = { name, distance };
+    if (distance <= 2 && distance < Math.min(key.length, name.length) && (!best || distance < best.distance))
+      best = { name, distance };
   }
   return best?.name;
 }

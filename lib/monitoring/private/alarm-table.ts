@@ -41,8 +41,12 @@ export function resolveThresholds(given: AiMonitoringThresholds = {}): Required<
  * The alarm table: the cluster's alarms, then one error-rate alarm per service, minus those switched off.
  * `for` durations become whole periods (at least one).
  */
-export function alarmDefinitions(m: AiPlatformMetrics, services: { name: string; namespace: string }[],
-  given: AiMonitoringThresholds | undefined, switches: AiMonitoringAlarms = {}): AlarmDefinition[] {
+export function alarmDefinitions(
+  m: AiPlatformMetrics,
+  services: { name: string; namespace: string }[],
+  given: AiMonitoringThresholds | undefined,
+  switches: AiMonitoringAlarms = {},
+): AlarmDefinition[] {
   const t = resolveThresholds(given);
   const period = Duration.minutes(ALARM_DEFAULTS.periodMinutes);
   const periods = (d: Duration) => Math.max(1, Math.round(d.toMinutes() / period.toMinutes()));
@@ -52,32 +56,58 @@ export function alarmDefinitions(m: AiPlatformMetrics, services: { name: string;
   const base = { period, treatMissingData: cw.TreatMissingData.NOT_BREACHING };
   const rows: AlarmDefinition[] = [
     {
-      ...base, id: 'GpuIdle', toggle: 'gpuIdle', threshold: 1, comparison: GTE, evaluationPeriods: periods(t.gpuIdleFor),
+      ...base,
+      id: 'GpuIdle',
+      toggle: 'gpuIdle',
+      threshold: 1,
+      comparison: GTE,
+      evaluationPeriods: periods(t.gpuIdleFor),
       metric: new cw.MathExpression({
         expression: `IF(gpus > 0 AND util < ${t.gpuIdlePercent}, 1, 0)`,
         usingMetrics: { gpus: m.cluster.gpusAvailable(), util: m.cluster.gpuUtilization() },
-        label: 'GPUs running but idle', period,
+        label: 'GPUs running but idle',
+        period,
       }),
       description: `GPU nodes are running while GPU utilisation stays under ${t.gpuIdlePercent}% for ${minutes(t.gpuIdleFor)} minutes: money is burning`,
     },
     {
-      ...base, id: 'GpuMemorySaturation', toggle: 'gpuMemorySaturation', metric: m.cluster.gpuMemoryUtilization(),
-      threshold: t.gpuMemoryPercent, comparison: GT, evaluationPeriods: periods(t.gpuMemoryFor),
+      ...base,
+      id: 'GpuMemorySaturation',
+      toggle: 'gpuMemorySaturation',
+      metric: m.cluster.gpuMemoryUtilization(),
+      threshold: t.gpuMemoryPercent,
+      comparison: GT,
+      evaluationPeriods: periods(t.gpuMemoryFor),
       description: `A GPU has been nearly out of memory for ${minutes(t.gpuMemoryFor)} minutes`,
     },
     {
-      ...base, id: 'FailedNodes', toggle: 'failedNodes', metric: m.cluster.failedNodes(),
-      threshold: t.failedNodes, comparison: GTE, evaluationPeriods: periods(t.failedNodesFor),
+      ...base,
+      id: 'FailedNodes',
+      toggle: 'failedNodes',
+      metric: m.cluster.failedNodes(),
+      threshold: t.failedNodes,
+      comparison: GTE,
+      evaluationPeriods: periods(t.failedNodesFor),
       description: 'Nodes are failing health conditions',
     },
     {
-      ...base, id: 'PodsPending', toggle: 'podsPending', metric: m.cluster.pendingPods(),
-      threshold: t.pendingPods, comparison: GTE, evaluationPeriods: periods(t.pendingFor),
+      ...base,
+      id: 'PodsPending',
+      toggle: 'podsPending',
+      metric: m.cluster.pendingPods(),
+      threshold: t.pendingPods,
+      comparison: GTE,
+      evaluationPeriods: periods(t.pendingFor),
       description: 'Pods have waited for capacity (GPUs, quota) too long: check pool maxNodes, quotas and capacity',
     },
     ...services.map((svc): AlarmDefinition => ({
-      ...base, id: `${svc.name}-ErrorRate`, toggle: 'errorRate', metric: m.inference.errorRate(svc.namespace, svc.name),
-      threshold: t.errorRatePercent, comparison: GT, evaluationPeriods: periods(t.errorRateFor),
+      ...base,
+      id: `${svc.name}-ErrorRate`,
+      toggle: 'errorRate',
+      metric: m.inference.errorRate(svc.namespace, svc.name),
+      threshold: t.errorRatePercent,
+      comparison: GT,
+      evaluationPeriods: periods(t.errorRateFor),
       description: `More than ${t.errorRatePercent}% of ${svc.name} requests fail`,
     })),
   ];

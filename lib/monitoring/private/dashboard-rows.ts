@@ -20,55 +20,124 @@ const header = (markdown: string): Row => [{ kind: 'header', markdown }];
 /** The dashboard, by concern (GPUs, workloads, data, pipelines, cost, alarms), as rows of panels. */
 export function dashboardRows(m: AiPlatformMetrics, c: DashboardContent): Row[] {
   const rows: Row[] = [header('## GPUs')];
-  const poolGpus = c.pools.filter((p) => p.instanceTypes.length > 0).map((p) => m.cluster.poolGpuUtilization(p.name, p.instanceTypes));
+  const poolGpus = c.pools
+    .filter((p) => p.instanceTypes.length > 0)
+    .map((p) => m.cluster.poolGpuUtilization(p.name, p.instanceTypes));
   rows.push([
-    { kind: 'graph', title: 'GPU utilisation per pool (%)', width: 12, leftYAxis: { min: 0, max: 100 }, left: cwLines([m.cluster.gpuUtilization(), ...poolGpus]) },
-    { kind: 'graph', title: 'GPU memory (%) and GPUs running', width: 12, left: cwLines([m.cluster.gpuMemoryUtilization()]), right: cwLines([m.cluster.gpusAvailable()]) },
+    {
+      kind: 'graph',
+      title: 'GPU utilisation per pool (%)',
+      width: 12,
+      leftYAxis: { min: 0, max: 100 },
+      left: cwLines([m.cluster.gpuUtilization(), ...poolGpus]),
+    },
+    {
+      kind: 'graph',
+      title: 'GPU memory (%) and GPUs running',
+      width: 12,
+      left: cwLines([m.cluster.gpuMemoryUtilization()]),
+      right: cwLines([m.cluster.gpusAvailable()]),
+    },
   ]);
   const poolNodes = c.pools.filter((p) => p.nodegroupName).map((p) => m.cluster.poolNodes(p.name, p.nodegroupName!));
   rows.push([
-    { kind: 'graph', title: 'Nodes per pool', width: 12, left: cwLines(poolNodes.length > 0 ? poolNodes : [m.cluster.clusterNodes()]) },
+    {
+      kind: 'graph',
+      title: 'Nodes per pool',
+      width: 12,
+      left: cwLines(poolNodes.length > 0 ? poolNodes : [m.cluster.clusterNodes()]),
+    },
     { kind: 'graph', title: 'Failed nodes', width: 12, left: cwLines([m.cluster.failedNodes()]) },
   ]);
   rows.push(header('## Workloads'));
-  rows.push([{ kind: 'graph', title: 'Pods pending / failed', width: 24, left: cwLines([m.cluster.pendingPods(), m.cluster.failedPods()]) }]);
+  rows.push([
+    {
+      kind: 'graph',
+      title: 'Pods pending / failed',
+      width: 24,
+      left: cwLines([m.cluster.pendingPods(), m.cluster.failedPods()]),
+    },
+  ]);
   if (c.services.length > 0) {
-    rows.push([{
-      kind: 'text', width: 24, height: 2,
-      markdown: 'p99 latency is a Prometheus histogram: it is alerted on by the Amazon Managed Prometheus rule group `inference-latency` (to this topic) and queried there, e.g. `histogram_quantile(0.99, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{app="<service>"}[5m])))`.',
-    }]);
+    rows.push([
+      {
+        kind: 'text',
+        width: 24,
+        height: 2,
+        markdown:
+          'p99 latency is a Prometheus histogram: it is alerted on by the Amazon Managed Prometheus rule group `inference-latency` (to this topic) and queried there, e.g. `histogram_quantile(0.99, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{app="<service>"}[5m])))`.',
+      },
+    ]);
   }
   for (const { name, namespace: ns } of c.services) {
-    const perMinute = (status: '2xx' | '5xx') => ({ metric: m.inference.requestsPerMinute(ns, name, status), promql: Q.requestsPerMinute(ns, name, status) });
+    const perMinute = (status: '2xx' | '5xx') => ({
+      metric: m.inference.requestsPerMinute(ns, name, status),
+      promql: Q.requestsPerMinute(ns, name, status),
+    });
     rows.push([
       { kind: 'graph', title: `${name}: requests / min`, width: 6, left: [perMinute('2xx'), perMinute('5xx')] },
-      { kind: 'graph', title: `${name}: errors (%)`, width: 6, left: [{ metric: m.inference.errorRate(ns, name), promql: Q.errorRate(ns, name) }] },
-      { kind: 'graph', title: `${name}: queue depth`, width: 6, left: [{ metric: m.inference.queueDepth(ns, name), promql: Q.queueDepth(ns, name) }] },
+      {
+        kind: 'graph',
+        title: `${name}: errors (%)`,
+        width: 6,
+        left: [{ metric: m.inference.errorRate(ns, name), promql: Q.errorRate(ns, name) }],
+      },
+      {
+        kind: 'graph',
+        title: `${name}: queue depth`,
+        width: 6,
+        left: [{ metric: m.inference.queueDepth(ns, name), promql: Q.queueDepth(ns, name) }],
+      },
       { kind: 'graph', title: `${name}: replicas`, width: 6, left: cwLines([m.inference.replicas(ns, name)]) },
     ]);
   }
   if (c.buckets.length > 0) {
     rows.push(header('## Data'));
     rows.push([
-      { kind: 'graph', title: 'Data lake size (bytes)', width: 12, left: cwLines(c.buckets.map((b) => m.dataLake.bucketSize(b.zone, b.bucketName))) },
-      { kind: 'graph', title: 'Data lake server errors', width: 12, left: cwLines(c.buckets.map((b) => m.dataLake.bucketServerErrors(b.zone, b.bucketName))) },
+      {
+        kind: 'graph',
+        title: 'Data lake size (bytes)',
+        width: 12,
+        left: cwLines(c.buckets.map((b) => m.dataLake.bucketSize(b.zone, b.bucketName))),
+      },
+      {
+        kind: 'graph',
+        title: 'Data lake server errors',
+        width: 12,
+        left: cwLines(c.buckets.map((b) => m.dataLake.bucketServerErrors(b.zone, b.bucketName))),
+      },
     ]);
   }
   if (c.pipelines.length > 0) {
-    const sfn = (metricName: string, statistic?: string): cw.IMetric[] => c.pipelines.map((p) => m.pipelines.pipelineRuns(metricName, p.name, p.stateMachineArn, statistic));
+    const sfn = (metricName: string, statistic?: string): cw.IMetric[] =>
+      c.pipelines.map((p) => m.pipelines.pipelineRuns(metricName, p.name, p.stateMachineArn, statistic));
     rows.push(header('## Pipelines'));
     rows.push([
       { kind: 'graph', title: 'Pipeline runs', width: 8, left: cwLines(sfn('ExecutionsStarted')) },
       {
-        kind: 'graph', title: 'Pipeline failures and timeouts', width: 8,
-        left: cwLines(c.pipelines.flatMap((p) => ['ExecutionsFailed', 'ExecutionsTimedOut'].map((n) => m.pipelines.pipelineRuns(n, p.name, p.stateMachineArn)))),
+        kind: 'graph',
+        title: 'Pipeline failures and timeouts',
+        width: 8,
+        left: cwLines(
+          c.pipelines.flatMap((p) =>
+            ['ExecutionsFailed', 'ExecutionsTimedOut'].map((n) =>
+              m.pipelines.pipelineRuns(n, p.name, p.stateMachineArn),
+            ),
+          ),
+        ),
       },
       { kind: 'graph', title: 'Pipeline duration (ms, max)', width: 8, left: cwLines(sfn('ExecutionTime', 'Maximum')) },
     ]);
   }
   rows.push(header('## Cost'));
   rows.push([
-    { kind: 'graph', title: 'Estimated charges (USD, month to date)', width: 12, left: cwLines([m.cost.estimatedCharges()]), stat: true },
+    {
+      kind: 'graph',
+      title: 'Estimated charges (USD, month to date)',
+      width: 12,
+      left: cwLines([m.cost.estimatedCharges()]),
+      stat: true,
+    },
     { kind: 'text', markdown: c.costNotes, width: 12, height: 6 },
   ]);
   if (c.alarms) rows.push([{ kind: 'alarms', title: 'Alarms', width: 24 }]);

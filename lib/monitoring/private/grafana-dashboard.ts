@@ -34,34 +34,53 @@ export function grafanaDashboard(stack: Stack, title: string, rows: Row[]): Reco
     y += height;
   }
   return {
-    title, schemaVersion: GRAFANA_SCHEMA_VERSION, editable: true, tags: ['ai-platform'],
+    title,
+    schemaVersion: GRAFANA_SCHEMA_VERSION,
+    editable: true,
+    tags: ['ai-platform'],
     time: { from: 'now-6h', to: 'now' },
-    templating: { list: [
-      { name: 'prometheus', label: 'Amazon Managed Service for Prometheus', type: 'datasource', query: 'prometheus' },
-      { name: 'cloudwatch', label: 'CloudWatch', type: 'datasource', query: 'cloudwatch' },
-      ...vars.variables,
-    ] },
+    templating: {
+      list: [
+        { name: 'prometheus', label: 'Amazon Managed Service for Prometheus', type: 'datasource', query: 'prometheus' },
+        { name: 'cloudwatch', label: 'CloudWatch', type: 'datasource', query: 'cloudwatch' },
+        ...vars.variables,
+      ],
+    },
     panels,
   };
 }
 
 function panel(vars: DeployTimeValues, p: Panel, id: number): Record<string, unknown> | undefined {
   switch (p.kind) {
-    case 'header': return { id, type: 'row', title: p.markdown.replace(/^#+\s*/, ''), collapsed: false, panels: [] };
-    case 'text': return { id, type: 'text', title: '', options: { mode: 'markdown', content: p.markdown } };
-    case 'alarms': return undefined;
+    case 'header':
+      return { id, type: 'row', title: p.markdown.replace(/^#+\s*/, ''), collapsed: false, panels: [] };
+    case 'text':
+      return { id, type: 'text', title: '', options: { mode: 'markdown', content: p.markdown } };
+    case 'alarms':
+      return undefined;
     case 'graph': {
-      const lines = [...p.left.map((l) => ({ l, axis: 'left' })), ...(p.right ?? []).map((l) => ({ l, axis: 'right' }))];
+      const lines = [
+        ...p.left.map((l) => ({ l, axis: 'left' })),
+        ...(p.right ?? []).map((l) => ({ l, axis: 'right' })),
+      ];
       const targets = lines.flatMap(({ l }, i) => targetsOf(vars, l, i));
-      const overrides = lines.filter(({ axis }) => axis === 'right').map(({ l }) => ({
-        matcher: { id: 'byName', options: l.metric.toMetricConfig().renderingProperties?.label ?? '' },
-        properties: [{ id: 'custom.axisPlacement', value: 'right' }],
-      }));
+      const overrides = lines
+        .filter(({ axis }) => axis === 'right')
+        .map(({ l }) => ({
+          matcher: { id: 'byName', options: l.metric.toMetricConfig().renderingProperties?.label ?? '' },
+          properties: [{ id: 'custom.axisPlacement', value: 'right' }],
+        }));
       const min = p.leftYAxis?.min;
       const max = p.leftYAxis?.max;
       return {
-        id, type: p.stat ? 'stat' : 'timeseries', title: p.title, datasource: { type: 'datasource', uid: '-- Mixed --' },
-        fieldConfig: { defaults: { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) }, overrides },
+        id,
+        type: p.stat ? 'stat' : 'timeseries',
+        title: p.title,
+        datasource: { type: 'datasource', uid: '-- Mixed --' },
+        fieldConfig: {
+          defaults: { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) },
+          overrides,
+        },
         targets,
       };
     }
@@ -76,16 +95,43 @@ function targetsOf(vars: DeployTimeValues, line: Line, index: number): Record<st
   if (line.promql) return [{ refId: refId(index, 0), datasource: PROMETHEUS, expr: line.promql, legendFormat: label }];
   const out: Record<string, unknown>[] = [];
   const add = (m: cw.IMetric, id: string, hide: boolean) => {
-    const base = { refId: refId(index, out.length), datasource: CLOUDWATCH, queryMode: 'Metrics', region: 'default', id, hide };
+    const base = {
+      refId: refId(index, out.length),
+      datasource: CLOUDWATCH,
+      queryMode: 'Metrics',
+      region: 'default',
+      id,
+      hide,
+    };
     if (m instanceof cw.MathExpression) {
       const expr = vars.plain(m.expression, `a value in the expression of ${m.label ?? id}`);
-      out.push({ ...base, metricQueryType: 0, metricEditorMode: 1, expression: expr, period: String(m.period.toSeconds()), label: m.label });
+      out.push({
+        ...base,
+        metricQueryType: 0,
+        metricEditorMode: 1,
+        expression: expr,
+        period: String(m.period.toSeconds()),
+        label: m.label,
+      });
       for (const [uid, used] of Object.entries(m.usingMetrics)) add(used, uid, true);
     } else if (m instanceof cw.Metric) {
       out.push({
-        ...base, metricQueryType: 0, metricEditorMode: 0, namespace: m.namespace, metricName: m.metricName,
-        dimensions: Object.fromEntries(Object.entries(m.dimensions ?? {}).map(([k, v]) => [k, vars.plain(String(v), `${k} of ${m.label ?? m.metricName}`)])), statistic: m.statistic, period: String(m.period.toSeconds()),
-        label: m.label, matchExact: true, ...(m.region ? { region: m.region } : {}),
+        ...base,
+        metricQueryType: 0,
+        metricEditorMode: 0,
+        namespace: m.namespace,
+        metricName: m.metricName,
+        dimensions: Object.fromEntries(
+          Object.entries(m.dimensions ?? {}).map(([k, v]) => [
+            k,
+            vars.plain(String(v), `${k} of ${m.label ?? m.metricName}`),
+          ]),
+        ),
+        statistic: m.statistic,
+        period: String(m.period.toSeconds()),
+        label: m.label,
+        matchExact: true,
+        ...(m.region ? { region: m.region } : {}),
       });
     }
   };
@@ -107,7 +153,9 @@ class DeployTimeValues {
   /** The value with each token replaced by a dashboard variable. */
   public plain(value: string, what: string): string {
     if (!Token.isUnresolved(value)) return value;
-    return Tokenization.reverseString(value).mapTokens({ mapToken: (t) => this.variable(t, what) }).join({ join: (a, b) => `${a ?? ''}${b ?? ''}` }) as string;
+    return Tokenization.reverseString(value)
+      .mapTokens({ mapToken: (t) => this.variable(t, what) })
+      .join({ join: (a, b) => `${a ?? ''}${b ?? ''}` }) as string;
   }
 
   private variable(token: unknown, what: string): string {
@@ -117,7 +165,13 @@ class DeployTimeValues {
       name = `v${this.byToken.size + 1}`;
       this.byToken.set(key, name);
       const pseudo = /^\{"Ref":"(AWS::\w+)"\}$/.exec(key)?.[1];
-      this.variables.push({ name, type: 'textbox', label: pseudo ?? what, query: '', description: `Known at deploy time (CloudFormation: ${key}): fill in after deploying` });
+      this.variables.push({
+        name,
+        type: 'textbox',
+        label: pseudo ?? what,
+        query: '',
+        description: `Known at deploy time (CloudFormation: ${key}): fill in after deploying`,
+      });
     }
     return `$${name}`;
   }

@@ -22,9 +22,17 @@ export const INFERENCE_SCRAPE_INTERVAL_SECONDS = 30;
 export const FIVE_MINUTES = Duration.minutes(5);
 
 /** A Container Insights metric of one cluster. */
-export function insights(clusterName: string, metricName: string, statistic: string, dimensionsMap: Record<string, string> = {}): cw.Metric {
+export function insights(
+  clusterName: string,
+  metricName: string,
+  statistic: string,
+  dimensionsMap: Record<string, string> = {},
+): cw.Metric {
   return new cw.Metric({
-    namespace: 'ContainerInsights', metricName, statistic, period: FIVE_MINUTES,
+    namespace: 'ContainerInsights',
+    metricName,
+    statistic,
+    period: FIVE_MINUTES,
     dimensionsMap: { ClusterName: clusterName, ...dimensionsMap },
   });
 }
@@ -38,6 +46,14 @@ export function insights(clusterName: string, metricName: string, statistic: str
  */
 export function perPublication(sum: cw.Metric, intervalSeconds: number, label: string): cw.MathExpression {
   // An id of its own per metric: a graph may hold several of these, and metric ids are unique in a graph.
-  const id = `m${createHash('sha256').update(JSON.stringify([sum.namespace, sum.metricName, sum.dimensions])).digest('hex').slice(0, 8)}`;
-  return new cw.MathExpression({ expression: `${id} / (PERIOD(${id}) / ${intervalSeconds})`, usingMetrics: { [id]: sum }, label, period: FIVE_MINUTES });
+  const id = `m${createHash('sha256')
+    .update(JSON.stringify([sum.namespace, sum.metricName, sum.dimensions]))
+    .digest('hex')
+    .slice(0, 8)}`;
+  return new cw.MathExpression({
+    expression: `${id} / (PERIOD(${id}) / ${intervalSeconds})`,
+    usingMetrics: { [id]: sum },
+    label,
+    period: FIVE_MINUTES,
+  });
 }

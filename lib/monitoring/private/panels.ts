@@ -13,8 +13,15 @@ export interface Line {
 export type Panel =
   | { readonly kind: 'header'; readonly markdown: string }
   | { readonly kind: 'text'; readonly markdown: string; readonly width: number; readonly height: number }
-  | { readonly kind: 'graph'; readonly title: string; readonly width: number; readonly left: Line[]; readonly right?: Line[];
-    readonly leftYAxis?: cw.YAxisProps; readonly stat?: boolean }
+  | {
+      readonly kind: 'graph';
+      readonly title: string;
+      readonly width: number;
+      readonly left: Line[];
+      readonly right?: Line[];
+      readonly leftYAxis?: cw.YAxisProps;
+      readonly stat?: boolean;
+    }
   | { readonly kind: 'alarms'; readonly title: string; readonly width: number };
 
 /** A row of panels (one `addWidgets` call of a CloudWatch dashboard). */

@@ -10,7 +10,8 @@ export function eksClusterNoPublicEndpoint(node: CfnResource): NagRuleResult {
   // By resource type, not instanceof: an app may load two copies of aws-cdk-lib.
   if (node.cfnResourceType !== 'AWS::EKS::Cluster') return NagRuleCompliance.NOT_APPLICABLE;
   const cluster = node as eks.CfnCluster;
-  const vpcConfig = Stack.of(node).resolve(cluster.resourcesVpcConfig) as eks.CfnCluster.ResourcesVpcConfigProperty | undefined;
+  const vpcConfig = Stack.of(node).resolve(cluster.resourcesVpcConfig) as
+    eks.CfnCluster.ResourcesVpcConfigProperty | undefined;
   // EndpointPublicAccess defaults to true when unset (EKS CreateCluster API, vpcConfig.endpointPublicAccess).
   return vpcConfig?.endpointPublicAccess === false ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }

@@ -60,9 +60,12 @@ export class ApplicationStopper extends Construct {
     // so the functions (which the application depends on, through BeforeUpdate) do not.
     const appPolicy = new iam.Policy(this, 'ApplicationPolicy', {
       roles: [this.role],
-      statements: [new iam.PolicyStatement({
-        actions: ['emr-serverless:GetApplication', 'emr-serverless:StopApplication'], resources: [application.attrArn],
-      })],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['emr-serverless:GetApplication', 'emr-serverless:StopApplication'],
+          resources: [application.attrArn],
+        }),
+      ],
     });
 
     // New IDs for the shared provider: CloudFormation refuses to change a custom resource's ServiceToken ("Updates
@@ -70,18 +73,26 @@ export class ApplicationStopper extends Construct {
     // by a new resource (the old before-delete one, deleted after the update, only stops the application once).
     const resourceType = 'Custom::EmrServerlessApplicationStopper';
     this.beforeUpdate = new CustomResource(this, 'StopBeforeUpdate', {
-      serviceToken: shared.serviceToken, resourceType,
+      serviceToken: shared.serviceToken,
+      resourceType,
       properties: {
         Mode: 'before-update',
         ApplicationName: props.applicationName,
         // Change detection only: CloudFormation compares the resolved values, referenced ones included.
-        Application: Lazy.any({ produce: () => ({ ...props.applicationProperties, tags: application.tags.renderTags() }) }),
+        Application: Lazy.any({
+          produce: () => ({ ...props.applicationProperties, tags: application.tags.renderTags() }),
+        }),
       },
     });
     application.node.addDependency(this.beforeUpdate);
     this.beforeDelete = new CustomResource(this, 'StopBeforeDelete', {
-      serviceToken: shared.serviceToken, resourceType,
-      properties: { Mode: 'before-delete', ApplicationName: props.applicationName, ApplicationId: application.attrApplicationId },
+      serviceToken: shared.serviceToken,
+      resourceType,
+      properties: {
+        Mode: 'before-delete',
+        ApplicationName: props.applicationName,
+        ApplicationId: application.attrApplicationId,
+      },
     });
     this.beforeDelete.node.addDependency(application, appPolicy);
   }
@@ -94,7 +105,10 @@ export class ApplicationStopper extends Construct {
 class StopperProvider extends Construct {
   public static of(scope: Construct): StopperProvider {
     const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(STOPPER_PROVIDER_ID) as StopperProvider | undefined) ?? new StopperProvider(stack, STOPPER_PROVIDER_ID);
+    return (
+      (stack.node.tryFindChild(STOPPER_PROVIDER_ID) as StopperProvider | undefined) ??
+      new StopperProvider(stack, STOPPER_PROVIDER_ID)
+    );
   }
 
   public readonly role: iam.Role;
@@ -108,13 +122,20 @@ class StopperProvider extends Construct {
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
     });
     // ListApplications takes no resource (Service Authorization Reference, EMR Serverless: no resource type).
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['emr-serverless:ListApplications'], resources: ['*'] }));
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['emr-serverless:ListApplications'], resources: ['*'] }),
+    );
 
     const code = lambda.Code.fromInline(HANDLER);
-    const fn = (fid: string, handler: string) => new lambda.Function(this, fid, {
-      code, handler, runtime: lambda.determineLatestNodeRuntime(this), timeout: Duration.minutes(1), role: this.role,
-      description: 'Stops an EMR Serverless application before CloudFormation changes it',
-    });
+    const fn = (fid: string, handler: string) =>
+      new lambda.Function(this, fid, {
+        code,
+        handler,
+        runtime: lambda.determineLatestNodeRuntime(this),
+        timeout: Duration.minutes(1),
+        role: this.role,
+        description: 'Stops an EMR Serverless application before CloudFormation changes it',
+      });
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: fn('OnEvent', 'index.onEvent'),
       isCompleteHandler: fn('IsComplete', 'index.isComplete'),
@@ -126,13 +147,24 @@ class StopperProvider extends Construct {
     acknowledgeIamFindings(this, {
       managedPolicies: 'AWSLambdaBasicExecutionRole: the stopper and provider functions only write their own logs',
     });
-    acknowledgeGrantWildcards(this.role, { resources: ['*'], actions: [] },
-      'emr-serverless:ListApplications takes no resource (Service Authorization Reference); stopping names each application only');
-    acknowledgeIamFindings(provider, { wildcards: 'The provider framework invokes its own handler versions (<handler ARN>:*)' });
+    acknowledgeGrantWildcards(
+      this.role,
+      { resources: ['*'], actions: [] },
+      'emr-serverless:ListApplications takes no resource (Service Authorization Reference); stopping names each application only',
+    );
+    acknowledgeIamFindings(provider, {
+      wildcards: 'The provider framework invokes its own handler versions (<handler ARN>:*)',
+    });
     Validations.of(provider).acknowledge(
       { id: 'AwsSolutions-L1', reason: 'The provider framework runtime is chosen and upgraded by aws-cdk-lib' },
-      { id: 'AwsSolutions-SF1', reason: 'The provider waiter only calls IsComplete every 30 seconds; what it does is in the functions\' logs' },
-      { id: 'AwsSolutions-SF2', reason: 'The provider waiter (aws-cdk-lib) offers no X-Ray option; it only polls IsComplete' },
+      {
+        id: 'AwsSolutions-SF1',
+        reason: "The provider waiter only calls IsComplete every 30 seconds; what it does is in the functions' logs",
+      },
+      {
+        id: 'AwsSolutions-SF2',
+        reason: 'The provider waiter (aws-cdk-lib) offers no X-Ray option; it only polls IsComplete',
+      },
     );
   }
 }

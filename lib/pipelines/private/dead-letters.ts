@@ -20,10 +20,15 @@ export const START_RETRY = { retryAttempts: 185, maxEventAge: Duration.hours(24)
  */
 export function deadLetterQueue(scope: Construct, id: string, of: string): sqs.Queue {
   const queue = new sqs.Queue(scope, id, {
-    encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14),
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
     redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
   });
-  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: `It is the dead-letter queue of ${of}, not of another queue` });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: `It is the dead-letter queue of ${of}, not of another queue`,
+  });
   return queue;
 }
 

@@ -60,21 +60,21 @@ export function jobRunState(scope: Construct, id: string, spec: JobRunSpec): sfn
       // No TimeoutSeconds of its own: the execution's timeout (executionTimeout) bounds the run, so a run that
       // outlasts it ends the execution TIMED_OUT, not in the catch (a task timeout is a catchable States.Timeout).
       Parameters: {
-        'ApplicationId': spec.applicationId,
-        'ExecutionRoleArn': spec.jobRole.roleArn,
+        ApplicationId: spec.applicationId,
+        ExecutionRoleArn: spec.jobRole.roleArn,
         'Name.$': '$$.Execution.Name',
         'ClientToken.$': "States.Hash($$.Execution.Id, 'SHA-256')",
         // A backstop only: EMR Serverless cancels a run past this ("automatically cancelled", StartJobRun), after
         // the execution has timed out; without it a run would outlive its timed-out execution up to 12 hours.
-        'ExecutionTimeoutMinutes': spec.executionTimeout.toMinutes() + START_MARGIN.toMinutes(),
-        'JobDriver': {
+        ExecutionTimeoutMinutes: spec.executionTimeout.toMinutes() + START_MARGIN.toMinutes(),
+        JobDriver: {
           SparkSubmit: {
             EntryPoint: spec.entryPoint,
             EntryPointArguments: spec.entryPointArguments,
             SparkSubmitParameters: spec.sparkSubmitParameters,
           },
         },
-        'ConfigurationOverrides': {
+        ConfigurationOverrides: {
           MonitoringConfiguration: {
             CloudWatchLoggingConfiguration: {
               Enabled: true,
@@ -98,31 +98,60 @@ export function jobRunState(scope: Construct, id: string, spec: JobRunSpec): sfn
 export function grantJobRun(role: iam.IRole, spec: JobRunSpec): void {
   const stack = Stack.of(role);
   const jobRuns = `${spec.applicationArn}/jobruns/*`;
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['emr-serverless:StartJobRun'], resources: [spec.applicationArn] }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['emr-serverless:GetJobRun', 'emr-serverless:CancelJobRun'], resources: [jobRuns] }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['iam:PassRole'],
-    resources: [spec.jobRole.roleArn],
-    conditions: { StringEquals: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } },
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-    resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForEMRServerlessJobRule' })],
-  }));
-  acknowledgeGrantWildcards(role, { resources: [jobRuns], actions: [] },
-    'Job run IDs exist only at run time; the role may watch and cancel runs of this one application only');
-  acknowledgeGrantWildcards(role, { resources: ['*'], actions: [] },
-    'Log delivery and X-Ray actions that Step Functions logging and tracing need take no resource ARN (aws-cdk-lib adds them)');
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['emr-serverless:StartJobRun'], resources: [spec.applicationArn] }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['emr-serverless:GetJobRun', 'emr-serverless:CancelJobRun'],
+      resources: [jobRuns],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [spec.jobRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } },
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      resources: [
+        stack.formatArn({
+          service: 'events',
+          resource: 'rule',
+          resourceName: 'StepFunctionsGetEventsForEMRServerlessJobRule',
+        }),
+      ],
+    }),
+  );
+  acknowledgeGrantWildcards(
+    role,
+    { resources: [jobRuns], actions: [] },
+    'Job run IDs exist only at run time; the role may watch and cancel runs of this one application only',
+  );
+  acknowledgeGrantWildcards(
+    role,
+    { resources: ['*'], actions: [] },
+    'Log delivery and X-Ray actions that Step Functions logging and tracing need take no resource ARN (aws-cdk-lib adds them)',
+  );
 }
 
 /** Spark sizing within the application's maximum capacity, and the Glue catalog as metastore when there is a table. */
 export function sparkSubmitParameters(maxVcpu: number, maxMemoryGiB: number, glueCatalog: boolean): string {
   const workers = Math.min(Math.floor(maxVcpu / SPARK_WORKER.vcpu), Math.floor(maxMemoryGiB / SPARK_WORKER.memoryGiB));
   const conf = [
-    `spark.driver.cores=${SPARK_WORKER.vcpu}`, `spark.driver.memory=${SPARK_WORKER.sparkMemory}`,
-    `spark.executor.cores=${SPARK_WORKER.vcpu}`, `spark.executor.memory=${SPARK_WORKER.sparkMemory}`,
+    `spark.driver.cores=${SPARK_WORKER.vcpu}`,
+    `spark.driver.memory=${SPARK_WORKER.sparkMemory}`,
+    `spark.executor.cores=${SPARK_WORKER.vcpu}`,
+    `spark.executor.memory=${SPARK_WORKER.sparkMemory}`,
     `spark.dynamicAllocation.maxExecutors=${Math.max(1, workers - 1)}`,
-    ...(glueCatalog ? ['spark.hadoop.hive.metastore.client.factory.class=com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory'] : []),
+    ...(glueCatalog
+      ? [
+          'spark.hadoop.hive.metastore.client.factory.class=com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory',
+        ]
+      : []),
   ];
   return conf.map((c) => `--conf ${c}`).join(' ');
 }

@@ -29,9 +29,19 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
   const known = (v: unknown) => !Token.isUnresolved(v);
 
   if (known(props.pipelineName)) {
-    if (!NAME.test(props.pipelineName)) bad('pipelineName', props.pipelineName, 'must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen');
+    if (!NAME.test(props.pipelineName))
+      bad(
+        'pipelineName',
+        props.pipelineName,
+        'must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen',
+      );
     for (const n of pipelineResourceNames(props.pipelineName)) {
-      if (n.value.length > n.max) bad('pipelineName', props.pipelineName, `makes a ${n.name} of ${n.value.length} characters; at most ${n.max} (${n.source})`);
+      if (n.value.length > n.max)
+        bad(
+          'pipelineName',
+          props.pipelineName,
+          `makes a ${n.name} of ${n.value.length} characters; at most ${n.max} (${n.source})`,
+        );
     }
   }
 
@@ -44,15 +54,26 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
     if (known(z) && props.sources.indexOf(z) !== i) bad(`sources[${i}]`, z, 'is listed twice');
   });
   if (!zoneKnown(props.target)) bad('target', props.target, `must be a zone of the data lake: ${zoneList}`);
-  if (known(props.target) && props.sources.includes(props.target)) bad('sources', props.sources, `must not contain the target zone ('${props.target}'): a pipeline writes a zone it does not read`);
+  if (known(props.target) && props.sources.includes(props.target))
+    bad(
+      'sources',
+      props.sources,
+      `must not contain the target zone ('${props.target}'): a pipeline writes a zone it does not read`,
+    );
 
   const script = props.script;
   if (known(script.location)) {
     if (!script.location.endsWith('.py')) bad('script', script.location, 'must be a Python file (.py)');
-    if (script.source === PipelineScriptSource.S3_URI && !/^s3:\/\/[^/]+\/.+/.test(script.location)) bad('script', script.location, 'must be an s3:// URI of an object (s3://bucket/key.py)');
-    if (script.source === PipelineScriptSource.ASSET && !fs.existsSync(script.location)) bad('script', script.location, 'must be an existing file');
+    if (script.source === PipelineScriptSource.S3_URI && !/^s3:\/\/[^/]+\/.+/.test(script.location))
+      bad('script', script.location, 'must be an s3:// URI of an object (s3://bucket/key.py)');
+    if (script.source === PipelineScriptSource.ASSET && !fs.existsSync(script.location))
+      bad('script', script.location, 'must be an existing file');
     if (script.source === PipelineScriptSource.S3_URI && script.location.length > MAX_ENTRY_POINT) {
-      bad('script', `${script.location.slice(0, 40)}...`, `is ${script.location.length} characters; the job's entry point takes at most ${MAX_ENTRY_POINT} (EMR Serverless StartJobRun, SparkSubmit.entryPoint)`);
+      bad(
+        'script',
+        `${script.location.slice(0, 40)}...`,
+        `is ${script.location.length} characters; the job's entry point takes at most ${MAX_ENTRY_POINT} (EMR Serverless StartJobRun, SparkSubmit.entryPoint)`,
+      );
     }
   }
 
@@ -60,8 +81,16 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
   if (trigger?.kind === PipelineTriggerKind.SCHEDULE && known(trigger.expression)) {
     for (const p of scheduleProblems(trigger.expression!)) bad('trigger.expression', trigger.expression, p);
   }
-  if (trigger?.kind === PipelineTriggerKind.ON_ARRIVAL && known(trigger.zone) && !props.sources.includes(trigger.zone!)) {
-    bad('trigger.zone', trigger.zone, `must be one of the sources (${props.sources.join(', ')}): the pipeline can only read data that arrives there`);
+  if (
+    trigger?.kind === PipelineTriggerKind.ON_ARRIVAL &&
+    known(trigger.zone) &&
+    !props.sources.includes(trigger.zone!)
+  ) {
+    bad(
+      'trigger.zone',
+      trigger.zone,
+      `must be one of the sources (${props.sources.join(', ')}): the pipeline can only read data that arrives there`,
+    );
   }
 
   jobArgumentProblems(props, bad);
@@ -70,43 +99,90 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
   const minVcpu = 2 * SPARK_WORKER.vcpu;
   const minGib = 2 * SPARK_WORKER.memoryGiB;
   if (known(vcpu) && (!Number.isInteger(vcpu) || vcpu < minVcpu)) {
-    bad('maxCapacity.maxVcpu', vcpu, `must be a whole number >= ${minVcpu}: the Spark driver and one executor of ${SPARK_WORKER.vcpu} vCPU each`);
+    bad(
+      'maxCapacity.maxVcpu',
+      vcpu,
+      `must be a whole number >= ${minVcpu}: the Spark driver and one executor of ${SPARK_WORKER.vcpu} vCPU each`,
+    );
   }
   if (known(gib) && (!Number.isInteger(gib) || gib < minGib)) {
-    bad('maxCapacity.maxMemory', `${gib} GiB`, `must be a whole number of GiB >= ${minGib}: the Spark driver and one executor of ${SPARK_WORKER.memoryGiB} GiB each`);
+    bad(
+      'maxCapacity.maxMemory',
+      `${gib} GiB`,
+      `must be a whole number of GiB >= ${minGib}: the Spark driver and one executor of ${SPARK_WORKER.memoryGiB} GiB each`,
+    );
   }
   if (known(vcpu) && known(gib) && vcpu > 0 && (gib < vcpu * MIN_GIB_PER_VCPU || gib > vcpu * MAX_GIB_PER_VCPU)) {
-    bad('maxCapacity.maxMemory', `${gib} GiB`, `must be ${MIN_GIB_PER_VCPU}-${MAX_GIB_PER_VCPU} GiB per vCPU (${vcpu} vCPU: ${vcpu * MIN_GIB_PER_VCPU}-${vcpu * MAX_GIB_PER_VCPU} GiB), the memory range of EMR Serverless workers`);
+    bad(
+      'maxCapacity.maxMemory',
+      `${gib} GiB`,
+      `must be ${MIN_GIB_PER_VCPU}-${MAX_GIB_PER_VCPU} GiB per vCPU (${vcpu} vCPU: ${vcpu * MIN_GIB_PER_VCPU}-${vcpu * MAX_GIB_PER_VCPU} GiB), the memory range of EMR Serverless workers`,
+    );
   }
 
   const timeout = props.runTimeout;
   if (timeout && !timeout.isUnresolved()) {
     const minutes = timeout.toMinutes({ integral: false });
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_RUN_TIMEOUT_DAYS * 24 * 60) {
-      bad('runTimeout', timeout.toHumanString(), `must be a whole number of minutes from 1 minute to ${MAX_RUN_TIMEOUT_DAYS} days (the job's ExecutionTimeoutMinutes)`);
+      bad(
+        'runTimeout',
+        timeout.toHumanString(),
+        `must be a whole number of minutes from 1 minute to ${MAX_RUN_TIMEOUT_DAYS} days (the job's ExecutionTimeoutMinutes)`,
+      );
     }
   }
 
-  if (props.releaseLabel !== undefined && known(props.releaseLabel) && (!RELEASE.test(props.releaseLabel) || props.releaseLabel.length > 64)) {
+  if (
+    props.releaseLabel !== undefined &&
+    known(props.releaseLabel) &&
+    (!RELEASE.test(props.releaseLabel) || props.releaseLabel.length > 64)
+  ) {
     bad('releaseLabel', props.releaseLabel, 'must be an EMR release label such as emr-7.12.0 (1-64 characters)');
-  } else if (props.releaseLabel !== undefined && known(props.releaseLabel) && Number(/^emr-(\d+)\./.exec(props.releaseLabel)?.[1] ?? 7) < 7) {
+  } else if (
+    props.releaseLabel !== undefined &&
+    known(props.releaseLabel) &&
+    Number(/^emr-(\d+)\./.exec(props.releaseLabel)?.[1] ?? 7) < 7
+  ) {
     // The one-run-at-a-time guard is the application's SchedulerConfiguration: "Supported with release labels emr-7.0.0 and above".
-    bad('releaseLabel', props.releaseLabel, 'must be emr-7.0.0 or later: the pipeline runs one job at a time through the application\'s job queue (SchedulerConfiguration)');
+    bad(
+      'releaseLabel',
+      props.releaseLabel,
+      "must be emr-7.0.0 or later: the pipeline runs one job at a time through the application's job queue (SchedulerConfiguration)",
+    );
   }
 
   const table = props.table;
   if (table) {
     if (known(table.tableName) && (!GLUE_NAME.test(table.tableName) || table.tableName.length > 255)) {
-      bad('table.tableName', table.tableName, 'must be lowercase letters, digits and underscores, not starting with a digit, at most 255 characters (Glue and Athena)');
+      bad(
+        'table.tableName',
+        table.tableName,
+        'must be lowercase letters, digits and underscores, not starting with a digit, at most 255 characters (Glue and Athena)',
+      );
     }
     const names = [...(table.columns ?? []).map((c) => c.name), ...(table.partitionKeys ?? [])];
     (table.partitionKeys ?? []).forEach((k, i) => {
-      if (known(k) && !GLUE_NAME.test(k)) bad(`table.partitionKeys[${i}]`, k, 'must be lowercase letters, digits and underscores, not starting with a digit');
+      if (known(k) && !GLUE_NAME.test(k))
+        bad(
+          `table.partitionKeys[${i}]`,
+          k,
+          'must be lowercase letters, digits and underscores, not starting with a digit',
+        );
     });
     (table.columns ?? []).forEach((c, i) => {
-      if (known(c.name) && !GLUE_NAME.test(c.name)) bad(`table.columns[${i}].name`, c.name, 'must be lowercase letters, digits and underscores, not starting with a digit');
+      if (known(c.name) && !GLUE_NAME.test(c.name))
+        bad(
+          `table.columns[${i}].name`,
+          c.name,
+          'must be lowercase letters, digits and underscores, not starting with a digit',
+        );
       const typeProblem = known(c.type) && typeof c.type === 'string' ? hiveTypeProblem(c.type) : undefined;
-      if (typeProblem) bad(`table.columns[${i}].type`, c.type, `must be a Hive type that Glue, Spark and Athena read (boolean, tinyint, smallint, int, bigint, float, double, decimal(p,s), string, char(n), varchar(n), date, timestamp, binary, array<t>, map<primitive,t>, struct<name:t,...>): ${typeProblem}`);
+      if (typeProblem)
+        bad(
+          `table.columns[${i}].type`,
+          c.type,
+          `must be a Hive type that Glue, Spark and Athena read (boolean, tinyint, smallint, int, bigint, float, double, decimal(p,s), string, char(n), varchar(n), date, timestamp, binary, array<t>, map<primitive,t>, struct<name:t,...>): ${typeProblem}`,
+        );
     });
     names.forEach((n, i) => {
       if (known(n) && names.indexOf(n) !== i) bad('table', n, 'names a column or partition key twice');
@@ -119,35 +195,67 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
  * The job's entry point arguments within StartJobRun's limits: the ones the pipeline builds (`--sources`, `--target`,
  * `--input-prefix` on arrival, `--database` and `--table` with a table: see DataPipeline) and the user's `jobArguments`.
  */
-function jobArgumentProblems(props: DataPipelineProps, bad: (field: string, value: unknown, message: string) => void): void {
+function jobArgumentProblems(
+  props: DataPipelineProps,
+  bad: (field: string, value: unknown, message: string) => void,
+): void {
   const prefix = props.trigger?.kind === PipelineTriggerKind.ON_ARRIVAL ? props.trigger.prefix : undefined;
   if (prefix && !Token.isUnresolved(prefix) && !NOT_BLANK.test(prefix)) {
-    bad('trigger.prefix', prefix, 'must not be blank: it is passed to the job as --input-prefix, and EMR Serverless refuses a blank entry point argument (StartJobRun, SparkSubmit.entryPointArguments); leave it out to watch the whole zone');
+    bad(
+      'trigger.prefix',
+      prefix,
+      'must not be blank: it is passed to the job as --input-prefix, and EMR Serverless refuses a blank entry point argument (StartJobRun, SparkSubmit.entryPointArguments); leave it out to watch the whole zone',
+    );
   }
   const extra = props.jobArguments ?? [];
   extra.forEach((a, i) => {
-    if (!Token.isUnresolved(a) && !NOT_BLANK.test(a)) bad(`jobArguments[${i}]`, a, 'must not be empty or blank: EMR Serverless refuses a blank entry point argument (StartJobRun, SparkSubmit.entryPointArguments)');
+    if (!Token.isUnresolved(a) && !NOT_BLANK.test(a))
+      bad(
+        `jobArguments[${i}]`,
+        a,
+        'must not be empty or blank: EMR Serverless refuses a blank entry point argument (StartJobRun, SparkSubmit.entryPointArguments)',
+      );
   });
   const built = 4 + (prefix ? 2 : 0) + (props.table ? 4 : 0);
   if (built + extra.length > MAX_ENTRY_POINT_ARGUMENTS) {
-    bad('jobArguments', `${extra.length} arguments`, `must be at most ${MAX_ENTRY_POINT_ARGUMENTS - built}: with the ${built} the pipeline passes, the job gets ${built + extra.length}, and StartJobRun takes at most ${MAX_ENTRY_POINT_ARGUMENTS} entry point arguments`);
+    bad(
+      'jobArguments',
+      `${extra.length} arguments`,
+      `must be at most ${MAX_ENTRY_POINT_ARGUMENTS - built}: with the ${built} the pipeline passes, the job gets ${built + extra.length}, and StartJobRun takes at most ${MAX_ENTRY_POINT_ARGUMENTS} entry point arguments`,
+    );
   }
 }
 
 // Hive DDL types that Glue, Spark and Athena all read ("Data types in Amazon Athena"; Hive LanguageManual Types):
 // primitives, decimal(p,s) with 1 <= p <= 38 and 0 <= s <= p, char(1..255), varchar(1..65535), and
 // array<t>, map<primitive,t>, struct<name:t,...> nested to any depth.
-const HIVE_PRIMITIVES = new Set(['boolean', 'tinyint', 'smallint', 'int', 'integer', 'bigint', 'float', 'double', 'string', 'date', 'timestamp', 'binary']);
+const HIVE_PRIMITIVES = new Set([
+  'boolean',
+  'tinyint',
+  'smallint',
+  'int',
+  'integer',
+  'bigint',
+  'float',
+  'double',
+  'string',
+  'date',
+  'timestamp',
+  'binary',
+]);
 const HIVE_LENGTHS: Record<string, number> = { char: 255, varchar: 65535 };
 
 /** Why `type` is not a Hive type that Glue, Spark and Athena read (case-insensitive), or undefined when it is one. */
 export function hiveTypeProblem(type: string): string | undefined {
   const tokens = type.toLowerCase().match(/[a-z_][a-z0-9_]*|\d+|\S/g) ?? [];
   let i = 0;
-  const fail = (why: string): never => { throw new Error(why); };
+  const fail = (why: string): never => {
+    throw new Error(why);
+  };
   const take = (expected?: string): string => {
     const got = tokens[i++];
-    if (got === undefined) return fail(expected ? `'${expected}' is missing at the end` : 'a type is missing at the end');
+    if (got === undefined)
+      return fail(expected ? `'${expected}' is missing at the end` : 'a type is missing at the end');
     if (expected !== undefined && got !== expected) fail(`expected '${expected}', found '${got}'`);
     return got;
   };
@@ -163,7 +271,10 @@ export function hiveTypeProblem(type: string): string | undefined {
       take('(');
       const p = whole();
       let s = 0;
-      if (tokens[i] === ',') { take(','); s = whole(); }
+      if (tokens[i] === ',') {
+        take(',');
+        s = whole();
+      }
       take(')');
       if (p < 1 || p > 38) fail(`decimal precision ${p} must be 1..38`);
       if (s > p) fail(`decimal scale ${s} must be 0..precision (${p})`);
@@ -181,15 +292,25 @@ export function hiveTypeProblem(type: string): string | undefined {
   const anyType = (): void => {
     const name = tokens[i];
     if (name === 'array') {
-      take(); take('<'); anyType(); take('>');
+      take();
+      take('<');
+      anyType();
+      take('>');
     } else if (name === 'map') {
-      take(); take('<'); primitive(); take(','); anyType(); take('>');
+      take();
+      take('<');
+      primitive();
+      take(',');
+      anyType();
+      take('>');
     } else if (name === 'struct') {
-      take(); take('<');
+      take();
+      take('<');
       do {
         const field = take();
         if (!/^[a-z_][a-z0-9_]*$/.test(field)) fail(`'${field}' is not a struct field name`);
-        take(':'); anyType();
+        take(':');
+        anyType();
       } while (tokens[i] === ',' && take(','));
       take('>');
     } else {

@@ -42,12 +42,22 @@ export function scheduleProblems(expression: string): string[] {
   }
   const cron = CRON.exec(expression);
   if (!cron) {
-    return ['must be cron(minutes hours day-of-month month day-of-week year), rate(value minute|minutes|hour|hours|day|days) or at(yyyy-mm-ddThh:mm:ss)'];
+    return [
+      'must be cron(minutes hours day-of-month month day-of-week year), rate(value minute|minutes|hour|hours|day|days) or at(yyyy-mm-ddThh:mm:ss)',
+    ];
   }
   const parts = cron[1].trim().split(/\s+/);
-  if (parts.length !== 6) return [`must have 6 cron fields (minutes hours day-of-month month day-of-week year); found ${parts.length}`];
-  const problems = FIELDS.flatMap((f, i) => (fieldValid(parts[i], f) ? [] : [`has an invalid ${f.name} field '${parts[i]}' (${f.min}-${f.max}${f.names ? ` or ${f.names[0]}-${f.names[f.names.length - 1]}` : ''}, with , - * /)`]));
-  if ((parts[2] === '?') === (parts[4] === '?')) problems.push('must use ? in exactly one of day-of-month and day-of-week');
+  if (parts.length !== 6)
+    return [`must have 6 cron fields (minutes hours day-of-month month day-of-week year); found ${parts.length}`];
+  const problems = FIELDS.flatMap((f, i) =>
+    fieldValid(parts[i], f)
+      ? []
+      : [
+          `has an invalid ${f.name} field '${parts[i]}' (${f.min}-${f.max}${f.names ? ` or ${f.names[0]}-${f.names[f.names.length - 1]}` : ''}, with , - * /)`,
+        ],
+  );
+  if ((parts[2] === '?') === (parts[4] === '?'))
+    problems.push('must use ? in exactly one of day-of-month and day-of-week');
   return problems.length > 0 ? problems : calendarProblems(parts[2], parts[3]);
 }
 
@@ -90,24 +100,35 @@ export function runsPerMonthOf(expression: string): number {
   }
   if (expression.startsWith('at(')) return 1;
   const [minutes, hours, dom, month, dow] = CRON.exec(expression)![1].trim().split(/\s+/);
-  const days = dom !== '?'
-    ? (dom === '*' ? DAYS_PER_MONTH : count(dom, FIELDS[2]))
-    : (dow === '*' ? DAYS_PER_MONTH : (count(dow, FIELDS[4]) * DAYS_PER_MONTH) / 7);
+  const days =
+    dom !== '?'
+      ? dom === '*'
+        ? DAYS_PER_MONTH
+        : count(dom, FIELDS[2])
+      : dow === '*'
+        ? DAYS_PER_MONTH
+        : (count(dow, FIELDS[4]) * DAYS_PER_MONTH) / 7;
   return count(minutes, FIELDS[0]) * count(hours, FIELDS[1]) * days * (count(month, FIELDS[3]) / 12);
 }
 
 function fieldValid(text: string, f: CronField): boolean {
-  return text.toUpperCase().split(',').every((part) => f.special.test(part) || rangeOf(part, f) !== undefined);
+  return text
+    .toUpperCase()
+    .split(',')
+    .every((part) => f.special.test(part) || rangeOf(part, f) !== undefined);
 }
 
 /** How many values a field selects (special values such as L, 3W or 6#2 select one). */
 function count(text: string, f: CronField): number {
   const size = f.max - f.min + 1;
-  const total = text.toUpperCase().split(',').reduce((sum, part) => {
-    if (part === '?') return sum + size;
-    const r = rangeOf(part, f);
-    return sum + (r ? Math.floor((r.to - r.from) / r.step) + 1 : 1);
-  }, 0);
+  const total = text
+    .toUpperCase()
+    .split(',')
+    .reduce((sum, part) => {
+      if (part === '?') return sum + size;
+      const r = rangeOf(part, f);
+      return sum + (r ? Math.floor((r.to - r.from) / r.step) + 1 : 1);
+    }, 0);
   return Math.min(total, size);
 }
 

@@ -54,13 +54,17 @@ export function skipWhenARunIsPending(scope: Construct, applicationId: string, r
   });
   look.addRetry({ errors: ['States.ALL'], maxAttempts: 2, interval: Duration.seconds(5), backoffRate: 2 });
   look.addCatch(run, { errors: ['States.ALL'], resultPath: '$.pendingLookupError' });
-  const skipped = new sfn.Succeed(scope, 'Skipped', { comment: 'A run that has not started yet will read this arrival' });
-  return look.next(new sfn.Choice(scope, 'RunPending')
-    .when(sfn.Condition.isPresent('$.pending.JobRuns[0]'), skipped)
-    .otherwise(run));
+  const skipped = new sfn.Succeed(scope, 'Skipped', {
+    comment: 'A run that has not started yet will read this arrival',
+  });
+  return look.next(
+    new sfn.Choice(scope, 'RunPending').when(sfn.Condition.isPresent('$.pending.JobRuns[0]'), skipped).otherwise(run),
+  );
 }
 
 /** ListJobRuns on this application (Service Authorization Reference, EMR Serverless: resource type applications). */
 export function grantFindPendingRun(role: iam.IRole, applicationArn: string): void {
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['emr-serverless:ListJobRuns'], resources: [applicationArn] }));
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['emr-serverless:ListJobRuns'], resources: [applicationArn] }),
+  );
 }

@@ -5,7 +5,10 @@ const TEXT_INPUT = 'org.apache.hadoop.mapred.TextInputFormat';
 const TEXT_OUTPUT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
 
 /** Input/output formats and SerDe of each table format, as Glue and Athena expect them (the Hive classes). */
-export const TABLE_FORMATS: Record<TableFormat, { inputFormat: string; outputFormat: string; serdeInfo: glue.CfnTable.SerdeInfoProperty }> = {
+export const TABLE_FORMATS: Record<
+  TableFormat,
+  { inputFormat: string; outputFormat: string; serdeInfo: glue.CfnTable.SerdeInfoProperty }
+> = {
   [TableFormat.PARQUET]: {
     inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
     outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
@@ -24,6 +27,9 @@ export const TABLE_FORMATS: Record<TableFormat, { inputFormat: string; outputFor
   [TableFormat.CSV]: {
     inputFormat: TEXT_INPUT,
     outputFormat: TEXT_OUTPUT,
-    serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe', parameters: { 'field.delim': ',' } },
+    serdeInfo: {
+      serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+      parameters: { 'field.delim': ',' },
+    },
   },
 };

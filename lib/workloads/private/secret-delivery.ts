@@ -12,8 +12,15 @@ const VOLUME = 'server-secrets';
  * volume, and the server starts through `sh -c` that exports each file as a variable, then execs the server's
  * own entrypoint (so the values live only in the process's environment and tmpfs). The manifests carry the ARNs only.
  */
-export function secretDelivery(secrets: Record<string, string>, entrypoint: string[], image: string): {
-  initContainers: k8s.Container[]; volumes: k8s.Volume[]; mounts: k8s.VolumeMount[]; command: string[];
+export function secretDelivery(
+  secrets: Record<string, string>,
+  entrypoint: string[],
+  image: string,
+): {
+  initContainers: k8s.Container[];
+  volumes: k8s.Volume[];
+  mounts: k8s.VolumeMount[];
+  command: string[];
 } {
   const names = Object.keys(secrets).sort();
   // Each value is at most 64 KB (Secrets Manager quotas, SecretString); the volume holds them all.
@@ -27,21 +34,29 @@ export function secretDelivery(secrets: Record<string, string>, entrypoint: stri
   ].join('\n');
   const mount: k8s.VolumeMount = { name: VOLUME, mountPath: SECRETS_DIR };
   return {
-    initContainers: [{
-      name: 'fetch-secrets',
-      image,
-      command: ['/bin/sh', '-c', script],
-      env: [{ name: 'HOME', value: '/tmp' }],
-      securityContext: RESTRICTED_CONTAINER,
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') },
-        limits: { memory: k8s.Quantity.fromString('256Mi') },
+    initContainers: [
+      {
+        name: 'fetch-secrets',
+        image,
+        command: ['/bin/sh', '-c', script],
+        env: [{ name: 'HOME', value: '/tmp' }],
+        securityContext: RESTRICTED_CONTAINER,
+        resources: {
+          requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') },
+          limits: { memory: k8s.Quantity.fromString('256Mi') },
+        },
+        volumeMounts: [mount, { name: 'tmp', mountPath: '/tmp' }],
       },
-      volumeMounts: [mount, { name: 'tmp', mountPath: '/tmp' }],
-    }],
+    ],
     volumes: [{ name: VOLUME, emptyDir: { medium: 'Memory', sizeLimit } }],
     mounts: [{ ...mount, readOnly: true }],
     // "$@" is the entrypoint followed by the container's args (Kubernetes: command replaces ENTRYPOINT, args CMD).
-    command: ['/bin/sh', '-c', `for f in ${SECRETS_DIR}/*; do export "\${f##*/}=$(cat "$f")"; done; exec "$@"`, 'server', ...entrypoint],
+    command: [
+      '/bin/sh',
+      '-c',
+      `for f in ${SECRETS_DIR}/*; do export "\${f##*/}=$(cat "$f")"; done; exec "$@"`,
+      'server',
+      ...entrypoint,
+    ],
   };
 }
