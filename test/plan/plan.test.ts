@@ -246,8 +246,9 @@ test("pipelines: each one's zones, trigger and cost bound at EMR Serverless list
 test("prices are one region's: the plan names it, and a platform bound to another region says its costs are estimates", () => {
   const infos = (region: string) => {
     const app = testApp();
+    // The smallest platform: the info is the platform's, whatever it holds.
     const platform = new AiPlatform(app, 'AiPlatform', {
-      definition: referencePlatform,
+      definition: { name: 'priced', nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 1 }] },
       env: { account: '123456789012', region },
     });
     return {

@@ -59,7 +59,11 @@ function resources(stack: Stack): void {
 function failures(withControls: boolean): Array<{ control: string; path: string }> {
   const outdir = mkdtempSync(join(tmpdir(), 'control-tower-'));
   try {
-    const app = new App({ outdir, context: { 'aws:cdk:disable-asset-staging': true } });
+    const app = new App({
+      outdir,
+      builtinCloudFormationValidation: false,
+      context: { 'aws:cdk:disable-asset-staging': true },
+    });
     const stack = new Stack(app, 'Governed', { env: { account: '123456789012', region: 'us-east-1' } });
     resources(stack);
     if (withControls) Aspects.of(stack).add(new ControlTowerControls({ vpc: stack.node.findChild('Vpc') as ec2.Vpc }));
@@ -146,7 +150,7 @@ describe('compliance: control-tower in the definition', () => {
 });
 
 test('functions sharing a role share one VPC-access policy, created before each of them', () => {
-  const app = new App({ context: { 'aws:cdk:disable-asset-staging': true } });
+  const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:disable-asset-staging': true } });
   const stack = new Stack(app, 'Shared', { env: { account: '123456789012', region: 'us-east-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
