@@ -39,14 +39,14 @@ export enum DataRemovalPolicy {
 }
 
 export interface NetworkDefinition {
-  /** Availability zones the VPC spans. @default 3 (or the number of `availabilityZones`) */
+  /** Availability zones the VPC spans. @default 3 (or the number of `availabilityZones`) @asType integer */
   readonly maxAzs?: number;
   /**
    * The Availability Zones by name (e.g. `us-east-1a`); name them when a Capacity Block's reservation must be
    * in the VPC. @default - the region's first `maxAzs` zones, chosen at deploy time
    */
   readonly availabilityZones?: string[];
-  /** NAT gateways (0 keeps nodes on VPC endpoints only). @default 1 */
+  /** NAT gateways (0 keeps nodes on VPC endpoints only). @default 1 @asType integer */
   readonly natGateways?: number;
   /** The VPC's IPv4 CIDR. @default '10.0.0.0/16' */
   readonly cidr?: string;
@@ -84,7 +84,7 @@ export interface ClusterDefinition {
    * burstable type). @default 't3.large'
    */
   readonly systemInstanceType?: string;
-  /** Nodes in the system node group. @default 2 */
+  /** Nodes in the system node group. @default 2 @asType integer */
   readonly systemNodes?: number;
 }
 
@@ -93,9 +93,9 @@ export interface NodePoolDefinition {
   readonly name: string;
   /** Instance types, all in the accelerator catalog and of one accelerator vendor. */
   readonly instanceTypes: string[];
-  /** @default 0 (GPU pools scale to and from zero) */
+  /** @default 0 (GPU pools scale to and from zero) @asType integer */
   readonly minNodes?: number;
-  /** >= 1 and >= minNodes. */
+  /** >= 1 and >= minNodes. @asType integer */
   readonly maxNodes: number;
   /** @default CapacityType.ON_DEMAND */
   readonly capacityType?: CapacityType;
@@ -107,7 +107,7 @@ export interface NodePoolDefinition {
   readonly provisioner?: Provisioner;
   /** Attach EFA interfaces, pin to one AZ, and place nodes in a cluster placement group. @default false */
   readonly efa?: boolean;
-  /** Root volume size (gp3, encrypted). @default 100 */
+  /** Root volume size (gp3, encrypted). @default 100 @asType integer */
   readonly diskGiB?: number;
   /** Extra node labels. @default - none */
   readonly labels?: Record<string, string>;
@@ -116,9 +116,9 @@ export interface NodePoolDefinition {
 export interface DataLakeDefinition {
   /** @default ['raw', 'curated', 'features', 'models'] */
   readonly zones?: string[];
-  /** Days before current objects move to Glacier Instant Retrieval. @default 90 */
+  /** Days before current objects move to Glacier Instant Retrieval. @default 90 @asType integer */
   readonly archiveAfterDays?: number;
-  /** Days before noncurrent versions expire. @default 30 */
+  /** Days before noncurrent versions expire. @default 30 @asType integer */
   readonly noncurrentVersionExpirationDays?: number;
   /** @default DataRemovalPolicy.RETAIN */
   readonly removalPolicy?: DataRemovalPolicy;
@@ -159,16 +159,17 @@ export interface InferenceDefinition {
   readonly image: string;
   /** A pool of the definition that offers the accelerators asked for. */
   readonly nodePool: string;
-  /** Accelerators per replica; must fit one node of the pool. @default 1 */
+  /** Accelerators per replica; must fit one node of the pool. @default 1 @asType integer */
   readonly gpus?: number;
   /**
    * 0 means scale to zero; it needs `scaling.query` on a signal that exists while no replica runs (a
    * gateway's or queue's metric). @default 1
+   * @asType integer
    */
   readonly minReplicas?: number;
-  /** @default 3 */
+  /** @default 3 @asType integer */
   readonly maxReplicas?: number;
-  /** Container port serving HTTP. @default 8000 */
+  /** Container port serving HTTP. @default 8000 @asType integer */
   readonly port?: number;
   /** @default { metric: concurrency, target: 8 } */
   readonly scaling?: ScalingDefinition;
@@ -191,7 +192,7 @@ export interface InferenceDefinition {
   readonly secrets?: Record<string, string>;
   /** The server's entrypoint; needed with secrets for images other than vLLM's. @default - the image's */
   readonly command?: string[];
-  /** How long a replica may take to load its model (the startup probe's budget). @default 1800 */
+  /** How long a replica may take to load its model (the startup probe's budget). @default 1800 @asType integer */
   readonly startupBudgetSeconds?: number;
   /**
    * Reach the service from outside the cluster through the platform's shared ALB of its visibility (AWS Load
@@ -219,9 +220,9 @@ export interface TrainingDefinition {
   readonly nodePool: string;
   /** @default TrainingEngine.PYTORCH */
   readonly engine?: TrainingEngine;
-  /** Nodes (workers) in the job. @default 1 */
+  /** Nodes (workers) in the job. @default 1 @asType integer */
   readonly nodes?: number;
-  /** Accelerators per node; must fit one node of the pool. @default - all accelerators of the pool's smallest type */
+  /** Accelerators per node; must fit one node of the pool. @default - all accelerators of the pool's smallest type @asType integer */
   readonly gpusPerNode?: number;
   /**
    * pytorch: the script and arguments torchrun runs (`[train.py, --epochs, '3']`); ray: the RayJob
@@ -239,9 +240,10 @@ export interface TeamDefinition {
   /**
    * NVIDIA GPUs (`nvidia.com/gpu`) the team's namespace may request in total. Kubernetes quotas count each
    * extended resource separately, so Neuron devices have their own quota.
+   * @asType integer
    */
   readonly gpuQuota: number;
-  /** Neuron devices (`aws.amazon.com/neuron`) the team's namespace may request in total. @default 0 */
+  /** Neuron devices (`aws.amazon.com/neuron`) the team's namespace may request in total. @default 0 @asType integer */
   readonly neuronQuota?: number;
   /**
    * Destinations the team's pods may reach besides what every namespace admits (DNS, its own pods, HTTPS anywhere,
@@ -264,13 +266,13 @@ export interface MonitoringDefinition {
   readonly budgetCostFilter?: BudgetCostFilter;
   /** GPU utilisation (percent) under which running GPU nodes count as idle. @default 10 */
   readonly gpuIdleThresholdPercent?: number;
-  /** Minutes GPUs must idle before the GPU-idle alarm. @default 30 */
+  /** Minutes GPUs must idle before the GPU-idle alarm. @default 30 @asType integer */
   readonly gpuIdleMinutes?: number;
   /** GPU memory utilisation (percent) that counts as saturated. @default 95 */
   readonly gpuMemoryThresholdPercent?: number;
   /** Share of 5xx responses (percent) that alarms, per service. @default 5 */
   readonly errorRateThresholdPercent?: number;
-  /** Minutes pods may stay pending before the alarm. @default 15 */
+  /** Minutes pods may stay pending before the alarm. @default 15 @asType integer */
   readonly pendingPodsMinutes?: number;
 }
 
@@ -308,9 +310,9 @@ export interface PipelineArrivalDefinition {
 }
 
 export interface PipelineCapacityDefinition {
-  /** @default 16 */
+  /** @default 16 @asType integer */
   readonly vcpu?: number;
-  /** @default 64 */
+  /** @default 64 @asType integer */
   readonly memoryGiB?: number;
 }
 
@@ -358,7 +360,7 @@ export interface PipelineDefinition {
   readonly trigger?: PipelineTriggerDefinition;
   /** @default - { vcpu: 16, memoryGiB: 64 } */
   readonly maxCapacity?: PipelineCapacityDefinition;
-  /** A run is stopped after this. @default 120 */
+  /** A run is stopped after this. @default 120 @asType integer */
   readonly runTimeoutMinutes?: number;
   /** Register the output as a table in the target zone's database. @default - no table */
   readonly table?: PipelineTableDefinition;

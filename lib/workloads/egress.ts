@@ -11,9 +11,9 @@ export enum EgressProtocol {
 
 /** A port, or a range of ports, on one protocol. */
 export interface EgressPort {
-  /** The port, 1..65535; the first of the range when `endPort` is given. */
+  /** The port, 1..65535; the first of the range when `endPort` is given. @asType integer */
   readonly port: number;
-  /** The last port of a range, `port`..65535. @default - the one port */
+  /** The last port of a range, `port`..65535. @default - the one port @asType integer */
   readonly endPort?: number;
   /** @default EgressProtocol.TCP */
   readonly protocol?: EgressProtocol;

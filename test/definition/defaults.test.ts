@@ -165,7 +165,8 @@ test('0 and false are kept, not replaced by defaults', () => {
 });
 
 // Every field of the TypeScript types, filled in (Required<> makes the compiler insist on each one), must
-// pass the data schema that checks YAML/JSON files: a field added to the types but not to the schema fails here.
+// pass the data schema that checks YAML/JSON files. The schema is generated from the types (`npm run schema`),
+// so this fails when the generated file is stale (a field added to the types, the schema not regenerated).
 test('the file schema accepts every field of the TypeScript types', () => {
   const network: Required<NetworkDefinition> = {
     maxAzs: 2,
