@@ -2,7 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { HELM_CHARTS, requireKubernetesVersion } from '../catalog/versions';
+import { HELM_CHARTS } from '../catalog/versions';
+import { kubernetesVersionEntry } from '../core/kubernetes-version';
 import { PodIdentityRole } from '../core/pod-identity-role';
 import { POOL_LABEL } from '../core/labels';
 import { SYSTEM_POOL_NAME } from '../compute/pool-name';
@@ -34,7 +35,7 @@ export class ClusterAutoscaler extends Construct {
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
     const { cluster } = props;
-    const version = requireKubernetesVersion(props.kubernetesVersion, 'ClusterAutoscaler');
+    const version = kubernetesVersionEntry(props.kubernetesVersion, 'ClusterAutoscaler', this);
     const spec = HELM_CHARTS.clusterAutoscaler;
     const serviceAccount = 'cluster-autoscaler';
 

@@ -169,12 +169,15 @@ export function findKubernetesVersion(version: string): KubernetesVersionEntry |
   return KUBERNETES.find((k) => k.version === version);
 }
 
-/** The catalog entry for a Kubernetes version; throws naming the caller and the supported versions. */
-export function requireKubernetesVersion(version: string, who: string): KubernetesVersionEntry {
+/**
+ * The catalog entry for a Kubernetes version given to a catalog function (constructs refuse theirs with a
+ * PlatformValidationError: core/kubernetes-version.ts); throws naming the caller and the supported versions.
+ */
+function catalogKubernetesVersion(version: string, who: string): KubernetesVersionEntry {
   const entry = findKubernetesVersion(version);
   if (!entry)
-    throw new Error(
-      `${who} kubernetesVersion (${version}) must be one of: ${supportedKubernetesVersions().join(', ')}`,
+    throw new RangeError(
+      `${who}: kubernetesVersion (${version}) must be one of: ${supportedKubernetesVersions().join(', ')}`,
     );
   return entry;
 }
@@ -384,7 +387,7 @@ export interface MirrorCopy {
  */
 export function mirrorList(registry: string, kubernetesVersion?: string): MirrorCopy[] {
   const autoscalerTags = (
-    kubernetesVersion ? [requireKubernetesVersion(kubernetesVersion, 'mirrorList')] : KUBERNETES
+    kubernetesVersion ? [catalogKubernetesVersion(kubernetesVersion, 'VersionCatalog.mirrorList')] : KUBERNETES
   ).map((k) => k.clusterAutoscalerImageTag);
   const charts = Object.values(HELM_CHARTS as Record<string, HelmChartVersion>);
   return [

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
-import { requireKubernetesVersion } from '../catalog/versions';
+import { kubernetesVersionEntry } from '../core/kubernetes-version';
 import { CLUSTER_DEFAULTS } from './defaults';
 import { clusterProblems } from './cluster-checks';
 import { throwIfProblems, type Problem } from '../core/problems';
@@ -94,7 +94,7 @@ export class GpuCluster extends Construct {
     this.kubernetesVersion = props.kubernetesVersion ?? CLUSTER_DEFAULTS.kubernetesVersion;
     this.inheritedTagKeys = props.inheritedTagKeys ?? [];
     const systemNodes = props.systemNodes ?? CLUSTER_DEFAULTS.systemNodes;
-    const versionEntry = requireKubernetesVersion(this.kubernetesVersion, 'GpuCluster');
+    const versionEntry = kubernetesVersionEntry(this.kubernetesVersion, 'GpuCluster', this);
     this.nodeSubnets = props.nodeSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
     this.secretsKey =

@@ -10,7 +10,7 @@ import {
 import { NODE_POOL_DEFAULTS } from './defaults';
 import { REPLACEMENT_KEY_LENGTH } from './pool-name';
 import { poolNodesProblems, type PoolNodesSpec } from './pool-checks';
-import { throwIfProblems, type Problem } from '../core/problems';
+import { PlatformValidationError, throwIfProblems, type Problem } from '../core/problems';
 import { ACCELERATOR_LABEL, ACCELERATOR_MODEL_LABEL, DEVICE_PLUGIN_LABEL, EFA_LABEL, POOL_LABEL } from '../core/labels';
 
 /** What a pool's nodes are, whichever provisioner launches them. */
@@ -81,8 +81,12 @@ export class PoolNodes {
         'labels',
     ].filter((f): f is string => f !== false);
     if (differs.length > 0) {
-      throw new Error(
-        `pool '${options.poolName}': nodes were described for pool '${described.poolName}' and differ from these props in ${differs.join(', ')}`,
+      throw new PlatformValidationError(
+        `pool '${options.poolName}'`,
+        differs.map((field) => ({
+          field: `nodes.${field}`,
+          message: `differs from the pool's own ${field}: the nodes were described for pool '${described.poolName}'; describe them from these props (or leave nodes out)`,
+        })),
       );
     }
     return described;

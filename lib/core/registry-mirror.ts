@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { mirroredChart, mirroredImage, type HelmChartVersion } from '../catalog/versions';
-import { ProblemList, throwIfProblems, type Problem } from './problems';
+import { PlatformValidationError, ProblemList, throwIfProblems, type Problem } from './problems';
 
 // A private ECR registry: `<aws_account_id>.dkr.ecr.<region>.amazonaws.com` (ECR user guide, "Amazon ECR private
 // registry"), `.amazonaws.com.cn` in the China regions; the kubectl handler logs in to exactly such hosts before
@@ -65,13 +65,29 @@ export class RegistryMirror {
   public useFor(cluster: eks.ICluster): void {
     const current = IN_USE.get(cluster);
     if (current && current.registry !== this.registry) {
-      throw new Error(
-        `RegistryMirror: cluster ${cluster.node.path} already takes its charts from ${current.registry}; it cannot also use ${this.registry}`,
+      throw new PlatformValidationError(
+        'RegistryMirror',
+        [
+          {
+            field: 'registry',
+            value: this.registry,
+            message: `cannot be used: cluster ${cluster.node.path} already takes its charts from ${current.registry} (one mirror per cluster)`,
+          },
+        ],
+        cluster,
       );
     }
     if (!current && UNMIRRORED.has(cluster)) {
-      throw new Error(
-        `RegistryMirror: cluster ${cluster.node.path} already has a chart installed from its public source; set the mirror (${this.registry}) before the first chart is added`,
+      throw new PlatformValidationError(
+        'RegistryMirror',
+        [
+          {
+            field: 'registry',
+            value: this.registry,
+            message: `is set too late: cluster ${cluster.node.path} already has a chart installed from its public source; set the mirror before the first chart is added`,
+          },
+        ],
+        cluster,
       );
     }
     IN_USE.set(cluster, this);

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { acknowledgeGrantWildcards } from '../core/acknowledge';
 import { DataAccessLevel } from './data-access-level';
 import { zoneDatabaseName } from './private/database-name';
+import { noSuchZone } from './private/no-such-zone';
 
 /** What a workload needs to know to be granted access to a data lake: the zones' buckets and the key. */
 export interface IDataLakeRef {
@@ -117,7 +118,7 @@ export abstract class DataLakeValues implements IDataLakeRef {
 
   public zoneBucketArn(zone: string): string {
     const arn = this.bucketArns[zone];
-    if (!arn) throw new Error(`Data lake has no zone '${zone}'; zones: ${this.zoneNames.join(', ')}`);
+    if (!arn) throw noSuchZone('Data lake', zone, this.zoneNames);
     return arn;
   }
 

@@ -9,6 +9,7 @@ import {
   type CfnResource,
 } from 'aws-cdk-lib';
 import { AssemblyFile } from '../core/assembly-file';
+import { noSuchZone } from './private/no-such-zone';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -270,7 +271,7 @@ export class DataLake extends Construct implements IDataLakeRef {
   /** The bucket of a zone. */
   public zone(name: string): ZoneBucket {
     const bucket = this.zones[name];
-    if (!bucket) throw new Error(`DataLake has no zone '${name}'; zones: ${this.zoneNames.join(', ')}`);
+    if (!bucket) throw noSuchZone('DataLake', name, this.zoneNames, this);
     return bucket;
   }
 

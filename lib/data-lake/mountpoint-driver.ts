@@ -1,5 +1,5 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { requireKubernetesVersion } from '../catalog/versions';
+import { kubernetesVersionEntry } from '../core/kubernetes-version';
 
 /**
  * The Mountpoint for Amazon S3 CSI driver add-on, once per cluster. Volumes use the pod's own credentials
@@ -11,7 +11,7 @@ export function ensureMountpointDriver(cluster: eks.ICluster, kubernetesVersion:
   const addon = new eks.Addon(cluster, 'MountpointS3Csi', {
     cluster,
     addonName: 'aws-mountpoint-s3-csi-driver',
-    addonVersion: requireKubernetesVersion(kubernetesVersion, 'Mountpoint S3 CSI driver').addons.mountpointS3Csi,
+    addonVersion: kubernetesVersionEntry(kubernetesVersion, 'Mountpoint S3 CSI driver', cluster).addons.mountpointS3Csi,
   });
   (addon.node.defaultChild as eks.CfnAddon).resolveConflicts = 'OVERWRITE';
   return addon;

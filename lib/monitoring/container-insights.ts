@@ -1,7 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { requireKubernetesVersion } from '../catalog/versions';
+import { kubernetesVersionEntry } from '../core/kubernetes-version';
 import { createPodIdentityRole } from '../core/pod-identity-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';
 import { annotatedPodsScrapeJob } from '../core/scrape-jobs';
@@ -34,7 +34,7 @@ export class ContainerInsights extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerInsightsProps) {
     super(scope, id);
-    const version = requireKubernetesVersion(props.kubernetesVersion, 'ContainerInsights');
+    const version = kubernetesVersionEntry(props.kubernetesVersion, 'ContainerInsights', this);
     this.role = createPodIdentityRole(this, 'Role', 'CloudWatch agent (amazon-cloudwatch/cloudwatch-agent)');
     this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'));
     acknowledgeIamFindings(this.role, {

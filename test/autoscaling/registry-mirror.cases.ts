@@ -36,12 +36,12 @@ test('one mirror per cluster, set before its first chart', () => {
   expect(() =>
     RegistryMirror.ecr('123456789012.dkr.ecr.us-east-1.amazonaws.com/other').useFor(a.gpuCluster.cluster),
   ).toThrow(
-    /already takes its charts from 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mirror; it cannot also use .*\/other/,
+    /registry \('123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/other'\) cannot be used: cluster .* already takes its charts from 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mirror/,
   );
   const b = clusterStack();
   ChartDelivery.ensureMetricsServer(b.gpuCluster.cluster);
   expect(() => Operators.ensure(b.gpuCluster.cluster, Operator.KEDA, { mirror: RegistryMirror.ecr(REGISTRY) })).toThrow(
-    /already has a chart installed from its public source; set the mirror .* before the first chart is added/,
+    /registry \(.*\) is set too late: .* already has a chart installed from its public source; set the mirror before the first chart is added/,
   );
 });
 

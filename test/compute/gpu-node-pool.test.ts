@@ -1,6 +1,13 @@
 import { Size, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AmiFamily, CapacityType, GpuNodePool, PoolNodes, type GpuNodePoolProps } from '../../lib';
+import {
+  AmiFamily,
+  CapacityType,
+  GpuNodePool,
+  PlatformValidationError,
+  PoolNodes,
+  type GpuNodePoolProps,
+} from '../../lib';
 import { clusterStack, resourcesOf } from '../helpers';
 
 function pool(props: Partial<GpuNodePoolProps> & Pick<GpuNodePoolProps, 'instanceTypes'>) {
@@ -427,9 +434,16 @@ test('the standalone check turns odd values into problems, not exceptions', () =
 
 test('a description of the same pool with other labels is refused, naming what differs', () => {
   const described = PoolNodes.of({ poolName: 'gpu', instanceTypes: ['g6.xlarge'], labels: { tier: 'gold' } });
-  expect(() => PoolNodes.of({ poolName: 'gpu', instanceTypes: ['g6.xlarge'] }, described)).toThrow(
-    /differ from these props in labels$/,
-  );
+  const refused = (() => {
+    try {
+      PoolNodes.of({ poolName: 'gpu', instanceTypes: ['g6.xlarge'] }, described);
+    } catch (e) {
+      return e as PlatformValidationError;
+    }
+    return undefined;
+  })();
+  expect(refused).toBeInstanceOf(PlatformValidationError);
+  expect(refused!.problems.map((p) => p.field)).toEqual(['nodes.labels']);
 });
 
 // More of this domain's cases, run in this file's worker so the domain's modules load once (test time).

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DataLake, type DataLakeProps } from '../../lib';
+import { DataLake, PlatformValidationError, type DataLakeProps } from '../../lib';
 import { ALLOW_DATA_DELETION_CONTEXT } from '../../lib/data-lake/data-lake';
 import { resourcesOf, testApp } from '../helpers';
 
@@ -28,7 +28,10 @@ describe('defaults', () => {
     expect(zoneBuckets()).toHaveLength(4);
     expect(dataLake.zoneNames).toEqual(['raw', 'curated', 'features', 'models']);
     expect(dataLake.zone('models').zoneName).toBe('models');
-    expect(() => dataLake.zone('gold')).toThrow("DataLake has no zone 'gold'; zones: raw, curated, features, models");
+    expect(() => dataLake.zone('gold')).toThrow(
+      "zone ('gold') is not a zone of this lake; its zones: raw, curated, features, models",
+    );
+    expect(() => dataLake.zone('gold')).toThrow(PlatformValidationError);
   });
 
   test('one customer-managed key with rotation, retained', () => {

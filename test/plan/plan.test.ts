@@ -5,7 +5,6 @@ import { planPlatform } from '../../lib/plan/plan';
 import { renderPlanMarkdown } from '../../lib/plan/plan-report';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AiPlatform } from '../../lib';
-import { referencePlatform } from '../../examples/reference-platform';
 import { referenceWith, testApp } from '../helpers';
 
 const plan = planPlatform(resolveDefinition(referenceWith()));

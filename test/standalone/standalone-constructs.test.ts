@@ -1,7 +1,15 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cdk8s from 'cdk8s';
-import { ContainerInsights, DataAccessLevel, DataLake, ManagedPrometheus, WorkloadDataAccess } from '../../lib';
+import {
+  ClusterAutoscaler,
+  ContainerInsights,
+  DataAccessLevel,
+  DataLake,
+  ManagedPrometheus,
+  PlatformValidationError,
+  WorkloadDataAccess,
+} from '../../lib';
 import { clusterStack, resourcesOf } from '../helpers';
 
 // Constructs the platform composes, each used on its own in a user's stack with only its own props.
@@ -79,4 +87,35 @@ test('WorkloadDataAccess: a Pod Identity role for one service account that reads
   expect(text).not.toContain(id(lake.zone('curated')));
   const writes = statements.filter((s: any) => [s.Action].flat().includes('s3:PutObject'));
   expect(JSON.stringify(writes)).not.toContain(id(lake.zone('models')));
+});
+
+test('a constituent given an unsupported Kubernetes version refuses it as input: field, value and the supported versions', () => {
+  const { stack, gpuCluster } = clusterStack({ containerInsights: false });
+  const refuse = (make: () => unknown) => {
+    try {
+      make();
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  };
+  for (const make of [
+    () =>
+      new ContainerInsights(stack, 'Insights', {
+        cluster: gpuCluster.cluster,
+        clusterName: 'acme',
+        kubernetesVersion: '1.20',
+      }),
+    () => new ClusterAutoscaler(stack, 'Autoscaler', { cluster: gpuCluster.cluster, kubernetesVersion: '1.20' }),
+  ]) {
+    const e = refuse(make) as PlatformValidationError;
+    expect(e).toBeInstanceOf(PlatformValidationError);
+    expect(e.problems).toEqual([
+      {
+        field: 'kubernetesVersion',
+        value: '1.20',
+        message: expect.stringMatching(/^must be one of: 1\.\d+(, 1\.\d+)+$/),
+      },
+    ]);
+  }
 });

@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { PlatformValidationError } from '../../core/problems';
 import { poolCustomResource } from './pool-custom-resource';
 
 /**
@@ -105,8 +106,13 @@ export class AsgNodeTemplateTags extends Construct {
       (k) => !ASG_TAG_KEYS.some((p) => matchesIamPattern(p, k)),
     );
     if (outside.length > 0)
-      throw new Error(
-        `AsgNodeTemplateTags: tag keys ${outside.join(', ')} are not among the keys the tagging role may write (${ASG_TAG_KEYS.join(', ')})`,
+      throw new PlatformValidationError(
+        'AsgNodeTemplateTags',
+        outside.map((key) => ({
+          field: `tags.${key}`,
+          message: `is not among the keys the tagging role may write (${ASG_TAG_KEYS.join(', ')})`,
+        })),
+        this,
       );
 
     const describe = poolCustomResource(this, 'FindAsg', {
