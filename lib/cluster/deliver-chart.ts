@@ -1,7 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Yaml, type Chart } from 'cdk8s';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { HELM_CHARTS } from '../catalog/versions';
 import { POOL_LABEL } from '../core/labels';
@@ -35,11 +35,35 @@ export interface DeliverChartOptions {
 /** Namespaces every EKS cluster has. */
 const PROVIDED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
-interface ClusterNamespaces {
-  readonly created: Map<string, eks.KubernetesManifest>;
-  readonly waiting: Map<string, { manifest: eks.KubernetesManifest; id: string }[]>;
+/**
+ * The namespaces charts delivered to a cluster create, and the charts waiting for one, as a child of the
+ * cluster in the construct tree (`<cluster>/DeliveredNamespaces`, no resources; one per cluster, found by name
+ * as aws-cdk-lib finds its per-scope singletons). Synth fails, naming chart and namespace, while one waits.
+ */
+class DeliveredNamespaces extends Construct {
+  public static of(cluster: eks.ICluster): DeliveredNamespaces {
+    return (
+      (cluster.node.tryFindChild('DeliveredNamespaces') as DeliveredNamespaces | undefined) ??
+      new DeliveredNamespaces(cluster, 'DeliveredNamespaces')
+    );
+  }
+
+  public readonly created = new Map<string, eks.KubernetesManifest>();
+  public readonly waiting = new Map<string, { manifest: eks.KubernetesManifest; id: string }[]>();
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.node.addValidation({
+      validate: () =>
+        [...this.waiting.entries()].flatMap(([ns, charts]) =>
+          charts.map(
+            (c) =>
+              `chart '${c.id}' puts objects in namespace '${ns}', which no chart delivered to this cluster creates: deliver a TeamNamespace named '${ns}' (or pass existingNamespaces: ['${ns}'] if it exists already)`,
+          ),
+        ),
+    });
+  }
 }
-const NAMESPACES = new WeakMap<eks.ICluster, ClusterNamespaces>();
 
 /**
  * Applies a cdk8s chart to a cluster AND writes it as plain YAML to `cdk.out/k8s/<stack name>/<id>.yaml`
@@ -69,7 +93,7 @@ export function deliverChart(
   );
 
   const objects = chart.toJson() as { kind?: string; metadata?: { name?: string; namespace?: string } }[];
-  const namespaces = namespacesOf(cluster);
+  const namespaces = DeliveredNamespaces.of(cluster);
   const own = new Set(objects.filter((o) => o.kind === 'Namespace' && o.metadata?.name).map((o) => o.metadata!.name!));
   for (const ns of own) {
     namespaces.created.set(ns, manifest);
@@ -98,25 +122,6 @@ export function deliverChart(
     }
   }
   return manifest;
-}
-
-function namespacesOf(cluster: eks.ICluster): ClusterNamespaces {
-  let entry = NAMESPACES.get(cluster);
-  if (!entry) {
-    entry = { created: new Map(), waiting: new Map() };
-    NAMESPACES.set(cluster, entry);
-    const state = entry;
-    cluster.node.addValidation({
-      validate: () =>
-        [...state.waiting.entries()].flatMap(([ns, charts]) =>
-          charts.map(
-            (c) =>
-              `chart '${c.id}' puts objects in namespace '${ns}', which no chart delivered to this cluster creates: deliver a TeamNamespace named '${ns}' (or pass existingNamespaces: ['${ns}'] if it exists already)`,
-          ),
-        ),
-    });
-  }
-  return entry;
 }
 
 /**

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { AmiFamily } from '../catalog/ami';
 import { kubernetesVersionEntry } from '../core/kubernetes-version';
 import { CLUSTER_DEFAULTS } from './defaults';
@@ -14,7 +14,8 @@ import { SYSTEM_POOL_NAME } from '../compute/pool-name';
 import { createNodeLaunchTemplate } from '../core/node-launch-template';
 import { createNodeRole } from '../core/node-role';
 import { acknowledgeIamFindings } from '../core/acknowledge';
-import { registerWorkloadPrerequisites } from '../core/cluster-readiness';
+import { WorkloadPrerequisites } from '../core/cluster-readiness';
+import { RegistryMirror } from '../core/registry-mirror';
 import { ContainerInsights } from '../monitoring/container-insights';
 import { createPodIdentityRole } from '../core/pod-identity-role';
 import { limitGrantsToAwsServices } from '../core/key-policy';
@@ -74,6 +75,16 @@ export class GpuCluster extends Construct {
   public readonly clusterName: string;
   /** What feeds the cluster's CloudWatch metrics; undefined with `containerInsights: false`. */
   public readonly containerInsights?: ContainerInsights;
+  /**
+   * What every workload installed on this cluster waits for: the system node group and the core add-ons.
+   * The library's Helm releases and charts depend on it; depend on it from your own (`node.addDependency`).
+   */
+  public readonly workloadPrerequisites: IDependable;
+
+  /** The mirror this cluster's charts come from, once one is set (`RegistryMirror.useFor`). */
+  public get registryMirror(): RegistryMirror | undefined {
+    return RegistryMirror.of(this.cluster);
+  }
 
   /**
    * Problems of the props (Kubernetes version and its kubectl layer, admin role ARNs, system node type and
@@ -180,7 +191,11 @@ export class GpuCluster extends Construct {
       this.containerInsights.addon.node.addDependency(this.systemNodegroup);
     }
     // Helm releases and operators run on the system nodes and need DNS and pod networking.
-    registerWorkloadPrerequisites(this.cluster, this.systemNodegroup, ...Object.values(this.addons));
+    this.workloadPrerequisites = WorkloadPrerequisites.register(
+      this.cluster,
+      this.systemNodegroup,
+      ...Object.values(this.addons),
+    ).group;
 
     acknowledgeIamFindings(cniRole, {
       managedPolicies:

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
 import { mirroredChart, mirroredImage, type HelmChartVersion } from '../catalog/versions';
 import { PlatformValidationError, ProblemList, throwIfProblems, type Problem } from './problems';
 
@@ -26,13 +27,25 @@ export function registryMirrorProblems(registry: string): Problem[] {
   return out.problems;
 }
 
-const IN_USE = new WeakMap<eks.ICluster, RegistryMirror>();
-/** Clusters that already have a chart from its public source: a mirror set later would leave it behind. */
-const UNMIRRORED = new WeakSet<eks.ICluster>();
+/**
+ * Where a cluster's charts come from, as a child of the cluster in the construct tree (`<cluster>/ChartSource`,
+ * no resources; one per cluster, found by name as aws-cdk-lib finds its per-scope singletons).
+ */
+class ChartSource extends Construct {
+  public static of(cluster: eks.ICluster, create: boolean): ChartSource | undefined {
+    const found = cluster.node.tryFindChild('ChartSource') as ChartSource | undefined;
+    return found ?? (create ? new ChartSource(cluster, 'ChartSource') : undefined);
+  }
+
+  /** The mirror every chart comes from, once set. */
+  public mirror?: RegistryMirror;
+  /** A chart was installed from its public source: a mirror set later would leave it behind. */
+  public unmirrored = false;
+}
 
 /** Records that a chart was installed on a cluster from its public source. */
 export function noteUnmirroredChart(cluster: eks.ICluster): void {
-  UNMIRRORED.add(cluster);
+  ChartSource.of(cluster, true)!.unmirrored = true;
 }
 
 /**
@@ -53,7 +66,7 @@ export class RegistryMirror {
 
   /** The mirror a cluster's charts come from, when one was set with {@link RegistryMirror.useFor}. */
   public static of(cluster: eks.ICluster): RegistryMirror | undefined {
-    return IN_USE.get(cluster);
+    return ChartSource.of(cluster, false)?.mirror;
   }
 
   private constructor(
@@ -63,7 +76,8 @@ export class RegistryMirror {
 
   /** Every chart the library installs on this cluster from now on comes from this mirror (one mirror per cluster). */
   public useFor(cluster: eks.ICluster): void {
-    const current = IN_USE.get(cluster);
+    const source = ChartSource.of(cluster, true)!;
+    const current = source.mirror;
     if (current && current.registry !== this.registry) {
       throw new PlatformValidationError(
         'RegistryMirror',
@@ -77,7 +91,7 @@ export class RegistryMirror {
         cluster,
       );
     }
-    if (!current && UNMIRRORED.has(cluster)) {
+    if (!current && source.unmirrored) {
       throw new PlatformValidationError(
         'RegistryMirror',
         [
@@ -90,7 +104,7 @@ export class RegistryMirror {
         cluster,
       );
     }
-    IN_USE.set(cluster, this);
+    source.mirror = this;
   }
 
   /** The `oci://` repository of a pinned chart in this mirror. */

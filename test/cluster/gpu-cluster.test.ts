@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { GpuCluster } from '../../lib';
+import { GpuCluster, RegistryMirror } from '../../lib';
 import { findKubernetesVersion } from '../../lib/catalog/versions';
 import { clusterStack, resourcesOf } from '../helpers';
 
@@ -182,4 +182,24 @@ test('the standalone check names every problem of the props, as the definition d
     'systemInstanceType',
     'systemNodes',
   ]);
+});
+
+test('GpuCluster names what workloads wait for and where its charts come from (no hidden registry)', () => {
+  const { stack, gpuCluster } = clusterStack();
+  const mine = new eks.KubernetesManifest(stack, 'Mine', {
+    cluster: gpuCluster.cluster,
+    manifest: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mine', namespace: 'default' } }],
+  });
+  mine.node.addDependency(gpuCluster.workloadPrerequisites);
+  const id = (c: any) => stack.getLogicalId(c.node.defaultChild);
+  const dependsOn = Template.fromStack(stack).toJSON().Resources[id(mine)].DependsOn;
+  expect(dependsOn).toEqual(
+    expect.arrayContaining([id(gpuCluster.systemNodegroup), ...Object.values(gpuCluster.addons).map(id)]),
+  );
+  // The library's own releases wait for the same thing: it is one object, a child of the cluster in the tree.
+  expect(gpuCluster.cluster.node.tryFindChild('WorkloadPrerequisites')).toBeDefined();
+
+  expect(gpuCluster.registryMirror).toBeUndefined();
+  RegistryMirror.ecr('123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror').useFor(gpuCluster.cluster);
+  expect(gpuCluster.registryMirror?.registry).toBe('123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror');
 });
