@@ -3,6 +3,8 @@
  * The reference app. `npx cdk synth` builds the reference platform of examples/;
  * `npx cdk synth -c definition=platform.yaml` builds a definition file (.yaml, .yml or .json) instead.
  * An invalid definition prints every problem and exits 1 without writing templates.
+ * `-c ai-platform:baseline=DIR` (a previous cdk.out) also writes what the change does to DIR's stacks into
+ * cdk.out/plan/<name>-changes.md and .json, and exits 1 on a change that would fail at deploy or lose data.
  */
 import { App } from 'aws-cdk-lib';
 import { referencePlatform } from '../examples/reference-platform';
@@ -42,6 +44,29 @@ try {
   process.stderr.write(
     `Plan: ${assembly.directory}/plan/${platform.plan.name}.md (idle $${monthlyIdleUsd.toLocaleString('en-US')}, ceiling $${monthlyCeilingUsd.toLocaleString('en-US')} a month)\n`,
   );
+  const baseline: string | undefined = app.node.tryGetContext('ai-platform:baseline');
+  if (baseline) {
+    // Loaded only when asked for: the diff engine (@aws-cdk/cloudformation-diff) is a tool of this app, kept out of
+    // the library's jsii API and its dependencies.
+    const { writeChangeReport } =
+      require('../lib/change-report/change-report') as typeof import('../lib/change-report/change-report');
+    const report = writeChangeReport(
+      assembly.directory,
+      platform.plan.name,
+      baseline,
+      platform.definition.allowReplace,
+    );
+    const counts = report.stacks
+      .flatMap((s) => s.changes)
+      .reduce<Record<string, number>>((n, c) => ({ ...n, [c.kind]: (n[c.kind] ?? 0) + 1 }), {});
+    process.stderr.write(
+      `Changes against ${baseline}: ${assembly.directory}/plan/${platform.plan.name}-changes.md (${
+        Object.entries(counts)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ') || 'none'
+      })\n`,
+    );
+  }
 } catch (e) {
   // Limits checked at validation (e.g. CloudFormation's 500 resources per stack) are validation errors too:
   // a message, not a stack trace; validation runs before any template is written.

@@ -66,6 +66,13 @@ function resolvePool(pool: NodePoolDefinition, at: string, out: ProblemCollector
       efa,
       'needs provisioner managed-node-group (this library builds EFA, placement groups and single-AZ pools on managed node groups)',
     );
+    // A Karpenter pool is a NodePool object applied by kubectl, not a CloudFormation resource a stack policy can name.
+    out.check(
+      pool.protect !== true,
+      `${at}.protect`,
+      pool.protect,
+      'needs provisioner managed-node-group (a stack policy protects CloudFormation resources; a Karpenter NodePool is a Kubernetes object)',
+    );
   }
 
   const sizes = instances.map((f) => f.acceleratorCount);
@@ -94,6 +101,7 @@ function resolvePool(pool: NodePoolDefinition, at: string, out: ProblemCollector
     efa,
     diskGiB,
     labels: { ...pool.labels },
+    protect: pool.protect ?? false,
     nodes: new PoolNodes({
       poolName: pool.name,
       instanceTypes: pool.instanceTypes,

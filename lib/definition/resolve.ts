@@ -9,6 +9,7 @@ import { DEFAULTS } from './defaults';
 import { DefinitionError, ProblemCollector, type DefinitionProblem } from './problems';
 import type { ResolvedCluster, ResolvedDefinition } from './resolved';
 import { resolveNodePools } from './resolve-pools';
+import { resolveAllowReplace } from './resolve-allow-replace';
 import { resolvePipelines } from './resolve-pipelines';
 import { checkDerivedNames, checkTeams, resolveInference, resolveTraining } from './resolve-workloads';
 import { parseCidr, tagProblems, TAGS } from '../catalog/service-limits';
@@ -199,6 +200,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
       `counts only costs tagged ${PLATFORM_TAG_KEY}=${def.name}, which Billing sees once that key is activated as a cost allocation tag (once per account; no CloudFormation resource does it): aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${PLATFORM_TAG_KEY},Status=Active. Until then the budget sees $0. Use budgetCostFilter: account for an account of its own, or acknowledge this warning once the tag is active`,
     );
   }
+  const allowReplace = resolveAllowReplace(def.allowReplace ?? [], out);
   if (out.problems.length > 0) return { out };
   const base = {
     name: def.name,
@@ -214,6 +216,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     monitoring,
     compliance,
     warnings: out.warnings,
+    allowReplace,
   };
   const resolved: ResolvedDefinition = { ...base, cost: computePlatformCost(base) };
   const ceiling = resolved.cost.ceiling.total;

@@ -21,6 +21,7 @@ import type {
   PipelineEngine,
   Provisioner,
   MirrorDefinition,
+  ReplaceAllowance,
 } from './types';
 
 /** A definition with every default applied and every catalog fact looked up. Produced only by `resolveDefinition`. */
@@ -40,6 +41,8 @@ export interface ResolvedDefinition {
   readonly compliance: Compliance;
   /** Things a user may accept; surfaced as synth warnings. */
   readonly warnings: DefinitionProblem[];
+  /** Protected items this definition lets a change replace or delete (`zone:raw`, `key:lake`, `pool:train`). */
+  readonly allowReplace: ReplaceAllowance[];
   /** Monthly cost figures at catalog prices (idle floor and ceiling), computed once here. */
   readonly cost: PlatformCost;
 }
@@ -90,6 +93,8 @@ export interface ResolvedNodePool {
   readonly efa: boolean;
   readonly diskGiB: number;
   readonly labels: Record<string, string>;
+  /** Its node group is protected by a stack policy (definition `protect`). */
+  readonly protect: boolean;
   /** What the pool's nodes are (labels, taints, accelerators, EFA interfaces, device plugin), computed once. */
   readonly nodes: PoolNodes;
 }

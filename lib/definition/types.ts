@@ -111,6 +111,13 @@ export interface NodePoolDefinition {
   readonly diskGiB?: number;
   /** Extra node labels. @default - none */
   readonly labels?: Record<string, string>;
+  /**
+   * Never replace or delete this pool's node group by accident: its stack gets a CloudFormation stack policy
+   * denying `Update:Replace` and `Update:Delete` on it, and synth with a baseline (`-c ai-platform:baseline=DIR`)
+   * refuses a change that would. Lifted only by an `allowReplace` entry `pool:<name>` with a reason.
+   * @default false
+   */
+  readonly protect?: boolean;
 }
 
 export interface DataLakeDefinition {
@@ -288,6 +295,17 @@ export interface WarningAcknowledgement {
   readonly reason: string;
 }
 
+/**
+ * A protected item you let one change replace or delete, with the reason. Items: `zone:<zone>` (a zone bucket of
+ * the data lake), `key:lake` (the lake's KMS key), `pool:<pool>` (the node group of a pool with `protect: true`).
+ */
+export interface ReplaceAllowance {
+  /** `zone:<zone>`, `key:lake` or `pool:<pool>`, e.g. `zone:raw`. */
+  readonly item: string;
+  /** Why replacing or deleting it is safe (not blank), e.g. `the raw zone moved to another account`. */
+  readonly reason: string;
+}
+
 /** The engine a pipeline runs on. */
 export enum PipelineEngine {
   /** Apache Spark on an EMR Serverless application (auto-start, auto-stop: nothing runs idle). */
@@ -404,4 +422,12 @@ export interface AiPlatformDefinition {
    * An entry that names no current warning (the field changed) is itself a warning. @default - none
    */
   readonly acknowledgeWarnings?: WarningAcknowledgement[];
+  /**
+   * Protected items (zone buckets and the lake's key always; pools with `protect: true`) this definition lets
+   * CloudFormation replace or delete, each with a reason: the stack policy stops denying it, and the change
+   * report (`-c ai-platform:baseline=DIR`) stops refusing it. The policy in force during a deploy is the one set
+   * by the deploy before, so deploy the entry first, then the change that replaces or deletes the item.
+   * @default - none: every protected item stays protected
+   */
+  readonly allowReplace?: ReplaceAllowance[];
 }

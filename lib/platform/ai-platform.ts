@@ -1,6 +1,7 @@
 import {
   Annotations,
   Arn,
+  type CfnResource,
   Aspects,
   CfnOutput,
   Token,
@@ -25,6 +26,7 @@ import { ChartDelivery } from '../cluster/deliver-chart';
 import { GpuCluster } from '../cluster/gpu-cluster';
 import { GpuNodePool } from '../compute/gpu-node-pool';
 import { AssemblyFile } from '../core/assembly-file';
+import { StackPolicy } from '../core/stack-policy';
 import { DataLake } from '../data-lake/data-lake';
 import { WorkloadDataAccess } from '../data-lake/workload-data-access';
 import { loadDefinitionFile } from '../definition/load';
@@ -178,6 +180,20 @@ export class AiPlatform extends Construct {
       if (w.acknowledged !== undefined) Annotations.of(this.platformStack).acknowledgeWarning(id, w.acknowledged);
     }
 
+    // The lake's zone buckets and key are never replaced or deleted by accident. Their stack policy is set from the
+    // platform stack, which deploys after the data stack (so it exists), keeping the data stack free of functions
+    // (a function there could not sit in the platform's VPC under Control Tower: the platform stack depends on it).
+    const allowed = new Set(def.allowReplace.map((a) => a.item));
+    new StackPolicy(this.platformStack, 'DataStackPolicy', {
+      target: this.dataStack,
+      protect: () => [
+        ...Object.entries(this.dataLake.zoneBuckets)
+          .filter(([zone]) => !allowed.has(`zone:${zone}`))
+          .map(([, bucket]) => bucket.node.defaultChild as CfnResource),
+        ...(allowed.has('key:lake') ? [] : [this.dataLake.key.node.defaultChild as CfnResource]),
+      ],
+    });
+
     // Prices are one region's (catalog); a platform bound to another says its costs are estimates there.
     const region = props.env?.region;
     if (region !== undefined && !Token.isUnresolved(region) && region !== PRICED_REGION) {
@@ -233,6 +249,23 @@ export class AiPlatform extends Construct {
         `Pool-${pool.name}`,
         nodePoolProps(def, pool, this.cluster.cluster, this.network),
       );
+    }
+
+    // Pools marked `protect` get a stack policy in their shard, set by the shard itself (the shard may not exist
+    // before its first deploy); a shard left without a protected pool drops it, which sets the allow-all policy.
+    for (const stack of this.shardStacks) {
+      const guarded = def.nodePools.filter(
+        (p) =>
+          p.protect &&
+          !allowed.has(`pool:${p.name}`) &&
+          this.nodePools[p.name] !== undefined &&
+          Stack.of(this.nodePools[p.name]) === stack,
+      );
+      if (guarded.length > 0)
+        new StackPolicy(stack, 'StackPolicy', {
+          target: stack,
+          protect: () => guarded.map((p) => this.nodePools[p.name].nodegroup.node.defaultChild as CfnResource),
+        });
     }
 
     // Workload identities read the data lake through its stack's outputs (Fn::GetStackOutput, no exports),

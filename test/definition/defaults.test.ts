@@ -196,6 +196,7 @@ test('the file schema accepts every field of the TypeScript types', () => {
     efa: true,
     diskGiB: 200,
     labels: { tier: 'a' },
+    protect: true,
   };
   const dataLake: Required<DataLakeDefinition> = {
     zones: ['raw', 'models'],
@@ -296,6 +297,7 @@ test('the file schema accepts every field of the TypeScript types', () => {
     monitoring,
     compliance: Compliance.STANDARD,
     acknowledgeWarnings: [],
+    allowReplace: [{ item: 'zone:scratch', reason: 'scratch data is rebuilt nightly' }],
     pipelines: [scheduled, { ...scheduled, name: 'on-arrival', trigger: { onArrival: arrival } }],
   };
   expect(validateDefinition(full)).toEqual([]);

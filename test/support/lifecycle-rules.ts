@@ -1,5 +1,6 @@
 import { fullDiff, ResourceImpact, type ResourceDifference } from '@aws-cdk/cloudformation-diff';
 import type { App } from 'aws-cdk-lib';
+import { importsOf, NAME_PROPERTIES } from '../../lib/change-report/template-facts';
 
 /**
  * The day-two rules: what must hold between the assembly a user deployed and the one their edit synthesizes,
@@ -53,34 +54,6 @@ function changes(before: Assembly, after: Assembly): { stack: string; id: string
 const REPLACES = new Set([ResourceImpact.WILL_REPLACE, ResourceImpact.MAY_REPLACE]);
 const isLiteral = (v: unknown) => typeof v === 'string';
 
-/**
- * Properties that give a resource its physical name. CloudFormation: "If you specify a name, you cannot
- * perform updates that require replacement of this resource" (template reference, Name type), because the
- * new resource is created, under the same name, before the old one is deleted.
- */
-const NAME_PROPERTIES: Record<string, string[]> = {
-  'AWS::EKS::Nodegroup': ['NodegroupName'],
-  'AWS::EKS::Cluster': ['Name'],
-  'AWS::IAM::Role': ['RoleName'],
-  'AWS::S3::Bucket': ['BucketName'],
-  'AWS::SNS::Topic': ['TopicName'],
-  'AWS::Athena::WorkGroup': ['Name'],
-  'AWS::Glue::Database': ['DatabaseInput.Name'],
-  'AWS::Glue::Table': ['TableInput.Name'],
-  'AWS::Budgets::Budget': ['Budget.BudgetName'],
-  'AWS::Logs::LogGroup': ['LogGroupName'],
-  'AWS::StepFunctions::StateMachine': ['StateMachineName'],
-  'AWS::EMRServerless::Application': ['Name'],
-  'AWS::Scheduler::Schedule': ['Name'],
-  'AWS::CloudWatch::Dashboard': ['DashboardName'],
-  'AWS::CloudWatch::Alarm': ['AlarmName'],
-  'AWS::EC2::PlacementGroup': [],
-  'AWS::KMS::Alias': ['AliasName'],
-  'AWS::Lambda::Function': ['FunctionName'],
-  'AWS::APS::Workspace': [],
-  'AWS::Events::Rule': ['Name'],
-  'AWS::SQS::Queue': ['QueueName'],
-};
 const at = (obj: any, path: string) => path.split('.').reduce((o, k) => o?.[k], obj);
 
 /** Every rule's violations for one edit; empty when the edit deploys in one `cdk deploy` and loses nothing. */
@@ -119,8 +92,7 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
     );
   const [exportsBefore, exportsAfter] = [exportsOf(before), exportsOf(after)];
   for (const [stack, s] of Object.entries(before.stacks)) {
-    for (const imported of importsOf(s.template)) {
-      const key = JSON.stringify(imported);
+    for (const key of importsOf(s.template)) {
       if (exportsBefore.has(key) && exportsAfter.get(key) !== exportsBefore.get(key)) {
         out.push(`export ${key} is ${exportsAfter.has(key) ? 'changed' : 'removed'} while ${stack} imports it`);
       }
@@ -249,22 +221,6 @@ function dependsOn(a: Assembly, stack: string, on: string, seen = new Set<string
   if (seen.has(stack)) return false;
   seen.add(stack);
   return (a.stacks[stack]?.dependsOn ?? []).some((d) => d === on || dependsOn(a, d, on, seen));
-}
-
-/** Export names a template imports. */
-function importsOf(template: any): unknown[] {
-  const found: unknown[] = [];
-  const walk = (v: any) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object')
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'Fn::ImportValue') found.push(x);
-        else walk(x);
-      }
-  };
-  walk(template.Resources);
-  walk(template.Outputs);
-  return found;
 }
 
 /** Keys of what identifies a pool or workload in a cluster: node group names, Pod Identity service accounts, Kubernetes objects. */

@@ -1,8 +1,9 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { acknowledgeIamFindingsAfterReferences } from '../../core/acknowledge';
+import { awsCustomResourceFunction } from '../../core/aws-custom-resource-function';
 
 /** Props of {@link poolCustomResource}: the SDK calls and the permissions they need. */
 export interface PoolCustomResourceProps {
@@ -40,7 +41,7 @@ export function poolCustomResource(scope: Construct, id: string, props: PoolCust
     role,
     installLatestAwsSdk: false,
   });
-  acknowledgeRuntime(stack);
+  awsCustomResourceFunction(stack);
   const principal = resource.grantPrincipal;
   for (const statement of props.statements) principal.addToPrincipalPolicy(statement);
   // The call runs once the role's policy holds its statements (a new pool adds none, the first adds them).
@@ -61,17 +62,4 @@ function createRole(stack: Stack): iam.Role {
       'ASG ARNs embed a generated ID and EC2 Describe calls take no resource ARN; ASG calls are limited to ASGs tagged eks:cluster-name of the cluster (tagging calls also to the keys the pools write), DescribeNodegroup to its node groups',
   });
   return role;
-}
-
-const acknowledged = new WeakSet<IConstruct>();
-
-/** The singleton function AwsCustomResource creates at the stack's root (SingletonFunction: `AWS<uuid without dashes>`). */
-function acknowledgeRuntime(stack: Stack): void {
-  const fn = stack.node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
-  if (!fn || acknowledged.has(fn)) return;
-  acknowledged.add(fn);
-  Validations.of(fn).acknowledge({
-    id: 'AwsSolutions-L1',
-    reason: 'The AwsCustomResource runtime is chosen and upgraded by aws-cdk-lib',
-  });
 }

@@ -67,6 +67,12 @@ export const DEFINITION_JSON_SCHEMA = {
             $ref: '#/definitions/WarningAcknowledgement',
           },
         },
+        allowReplace: {
+          type: 'array',
+          items: {
+            $ref: '#/definitions/ReplaceAllowance',
+          },
+        },
       },
       required: ['name', 'nodePools'],
       additionalProperties: false,
@@ -187,6 +193,9 @@ export const DEFINITION_JSON_SCHEMA = {
           additionalProperties: {
             type: 'string',
           },
+        },
+        protect: {
+          type: 'boolean',
         },
       },
       required: ['name', 'instanceTypes', 'maxNodes'],
@@ -680,6 +689,19 @@ export const DEFINITION_JSON_SCHEMA = {
         },
       },
       required: ['warning', 'reason'],
+      additionalProperties: false,
+    },
+    ReplaceAllowance: {
+      type: 'object',
+      properties: {
+        item: {
+          type: 'string',
+        },
+        reason: {
+          type: 'string',
+        },
+      },
+      required: ['item', 'reason'],
       additionalProperties: false,
     },
   },
