@@ -115,16 +115,28 @@ export function resolvePipelines(
         : undefined,
     };
     // Whole, positive numbers first: Size and Duration refuse negative amounts with an exception.
-    const numbers: [string, number][] = [
-      ['maxCapacity.vcpu', resolved.maxVcpu],
-      ['maxCapacity.memoryGiB', resolved.maxMemoryGiB],
-      ['runTimeoutMinutes', resolved.runTimeoutMinutes],
-    ];
-    const bad = numbers.filter(([, v]) => !(Number.isInteger(v) && v >= 1));
-    for (const [field, value] of bad) out.error(`${at}.${field}`, value, 'must be a whole number >= 1');
-    if (bad.length > 0) return resolved;
-    const props = { ...pipelineProps(platformName, resolved), dataLake: lake } as DataPipelineProps;
-    for (const p of DataPipeline.check(props)) out.error(`${at}.${definitionField(p.field)}`, p.value, p.message);
+    // DataPipeline's own rules speak for every number. A negative one cannot become a Size or a Duration: it is
+    // checked as 0 (which the same rules refuse) and reported with its own value.
+    const negative = new Map<string, number>(
+      (
+        [
+          ['maxCapacity.vcpu', resolved.maxVcpu],
+          ['maxCapacity.memoryGiB', resolved.maxMemoryGiB],
+          ['runTimeoutMinutes', resolved.runTimeoutMinutes],
+        ] as const
+      ).filter(([, v]) => v < 0),
+    );
+    const checked = {
+      ...resolved,
+      maxVcpu: Math.max(0, resolved.maxVcpu),
+      maxMemoryGiB: Math.max(0, resolved.maxMemoryGiB),
+      runTimeoutMinutes: Math.max(0, resolved.runTimeoutMinutes),
+    };
+    const props = { ...pipelineProps(platformName, checked), dataLake: lake } as DataPipelineProps;
+    for (const p of DataPipeline.check(props)) {
+      const field = definitionField(p.field);
+      out.error(`${at}.${field}`, negative.has(field) ? negative.get(field) : p.value, p.message);
+    }
     if (resolved.maxVcpu > DEFAULT_VCPU_QUOTA) {
       out.warn(
         `${at}.maxCapacity.vcpu`,

@@ -1,13 +1,21 @@
 import { mountPathProblems, s3MountNames } from '../workloads/s3-mounts';
 import { egressProblems } from '../workloads/egress';
-import { inferenceProblems, reservedNamespaceProblems, trainingProblems } from '../workloads/workload-checks';
+import {
+  acceleratorsProblems,
+  inferenceProblems,
+  quotaProblems,
+  reservedNamespaceProblems,
+  startupBudgetProblems,
+  trainingProblems,
+  workloadNameProblems,
+} from '../workloads/workload-checks';
 import { commandProblems, envProblems, modelProblems } from '../workloads/inference-model';
 import { ExposureVisibility, exposureProblems } from '../workloads/inference-exposure';
 import { AcceleratorVendor } from '../catalog/accelerators';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedInference, ResolvedNodePool, ResolvedTeam, ResolvedTraining } from './resolved';
-import { duplicates, NAME_HINT, NAME_PATTERN } from './rules';
+import { duplicates } from './rules';
 import { type DataAccessDefinition, type InferenceDefinition, type TrainingDefinition } from './types';
 
 /** Paths the library mounts scratch volumes at. */
@@ -21,8 +29,9 @@ export interface WorkloadContext {
   readonly teams: readonly ResolvedTeam[];
 }
 
+/** The name rule InferenceService, TrainingJob and TeamNamespace apply. */
 function checkName(name: string, at: string, out: ProblemCollector): void {
-  out.check(NAME_PATTERN.test(name) && name.length <= 40, `${at}.name`, name, `must be 1..40 characters: ${NAME_HINT}`);
+  out.addAll(at, workloadNameProblems('name', name));
 }
 
 /** A name that becomes a namespace must not be one the cluster or the platform owns. */
@@ -128,7 +137,7 @@ export function resolveInference(
 
     checkName(svc.name, at, out);
     if (svc.team === undefined) checkNamespace(svc.name, `${at}.name`, out);
-    out.check(gpus >= 0, `${at}.gpus`, gpus, 'must be >= 0');
+    out.addAll(at, acceleratorsProblems('gpus', gpus, 'inference'));
     const p99 = svc.p99LatencyTargetMs ?? d.p99LatencyTargetMs;
     out.check(
       Number.isInteger(p99) && p99 >= 1 && p99 <= 3_600_000,
@@ -249,12 +258,7 @@ function checkServer(
   }
   out.addAll(at, envProblems(svc.env ?? {}, svc.secrets ?? {}, svc.model));
   out.addAll(at, commandProblems(svc.image, svc.command, svc.secrets ?? {}, svc.model));
-  out.check(
-    startupBudgetSeconds >= 10,
-    `${at}.startupBudgetSeconds`,
-    startupBudgetSeconds,
-    'must be at least 10 (one startup probe period)',
-  );
+  out.addAll(at, startupBudgetProblems('startupBudgetSeconds', startupBudgetSeconds));
 }
 
 export function resolveTraining(
@@ -276,7 +280,7 @@ export function resolveTraining(
 
     const pool = checkPool(job.nodePool, at, ctx, out);
     const gpusPerNode = job.gpusPerNode ?? pool?.minAcceleratorsPerNode ?? 0;
-    out.check(gpusPerNode >= 1, `${at}.gpusPerNode`, gpusPerNode, 'must be >= 1 (training runs on accelerators)');
+    out.addAll(at, acceleratorsProblems('gpusPerNode', gpusPerNode, 'training'));
     if (pool) {
       checkFitsNode(gpusPerNode, pool, `${at}.gpusPerNode`, out);
       out.check(
@@ -329,8 +333,11 @@ export function checkTeams(
   teams.forEach((t, i) => {
     checkName(t.name, `teams[${i}]`, out);
     checkNamespace(t.name, `teams[${i}].name`, out);
-    out.check(t.gpuQuota >= 0, `teams[${i}].gpuQuota`, t.gpuQuota, 'must be >= 0');
-    out.check(t.neuronQuota >= 0, `teams[${i}].neuronQuota`, t.neuronQuota, 'must be >= 0');
+    // The quota rule TeamNamespace applies to its ResourceQuota.
+    out.addAll(`teams[${i}]`, [
+      ...quotaProblems('gpuQuota', t.gpuQuota),
+      ...quotaProblems('neuronQuota', t.neuronQuota),
+    ]);
   });
   for (const d of duplicates(teams.map((t) => t.name)))
     out.error(`teams[${d.index}].name`, d.name, 'must be unique among teams');
@@ -360,6 +367,7 @@ export function checkTeams(
   teams.forEach((team, i) => {
     for (const { vendor, field, what } of QUOTAS) {
       const quota = team[field];
+      if (quota < 0) continue; // refused above; no workload fits a negative quota
       const svcs = inference
         .map((s, k) => ({ s, k }))
         .filter(({ s }) => s.team === team.name && vendorOf(s.nodePool) === vendor);

@@ -4,7 +4,12 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { throwIfProblems, type Problem } from '../core/problems';
-import { inferenceProblems } from './workload-checks';
+import {
+  acceleratorsProblems,
+  inferenceProblems,
+  startupBudgetProblems,
+  workloadNameProblems,
+} from './workload-checks';
 import { defaultActivationThreshold, VLLM_ENTRYPOINT, WORKLOAD_DEFAULTS } from './defaults';
 import {
   commandProblems,
@@ -159,26 +164,29 @@ export class InferenceService extends Chart {
    */
   public static check(props: InferenceServiceProps): Problem[] {
     const scaling = props.scaling;
-    const problems = inferenceProblems({
-      image: props.image,
-      minReplicas: props.minReplicas,
-      maxReplicas: props.maxReplicas,
-      port: props.port,
-      metric: scaling?.metric,
-      target: scaling?.target,
-      activationThreshold: scaling?.activationThreshold,
-      query: scaling?.query,
-    });
+    const problems = [
+      ...workloadNameProblems('name', props.name),
+      ...acceleratorsProblems('placement.accelerators', props.placement.accelerators, 'inference'),
+    ];
+    problems.push(
+      ...inferenceProblems({
+        image: props.image,
+        minReplicas: props.minReplicas,
+        maxReplicas: props.maxReplicas,
+        port: props.port,
+        metric: scaling?.metric,
+        target: scaling?.target,
+        activationThreshold: scaling?.activationThreshold,
+        query: scaling?.query,
+      }),
+    );
     problems.push(...s3MountProblems(props.s3Mounts ?? []));
     if (props.model) problems.push(...modelProblems(props.model, true));
     problems.push(...envProblems(props.env ?? {}, props.secrets ?? {}, props.model));
     problems.push(...commandProblems(props.image, props.command, props.secrets ?? {}, props.model));
-    if (props.startupBudget && !props.startupBudget.isUnresolved() && props.startupBudget.toSeconds() < 10) {
-      problems.push({
-        field: 'startupBudget',
-        value: props.startupBudget.toHumanString(),
-        message: 'must be at least 10 seconds (one startup probe period)',
-      });
+    if (props.startupBudget && !props.startupBudget.isUnresolved()) {
+      const budget = props.startupBudget;
+      problems.push(...startupBudgetProblems('startupBudget', budget.toSeconds(), budget.toHumanString()));
     }
     if (props.expose) {
       problems.push(...exposureProblems(props.expose));

@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { throwIfProblems } from '../core/problems';
+import { throwIfProblems, type Problem } from '../core/problems';
 import { egressProblems, egressRule, type EgressAllowance } from './egress';
-import { namespaceProblems } from './workload-checks';
+import { namespaceProblems, quotaProblems } from './workload-checks';
 
 export { EgressProtocol, type EgressAllowance, type EgressPort } from './egress';
 
@@ -79,11 +79,25 @@ export interface OperatorIngress {
 export class TeamNamespace extends Chart {
   public readonly namespaceName: string;
 
+  /**
+   * Problems of the props (the namespace's name, its quotas, declared egress), with field names relative to the
+   * props; the definition reports the same rules under `teams[i]`.
+   */
+  public static check(props: TeamNamespaceProps): Problem[] {
+    return [
+      ...namespaceProblems('name', props.name),
+      ...Object.entries(props.acceleratorQuota ?? {}).flatMap(([resource, quota]) =>
+        quotaProblems(`acceleratorQuota.${resource}`, quota),
+      ),
+      ...egressProblems(props.egress ?? []),
+    ];
+  }
+
   constructor(scope: Construct, id: string, props: TeamNamespaceProps) {
     super(scope, id, { labels: props.labels, disableResourceNameHashes: true });
     this.namespaceName = props.name;
     const ns = props.name;
-    throwIfProblems('TeamNamespace', [...namespaceProblems('name', ns), ...egressProblems(props.egress ?? [])], this);
+    throwIfProblems('TeamNamespace', TeamNamespace.check(props), this);
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: ns,

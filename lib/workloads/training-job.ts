@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { throwIfProblems, type Problem } from '../core/problems';
-import { trainingProblems } from './workload-checks';
+import { acceleratorsProblems, trainingProblems, workloadNameProblems } from './workload-checks';
 import { RUNTIME_VERSIONS } from '../catalog/versions';
 import { POOL_LABEL } from '../core/labels';
 import { SYSTEM_POOL_NAME } from '../compute/pool-name';
@@ -93,7 +93,12 @@ export class TrainingJob extends Chart {
    * definition reports the same rules under `training[i]`. An image that is a token is checked at deploy time.
    */
   public static check(props: TrainingJobProps): Problem[] {
-    return [...trainingProblems(props), ...s3MountProblems(props.s3Mounts ?? [])];
+    return [
+      ...workloadNameProblems('name', props.name),
+      ...trainingProblems(props),
+      ...acceleratorsProblems('placement.accelerators', props.placement.accelerators, 'training'),
+      ...s3MountProblems(props.s3Mounts ?? []),
+    ];
   }
 
   constructor(scope: Construct, id: string, props: TrainingJobProps) {

@@ -162,23 +162,61 @@ export function trainingProblems(spec: TrainingSpec): Problem[] {
   return out.problems;
 }
 
-/** A namespace name: a DNS-1123 label the cluster and the platform do not own. */
-export function namespaceProblems(field: string, name: string): Problem[] {
+/** Longest workload or team name: room for the names built from it (`<workload>-<zone>` of a mount: 40 + 1 + 20 <= 63). */
+export const WORKLOAD_NAME_MAX_LENGTH = 40;
+/** A DNS-1035 label (a Service name) that a YAML definition never reads as a number. */
+const WORKLOAD_NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * The name of an inference service, a training job or a team (a namespace, a Service, a label value, part of
+ * volume names): the one rule InferenceService, TrainingJob, TeamNamespace and the definition apply.
+ */
+export function workloadNameProblems(field: string, name: string): Problem[] {
   if (Token.isUnresolved(name)) return [];
-  if (!(name.length <= KUBERNETES.maxLabelLength && KUBERNETES.dns1123Label.test(name))) {
-    return [
-      {
-        field,
-        value: name,
-        message: `must be a DNS-1123 label: 1..${KUBERNETES.maxLabelLength} lowercase letters, digits and '-', starting and ending alphanumeric`,
-      },
-    ];
-  }
-  return reservedNamespaceProblems(field, name);
+  if (WORKLOAD_NAME.test(name) && name.length <= WORKLOAD_NAME_MAX_LENGTH) return [];
+  return [
+    {
+      field,
+      value: name,
+      message: `must be 1..${WORKLOAD_NAME_MAX_LENGTH} characters: lowercase letters, digits and "-", starting with a letter and not ending with "-"`,
+    },
+  ];
+}
+
+/** A namespace name: a workload name ({@link workloadNameProblems}) the cluster and the platform do not own. */
+export function namespaceProblems(field: string, name: string): Problem[] {
+  const syntax = workloadNameProblems(field, name);
+  return syntax.length > 0 ? syntax : reservedNamespaceProblems(field, name);
+}
+
+/**
+ * Accelerators per pod (`placement.accelerators`; the definition's `gpus` and `gpusPerNode`): none or more for a
+ * service, at least one for a training worker (a container's resource request cannot be negative).
+ */
+export function acceleratorsProblems(field: string, count: number, kind: 'inference' | 'training'): Problem[] {
+  if (Token.isUnresolved(count)) return [];
+  if (kind === 'inference') return count >= 0 ? [] : [{ field, value: count, message: 'must be >= 0' }];
+  return count >= 1 ? [] : [{ field, value: count, message: 'must be >= 1 (training runs on accelerators)' }];
+}
+
+/** The startup probe's budget, in seconds: at least one probe period. */
+export function startupBudgetProblems(field: string, seconds: number, value: unknown = seconds): Problem[] {
+  if (Token.isUnresolved(seconds) || seconds >= 10) return [];
+  return [{ field, value, message: 'must be at least 10 seconds (one startup probe period)' }];
 }
 
 /** A name that becomes a namespace the cluster or the platform owns (`default`, `kube-*`, operators' namespaces). */
 export function reservedNamespaceProblems(field: string, name: string): Problem[] {
   const reason = reservedNamespaceReason(name);
   return reason ? [{ field, value: name, message: `becomes a namespace, and ${reason}; choose another name` }] : [];
+}
+
+/**
+ * An accelerator quota of a namespace (a ResourceQuota `requests.<resource>`): the API server refuses a negative
+ * quantity (k8s.io/kubernetes pkg/apis/core/validation: ValidateResourceQuantityValue, "must be greater than or
+ * equal to 0").
+ */
+export function quotaProblems(field: string, quota: number): Problem[] {
+  if (Token.isUnresolved(quota) || quota >= 0) return [];
+  return [{ field, value: quota, message: 'must be >= 0' }];
 }

@@ -291,7 +291,7 @@ describe('standalone constructs apply the same limits', () => {
     [
       'TeamNamespace name that is not a DNS label',
       () => new TeamNamespace(new cdk8s.App(), 'ns', { name: 'Team_A' }),
-      /must be a DNS-1123 label/,
+      /name \('Team_A'\) must be 1\.\.40 characters: lowercase letters, digits and "-", starting with a letter/,
     ],
     [
       'InferenceService with a bad image',

@@ -932,14 +932,14 @@ const RULES: [string, (d: any) => void, RegExp][] = [
     (d) => {
       d.pipelines[0].runTimeoutMinutes = -5;
     },
-    /^pipelines\[0\]\.runTimeoutMinutes \(-5\) must be a whole number >= 1/,
+    /^pipelines\[0\]\.runTimeoutMinutes \(-5\) must be a whole number of minutes from 1 minute to 90 days/,
   ],
   [
     'pipeline memory is whole and positive (no exception from a negative size)',
     (d) => {
       d.pipelines[0].maxCapacity = { vcpu: 16, memoryGiB: -1 };
     },
-    /^pipelines\[0\]\.maxCapacity\.memoryGiB \(-1\) must be a whole number >= 1/,
+    /^pipelines\[0\]\.maxCapacity\.memoryGiB \(-1\) must be a whole number of GiB >= 32: the Spark driver and one executor/,
   ],
   [
     'a pipeline trigger names its kind',
