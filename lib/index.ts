@@ -48,11 +48,8 @@ export { DevicePlugins } from './compute/device-plugins';
 export * from './autoscaling/cluster-autoscaler';
 export * from './autoscaling/karpenter';
 export * from './autoscaling/karpenter-node-pool';
-export {
-  ManagedPrometheus,
-  type LatencyObjective,
-  type ManagedPrometheusProps,
-} from './autoscaling/managed-prometheus';
+export { ManagedPrometheus, type ManagedPrometheusProps } from './autoscaling/managed-prometheus';
+export type { LatencyObjective } from './monitoring/prometheus-rules';
 
 // Data lake.
 export * from './data-lake/data-access-level';

@@ -1,4 +1,4 @@
-import { Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Fn, Stack } from 'aws-cdk-lib';
 import * as aps from 'aws-cdk-lib/aws-aps';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { annotatedPodsScrapeJob } from '../core/scrape-jobs';
 import { deliverChart } from '../cluster/deliver-chart';
 import type { PrometheusSource } from '../workloads/inference-service';
+import { alertManagerDefinition, latencyRules, type LatencyObjective } from '../monitoring/prometheus-rules';
 
 /** Props of {@link ManagedPrometheus}. */
 export interface ManagedPrometheusProps {
@@ -28,18 +29,6 @@ export interface ManagedPrometheusProps {
   /** SNS topic the workspace's alert manager sends firing rules to (same account, standard topic). @default - no alert manager */
   readonly alertTopicArn?: string;
 }
-
-/** A p99 latency objective of one inference service. */
-export interface LatencyObjective {
-  /** The service (its pods' `app` label). */
-  readonly name: string;
-  readonly namespace: string;
-  /** p99 latency above which the rule fires (for 15 minutes). */
-  readonly p99LatencyTarget: Duration;
-}
-
-/** vLLM's end-to-end request latency histogram (seconds), as Prometheus stores its buckets. */
-export const LATENCY_HISTOGRAM = 'vllm:e2e_request_latency_seconds_bucket';
 
 /** Where the amazon-cloudwatch-observability add-on runs its agents and DCGM exporter. */
 const DCGM_NAMESPACE = 'amazon-cloudwatch';
@@ -113,45 +102,6 @@ export class ManagedPrometheus extends Construct {
       awsRegion: stack.region,
     };
   }
-}
-
-/**
- * The workspace's alert manager: every alert to one SNS topic. `sigv4.region` is required and the topic must
- * be a standard topic of the same account (Amazon Managed Service for Prometheus user guide, "Configure
- * alert manager to send messages to Amazon SNS").
- */
-export function alertManagerDefinition(topicArn: string, region: string): string {
-  return [
-    'alertmanager_config: |',
-    '  route:',
-    '    receiver: sns',
-    '    group_by: [alertname, namespace, app]',
-    '  receivers:',
-    '    - name: sns',
-    '      sns_configs:',
-    `        - topic_arn: ${topicArn}`,
-    '          sigv4:',
-    `            region: ${region}`,
-    '',
-  ].join('\n');
-}
-
-/** One alerting rule per service: p99 of vLLM's end-to-end latency over its target for 15 minutes. */
-export function latencyRules(objectives: LatencyObjective[]): string {
-  return stringify({
-    groups: [
-      {
-        name: 'inference-latency',
-        rules: objectives.map((o) => ({
-          alert: 'InferenceP99LatencyHigh',
-          expr: `histogram_quantile(0.99, sum by (le) (rate(${LATENCY_HISTOGRAM}{namespace="${o.namespace}",app="${o.name}"}[5m]))) > ${o.p99LatencyTarget.toMilliseconds() / 1000}`,
-          for: '15m',
-          labels: { severity: 'warning', namespace: o.namespace, app: o.name },
-          annotations: { summary: `p99 latency of ${o.name} is over ${o.p99LatencyTarget.toMilliseconds()} ms` },
-        })),
-      },
-    ],
-  });
 }
 
 /** What the managed scraper collects. */

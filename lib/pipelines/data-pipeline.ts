@@ -10,7 +10,7 @@ import {
   Token,
 } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { eventAlarm } from '../monitoring/event-alarm';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as emrserverless from 'aws-cdk-lib/aws-emrserverless';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -378,17 +378,12 @@ export class DataPipeline extends Construct {
     }
 
     if (props.alarmTopic) {
-      const alarm = (aid: string, metric: cloudwatch.Metric, what: string) => {
-        const a = metric.createAlarm(this, aid, {
-          alarmDescription: `Data pipeline ${props.pipelineName}: ${what}`,
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      const alarm = (aid: string, metric: cloudwatch.Metric, what: string) =>
+        eventAlarm(this, aid, {
+          metric,
+          description: `Data pipeline ${props.pipelineName}: ${what}`,
+          topic: props.alarmTopic!,
         });
-        a.addAlarmAction(new cwActions.SnsAction(props.alarmTopic!));
-        return a;
-      };
       this.failedAlarm = alarm('FailedAlarm', this.metricFailed(), 'an execution failed');
       this.timedOutAlarm = alarm('TimedOutAlarm', this.metricTimedOut(), 'an execution timed out');
       if (this.arrivalDeadLetters) {

@@ -18,10 +18,11 @@ const DOMAIN_DEPS: Record<string, string[]> = {
   cluster: ['compute', 'monitoring'],
   // Workloads are placed on pools (labels, taints, accelerators).
   workloads: ['compute'],
-  // Autoscalers install onto a cluster, for pools, and scale workloads (KEDA).
-  autoscaling: ['cluster', 'compute', 'workloads'],
-  // Pipelines read and write the lake's zones.
-  pipelines: ['data-lake'],
+  // Autoscalers install onto a cluster, for pools, and scale workloads (KEDA); the Prometheus workspace evaluates
+  // the monitoring domain's alert rules.
+  autoscaling: ['cluster', 'compute', 'workloads', 'monitoring'],
+  // Pipelines read and write the lake's zones, and alarm through the monitoring domain's factories.
+  pipelines: ['data-lake', 'monitoring'],
   nag: [],
   testing: [],
 };
