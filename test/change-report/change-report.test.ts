@@ -11,6 +11,7 @@ import {
   type ChangeReport,
 } from '../../lib/change-report/change-report';
 import { manifestChanges } from '../../lib/change-report/private/kubernetes';
+import { deniedByPolicy } from '../../lib/change-report/private/stack-policies';
 import cdkJson from '../../cdk.json';
 
 // The change report on pairs of real assemblies of a small platform, diffed with @aws-cdk/cloudformation-diff:
@@ -174,4 +175,21 @@ test('synth with a baseline writes the report next to the plan, and fails with t
 
 test('a baseline that is not a cloud assembly names the option and the value', () => {
   expect(() => readAssembly(dir, 'cr-ml')).toThrow(/-c ai-platform:baseline \(.*\) is not a cloud assembly/);
+});
+
+test('the platform protects every zone bucket and the lake key, and a pool marked protect; allowReplace lifts them', () => {
+  const denied = (a: AssemblyTemplates) =>
+    Object.fromEntries(
+      [...deniedByPolicy(a.stacks)].map(([stack, ids]) => [
+        stack,
+        [...ids].map((id) => id.replace(/[0-9A-F]{8}$/, '')),
+      ]),
+    );
+  expect(denied(base)).toEqual({
+    'cr-ml-data': ['DataLakeKey', 'DataLakeZonemodels', 'DataLakeZoneraw', 'DataLakeZonescratch'],
+    [Object.keys(base.stacks).find((s) => JSON.stringify(base.stacks[s]).includes('PooltrainNodegroup'))!]: [
+      'PooltrainNodegroup',
+    ],
+  });
+  expect(denied(open)).toEqual({ 'cr-ml-data': ['DataLakeKey', 'DataLakeZonemodels', 'DataLakeZoneraw'] });
 });
