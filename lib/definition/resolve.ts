@@ -175,6 +175,12 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     errorRateThresholdPercent:
       def.monitoring?.errorRateThresholdPercent ?? DEFAULTS.monitoring.errorRateThresholdPercent,
     pendingPodsMinutes: def.monitoring?.pendingPodsMinutes ?? DEFAULTS.monitoring.pendingPodsMinutes,
+    pendingPods: def.monitoring?.pendingPods ?? DEFAULTS.monitoring.pendingPods,
+    gpuMemoryMinutes: def.monitoring?.gpuMemoryMinutes ?? DEFAULTS.monitoring.gpuMemoryMinutes,
+    failedNodes: def.monitoring?.failedNodes ?? DEFAULTS.monitoring.failedNodes,
+    failedNodesMinutes: def.monitoring?.failedNodesMinutes ?? DEFAULTS.monitoring.failedNodesMinutes,
+    errorRateMinutes: def.monitoring?.errorRateMinutes ?? DEFAULTS.monitoring.errorRateMinutes,
+    alarms: { ...def.monitoring?.alarms },
   };
   // Monitoring's own rules, as AiMonitoring applies them (in the definition's field names).
   out.addAll(
@@ -187,7 +193,14 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
         gpuMemoryThresholdPercent: monitoring.gpuMemoryThresholdPercent,
         errorRateThresholdPercent: monitoring.errorRateThresholdPercent,
       },
-      minutes: { gpuIdleMinutes: monitoring.gpuIdleMinutes, pendingPodsMinutes: monitoring.pendingPodsMinutes },
+      minutes: {
+        gpuIdleMinutes: monitoring.gpuIdleMinutes,
+        pendingPodsMinutes: monitoring.pendingPodsMinutes,
+        gpuMemoryMinutes: monitoring.gpuMemoryMinutes,
+        failedNodesMinutes: monitoring.failedNodesMinutes,
+        errorRateMinutes: monitoring.errorRateMinutes,
+      },
+      counts: { pendingPods: monitoring.pendingPods, failedNodes: monitoring.failedNodes },
     }),
   );
 

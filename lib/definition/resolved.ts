@@ -1,6 +1,6 @@
 import type { AmiChoice, AmiFamily } from '../catalog/ami';
 import type { InterfaceEndpoints } from '../network/platform-network';
-import type { BudgetCostFilter } from '../monitoring/ai-monitoring';
+import type { AiMonitoringAlarms, BudgetCostFilter } from '../monitoring/ai-monitoring';
 import type { Compliance } from '../core/compliance';
 import type { AcceleratorVendor, InstanceFacts } from '../catalog/accelerators';
 import type { PlatformCost } from './cost';
@@ -152,6 +152,12 @@ export interface ResolvedMonitoring {
   readonly gpuMemoryThresholdPercent: number;
   readonly errorRateThresholdPercent: number;
   readonly pendingPodsMinutes: number;
+  readonly pendingPods: number;
+  readonly gpuMemoryMinutes: number;
+  readonly failedNodes: number;
+  readonly failedNodesMinutes: number;
+  readonly errorRateMinutes: number;
+  readonly alarms: AiMonitoringAlarms;
 }
 
 export interface ResolvedPipelineTable {

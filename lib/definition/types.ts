@@ -14,7 +14,7 @@ import type { InferenceExposure } from '../workloads/inference-exposure';
 import type { DataAccessLevel } from '../data-lake/data-access-level';
 import type { InterfaceEndpoints } from '../network/platform-network';
 import type { TableFormat } from '../pipelines/pipeline-table';
-import type { BudgetCostFilter } from '../monitoring/ai-monitoring';
+import type { AiMonitoringAlarms, BudgetCostFilter } from '../monitoring/ai-monitoring';
 import type { Compliance } from '../core/compliance';
 
 /** What launches a pool's nodes. */
@@ -281,6 +281,22 @@ export interface MonitoringDefinition {
   readonly errorRateThresholdPercent?: number;
   /** Minutes pods may stay pending before the alarm. @default 15 @asType integer */
   readonly pendingPodsMinutes?: number;
+  /** Pending pods that alarm (at least this many). @default 1 @asType integer */
+  readonly pendingPods?: number;
+  /** Minutes a GPU's memory must stay saturated before the alarm. @default 15 @asType integer */
+  readonly gpuMemoryMinutes?: number;
+  /** Failed nodes that alarm (at least this many). @default 1 @asType integer */
+  readonly failedNodes?: number;
+  /** Minutes nodes must stay failed before the alarm. @default 10 @asType integer */
+  readonly failedNodesMinutes?: number;
+  /** Minutes a service's 5xx rate must stay over its threshold before the alarm. @default 15 @asType integer */
+  readonly errorRateMinutes?: number;
+  /**
+   * Which alarms exist: each is on unless set to `false` (e.g. `{ gpuIdle: false }` for a pool meant to idle).
+   * Turning one off deletes that alarm; turning it on again creates it under the same logical ID.
+   * @default - every alarm on
+   */
+  readonly alarms?: AiMonitoringAlarms;
 }
 
 /** A definition warning the user has considered and accepts. */

@@ -57,7 +57,13 @@ export function monitoringProps(
       gpuIdleFor: Duration.minutes(def.monitoring.gpuIdleMinutes),
       gpuMemoryPercent: def.monitoring.gpuMemoryThresholdPercent,
       errorRatePercent: def.monitoring.errorRateThresholdPercent,
+      errorRateFor: Duration.minutes(def.monitoring.errorRateMinutes),
       pendingFor: Duration.minutes(def.monitoring.pendingPodsMinutes),
+      pendingPods: def.monitoring.pendingPods,
+      gpuMemoryFor: Duration.minutes(def.monitoring.gpuMemoryMinutes),
+      failedNodes: def.monitoring.failedNodes,
+      failedNodesFor: Duration.minutes(def.monitoring.failedNodesMinutes),
     },
+    alarms: def.monitoring.alarms,
   };
 }

@@ -112,6 +112,12 @@ describe('documented defaults', () => {
       gpuMemoryThresholdPercent: 95,
       errorRateThresholdPercent: 5,
       pendingPodsMinutes: 15,
+      pendingPods: 1,
+      gpuMemoryMinutes: 15,
+      failedNodes: 1,
+      failedNodesMinutes: 10,
+      errorRateMinutes: 15,
+      alarms: {},
     }));
   test('teams, tags', () => {
     expect(r.teams).toEqual([]);
@@ -251,6 +257,12 @@ test('the file schema accepts every field of the TypeScript types', () => {
     gpuMemoryThresholdPercent: 90,
     errorRateThresholdPercent: 2,
     pendingPodsMinutes: 10,
+    pendingPods: 2,
+    gpuMemoryMinutes: 20,
+    failedNodes: 1,
+    failedNodesMinutes: 15,
+    errorRateMinutes: 10,
+    alarms: { gpuIdle: false, gpuMemorySaturation: true, failedNodes: true, podsPending: true, errorRate: true },
   };
   const team: Required<TeamDefinition> = {
     name: 'ml',

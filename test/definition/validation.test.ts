@@ -806,6 +806,20 @@ const RULES: [string, (d: any) => void, RegExp][] = [
     /^monitoring\.gpuIdleMinutes \(7\) must be a multiple of 5 between 5 and 1440/,
   ],
   [
+    'every alarm duration in 5-minute periods',
+    (d) => {
+      d.monitoring.failedNodesMinutes = 12;
+    },
+    /^monitoring\.failedNodesMinutes \(12\) must be a multiple of 5 between 5 and 1440/,
+  ],
+  [
+    'alarm counts are whole numbers >= 1',
+    (d) => {
+      d.monitoring.failedNodes = 0;
+    },
+    /^monitoring\.failedNodes \(0\) must be a whole number >= 1/,
+  ],
+  [
     'budget > 0',
     (d) => {
       d.monitoring.monthlyBudgetUsd = 0;

@@ -335,20 +335,44 @@ test('the definition overrides alarm thresholds', () => {
         gpuMemoryThresholdPercent: 90,
         errorRateThresholdPercent: 2,
         pendingPodsMinutes: 30,
+        pendingPods: 3,
+        gpuMemoryMinutes: 30,
+        failedNodes: 2,
+        failedNodesMinutes: 20,
+        errorRateMinutes: 5,
+        alarms: { gpuIdle: false },
       });
     }),
   });
   const alarms = platform.monitoring.alarms;
+  // Switched off in the definition: no such alarm; the others stay.
+  expect(Object.keys(alarms)).not.toContain('GpuIdle');
+  expect(Object.keys(alarms)).toEqual(expect.arrayContaining(['GpuMemorySaturation', 'FailedNodes', 'PodsPending']));
   const t = Template.fromStack(platform.monitoringStack);
   const props = (a: keyof typeof alarms) =>
     resourcesOf(t, 'AWS::CloudWatch::Alarm').find(
       ([id]) => id === platform.monitoringStack.getLogicalId(alarms[a].node.defaultChild as never),
     )![1].Properties;
-  expect(props('GpuIdle').EvaluationPeriods).toBe(12);
-  expect(JSON.stringify(props('GpuIdle').Metrics)).toContain('util < 20');
   expect(props('GpuMemorySaturation').Threshold).toBe(90);
+  expect(props('GpuMemorySaturation').EvaluationPeriods).toBe(6);
   expect(props('llm-ErrorRate').Threshold).toBe(2);
+  expect(props('llm-ErrorRate').EvaluationPeriods).toBe(1);
   expect(props('PodsPending').EvaluationPeriods).toBe(6);
+  expect(props('PodsPending').Threshold).toBe(3);
+  expect(props('FailedNodes').Threshold).toBe(2);
+  expect(props('FailedNodes').EvaluationPeriods).toBe(4);
+
+  const idle = new AiPlatform(testApp(), 'AiPlatform', {
+    definition: referenceWith((d) => {
+      Object.assign(d.monitoring, { gpuIdleThresholdPercent: 20, gpuIdleMinutes: 60 });
+    }),
+  });
+  const it = Template.fromStack(idle.monitoringStack);
+  const gpuIdle = resourcesOf(it, 'AWS::CloudWatch::Alarm').find(
+    ([id]) => id === idle.monitoringStack.getLogicalId(idle.monitoring.alarms.GpuIdle.node.defaultChild as never),
+  )![1].Properties;
+  expect(gpuIdle.EvaluationPeriods).toBe(12);
+  expect(JSON.stringify(gpuIdle.Metrics)).toContain('util < 20');
 });
 
 test('without a monitoring block: dashboard and alarms to a topic with no subscribers, no budget', () => {

@@ -667,12 +667,51 @@ export const DEFINITION_JSON_SCHEMA = {
         pendingPodsMinutes: {
           type: 'integer',
         },
+        pendingPods: {
+          type: 'integer',
+        },
+        gpuMemoryMinutes: {
+          type: 'integer',
+        },
+        failedNodes: {
+          type: 'integer',
+        },
+        failedNodesMinutes: {
+          type: 'integer',
+        },
+        errorRateMinutes: {
+          type: 'integer',
+        },
+        alarms: {
+          $ref: '#/definitions/AiMonitoringAlarms',
+        },
       },
       additionalProperties: false,
     },
     BudgetCostFilter: {
       type: 'string',
       enum: ['cost-tag', 'account'],
+    },
+    AiMonitoringAlarms: {
+      type: 'object',
+      properties: {
+        gpuIdle: {
+          type: 'boolean',
+        },
+        gpuMemorySaturation: {
+          type: 'boolean',
+        },
+        failedNodes: {
+          type: 'boolean',
+        },
+        podsPending: {
+          type: 'boolean',
+        },
+        errorRate: {
+          type: 'boolean',
+        },
+      },
+      additionalProperties: false,
     },
     Compliance: {
       type: 'string',

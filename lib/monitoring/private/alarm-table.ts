@@ -22,18 +22,17 @@ export interface AlarmDefinition {
 /** Every threshold with its default applied (the one place `??` meets MONITORING_DEFAULTS and ALARM_DEFAULTS). */
 export function resolveThresholds(given: AiMonitoringThresholds = {}): Required<AiMonitoringThresholds> {
   const d = MONITORING_DEFAULTS;
-  const a = ALARM_DEFAULTS;
   return {
     gpuIdlePercent: given.gpuIdlePercent ?? d.gpuIdleThresholdPercent,
     gpuIdleFor: given.gpuIdleFor ?? Duration.minutes(d.gpuIdleMinutes),
     gpuMemoryPercent: given.gpuMemoryPercent ?? d.gpuMemoryThresholdPercent,
-    gpuMemoryFor: given.gpuMemoryFor ?? Duration.minutes(a.gpuMemoryMinutes),
-    failedNodes: given.failedNodes ?? a.failedNodesThreshold,
-    failedNodesFor: given.failedNodesFor ?? Duration.minutes(a.failedNodesMinutes),
-    pendingPods: given.pendingPods ?? a.pendingPodsThreshold,
+    gpuMemoryFor: given.gpuMemoryFor ?? Duration.minutes(d.gpuMemoryMinutes),
+    failedNodes: given.failedNodes ?? d.failedNodes,
+    failedNodesFor: given.failedNodesFor ?? Duration.minutes(d.failedNodesMinutes),
+    pendingPods: given.pendingPods ?? d.pendingPods,
     pendingFor: given.pendingFor ?? Duration.minutes(d.pendingPodsMinutes),
     errorRatePercent: given.errorRatePercent ?? d.errorRateThresholdPercent,
-    errorRateFor: given.errorRateFor ?? Duration.minutes(a.errorRateMinutes),
+    errorRateFor: given.errorRateFor ?? Duration.minutes(d.errorRateMinutes),
   };
 }
 
