@@ -1,7 +1,7 @@
 import { fullDiff } from '@aws-cdk/cloudformation-diff';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PlatformValidationError } from '../core/problems';
 import type { ReplaceAllowance } from '../definition/types';
 import type { PlatformPlan } from '../plan/plan';
@@ -130,6 +130,14 @@ export function writeChangeReport(
   baselineDir: string,
   allowReplace: readonly ReplaceAllowance[],
 ): ChangeReport {
+  if (resolve(baselineDir) === resolve(outdir))
+    throw new PlatformValidationError('The change report', [
+      {
+        field: '-c ai-platform:baseline',
+        value: baselineDir,
+        message: `is the directory this synth writes (${outdir}): give a copy of the previous cdk.out (cp -r cdk.out cdk.out.prev)`,
+      },
+    ]);
   const report = compareAssemblies(
     name,
     baselineDir,

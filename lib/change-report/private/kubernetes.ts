@@ -75,9 +75,13 @@ function podTemplate(o: any): any {
   );
 }
 
-const images = (o: any): string[] =>
-  [...(podTemplate(o)?.spec?.containers ?? []), ...(podTemplate(o)?.spec?.initContainers ?? [])].map((c: any) =>
-    String(c.image),
+/** Each container's image, by container name. */
+const images = (o: any): Record<string, string> =>
+  Object.fromEntries(
+    [...(podTemplate(o)?.spec?.containers ?? []), ...(podTemplate(o)?.spec?.initContainers ?? [])].map((c: any) => [
+      String(c.name),
+      String(c.image),
+    ]),
   );
 
 /** Each object added, removed or changed between two manifests. */
@@ -112,8 +116,14 @@ function objectChange(key: string, was: any, o: any): ObjectChange {
       refused: `${frozen.join(', ')} changes (${rule.source}): kubectl apply fails and the stack rolls back`,
     };
   const [imagesBefore, imagesAfter] = [images(was), images(o)];
-  if (!same(imagesBefore, imagesAfter))
-    return { object: key, says: `rolls to a new image (${imagesBefore.join(', ')} → ${imagesAfter.join(', ')})` };
+  const moved = Object.keys(imagesAfter).filter(
+    (c) => imagesBefore[c] !== undefined && imagesBefore[c] !== imagesAfter[c],
+  );
+  if (moved.length > 0)
+    return {
+      object: key,
+      says: `rolls to a new image (${moved.map((c) => `${imagesBefore[c]} → ${imagesAfter[c]}`).join(', ')})`,
+    };
   if (!same(podTemplate(was), podTemplate(o))) return { object: key, says: 'rolls its pods (pod template changed)' };
   return { object: key, says: 'updated in place (no pod restarts)' };
 }
