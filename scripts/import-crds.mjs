@@ -42,6 +42,12 @@ const IMPORTS = [
     version: 'v1alpha1',
     out: 'lib/workloads/imports',
   },
+  {
+    name: 'keda-http-httpscaledobject',
+    crd: 'crds/keda-http/http.keda.sh_httpscaledobjects.yaml',
+    version: 'v1alpha1',
+    out: 'lib/workloads/imports',
+  },
   { name: 'kuberay-rayjob', crd: 'crds/kuberay/ray.io_rayjobs.yaml', version: 'v1', out: 'lib/workloads/imports' },
   {
     name: 'jobset',

@@ -317,6 +317,24 @@ export const HELM_CHARTS = deepFreeze({
     ),
   },
   /**
+   * Holds a request for an exposed service at zero replicas until one is ready, and scales on its in-flight
+   * requests. kedacore/charts commit c4b92e9 "release v0.15.0" (2026-06-15), http-add-on/Chart.yaml version 0.15.0,
+   * appVersion 0.15.0 (kedacore/http-add-on tag v0.15.0, whose HTTPScaledObject CRD is vendored). The add-on's last
+   * in-repo compatibility table (docs/install.md at v0.12.2) pairs it with KEDA v2.18; v0.15.0's go.mod builds
+   * against keda/v2 v2.18.3 and uses only ScaledObject keda.sh/v1alpha1 and the external-push trigger, both served
+   * by the pinned KEDA 2.20.2.
+   */
+  kedaHttpAddOn: {
+    chart: 'keda-add-ons-http',
+    repository: 'https://kedacore.github.io/charts',
+    version: '0.15.0',
+    namespace: 'keda',
+    // values.yaml at c4b92e9: images.<component> (full repository), one images.tag "" = appVersion 0.15.0.
+    images: ['operator', 'interceptor', 'scaler'].map((c) =>
+      image(`images.${c}`, `ghcr.io/kedacore/http-add-on-${c}`, '0.15.0', { tagKey: 'images.tag' }),
+    ),
+  },
+  /**
    * Builds the ALBs of exposed inference services from their Ingresses. aws/eks-charts tag v0.0.242 (2026-08-03),
    * stable/aws-load-balancer-controller/Chart.yaml: version 3.5.0, appVersion v3.5.0 (the controller's release tag
    * v3.5.0, kubernetes-sigs/aws-load-balancer-controller commit 11eb202c, whose docs/install/iam_policy.json the

