@@ -1,3 +1,4 @@
+import { deepFreeze } from './deep-freeze';
 /**
  * The limits AWS and Kubernetes enforce on what the library generates, in one place, each with its source.
  * The definition's rules and the standalone constructs check values against these before synthesis, so a
@@ -5,26 +6,26 @@
  */
 
 /** CloudFormation quotas (CloudFormation user guide, "Understand CloudFormation quotas"). */
-export const CLOUDFORMATION = {
+export const CLOUDFORMATION = deepFreeze({
   /** Resources declared in one template. */
   maxResources: 500,
   /** Outputs declared in one template. */
   maxOutputs: 200,
   /** Template body size when uploaded through S3 (the CDK CLI uploads large templates), bytes. */
   maxTemplateBytes: 1_000_000,
-} as const;
+} as const);
 
 /**
  * Resource tags (CloudFormation `Tag` type and the Tagging API: "Tag naming limits and requirements"):
  * keys 1..128 and values 0..256 of Unicode letters, digits, spaces and `_ . : / = + - @`, no `aws:` prefix.
  */
-export const TAGS = {
+export const TAGS = deepFreeze({
   maxKeyLength: 128,
   maxValueLength: 256,
   pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
   /** Tags per resource (EKS node groups, like most resources, accept 50: EKS user guide, "Tag your Amazon EKS resources"). */
   maxPerResource: 50,
-} as const;
+} as const);
 
 /** Problems of one tag; empty when CloudFormation and the service would accept it. */
 export function tagProblems(key: string, value: string): string[] {
@@ -38,7 +39,7 @@ export function tagProblems(key: string, value: string): string[] {
 }
 
 /** Kubernetes API machinery (k8s.io/apimachinery/pkg/util/validation/validation.go). */
-export const KUBERNETES = {
+export const KUBERNETES = deepFreeze({
   /** IsDNS1123Label: namespaces, Service names, label values' shape. */
   dns1123Label: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
   maxLabelLength: 63,
@@ -47,14 +48,14 @@ export const KUBERNETES = {
   maxSubdomainLength: 253,
   /** int32 fields (replicas, ports, HPA targets): the OpenAPI `format: int32` of the API types. */
   maxInt32: 2_147_483_647,
-} as const;
+} as const);
 
 /**
  * Namespaces a team or workload may not take: those the cluster owns (`default`, `kube-*`; Kubernetes
  * "Namespaces": initial namespaces, and the `kube-` prefix reserved for Kubernetes system namespaces) and
  * those the platform installs its operators and agents into.
  */
-export const RESERVED_NAMESPACES: readonly string[] = [
+export const RESERVED_NAMESPACES: readonly string[] = deepFreeze([
   'default',
   'kube-system',
   'kube-public',
@@ -65,7 +66,7 @@ export const RESERVED_NAMESPACES: readonly string[] = [
   'jobset-system',
   'amazon-cloudwatch',
   'mount-s3',
-];
+]);
 
 /** Why a namespace may not be used, or undefined when it may. */
 export function reservedNamespaceReason(name: string): string | undefined {
@@ -76,10 +77,10 @@ export function reservedNamespaceReason(name: string): string | undefined {
 }
 
 /** IAM quotas (IAM user guide, "IAM and AWS STS quotas"). */
-export const IAM = {
+export const IAM = deepFreeze({
   maxRoleNameLength: 64,
   maxRoleDescriptionLength: 1000,
-} as const;
+} as const);
 
 /**
  * A description cut to fit `max` characters (IAM CreateRole / CreatePolicy: Description at most 1,000): the
@@ -92,9 +93,9 @@ export function fitDescription(text: string, max: number = IAM.maxRoleDescriptio
 }
 
 /** AWS Budgets: `BudgetLimit.Amount` is a decimal string matching `([0-9]*\.)?[0-9]+` (Budgets API, Spend). */
-export const BUDGETS = {
+export const BUDGETS = deepFreeze({
   amountPattern: /^([0-9]*\.)?[0-9]+$/,
-} as const;
+} as const);
 
 /** Whether a budget amount renders as a decimal string Budgets accepts (JavaScript writes 1e21 and up with an exponent). */
 export function isBudgetAmount(amount: number): boolean {

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../catalog/deep-freeze';
 import type { ProblemCollector } from './problems';
 import { DEFINITION_JSON_SCHEMA } from './private/definition-schema.generated';
 import { fieldSchemaOf, type FieldSchema } from './private/field-schema';
@@ -8,7 +9,7 @@ import { unknownFieldMessage } from './private/unknown-field';
  * `AiPlatformDefinition` (unknown fields are errors, like a typo in TypeScript). Generated from the types by
  * `npm run schema` (CI fails when the generated file is stale), so the fields are written once.
  */
-export const DEFINITION_SCHEMA: FieldSchema = fieldSchemaOf(DEFINITION_JSON_SCHEMA);
+export const DEFINITION_SCHEMA: FieldSchema = deepFreeze(fieldSchemaOf(DEFINITION_JSON_SCHEMA));
 
 /**
  * Every field name of the definition and the paths of the objects that have it (`inference[]`,

@@ -1,9 +1,10 @@
+import { deepFreeze } from '../catalog/deep-freeze';
 import { RUNTIME_IMAGES, runtimeImage } from '../catalog/versions';
 import { ScalingMetric } from './scaling-metric';
 import { TrainingEngine } from './training-engine';
 
 /** Defaults of the workload charts (reused by the definition). */
-export const WORKLOAD_DEFAULTS = {
+export const WORKLOAD_DEFAULTS = deepFreeze({
   inference: {
     gpus: 1,
     minReplicas: 1,
@@ -21,7 +22,7 @@ export const WORKLOAD_DEFAULTS = {
   },
   training: { engine: TrainingEngine.PYTORCH, nodes: 1 },
   team: { neuronQuota: 0 },
-} as const;
+} as const);
 
 /** Activation threshold of a scaling metric when none is given. */
 export function defaultActivationThreshold(metric: ScalingMetric): number {

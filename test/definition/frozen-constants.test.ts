@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as api from '../../lib';
 import * as nag from '../../lib/nag';
 import * as testing from '../../lib/testing';
@@ -53,6 +55,30 @@ test('the public entry points export object and array constants (the check below
 
 test.each(ALL)('%s is frozen all the way down', (name, value) => {
   expect(unfrozen(value, name)).toEqual([]);
+});
+
+// Not only what the entry points export: every module-level constant of the library, private ones included (a
+// default object or a service limit is shared by every construct of the process, reached or not).
+const LIB = path.join(__dirname, '..', '..', 'lib');
+function libModules(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    // cdk8s imports are generated classes; the change report is loaded by the app only (and needs its devDependency).
+    if (e.isDirectory()) return e.name === 'imports' || e.name === 'change-report' ? [] : libModules(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+const EVERY_MODULE = libModules(LIB).flatMap((file) =>
+  Object.entries(require(file) as Record<string, unknown>)
+    .filter(([name, value]) => CONSTANT.test(name) && isContainer(value))
+    .map(([name, value]): [string, unknown] => [`${path.relative(LIB, file)}:${name}`, value]),
+);
+
+test('every module-level object or array constant under lib/ is frozen all the way down', () => {
+  expect(EVERY_MODULE.map(([name]) => name)).toEqual(
+    expect.arrayContaining(['catalog/service-limits.ts:CLOUDFORMATION', 'workloads/defaults.ts:WORKLOAD_DEFAULTS']),
+  );
+  expect(EVERY_MODULE.flatMap(([name, value]) => unfrozen(value, name))).toEqual([]);
 });
 
 test("a consumer's change to a constant throws (strict mode) and leaves it as it was", () => {

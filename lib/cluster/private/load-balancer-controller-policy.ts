@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../catalog/deep-freeze';
 /**
  * The AWS Load Balancer Controller's IAM policy, statement for statement as the pinned release publishes it:
  * kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json at tag v3.5.0 (commit 11eb202c,
@@ -6,7 +7,7 @@
  * copy of it. ARNs name the `aws` partition as upstream does; the controller's role renders them in the stack's.
  * On a controller upgrade: replace this list and the vendored copy with the new release's file.
  */
-export const LOAD_BALANCER_CONTROLLER_POLICY: ReadonlyArray<PolicyStatementJson> = [
+export const LOAD_BALANCER_CONTROLLER_POLICY: ReadonlyArray<PolicyStatementJson> = deepFreeze<ReadonlyArray<PolicyStatementJson>>([
   {
     Effect: 'Allow',
     Action: ['iam:CreateServiceLinkedRole'],
@@ -220,7 +221,7 @@ export const LOAD_BALANCER_CONTROLLER_POLICY: ReadonlyArray<PolicyStatementJson>
     ],
     Resource: '*',
   },
-];
+]);
 
 /** One IAM policy statement as JSON (the upstream file's shape). */
 export interface PolicyStatementJson {

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../catalog/deep-freeze';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -8,7 +9,7 @@ import type { Construct } from 'constructs';
  * 185 attempts, the defaults (and maxima) of both EventBridge rule targets and EventBridge Scheduler targets
  * (RetryPolicy MaximumEventAgeInSeconds 60..86400, MaximumRetryAttempts 0..185), made explicit.
  */
-export const START_RETRY = { retryAttempts: 185, maxEventAge: Duration.hours(24) } as const;
+export const START_RETRY = deepFreeze({ retryAttempts: 185, maxEventAge: Duration.hours(24) } as const);
 
 /**
  * The dead-letter queue of a trigger's target: a start that still fails after {@link START_RETRY}, or at once for a

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../catalog/deep-freeze';
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -23,12 +24,12 @@ export interface JobRunSpec {
  * Errors worth another attempt: the service's transient ones (optimized integrations name errors
  * `<Service>.<Exception>`). A failed or cancelled job is not retried: it fails the execution.
  */
-export const JOB_RUN_RETRY = {
+export const JOB_RUN_RETRY = deepFreeze({
   errors: ['EMRServerless.InternalServerException', 'EMRServerless.ThrottlingException'],
   maxAttempts: 2,
   interval: Duration.seconds(30),
   backoffRate: 2,
-};
+});
 
 /** Time an execution allows, beyond the run timeout, for the application to start, the run to be scheduled and start retries. */
 export const START_MARGIN = Duration.minutes(15);

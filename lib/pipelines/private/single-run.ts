@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../catalog/deep-freeze';
 import { Aws, Duration } from 'aws-cdk-lib';
 import type * as emrserverless from 'aws-cdk-lib/aws-emrserverless';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,10 +20,10 @@ import type { Construct } from 'constructs';
  * moment may both start a run: the service still runs them one after the other (duplicate work, never a race).
  * If the look-up itself fails, the execution starts its run anyway (the service's queue still serializes it).
  */
-export const PENDING_STATES = ['SUBMITTED', 'PENDING', 'SCHEDULED', 'QUEUED'] as const;
+export const PENDING_STATES = deepFreeze(['SUBMITTED', 'PENDING', 'SCHEDULED', 'QUEUED'] as const);
 
 /** The most a run may wait in the queue (SchedulerConfiguration.QueueTimeoutMinutes: 15 to 720). */
-export const QUEUE_TIMEOUT_RANGE = { min: 15, max: 720 } as const;
+export const QUEUE_TIMEOUT_RANGE = deepFreeze({ min: 15, max: 720 } as const);
 
 /**
  * How long a queued run may wait: for the one run ahead of it (at most one RUNNING, and a run is only started when

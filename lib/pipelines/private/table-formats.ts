@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../catalog/deep-freeze';
 import type * as glue from 'aws-cdk-lib/aws-glue';
 import { TableFormat } from '../pipeline-table';
 
@@ -8,7 +9,7 @@ const TEXT_OUTPUT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
 export const TABLE_FORMATS: Record<
   TableFormat,
   { inputFormat: string; outputFormat: string; serdeInfo: glue.CfnTable.SerdeInfoProperty }
-> = {
+> = deepFreeze({
   [TableFormat.PARQUET]: {
     inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
     outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
@@ -32,4 +33,4 @@ export const TABLE_FORMATS: Record<
       parameters: { 'field.delim': ',' },
     },
   },
-};
+});
