@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-// The one direction of dependency (the design's "flow of data"; README, "Layout"): catalogs and core helpers are
+// The one direction of dependency (the design's "flow of data"; docs/architecture.md): catalogs and core helpers are
 // leaves, domains stand alone, the definition maps onto the domains, the plan reads the resolved definition,
 // and only lib/platform composes them all.
 const LIB = path.join(__dirname, '..', '..', 'lib');
