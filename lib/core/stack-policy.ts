@@ -53,13 +53,20 @@ export interface StackPolicyProps {
   readonly target: Stack;
   /** The resources of `target` never to be replaced or deleted by a stack update; read at synthesis. */
   readonly protect: () => CfnResource[];
+  /**
+   * Whether removing this construct (or deleting its stack) sets the allow-all policy on `target`. Leave it on
+   * for a policy that protects its own stack; turn it off when the target outlives this stack (the data stack
+   * keeps its protection when the platform stack is deleted).
+   * @default true
+   */
+  readonly liftOnDelete?: boolean;
 }
 
 /**
  * Sets a CloudFormation stack policy on a stack from a stack: the CDK CLI has no stack-policy option
  * (aws/aws-cdk#1697), so an AwsCustomResource calls SetStackPolicy with the stack's name, on create and on every
  * change of the protected set; on delete it sets the allow-all policy (a stack policy cannot be removed), and
- * ignores a target that no longer exists. Its function may only call cloudformation:SetStackPolicy on the target.
+ * ignores a target that no longer exists, unless `liftOnDelete` is false. Its function may only call cloudformation:SetStackPolicy on the target.
  */
 export class StackPolicy extends Construct {
   /** The policy, once the tree is complete. */
@@ -94,7 +101,10 @@ export class StackPolicy extends Construct {
       onCreate: call(body),
       onUpdate: call(body),
       // A stack being deleted, or already gone, answers ValidationError ("Stack ... does not exist").
-      onDelete: { ...call(JSON.stringify(stackPolicyDocument([]))), ignoreErrorCodesMatching: 'ValidationError' },
+      onDelete:
+        (props.liftOnDelete ?? true)
+          ? { ...call(JSON.stringify(stackPolicyDocument([]))), ignoreErrorCodesMatching: 'ValidationError' }
+          : undefined,
       policy: cr.AwsCustomResourcePolicy.fromStatements([
         new iam.PolicyStatement({
           actions: ['cloudformation:SetStackPolicy'],

@@ -184,8 +184,10 @@ export class AiPlatform extends Construct {
     // platform stack, which deploys after the data stack (so it exists), keeping the data stack free of functions
     // (a function there could not sit in the platform's VPC under Control Tower: the platform stack depends on it).
     const allowed = new Set(def.allowReplace.map((a) => a.item));
+    // Deleting the platform stack leaves the data stack protected (the data outlives the platform).
     new StackPolicy(this.platformStack, 'DataStackPolicy', {
       target: this.dataStack,
+      liftOnDelete: false,
       protect: () => [
         ...Object.entries(this.dataLake.zoneBuckets)
           .filter(([zone]) => !allowed.has(`zone:${zone}`))

@@ -192,4 +192,17 @@ test('the platform protects every zone bucket and the lake key, and a pool marke
     ],
   });
   expect(denied(open)).toEqual({ 'cr-ml-data': ['DataLakeKey', 'DataLakeZonemodels', 'DataLakeZoneraw'] });
+  // Deleting the platform stack (which sets the data stack's policy) leaves the data stack protected; a shard's
+  // policy is lifted when its last protected pool goes.
+  const policies = Object.values(base.stacks).flatMap((t: any) =>
+    Object.values<any>(t.Resources ?? {}).filter((r) => r.Type === 'Custom::StackPolicy'),
+  );
+  expect(
+    policies
+      .map((r) => [JSON.parse(r.Properties.Create).parameters.StackName, r.Properties.Delete !== undefined])
+      .sort(),
+  ).toEqual([
+    ['cr-ml-data', false],
+    [expect.stringMatching(/^cr-ml-pools-\d$/), true],
+  ]);
 });
