@@ -71,7 +71,9 @@ const says = (r: ChangeReport, item: string) => r.stacks.flatMap((s) => s.change
 test('a pool whose instance types change is replaced: its nodes are drained, with what that costs in GPU-hours', () => {
   const [nodegroup] = says(report, 'pool:serve').filter((c) => c.resourceType === 'AWS::EKS::Nodegroup');
   expect(nodegroup.kind).toBe('replaced');
-  expect(nodegroup.says).toMatch(/^GPU pool `serve` is replaced: its nodes are drained and running training restarts/);
+  expect(nodegroup.says).toMatch(
+    /^GPU pool `serve` is replaced: its nodes are drained and `chat` move to the new nodes\./,
+  );
   // g6e.xlarge: one GPU a node, maxNodes 2 (the plan's acceleratorsAtMaxNodes).
   expect(nodegroup.says).toContain('up to 2 GPU-hours');
 });

@@ -81,6 +81,17 @@ function rotationCost(pool: PlanPool | undefined): string {
   return ` Up to ${pool.maxNodes} node${pool.maxNodes === 1 ? '' : 's'} (${pool.acceleratorsAtMaxNodes} accelerators) are drained and replaced; each hour of work lost since the last checkpoint costs up to ${pool.acceleratorsAtMaxNodes} GPU-hours (about $${hourly.toLocaleString('en-US')} at on-demand prices).`;
 }
 
+/** What draining a pool's nodes does to the workloads the plan places on it. */
+function onPool(item: Item, plans: (PlatformPlan | undefined)[]): string {
+  const on = (plans.find((p) => p !== undefined)?.workloads ?? []).filter((w) => `pool:${w.pool}` === item.item);
+  const names = (kind: string) => on.filter((w) => w.kind === kind).map((w) => `\`${w.name}\``);
+  const parts = [
+    names('training').length > 0 ? `running training restarts (${names('training').join(', ')})` : '',
+    names('inference').length > 0 ? `${names('inference').join(', ')} move to the new nodes` : '',
+  ].filter((x) => x);
+  return parts.length > 0 ? ` and ${parts.join('; ')}` : ' and replaced (no workload of the plan runs on it)';
+}
+
 /** One resource change in the platform's words. */
 export function describe(
   id: string,
@@ -100,7 +111,7 @@ export function describe(
   const says = ((): string => {
     if (type === 'AWS::EKS::Nodegroup') {
       if (kind === ChangeKind.REPLACED)
-        return `${w} is replaced: its nodes are drained and running training restarts.${rotationCost(pool)}`;
+        return `${w} is replaced: its nodes are drained${onPool(item, plans)}.${rotationCost(pool)}`;
       if (kind === ChangeKind.DESTROYED || kind === ChangeKind.ORPHANED)
         return `${w} is removed: its nodes are drained and terminated.`;
       if (kind === ChangeKind.ADDED) return `${w} is added (a new node group).`;
