@@ -1,7 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Yaml, type Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { join } from 'node:path';
 import { HELM_CHARTS } from '../catalog/versions';
 import { POOL_LABEL } from '../core/labels';
@@ -48,7 +48,7 @@ class DeliveredNamespaces extends Construct {
     );
   }
 
-  public readonly created = new Map<string, eks.KubernetesManifest>();
+  public readonly created = new Map<string, IConstruct>();
   public readonly waiting = new Map<string, { manifest: eks.KubernetesManifest; id: string }[]>();
 
   private constructor(scope: Construct, id: string) {
@@ -63,6 +63,17 @@ class DeliveredNamespaces extends Construct {
         ),
     });
   }
+}
+
+/**
+ * Records a namespace made by something other than a delivered chart (a Helm release with createNamespace): charts
+ * with objects in it are applied after `creator`, so deleted before it.
+ */
+export function noteNamespaceCreator(cluster: eks.ICluster, namespace: string, creator: IConstruct): void {
+  const namespaces = DeliveredNamespaces.of(cluster);
+  namespaces.created.set(namespace, creator);
+  for (const w of namespaces.waiting.get(namespace) ?? []) w.manifest.node.addDependency(creator);
+  namespaces.waiting.delete(namespace);
 }
 
 /**

@@ -3,28 +3,7 @@ import { HELM_CHARTS } from '../catalog/versions';
 import { POOL_LABEL } from '../core/labels';
 import { pinnedHelmChart } from '../core/pinned-helm-chart';
 import { SYSTEM_POOL_NAME } from '../compute/pool-name';
-
-/**
- * Where the add-on's interceptor takes requests, as the chart at 0.15.0 names it: Service
- * `<chart>-<interceptor.proxy.service>` (templates/interceptor/service-proxy.yaml), port `interceptor.proxy.port`,
- * and its admin port, whose `/readyz` the interceptor's own readiness probe reads (templates/interceptor/deployment.yaml).
- */
-export const KEDA_HTTP_INTERCEPTOR = {
-  namespace: HELM_CHARTS.kedaHttpAddOn.namespace,
-  service: 'keda-add-ons-http-interceptor-proxy',
-  proxyPort: 8080,
-  adminPort: 9090,
-  readyPath: '/readyz',
-  /** The interceptor pods' labels (templates/interceptor/deployment.yaml selector). */
-  podLabels: { 'app.kubernetes.io/component': 'interceptor', 'app.kubernetes.io/name': 'http-add-on' },
-} as const;
-
-/**
- * The add-on's external scaler, which an `external-push` trigger names (templates/scaler/service.yaml:
- * `<chart>-<scaler.service>.<namespace>:<scaler.grpcPort>`; the add-on's skip-scaledobject-creation e2e test,
- * tests/checks/scaling_phase_deployment_with_skip_so_creation_httpso at v0.15.0, uses the same address).
- */
-export const KEDA_HTTP_SCALER_ADDRESS = `keda-add-ons-http-external-scaler.${HELM_CHARTS.kedaHttpAddOn.namespace}:9090`;
+import { noteNamespaceCreator } from './deliver-chart';
 
 /** The Pod Security `restricted` fields the chart leaves out of its podSecurityContext (values.yaml at 0.15.0). */
 const RESTRICTED_POD = {
@@ -56,5 +35,7 @@ export function installKedaHttpAddOn(cluster: eks.ICluster, id: string, keda: ek
     },
   });
   chart.node.addDependency(keda);
+  // Services at zero replicas put their Ingress in the add-on's namespace, which the release creates.
+  noteNamespaceCreator(cluster, HELM_CHARTS.kedaHttpAddOn.namespace, chart);
   return chart;
 }

@@ -10,7 +10,7 @@ import {
   workloadNameProblems,
 } from '../workloads/workload-checks';
 import { commandProblems, envProblems, modelProblems } from '../workloads/inference-model';
-import { ExposureVisibility, exposureProblems } from '../workloads/inference-exposure';
+import { ExposureVisibility, exposureFitProblems, exposureProblems } from '../workloads/inference-exposure';
 import { AcceleratorVendor } from '../catalog/accelerators';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
@@ -157,13 +157,18 @@ export function resolveInference(
         target,
         activationThreshold,
         query: svc.scaling?.query,
+        exposed: svc.expose !== undefined,
       }),
     );
     checkTeam(svc.team, at, ctx, out);
     checkDataAccess(dataAccess, at, ctx, out);
     const startupBudgetSeconds = svc.startupBudgetSeconds ?? d.startupBudgetSeconds;
     checkServer(svc, startupBudgetSeconds, at, ctx, out);
-    if (svc.expose) out.addAll(at, exposureProblems(svc.expose));
+    if (svc.expose) {
+      out.addAll(at, exposureProblems(svc.expose));
+      // The group's idle timeout and ACL are derived from its services (checkEndpoints): only the service's own rules here.
+      out.addAll(at, exposureFitProblems(svc.expose, { name: '', vpcCidr: '' }, minReplicas));
+    }
 
     const pool = checkPool(svc.nodePool, at, ctx, out);
     if (pool) {
@@ -214,8 +219,19 @@ export function resolveInference(
  */
 function checkEndpoints(defs: InferenceDefinition[], out: ProblemCollector): void {
   const seen = new Map<string, number>();
+  const wafs = new Map<string, number>();
   defs.forEach((svc, i) => {
     if (!svc.expose) return;
+    const visibility = svc.expose.visibility ?? ExposureVisibility.INTERNAL;
+    const waf = svc.expose.wafAclArn;
+    const firstWaf = wafs.get(visibility);
+    if (waf !== undefined && firstWaf === undefined) wafs.set(visibility, i);
+    else if (waf !== undefined && defs[firstWaf!].expose!.wafAclArn !== waf)
+      out.error(
+        `inference[${i}].expose.wafAclArn`,
+        waf,
+        `differs from inference[${firstWaf}]'s: one web ACL protects the whole shared ${visibility} load balancer (wafv2-acl-arn is exclusive across its IngressGroup)`,
+      );
     const key = `${svc.expose.visibility ?? ExposureVisibility.INTERNAL} ${svc.expose.host ?? '*'}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, i);

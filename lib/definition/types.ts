@@ -169,8 +169,9 @@ export interface InferenceDefinition {
   /** Accelerators per replica; must fit one node of the pool. @default 1 @asType integer */
   readonly gpus?: number;
   /**
-   * 0 means scale to zero; it needs `scaling.query` on a signal that exists while no replica runs (a
-   * gateway's or queue's metric). @default 1
+   * 0 means scale to zero; it needs a signal that exists while no replica runs: `expose` (the load balancer's
+   * interceptor holds the first request, up to `expose.coldStartTimeoutSeconds`, and wakes the service) or
+   * `scaling.query` on a gateway's or queue's metric. @default 1
    * @asType integer
    */
   readonly minReplicas?: number;
@@ -204,7 +205,9 @@ export interface InferenceDefinition {
   /**
    * Reach the service from outside the cluster through the platform's shared ALB of its visibility (AWS Load
    * Balancer Controller): `internal` (default, from the VPC) or `internet` (HTTPS only: needs `certificateArn` and
-   * `allowedCidrs`). The ALB's DNS name: `kubectl get ingress -n <namespace> <name>`. @default - not exposed
+   * `allowedCidrs`). The ALB's DNS name: `kubectl get ingress -n <namespace> <name>`. With `minReplicas: 0` requests
+   * go through the KEDA HTTP add-on's interceptor, which holds the first one while a replica starts (Ingress
+   * `<name>.<namespace>` in namespace `keda`; `host` required). @default - not exposed
    */
   readonly expose?: InferenceExposure;
 }

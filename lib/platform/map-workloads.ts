@@ -16,7 +16,12 @@ import type { ResolvedDefinition, ResolvedInference, ResolvedNodePool, ResolvedT
 import type { DataAccessDefinition } from '../definition/types';
 import type { ManagedPrometheus } from '../autoscaling/managed-prometheus';
 import { InferenceService } from '../workloads/inference-service';
-import { ExposureVisibility, ingressGroupName, type LoadBalancerGroup } from '../workloads/inference-exposure';
+import {
+  ExposureVisibility,
+  idleTimeoutFor,
+  ingressGroupName,
+  type LoadBalancerGroup,
+} from '../workloads/inference-exposure';
 import { Placement } from '../workloads/placement';
 import type { S3Mount } from '../workloads/s3-mounts';
 import { ScalingMetric } from '../workloads/scaling-metric';
@@ -77,15 +82,24 @@ function grantSecretsRead(role: iam.IRole, arns: string[]): void {
 /**
  * One IngressGroup (one ALB) per visibility in use, named `<platform>-<visibility>`. Its security group admits the
  * union of its services' ranges (the VPC for a service naming none): the controller needs the same inbound-cidrs on
- * every Ingress of a port; each service's own ranges are then enforced by its rule's source-ip condition.
+ * every Ingress of a port; each service's own ranges are then enforced by its rule's source-ip condition. The idle
+ * timeout (the longest cold-start wait of its services, plus the margin) and the WAF web ACL are the same on every
+ * Ingress too (both "Exclusive" across a group: annotations.md v3.5.0).
  */
 function loadBalancerGroups(def: ResolvedDefinition): Map<string, LoadBalancerGroup> {
   const groups = new Map<string, LoadBalancerGroup>();
   for (const svc of def.inference.filter((s) => s.expose)) {
     const v = svc.expose!.visibility ?? ExposureVisibility.INTERNAL;
     const cidrs = (svc.expose!.allowedCidrs ?? []).length > 0 ? svc.expose!.allowedCidrs! : [def.network.cidr];
-    const inbound = [...new Set([...(groups.get(v)?.inboundCidrs ?? []), ...cidrs])].sort();
-    groups.set(v, { name: ingressGroupName(def.name, v), vpcCidr: def.network.cidr, inboundCidrs: inbound });
+    const prev = groups.get(v);
+    const inbound = [...new Set([...(prev?.inboundCidrs ?? []), ...cidrs])].sort();
+    groups.set(v, {
+      name: ingressGroupName(def.name, v),
+      vpcCidr: def.network.cidr,
+      inboundCidrs: inbound,
+      idleTimeoutSeconds: Math.max(prev?.idleTimeoutSeconds ?? 0, idleTimeoutFor(svc.expose!)),
+      wafAclArn: prev?.wafAclArn ?? svc.expose!.wafAclArn,
+    });
   }
   return groups;
 }
@@ -204,6 +218,8 @@ export function mapWorkloads(
     if (zoneModel && s3.deps.length === 0) deps.push(MountpointDriver.ensure(cluster, def.cluster.kubernetesVersion));
     // The Ingress after the controller (its webhook admits Ingresses), so it is deleted before it too.
     if (svc.expose) deps.push(Operators.ensure(cluster, Operator.AWS_LOAD_BALANCER_CONTROLLER));
+    // At zero replicas its requests wait at the add-on's interceptor, whose CRD and namespace come with the release.
+    if (svc.expose && svc.minReplicas === 0) deps.push(Operators.ensure(cluster, Operator.KEDA_HTTP_ADD_ON));
     const props = {
       name: svc.name,
       namespace: svc.namespace,

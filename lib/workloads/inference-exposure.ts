@@ -25,6 +25,19 @@ export interface InferenceExposure {
    * until the auth slice lands. @default - internal: the VPC
    */
   readonly allowedCidrs?: string[];
+  /**
+   * How long a request may wait, in seconds, while the service starts a replica (node launch, image pull, model
+   * load). With `minReplicas: 0` the load balancer's interceptor holds the request this long for a ready replica,
+   * then answers 504. The ALB's idle timeout is set 60 s above it (IDLE_TIMEOUT_MARGIN_SECONDS), so the
+   * ALB does not cut a held request. 1..3940 (the ALB idle timeout's 4000 less the margin). @default 600
+   * @asType integer
+   */
+  readonly coldStartTimeoutSeconds?: number;
+  /**
+   * A regional AWS WAFv2 web ACL for the load balancer (`arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>`).
+   * It protects the whole shared ALB: every service of the group gets it. @default - none: the ALB's WAF settings are left unchanged
+   */
+  readonly wafAclArn?: string;
 }
 
 /** The ALB an exposure joins: an IngressGroup shared by every service of one platform and visibility. */
@@ -39,6 +52,14 @@ export interface LoadBalancerGroup {
    * @default - the service's allowedCidrs, else the VPC CIDR
    */
   readonly inboundCidrs?: string[];
+  /**
+   * The ALB's idle timeout in seconds, the SAME on every Ingress of the group (load-balancer-attributes is
+   * "Exclusive" across an IngressGroup: annotations.md v3.5.0): at least each member's coldStartTimeoutSeconds plus
+   * {@link IDLE_TIMEOUT_MARGIN_SECONDS}. @default - this service's coldStartTimeoutSeconds plus the margin
+   */
+  readonly idleTimeoutSeconds?: number;
+  /** The group's WAFv2 web ACL (wafv2-acl-arn is "Exclusive" across the group, annotations.md v3.5.0). @default - this service's wafAclArn */
+  readonly wafAclArn?: string;
 }
 
 /** TLS 1.3 with 1.2 fallback, the ELB default for new HTTPS listeners (ELB user guide, "Security policies for your Application Load Balancer"). */
@@ -50,6 +71,36 @@ const CERTIFICATE_ARN =
 /** RFC 1123 host name as ALB host-header rules match it: lowercase labels of 1..63, at most 253 characters, two labels at least. */
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const GROUP = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
+/** The ALB attribute idle_timeout.timeout_seconds: 1-4000 seconds, default 60 (ELB API reference, LoadBalancerAttribute). */
+export const ALB_MAX_IDLE_TIMEOUT_SECONDS = 4000;
+/**
+ * Idle time the ALB allows beyond the cold-start wait: a held request is silent for the wait, then until the
+ * server's first byte; 60 s is the ALB's own default idle timeout, what a request had before it could be held.
+ */
+export const IDLE_TIMEOUT_MARGIN_SECONDS = 60;
+/** @default of InferenceExposure.coldStartTimeoutSeconds. */
+export const DEFAULT_COLD_START_TIMEOUT_SECONDS = 600;
+const MAX_COLD_START = ALB_MAX_IDLE_TIMEOUT_SECONDS - IDLE_TIMEOUT_MARGIN_SECONDS;
+/** A regional WAFv2 web ACL (the controller supports regional ACLs only: annotations.md v3.5.0, wafv2-acl-arn). */
+const WAF_ACL_ARN =
+  /^arn:aws(-[a-z]+)*:wafv2:[a-z]{2}(-[a-z]+)+-\d:\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
+
+/** The ALB idle timeout an exposure needs: its cold-start wait plus the margin. */
+export function idleTimeoutFor(e: InferenceExposure): number {
+  return (e.coldStartTimeoutSeconds ?? DEFAULT_COLD_START_TIMEOUT_SECONDS) + IDLE_TIMEOUT_MARGIN_SECONDS;
+}
+
+function wafProblem(arn: string | undefined, field: string): Problem[] {
+  if (arn === undefined || Token.isUnresolved(arn) || WAF_ACL_ARN.test(arn)) return [];
+  return [
+    {
+      field,
+      value: arn,
+      message:
+        'must be a regional WAFv2 web ACL ARN: arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id> (the controller attaches regional ACLs only; CloudFront-scope ACLs cannot protect an ALB)',
+    },
+  ];
+}
 
 /** The exposure's rules, field names under `at` (the definition passes `inference[i].expose`). */
 export function exposureProblems(e: InferenceExposure, at = 'expose'): Problem[] {
@@ -90,6 +141,18 @@ export function exposureProblems(e: InferenceExposure, at = 'expose'): Problem[]
       `names ${cidrs.length} ranges; at most ${MAX_ALLOWED_CIDRS} (one source-ip condition of the service's ALB rule); use a wider range`,
     );
   }
+  const cold = e.coldStartTimeoutSeconds;
+  if (
+    cold !== undefined &&
+    !Token.isUnresolved(cold) &&
+    !(Number.isInteger(cold) && cold >= 1 && cold <= MAX_COLD_START)
+  )
+    bad(
+      'coldStartTimeoutSeconds',
+      cold,
+      `must be a whole number of seconds from 1 to ${MAX_COLD_START}: the ALB idle timeout, set ${IDLE_TIMEOUT_MARGIN_SECONDS} s above it, is at most ${ALB_MAX_IDLE_TIMEOUT_SECONDS}`,
+    );
+  out.push(...wafProblem(e.wafAclArn, `${at}.wafAclArn`));
   if (visibility === ExposureVisibility.INTERNET) {
     if (e.certificateArn === undefined)
       bad('certificateArn', undefined, 'is required with visibility internet: internet services listen on HTTPS only');
@@ -113,6 +176,18 @@ export function groupProblems(g: LoadBalancerGroup, at = 'loadBalancerGroup'): P
       message:
         "must be 1..63 lowercase alphanumerics, '-' or '.', starting and ending alphanumeric (controller annotations.md, group.name)",
     });
+  const idle = g.idleTimeoutSeconds;
+  if (
+    idle !== undefined &&
+    !Token.isUnresolved(idle) &&
+    !(Number.isInteger(idle) && idle >= 1 && idle <= ALB_MAX_IDLE_TIMEOUT_SECONDS)
+  )
+    out.push({
+      field: `${at}.idleTimeoutSeconds`,
+      value: idle,
+      message: `must be a whole number of seconds from 1 to ${ALB_MAX_IDLE_TIMEOUT_SECONDS} (ALB idle_timeout.timeout_seconds)`,
+    });
+  out.push(...wafProblem(g.wafAclArn, `${at}.wafAclArn`));
   for (const [field, list] of [
     ['vpcCidr', [g.vpcCidr]],
     ['inboundCidrs', g.inboundCidrs ?? []],
@@ -126,6 +201,35 @@ export function groupProblems(g: LoadBalancerGroup, at = 'loadBalancerGroup'): P
   return out;
 }
 
+/**
+ * Rules between a service's exposure and its group and replicas (construct props; the definition states the group
+ * ones across its services): the group's idle timeout covers the service's cold start, one WAF ACL per group, and a
+ * service that scales to zero names its host (the interceptor that holds its requests routes on the Host header).
+ */
+export function exposureFitProblems(e: InferenceExposure, g: LoadBalancerGroup, minReplicas: number): Problem[] {
+  const out: Problem[] = [];
+  const need = idleTimeoutFor(e);
+  if (g.idleTimeoutSeconds !== undefined && !Token.isUnresolved(g.idleTimeoutSeconds) && g.idleTimeoutSeconds < need)
+    out.push({
+      field: 'loadBalancerGroup.idleTimeoutSeconds',
+      value: g.idleTimeoutSeconds,
+      message: `must be >= ${need}: expose.coldStartTimeoutSeconds plus ${IDLE_TIMEOUT_MARGIN_SECONDS} s, or the ALB cuts a held request`,
+    });
+  if (g.wafAclArn !== undefined && e.wafAclArn !== undefined && g.wafAclArn !== e.wafAclArn)
+    out.push({
+      field: 'expose.wafAclArn',
+      value: e.wafAclArn,
+      message: `differs from the group's (${g.wafAclArn}): one web ACL protects the whole shared ALB`,
+    });
+  if (minReplicas === 0 && e.host === undefined)
+    out.push({
+      field: 'expose.host',
+      message:
+        "is required with minReplicas 0: the KEDA HTTP add-on's interceptor, which holds the first request while a replica starts, routes on the Host header",
+    });
+  return out;
+}
+
 /** The IngressGroup of a platform's services of one visibility: `<platform>-<visibility>`. */
 export function ingressGroupName(platform: string, visibility: ExposureVisibility): string {
   return `${platform}-${visibility}`;
@@ -136,10 +240,22 @@ function listenPorts(e: InferenceExposure): string {
   return JSON.stringify([e.certificateArn !== undefined ? { HTTPS: 443 } : { HTTP: 80 }]);
 }
 
+/** Where the ALB sends a service's requests when not to its own pods: the request-holding interceptor. */
+export interface ExposureBackend {
+  readonly namespace: string;
+  readonly service: string;
+  readonly port: number;
+  readonly healthPort: number;
+  readonly healthPath: string;
+}
+
 /**
- * The Ingress of an exposed service (class `alb`, target type `ip`, in its group's ALB) and the NetworkPolicy that
- * admits the ALB's nodes (addresses of the VPC) to the service's pods on its port. Annotations as documented by the
- * pinned controller (docs/guide/ingress/annotations.md at v3.5.0).
+ * The Ingress of an exposed service (class `alb`, target type `ip`, in its group's ALB). Its backend is the
+ * service itself, with a NetworkPolicy admitting the ALB's nodes (addresses of the VPC) to its pods; or, with
+ * `via`, the interceptor's Service: the Ingress then lives in the interceptor's namespace (an Ingress backend names
+ * a Service of its own namespace: networking.k8s.io/v1 IngressServiceBackend) in the same IngressGroup, and the
+ * ALB health-checks the interceptor's readiness endpoint (a check on the service's path would wake it).
+ * Annotations as documented by the pinned controller (docs/guide/ingress/annotations.md at v3.5.0).
  */
 export function exposeService(
   chart: Chart,
@@ -152,12 +268,17 @@ export function exposeService(
     readonly selector: Record<string, string>;
     readonly expose: InferenceExposure;
     readonly group: LoadBalancerGroup;
+    readonly via?: ExposureBackend;
   },
 ): void {
-  const { name, namespace, expose, group } = opts;
+  const { name, expose, group, via } = opts;
+  const backend = via
+    ? { namespace: via.namespace, service: via.service, port: via.port }
+    : { namespace: opts.namespace, service: name, port: opts.port };
   const internet = expose.visibility === ExposureVisibility.INTERNET;
   const cidrs = expose.allowedCidrs ?? [];
   const tls = expose.certificateArn !== undefined;
+  const waf = group.wafAclArn ?? expose.wafAclArn;
   const annotations: Record<string, string> = {
     'alb.ingress.kubernetes.io/group.name': group.name,
     'alb.ingress.kubernetes.io/scheme': internet ? 'internet-facing' : 'internal',
@@ -167,7 +288,11 @@ export function exposeService(
     'alb.ingress.kubernetes.io/inbound-cidrs': (
       group.inboundCidrs ?? (cidrs.length > 0 ? cidrs : [group.vpcCidr])
     ).join(','),
-    'alb.ingress.kubernetes.io/healthcheck-path': opts.healthPath,
+    // Exclusive across the group too: every member gives the group's idle timeout (LoadBalancerGroup.idleTimeoutSeconds).
+    'alb.ingress.kubernetes.io/load-balancer-attributes': `idle_timeout.timeout_seconds=${group.idleTimeoutSeconds ?? idleTimeoutFor(expose)}`,
+    'alb.ingress.kubernetes.io/healthcheck-path': via ? via.healthPath : opts.healthPath,
+    ...(via ? { 'alb.ingress.kubernetes.io/healthcheck-port': String(via.healthPort) } : {}),
+    ...(waf !== undefined ? { 'alb.ingress.kubernetes.io/wafv2-acl-arn': waf } : {}),
     ...(tls
       ? {
           'alb.ingress.kubernetes.io/certificate-arn': expose.certificateArn!,
@@ -177,28 +302,41 @@ export function exposeService(
     // The service's own ranges, on its own rule: the group's security group admits the union of every member's.
     ...(cidrs.length > 0
       ? {
-          [`alb.ingress.kubernetes.io/conditions.${name}`]: JSON.stringify([
+          [`alb.ingress.kubernetes.io/conditions.${backend.service}`]: JSON.stringify([
             { field: 'source-ip', sourceIpConfig: { values: cidrs } },
           ]),
         }
       : {}),
   };
   new k8s.KubeIngress(chart, 'Ingress', {
-    metadata: { name, namespace, labels: opts.labels, annotations },
+    metadata: {
+      // In the interceptor's namespace, named after the service and its namespace (unique there).
+      name: via ? `${name}.${opts.namespace}` : name,
+      namespace: backend.namespace,
+      labels: opts.labels,
+      annotations,
+    },
     spec: {
       ingressClassName: 'alb',
       rules: [
         {
           host: expose.host,
           http: {
-            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: opts.port } } } }],
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: backend.service, port: { number: backend.port } } },
+              },
+            ],
           },
         },
       ],
     },
   });
+  if (via) return;
   new k8s.KubeNetworkPolicy(chart, 'LoadBalancerIngress', {
-    metadata: { name: `allow-alb-${name}`, namespace, labels: opts.labels },
+    metadata: { name: `allow-alb-${name}`, namespace: opts.namespace, labels: opts.labels },
     spec: {
       podSelector: { matchLabels: opts.selector },
       policyTypes: ['Ingress'],

@@ -23,12 +23,15 @@ import {
 import { secretDelivery } from './private/secret-delivery';
 import { ScalingMetric } from './scaling-metric';
 import {
+  DEFAULT_COLD_START_TIMEOUT_SECONDS,
   exposeService,
+  exposureFitProblems,
   exposureProblems,
   groupProblems,
   type InferenceExposure,
   type LoadBalancerGroup,
 } from './inference-exposure';
+import { holdRequests, INTERCEPTOR_BACKEND } from './private/request-holding';
 import { ScaledObject } from './imports/keda-scaledobject-keda.sh';
 import {
   TriggerAuthentication,
@@ -118,6 +121,8 @@ export interface InferenceServiceProps {
   /**
    * Reach the service from outside the cluster through an ALB: an Ingress for the AWS Load Balancer Controller
    * (install it: `Operators.ensure(cluster, Operator.AWS_LOAD_BALANCER_CONTROLLER)`, and deliver this chart after it).
+   * With `minReplicas: 0` requests go through the KEDA HTTP add-on's interceptor, which holds them while a replica
+   * starts (install it: `Operator.KEDA_HTTP_ADD_ON`, and deliver this chart after it too).
    * Needs `loadBalancerGroup`. @default - not exposed: a ClusterIP Service only
    */
   readonly expose?: InferenceExposure;
@@ -178,6 +183,7 @@ export class InferenceService extends Chart {
         target: scaling?.target,
         activationThreshold: scaling?.activationThreshold,
         query: scaling?.query,
+        exposed: props.expose !== undefined,
       }),
     );
     problems.push(...s3MountProblems(props.s3Mounts ?? []));
@@ -195,7 +201,11 @@ export class InferenceService extends Chart {
           field: 'loadBalancerGroup',
           message: 'is required with expose (the IngressGroup and the VPC CIDR the ALB reaches the pods from)',
         });
-      else problems.push(...groupProblems(props.loadBalancerGroup));
+      else {
+        problems.push(...groupProblems(props.loadBalancerGroup));
+        const minReplicas = props.minReplicas ?? WORKLOAD_DEFAULTS.inference.minReplicas;
+        problems.push(...exposureFitProblems(props.expose, props.loadBalancerGroup, minReplicas));
+      }
     }
     const metric = scaling?.metric ?? WORKLOAD_DEFAULTS.inference.scaling.metric;
     if (metric !== ScalingMetric.CPU && !props.prometheus) {
@@ -340,8 +350,11 @@ export class InferenceService extends Chart {
       },
     });
 
+    // Exposed at zero replicas: the first request wakes the service and waits for it at the interceptor.
+    const holds = props.expose !== undefined && minReplicas === 0;
     if (props.expose) {
       exposeService(this, {
+        via: holds ? INTERCEPTOR_BACKEND : undefined,
         name,
         namespace,
         port,
@@ -376,6 +389,24 @@ export class InferenceService extends Chart {
       });
       return;
     }
+    const held = holds
+      ? holdRequests(this, {
+          name,
+          namespace,
+          port,
+          host: props.expose!.host!,
+          labels,
+          selector,
+          minReplicas,
+          maxReplicas,
+          // In-flight requests per replica: the service's own target when it scales on concurrency.
+          concurrency: Math.max(
+            1,
+            Math.ceil(scaling.metric === ScalingMetric.CONCURRENCY ? scaling.target : d.scaling.target),
+          ),
+          coldStartSeconds: props.expose!.coldStartTimeoutSeconds ?? DEFAULT_COLD_START_TIMEOUT_SECONDS,
+        })
+      : undefined;
     const built = scalingQuery(scaling.metric, namespace, name);
     new TriggerAuthentication(this, 'PrometheusAuth', {
       metadata: { name: `${name}-prometheus`, namespace, labels },
@@ -410,6 +441,7 @@ export class InferenceService extends Chart {
               ignoreNullValues: 'true',
             },
           },
+          ...(held ? [{ ...held, name: 'requests-in-flight' }] : []),
         ],
       },
     });

@@ -22,6 +22,8 @@ export interface InferenceSpec {
   readonly target?: number;
   readonly activationThreshold?: number;
   readonly query?: string;
+  /** Reached through the load balancer (`expose`), whose interceptor holds a request at zero replicas and wakes it. */
+  readonly exposed?: boolean;
 }
 
 /** A container image reference: `[registry/]repository[:tag][@digest]`. Tokens are checked at deploy time. */
@@ -124,11 +126,11 @@ export function inferenceProblems(spec: InferenceSpec): Problem[] {
       'applies to KEDA metrics only (concurrency, queue-depth, gpu-utilization), not cpu',
     );
   }
-  if (metric !== ScalingMetric.CPU && minReplicas === 0 && spec.query === undefined) {
+  if (metric !== ScalingMetric.CPU && minReplicas === 0 && spec.query === undefined && !spec.exposed) {
     out.add(
       'minReplicas',
       minReplicas,
-      `can be 0 only with scaling.query on a signal that exists while no replica runs (a gateway's or queue's metric): the built-in ${metric} query reads the service's own pods, so at zero replicas it has no data and the service would never wake; use minReplicas >= 1 or give scaling.query`,
+      `can be 0 only with a signal that exists while no replica runs: expose the service (its load balancer's interceptor holds the first request and wakes it), or give scaling.query on a gateway's or queue's metric; the built-in ${metric} query reads the service's own pods, so at zero replicas it has no data and the service would never wake. Otherwise use minReplicas >= 1`,
     );
   }
   if (metric === ScalingMetric.CPU && minReplicas === 0) {

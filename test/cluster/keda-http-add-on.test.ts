@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parse, parseAllDocuments } from 'yaml';
 import { HELM_CHARTS } from '../../lib/catalog/versions';
-import { KEDA_HTTP_INTERCEPTOR, KEDA_HTTP_SCALER_ADDRESS } from '../../lib/cluster/keda-http-add-on';
+import { KEDA_HTTP_INTERCEPTOR, KEDA_HTTP_SCALER_ADDRESS } from '../../lib/catalog/keda-http-add-on';
 import { Operator, Operators } from '../../lib/cluster/operators';
 import { clusterStack, resourcesOf } from '../helpers';
 import { podSecurityViolations, podTemplatesOf } from '../support/pod-security';

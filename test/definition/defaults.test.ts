@@ -216,6 +216,8 @@ test('the file schema accepts every field of the TypeScript types', () => {
     host: 'svc.ml.example.com',
     allowedCidrs: ['203.0.113.0/24'],
     certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab',
+    coldStartTimeoutSeconds: 900,
+    wafAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/edge/0123abcd-4567-89ab-cdef-0123456789ab',
   };
   const inference: Required<InferenceDefinition> = {
     name: 'svc',

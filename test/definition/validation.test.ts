@@ -571,8 +571,30 @@ const RULES: [string, (d: any) => void, RegExp][] = [
     'scale to zero needs a wake signal',
     (d) => {
       d.inference[0].minReplicas = 0;
+      delete d.inference[0].expose;
     },
-    /^inference\[0\]\.minReplicas \(0\) can be 0 only with scaling\.query/,
+    /^inference\[0\]\.minReplicas \(0\) can be 0 only with a signal that exists while no replica runs: expose the service .* or give scaling\.query/,
+  ],
+  [
+    'scale to zero behind the load balancer needs a host (the interceptor routes on it)',
+    (d) => {
+      d.inference[0].minReplicas = 0;
+      d.inference[0].expose = {};
+    },
+    /^inference\[0\]\.expose\.host is required with minReplicas 0/,
+  ],
+  [
+    'one web ACL per shared load balancer',
+    (d) => {
+      const waf = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/a/0123abcd-4567-89ab-cdef-0123456789ab';
+      d.inference[0].expose = { host: 'a.example.com', wafAclArn: waf };
+      d.inference.push({
+        ...d.inference[0],
+        name: 'other',
+        expose: { host: 'b.example.com', wafAclArn: waf.replace('/a/', '/b/') },
+      });
+    },
+    /^inference\[1\]\.expose\.wafAclArn \(.*\) differs from inference\[0\]'s: one web ACL protects the whole shared internal load balancer/,
   ],
   [
     'percent targets',

@@ -5,6 +5,7 @@ import { AiPlatform, ExposureVisibility, InferenceService, type InferenceService
 import { findInstance } from '../../lib/catalog/accelerators';
 import { placementOnPool } from '../../lib/workloads/placement';
 import { referenceWith, schemaProblems, testApp } from '../helpers';
+import { celViolations } from '../support/cel-rules';
 
 const g6e = placementOnPool('inference', [findInstance('g6e.xlarge')!], 1);
 const prometheus = {
@@ -54,6 +55,7 @@ describe('exposure through the AWS Load Balancer Controller', () => {
       'alb.ingress.kubernetes.io/target-type': 'ip',
       'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]',
       'alb.ingress.kubernetes.io/inbound-cidrs': '203.0.113.0/24',
+      'alb.ingress.kubernetes.io/load-balancer-attributes': 'idle_timeout.timeout_seconds=660',
       'alb.ingress.kubernetes.io/healthcheck-path': '/healthz',
       'alb.ingress.kubernetes.io/certificate-arn': CERT,
       'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
@@ -145,6 +147,172 @@ describe('exposure through the AWS Load Balancer Controller', () => {
   });
 });
 
+const WAF = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/edge/0123abcd-4567-89ab-cdef-0123456789ab';
+
+describe('requests that wait for a replica (KEDA HTTP add-on)', () => {
+  const woken = () =>
+    synth({ minReplicas: 0, expose: { ...internet, coldStartTimeoutSeconds: 900 }, loadBalancerGroup: group });
+
+  test("minReplicas 0 and exposed: the Ingress joins the group in the add-on's namespace, to the interceptor, health-checked on its readiness", () => {
+    const { of } = woken();
+    const [ingress] = of('Ingress');
+    expect(ingress.metadata).toMatchObject({ name: 'chat.serving', namespace: 'keda' });
+    expect(ingress.spec.rules[0]).toEqual({
+      host: 'chat.ml.example.com',
+      http: {
+        paths: [
+          {
+            path: '/',
+            pathType: 'Prefix',
+            backend: { service: { name: 'keda-add-ons-http-interceptor-proxy', port: { number: 8080 } } },
+          },
+        ],
+      },
+    });
+    expect(ingress.metadata.annotations).toMatchObject({
+      'alb.ingress.kubernetes.io/group.name': 'acme-ml-internet',
+      'alb.ingress.kubernetes.io/healthcheck-path': '/readyz',
+      'alb.ingress.kubernetes.io/healthcheck-port': '9090',
+      'alb.ingress.kubernetes.io/load-balancer-attributes': 'idle_timeout.timeout_seconds=960',
+      'alb.ingress.kubernetes.io/conditions.keda-add-ons-http-interceptor-proxy':
+        '[{"field":"source-ip","sourceIpConfig":{"values":["203.0.113.0/24"]}}]',
+    });
+  });
+
+  test('an HTTPScaledObject routes the host through the interceptor, which waits coldStartTimeoutSeconds; the service ScaledObject adds its request signal', () => {
+    const { of } = woken();
+    const [route] = of('HTTPScaledObject');
+    expect(route.apiVersion).toBe('http.keda.sh/v1alpha1');
+    expect(route.metadata).toMatchObject({
+      name: 'chat',
+      namespace: 'serving',
+      annotations: { 'httpscaledobject.keda.sh/skip-scaledobject-creation': 'true' },
+    });
+    expect(route.spec).toEqual({
+      hosts: ['chat.ml.example.com'],
+      pathPrefixes: ['/'],
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'chat', service: 'chat', port: 8000 },
+      replicas: { min: 0, max: 3 },
+      scalingMetric: { concurrency: { targetValue: 8 } },
+      timeouts: { conditionWait: '900s' },
+    });
+    const [scaled] = of('ScaledObject');
+    expect(scaled.spec.minReplicaCount).toBe(0);
+    expect(scaled.spec.triggers.map((t: any) => t.type)).toEqual(['prometheus', 'external-push']);
+    expect(scaled.spec.triggers[1]).toEqual({
+      type: 'external-push',
+      name: 'requests-in-flight',
+      metadata: { httpScaledObject: 'chat', scalerAddress: 'keda-add-ons-http-external-scaler.keda:9090' },
+    });
+  });
+
+  test("the interceptor's pods, not the VPC, are admitted to the service's pods", () => {
+    const { of } = woken();
+    expect(of('NetworkPolicy').map((p) => p.metadata.name)).toEqual(['allow-interceptor-chat']);
+    expect(of('NetworkPolicy')[0].spec.ingress).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'keda' } },
+            podSelector: {
+              matchLabels: { 'app.kubernetes.io/component': 'interceptor', 'app.kubernetes.io/name': 'http-add-on' },
+            },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 8000 }],
+      },
+    ]);
+  });
+
+  test('every object passes its schema (HTTPScaledObject against the vendored CRD) and CEL rules; a broken one does not', () => {
+    const { docs } = woken();
+    const route = docs.find((d) => d.kind === 'HTTPScaledObject');
+    const schema = schemaProblems({ docs, broken: [{ ...route, spec: { ...route.spec, replicas: { min: '0' } } }] });
+    expect(schema.docs).toEqual([]);
+    expect(schema.broken).not.toEqual([]);
+    expect(docs.flatMap((d) => celViolations(d))).toEqual([]);
+    // Both port and portName: the CRD's CEL rule (has(self.portName) != has(self.port)) refuses it.
+    const broken = {
+      ...route,
+      spec: { ...route.spec, scaleTargetRef: { ...route.spec.scaleTargetRef, portName: 'http' } },
+    };
+    expect(celViolations(broken)).toEqual([expect.stringContaining('portName')]);
+  });
+
+  test('the WAF web ACL on the Ingress; not exposed at minReplicas 1: no HTTPScaledObject', () => {
+    const { of } = synth({ expose: { ...internet, wafAclArn: WAF }, loadBalancerGroup: group });
+    expect(of('Ingress')[0].metadata.annotations['alb.ingress.kubernetes.io/wafv2-acl-arn']).toBe(WAF);
+    expect(of('Ingress')[0].metadata.namespace).toBe('serving');
+    expect(of('HTTPScaledObject')).toEqual([]);
+  });
+
+  const base = { name: 'chat', namespace: 'serving', image: 'i', placement: g6e, prometheus };
+  test('minReplicas 0 without expose or query: refused, naming both ways out', () => {
+    const [problem] = InferenceService.check({ ...base, minReplicas: 0 });
+    expect(problem.field).toBe('minReplicas');
+    expect(problem.message).toMatch(/expose the service/);
+    expect(problem.message).toMatch(/scaling\.query/);
+    expect(InferenceService.check({ ...base, minReplicas: 0, expose: internet, loadBalancerGroup: group })).toEqual([]);
+  });
+
+  test.each([
+    [
+      'no host at zero replicas (the interceptor routes on Host)',
+      { minReplicas: 0, expose: { ...internet, host: undefined } },
+      ['expose.host'],
+    ],
+    [
+      'a cold start of 0 s',
+      { expose: { ...internet, coldStartTimeoutSeconds: 0 } },
+      ['expose.coldStartTimeoutSeconds'],
+    ],
+    [
+      'a cold start past the idle timeout limit',
+      { expose: { ...internet, coldStartTimeoutSeconds: 3941 } },
+      ['expose.coldStartTimeoutSeconds'],
+    ],
+    [
+      'a fractional cold start',
+      { expose: { ...internet, coldStartTimeoutSeconds: 1.5 } },
+      ['expose.coldStartTimeoutSeconds'],
+    ],
+    [
+      'a CloudFront-scope web ACL',
+      { expose: { ...internet, wafAclArn: WAF.replace('regional', 'global').replace('us-east-1', 'us-east-1') } },
+      ['expose.wafAclArn'],
+    ],
+    [
+      "a group idle timeout below the service's cold start",
+      {
+        expose: { ...internet, coldStartTimeoutSeconds: 900 },
+        loadBalancerGroup: { ...group, idleTimeoutSeconds: 900 },
+      },
+      ['loadBalancerGroup.idleTimeoutSeconds'],
+    ],
+    [
+      'a group idle timeout past 4000 s',
+      { loadBalancerGroup: { ...group, idleTimeoutSeconds: 4001 } },
+      ['loadBalancerGroup.idleTimeoutSeconds'],
+    ],
+    [
+      "a web ACL other than the group's",
+      {
+        expose: { ...internet, wafAclArn: WAF },
+        loadBalancerGroup: { ...group, wafAclArn: WAF.replace('edge', 'other') },
+      },
+      ['expose.wafAclArn'],
+    ],
+  ])('refused: %s', (_, props, fields) => {
+    const problems = InferenceService.check({
+      ...base,
+      expose: internet,
+      loadBalancerGroup: group,
+      ...props,
+    } as InferenceServiceProps);
+    expect(problems.map((p) => p.field)).toEqual(fields);
+  });
+});
+
 describe('exposed services in a platform', () => {
   const CERT_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab';
   const platform = new AiPlatform(testApp(), 'AiPlatform', {
@@ -165,7 +333,12 @@ describe('exposed services in a platform', () => {
           allowedCidrs: ['198.51.100.0/24'],
         },
       });
-      d.inference.push({ ...d.inference[0], name: 'embed', expose: {} });
+      d.inference.push({
+        ...d.inference[0],
+        name: 'embed',
+        minReplicas: 0,
+        expose: { host: 'embed.example.com', coldStartTimeoutSeconds: 1200 },
+      });
     }),
   });
   const stacks = platform.node.findAll().filter((c): c is Stack => c instanceof Stack);
@@ -196,6 +369,23 @@ describe('exposed services in a platform', () => {
     const internal = ingresses.filter(({ text }) => text.includes('acme-ml-internal'));
     expect(internal).toHaveLength(1);
     expect(internal[0].text).toContain('"alb.ingress.kubernetes.io/inbound-cidrs\\":\\"10.0.0.0/16');
+  });
+
+  test("the group's idle timeout is its longest cold start plus the margin; the add-on is installed once, before the service that waits on it", () => {
+    const idle = (g: string) =>
+      ingresses
+        .filter(({ text }) => text.includes(g))
+        .map(({ text }) => /idle_timeout\.timeout_seconds=(\d+)/.exec(text)![1]);
+    expect(idle('acme-ml-internet')).toEqual(['660', '660']);
+    expect(idle('acme-ml-internal')).toEqual(['1260']);
+    const addOn = resources.filter(
+      ({ r }) => r.Type === 'Custom::AWSCDK-EKS-HelmChart' && r.Properties.Chart === 'keda-add-ons-http',
+    );
+    expect(addOn).toHaveLength(1);
+    const [embed] = ingresses.filter(({ text }) => text.includes('HTTPScaledObject'));
+    expect(embed.text).toContain('embed.example.com');
+    if (embed.m.stack === addOn[0].stack) expect(embed.m.r.DependsOn).toContain(addOn[0].id);
+    else expect(embed.m.stack.dependencies).toContain(addOn[0].stack);
   });
 
   test('an Ingress is applied after the controller and so deleted before it (the controller then removes the ALB)', () => {

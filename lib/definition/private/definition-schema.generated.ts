@@ -398,6 +398,12 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
             type: 'string',
           },
         },
+        coldStartTimeoutSeconds: {
+          type: 'integer',
+        },
+        wafAclArn: {
+          type: 'string',
+        },
       },
       additionalProperties: false,
     },
