@@ -47,7 +47,13 @@ const edit = (d: any) => {
 let dir: string;
 const synth = (name: string, definition: AiPlatformDefinition): AssemblyTemplates => {
   const outdir = join(dir, name);
-  const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:disable-asset-staging': true } });
+  // As the other suites' test app: no built-in CloudFormation validation (seconds to load its spec) and no stack traces.
+  const app = new App({
+    outdir,
+    stackTraces: false,
+    builtinCloudFormationValidation: false,
+    context: { ...cdkJson.context, 'aws:cdk:disable-asset-staging': true },
+  });
   new AiPlatform(app, 'AiPlatform', { definition });
   app.synth();
   return readAssembly(outdir, 'cr-ml');
