@@ -88,12 +88,13 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
     plan.endpoints.length === 0
       ? '(none)'
       : table(
-          ['service', 'visibility', 'URL', 'allowed from'],
+          ['service', 'visibility', 'URL', 'allowed from', 'first request after idle'],
           plan.endpoints.map((e) => [
             e.service,
             e.visibility,
             e.url,
             e.allowedCidrs.length > 0 ? e.allowedCidrs.join(', ') : 'the VPC',
+            e.firstRequest,
           ]),
         ),
     '',

@@ -1,4 +1,5 @@
 import { DataAccessLevel } from '../data-lake/data-access-level';
+import { DEFAULT_COLD_START_TIMEOUT_SECONDS } from '../workloads/inference-exposure';
 import { PRICES_AS_OF } from '../catalog/accelerators';
 import { formatProblem } from '../definition/problems';
 import type { ResolvedDefinition } from '../definition/resolved';
@@ -49,6 +50,8 @@ export interface PlanEndpoint {
   readonly url: string;
   /** The ranges admitted; empty: the VPC (internal services without allowedCidrs). */
   readonly allowedCidrs: string[];
+  /** What a request meets when no replica runs: held up to the cold-start timeout (minReplicas 0), or a running replica. */
+  readonly firstRequest: string;
 }
 
 /** Which stack holds each pool and workload (by name); items not named are in the platform stack. */
@@ -226,6 +229,10 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
               visibility: s.expose.visibility ?? 'internal',
               url: `${s.expose.certificateArn !== undefined ? 'https' : 'http'}://${s.expose.host ?? '<ALB DNS name>'}`,
               allowedCidrs: [...(s.expose.allowedCidrs ?? [])],
+              firstRequest:
+                s.minReplicas === 0
+                  ? `held up to ${s.expose.coldStartTimeoutSeconds ?? DEFAULT_COLD_START_TIMEOUT_SECONDS} s while a replica starts, then 504`
+                  : 'a running replica',
             },
           ]
         : [],

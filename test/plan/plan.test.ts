@@ -128,30 +128,51 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
             allowedCidrs: ['198.51.100.0/24'],
           },
         });
-        d.inference.push({ ...d.inference[0], name: 'embed', expose: {} });
+        d.inference.push({
+          ...d.inference[0],
+          name: 'embed',
+          minReplicas: 0,
+          expose: { host: 'embed.example.com', coldStartTimeoutSeconds: 900 },
+        });
       }),
     ),
   );
+  const running = 'a running replica';
   expect(exposed.endpoints).toEqual([
-    { service: 'llm', visibility: 'internet', url: 'https://chat.example.com', allowedCidrs: ['203.0.113.0/24'] },
+    {
+      service: 'llm',
+      visibility: 'internet',
+      url: 'https://chat.example.com',
+      allowedCidrs: ['203.0.113.0/24'],
+      firstRequest: running,
+    },
     {
       service: 'partner',
       visibility: 'internet',
       url: 'https://partner.example.com',
       allowedCidrs: ['198.51.100.0/24'],
+      firstRequest: running,
     },
-    { service: 'embed', visibility: 'internal', url: 'http://<ALB DNS name>', allowedCidrs: [] },
+    {
+      service: 'embed',
+      visibility: 'internal',
+      url: 'http://embed.example.com',
+      allowedCidrs: [],
+      firstRequest: 'held up to 900 s while a replica starts, then 504',
+    },
   ]);
   // Two ALBs (internet, internal) at $0.0225 an hour, and the internet one's public IPv4 address in each of 3 AZs at $0.005.
   expect(exposed.cost.idle.loadBalancers).toBe(Math.round((2 * 0.0225 + 3 * 0.005) * 730)); // 43.8 -> 44
   // The reference already pays for the internal ALB: exposing to the internet adds the second ALB and its addresses.
   expect(exposed.cost.monthlyIdleUsd - plan.cost.monthlyIdleUsd).toBe(Math.round(325.397 - 16.425 + 43.8) - 325);
   const md = renderPlanMarkdown(exposed);
-  expect(md).toContain('| partner | internet | https://partner.example.com | 198.51.100.0/24 |');
-  expect(md).toContain('| embed | internal | http://<ALB DNS name> | the VPC |');
+  expect(md).toContain('| partner | internet | https://partner.example.com | 198.51.100.0/24 | a running replica |');
+  expect(md).toContain(
+    '| embed | internal | http://embed.example.com | the VPC | held up to 900 s while a replica starts, then 504 |',
+  );
   expect(md).toContain('| Load balancers (ALB per visibility) | $44 |');
   expect(plan.endpoints).toEqual([
-    { service: 'llm', visibility: 'internal', url: 'http://<ALB DNS name>', allowedCidrs: [] },
+    { service: 'llm', visibility: 'internal', url: 'http://<ALB DNS name>', allowedCidrs: [], firstRequest: running },
   ]);
 });
 
