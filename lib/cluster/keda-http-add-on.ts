@@ -29,8 +29,10 @@ export function installKedaHttpAddOn(cluster: eks.ICluster, id: string, keda: ek
     wait: true,
     values: {
       operator: { nodeSelector },
-      scaler: { nodeSelector },
-      interceptor: { nodeSelector },
+      // Two of each (values.yaml defaults 3 + 3 at 250m CPU requested each): one per system node of the default pool
+      // of two, which every operator shares; the interceptor's own ScaledObject adds replicas under load.
+      scaler: { nodeSelector, replicas: 2 },
+      interceptor: { nodeSelector, replicas: { min: 2 } },
       podSecurityContext: RESTRICTED_POD,
     },
   });

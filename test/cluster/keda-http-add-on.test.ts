@@ -85,6 +85,11 @@ describe('KEDA HTTP add-on', () => {
     for (const d of deployments)
       expect(d.spec.template.spec.nodeSelector).toMatchObject({ 'ai-platform/pool': 'system' });
     expect(restrictedProblems(docs)).toEqual([]);
+    // The scaler's Deployment has its count; the interceptor's is its ScaledObject's (the Deployment names none).
+    const scaler = deployments.find((d) => d.metadata.name === 'keda-add-ons-http-external-scaler');
+    expect(scaler.spec.replicas).toBe(2);
+    const scaled = docs.find((d) => d.kind === 'ScaledObject' && d.metadata.name === 'keda-add-ons-http-interceptor');
+    expect(scaled.spec).toMatchObject({ minReplicaCount: 2, maxReplicaCount: 50 });
   });
 
   test("the chart's own defaults are not restricted (why the library sets podSecurityContext)", () => {
