@@ -7,6 +7,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { HELM_CHARTS } from '../../lib/catalog/versions';
 import { KEDA_HTTP_INTERCEPTOR, KEDA_HTTP_SCALER_ADDRESS } from '../../lib/catalog/keda-http-add-on';
 import { Operator, Operators } from '../../lib/cluster/operators';
+import { RegistryMirror } from '../../lib/core/registry-mirror';
 import { clusterStack, resourcesOf } from '../helpers';
 import { podSecurityViolations, podTemplatesOf } from '../support/pod-security';
 
@@ -94,6 +95,17 @@ describe('KEDA HTTP add-on', () => {
 
   test("the chart's own defaults are not restricted (why the library sets podSecurityContext)", () => {
     expect(restrictedProblems(render({})).length).toBeGreaterThan(0);
+  });
+
+  test('with a registry mirror every image comes from it, at the pinned tag', () => {
+    const mirror = RegistryMirror.ecr('123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror');
+    const mirrored = render({ ...values, ...mirror.chartValues(HELM_CHARTS.kedaHttpAddOn) });
+    const images = mirrored.filter((d) => d.kind === 'Deployment').map((d) => d.spec.template.spec.containers[0].image);
+    expect(images.sort()).toEqual(
+      ['interceptor', 'operator', 'scaler'].map(
+        (c) => `123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror/ghcr.io/kedacore/http-add-on-${c}:0.15.0`,
+      ),
+    );
   });
 
   test('the interceptor proxy Service, its admin readiness path, and the scaler address the library names', () => {
