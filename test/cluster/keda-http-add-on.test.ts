@@ -10,6 +10,7 @@ import { Operator, Operators } from '../../lib/cluster/operators';
 import { RegistryMirror } from '../../lib/core/registry-mirror';
 import { clusterStack, resourcesOf } from '../helpers';
 import { podSecurityViolations, podTemplatesOf } from '../support/pod-security';
+import { helmOrderingProblems } from '../support/template-contracts';
 
 /** kedacore/charts http-add-on/ at commit c4b92e9 ("release v0.15.0"), vendored without its README. */
 const CHART = join(__dirname, 'vendored/keda-add-ons-http-0.15.0');
@@ -51,7 +52,8 @@ const restrictedProblems = (docs: any[]) =>
 describe('KEDA HTTP add-on', () => {
   const { stack, gpuCluster } = clusterStack({});
   Operators.ensure(gpuCluster.cluster, Operator.KEDA_HTTP_ADD_ON);
-  const releases = resourcesOf(Template.fromStack(stack), 'Custom::AWSCDK-EKS-HelmChart');
+  const template = Template.fromStack(stack);
+  const releases = resourcesOf(template, 'Custom::AWSCDK-EKS-HelmChart');
   const [id, release] = releases.find(([, h]) => h.Properties.Chart === 'keda-add-ons-http')!;
   const values = JSON.parse(release.Properties.Values);
   const docs = render(values);
@@ -73,6 +75,8 @@ describe('KEDA HTTP add-on', () => {
     expect(releases.filter(([, h]) => h.Properties.Chart === 'keda-add-ons-http')).toHaveLength(1);
     const [kedaId] = releases.find(([, h]) => h.Properties.Chart === 'keda')!;
     expect(release.DependsOn).toContain(kedaId);
+    // Added to a deployed platform it deploys in one go: it waits for the system nodes and core add-ons, with a timeout.
+    expect(helmOrderingProblems(template.toJSON())).toEqual([]);
     expect(release.Properties).toMatchObject({ Version: '0.15.0', Namespace: 'keda', Wait: true });
     expect(id).toMatch(/Operatorkedahttpaddon/);
   });
