@@ -1,3 +1,4 @@
+import { deepFreeze } from './deep-freeze';
 import { HELM_CHARTS } from './versions';
 
 // Facts of the pinned KEDA HTTP add-on chart (HELM_CHARTS.kedaHttpAddOn) that workloads name: the interceptor
@@ -8,7 +9,7 @@ import { HELM_CHARTS } from './versions';
  * `<chart>-<interceptor.proxy.service>` (templates/interceptor/service-proxy.yaml), port `interceptor.proxy.port`,
  * and its admin port, whose `/readyz` the interceptor's own readiness probe reads (templates/interceptor/deployment.yaml).
  */
-export const KEDA_HTTP_INTERCEPTOR = {
+export const KEDA_HTTP_INTERCEPTOR = deepFreeze({
   namespace: HELM_CHARTS.kedaHttpAddOn.namespace,
   service: 'keda-add-ons-http-interceptor-proxy',
   proxyPort: 8080,
@@ -16,7 +17,7 @@ export const KEDA_HTTP_INTERCEPTOR = {
   readyPath: '/readyz',
   /** The interceptor pods' labels (templates/interceptor/deployment.yaml selector). */
   podLabels: { 'app.kubernetes.io/component': 'interceptor', 'app.kubernetes.io/name': 'http-add-on' },
-} as const;
+} as const);
 
 /**
  * The add-on's external scaler, which an `external-push` trigger names (templates/scaler/service.yaml:

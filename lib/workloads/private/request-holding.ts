@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../catalog/deep-freeze';
 import { k8s } from 'cdk8s-plus-27';
 import type { Chart } from 'cdk8s';
 import { KEDA_HTTP_INTERCEPTOR, KEDA_HTTP_SCALER_ADDRESS } from '../../catalog/keda-http-add-on';
@@ -5,13 +6,13 @@ import { HttpScaledObject } from '../imports/keda-http-httpscaledobject-http.ked
 import type { ExposureBackend } from '../inference-exposure';
 
 /** The interceptor as the backend of an exposed service's Ingress. */
-export const INTERCEPTOR_BACKEND: ExposureBackend = {
+export const INTERCEPTOR_BACKEND: ExposureBackend = deepFreeze({
   namespace: KEDA_HTTP_INTERCEPTOR.namespace,
   service: KEDA_HTTP_INTERCEPTOR.service,
   port: KEDA_HTTP_INTERCEPTOR.proxyPort,
   healthPort: KEDA_HTTP_INTERCEPTOR.adminPort,
   healthPath: KEDA_HTTP_INTERCEPTOR.readyPath,
-};
+});
 
 /** `skip-scaledobject-creation`: the service's own ScaledObject scales it (operator/controllers/http/app.go, v0.15.0). */
 const SKIP_SCALED_OBJECT = 'httpscaledobject.keda.sh/skip-scaledobject-creation';
