@@ -154,3 +154,7 @@ test('synth is offline and deterministic: two runs give byte-identical templates
   expect(plan.pools.map((p: any) => p.name)).toEqual(['inference', 'training']);
   expect(plan.cost.monthlyCeilingUsd).toBeGreaterThan(0);
 }, 120_000);
+
+// More of this domain's cases, run in this file's worker so the domain's modules load and warm once (test time).
+import './definition-warnings.cases';
+import './user-error.cases';

@@ -203,3 +203,7 @@ test('GpuCluster names what workloads wait for and where its charts come from (n
   RegistryMirror.ecr('123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror').useFor(gpuCluster.cluster);
   expect(gpuCluster.registryMirror?.registry).toBe('123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror');
 });
+
+// More of this domain's cases, run in this file's worker so the domain's modules load and warm once (test time).
+import './keda-http-add-on.cases';
+import './load-balancer-controller.cases';

@@ -448,3 +448,6 @@ test('a description of the same pool with other labels is refused, naming what d
 
 // More of this domain's cases, run in this file's worker so the domain's modules load once (test time).
 import './pool-permissions.cases';
+
+// More of this domain's cases, run in this file's worker so the domain's modules load and warm once (test time).
+import './pool-name.cases';

@@ -105,3 +105,7 @@ describe('the checks fail on broken templates', () => {
     expect(crossStackProblems(stacks, 'data')).toEqual([expect.stringContaining('imports "asg-name"')]);
   });
 });
+
+// More of this domain's cases, run in this file's worker so the domain's modules load and warm once (test time).
+import './admission.cases';
+import './partition.cases';

@@ -313,3 +313,6 @@ test("a grant from another stack leaves the lake's stack untouched and imports n
 // More of this domain's cases, run in this file's worker so the domain's modules load once (test time).
 import './derived-descriptions.cases';
 import './zone-bucket-events.cases';
+
+// More of this domain's cases, run in this file's worker so the domain's modules load and warm once (test time).
+import './data-stack.cases';

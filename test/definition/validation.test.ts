@@ -1347,3 +1347,13 @@ describe('a construct refusing its props throws a PlatformValidationError with i
     );
   });
 });
+
+// More of this domain's cases, run in this file's worker so the domain's modules load and warm once (test time).
+import './load.cases';
+import './limits.cases';
+import './frozen-constants.cases';
+import './schema.cases';
+import './rule-parity.cases';
+import './allow-replace.cases';
+import './property.cases';
+import './defaults.cases';

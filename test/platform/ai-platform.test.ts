@@ -262,3 +262,8 @@ test('the platform stack outputs what a user needs after deploy: the cluster nam
 // Smaller suites of the platform domain, run here so the domain's modules load once.
 import './template-size.cases';
 import './control-tower.cases';
+
+// More of this domain's cases, run in this file's worker so the domain's modules load and warm once (test time).
+import './deploys-and-works.cases';
+import './stack-layout.cases';
+import './stack-policy.cases';

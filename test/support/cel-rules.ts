@@ -19,7 +19,7 @@
  * Kubernetes.
  *
  * Shims — Kubernetes CEL library functions the rules in crds/ use and @bufbuild/cel lacks (each one is
- * exercised in test/contracts/admission.test.ts through SHIMMED_FUNCTIONS):
+ * exercised in test/contracts/admission.cases.ts through SHIMMED_FUNCTIONS):
  * - `<string>.find(<regex>) -> string`: the first (leftmost) match of the regex, or "" when none
  *   (k8s.io/apiserver/pkg/cel/library/regex.go). Used by the Karpenter NodePool label/requirement-key rules
  *   and the EC2NodeClass amiFamily/alias rules.

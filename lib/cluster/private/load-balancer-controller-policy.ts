@@ -3,7 +3,7 @@ import { deepFreeze } from '../../catalog/deep-freeze';
  * The AWS Load Balancer Controller's IAM policy, statement for statement as the pinned release publishes it:
  * kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json at tag v3.5.0 (commit 11eb202c,
  * 2026-08-03), the release of chart 3.5.0 (HELM_CHARTS.awsLoadBalancerController). Written from that file by a
- * script, not by hand; test/cluster/load-balancer-controller.test.ts compares the rendered policy with a vendored
+ * script, not by hand; test/cluster/load-balancer-controller.cases.ts compares the rendered policy with a vendored
  * copy of it. ARNs name the `aws` partition as upstream does; the controller's role renders them in the stack's.
  * On a controller upgrade: replace this list and the vendored copy with the new release's file.
  */
