@@ -74,6 +74,14 @@ export { TrainingJob, type TrainingJobProps } from './workloads/training-job';
 export type { S3Mount } from './workloads/s3-mounts';
 export type { InferenceModel } from './workloads/inference-model';
 export { ExposureVisibility, type InferenceExposure, type LoadBalancerGroup } from './workloads/inference-exposure';
+export {
+  JwtClaimFormat,
+  UnauthenticatedAction,
+  type CognitoAuth,
+  type ExposureAuth,
+  type JwtAuth,
+  type JwtClaim,
+} from './workloads/exposure-auth';
 
 // Monitoring.
 export { AiPlatformMetrics } from './monitoring/metrics';

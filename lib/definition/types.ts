@@ -204,8 +204,8 @@ export interface InferenceDefinition {
   readonly startupBudgetSeconds?: number;
   /**
    * Reach the service from outside the cluster through the platform's shared ALB of its visibility (AWS Load
-   * Balancer Controller): `internal` (default, from the VPC) or `internet` (HTTPS only: needs `certificateArn` and
-   * `allowedCidrs`). The ALB's DNS name: `kubectl get ingress -n <namespace> <name>`. With `minReplicas: 0` requests
+   * Balancer Controller): `internal` (default, from the VPC) or `internet` (HTTPS only: needs `certificateArn`, and
+   * `auth` or `allowedCidrs`). The ALB's DNS name: `kubectl get ingress -n <namespace> <name>`. With `minReplicas: 0` requests
    * go through the KEDA HTTP add-on's interceptor, which holds the first one while a replica starts (Ingress
    * `<name>.<namespace>` in namespace `keda`; `host` required). @default - not exposed
    */

@@ -88,12 +88,17 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
     plan.endpoints.length === 0
       ? '(none)'
       : table(
-          ['service', 'visibility', 'URL', 'allowed from', 'first request after idle'],
+          ['service', 'visibility', 'URL', 'allowed from', 'auth', 'first request after idle'],
           plan.endpoints.map((e) => [
             e.service,
             e.visibility,
             e.url,
-            e.allowedCidrs.length > 0 ? e.allowedCidrs.join(', ') : 'the VPC',
+            e.allowedCidrs.length > 0
+              ? e.allowedCidrs.join(', ')
+              : e.visibility === 'internet'
+                ? 'any address'
+                : 'the VPC',
+            e.auth,
             e.firstRequest,
           ]),
         ),

@@ -1,5 +1,6 @@
 import { DataAccessLevel } from '../data-lake/data-access-level';
 import { DEFAULT_COLD_START_TIMEOUT_SECONDS } from '../workloads/inference-exposure';
+import { authSummary } from '../workloads/exposure-auth';
 import { PRICES_AS_OF } from '../catalog/accelerators';
 import { formatProblem } from '../definition/problems';
 import type { ResolvedDefinition } from '../definition/resolved';
@@ -48,8 +49,10 @@ export interface PlanEndpoint {
   readonly visibility: string;
   /** `https://<host>` or `http://<host>`; the host is `<ALB DNS name>` when none is set (`kubectl get ingress` shows it). */
   readonly url: string;
-  /** The ranges admitted; empty: the VPC (internal services without allowedCidrs). */
+  /** The ranges admitted; empty: the VPC (internal services without allowedCidrs), any address (internet with auth). */
   readonly allowedCidrs: string[];
+  /** Authentication at the load balancer: `cognito (<on unauthenticated>)`, `jwt (<issuer>)` or `none`. */
+  readonly auth: string;
   /** What a request meets when no replica runs: held up to the cold-start timeout (minReplicas 0), or a running replica. */
   readonly firstRequest: string;
 }
@@ -229,6 +232,7 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
               visibility: s.expose.visibility ?? 'internal',
               url: `${s.expose.certificateArn !== undefined ? 'https' : 'http'}://${s.expose.host ?? '<ALB DNS name>'}`,
               allowedCidrs: [...(s.expose.allowedCidrs ?? [])],
+              auth: authSummary(s.expose.auth),
               firstRequest:
                 s.minReplicas === 0
                   ? `held up to ${s.expose.coldStartTimeoutSeconds ?? DEFAULT_COLD_START_TIMEOUT_SECONDS} s while a replica starts, then 504`

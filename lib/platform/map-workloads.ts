@@ -17,6 +17,7 @@ import type { DataAccessDefinition } from '../definition/types';
 import type { ManagedPrometheus } from '../autoscaling/managed-prometheus';
 import { InferenceService } from '../workloads/inference-service';
 import {
+  admittedCidrs,
   ExposureVisibility,
   idleTimeoutFor,
   ingressGroupName,
@@ -81,7 +82,7 @@ function grantSecretsRead(role: iam.IRole, arns: string[]): void {
 
 /**
  * One IngressGroup (one ALB) per visibility in use, named `<platform>-<visibility>`. Its security group admits the
- * union of its services' ranges (the VPC for a service naming none): the controller needs the same inbound-cidrs on
+ * union of its services' ranges (for a service naming none: the VPC, or any address for an internet service with auth): the controller needs the same inbound-cidrs on
  * every Ingress of a port; each service's own ranges are then enforced by its rule's source-ip condition. The idle
  * timeout (the longest cold-start wait of its services, plus the margin) and the WAF web ACL are the same on every
  * Ingress too (both "Exclusive" across a group: annotations.md v3.5.0).
@@ -90,7 +91,7 @@ function loadBalancerGroups(def: ResolvedDefinition): Map<string, LoadBalancerGr
   const groups = new Map<string, LoadBalancerGroup>();
   for (const svc of def.inference.filter((s) => s.expose)) {
     const v = svc.expose!.visibility ?? ExposureVisibility.INTERNAL;
-    const cidrs = (svc.expose!.allowedCidrs ?? []).length > 0 ? svc.expose!.allowedCidrs! : [def.network.cidr];
+    const cidrs = admittedCidrs(svc.expose!, def.network.cidr);
     const prev = groups.get(v);
     const inbound = [...new Set([...(prev?.inboundCidrs ?? []), ...cidrs])].sort();
     groups.set(v, {

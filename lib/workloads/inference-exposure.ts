@@ -3,12 +3,13 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Chart } from 'cdk8s';
 import { parseCidr } from '../catalog/service-limits';
 import type { Problem } from '../core/problems';
+import { authAnnotations, authenticates, authProblems, type ExposureAuth } from './exposure-auth';
 
 /** Who can reach an exposed inference service. */
 export enum ExposureVisibility {
   /** An internal ALB: reachable from the VPC (and networks routed to it). */
   INTERNAL = 'internal',
-  /** An internet-facing ALB: HTTPS only, and only from `allowedCidrs`. */
+  /** An internet-facing ALB: HTTPS only, with `auth` or `allowedCidrs` (or both). */
   INTERNET = 'internet',
 }
 
@@ -21,10 +22,15 @@ export interface InferenceExposure {
   /** An ACM certificate (same region) for HTTPS; required for `internet`. @default - internal services: HTTP */
   readonly certificateArn?: string;
   /**
-   * IPv4 ranges admitted (at most 3: one source-ip condition of the service's listener rule). Required for `internet`
-   * until the auth slice lands. @default - internal: the VPC
+   * IPv4 ranges admitted (at most 3: one source-ip condition of the service's listener rule). `internet` needs these
+   * or `auth`. @default - internal: the VPC; internet with auth: any address
    */
   readonly allowedCidrs?: string[];
+  /**
+   * Authentication at the load balancer (Cognito sign-in for browsers, or bearer JWTs for API clients), on the
+   * service's HTTPS rule; needs `certificateArn`. @default - none: reachable by whoever `allowedCidrs` admits
+   */
+  readonly auth?: ExposureAuth;
   /**
    * How long a request may wait, in seconds, while the service starts a replica (node launch, image pull, model
    * load). With `minReplicas: 0` the load balancer's interceptor holds the request this long for a ready replica,
@@ -153,14 +159,15 @@ export function exposureProblems(e: InferenceExposure, at = 'expose'): Problem[]
       `must be a whole number of seconds from 1 to ${MAX_COLD_START}: the ALB idle timeout, set ${IDLE_TIMEOUT_MARGIN_SECONDS} s above it, is at most ${ALB_MAX_IDLE_TIMEOUT_SECONDS}`,
     );
   out.push(...wafProblem(e.wafAclArn, `${at}.wafAclArn`));
+  if (e.auth !== undefined) out.push(...authProblems(e.auth, e.certificateArn !== undefined, `${at}.auth`));
   if (visibility === ExposureVisibility.INTERNET) {
     if (e.certificateArn === undefined)
       bad('certificateArn', undefined, 'is required with visibility internet: internet services listen on HTTPS only');
-    if (cidrs.length === 0)
+    if (cidrs.length === 0 && !authenticates(e.auth))
       bad(
         'allowedCidrs',
         undefined,
-        'is required with visibility internet: until authentication at the load balancer exists, an internet service is reachable only from named ranges',
+        'is required with visibility internet unless auth is set: an internet service needs authentication at the load balancer or named ranges',
       );
   }
   return out;
@@ -235,6 +242,13 @@ export function ingressGroupName(platform: string, visibility: ExposureVisibilit
   return `${platform}-${visibility}`;
 }
 
+/** The ranges a service admits: its allowedCidrs, else any address (internet with auth) or the VPC. */
+export function admittedCidrs(e: InferenceExposure, vpcCidr: string): string[] {
+  const cidrs = e.allowedCidrs ?? [];
+  if (cidrs.length > 0) return cidrs;
+  return e.visibility === ExposureVisibility.INTERNET ? ['0.0.0.0/0'] : [vpcCidr];
+}
+
 /** The service's listener: HTTPS 443 with a certificate (no HTTP listener at all), else HTTP 80 (internal only). */
 function listenPorts(e: InferenceExposure): string {
   return JSON.stringify([e.certificateArn !== undefined ? { HTTPS: 443 } : { HTTP: 80 }]);
@@ -285,9 +299,7 @@ export function exposeService(
     'alb.ingress.kubernetes.io/target-type': 'ip',
     'alb.ingress.kubernetes.io/listen-ports': listenPorts(expose),
     // Exclusive per port across the group: every member gives the group's list (LoadBalancerGroup.inboundCidrs).
-    'alb.ingress.kubernetes.io/inbound-cidrs': (
-      group.inboundCidrs ?? (cidrs.length > 0 ? cidrs : [group.vpcCidr])
-    ).join(','),
+    'alb.ingress.kubernetes.io/inbound-cidrs': (group.inboundCidrs ?? admittedCidrs(expose, group.vpcCidr)).join(','),
     // Exclusive across the group too: every member gives the group's idle timeout (LoadBalancerGroup.idleTimeoutSeconds).
     'alb.ingress.kubernetes.io/load-balancer-attributes': `idle_timeout.timeout_seconds=${group.idleTimeoutSeconds ?? idleTimeoutFor(expose)}`,
     'alb.ingress.kubernetes.io/healthcheck-path': via ? via.healthPath : opts.healthPath,
@@ -299,6 +311,8 @@ export function exposeService(
           'alb.ingress.kubernetes.io/ssl-policy': ALB_TLS_POLICY,
         }
       : {}),
+    // Per Ingress, so per service: its own rule authenticates (auth-type / jwt-validation, annotations.md v3.5.0).
+    ...authAnnotations(expose.auth),
     // The service's own ranges, on its own rule: the group's security group admits the union of every member's.
     ...(cidrs.length > 0
       ? {

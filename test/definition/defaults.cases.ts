@@ -218,6 +218,7 @@ test('the file schema accepts every field of the TypeScript types', () => {
     certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab',
     coldStartTimeoutSeconds: 900,
     wafAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/edge/0123abcd-4567-89ab-cdef-0123456789ab',
+    auth: { jwt: { issuer: 'https://idp.example.com', jwksEndpoint: 'https://idp.example.com/.well-known/jwks.json' } },
   };
   const inference: Required<InferenceDefinition> = {
     name: 'svc',

@@ -1086,7 +1086,7 @@ const RULES: [string, (d: any) => void, RegExp][] = [
     },
     /^inference\[0\]\.startupBudgetSeconds \(5\) must be at least 10/,
   ],
-  // The front door (issue 22): internet exposure needs TLS and named ranges until authentication lands.
+  // The front door (issue 22): internet exposure needs TLS, and authentication or named ranges.
   [
     'internet needs a certificate',
     (d) => {
@@ -1095,11 +1095,63 @@ const RULES: [string, (d: any) => void, RegExp][] = [
     /^inference\[0\]\.expose\.certificateArn is required with visibility internet: internet services listen on HTTPS only/,
   ],
   [
-    'internet needs allowed CIDRs',
+    'internet needs auth or allowed CIDRs',
     (d) => {
       d.inference[0].expose = { visibility: 'internet', certificateArn: CERT };
     },
-    /^inference\[0\]\.expose\.allowedCidrs is required with visibility internet: until authentication/,
+    /^inference\[0\]\.expose\.allowedCidrs is required with visibility internet unless auth is set/,
+  ],
+  [
+    'auth needs HTTPS',
+    (d) => {
+      d.inference[0].expose = {
+        auth: { jwt: { issuer: 'https://idp.example.com', jwksEndpoint: 'https://idp.example.com/k' } },
+      };
+    },
+    /^inference\[0\]\.expose\.auth needs expose\.certificateArn: the load balancer authenticates on HTTPS listeners only/,
+  ],
+  [
+    'auth names one method',
+    (d) => {
+      d.inference[0].expose = {
+        certificateArn: CERT,
+        auth: {
+          jwt: { issuer: 'https://idp.example.com', jwksEndpoint: 'https://idp.example.com/k' },
+          cognito: {
+            userPoolArn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_A1',
+            userPoolClientId: 'c1',
+            userPoolDomain: 'acme',
+          },
+        },
+      };
+    },
+    /^inference\[0\]\.expose\.auth \(\["jwt","cognito"\]\) must name exactly one of cognito \(browser sign-in\) or jwt/,
+  ],
+  [
+    'a Cognito domain given as a URL',
+    (d) => {
+      d.inference[0].expose = {
+        certificateArn: CERT,
+        auth: {
+          cognito: {
+            userPoolArn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_A1',
+            userPoolClientId: 'c1',
+            userPoolDomain: 'https://acme.auth.us-east-1.amazoncognito.com',
+          },
+        },
+      };
+    },
+    /^inference\[0\]\.expose\.auth\.cognito\.userPoolDomain .* must be the Cognito domain prefix/,
+  ],
+  [
+    'a JWKS endpoint over http',
+    (d) => {
+      d.inference[0].expose = {
+        certificateArn: CERT,
+        auth: { jwt: { issuer: 'i', jwksEndpoint: 'http://idp.example.com/k' } },
+      };
+    },
+    /^inference\[0\]\.expose\.auth\.jwt\.jwksEndpoint .* must be an https:\/\/ URL/,
   ],
   [
     'an exposure visibility',

@@ -1,3 +1,4 @@
+import { full } from '../support/full-tests';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { HOURS_PER_MONTH } from '../../lib/catalog/prices';
 import { resolveDefinition } from '../../lib/definition/resolve';
@@ -125,7 +126,7 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
             visibility: 'internet',
             host: 'partner.example.com',
             certificateArn: CERT,
-            allowedCidrs: ['198.51.100.0/24'],
+            auth: { jwt: { issuer: 'https://idp.example.com', jwksEndpoint: 'https://idp.example.com/jwks' } },
           },
         });
         d.inference.push({
@@ -144,13 +145,15 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
       visibility: 'internet',
       url: 'https://chat.example.com',
       allowedCidrs: ['203.0.113.0/24'],
+      auth: 'none',
       firstRequest: running,
     },
     {
       service: 'partner',
       visibility: 'internet',
       url: 'https://partner.example.com',
-      allowedCidrs: ['198.51.100.0/24'],
+      allowedCidrs: [],
+      auth: 'jwt (https://idp.example.com)',
       firstRequest: running,
     },
     {
@@ -158,6 +161,7 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
       visibility: 'internal',
       url: 'http://embed.example.com',
       allowedCidrs: [],
+      auth: 'none',
       firstRequest: 'held up to 900 s while a replica starts, then 504',
     },
   ]);
@@ -166,13 +170,22 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
   // The reference already pays for the internal ALB: exposing to the internet adds the second ALB and its addresses.
   expect(exposed.cost.monthlyIdleUsd - plan.cost.monthlyIdleUsd).toBe(Math.round(325.397 - 16.425 + 43.8) - 325);
   const md = renderPlanMarkdown(exposed);
-  expect(md).toContain('| partner | internet | https://partner.example.com | 198.51.100.0/24 | a running replica |');
   expect(md).toContain(
-    '| embed | internal | http://embed.example.com | the VPC | held up to 900 s while a replica starts, then 504 |',
+    '| partner | internet | https://partner.example.com | any address | jwt (https://idp.example.com) | a running replica |',
+  );
+  expect(md).toContain(
+    '| embed | internal | http://embed.example.com | the VPC | none | held up to 900 s while a replica starts, then 504 |',
   );
   expect(md).toContain('| Load balancers (ALB per visibility) | $44 |');
   expect(plan.endpoints).toEqual([
-    { service: 'llm', visibility: 'internal', url: 'http://<ALB DNS name>', allowedCidrs: [], firstRequest: running },
+    {
+      service: 'llm',
+      visibility: 'internal',
+      url: 'http://<ALB DNS name>',
+      allowedCidrs: [],
+      auth: 'none',
+      firstRequest: running,
+    },
   ]);
 });
 
@@ -215,7 +228,8 @@ test('a budget below the ceiling is a warning, not an error', () => {
 
 // The benchmark prices our templates and the peer's with one estimator (bench/idle-cost.ts); on our own
 // templates it must agree with the plan's idle floor, computed from the definition.
-test('the template-based idle estimate agrees with the plan', () => {
+// A whole-platform synth to disk and the benchmark's estimator (about 3 s): in CI's full step.
+full.test('the template-based idle estimate agrees with the plan', () => {
   const { App } = require('aws-cdk-lib');
   const { mkdtempSync } = require('node:fs');
   const { join } = require('node:path');

@@ -267,3 +267,4 @@ import './team-namespace.cases';
 import './ray-entrypoint.cases';
 import './inference-model.cases';
 import './inference-exposure.cases';
+import './exposure-auth.cases';

@@ -398,6 +398,9 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
             type: 'string',
           },
         },
+        auth: {
+          $ref: '#/definitions/ExposureAuth',
+        },
         coldStartTimeoutSeconds: {
           type: 'integer',
         },
@@ -410,6 +413,89 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
     ExposureVisibility: {
       type: 'string',
       enum: ['internal', 'internet'],
+    },
+    ExposureAuth: {
+      type: 'object',
+      properties: {
+        cognito: {
+          $ref: '#/definitions/CognitoAuth',
+        },
+        jwt: {
+          $ref: '#/definitions/JwtAuth',
+        },
+        onUnauthenticatedRequest: {
+          $ref: '#/definitions/UnauthenticatedAction',
+        },
+        scope: {
+          type: 'string',
+        },
+        sessionTimeoutSeconds: {
+          type: 'integer',
+        },
+      },
+      additionalProperties: false,
+    },
+    CognitoAuth: {
+      type: 'object',
+      properties: {
+        userPoolArn: {
+          type: 'string',
+        },
+        userPoolClientId: {
+          type: 'string',
+        },
+        userPoolDomain: {
+          type: 'string',
+        },
+      },
+      required: ['userPoolArn', 'userPoolClientId', 'userPoolDomain'],
+      additionalProperties: false,
+    },
+    JwtAuth: {
+      type: 'object',
+      properties: {
+        issuer: {
+          type: 'string',
+        },
+        jwksEndpoint: {
+          type: 'string',
+        },
+        additionalClaims: {
+          type: 'array',
+          items: {
+            $ref: '#/definitions/JwtClaim',
+          },
+        },
+      },
+      required: ['issuer', 'jwksEndpoint'],
+      additionalProperties: false,
+    },
+    JwtClaim: {
+      type: 'object',
+      properties: {
+        name: {
+          type: 'string',
+        },
+        format: {
+          $ref: '#/definitions/JwtClaimFormat',
+        },
+        values: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+        },
+      },
+      required: ['name', 'format', 'values'],
+      additionalProperties: false,
+    },
+    JwtClaimFormat: {
+      type: 'string',
+      enum: ['single-string', 'string-array', 'space-separated-values'],
+    },
+    UnauthenticatedAction: {
+      type: 'string',
+      enum: ['authenticate', 'deny'],
     },
     TrainingDefinition: {
       type: 'object',
