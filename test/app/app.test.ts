@@ -111,49 +111,54 @@ full.test(
   60_000,
 );
 
-test('synth is offline and deterministic: two runs give byte-identical templates with no dummy values', () => {
-  const first = runApp();
-  const second = runApp();
-  expect(first.status).toBe(0);
-  expect(first.templates.length).toBeGreaterThan(0);
-  expect(second.templates).toEqual(first.templates);
-  for (const name of first.templates) {
-    const a = readFileSync(join(first.outdir, name), 'utf8');
-    expect(readFileSync(join(second.outdir, name), 'utf8')).toBe(a);
-    expect(a).not.toMatch(/dummy/i);
-  }
-  expect(readdirSync(first.outdir)).not.toContain('cdk.context.json');
+// Two CLI runs (about 5 s): in CI's full step; npm test keeps one CLI run above and the invalid-file path.
+full.test(
+  'synth is offline and deterministic: two runs give byte-identical templates with no dummy values',
+  () => {
+    const first = runApp();
+    const second = runApp();
+    expect(first.status).toBe(0);
+    expect(first.templates.length).toBeGreaterThan(0);
+    expect(second.templates).toEqual(first.templates);
+    for (const name of first.templates) {
+      const a = readFileSync(join(first.outdir, name), 'utf8');
+      expect(readFileSync(join(second.outdir, name), 'utf8')).toBe(a);
+      expect(a).not.toMatch(/dummy/i);
+    }
+    expect(readdirSync(first.outdir)).not.toContain('cdk.context.json');
 
-  // Every chart is also written as plain YAML for GitOps, identically on both runs.
-  // (in the folder of the stack that applies it: workloads sit in their shard stacks).
-  const k8s = join(first.outdir, 'k8s');
-  const yamlFiles = readdirSync(k8s)
-    .flatMap((dir) => readdirSync(join(k8s, dir)).map((f) => join(dir, f)))
-    .sort();
-  expect(yamlFiles.map((f) => f.split('/')[1]).sort()).toEqual([
-    'Inference-llm.yaml',
-    'Namespace-llm.yaml',
-    'Namespace-pretrain.yaml',
-    'Namespace-research.yaml',
-    'PrometheusScraperRbac.yaml',
-    'Training-pretrain.yaml',
-  ]);
-  for (const f of yamlFiles) {
-    const text = readFileSync(join(k8s, f), 'utf8');
-    expect(readFileSync(join(second.outdir, 'k8s', f), 'utf8')).toBe(text);
-    expect(text).not.toContain('${Token');
-    expect(text).not.toContain('[object Object]');
-  }
-  const inference = yamlFiles.find((f) => f.endsWith('/Inference-llm.yaml'))!;
-  expect(readFileSync(join(k8s, inference), 'utf8')).toMatch(
-    /serverAddress: https:\/\/aps-workspaces\.\{\{ AWS::Region \}\}\.\{\{ AWS::URLSuffix \}\}\/workspaces\/\{\{ output:acme-ml-platform\/\w*PrometheusWorkspace\w+ \}\}\n/,
-  );
+    // Every chart is also written as plain YAML for GitOps, identically on both runs.
+    // (in the folder of the stack that applies it: workloads sit in their shard stacks).
+    const k8s = join(first.outdir, 'k8s');
+    const yamlFiles = readdirSync(k8s)
+      .flatMap((dir) => readdirSync(join(k8s, dir)).map((f) => join(dir, f)))
+      .sort();
+    expect(yamlFiles.map((f) => f.split('/')[1]).sort()).toEqual([
+      'Inference-llm.yaml',
+      'Namespace-llm.yaml',
+      'Namespace-pretrain.yaml',
+      'Namespace-research.yaml',
+      'PrometheusScraperRbac.yaml',
+      'Training-pretrain.yaml',
+    ]);
+    for (const f of yamlFiles) {
+      const text = readFileSync(join(k8s, f), 'utf8');
+      expect(readFileSync(join(second.outdir, 'k8s', f), 'utf8')).toBe(text);
+      expect(text).not.toContain('${Token');
+      expect(text).not.toContain('[object Object]');
+    }
+    const inference = yamlFiles.find((f) => f.endsWith('/Inference-llm.yaml'))!;
+    expect(readFileSync(join(k8s, inference), 'utf8')).toMatch(
+      /serverAddress: https:\/\/aps-workspaces\.\{\{ AWS::Region \}\}\.\{\{ AWS::URLSuffix \}\}\/workspaces\/\{\{ output:acme-ml-platform\/\w*PrometheusWorkspace\w+ \}\}\n/,
+    );
 
-  // The plan report: capacity, shares and cost, next to the templates.
-  const plan = JSON.parse(readFileSync(join(first.outdir, 'plan', 'acme-ml.json'), 'utf8'));
-  expect(plan.pools.map((p: any) => p.name)).toEqual(['inference', 'training']);
-  expect(plan.cost.monthlyCeilingUsd).toBeGreaterThan(0);
-}, 120_000);
+    // The plan report: capacity, shares and cost, next to the templates.
+    const plan = JSON.parse(readFileSync(join(first.outdir, 'plan', 'acme-ml.json'), 'utf8'));
+    expect(plan.pools.map((p: any) => p.name)).toEqual(['inference', 'training']);
+    expect(plan.cost.monthlyCeilingUsd).toBeGreaterThan(0);
+  },
+  120_000,
+);
 
 // More of this domain's cases, run in this file's worker so the domain's modules load and warm once (test time).
 import './definition-warnings.cases';

@@ -6,8 +6,8 @@ import { buildStandaloneApp } from '../../examples/standalone-constructs';
 import { expectPlatformSnapshot } from '../../examples/snapshot-test';
 import { AiPlatform } from '../../lib';
 import { referenceWith, schemaProblems, testApp } from '../helpers';
-import { buildExamplePlatforms } from '../support/example-platforms';
-import { full } from '../support/full-tests';
+import { buildExamplePlatforms, FULL_ONLY_EXAMPLES } from '../support/example-platforms';
+import { full, FULL_TESTS } from '../support/full-tests';
 import { crdFor, celViolations } from '../support/cel-rules';
 import { operatorPodProblems, ownPodProblems, who } from '../support/pod-security';
 import {
@@ -41,6 +41,12 @@ const SCHEMA_RESULTS = schemaProblems({
   broken: BROKEN,
 });
 const CUSTOM_GROUPS = ['karpenter.sh', 'karpenter.k8s.aws', 'keda.sh', 'ray.io', 'jobset.x-k8s.io'];
+
+// The examples built only in CI's full step keep their snapshots: declared (skipped) here, so jest counts them as
+// checked rather than obsolete (which fails a CI run).
+if (!FULL_TESTS) {
+  for (const name of FULL_ONLY_EXAMPLES) describe(name, () => test.skip('matches its snapshot', () => undefined));
+}
 
 describe.each(EXAMPLES.map((e) => [e.name, e] as const))('%s', (name, example) => {
   const t = {
