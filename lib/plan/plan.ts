@@ -1,5 +1,5 @@
 import { DataAccessLevel } from '../data-lake/data-access-level';
-import { DEFAULT_COLD_START_TIMEOUT_SECONDS } from '../workloads/inference-exposure';
+import { DEFAULT_COLD_START_TIMEOUT_SECONDS, endpointUrl } from '../workloads/inference-exposure';
 import { authSummary } from '../workloads/exposure-auth';
 import { PRICES_AS_OF } from '../catalog/accelerators';
 import { formatProblem } from '../definition/problems';
@@ -47,7 +47,7 @@ export interface PlanEndpoint {
   readonly service: string;
   /** `internal` or `internet`. */
   readonly visibility: string;
-  /** `https://<host>` or `http://<host>`; the host is `<ALB DNS name>` when none is set (`kubectl get ingress` shows it). */
+  /** `https://<host>/` or `http://<host>/`; the host is `<ALB DNS name>` when none is set (`kubectl get ingress` shows it). */
   readonly url: string;
   /** The ranges admitted; empty: the VPC (internal services without allowedCidrs), any address (internet with auth). */
   readonly allowedCidrs: string[];
@@ -230,7 +230,7 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
             {
               service: s.name,
               visibility: s.expose.visibility ?? 'internal',
-              url: `${s.expose.certificateArn !== undefined ? 'https' : 'http'}://${s.expose.host ?? '<ALB DNS name>'}`,
+              url: endpointUrl(s.expose),
               allowedCidrs: [...(s.expose.allowedCidrs ?? [])],
               auth: authSummary(s.expose.auth),
               firstRequest:

@@ -1,5 +1,5 @@
 import { RUNTIME_IMAGES, runtimeImage } from '../catalog/versions';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { acknowledgeGrantWildcards } from '../core/acknowledge';
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -103,6 +103,18 @@ function loadBalancerGroups(def: ResolvedDefinition): Map<string, LoadBalancerGr
     });
   }
   return groups;
+}
+
+/**
+ * The endpoint's URL as a platform stack output, `Endpoint<name>` ('-' as 'X': logical IDs are alphanumeric, and
+ * names are lowercase, so no two services share one). Without a host the URL names `<ALB DNS name>`: the
+ * description says where to read it (the Ingress's status, once the controller has created the ALB).
+ */
+function endpointOutput(stack: Stack, name: string, service: InferenceService): void {
+  new CfnOutput(stack, `Endpoint${name.replace(/-/g, 'X')}`, {
+    value: service.endpointUrl!,
+    description: `Inference service ${name}: the URL clients call. The ALB's DNS name (point the host's DNS record at it): kubectl get ingress -n ${service.ingressRef!.replace('/', ' ')} -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'`,
+  });
 }
 
 /** Delivers a chart to the cluster (in a given stack, or the cluster's), after the constructs it depends on. */
@@ -250,12 +262,9 @@ export function mapWorkloads(
       if (zoneModel) grantModelRead(opts.dataLake, access.role, svc.model!.zone!, svc.model!.path!);
       grantSecretsRead(access.role, InferenceService.secretArns(props));
     }
-    deliverIn(
-      scopeOf(svc.name),
-      `Inference-${svc.name}`,
-      new InferenceService(app, `inference-${svc.name}`, props),
-      ...deps,
-    );
+    const service = new InferenceService(app, `inference-${svc.name}`, props);
+    deliverIn(scopeOf(svc.name), `Inference-${svc.name}`, service, ...deps);
+    if (service.endpointUrl !== undefined) endpointOutput(opts.stack, svc.name, service);
   }
   for (const job of def.training) {
     const pool = pools.get(job.nodePool) as ResolvedNodePool;

@@ -249,6 +249,22 @@ export function admittedCidrs(e: InferenceExposure, vpcCidr: string): string[] {
   return e.visibility === ExposureVisibility.INTERNET ? ['0.0.0.0/0'] : [vpcCidr];
 }
 
+/**
+ * The URL clients call: `https://<host>/` (`http://` without a certificate). Without a host it names the ALB's DNS
+ * name, which the controller creates at run time (unknown at synth), as `<ALB DNS name>`.
+ */
+export function endpointUrl(e: InferenceExposure): string {
+  return `${e.certificateArn !== undefined ? 'https' : 'http'}://${e.host ?? '<ALB DNS name>'}/`;
+}
+
+/**
+ * Where a service's Ingress lives: its own namespace, or with `viaNamespace` (requests held by the interceptor) the
+ * interceptor's, named after the service and its namespace (unique there).
+ */
+export function ingressOf(name: string, namespace: string, viaNamespace?: string): { name: string; namespace: string } {
+  return viaNamespace !== undefined ? { name: `${name}.${namespace}`, namespace: viaNamespace } : { name, namespace };
+}
+
 /** The service's listener: HTTPS 443 with a certificate (no HTTP listener at all), else HTTP 80 (internal only). */
 function listenPorts(e: InferenceExposure): string {
   return JSON.stringify([e.certificateArn !== undefined ? { HTTPS: 443 } : { HTTP: 80 }]);
@@ -324,9 +340,7 @@ export function exposeService(
   };
   new k8s.KubeIngress(chart, 'Ingress', {
     metadata: {
-      // In the interceptor's namespace, named after the service and its namespace (unique there).
-      name: via ? `${name}.${opts.namespace}` : name,
-      namespace: backend.namespace,
+      ...ingressOf(name, opts.namespace, via?.namespace),
       labels: opts.labels,
       annotations,
     },

@@ -24,10 +24,12 @@ import { secretDelivery } from './private/secret-delivery';
 import { ScalingMetric } from './scaling-metric';
 import {
   DEFAULT_COLD_START_TIMEOUT_SECONDS,
+  endpointUrl,
   exposeService,
   exposureFitProblems,
   exposureProblems,
   groupProblems,
+  ingressOf,
   type InferenceExposure,
   type LoadBalancerGroup,
 } from './inference-exposure';
@@ -161,6 +163,13 @@ export function scalingQuery(metric: ScalingMetric, namespace: string, name: str
 export class InferenceService extends Chart {
   public readonly serviceName: string;
   public readonly namespaceName: string;
+  /**
+   * The URL clients call when exposed: `https://<host>/` (`http://` without a certificate); without a host,
+   * `<ALB DNS name>` stands for the load balancer's name, which the controller creates at deploy time. @default - not exposed
+   */
+  public readonly endpointUrl?: string;
+  /** `<namespace>/<name>` of the exposed service's Ingress; its status holds the ALB's DNS name. @default - not exposed */
+  public readonly ingressRef?: string;
 
   /**
    * Problems of the props (image, replicas, port, scaling, and a Prometheus source for the KEDA metrics),
@@ -353,6 +362,9 @@ export class InferenceService extends Chart {
     // Exposed at zero replicas: the first request wakes the service and waits for it at the interceptor.
     const holds = props.expose !== undefined && minReplicas === 0;
     if (props.expose) {
+      const ingress = ingressOf(name, namespace, holds ? INTERCEPTOR_BACKEND.namespace : undefined);
+      this.endpointUrl = endpointUrl(props.expose);
+      this.ingressRef = `${ingress.namespace}/${ingress.name}`;
       exposeService(this, {
         via: holds ? INTERCEPTOR_BACKEND : undefined,
         name,

@@ -143,7 +143,7 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
     {
       service: 'llm',
       visibility: 'internet',
-      url: 'https://chat.example.com',
+      url: 'https://chat.example.com/',
       allowedCidrs: ['203.0.113.0/24'],
       auth: 'none',
       firstRequest: running,
@@ -151,7 +151,7 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
     {
       service: 'partner',
       visibility: 'internet',
-      url: 'https://partner.example.com',
+      url: 'https://partner.example.com/',
       allowedCidrs: [],
       auth: 'jwt (https://idp.example.com)',
       firstRequest: running,
@@ -159,7 +159,7 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
     {
       service: 'embed',
       visibility: 'internal',
-      url: 'http://embed.example.com',
+      url: 'http://embed.example.com/',
       allowedCidrs: [],
       auth: 'none',
       firstRequest: 'held up to 900 s while a replica starts, then 504',
@@ -171,17 +171,17 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
   expect(exposed.cost.monthlyIdleUsd - plan.cost.monthlyIdleUsd).toBe(Math.round(325.397 - 16.425 + 43.8) - 325);
   const md = renderPlanMarkdown(exposed);
   expect(md).toContain(
-    '| partner | internet | https://partner.example.com | any address | jwt (https://idp.example.com) | a running replica |',
+    '| partner | internet | https://partner.example.com/ | any address | jwt (https://idp.example.com) | a running replica |',
   );
   expect(md).toContain(
-    '| embed | internal | http://embed.example.com | the VPC | none | held up to 900 s while a replica starts, then 504 |',
+    '| embed | internal | http://embed.example.com/ | the VPC | none | held up to 900 s while a replica starts, then 504 |',
   );
   expect(md).toContain('| Load balancers (ALB per visibility) | $44 |');
   expect(plan.endpoints).toEqual([
     {
       service: 'llm',
       visibility: 'internal',
-      url: 'http://<ALB DNS name>',
+      url: 'http://<ALB DNS name>/',
       allowedCidrs: [],
       auth: 'none',
       firstRequest: running,

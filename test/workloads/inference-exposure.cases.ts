@@ -330,7 +330,7 @@ describe('exposed services in a platform', () => {
           visibility: 'internet',
           host: 'partner.example.com',
           certificateArn: CERT_ARN,
-          allowedCidrs: ['198.51.100.0/24'],
+          auth: { jwt: { issuer: 'https://idp.example.com', jwksEndpoint: 'https://idp.example.com/jwks' } },
         },
       });
       d.inference.push({
@@ -365,7 +365,9 @@ describe('exposed services in a platform', () => {
     expect(ingresses).toHaveLength(3);
     const internet = ingresses.filter(({ text }) => text.includes('acme-ml-internet'));
     expect(internet).toHaveLength(2);
-    for (const { text } of internet) expect(text).toContain('198.51.100.0/24,203.0.113.0/24');
+    // partner authenticates and names no ranges: any address reaches the ALB, its rule verifies the token.
+    for (const { text } of internet)
+      expect(text).toContain('"alb.ingress.kubernetes.io/inbound-cidrs\\":\\"0.0.0.0/0,203.0.113.0/24');
     const internal = ingresses.filter(({ text }) => text.includes('acme-ml-internal'));
     expect(internal).toHaveLength(1);
     expect(internal[0].text).toContain('"alb.ingress.kubernetes.io/inbound-cidrs\\":\\"10.0.0.0/16');
@@ -386,6 +388,23 @@ describe('exposed services in a platform', () => {
     expect(embed.text).toContain('embed.example.com');
     if (embed.m.stack === addOn[0].stack) expect(embed.m.r.DependsOn).toContain(addOn[0].id);
     else expect(embed.m.stack.dependencies).toContain(addOn[0].stack);
+  });
+
+  test("the platform stack outputs each endpoint's URL, and where to read the ALB's DNS name", () => {
+    const outputs = Template.fromStack(platform.platformStack).toJSON().Outputs;
+    const endpoints = Object.fromEntries(
+      Object.entries(outputs)
+        .filter(([id]) => id.startsWith('Endpoint'))
+        .map(([id, o]: [string, any]) => [id, o.Value]),
+    );
+    expect(endpoints).toEqual({
+      Endpointllm: 'https://chat.example.com/',
+      Endpointpartner: 'https://partner.example.com/',
+      Endpointembed: 'http://embed.example.com/',
+    });
+    // embed is held at zero replicas: its Ingress is the interceptor's, in the add-on's namespace.
+    expect(outputs.Endpointembed.Description).toMatch(/kubectl get ingress -n keda embed\.\S+ -o jsonpath=/);
+    expect(outputs.Endpointllm.Description).toMatch(/kubectl get ingress -n \S+ llm -o jsonpath=/);
   });
 
   test('an Ingress is applied after the controller and so deleted before it (the controller then removes the ALB)', () => {
