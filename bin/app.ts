@@ -6,11 +6,17 @@
  * `-c ai-platform:baseline=DIR` (a previous cdk.out) also writes what the change does to DIR's stacks into
  * cdk.out/plan/<name>-changes.md and .json, and exits 1 on a change that would fail at deploy or lose data.
  */
-import { App } from 'aws-cdk-lib';
+import { App, Stage } from 'aws-cdk-lib';
+import { writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { referencePlatform } from '../examples/reference-platform';
 import { definitionWarningsSummary } from './definition-warnings';
 import { reportUserError } from './user-error';
-import { AiPlatform, loadDefinitionFile } from '../lib';
+import { AiPlatform, loadDefinitionFile, PlatformPipeline, type AiPlatformDefinition } from '../lib';
+import { DefinitionError } from '../lib/definition/problems';
+import { stageDefinition } from '../lib/definition/resolve-delivery';
+import { resolveDefinition } from '../lib/definition/resolve';
+import type { ResolvedDeliveryStage } from '../lib/definition/resolved';
 
 // aws-cdk-lib's built-in CloudFormation validation is off unless asked for (-c ai-platform:cfnValidation=true):
 // it costs about 4 s and 250 MB a synth, and what it checks (resource property types and enums) is what
@@ -25,13 +31,28 @@ const app = new App({
   ),
 });
 const file: string | undefined = app.node.tryGetContext('definition');
-let platform: AiPlatform;
+// A definition with `delivery` gives the pipeline stack `<name>-delivery` (whose stages hold the platform's stacks
+// for each environment) instead of the platform's stacks: deploy the pipeline once, and it deploys the platform.
+// `-c ai-platform:stage=<stage>` gives one stage's platform alone (its overrides and environment): the pipeline's
+// change step synthesizes it so, to compare it with the stage's last deployed assembly.
+const stageName: string | undefined = app.node.tryGetContext('ai-platform:stage');
+let platforms: AiPlatform[];
 try {
-  const definition = file ? loadDefinitionFile(file) : referencePlatform;
-  platform = new AiPlatform(app, 'AiPlatform', { definition: definition as never, source: file });
+  const definition = (file ? loadDefinitionFile(file) : referencePlatform) as AiPlatformDefinition;
+  if (stageName !== undefined) {
+    const stage = deliveryStage(definition, stageName);
+    const env = { account: stage.account, region: stage.region };
+    platforms = [
+      new AiPlatform(app, 'AiPlatform', { definition: stageDefinition(definition, stage), env, source: file }),
+    ];
+  } else if (definition.delivery) {
+    const pipeline = new PlatformPipeline(app, 'AiPlatformDelivery', { definition, definitionFile: file });
+    platforms = Object.values(pipeline.platforms);
+  } else platforms = [new AiPlatform(app, 'AiPlatform', { definition, source: file })];
 } catch (e) {
   failOn(e);
 }
+const platform = platforms[0];
 try {
   const assembly = app.synth();
   const tooLarge = AiPlatform.templateSizeProblems(assembly);
@@ -40,21 +61,33 @@ try {
     process.exit(1);
   }
   process.stderr.write(definitionWarningsSummary(platform.definition.warnings, file));
-  const { monthlyIdleUsd, monthlyCeilingUsd } = platform.plan.cost;
-  process.stderr.write(
-    `Plan: ${assembly.directory}/plan/${platform.plan.name}.md (idle $${monthlyIdleUsd.toLocaleString('en-US')}, ceiling $${monthlyCeilingUsd.toLocaleString('en-US')} a month)\n`,
-  );
+  for (const p of platforms) {
+    const { monthlyIdleUsd, monthlyCeilingUsd } = p.plan.cost;
+    // A stage's plan is in its own assembly directory (cdk.out/assembly-<stage>/plan/).
+    const dir = relative(process.cwd(), Stage.of(p.platformStack)!.outdir) || assembly.directory;
+    process.stderr.write(
+      `Plan: ${dir}/plan/${p.plan.name}.md (idle $${monthlyIdleUsd.toLocaleString('en-US')}, ceiling $${monthlyCeilingUsd.toLocaleString('en-US')} a month)\n`,
+    );
+  }
   const baseline: string | undefined = app.node.tryGetContext('ai-platform:baseline');
   if (baseline) {
     // Loaded only when asked for: the diff engine (@aws-cdk/cloudformation-diff) is a tool of this app, kept out of
     // the library's jsii API and its dependencies.
     const { writeChangeReport } =
       require('../lib/change-report/change-report') as typeof import('../lib/change-report/change-report');
+    const { reviewChanges } =
+      require('../lib/change-report/approval') as typeof import('../lib/change-report/approval');
     const report = writeChangeReport(
       assembly.directory,
       platform.plan.name,
       baseline,
       platform.definition.allowReplace,
+    );
+    // Whether the change replaces or removes nodes, data or endpoints: a delivery stage with
+    // `approval: on-replacement` waits for a person exactly then.
+    writeFileSync(
+      join(assembly.directory, 'plan', `${platform.plan.name}-review.json`),
+      `${JSON.stringify(reviewChanges(report), null, 2)}\n`,
     );
     const counts = report.stacks
       .flatMap((s) => s.changes)
@@ -71,6 +104,26 @@ try {
   // Limits checked at validation (e.g. CloudFormation's 500 resources per stack) are validation errors too:
   // a message, not a stack trace; validation runs before any template is written.
   failOn(e);
+}
+
+/** The stage `-c ai-platform:stage` names, from the definition's `delivery`. */
+function deliveryStage(definition: AiPlatformDefinition, name: string): ResolvedDeliveryStage {
+  const stages = resolveDefinition(definition, file).delivery?.stages ?? [];
+  const stage = stages.find((s) => s.name === name);
+  if (stage) return stage;
+  throw new DefinitionError(
+    [
+      {
+        path: '-c ai-platform:stage',
+        field: '-c ai-platform:stage',
+        value: name,
+        message: stages.length
+          ? `must name a stage of delivery.stages: ${stages.map((s) => s.name).join(', ')}`
+          : 'needs a definition with delivery.stages',
+      },
+    ],
+    file,
+  );
 }
 
 /** Input refused: its message and exit 1. Anything else is a fault of this library: thrown, with its stack. */

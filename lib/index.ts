@@ -4,6 +4,7 @@
 
 // The definition and the platform built from it.
 export * from './platform/ai-platform';
+export * from './delivery/platform-pipeline';
 export * from './definition/types';
 export { PlatformDefinition } from './definition/platform-definition';
 export { DefinitionError, type DefinitionProblem } from './definition/problems';

@@ -6,10 +6,11 @@ import { BudgetCostFilter } from '../monitoring/ai-monitoring';
 import { DEFAULT_BUDGET_COST_FILTER } from '../monitoring/defaults';
 import { PLATFORM_TAG_KEY } from '../core/platform-tag';
 import { DEFAULTS } from './defaults';
-import { DefinitionError, ProblemCollector, type DefinitionProblem } from './problems';
+import { DefinitionError, formatProblem, ProblemCollector, type DefinitionProblem } from './problems';
 import type { ResolvedCluster, ResolvedDefinition } from './resolved';
 import { resolveNodePools } from './resolve-pools';
 import { resolveAllowReplace } from './resolve-allow-replace';
+import { resolveDelivery, stageDefinition } from './resolve-delivery';
 import { resolvePipelines } from './resolve-pipelines';
 import { checkDerivedNames, checkTeams, resolveInference, resolveTraining } from './resolve-workloads';
 import { parseCidr, tagProblems, TAGS } from '../catalog/service-limits';
@@ -214,6 +215,18 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     );
   }
   const allowReplace = resolveAllowReplace(def.allowReplace ?? [], out);
+  const delivery = def.delivery ? resolveDelivery(def.delivery, def, out) : undefined;
+  if (out.problems.length > 0) return { out };
+  // Each stage's platform, with its overrides, is a definition of its own: its rules across fields (a service that
+  // must fit its pool) hold there too, reported under the stage.
+  delivery?.stages.forEach((stage, i) => {
+    for (const p of collect(stageDefinition(def, stage)).out.problems)
+      out.error(
+        `delivery.stages[${i}].overrides`,
+        stage.overrides,
+        `give the stage's platform a problem: ${formatProblem(p)}`,
+      );
+  });
   if (out.problems.length > 0) return { out };
   const base = {
     name: def.name,
@@ -230,6 +243,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     compliance,
     warnings: out.warnings,
     allowReplace,
+    ...(delivery ? { delivery } : {}),
   };
   const resolved: ResolvedDefinition = { ...base, cost: computePlatformCost(base) };
   const ceiling = resolved.cost.ceiling.total;

@@ -22,6 +22,8 @@ import type {
   Provisioner,
   MirrorDefinition,
   ReplaceAllowance,
+  DeliveryApproval,
+  DeliveryOverrides,
 } from './types';
 
 /** A definition with every default applied and every catalog fact looked up. Produced only by `resolveDefinition`. */
@@ -45,6 +47,30 @@ export interface ResolvedDefinition {
   readonly allowReplace: ReplaceAllowance[];
   /** Monthly cost figures at catalog prices (idle floor and ceiling), computed once here. */
   readonly cost: PlatformCost;
+  /** The delivery pipeline, when the definition has one. */
+  readonly delivery?: ResolvedDelivery;
+}
+
+export interface ResolvedDelivery {
+  readonly source: {
+    readonly connectionArn: string;
+    readonly repository: string;
+    readonly branch: string;
+    readonly definitionFile?: string;
+  };
+  /** In deploy order. */
+  readonly stages: ResolvedDeliveryStage[];
+  /** Where the pipeline itself lives. */
+  readonly account: string;
+  readonly region: string;
+}
+
+export interface ResolvedDeliveryStage {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  readonly approval: DeliveryApproval;
+  readonly overrides: DeliveryOverrides;
 }
 
 export interface ResolvedNetwork {

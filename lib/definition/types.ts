@@ -403,6 +403,95 @@ export interface PipelineDefinition {
   readonly table?: PipelineTableDefinition;
 }
 
+/** When a delivery stage waits for a person before it deploys. */
+export enum DeliveryApproval {
+  /** Always: a manual approval after the change report, before every deploy of the stage. */
+  MANUAL = 'manual',
+  /**
+   * Only when the stage's change report shows a replacement or removal of nodes (a pool's node group), data (a zone
+   * bucket, the lake's key) or an endpoint (an inference service); otherwise the approval stage is skipped.
+   */
+  ON_REPLACEMENT = 'on-replacement',
+  /** Never: the stage deploys once its change report passes. */
+  NONE = 'none',
+}
+
+/** Where the delivery pipeline reads the repository that holds the definition. */
+export interface DeliverySourceDefinition {
+  /**
+   * The AWS CodeConnections (or older CodeStar Connections) connection to the repository's host, created and
+   * authorized once in the pipeline's account: `arn:aws:codeconnections:<region>:<account>:connection/<id>`.
+   */
+  readonly connectionArn: string;
+  /** The repository as `owner/name`, e.g. `acme/ml-platform`. */
+  readonly repository: string;
+  /** The branch whose commits the pipeline delivers. @default 'main' */
+  readonly branch?: string;
+  /**
+   * The definition file in the repository, as the pipeline's build passes it to the CDK app
+   * (`npx cdk synth -c definition=<file>`). @default - the file this definition was read from
+   */
+  readonly definitionFile?: string;
+}
+
+/** A node pool's size in one delivery stage. */
+export interface DeliveryPoolOverride {
+  /** One of the definition's `nodePools[].name`. */
+  readonly name: string;
+  /** @default - the pool's own minNodes @asType integer */
+  readonly minNodes?: number;
+  /** @default - the pool's own maxNodes @asType integer */
+  readonly maxNodes?: number;
+}
+
+/** Monitoring that differs in one delivery stage. */
+export interface DeliveryMonitoringOverride {
+  /** @default - the definition's monitoring.alarmEmails */
+  readonly alarmEmails?: string[];
+  /** @default - the definition's monitoring.monthlyBudgetUsd */
+  readonly monthlyBudgetUsd?: number;
+}
+
+/**
+ * What may differ in one delivery stage, and nothing else: pool sizes, alarm e-mails and the budget. Every stage
+ * deploys the same platform otherwise, so what staging proves is what production gets.
+ */
+export interface DeliveryOverrides {
+  /** Pool sizes by pool name. @default - every pool's own size */
+  readonly nodePools?: DeliveryPoolOverride[];
+  /** @default - the definition's monitoring */
+  readonly monitoring?: DeliveryMonitoringOverride;
+}
+
+/** One environment the pipeline deploys the platform to, in order. */
+export interface DeliveryStageDefinition {
+  /** [A-Za-z][A-Za-z0-9-], 1..40 characters, unique among stages, e.g. `staging`. */
+  readonly name: string;
+  /** The 12-digit AWS account, bootstrapped with `cdk bootstrap --trust <pipeline account>`. */
+  readonly account: string;
+  /** The AWS Region, e.g. `us-east-1`. */
+  readonly region: string;
+  /** @default DeliveryApproval.ON_REPLACEMENT */
+  readonly approval?: DeliveryApproval;
+  /** What differs in this stage. @default - nothing */
+  readonly overrides?: DeliveryOverrides;
+}
+
+/**
+ * A CDK Pipelines (CodePipeline) delivery of this definition: each commit is synthesized, its change report read
+ * against each stage's last deployed assembly, and the platform's stacks deployed stage by stage, each stage
+ * verified before the next starts.
+ */
+export interface DeliveryDefinition {
+  readonly source: DeliverySourceDefinition;
+  /** At least one, deployed in this order; at most one per account and Region (the stack names are the platform's). */
+  readonly stages: DeliveryStageDefinition[];
+  /** The account of the pipeline itself (a tooling account). @default - the first stage's account */
+  readonly account?: string;
+  /** The Region of the pipeline itself. @default - the first stage's region */
+  readonly region?: string;
+}
+
 /** The whole platform. */
 export interface AiPlatformDefinition {
   /** [a-z][a-z0-9-], 3..28 characters; prefixes stack and resource names. */
@@ -449,4 +538,9 @@ export interface AiPlatformDefinition {
    * @default - none: every protected item stays protected
    */
   readonly allowReplace?: ReplaceAllowance[];
+  /**
+   * A delivery pipeline for this platform (`<name>-delivery`): with it, the reference app synthesizes the pipeline
+   * stack, which deploys the platform's stacks to each stage. @default - none: deploy with `cdk deploy`
+   */
+  readonly delivery?: DeliveryDefinition;
 }

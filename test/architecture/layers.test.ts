@@ -39,6 +39,9 @@ const ALLOWED: Record<string, string[]> = {
   // The change report reads two synthesized assemblies (and the plans in them); no construct uses it: the CDK app
   // loads it when asked for (-c ai-platform:baseline), and jsii leaves it out (scripts/jsii.mjs).
   'change-report': ['core', 'definition', 'plan', 'change-report'],
+  // Delivery composes the platform once per stage (a cdk.Stage each) into a CDK Pipelines pipeline: above
+  // platform, which it uses as users do; nothing below imports it.
+  delivery: ['core', 'definition', 'platform', 'delivery'],
 };
 
 interface Edge {

@@ -1,5 +1,8 @@
 import { Compliance } from '../../lib/core/compliance';
 import {
+  DeliveryApproval,
+  type DeliveryDefinition,
+  type DeliveryStageDefinition,
   PipelineEngine,
   TableFormat,
   type PipelineArrivalDefinition,
@@ -299,6 +302,27 @@ test('the file schema accepts every field of the TypeScript types', () => {
     table,
   };
   const arrival: Required<PipelineArrivalDefinition> = { zone: 'raw', prefix: 'in/' };
+  const stage: Required<DeliveryStageDefinition> = {
+    name: 'production',
+    account: '222222222222',
+    region: 'us-east-1',
+    approval: DeliveryApproval.ON_REPLACEMENT,
+    overrides: {
+      nodePools: [{ name: pool.name, minNodes: pool.minNodes, maxNodes: pool.maxNodes }],
+      monitoring: { alarmEmails: ['prod@example.com'], monthlyBudgetUsd: 50000 },
+    },
+  };
+  const delivery: Required<DeliveryDefinition> = {
+    source: {
+      connectionArn: 'arn:aws:codeconnections:us-east-1:333333333333:connection/abc-123',
+      repository: 'acme/ml',
+      branch: 'main',
+      definitionFile: 'platform.yaml',
+    },
+    stages: [stage],
+    account: '333333333333',
+    region: 'us-east-1',
+  };
   const full: Required<AiPlatformDefinition> = {
     name: 'full-ml',
     tags: { a: 'b' },
@@ -314,6 +338,7 @@ test('the file schema accepts every field of the TypeScript types', () => {
     acknowledgeWarnings: [],
     allowReplace: [{ item: 'zone:scratch', reason: 'scratch data is rebuilt nightly' }],
     pipelines: [scheduled, { ...scheduled, name: 'on-arrival', trigger: { onArrival: arrival } }],
+    delivery,
   };
   expect(validateDefinition(full)).toEqual([]);
 });

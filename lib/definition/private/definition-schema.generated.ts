@@ -75,6 +75,9 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
             $ref: '#/definitions/ReplaceAllowance',
           },
         },
+        delivery: {
+          $ref: '#/definitions/DeliveryDefinition',
+        },
       },
       required: ['name', 'nodePools'],
       additionalProperties: false,
@@ -835,6 +838,119 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
         },
       },
       required: ['item', 'reason'],
+      additionalProperties: false,
+    },
+    DeliveryDefinition: {
+      type: 'object',
+      properties: {
+        source: {
+          $ref: '#/definitions/DeliverySourceDefinition',
+        },
+        stages: {
+          type: 'array',
+          items: {
+            $ref: '#/definitions/DeliveryStageDefinition',
+          },
+        },
+        account: {
+          type: 'string',
+        },
+        region: {
+          type: 'string',
+        },
+      },
+      required: ['source', 'stages'],
+      additionalProperties: false,
+    },
+    DeliverySourceDefinition: {
+      type: 'object',
+      properties: {
+        connectionArn: {
+          type: 'string',
+        },
+        repository: {
+          type: 'string',
+        },
+        branch: {
+          type: 'string',
+        },
+        definitionFile: {
+          type: 'string',
+        },
+      },
+      required: ['connectionArn', 'repository'],
+      additionalProperties: false,
+    },
+    DeliveryStageDefinition: {
+      type: 'object',
+      properties: {
+        name: {
+          type: 'string',
+        },
+        account: {
+          type: 'string',
+        },
+        region: {
+          type: 'string',
+        },
+        approval: {
+          $ref: '#/definitions/DeliveryApproval',
+        },
+        overrides: {
+          $ref: '#/definitions/DeliveryOverrides',
+        },
+      },
+      required: ['name', 'account', 'region'],
+      additionalProperties: false,
+    },
+    DeliveryApproval: {
+      type: 'string',
+      enum: ['manual', 'on-replacement', 'none'],
+    },
+    DeliveryOverrides: {
+      type: 'object',
+      properties: {
+        nodePools: {
+          type: 'array',
+          items: {
+            $ref: '#/definitions/DeliveryPoolOverride',
+          },
+        },
+        monitoring: {
+          $ref: '#/definitions/DeliveryMonitoringOverride',
+        },
+      },
+      additionalProperties: false,
+    },
+    DeliveryPoolOverride: {
+      type: 'object',
+      properties: {
+        name: {
+          type: 'string',
+        },
+        minNodes: {
+          type: 'integer',
+        },
+        maxNodes: {
+          type: 'integer',
+        },
+      },
+      required: ['name'],
+      additionalProperties: false,
+    },
+    DeliveryMonitoringOverride: {
+      type: 'object',
+      properties: {
+        alarmEmails: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+        },
+        monthlyBudgetUsd: {
+          type: 'number',
+        },
+      },
       additionalProperties: false,
     },
   },
