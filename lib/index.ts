@@ -20,6 +20,7 @@ export * from './core/control-tower-controls';
 // Plan and catalogs.
 export { PlatformPlanner } from './plan/platform-planner';
 export type {
+  PlanColdStart,
   PlanCost,
   PlanDataZone,
   PlanEndpoint,

@@ -10,7 +10,13 @@ import {
   workloadNameProblems,
 } from '../workloads/workload-checks';
 import { commandProblems, envProblems, modelProblems } from '../workloads/inference-model';
-import { ExposureVisibility, exposureFitProblems, exposureProblems } from '../workloads/inference-exposure';
+import {
+  DEFAULT_COLD_START_TIMEOUT_SECONDS,
+  ExposureVisibility,
+  exposureFitProblems,
+  exposureProblems,
+} from '../workloads/inference-exposure';
+import { describeColdStart, modelColdStart, type ColdStartEstimate } from '../catalog/cold-start';
 import { AcceleratorVendor } from '../catalog/accelerators';
 import { defaultActivationThreshold, DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
@@ -171,6 +177,7 @@ export function resolveInference(
     }
 
     const pool = checkPool(svc.nodePool, at, ctx, out);
+    const coldStart = pool && svc.expose && minReplicas === 0 ? checkColdStart(svc, pool, at, out) : undefined;
     if (pool) {
       checkFitsNode(gpus, pool, `${at}.gpus`, out);
       const capacity = pool.maxNodes * pool.maxAcceleratorsPerNode;
@@ -209,8 +216,43 @@ export function resolveInference(
       command: svc.command,
       startupBudgetSeconds,
       expose: svc.expose && { ...svc.expose, visibility: svc.expose.visibility ?? ExposureVisibility.INTERNAL },
+      coldStart,
     };
   });
+}
+
+/**
+ * The modelled cold start of a service held at zero (lib/catalog/cold-start.ts), and a warning when the held
+ * request's wait, `expose.coldStartTimeoutSeconds`, is shorter: the first request after idle would get a 504.
+ */
+function checkColdStart(
+  svc: InferenceDefinition,
+  pool: ResolvedNodePool,
+  at: string,
+  out: ProblemCollector,
+): ColdStartEstimate {
+  const size = svc.model?.sizeGiB;
+  if (size !== undefined)
+    out.check(
+      typeof size === 'number' && size > 0 && size <= 100_000,
+      `${at}.model.sizeGiB`,
+      size,
+      'must be a size in GiB above 0 (at most 100000)',
+    );
+  const estimate = modelColdStart({
+    image: svc.image,
+    poolCanBeEmpty: pool.minNodes === 0,
+    modelSource: svc.model?.zone !== undefined ? 'zone' : svc.model?.uri !== undefined ? 'hub' : 'image',
+    modelSizeGiB: typeof size === 'number' && size > 0 ? size : undefined,
+  });
+  const timeout = svc.expose?.coldStartTimeoutSeconds ?? DEFAULT_COLD_START_TIMEOUT_SECONDS;
+  if (timeout < estimate.seconds)
+    out.warn(
+      `${at}.expose.coldStartTimeoutSeconds`,
+      timeout,
+      `is shorter than the modelled cold start${estimate.complete ? '' : ' (a lower bound)'}, ${describeColdStart(estimate)}: the first request after idle would get a 504 while the replica starts; raise it, or keep a replica (minReplicas 1)`,
+    );
+  return estimate;
 }
 
 /**

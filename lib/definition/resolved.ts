@@ -9,6 +9,7 @@ import type { CapacityType } from '../compute/capacity-type';
 import type { PoolNodes } from '../compute/pool-nodes';
 import type { InferenceScaling } from '../workloads/inference-service';
 import type { InferenceExposure } from '../workloads/inference-exposure';
+import type { ColdStartEstimate } from '../catalog/cold-start';
 import type { EgressAllowance } from '../workloads/egress';
 import type { TrainingEngine } from '../workloads/training-engine';
 import type { TableFormat } from '../pipelines/pipeline-table';
@@ -154,6 +155,8 @@ export interface ResolvedInference {
   readonly startupBudgetSeconds: number;
   /** The exposure, its visibility defaulted (always set). */
   readonly expose?: InferenceExposure;
+  /** The modelled cold start of a replica when requests are held for one (exposed at minReplicas 0). */
+  readonly coldStart?: ColdStartEstimate;
 }
 
 export interface ResolvedTraining {

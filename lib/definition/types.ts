@@ -222,6 +222,11 @@ export interface ModelDefinition {
   readonly uri?: string;
   /** Secrets Manager ARN of the hub token (hub models). @default - none */
   readonly tokenSecretArn?: string;
+  /**
+   * The weights' size in GiB, for the plan's modelled cold start (model load = size ÷ the zone read rate of the
+   * cold-start catalog). @default - unknown: the plan's cold start is then a lower bound
+   */
+  readonly sizeGiB?: number;
 }
 
 export interface TrainingDefinition {

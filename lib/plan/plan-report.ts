@@ -88,7 +88,7 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
     plan.endpoints.length === 0
       ? '(none)'
       : table(
-          ['service', 'visibility', 'URL', 'allowed from', 'auth', 'first request after idle'],
+          ['service', 'visibility', 'URL', 'allowed from', 'auth', 'first request after idle', 'modelled cold start'],
           plan.endpoints.map((e) => [
             e.service,
             e.visibility,
@@ -100,6 +100,9 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
                 : 'the VPC',
             e.auth,
             e.firstRequest,
+            e.coldStart
+              ? `${e.coldStart.complete ? '' : '≥ '}${e.coldStart.detail}${e.coldStart.modelledSeconds > e.coldStart.timeoutSeconds ? ' (longer than the timeout)' : ''}`
+              : '–',
           ]),
         ),
     '',

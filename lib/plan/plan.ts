@@ -1,6 +1,7 @@
 import { DataAccessLevel } from '../data-lake/data-access-level';
 import { DEFAULT_COLD_START_TIMEOUT_SECONDS, endpointUrl } from '../workloads/inference-exposure';
 import { authSummary } from '../workloads/exposure-auth';
+import { describeColdStart } from '../catalog/cold-start';
 import { PRICES_AS_OF } from '../catalog/accelerators';
 import { formatProblem } from '../definition/problems';
 import type { ResolvedDefinition } from '../definition/resolved';
@@ -55,6 +56,21 @@ export interface PlanEndpoint {
   readonly auth: string;
   /** What a request meets when no replica runs: held up to the cold-start timeout (minReplicas 0), or a running replica. */
   readonly firstRequest: string;
+  /**
+   * At minReplicas 0: the modelled cold start (node launch + image pull + model load, lib/catalog/cold-start.ts; its
+   * figures are labelled assumptions) next to the timeout the held request waits.
+   */
+  readonly coldStart?: PlanColdStart;
+}
+
+/** A modelled cold start next to the service's timeout. */
+export interface PlanColdStart {
+  /** The known parts' sum: the whole cold start when `complete`, else a lower bound. */
+  readonly modelledSeconds: number;
+  readonly complete: boolean;
+  /** `458 s = node launch 240 s + image pull 185 s + model load 33 s` and what is unknown. */
+  readonly detail: string;
+  readonly timeoutSeconds: number;
 }
 
 /** Which stack holds each pool and workload (by name); items not named are in the platform stack. */
@@ -237,6 +253,16 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
                 s.minReplicas === 0
                   ? `held up to ${s.expose.coldStartTimeoutSeconds ?? DEFAULT_COLD_START_TIMEOUT_SECONDS} s while a replica starts, then 504`
                   : 'a running replica',
+              ...(s.coldStart
+                ? {
+                    coldStart: {
+                      modelledSeconds: s.coldStart.seconds,
+                      complete: s.coldStart.complete,
+                      detail: describeColdStart(s.coldStart),
+                      timeoutSeconds: s.expose.coldStartTimeoutSeconds ?? DEFAULT_COLD_START_TIMEOUT_SECONDS,
+                    },
+                  }
+                : {}),
             },
           ]
         : [],

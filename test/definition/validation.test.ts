@@ -1400,6 +1400,57 @@ describe('a construct refusing its props throws a PlatformValidationError with i
   });
 });
 
+describe('modelled cold start of a service held at zero (lib/catalog/cold-start.ts)', () => {
+  const held = (coldStartTimeoutSeconds: number, sizeGiB?: number, acknowledge = false) =>
+    resolveDefinition(
+      referenceWith((d) => {
+        d.inference[0].minReplicas = 0;
+        d.inference[0].model = { ...d.inference[0].model, sizeGiB };
+        d.inference[0].expose = { host: 'chat.example.com', coldStartTimeoutSeconds };
+        if (acknowledge)
+          d.acknowledgeWarnings.push({
+            warning: 'inference[0].expose.coldStartTimeoutSeconds',
+            reason: 'a replica is kept warm by a schedule',
+          });
+      }),
+    );
+  const coldWarnings = (d: ReturnType<typeof resolveDefinition>) =>
+    d.warnings.filter((w) => w.path === 'inference[0].expose.coldStartTimeoutSeconds');
+
+  test('a timeout shorter than the modelled cold start is a warning naming each part', () => {
+    // 240 s node + 9 GiB at 50 MiB/s (184.32 s) + 16 GiB at 500 MiB/s (32.768 s) = 457.088 s -> 458.
+    expect(coldWarnings(held(300, 16)).map(formatProblem)).toEqual([
+      'inference[0].expose.coldStartTimeoutSeconds (300) is shorter than the modelled cold start, 458 s = node launch 240 s + image pull 185 s + model load 33 s: the first request after idle would get a 504 while the replica starts; raise it, or keep a replica (minReplicas 1)',
+    ]);
+    expect(held(300, 16).inference[0].coldStart).toEqual(
+      expect.objectContaining({ seconds: 458, complete: true, nodeLaunchSeconds: 240 }),
+    );
+  });
+
+  test('without the model size the model is a lower bound; a timeout above it raises nothing', () => {
+    // 240 + 184.32 = 424.32 -> 425.
+    expect(coldWarnings(held(400)).map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /^inference\[0\]\.expose\.coldStartTimeoutSeconds \(400\) is shorter than the modelled cold start \(a lower bound\), 425 s = node launch 240 s \+ image pull 185 s; unknown: model load: the model size is unknown \(model\.sizeGiB\)/,
+      ),
+    ]);
+    expect(coldWarnings(held(600))).toEqual([]);
+  });
+
+  test('acknowledged with a reason; a size that is not positive is refused', () => {
+    expect(coldWarnings(held(300, 16, true))).toEqual([
+      expect.objectContaining({ acknowledged: 'a replica is kept warm by a schedule' }),
+    ]);
+    expect(
+      problemsOf((d) => {
+        d.inference[0].minReplicas = 0;
+        d.inference[0].model = { ...d.inference[0].model, sizeGiB: 0 };
+        d.inference[0].expose = { host: 'chat.example.com' };
+      }),
+    ).toEqual([expect.stringMatching(/^inference\[0\]\.model\.sizeGiB \(0\) must be a size in GiB above 0/)]);
+  });
+});
+
 // More of this domain's cases, run in this file's worker so the domain's modules load and warm once (test time).
 import './load.cases';
 import './limits.cases';

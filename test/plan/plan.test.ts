@@ -133,6 +133,7 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
           ...d.inference[0],
           name: 'embed',
           minReplicas: 0,
+          model: { zone: 'models', path: 'e5/v1', sizeGiB: 16 },
           expose: { host: 'embed.example.com', coldStartTimeoutSeconds: 900 },
         });
       }),
@@ -163,6 +164,15 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
       allowedCidrs: [],
       auth: 'none',
       firstRequest: 'held up to 900 s while a replica starts, then 504',
+      // By hand from the catalog's labelled assumptions: a node (pool at minNodes 0) 240 s; vLLM's 9 GiB image at
+      // 50 MiB/s = 9 × 1024 / 50 = 184.32 s; 16 GiB of weights from the zone at 500 MiB/s = 16 × 1024 / 500 = 32.768 s;
+      // 240 + 184.32 + 32.768 = 457.088, rounded up.
+      coldStart: {
+        modelledSeconds: 458,
+        complete: true,
+        detail: '458 s = node launch 240 s + image pull 185 s + model load 33 s',
+        timeoutSeconds: 900,
+      },
     },
   ]);
   // Two ALBs (internet, internal) at $0.0225 an hour, and the internet one's public IPv4 address in each of 3 AZs at $0.005.
@@ -171,10 +181,10 @@ test('exposed services: each endpoint in the plan and its report; one ALB per vi
   expect(exposed.cost.monthlyIdleUsd - plan.cost.monthlyIdleUsd).toBe(Math.round(325.397 - 16.425 + 43.8) - 325);
   const md = renderPlanMarkdown(exposed);
   expect(md).toContain(
-    '| partner | internet | https://partner.example.com/ | any address | jwt (https://idp.example.com) | a running replica |',
+    '| partner | internet | https://partner.example.com/ | any address | jwt (https://idp.example.com) | a running replica | – |',
   );
   expect(md).toContain(
-    '| embed | internal | http://embed.example.com/ | the VPC | none | held up to 900 s while a replica starts, then 504 |',
+    '| embed | internal | http://embed.example.com/ | the VPC | none | held up to 900 s while a replica starts, then 504 | 458 s = node launch 240 s + image pull 185 s + model load 33 s |',
   );
   expect(md).toContain('| Load balancers (ALB per visibility) | $44 |');
   expect(plan.endpoints).toEqual([

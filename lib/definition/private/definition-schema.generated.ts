@@ -380,6 +380,9 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
         tokenSecretArn: {
           type: 'string',
         },
+        sizeGiB: {
+          type: 'number',
+        },
       },
       additionalProperties: false,
     },
