@@ -15,6 +15,7 @@ import { reportUserError } from './user-error';
 import { AiPlatform, loadDefinitionFile, PlatformPipeline, type AiPlatformDefinition } from '../lib';
 import { DefinitionError } from '../lib/definition/problems';
 import { stageDefinition } from '../lib/definition/resolve-delivery';
+import { bindNamedZones } from '../lib/delivery/private/zones-context';
 import { resolveDefinition } from '../lib/definition/resolve';
 import type { ResolvedDeliveryStage } from '../lib/definition/resolved';
 
@@ -42,6 +43,7 @@ try {
   if (stageName !== undefined) {
     const stage = deliveryStage(definition, stageName);
     const env = { account: stage.account, region: stage.region };
+    bindNamedZones(app, stage.account, stage.region, definition.network?.availabilityZones ?? []);
     platforms = [
       new AiPlatform(app, 'AiPlatform', { definition: stageDefinition(definition, stage), env, source: file }),
     ];

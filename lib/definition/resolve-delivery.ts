@@ -79,6 +79,25 @@ export function resolveDelivery(
       overrides: s.overrides ?? {},
     };
   });
+  // A stack bound to an account and Region looks its Availability Zones up in the account at synth (a context
+  // lookup, with credentials), unless the VPC names them: synth stays offline only with named zones.
+  const zones = def.network?.availabilityZones;
+  if (!zones)
+    out.error(
+      'network.availabilityZones',
+      undefined,
+      "must name the VPC's zones with delivery (e.g. [us-east-1a, us-east-1b]): each stage's stacks are bound to an account and Region, and without named zones synth would look them up in the account",
+    );
+  else
+    stages.forEach((s, i) => {
+      const foreign = zones.filter((z) => !z.startsWith(s.region));
+      if (foreign.length > 0)
+        out.error(
+          `delivery.stages[${i}].region`,
+          s.region,
+          `must be the Region of network.availabilityZones (${foreign.join(', ')} are not in it): every stage deploys the same VPC`,
+        );
+    });
   if (delivery.account !== undefined || delivery.region !== undefined)
     checkPlace(delivery.account ?? stages[0]?.account, delivery.region ?? stages[0]?.region, at, out);
   return {

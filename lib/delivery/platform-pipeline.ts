@@ -1,10 +1,12 @@
-import { Duration, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
+import { limitGrantsToAwsServices } from '../core/key-policy';
 import { PlatformValidationError } from '../core/problems';
 import { stageDefinition } from '../definition/resolve-delivery';
 import { pipelineName } from '../definition/resolve-pipelines';
@@ -13,6 +15,7 @@ import type { ResolvedDefinition, ResolvedDeliveryStage } from '../definition/re
 import { DeliveryApproval, type AiPlatformDefinition } from '../definition/types';
 import { AiPlatform } from '../platform/ai-platform';
 import { changeCommands, synthCommands, verifyCommands } from './private/step-commands';
+import { bindNamedZones } from './private/zones-context';
 
 /** Props of {@link PlatformPipeline}. */
 export interface PlatformPipelineProps {
@@ -113,6 +116,18 @@ export class PlatformPipeline extends Construct {
       crossAccountKeys: true,
       enableKeyRotation: true,
       synth: new pipelines.CodeBuildStep('Synth', { input: source, commands: synthCommands(file) }),
+      // Every CodeBuild project logs to one log group kept a year (AWS Control Tower CT.CODEBUILD.PR.3 asks each
+      // project for logging); the change reports are also the Review steps' artifacts.
+      codeBuildDefaults: {
+        logging: {
+          cloudWatch: {
+            logGroup: new logs.LogGroup(this.pipelineStack, 'BuildLogs', {
+              retention: logs.RetentionDays.ONE_YEAR,
+              removalPolicy: RemovalPolicy.RETAIN,
+            }),
+          },
+        },
+      },
     });
     const approvals: { stageName: string; when: string }[] = [];
     for (const stage of delivery.stages) {
@@ -162,13 +177,41 @@ export class PlatformPipeline extends Construct {
       this.pipeline.addStage(platform.node.scope as Stage, { post: [verify] });
     }
     this.pipeline.buildPipeline();
+    this.meetControlTowerControls(key);
     for (const a of approvals) this.skipUnlessNeeded(a.stageName, a.when);
+  }
+
+  /**
+   * The AWS Control Tower proactive controls every example passes (CI's cfn-guard rules) on the pipeline's buckets
+   * and keys: grants on the keys only for AWS services (CT.KMS.PR.3), and on both buckets versioning (CT.S3.PR.11),
+   * a lifecycle (CT.S3.PR.6) and S3 events to EventBridge (CT.S3.PR.4, free for events of AWS services). CDK Pipelines
+   * makes the artifact bucket itself, so it is set on its L1.
+   */
+  private meetControlTowerControls(baselineKey: kms.Key): void {
+    const artifacts = this.pipeline.pipeline.artifactBucket;
+    limitGrantsToAwsServices(baselineKey);
+    if (artifacts.encryptionKey) limitGrantsToAwsServices(artifacts.encryptionKey);
+    const cfnArtifacts = artifacts.node.defaultChild as s3.CfnBucket;
+    cfnArtifacts.versioningConfiguration = { status: 'Enabled' };
+    cfnArtifacts.lifecycleConfiguration = {
+      rules: [
+        {
+          id: 'expire-artifacts',
+          status: 'Enabled',
+          expirationInDays: 90,
+          noncurrentVersionExpiration: { noncurrentDays: 30 },
+        },
+      ],
+    };
+    for (const bucket of [cfnArtifacts, this.baselineBucket.node.defaultChild as s3.CfnBucket])
+      bucket.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
   }
 
   /** The stage's platform, inside a cdk.Stage bound to the stage's account and Region. */
   private stagePlatform(stage: ResolvedDeliveryStage, definition: AiPlatformDefinition): AiPlatform {
     const env = { account: stage.account, region: stage.region };
     const cdkStage = new Stage(this, stage.name, { env });
+    bindNamedZones(cdkStage, stage.account, stage.region, this.definition.network.availabilityZones ?? []);
     const platform = new AiPlatform(cdkStage, 'AiPlatform', { definition: stageDefinition(definition, stage), env });
     this.platforms[stage.name] = platform;
     return platform;

@@ -3,6 +3,7 @@ import type { AiPlatformDefinition } from '../../lib';
 
 const base = {
   name: 'ship',
+  network: { availabilityZones: ['us-east-1a', 'us-east-1b'] },
   nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 2 }],
   inference: [{ name: 'chat', image: 'vllm/vllm-openai:v0.11.0', nodePool: 'gpu', minReplicas: 1, maxReplicas: 2 }],
   delivery: {
@@ -27,7 +28,7 @@ test('a valid delivery block has no problems', () => {
   expect(errors(() => undefined)).toEqual([]);
   expect(
     errors((d) => {
-      d.source.connectionArn = 'arn:aws-us-gov:codestar-connections:us-gov-west-1:333333333333:connection/x';
+      d.source.connectionArn = 'arn:aws:codestar-connections:us-west-2:333333333333:connection/x';
       d.stages[0].overrides = { nodePools: [{ name: 'gpu', maxNodes: 4 }], monitoring: { monthlyBudgetUsd: 500 } };
     }),
   ).toEqual([]);
@@ -42,6 +43,7 @@ test.each([
   ['delivery.source.connectionArn', (d: any) => (d.source.connectionArn = 'arn:aws:iam::1:role/x'), 'codeconnections'],
   ['delivery.source.repository', (d: any) => (d.source.repository = 'ml-platform'), 'owner/name'],
   ['delivery.stages', (d: any) => (d.stages = []), 'at least one'],
+  ['delivery.stages[1].region', (d: any) => (d.stages[1].region = 'eu-west-1'), 'network.availabilityZones'],
   [
     'delivery.stages[0].overrides.nodePools[0].name',
     (d: any) => (d.stages[0].overrides = { nodePools: [{ name: 'cpu', maxNodes: 1 }] }),
