@@ -52,13 +52,15 @@ export interface ResolvedDefinition {
   readonly delivery?: ResolvedDelivery;
 }
 
+export interface ResolvedDeliverySource {
+  readonly connectionArn: string;
+  readonly repository: string;
+  readonly branch: string;
+  readonly definitionFile?: string;
+}
+
 export interface ResolvedDelivery {
-  readonly source: {
-    readonly connectionArn: string;
-    readonly repository: string;
-    readonly branch: string;
-    readonly definitionFile?: string;
-  };
+  readonly source: ResolvedDeliverySource;
   /** In deploy order. */
   readonly stages: ResolvedDeliveryStage[];
   /** Where the pipeline itself lives. */
