@@ -89,6 +89,7 @@ export {
 export { AiPlatformMetrics } from './monitoring/metrics';
 export { ClusterMetricFactory } from './monitoring/cluster-metrics';
 export { InferenceMetricFactory } from './monitoring/inference-metrics';
+export { LoadBalancerMetricFactory, type MonitoredLoadBalancer } from './monitoring/load-balancer-metrics';
 export { CostMetricFactory, DataLakeMetricFactory, PipelineMetricFactory } from './monitoring/service-metrics';
 export * from './monitoring/ai-monitoring';
 export { ContainerInsights, type ContainerInsightsProps } from './monitoring/container-insights';

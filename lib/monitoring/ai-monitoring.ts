@@ -12,6 +12,7 @@ import type { AiMonitoringAlarms, AiMonitoringThresholds } from './alarms';
 import { alarmDefinitions } from './private/alarm-table';
 import { addCloudWatchRows } from './private/cloudwatch-dashboard';
 import { dashboardRows } from './private/dashboard-rows';
+import type { MonitoredLoadBalancer } from './load-balancer-metrics';
 import { grafanaDashboard } from './private/grafana-dashboard';
 import { alarmTopic } from './private/alarm-topic';
 import { budgetNotes, monthlyBudget } from './private/budget';
@@ -39,6 +40,11 @@ export interface MonitoredPool {
 export interface MonitoredService {
   readonly name: string;
   readonly namespace: string;
+  /**
+   * The ALB in front of an exposed service (`InferenceService.targetGroupPrefix` and its group's loadBalancerName):
+   * a dashboard row of its requests, 5xx and p99 latency as the load balancer measures them. @default - not exposed: no ALB row
+   */
+  readonly loadBalancer?: MonitoredLoadBalancer;
 }
 
 /** A data-lake zone bucket as monitoring sees it. */

@@ -1,5 +1,6 @@
 import { ClusterMetricFactory } from './cluster-metrics';
 import { InferenceMetricFactory } from './inference-metrics';
+import { LoadBalancerMetricFactory } from './load-balancer-metrics';
 import { CostMetricFactory, DataLakeMetricFactory, PipelineMetricFactory } from './service-metrics';
 
 export {
@@ -19,6 +20,8 @@ export class AiPlatformMetrics {
   public readonly cluster: ClusterMetricFactory;
   /** Requests, errors, queues and replicas of inference services. */
   public readonly inference: InferenceMetricFactory;
+  /** The ALBs in front of exposed inference services (dashboards only: SEARCH expressions). */
+  public readonly loadBalancer = new LoadBalancerMetricFactory();
   /** The data lake's buckets. */
   public readonly dataLake = new DataLakeMetricFactory();
   /** The data pipelines' state machines. */

@@ -5,6 +5,7 @@ import { pipelineName } from '../definition/resolve-pipelines';
 import type { ResolvedDefinition } from '../definition/resolved';
 import type { AiMonitoringProps } from '../monitoring/ai-monitoring';
 import type { ContainerInsights } from '../monitoring/container-insights';
+import { ExposureVisibility, loadBalancerNameFor, targetGroupPrefix } from '../workloads/inference-exposure';
 
 /**
  * `monitoring` (and what it watches) onto AiMonitoring. Plain names only: nothing here may become a
@@ -30,7 +31,14 @@ export function monitoringProps(
       instanceTypes: p.instanceTypes,
       nodegroupName: opts.nodegroupNames[p.name],
     })),
-    services: def.inference.map((s) => ({ name: s.name, namespace: s.namespace })),
+    services: def.inference.map((s) => ({
+      name: s.name,
+      namespace: s.namespace,
+      loadBalancer: s.expose && {
+        loadBalancerName: loadBalancerNameFor(def.name, s.expose.visibility ?? ExposureVisibility.INTERNAL),
+        targetGroupPrefix: targetGroupPrefix(s.name, s.namespace, s.minReplicas === 0),
+      },
+    })),
     pipelines: def.pipelines.map((p) => ({
       name: p.name,
       // DataPipeline names its state machine after the pipeline.

@@ -21,6 +21,7 @@ import {
   ExposureVisibility,
   idleTimeoutFor,
   ingressGroupName,
+  loadBalancerNameFor,
   type LoadBalancerGroup,
 } from '../workloads/inference-exposure';
 import { Placement } from '../workloads/placement';
@@ -100,6 +101,7 @@ function loadBalancerGroups(def: ResolvedDefinition): Map<string, LoadBalancerGr
       inboundCidrs: inbound,
       idleTimeoutSeconds: Math.max(prev?.idleTimeoutSeconds ?? 0, idleTimeoutFor(svc.expose!)),
       wafAclArn: prev?.wafAclArn ?? svc.expose!.wafAclArn,
+      loadBalancerName: loadBalancerNameFor(def.name, v),
     });
   }
   return groups;

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { k8s } from 'cdk8s-plus-27';
 import type { Chart } from 'cdk8s';
 import { parseCidr } from '../catalog/service-limits';
+import { KEDA_HTTP_INTERCEPTOR } from '../catalog/keda-http-add-on';
 import type { Problem } from '../core/problems';
 import { authAnnotations, authenticates, authProblems, type ExposureAuth } from './exposure-auth';
 
@@ -66,6 +67,13 @@ export interface LoadBalancerGroup {
   readonly idleTimeoutSeconds?: number;
   /** The group's WAFv2 web ACL (wafv2-acl-arn is "Exclusive" across the group, annotations.md v3.5.0). @default - this service's wafAclArn */
   readonly wafAclArn?: string;
+  /**
+   * The ALB's name (`load-balancer-name`, "Exclusive" across the group, applied at the Ingress's creation only:
+   * annotations.md v3.5.0), so dashboards can find its metrics: 1..32 letters, digits or '-', not starting or
+   * ending with '-', not starting with `internal-` (ELB API reference, CreateLoadBalancer Name).
+   * @default - the controller's: `k8s-<group name, alphanumerics, 17 at most>-<hash>`
+   */
+  readonly loadBalancerName?: string;
 }
 
 /** TLS 1.3 with 1.2 fallback, the ELB default for new HTTPS listeners (ELB user guide, "Security policies for your Application Load Balancer"). */
@@ -77,6 +85,7 @@ const CERTIFICATE_ARN =
 /** RFC 1123 host name as ALB host-header rules match it: lowercase labels of 1..63, at most 253 characters, two labels at least. */
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const GROUP = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
+const ALB_NAME = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/;
 /** The ALB attribute idle_timeout.timeout_seconds: 1-4000 seconds, default 60 (ELB API reference, LoadBalancerAttribute). */
 export const ALB_MAX_IDLE_TIMEOUT_SECONDS = 4000;
 /**
@@ -195,6 +204,14 @@ export function groupProblems(g: LoadBalancerGroup, at = 'loadBalancerGroup'): P
       message: `must be a whole number of seconds from 1 to ${ALB_MAX_IDLE_TIMEOUT_SECONDS} (ALB idle_timeout.timeout_seconds)`,
     });
   out.push(...wafProblem(g.wafAclArn, `${at}.wafAclArn`));
+  const lb = g.loadBalancerName;
+  if (lb !== undefined && !Token.isUnresolved(lb) && !(ALB_NAME.test(lb) && !lb.startsWith('internal-')))
+    out.push({
+      field: `${at}.loadBalancerName`,
+      value: lb,
+      message:
+        "must be 1..32 letters, digits or '-', neither starting nor ending with '-', not starting with 'internal-' (ELB CreateLoadBalancer Name)",
+    });
   for (const [field, list] of [
     ['vpcCidr', [g.vpcCidr]],
     ['inboundCidrs', g.inboundCidrs ?? []],
@@ -240,6 +257,23 @@ export function exposureFitProblems(e: InferenceExposure, g: LoadBalancerGroup, 
 /** The IngressGroup of a platform's services of one visibility: `<platform>-<visibility>`. */
 export function ingressGroupName(platform: string, visibility: ExposureVisibility): string {
   return `${platform}-${visibility}`;
+}
+
+/** The ALB of a platform's group: `<platform>-int` or `-ext` (a platform name of 28 characters at most fits the 32 of an ALB name). */
+export function loadBalancerNameFor(platform: string, visibility: ExposureVisibility): string {
+  return `${platform}-${visibility === ExposureVisibility.INTERNET ? 'ext' : 'int'}`;
+}
+
+/**
+ * The start of the name the controller gives an exposed service's target group: `k8s-<namespace>-<service>-` of
+ * the Ingress backend, each cut to its first 8 alphanumerics (buildTargetGroupName, pkg/ingress/model_build_target_group.go
+ * at v3.5.0; a hash of the cluster, group, Ingress and Service UID follows, unknown at synth). A service held at zero
+ * (`held`) is backed by the interceptor's Service, whose prefix every held service of the group shares.
+ */
+export function targetGroupPrefix(name: string, namespace: string, held: boolean): string {
+  const cut = (s: string) => s.replace(/[^A-Za-z0-9]/g, '').slice(0, 8);
+  const [ns, svc] = held ? [KEDA_HTTP_INTERCEPTOR.namespace, KEDA_HTTP_INTERCEPTOR.service] : [namespace, name];
+  return `k8s-${cut(ns)}-${cut(svc)}-`;
 }
 
 /** The ranges a service admits: its allowedCidrs, else any address (internet with auth) or the VPC. */
@@ -321,6 +355,9 @@ export function exposeService(
     'alb.ingress.kubernetes.io/healthcheck-path': via ? via.healthPath : opts.healthPath,
     ...(via ? { 'alb.ingress.kubernetes.io/healthcheck-port': String(via.healthPort) } : {}),
     ...(waf !== undefined ? { 'alb.ingress.kubernetes.io/wafv2-acl-arn': waf } : {}),
+    ...(group.loadBalancerName !== undefined
+      ? { 'alb.ingress.kubernetes.io/load-balancer-name': group.loadBalancerName }
+      : {}),
     ...(tls
       ? {
           'alb.ingress.kubernetes.io/certificate-arn': expose.certificateArn!,

@@ -30,6 +30,7 @@ import {
   exposureProblems,
   groupProblems,
   ingressOf,
+  targetGroupPrefix,
   type InferenceExposure,
   type LoadBalancerGroup,
 } from './inference-exposure';
@@ -170,6 +171,11 @@ export class InferenceService extends Chart {
   public readonly endpointUrl?: string;
   /** `<namespace>/<name>` of the exposed service's Ingress; its status holds the ALB's DNS name. @default - not exposed */
   public readonly ingressRef?: string;
+  /**
+   * The start of the exposed service's target group name (`k8s-<namespace>-<service>-`, the controller's naming),
+   * which finds its ALB metrics (`MonitoredService.loadBalancer`). @default - not exposed
+   */
+  public readonly targetGroupPrefix?: string;
 
   /**
    * Problems of the props (image, replicas, port, scaling, and a Prometheus source for the KEDA metrics),
@@ -365,6 +371,7 @@ export class InferenceService extends Chart {
       const ingress = ingressOf(name, namespace, holds ? INTERCEPTOR_BACKEND.namespace : undefined);
       this.endpointUrl = endpointUrl(props.expose);
       this.ingressRef = `${ingress.namespace}/${ingress.name}`;
+      this.targetGroupPrefix = targetGroupPrefix(name, namespace, holds);
       exposeService(this, {
         via: holds ? INTERCEPTOR_BACKEND : undefined,
         name,

@@ -13,7 +13,13 @@ function synthesized(props: Partial<AiMonitoringProps> = {}) {
     clusterName: 'acme-ml',
     dashboardName: 'acme-ml-ai-platform',
     pools: [{ name: 'inference', instanceTypes: ['g6e.xlarge'], nodegroupName: 'acme-ml-inference-0a1b2c3d' }],
-    services: [{ name: 'llm', namespace: 'serving' }],
+    services: [
+      {
+        name: 'llm',
+        namespace: 'serving',
+        loadBalancer: { loadBalancerName: 'acme-ml-int', targetGroupPrefix: 'k8s-serving-llm-' },
+      },
+    ],
     buckets: [{ zone: 'raw', bucketName: 'raw-bucket' }],
     pipelines: [{ name: 'etl', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:etl' }],
     monthlyBudgetUsd: 1000,
@@ -107,11 +113,37 @@ describe("the Grafana dashboard draws the CloudWatch dashboard's panels", () => 
     for (const p of grafana.panels.filter((x: any) => x.targets)) {
       const ids = new Set(p.targets.map((q: any) => q.id));
       for (const q of p.targets.filter((x: any) => x.metricEditorMode === 1)) {
-        for (const ref of (q.expression as string).replace(/SEARCH\('[^']*'/g, '').match(/\b[a-z]\w*\b/g) ?? []) {
+        for (const ref of (q.expression as string).replace(/SEARCH\('[^']*', '[^']*'/g, '').match(/\b[a-z]\w*\b/g) ?? []) {
           if (!['IF', 'AND', 'PERIOD', 'SUM', 'AVG', 'Average', 'Maximum'].includes(ref)) expect(ids).toContain(ref);
         }
       }
     }
+  });
+});
+
+describe("exposed services' load balancer metrics", () => {
+  const { cloudwatch, t } = synthesized();
+
+  test('a row per exposed service: ALB requests, 5xx of targets and ALB, p99 latency, found by SEARCH', () => {
+    const graphs = cloudWatchGraphs(cloudwatch).filter(
+      (g: any) => g.title.includes('ALB') || g.title.includes('5xx / min'),
+    );
+    expect(graphs).toEqual([
+      { title: 'llm: ALB requests / min', metrics: ['RequestCount'] },
+      { title: 'llm: 5xx / min (targets, ALB)', metrics: ['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count'] },
+      { title: 'llm: ALB p99 latency (s)', metrics: ['TargetResponseTime'] },
+    ]);
+  });
+
+  test('no alarm is based on a SEARCH expression (CloudWatch refuses it)', () => {
+    const alarms = resourcesOf(t, 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const [, a] of alarms) expect(JSON.stringify(a.Properties)).not.toContain('SEARCH(');
+  });
+
+  test('a service that is not exposed has no ALB row', () => {
+    const { cloudwatch: plain } = synthesized({ services: [{ name: 'llm', namespace: 'serving' }] });
+    expect(cloudWatchGraphs(plain).filter((g: any) => g.title.includes('ALB'))).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AiPlatformMetrics } from '../../lib';
 import { CONTAINER_INSIGHTS_INTERVAL_SECONDS, INFERENCE_SCRAPE_INTERVAL_SECONDS } from '../../lib/monitoring/metrics';
 import { testApp } from '../helpers';
+import { targetGroupPrefix } from '../../lib/workloads/inference-exposure';
 import { searchFinds, tokens } from './cloudwatch-search';
 import { evaluate } from './metric-math';
 
@@ -245,5 +246,57 @@ describe('pool GPU utilisation', () => {
       }),
     ).toBe(false);
     expect(searchFinds(e.expression, { ...gpu('g6e.xlarge'), metricName: 'node_gpu_memory_utilization' })).toBe(false);
+  });
+});
+
+// The controller names a target group k8s-<namespace:8>-<service:8>-<hash:10> (buildTargetGroupName,
+// pkg/ingress/model_build_target_group.go at v3.5.0); ELB's dimension values are app/<lb name>/<id> and
+// targetgroup/<tg name>/<id> (ELB user guide, "CloudWatch metrics for your Application Load Balancer").
+describe('exposed services are found on their ALB by the names the platform and the controller give', () => {
+  const alb = (metricName: string, loadBalancer: string, targetGroup: string) => ({
+    namespace: 'AWS/ApplicationELB',
+    metricName,
+    dimensions: { LoadBalancer: loadBalancer, TargetGroup: targetGroup },
+  });
+  const chat = { loadBalancerName: 'acme-ml-ext', targetGroupPrefix: targetGroupPrefix('chat', 'serving', false) };
+  const LB = 'app/acme-ml-ext/50dc6c495c0c9188';
+  const TG = 'targetgroup/k8s-serving-chat-6d5bd8a3f1/73e2d6bc24d8a067';
+
+  test("p99 latency, requests and 5xx find the service's target group on its ALB", () => {
+    expect(chat.targetGroupPrefix).toBe('k8s-serving-chat-');
+    expect(searchFinds(m.loadBalancer.latencyP99('chat', chat).expression, alb('TargetResponseTime', LB, TG))).toBe(
+      true,
+    );
+    expect(m.loadBalancer.latencyP99('chat', chat).expression).toMatch(/, 'p99', 300\)$/);
+    expect(searchFinds(m.loadBalancer.requestsPerMinute('chat', chat).expression, alb('RequestCount', LB, TG))).toBe(
+      true,
+    );
+    expect(
+      searchFinds(m.loadBalancer.target5xxPerMinute('chat', chat).expression, alb('HTTPCode_Target_5XX_Count', LB, TG)),
+    ).toBe(true);
+  });
+
+  test("and no other service's target group, no other ALB, no other metric", () => {
+    const e = m.loadBalancer.latencyP99('chat', chat).expression;
+    expect(
+      searchFinds(e, alb('TargetResponseTime', LB, 'targetgroup/k8s-serving-chatbot-0a1b2c3d4e/73e2d6bc24d8a067')),
+    ).toBe(false);
+    expect(
+      searchFinds(e, alb('TargetResponseTime', LB, 'targetgroup/k8s-other-chat-0a1b2c3d4e/73e2d6bc24d8a067')),
+    ).toBe(false);
+    expect(searchFinds(e, alb('TargetResponseTime', 'app/acme-ml-int/50dc6c495c0c9188', TG))).toBe(false);
+    expect(searchFinds(e, alb('RequestCount', LB, TG))).toBe(false);
+  });
+
+  test("a service held at zero is behind the interceptor's Service: its prefix, the ALB's own 5xx by its name", () => {
+    expect(targetGroupPrefix('chat', 'serving', true)).toBe('k8s-keda-kedaaddo-');
+    const elb5xx = m.loadBalancer.loadBalancer5xxPerMinute('acme-ml-ext').expression;
+    expect(
+      searchFinds(elb5xx, {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_ELB_5XX_Count',
+        dimensions: { LoadBalancer: LB },
+      }),
+    ).toBe(true);
   });
 });

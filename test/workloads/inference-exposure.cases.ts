@@ -144,6 +144,14 @@ describe('exposure through the AWS Load Balancer Controller', () => {
         (p) => p.field,
       ),
     ).toEqual(['loadBalancerGroup.name', 'loadBalancerGroup.vpcCidr']);
+    // ELB CreateLoadBalancer Name: 32 characters at most, not starting with internal-.
+    for (const loadBalancerName of ['internal-ml-int', 'a'.repeat(33), 'ml-', 'ml_int'])
+      expect(
+        InferenceService.check({ ...base, loadBalancerGroup: { ...group, loadBalancerName } }).map((p) => p.field),
+      ).toEqual(['loadBalancerGroup.loadBalancerName']);
+    expect(
+      InferenceService.check({ ...base, loadBalancerGroup: { ...group, loadBalancerName: 'a'.repeat(32) } }),
+    ).toEqual([]);
   });
 });
 
@@ -370,6 +378,10 @@ describe('exposed services in a platform', () => {
       expect(text).toContain('"alb.ingress.kubernetes.io/inbound-cidrs\\":\\"0.0.0.0/0,203.0.113.0/24');
     const internal = ingresses.filter(({ text }) => text.includes('acme-ml-internal'));
     expect(internal).toHaveLength(1);
+    // Each group's ALB named the same on every member (load-balancer-name is Exclusive: annotations.md v3.5.0).
+    for (const { text } of internet)
+      expect(text).toContain('"alb.ingress.kubernetes.io/load-balancer-name\\":\\"acme-ml-ext\\"');
+    expect(internal[0].text).toContain('"alb.ingress.kubernetes.io/load-balancer-name\\":\\"acme-ml-int\\"');
     expect(internal[0].text).toContain('"alb.ingress.kubernetes.io/inbound-cidrs\\":\\"10.0.0.0/16');
   });
 

@@ -1,12 +1,17 @@
 import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { AiPlatformMetrics } from '../metrics';
+import type { MonitoredLoadBalancer } from '../load-balancer-metrics';
 import { cwLines, type Row } from './panels';
 import { InferencePromQL as Q } from './promql';
 
 /** What the dashboard shows (AiMonitoring's props, defaults applied). */
 export interface DashboardContent {
   readonly pools: { readonly name: string; readonly instanceTypes: string[]; readonly nodegroupName?: string }[];
-  readonly services: { readonly name: string; readonly namespace: string }[];
+  readonly services: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly loadBalancer?: MonitoredLoadBalancer;
+  }[];
   readonly buckets: { readonly zone: string; readonly bucketName: string }[];
   readonly pipelines: { readonly name: string; readonly stateMachineArn: string }[];
   /** The cost notes (markdown). */
@@ -16,6 +21,53 @@ export interface DashboardContent {
 }
 
 const header = (markdown: string): Row => [{ kind: 'header', markdown }];
+
+/**
+ * Exposed services as their load balancer sees them (AWS/ApplicationELB, found by SEARCH on the names the platform
+ * and the controller give): requests, 5xx (the targets' and the ALB's own) and p99 latency, one row a service.
+ */
+function loadBalancerRows(m: AiPlatformMetrics, services: DashboardContent['services']): Row[] {
+  const exposed = services.filter((s) => s.loadBalancer !== undefined);
+  if (exposed.length === 0) return [];
+  const rows: Row[] = [
+    header('## Endpoints (load balancer)'),
+    [
+      {
+        kind: 'text',
+        width: 24,
+        height: 2,
+        markdown:
+          "From the ALB's own metrics, found by SEARCH: CloudWatch alarms cannot use SEARCH, and Metrics Insights alarms have no percentiles, so the p99 alarm stays the Prometheus rule group `inference-latency`. Services held at zero share the interceptor's target group prefix: their lines show together.",
+      },
+    ],
+  ];
+  for (const { name, loadBalancer: lb } of exposed) {
+    rows.push([
+      {
+        kind: 'graph',
+        title: `${name}: ALB requests / min`,
+        width: 8,
+        left: cwLines([m.loadBalancer.requestsPerMinute(name, lb!)]),
+      },
+      {
+        kind: 'graph',
+        title: `${name}: 5xx / min (targets, ALB)`,
+        width: 8,
+        left: cwLines([
+          m.loadBalancer.target5xxPerMinute(name, lb!),
+          m.loadBalancer.loadBalancer5xxPerMinute(lb!.loadBalancerName),
+        ]),
+      },
+      {
+        kind: 'graph',
+        title: `${name}: ALB p99 latency (s)`,
+        width: 8,
+        left: cwLines([m.loadBalancer.latencyP99(name, lb!)]),
+      },
+    ]);
+  }
+  return rows;
+}
 
 /** The dashboard, by concern (GPUs, workloads, data, pipelines, cost, alarms), as rows of panels. */
 export function dashboardRows(m: AiPlatformMetrics, c: DashboardContent): Row[] {
@@ -91,6 +143,7 @@ export function dashboardRows(m: AiPlatformMetrics, c: DashboardContent): Row[] 
       { kind: 'graph', title: `${name}: replicas`, width: 6, left: cwLines([m.inference.replicas(ns, name)]) },
     ]);
   }
+  rows.push(...loadBalancerRows(m, c.services));
   if (c.buckets.length > 0) {
     rows.push(header('## Data'));
     rows.push([
