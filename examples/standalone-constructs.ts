@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import {
@@ -9,6 +9,8 @@ import {
   DataPipeline,
   GpuCluster,
   InferenceService,
+  Operator,
+  Operators,
   PipelineScript,
   PipelineTrigger,
   Placement,
@@ -17,6 +19,9 @@ import {
   TableFormat,
   TeamNamespace,
 } from '../lib';
+
+/** The VPC's range: the ALB reaches the service's pods from addresses in it (its NetworkPolicy admits them). */
+const NETWORK_CIDR = '10.0.0.0/16';
 
 /** The data lake, a workload, a data pipeline and monitoring, each used on its own (the README's second snippet). */
 export function buildStandaloneApp(app: App = new App()): {
@@ -32,7 +37,7 @@ export function buildStandaloneApp(app: App = new App()): {
   lake.grantRead('models', myRole);
 
   const platformStack = new Stack(app, 'Platform');
-  const network = new PlatformNetwork(platformStack, 'Network', { maxAzs: 2 });
+  const network = new PlatformNetwork(platformStack, 'Network', { maxAzs: 2, cidr: NETWORK_CIDR });
   const gpu = new GpuCluster(platformStack, 'Gpu', {
     clusterName: 'acme',
     vpc: network.vpc,
@@ -47,19 +52,25 @@ export function buildStandaloneApp(app: App = new App()): {
     'Serving',
     new TeamNamespace(k8sApp, 'serving', { name: 'serving', servicePorts: [8000] }),
   );
-  ChartDelivery.deliver(
-    gpu.cluster,
-    'Llm',
-    new InferenceService(k8sApp, 'llm', {
-      name: 'llm',
-      namespace: 'serving',
-      image: 'vllm/vllm-openai:v0.11.0',
-      placement: Placement.onPool('inference', [AcceleratorCatalog.find('g6.xlarge')!], 1),
-      minReplicas: 1,
-      maxReplicas: 4,
-      scaling: { metric: ScalingMetric.CPU, target: 70, activationThreshold: 0 },
-    }),
-  );
+  // Exposed inside the VPC through an ALB: the chart is applied after the AWS Load Balancer Controller (its webhook
+  // admits Ingresses), so on removal the Ingress goes first and the controller deletes the ALB.
+  const llm = new InferenceService(k8sApp, 'llm', {
+    name: 'llm',
+    namespace: 'serving',
+    image: 'vllm/vllm-openai:v0.11.0',
+    placement: Placement.onPool('inference', [AcceleratorCatalog.find('g6.xlarge')!], 1),
+    minReplicas: 1,
+    maxReplicas: 4,
+    scaling: { metric: ScalingMetric.CPU, target: 70, activationThreshold: 0 },
+    expose: { host: 'llm.acme.internal' },
+    loadBalancerGroup: { name: 'acme-internal', vpcCidr: NETWORK_CIDR, loadBalancerName: 'acme-int' },
+  });
+  const controller = Operators.ensure(gpu.cluster, Operator.AWS_LOAD_BALANCER_CONTROLLER);
+  ChartDelivery.deliver(gpu.cluster, 'Llm', llm).node.addDependency(controller);
+  new CfnOutput(platformStack, 'LlmUrl', {
+    value: llm.endpointUrl!,
+    description: `kubectl get ingress -n ${llm.ingressRef}`,
+  });
 
   // A nightly Spark job (EMR Serverless, run by Step Functions) that reads only `raw` and writes only
   // `curated`, registering a partitioned table in curated's Glue database. The script path is relative to

@@ -268,3 +268,4 @@ import './ray-entrypoint.cases';
 import './inference-model.cases';
 import './inference-exposure.cases';
 import './exposure-auth.cases';
+import './standalone-endpoint.cases';
