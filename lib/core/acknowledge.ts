@@ -39,20 +39,25 @@ export function acknowledgeIamFindingsAfterReferences(
 /**
  * Acknowledges only the wildcard findings of named resources and actions (e.g. the `<bucket>/*` a grant adds)
  * on the policies under a scope, so a grant the library shapes does not fail cdk-nag on the grantee, while
- * every other wildcard on it still surfaces.
+ * every other wildcard on it still surfaces. A string names one value (a token is resolved); a RegExp matches
+ * the value as cdk-nag writes it (`arn:<AWS::Partition>:logs:...`). With `statementsOn`, only statements whose
+ * every resource is one of those count.
  */
 export function acknowledgeGrantWildcards(
   scope: IConstruct,
-  grant: { resources: string[]; actions: string[] },
+  grant: { resources: Matcher[]; actions: Matcher[]; statementsOn?: Matcher[] },
   reason: string,
 ): void {
   Aspects.of(scope).add(new IamAcknowledger({ wildcards: reason }, grant));
 }
 
+/** A value as written in a policy (a token is resolved), or a pattern over cdk-nag's flat form of it. */
+type Matcher = string | RegExp;
+
 class IamAcknowledger implements IAspect {
   constructor(
     private readonly rules: { managedPolicies?: string; wildcards?: string },
-    private readonly only?: { resources: string[]; actions: string[] },
+    private readonly only?: { resources: Matcher[]; actions: Matcher[]; statementsOn?: Matcher[] },
   ) {}
 
   public visit(node: IConstruct): void {
@@ -74,13 +79,19 @@ class IamAcknowledger implements IAspect {
         node instanceof iam.CfnPolicy
           ? [stack.resolve(node.policyDocument)]
           : ((stack.resolve(node.policies) ?? []) as { policyDocument: unknown }[]).map((p) => p.policyDocument);
-      const onlyResources = this.only && new Set(this.only.resources.map((r) => flatten(stack.resolve(r))));
-      const onlyActions = this.only && new Set(this.only.actions);
+      const matches = (list: Matcher[] | undefined) => {
+        const flat = (list ?? []).map((m) => (typeof m === 'string' ? flatten(stack.resolve(m)) : m));
+        return (v: string) => list === undefined || flat.some((m) => (typeof m === 'string' ? m === v : m.test(v)));
+      };
+      const onlyResources = matches(this.only?.resources);
+      const onlyActions = matches(this.only?.actions);
+      const onStatement = matches(this.only?.statementsOn);
       for (const doc of docs as { Statement?: Record<string, unknown>[] }[]) {
         for (const st of doc?.Statement ?? []) {
+          if (!asList(st.Resource).map(flatten).every(onStatement)) continue;
           for (const action of asList(st.Action)
             .map(flatten)
-            .filter((a) => a.includes('*') && (!onlyActions || onlyActions.has(a)))) {
+            .filter((a) => a.includes('*') && onlyActions(a))) {
             Validations.of(node).acknowledge({
               id: `AwsSolutions-IAM5[Action::${action}]`,
               reason: this.rules.wildcards,
@@ -88,7 +99,7 @@ class IamAcknowledger implements IAspect {
           }
           for (const resource of asList(st.Resource)
             .map(flatten)
-            .filter((r) => r.includes('*') && (!onlyResources || onlyResources.has(r)))) {
+            .filter((r) => r.includes('*') && onlyResources(r))) {
             Validations.of(node).acknowledge({
               id: `AwsSolutions-IAM5[Resource::${resource}]`,
               reason: this.rules.wildcards,

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,6 +14,7 @@ import { resolveDefinition } from '../definition/resolve';
 import type { ResolvedDefinition, ResolvedDeliveryStage } from '../definition/resolved';
 import { DeliveryApproval, type AiPlatformDefinition } from '../definition/types';
 import { AiPlatform } from '../platform/ai-platform';
+import { PIPELINE_BUCKET, acknowledgePipelineWildcards, logBucketAccess } from './private/pipeline-findings';
 import { changeCommands, synthCommands, verifyCommands } from './private/step-commands';
 import { bindNamedZones } from './private/zones-context';
 
@@ -84,11 +85,7 @@ export class PlatformPipeline extends Construct {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
+      ...PIPELINE_BUCKET,
       lifecycleRules: [
         { id: 'expire-noncurrent', noncurrentVersionExpiration: Duration.days(90) },
         ...delivery.stages.map((s) => ({
@@ -97,11 +94,6 @@ export class PlatformPipeline extends Construct {
           expiration: Duration.days(30),
         })),
       ],
-    });
-    Validations.of(this.baselineBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        "Written only by the pipeline's own CodeBuild projects, whose runs CodePipeline and CloudTrail record; its objects are versioned",
     });
 
     const source = pipelines.CodePipelineSource.connection(delivery.source.repository, delivery.source.branch, {
@@ -177,17 +169,23 @@ export class PlatformPipeline extends Construct {
       this.pipeline.addStage(platform.node.scope as Stage, { post: [verify] });
     }
     this.pipeline.buildPipeline();
-    this.meetControlTowerControls(key);
+    const accessLogs = logBucketAccess(this.pipelineStack, this.baselineBucket, this.pipeline.pipeline.artifactBucket);
+    this.meetControlTowerControls(key, accessLogs);
+    acknowledgePipelineWildcards(
+      this.pipeline,
+      this.baselineBucket,
+      delivery.stages.map((s) => s.name),
+    );
     for (const a of approvals) this.skipUnlessNeeded(a.stageName, a.when);
   }
 
   /**
    * The AWS Control Tower proactive controls every example passes (CI's cfn-guard rules) on the pipeline's buckets
-   * and keys: grants on the keys only for AWS services (CT.KMS.PR.3), and on both buckets versioning (CT.S3.PR.11),
+   * and keys: grants on the keys only for AWS services (CT.KMS.PR.3), and on the three buckets versioning (CT.S3.PR.11),
    * a lifecycle (CT.S3.PR.6) and S3 events to EventBridge (CT.S3.PR.4, free for events of AWS services). CDK Pipelines
    * makes the artifact bucket itself, so it is set on its L1.
    */
-  private meetControlTowerControls(baselineKey: kms.Key): void {
+  private meetControlTowerControls(baselineKey: kms.Key, accessLogs: s3.Bucket): void {
     const artifacts = this.pipeline.pipeline.artifactBucket;
     limitGrantsToAwsServices(baselineKey);
     if (artifacts.encryptionKey) limitGrantsToAwsServices(artifacts.encryptionKey);
@@ -203,7 +201,10 @@ export class PlatformPipeline extends Construct {
         },
       ],
     };
-    for (const bucket of [cfnArtifacts, this.baselineBucket.node.defaultChild as s3.CfnBucket])
+    for (const bucket of [
+      cfnArtifacts,
+      ...[this.baselineBucket, accessLogs].map((b) => b.node.defaultChild as s3.CfnBucket),
+    ])
       bucket.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
   }
 

@@ -153,7 +153,7 @@ function wildcardProblems(t: any): string[] {
   return problems;
 }
 
-/** The pipeline's artifacts and the stages' baselines are KMS-encrypted. */
+/** The pipeline's artifacts and the stages' baselines are KMS-encrypted and logged to an SSE-S3 log bucket. */
 function encryptionProblems(t: any): string[] {
   const problems: string[] = [];
   // A pipeline with stages in other Regions has one artifact store per Region (ArtifactStores).
@@ -162,12 +162,21 @@ function encryptionProblems(t: any): string[] {
   for (const store of stores)
     if (store?.EncryptionKey?.Type !== 'KMS')
       problems.push(`the artifact store ${JSON.stringify(store?.Location)} has no KMS key`);
-  for (const [id, b] of resourcesOf(t, 'AWS::S3::Bucket'))
-    if (
+  // Server access logs are delivered only to an SSE-S3 bucket (S3 user guide, "Enabling Amazon S3 server access
+  // logging": default encryption of the destination bucket); that bucket holds logs only.
+  const buckets = resourcesOf(t, 'AWS::S3::Bucket');
+  const logDestinations = new Set(
+    buckets.map(([, b]) => b.Properties.LoggingConfiguration?.DestinationBucketName?.Ref).filter(Boolean),
+  );
+  for (const [id, b] of buckets) {
+    const algorithm =
       b.Properties.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault
-        ?.SSEAlgorithm !== 'aws:kms'
-    )
-      problems.push(`${id} is not KMS-encrypted`);
+        ?.SSEAlgorithm;
+    if (logDestinations.has(id) ? algorithm !== 'AES256' : algorithm !== 'aws:kms')
+      problems.push(`${id} is not ${logDestinations.has(id) ? 'SSE-S3 (a log bucket)' : 'KMS'}-encrypted`);
+    else if (!logDestinations.has(id) && !b.Properties.LoggingConfiguration)
+      problems.push(`${id} has no server access logs`);
+  }
   return problems;
 }
 
