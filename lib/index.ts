@@ -33,6 +33,7 @@ export type {
 } from './plan/plan';
 export { AcceleratorCatalog, AcceleratorVendor, type InstanceFacts } from './catalog/accelerators';
 export { AmiFamily, type AmiChoice } from './catalog/ami';
+export type { ColdStartEstimate } from './catalog/cold-start';
 export { VersionCatalog, type ChartImage, type HelmChartVersion, type MirrorCopy } from './catalog/versions';
 
 // Network, cluster, node pools, node autoscaling.
@@ -72,7 +73,8 @@ export {
   type InferenceServiceProps,
   type PrometheusSource,
 } from './workloads/inference-service';
-export { TrainingJob, type TrainingJobProps } from './workloads/training-job';
+export { TrainingJob, type TrainingJobProps, type TrainingOutput } from './workloads/training-job';
+export type { TrainingSchedule } from './workloads/training-schedule';
 export type { S3Mount } from './workloads/s3-mounts';
 export type { InferenceModel } from './workloads/inference-model';
 export { ExposureVisibility, type InferenceExposure, type LoadBalancerGroup } from './workloads/inference-exposure';

@@ -42,6 +42,11 @@ export interface KubernetesVersionEntry {
   readonly addons: EksAddonVersions;
   /** Cluster Autoscaler image tag: its minor version must match the cluster's. */
   readonly clusterAutoscalerImageTag: string;
+  /**
+   * Tag of `registry.k8s.io/kubectl` (the training launcher) at the cluster's minor: the upstream patch release the
+   * pinned kube-proxy build is made from (images published since v1.28: kubernetes/kubernetes PR 116672).
+   */
+  readonly kubectlImageTag: string;
 }
 
 // One VPC CNI build serves 1.31–1.36 (it is not tied to the Kubernetes minor): v1.22.4-eksbuild.3, recorded
@@ -101,6 +106,7 @@ export function missingKubectlLayer(minor: string): string | undefined {
 const KUBERNETES: readonly KubernetesVersionEntry[] = deepFreeze([
   {
     version: '1.33',
+    kubectlImageTag: 'v1.33.10',
     clusterAutoscalerImageTag: 'v1.33.0',
     kubectlLayer: kubectlLayer('1.33', 'KubectlV33Layer', '2.2.2'),
     addons: {
@@ -114,6 +120,7 @@ const KUBERNETES: readonly KubernetesVersionEntry[] = deepFreeze([
   },
   {
     version: '1.34',
+    kubectlImageTag: 'v1.34.6',
     clusterAutoscalerImageTag: 'v1.34.2',
     kubectlLayer: kubectlLayer('1.34', 'KubectlV34Layer', '2.2.2'),
     addons: {
@@ -127,6 +134,7 @@ const KUBERNETES: readonly KubernetesVersionEntry[] = deepFreeze([
   },
   {
     version: '1.35',
+    kubectlImageTag: 'v1.35.3',
     clusterAutoscalerImageTag: 'v1.35.0',
     kubectlLayer: kubectlLayer('1.35', 'KubectlV35Layer', '2.2.2'),
     addons: {
@@ -140,6 +148,7 @@ const KUBERNETES: readonly KubernetesVersionEntry[] = deepFreeze([
   },
   {
     version: '1.36',
+    kubectlImageTag: 'v1.36.0',
     clusterAutoscalerImageTag: 'v1.36.1',
     kubectlLayer: kubectlLayer('1.36', 'KubectlV36Layer', '2.0.1'),
     addons: {
@@ -407,6 +416,9 @@ export function mirrorList(registry: string, kubernetesVersion?: string): Mirror
   const autoscalerTags = (
     kubernetesVersion ? [catalogKubernetesVersion(kubernetesVersion, 'VersionCatalog.mirrorList')] : KUBERNETES
   ).map((k) => k.clusterAutoscalerImageTag);
+  const kubectlTags = (
+    kubernetesVersion ? [catalogKubernetesVersion(kubernetesVersion, 'VersionCatalog.mirrorList')] : KUBERNETES
+  ).map((k) => k.kubectlImageTag);
   const charts = Object.values(HELM_CHARTS as Record<string, HelmChartVersion>);
   return [
     ...charts.map((c) => {
@@ -426,6 +438,15 @@ export function mirrorList(registry: string, kubernetesVersion?: string): Mirror
       target: runtimeImage(i, registry),
       command: `crane copy ${runtimeImage(i)} ${runtimeImage(i, registry)}`,
     })),
+    ...kubectlTags.map((tag) => {
+      const image = { repository: KUBECTL_IMAGE_REPOSITORY, tag };
+      return {
+        kind: 'image',
+        source: runtimeImage(image),
+        target: runtimeImage(image, registry),
+        command: `crane copy ${runtimeImage(image)} ${runtimeImage(image, registry)}`,
+      };
+    }),
     ...charts.flatMap((c) =>
       c.images.flatMap((i) =>
         (i.tag ? [i.tag] : autoscalerTags).map((tag) => ({
@@ -455,6 +476,19 @@ export const RUNTIME_VERSIONS = deepFreeze({
 export const RUNTIME_IMAGES = deepFreeze({
   secretReader: { repository: 'public.ecr.aws/aws-cli/aws-cli', tag: '2.27.49' },
 } as const);
+
+/**
+ * The image of the training launcher (a CronJob that creates a JobSet or RayJob from its template): the official
+ * kubectl image, `ENTRYPOINT ["/bin/kubectl"]` on debian-base with bash, sed and grep (kubernetes/kubernetes
+ * build/server-image/kubectl/Dockerfile). Its tag follows the cluster's minor (`kubectlImageTag`).
+ */
+export const KUBECTL_IMAGE_REPOSITORY = 'registry.k8s.io/kubectl';
+
+/** The launcher's kubectl image for a cluster's Kubernetes minor, from the mirror when a registry mirror is given. */
+export function kubectlImage(kubernetesVersion: string, mirrorRegistry?: string): string {
+  const entry = catalogKubernetesVersion(kubernetesVersion, 'kubectlImage');
+  return runtimeImage({ repository: KUBECTL_IMAGE_REPOSITORY, tag: entry.kubectlImageTag }, mirrorRegistry);
+}
 
 /** An image of {@link RUNTIME_IMAGES} as a reference, from its mirror when a registry mirror is given. */
 export function runtimeImage(

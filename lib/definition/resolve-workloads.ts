@@ -1,5 +1,6 @@
 import { mountPathProblems, s3MountNames } from '../workloads/s3-mounts';
 import { egressProblems } from '../workloads/egress';
+import { scheduleProblems } from '../workloads/training-schedule';
 import {
   acceleratorsProblems,
   inferenceProblems,
@@ -332,7 +333,25 @@ export function resolveTraining(
     checkName(job.name, at, out);
     if (job.team === undefined) checkNamespace(job.name, `${at}.name`, out);
     // The job's own rules, as TrainingJob applies them.
-    out.addAll(at, trainingProblems({ image: job.image, engine: job.engine, nodes, command: job.command }));
+    out.addAll(
+      at,
+      trainingProblems({
+        image: job.image,
+        engine: job.engine,
+        nodes,
+        command: job.command,
+        maxRunHours: job.maxRunHours,
+        output: job.output,
+      }),
+    );
+    out.addAll(at, scheduleProblems('schedule', job.schedule));
+    if (job.output)
+      out.check(
+        ctx.zones.includes(job.output.zone),
+        `${at}.output.zone`,
+        job.output.zone,
+        `must be a data-lake zone: ${ctx.zones.join(', ')}`,
+      );
     checkTeam(job.team, at, ctx, out);
     checkDataAccess(dataAccess, at, ctx, out);
 
@@ -365,6 +384,9 @@ export function resolveTraining(
       command: [...(job.command ?? [])],
       namespace: job.team ?? job.name,
       team: job.team,
+      schedule: job.schedule,
+      maxRunHours: job.maxRunHours,
+      output: job.output,
       dataAccess: [...dataAccess],
     };
   });

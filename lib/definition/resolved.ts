@@ -12,6 +12,7 @@ import type { InferenceExposure } from '../workloads/inference-exposure';
 import type { ColdStartEstimate } from '../catalog/cold-start';
 import type { EgressAllowance } from '../workloads/egress';
 import type { TrainingEngine } from '../workloads/training-engine';
+import type { TrainingSchedule } from '../workloads/training-schedule';
 import type { TableFormat } from '../pipelines/pipeline-table';
 import type {
   DataAccessDefinition,
@@ -172,6 +173,10 @@ export interface ResolvedTraining {
   readonly namespace: string;
   readonly team?: string;
   readonly dataAccess: DataAccessDefinition[];
+  /** Absent: manual runs only. */
+  readonly schedule?: TrainingSchedule;
+  readonly maxRunHours?: number;
+  readonly output?: { readonly zone: string; readonly path: string };
 }
 
 export interface ResolvedMonitoring {

@@ -9,6 +9,7 @@ import type { AmiFamily } from '../catalog/ami';
 import type { CapacityType } from '../compute/capacity-type';
 import type { ScalingMetric } from '../workloads/scaling-metric';
 import type { TrainingEngine } from '../workloads/training-engine';
+import type { TrainingSchedule } from '../workloads/training-schedule';
 import type { EgressAllowance } from '../workloads/egress';
 import type { InferenceExposure } from '../workloads/inference-exposure';
 import type { DataAccessLevel } from '../data-lake/data-access-level';
@@ -248,6 +249,26 @@ export interface TrainingDefinition {
   readonly team?: string;
   /** @default - no data access */
   readonly dataAccess?: DataAccessDefinition[];
+  /**
+   * When runs start by themselves: `{ cron: '0 3 * * 0', timeZone: Europe/Berlin }`. A deploy never starts a run;
+   * without a schedule a run starts by hand: `kubectl -n <namespace> create job --from=cronjob/<name> <run id>`.
+   * @default - manual runs only
+   */
+  readonly schedule?: TrainingSchedule;
+  /**
+   * Longest one attempt may run, in hours (pytorch: each of the 1 + 3 restarts; ray: the whole run); it bounds
+   * what a run costs in the plan. @default - no limit
+   */
+  readonly maxRunHours?: number;
+  /** Where runs write: each under `<path>/<run id>/` of a zone, with write access to that prefix only. @default - none */
+  readonly output?: TrainingOutputDefinition;
+}
+
+/** A training job's output: a zone and a prefix; run `<id>` writes `s3://<zone bucket>/<path>/<id>/` (`OUTPUT_URI`). */
+export interface TrainingOutputDefinition {
+  readonly zone: string;
+  /** A normalized key prefix (`llama-3-8b`), without leading or trailing `/`. */
+  readonly path: string;
 }
 
 export interface TeamDefinition {

@@ -1,4 +1,4 @@
-import { RUNTIME_IMAGES, runtimeImage } from '../catalog/versions';
+import { kubectlImage, RUNTIME_IMAGES, runtimeImage } from '../catalog/versions';
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { acknowledgeGrantWildcards } from '../core/acknowledge';
@@ -31,9 +31,9 @@ import { TeamNamespace, type OperatorIngress } from '../workloads/team-namespace
 import { TrainingEngine } from '../workloads/training-engine';
 import { RAY_DASHBOARD_PORT, TrainingJob } from '../workloads/training-job';
 
-/** Whether a workload needs its own Pod Identity role: data access, a zone model, or secrets to read. */
+/** Whether a workload needs its own Pod Identity role: data access, an output, a zone model, or secrets to read. */
 export function needsWorkloadRole(w: ResolvedInference | ResolvedTraining): boolean {
-  if (w.dataAccess.length > 0) return true;
+  if (w.dataAccess.length > 0 || ('output' in w && w.output)) return true;
   return (
     'secrets' in w &&
     (w.model?.zone !== undefined || w.model?.tokenSecretArn !== undefined || Object.keys(w.secrets).length > 0)
@@ -41,15 +41,17 @@ export function needsWorkloadRole(w: ResolvedInference | ResolvedTraining): bool
 }
 
 /**
- * Read on exactly a model's prefix: objects under `<path>/*`, listing only with `s3:prefix` under it (what
- * Mountpoint's `--prefix` mount lists: mountpoint-s3 doc/CONFIGURATION.md, IAM permissions), and the key through S3 only.
+ * Read (a model) or read and write (a training job's output) on exactly a prefix: objects under `<path>/*`, listing
+ * only with `s3:prefix` under it (what Mountpoint's `--prefix` mount lists: mountpoint-s3 doc/CONFIGURATION.md, IAM
+ * permissions), and the key through S3 only (writing encrypts with it: kms:GenerateDataKey).
  */
-function grantModelRead(lake: IDataLakeRef, role: iam.IRole, zone: string, path: string): void {
+function grantPrefix(lake: IDataLakeRef, role: iam.IRole, zone: string, path: string, write: boolean): void {
   const bucketArn = lake.zoneBucketArn(zone);
   const stack = Stack.of(role);
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${path}/*`] }),
-  );
+  const objectActions = write
+    ? ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']
+    : ['s3:GetObject'];
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: objectActions, resources: [`${bucketArn}/${path}/*`] }));
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: ['s3:ListBucket'],
@@ -59,15 +61,17 @@ function grantModelRead(lake: IDataLakeRef, role: iam.IRole, zone: string, path:
   );
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
-      actions: ['kms:Decrypt'],
+      actions: write ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
       resources: [lake.keyArn],
       conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}` } },
     }),
   );
   acknowledgeGrantWildcards(
     role,
-    { resources: [`${bucketArn}/${path}/*`], actions: ['s3:GetObject'] },
-    `The model's objects: its folder (${zone}/${path}) only`,
+    { resources: [`${bucketArn}/${path}/*`], actions: objectActions },
+    write
+      ? `The job's output: its folder (${zone}/${path}) only`
+      : `The model's objects: its folder (${zone}/${path}) only`,
   );
 }
 
@@ -261,7 +265,7 @@ export function mapWorkloads(
     };
     const access = opts.workloadAccess[svc.name];
     if (access) {
-      if (zoneModel) grantModelRead(opts.dataLake, access.role, svc.model!.zone!, svc.model!.path!);
+      if (zoneModel) grantPrefix(opts.dataLake, access.role, svc.model!.zone!, svc.model!.path!, false);
       grantSecretsRead(access.role, InferenceService.secretArns(props));
     }
     const service = new InferenceService(app, `inference-${svc.name}`, props);
@@ -270,6 +274,8 @@ export function mapWorkloads(
   }
   for (const job of def.training) {
     const pool = pools.get(job.nodePool) as ResolvedNodePool;
+    const access = opts.workloadAccess[job.name];
+    if (access && job.output) grantPrefix(opts.dataLake, access.role, job.output.zone, job.output.path, true);
     const operator = Operators.ensure(cluster, job.engine === TrainingEngine.RAY ? Operator.KUBERAY : Operator.JOBSET);
     const s3 = mountsOf(job.dataAccess);
     deliverIn(
@@ -284,6 +290,10 @@ export function mapWorkloads(
         placement: Placement.onPool(pool.name, pool.instances, job.gpusPerNode, pool.nodes.efaInterfaces, pool.diskGiB),
         command: job.command.length > 0 ? job.command : undefined,
         s3Mounts: s3.mounts,
+        schedule: job.schedule,
+        maxRunHours: job.maxRunHours,
+        output: job.output && { bucketName: opts.dataLake.zoneBucketName(job.output.zone), path: job.output.path },
+        launcherImage: kubectlImage(def.cluster.kubernetesVersion, def.network.mirror?.registry),
       }),
       namespaces.get(job.namespace)!,
       operator,

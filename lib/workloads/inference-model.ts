@@ -87,7 +87,7 @@ export function secretArnProblems(field: string, arn: string): Problem[] {
 }
 
 /** A relative, normalized path of plain characters (no leading or trailing `/`, no empty, `.` or `..` segments). */
-function modelPathProblems(field: string, path: string): Problem[] {
+export function modelPathProblems(field: string, path: string): Problem[] {
   const segments = path.split('/');
   const ok = /^[A-Za-z0-9._/-]+$/.test(path) && segments.every((s) => s !== '' && s !== '.' && s !== '..');
   return ok

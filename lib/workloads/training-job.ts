@@ -1,9 +1,9 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { throwIfProblems, type Problem } from '../core/problems';
 import { acceleratorsProblems, trainingProblems, workloadNameProblems } from './workload-checks';
-import { RUNTIME_VERSIONS } from '../catalog/versions';
+import { DEFAULT_KUBERNETES_VERSION, kubectlImage, RUNTIME_VERSIONS } from '../catalog/versions';
 import { POOL_LABEL } from '../core/labels';
 import { SYSTEM_POOL_NAME } from '../compute/pool-name';
 import { WORKLOAD_DEFAULTS } from './defaults';
@@ -19,6 +19,8 @@ import {
 } from './placement';
 import { s3MountProblems, s3MountVolumes, type S3Mount } from './s3-mounts';
 import { rayEntrypoint } from './private/ray-entrypoint';
+import { addLauncher, LAUNCHED_KINDS, RUN_ID_PLACEHOLDER, type LaunchedKind } from './private/job-launcher';
+import { scheduleProblems, type TrainingSchedule } from './training-schedule';
 
 /** A pod template as plain JSON (`Quantity` values rendered as their numbers and strings). */
 function podTemplate(props: k8s.KubePodProps): { metadata: unknown; spec: unknown } {
@@ -52,9 +54,46 @@ export interface TrainingJobProps {
   readonly maxRestarts?: number;
   /** Data-lake zones to mount into the workers (Mountpoint for Amazon S3 CSI driver). @default - none */
   readonly s3Mounts?: S3Mount[];
+  /**
+   * When runs start by themselves. Without one, a run starts only by hand:
+   * `kubectl -n <namespace> create job --from=cronjob/<name> <run id>`. A deploy never starts a run.
+   * @default - manual runs only
+   */
+  readonly schedule?: TrainingSchedule;
+  /**
+   * Longest run time of one attempt, in hours: each worker Job's `activeDeadlineSeconds` (pytorch, per attempt of
+   * the `maxRestarts + 1`), the RayJob's `activeDeadlineSeconds` (ray, the whole run). @default - no limit
+   */
+  readonly maxRunHours?: number;
+  /**
+   * Where each run writes: `OUTPUT_URI` = `s3://<bucketName>/<path>/<run id>/` in every pod (with `RUN_ID`).
+   * @default - no OUTPUT_URI (RUN_ID is always set)
+   */
+  readonly output?: TrainingOutput;
+  /** The launcher's kubectl image. @default - registry.k8s.io/kubectl at the default Kubernetes version's tag */
+  readonly launcherImage?: string;
+}
+
+/** Where a training job's runs write: each run under `<path>/<run id>/` of a bucket. */
+export interface TrainingOutput {
+  readonly bucketName: string;
+  /** A key prefix without leading or trailing `/` (`llama-3-8b`). */
+  readonly path: string;
 }
 
 const MASTER_PORT = 29500;
+/** The JobSet's one replicated job (short: it is part of every pod's hostname). */
+const REPLICATED_JOB = 'node';
+
+/** Whole seconds of a run-time limit in hours. */
+function deadlineSeconds(hours: number | undefined): number | undefined {
+  return hours === undefined ? undefined : Math.ceil(hours * 3600);
+}
+
+/** A run's labels: the job's, and the run id the launcher substitutes. */
+function runLabels(labels: Record<string, string>): Record<string, string> {
+  return { ...labels, 'ai-platform/run': RUN_ID_PLACEHOLDER };
+}
 
 /**
  * Training pods must not be moved while they run: a lost worker restarts the whole job. Karpenter does not
@@ -66,6 +105,26 @@ const DO_NOT_DISRUPT = {
   'karpenter.sh/do-not-disrupt': 'true',
   'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
 };
+/** Finished runs are kept a week for their status and logs, then deleted (JobSet `ttlSecondsAfterFinished`). */
+const FINISHED_RUN_TTL_SECONDS = 7 * 24 * 3600;
+
+/** The run's id (the launcher substitutes it) and, with an output, the run's own prefix, in every pod. */
+function runEnv(props: TrainingJobProps): k8s.EnvVar[] {
+  const out = props.output
+    ? [{ name: 'OUTPUT_URI', value: `s3://${props.output.bucketName}/${props.output.path}/${RUN_ID_PLACEHOLDER}/` }]
+    : [];
+  return [{ name: 'RUN_ID', value: RUN_ID_PLACEHOLDER }, ...out];
+}
+
+/** The system nodes (pool label): where the Ray head, the submitter and the launcher run. */
+const ON_SYSTEM_NODES = {
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [SYSTEM_POOL_NAME] }] }],
+    },
+  },
+};
+
 /** Disk of the Ray submitter pod, in GiB: it only runs `ray job submit` (logs and a small /tmp). */
 const SUBMITTER_DISK_GIB = 2;
 
@@ -86,6 +145,8 @@ export const RAY_DASHBOARD_PORT = 8265;
  * pool's taint and require its nodes.
  */
 export class TrainingJob extends Chart {
+  /** The CronJob that starts runs (`kubectl create job --from=cronjob/<name>` starts one by hand). */
+  public readonly cronJobName: string;
   private s3?: { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] };
 
   /**
@@ -98,6 +159,7 @@ export class TrainingJob extends Chart {
       ...trainingProblems(props),
       ...acceleratorsProblems('placement.accelerators', props.placement.accelerators, 'training'),
       ...s3MountProblems(props.s3Mounts ?? []),
+      ...scheduleProblems('schedule', props.schedule),
     ];
   }
 
@@ -112,6 +174,7 @@ export class TrainingJob extends Chart {
       'ai-platform/workload': props.name,
     };
     throwIfProblems(`TrainingJob '${props.name}'`, TrainingJob.check(props), this);
+    this.cronJobName = props.name;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: saName, namespace: props.namespace, labels },
       automountServiceAccountToken: false,
@@ -158,7 +221,7 @@ export class TrainingJob extends Chart {
             name: 'worker',
             image: props.image,
             ...container,
-            env: [...CACHE_ENV, ...efaEnv, ...(container.env ?? [])],
+            env: [...runEnv(props), ...CACHE_ENV, ...efaEnv, ...(container.env ?? [])],
             resources: containerResources(props.placement),
             securityContext: RESTRICTED_CONTAINER,
             volumeMounts: [...scratch.mounts, ...s3.mounts],
@@ -171,9 +234,17 @@ export class TrainingJob extends Chart {
 
   private pytorch(props: TrainingJobProps, nodes: number, saName: string, labels: Record<string, string>): void {
     const { name, namespace } = props;
-    // JobSet pod hostname: <jobset>-<replicatedJob>-<job index>-<pod index>.<subdomain>
-    const masterAddr = `${name}-workers-0-0.${name}`;
+    // Each run is a new JobSet named `<name>-<5 random>` (generateName). Its pod hostnames are
+    // <jobset>-<replicatedJob>-<job index>-<pod index>.<subdomain>, and the subdomain defaults to the JobSet's name
+    // in the controller, for generateName's sake (jobset v0.12.0 pkg/controllers/jobset_controller.go GetSubdomain);
+    // the pods carry the name as label jobset.sigs.k8s.io/jobset-name (labelAndAnnotateObject). The webhook checks
+    // `<jobset>-node-0-<last index>-abcde` is a DNS label: 46 + 17 characters with up to 1000 nodes.
+    const masterAddr = `$(JOBSET_NAME)-${REPLICATED_JOB}-0-0.$(JOBSET_NAME)`;
     const env: k8s.EnvVar[] = [
+      {
+        name: 'JOBSET_NAME',
+        valueFrom: { fieldRef: { fieldPath: "metadata.labels['jobset.sigs.k8s.io/jobset-name']" } },
+      },
       { name: 'PET_NNODES', value: String(nodes) },
       { name: 'PET_NPROC_PER_NODE', value: String(Math.max(1, props.placement.accelerators)) },
       {
@@ -198,13 +269,14 @@ export class TrainingJob extends Chart {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { JobSet } = require('./imports/jobset-jobset.x-k8s.io') as typeof import('./imports/jobset-jobset.x-k8s.io');
     const jobset = JobSet.manifest({
-      metadata: { name, namespace, labels },
+      metadata: { namespace, labels: runLabels(labels) },
       spec: {
-        network: { enableDnsHostnames: true, subdomain: name, publishNotReadyAddresses: true },
+        network: { enableDnsHostnames: true, publishNotReadyAddresses: true },
         failurePolicy: { maxRestarts: props.maxRestarts ?? 3 },
+        ttlSecondsAfterFinished: FINISHED_RUN_TTL_SECONDS,
         replicatedJobs: [
           {
-            name: 'workers',
+            name: REPLICATED_JOB,
             replicas: 1,
             template: {
               spec: {
@@ -212,6 +284,7 @@ export class TrainingJob extends Chart {
                 completions: nodes,
                 completionMode: 'Indexed',
                 backoffLimit: 0,
+                activeDeadlineSeconds: deadlineSeconds(props.maxRunHours),
                 template: { spec: { containers: [] } },
               },
             },
@@ -220,7 +293,33 @@ export class TrainingJob extends Chart {
       },
     });
     jobset.spec.replicatedJobs[0].template.spec.template = pod;
-    new ApiObject(this, 'JobSet', jobset);
+    // Each attempt may run maxRunHours; the whole set restarts up to maxRestarts times.
+    const attempts = (props.maxRestarts ?? 3) + 1;
+    const template = { ...jobset, metadata: { ...jobset.metadata, generateName: `${name}-` } };
+    this.launch(props, labels, template, LAUNCHED_KINDS.jobset, attempts);
+  }
+
+  /** The run template behind its launcher (see addLauncher): a deploy changes the template, never a run. */
+  private launch(
+    props: TrainingJobProps,
+    labels: Record<string, string>,
+    template: unknown,
+    kind: LaunchedKind,
+    attempts: number,
+  ): void {
+    const hours = props.maxRunHours;
+    addLauncher(this, {
+      name: props.name,
+      namespace: props.namespace,
+      labels,
+      template,
+      kind,
+      schedule: props.schedule,
+      image: props.launcherImage ?? kubectlImage(DEFAULT_KUBERNETES_VERSION),
+      // The launcher waits for its run's end, plus an hour for scheduling and image pulls.
+      runDeadlineSeconds: hours === undefined ? undefined : Math.ceil(hours * attempts * 3600) + 3600,
+      affinity: ON_SYSTEM_NODES,
+    });
   }
 
   private ray(props: TrainingJobProps, nodes: number, saName: string, labels: Record<string, string>): void {
@@ -238,25 +337,18 @@ export class TrainingJob extends Chart {
       ephemeralStorageGiB: 8,
     };
     const headScratch = scratchVolumes(headPlacement);
-    const onSystemNodes = {
-      nodeAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: POOL_LABEL, operator: 'In', values: [SYSTEM_POOL_NAME] }] }],
-        },
-      },
-    };
     const head = podTemplate({
       metadata: { labels, annotations: DO_NOT_DISRUPT },
       spec: {
         serviceAccountName: saName,
         securityContext: RESTRICTED_POD,
         // The head coordinates and needs no accelerator: it runs on the system nodes.
-        affinity: onSystemNodes,
+        affinity: ON_SYSTEM_NODES,
         containers: [
           {
             name: 'ray-head',
             image: props.image,
-            env: [...CACHE_ENV],
+            env: [...runEnv(props), ...CACHE_ENV],
             ports: [
               { name: 'gcs', containerPort: 6379 },
               { name: 'dashboard', containerPort: RAY_DASHBOARD_PORT },
@@ -285,7 +377,7 @@ export class TrainingJob extends Chart {
         serviceAccountName: saName,
         securityContext: RESTRICTED_POD,
         restartPolicy: 'Never',
-        affinity: onSystemNodes,
+        affinity: ON_SYSTEM_NODES,
         containers: [
           {
             name: 'ray-job-submitter',
@@ -311,8 +403,9 @@ export class TrainingJob extends Chart {
       },
     });
     const rayJob = RayJob.manifest({
-      metadata: { name, namespace, labels },
+      metadata: { namespace, labels: runLabels(labels) },
       spec: {
+        activeDeadlineSeconds: deadlineSeconds(props.maxRunHours),
         // Quoted for KubeRay's bash, Ray's list2cmdline and the job's /bin/sh (see rayEntrypoint).
         entrypoint: rayEntrypoint(props.command!),
         shutdownAfterJobFinishes: true,
@@ -337,6 +430,9 @@ export class TrainingJob extends Chart {
     rayJob.spec.rayClusterSpec.workerGroupSpecs[0].template = worker;
     rayJob.spec.submissionMode = 'K8sJobMode';
     rayJob.spec.submitterPodTemplate = submitter;
-    new ApiObject(this, 'RayJob', rayJob);
+    // KubeRay names the RayCluster `<rayjob>-<5 random>` and allows RayJob names up to 47 characters
+    // (kuberay v1.7.0 ray-operator/controllers/ray/utils/constant.go MaxRayJobNameLength): 40 + 1 + 5 fit.
+    const template = { ...rayJob, metadata: { ...rayJob.metadata, generateName: `${name}-` } };
+    this.launch(props, labels, template, LAUNCHED_KINDS.rayjob, 1);
   }
 }

@@ -11,6 +11,7 @@ import { ProblemList, type Problem } from '../core/problems';
 import { defaultActivationThreshold, WORKLOAD_DEFAULTS } from './defaults';
 import { ScalingMetric } from './scaling-metric';
 import { TrainingEngine } from './training-engine';
+import { modelPathProblems } from './inference-model';
 
 /** What {@link inferenceProblems} checks of an inference service (its props, or a definition entry with defaults applied). */
 export interface InferenceSpec {
@@ -149,9 +150,15 @@ export interface TrainingSpec {
   readonly engine?: TrainingEngine;
   readonly nodes?: number;
   readonly command?: string[];
+  readonly maxRunHours?: number;
+  /** The prefix runs write under (`output.path`). */
+  readonly output?: { readonly path: string };
 }
 
-/** The rules of a training job: image, nodes, and a command for Ray (the RayJob entrypoint). */
+/**
+ * The rules of a training job: image, nodes, a command for Ray (the RayJob entrypoint), a positive run-time limit
+ * and a normalized output path.
+ */
 export function trainingProblems(spec: TrainingSpec): Problem[] {
   const d = WORKLOAD_DEFAULTS.training;
   const out = new ProblemList();
@@ -161,6 +168,11 @@ export function trainingProblems(spec: TrainingSpec): Problem[] {
   if ((spec.engine ?? d.engine) === TrainingEngine.RAY && (spec.command ?? []).length === 0) {
     out.add('command', spec.command, 'is required with engine ray: the RayJob entrypoint, e.g. [python, train.py]');
   }
+  const hours = spec.maxRunHours;
+  if (hours !== undefined && !Token.isUnresolved(hours))
+    out.check(Number.isFinite(hours) && hours > 0, 'maxRunHours', hours, 'must be > 0 (hours one attempt may run)');
+  if (spec.output && !Token.isUnresolved(spec.output.path))
+    out.problems.push(...modelPathProblems('output.path', spec.output.path));
   return out.problems;
 }
 

@@ -235,7 +235,7 @@ describe('platform wiring', () => {
     const manifests = resourcesOf(template, 'Custom::AWSCDK-EKS-KubernetesResource').map(([, m]) =>
       JSON.stringify(m.Properties.Manifest),
     );
-    for (const kind of ['ScaledObject', 'JobSet', 'Namespace', 'ResourceQuota', 'ClusterRole']) {
+    for (const kind of ['ScaledObject', 'CronJob', 'Namespace', 'ResourceQuota', 'ClusterRole']) {
       expect(manifests.some((m) => m.includes(`\\"kind\\":\\"${kind}\\"`))).toBe(true);
     }
     expect(Object.keys(platform.charts).sort()).toEqual([

@@ -159,6 +159,25 @@ test("a Job's pod template is immutable; its other objects change freely", () =>
   ]);
 });
 
+// jobset v0.12.0 pkg/webhooks/jobset_webhook.go ValidateUpdate: replicatedJobs is immutable (a changed image or
+// command of a JobSet applied by the deploy fails); the JobSet's labels are not.
+test("a JobSet's replicatedJobs are immutable: a changed worker image is refused, a label is not", () => {
+  const jobset = (image: string, team = 'a') =>
+    JSON.stringify([
+      {
+        kind: 'JobSet',
+        metadata: { name: 'pretrain', namespace: 'ml', labels: { team } },
+        spec: {
+          replicatedJobs: [{ name: 'node', template: { spec: { template: { spec: { containers: [{ image }] } } } } }],
+        },
+      },
+    ]);
+  expect(manifestChanges(jobset('trainer:1'), jobset('trainer:2'))).toEqual([
+    expect.objectContaining({ object: 'JobSet ml/pretrain', refused: expect.stringContaining('spec.replicatedJobs') }),
+  ]);
+  expect(manifestChanges(jobset('trainer:1'), jobset('trainer:1', 'b'))[0].refused).toBeUndefined();
+});
+
 test('synth with a baseline writes the report next to the plan, and fails with the reasons and the ways out', () => {
   let error: unknown;
   try {

@@ -253,6 +253,9 @@ test('the file schema accepts every field of the TypeScript types', () => {
     command: ['python', 'train.py'],
     team: 'ml',
     dataAccess: [{ zone: 'raw', access: DataAccessLevel.READ_WRITE }],
+    schedule: { cron: '0 3 * * 0', timeZone: 'Europe/Berlin' },
+    maxRunHours: 6,
+    output: { zone: 'models', path: 'llama-3-8b' },
   };
   const monitoring: Required<MonitoringDefinition> = {
     alarmEmails: ['a@example.com'],

@@ -169,7 +169,16 @@ function inferenceRow(name: string, valid: boolean, input: InferenceInput, field
 function trainingRow(
   name: string,
   valid: boolean,
-  input: { name?: string; nodes?: number; gpusPerNode?: number; engine?: any; command?: string[] },
+  input: {
+    name?: string;
+    nodes?: number;
+    gpusPerNode?: number;
+    engine?: any;
+    command?: string[];
+    maxRunHours?: number;
+    schedule?: { cron: string; timeZone?: string };
+    output?: { zone: string; path: string };
+  },
   fields: Record<string, string>,
 ): Row {
   const job = { name: 'pretrain', image: 'pytorch/pytorch:2.8.0', nodePool: 'gpu', team: 'research', ...input };
@@ -186,6 +195,9 @@ function trainingRow(
       nodes: job.nodes,
       command: job.command,
       placement: placement(job.gpusPerNode ?? 4),
+      maxRunHours: job.maxRunHours,
+      schedule: job.schedule,
+      output: job.output && { bucketName: 'parity-models', path: job.output.path },
     }),
   };
 }
@@ -329,6 +341,42 @@ const ROWS: Row[] = [
   trainingRow('0 nodes', false, { nodes: 0 }, { nodes: 'nodes' }),
   trainingRow('0 gpus per node', false, { gpusPerNode: 0 }, { gpusPerNode: 'placement.accelerators' }),
   trainingRow('ray without a command', false, { engine: 'ray' }, { command: 'command' }),
+  trainingRow(
+    'a weekly schedule in Berlin',
+    true,
+    { schedule: { cron: '0 3 * * 0', timeZone: 'Europe/Berlin' } },
+    {
+      'schedule.cron': 'schedule.cron',
+      'schedule.timeZone': 'schedule.timeZone',
+    },
+  ),
+  trainingRow('a cron of 4 fields', false, { schedule: { cron: '0 3 * *' } }, { 'schedule.cron': 'schedule.cron' }),
+  trainingRow(
+    'an unknown time zone',
+    false,
+    { schedule: { cron: '@daily', timeZone: 'Mars/Olympus' } },
+    {
+      'schedule.timeZone': 'schedule.timeZone',
+    },
+  ),
+  trainingRow('maxRunHours 0', false, { maxRunHours: 0 }, { maxRunHours: 'maxRunHours' }),
+  trainingRow(
+    'an output path with a leading /',
+    false,
+    { output: { zone: 'models', path: '/ft' } },
+    {
+      'output.path': 'output.path',
+    },
+  ),
+  trainingRow(
+    'an output under a version',
+    true,
+    { maxRunHours: 12, output: { zone: 'models', path: 'llama/ft' } },
+    {
+      maxRunHours: 'maxRunHours',
+      'output.path': 'output.path',
+    },
+  ),
 
   lakeRow('the default zones', true, {}),
   lakeRow('a zone with capitals', false, { zones: ['Raw'] }),

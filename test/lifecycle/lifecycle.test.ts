@@ -4,6 +4,7 @@ import { HELM_CHARTS } from '../../lib/catalog/versions';
 import { referenceWith, testApp } from '../helpers';
 import { full, FULL_TESTS } from '../support/full-tests';
 import { assemblyOf, lifecycleViolations, type Assembly, type EditScope } from '../support/lifecycle-rules';
+import { manifestChanges } from '../../lib/change-report/private/kubernetes';
 
 // Day two: every realistic edit of a deployed platform, synthesized before and after and held to the rules of
 // test/support/lifecycle-rules.ts (each rule cites its source; the last block shows each one failing on a
@@ -127,6 +128,21 @@ const EDITS: Edit[] = [
     },
   },
   {
+    // The job is a template (a ConfigMap its launcher reads): the deploy changes it, never a run (rule 9).
+    name: "change a training job's image and command",
+    slice: true,
+    change: (d) => {
+      d.training[0].image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/trainer:2';
+      d.training[0].command = ['train.py', '--epochs', '5'];
+    },
+  },
+  {
+    name: 'schedule a training job',
+    change: (d) => {
+      d.training[0].schedule = { cron: '0 3 * * 0', timeZone: 'Europe/Berlin' };
+    },
+  },
+  {
     name: 'add a pipeline',
     change: (d) => d.pipelines.push({ ...d.pipelines[0], name: 'reviews-weekly', table: undefined }),
   },
@@ -233,6 +249,63 @@ test('a library upgrade that gives a scheduled pipeline a dead-letter queue depl
     });
   }
   expect(impacts).toEqual([ResourceImpact.WILL_UPDATE]);
+}, 120_000);
+
+// An upgrade from the library version that applied training jobs as JobSets: the "before" is the same platform with
+// the job's launcher objects replaced by the JobSet itself (the template, under the job's name), as that version
+// synthesized it. The manifest is updated with `kubectl apply --prune`: the launcher objects are created, and the
+// JobSet, a custom resource outside kubectl's default prune list, is left as it is (never updated, so nothing is
+// refused); the change report says so, with the command that removes it.
+const LAUNCHER_KINDS = ['ConfigMap', 'CronJob', 'Role', 'RoleBinding'];
+function withDeployedJobSet(a: Assembly, image?: string): Assembly {
+  const out: Assembly = JSON.parse(JSON.stringify(a));
+  let found = 0;
+  for (const { template } of Object.values(out.stacks)) {
+    for (const r of Object.values<any>(template.Resources ?? {})) {
+      if (r.Type !== 'Custom::AWSCDK-EKS-KubernetesResource' || typeof r.Properties.Manifest !== 'string') continue;
+      const objects: any[] = JSON.parse(r.Properties.Manifest);
+      const run = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'pretrain-run');
+      if (!run) continue;
+      const jobset = JSON.parse(run.data['run.json']);
+      const { generateName: _, ...metadata } = jobset.metadata;
+      jobset.metadata = { ...metadata, name: 'pretrain', labels: run.metadata.labels };
+      if (image) jobset.spec.replicatedJobs[0].template.spec.template.spec.containers[0].image = image;
+      const kept = objects.filter(
+        (o) =>
+          !LAUNCHER_KINDS.includes(o.kind) && !(o.kind === 'ServiceAccount' && o.metadata.name.endsWith('-launcher')),
+      );
+      r.Properties.Manifest = JSON.stringify([...kept, jobset]);
+      found++;
+    }
+  }
+  expect(found).toBe(1);
+  return out;
+}
+
+test('an upgrade from a deployed JobSet deploys in one cdk deploy; the JobSet is left, not updated', () => {
+  expect(lifecycleViolations(withDeployedJobSet(baseline), baseline)).toEqual([]);
+  const changes = Object.values(baseline.stacks).flatMap(({ template }) =>
+    Object.entries<any>(template.Resources ?? {}).flatMap(([id, r]) => {
+      const old = Object.values(withDeployedJobSet(baseline).stacks).find((s) => s.template.Resources?.[id])?.template
+        .Resources[id];
+      return r.Type === 'Custom::AWSCDK-EKS-KubernetesResource' && old
+        ? manifestChanges(old.Properties.Manifest, r.Properties.Manifest)
+        : [];
+    }),
+  );
+  expect(changes).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ object: 'CronJob pretrain/pretrain', says: 'created' }),
+      expect.objectContaining({
+        object: 'JobSet pretrain/pretrain',
+        says: expect.stringContaining('left in the cluster'),
+      }),
+    ]),
+  );
+  // The bug this replaces: the deployed JobSet with a new image is refused by JobSet's webhook (rule 9).
+  expect(lifecycleViolations(withDeployedJobSet(baseline), withDeployedJobSet(baseline, 'trainer:2'))).toEqual([
+    expect.stringContaining('JobSet pretrain/pretrain: spec.replicatedJobs changes'),
+  ]);
 }, 120_000);
 
 // A platform large enough to use every shard stack: shrinking it empties shards (the CLI deletes an empty

@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { AiPlatform, type AiPlatformDefinition } from '../../lib';
 import { multiTeamPlatform } from '../../examples/multi-team';
+import { withRuns } from '../support/launched-runs';
 import { manifestsOf, referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
 
 // Features that deploy but would not work unless the output matches what the services do. Each test names
@@ -188,7 +189,7 @@ describe('Karpenter pools get what managed pools get', () => {
 
   // karpenter.sh "Disruption": pods annotated karpenter.sh/do-not-disrupt block voluntary disruption.
   test('training pods are not disrupted by consolidation or scale-down', () => {
-    const jobset = manifests.find((m) => m.kind === 'JobSet');
+    const jobset = withRuns(manifests).find((m) => m.kind === 'JobSet');
     expect(jobset.spec.replicatedJobs[0].template.spec.template.metadata.annotations).toEqual({
       'karpenter.sh/do-not-disrupt': 'true',
       'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',

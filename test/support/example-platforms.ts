@@ -5,6 +5,7 @@ import { multiTeamPlatform } from '../../examples/multi-team';
 import { referencePlatform } from '../../examples/reference-platform';
 import { manifestsOf, referenceWith, testApp } from '../helpers';
 import { FULL_TESTS } from './full-tests';
+import { withRuns } from './launched-runs';
 
 const exampleFile = (name: string) =>
   loadDefinitionFile(join(__dirname, '../../examples', name)) as AiPlatformDefinition;
@@ -60,7 +61,8 @@ function build(name: string, snapshot: boolean, make: (app: App) => AiPlatform, 
   const templates = Object.fromEntries(
     assembly.stacksRecursively.map((s) => [s.hierarchicalId.split('/').pop()!, s.template]),
   );
-  return { name, snapshot, app, platform, templates, manifests: manifestsOf(platform.charts) };
+  // With the runs the training launchers create (JobSets, RayJobs in their ConfigMaps): held to the same contracts.
+  return { name, snapshot, app, platform, templates, manifests: withRuns(manifestsOf(platform.charts)) };
 }
 
 const plain = (definition: AiPlatformDefinition) => (app: App) => new AiPlatform(app, 'AiPlatform', { definition });

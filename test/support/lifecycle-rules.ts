@@ -1,6 +1,7 @@
 import { fullDiff, ResourceImpact, type ResourceDifference } from '@aws-cdk/cloudformation-diff';
 import type { App } from 'aws-cdk-lib';
 import { importsOf, NAME_PROPERTIES } from '../../lib/change-report/template-facts';
+import { manifestChanges } from '../../lib/change-report/private/kubernetes';
 
 /**
  * The day-two rules: what must hold between the assembly a user deployed and the one their edit synthesizes,
@@ -190,6 +191,16 @@ export function lifecycleViolations(before: Assembly, after: Assembly, scope: Ed
       if (!stoppers.some((d: string) => changed.has(`${stack}/${d}`)))
         out.push(`${stack}/${id}: EMR Serverless application updated without a stopper that runs first`);
     }
+  }
+
+  // 9. No Kubernetes object is changed in a way the API server refuses: an updated manifest is applied with
+  // `kubectl apply` (aws-eks-v2 kubectl-handler apply/__init__.py, Update), which fails on an immutable field and
+  // rolls the stack back (the fields and their sources: lib/change-report/private/kubernetes.ts).
+  for (const { stack, id, change } of all) {
+    if (change.resourceType !== 'Custom::AWSCDK-EKS-KubernetesResource' || change.isAddition || change.isRemoval)
+      continue;
+    for (const c of manifestChanges(change.oldValue?.Properties?.Manifest, change.newValue?.Properties?.Manifest))
+      if (c.refused) out.push(`${stack}/${id}: ${c.object}: ${c.refused}`);
   }
   return out;
 }

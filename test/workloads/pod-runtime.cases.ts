@@ -3,6 +3,7 @@ import { InferenceService, TrainingEngine, TrainingJob } from '../../lib';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { placementOnPool } from '../../lib/workloads/placement';
 import { podSecurityViolations, podTemplatesOf } from '../support/pod-security';
+import { withRuns } from '../support/launched-runs';
 
 // The pods run as a uid the image may have no passwd entry for, on a read-only root filesystem. What Python
 // libraries ask for at start must then come from the environment and land on a writable volume:
@@ -42,10 +43,14 @@ const ray = new TrainingJob(Testing.app(), 'ray', {
   command: ['python', 'tune.py'],
 });
 
+// The workload pods: the service's, and those of the runs the training launchers create (the launcher pod runs
+// kubectl, not Python: the job-launcher cases hold it to Pod Security).
 const pods = [inference, pytorch, ray].flatMap((chart) =>
-  Testing.synth(chart).flatMap((m: any) =>
-    podTemplatesOf(m).map((t) => ({ name: `${m.kind} ${t.path}`, spec: t.spec, metadata: t.metadata })),
-  ),
+  withRuns(Testing.synth(chart))
+    .filter((m: any) => m.kind !== 'CronJob')
+    .flatMap((m: any) =>
+      podTemplatesOf(m).map((t) => ({ name: `${m.kind} ${t.path}`, spec: t.spec, metadata: t.metadata })),
+    ),
 );
 const containers = pods.flatMap((p) =>
   p.spec.containers.map((c: any) => ({ name: `${p.name} ${c.name}`, c, pod: p.spec })),

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { Testing } from 'cdk8s';
+import { withRuns } from '../support/launched-runs';
 import { TrainingEngine, TrainingJob } from '../../lib';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { placementOnPool } from '../../lib/workloads/placement';
@@ -56,7 +57,7 @@ function argumentsReceived(command: string[]): string[] {
     placement: placementOnPool('training', [findInstance('g6e.xlarge')!], 1),
     command: [...printer, ...command],
   });
-  const rayJob = Testing.synth(chart).find((d: any) => d.kind === 'RayJob');
+  const rayJob = withRuns(Testing.synth(chart)).find((d: any) => d.kind === 'RayJob');
   const entrypoint: string = rayJob.spec.entrypoint.trim();
   // 1. KubeRay's submitter line, with `ray job submit` replaced by a printer of its arguments.
   const submitted = execFileSync('/bin/bash', [
@@ -92,7 +93,7 @@ describe('a RayJob entrypoint reaches the program argument for argument', () => 
       placement: placementOnPool('training', [findInstance('g6e.xlarge')!], 1),
       command: ['python', 'sweep.py', '--trials=8', 'two words'],
     });
-    expect(Testing.synth(chart).find((d: any) => d.kind === 'RayJob').spec.entrypoint).toBe(
+    expect(withRuns(Testing.synth(chart)).find((d: any) => d.kind === 'RayJob').spec.entrypoint).toBe(
       `python sweep.py --trials=8 'two words'`,
     );
   });

@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { TrainingEngine, TrainingJob, type TrainingJobProps } from '../../lib';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { placementOnPool } from '../../lib/workloads/placement';
+import { withRuns } from '../support/launched-runs';
 
 const p5 = placementOnPool('training', [findInstance('p5.48xlarge')!], 8, 32);
 
@@ -15,7 +16,9 @@ function synth(props: Partial<TrainingJobProps> = {}) {
     ...props,
   });
   const docs: any[] = Testing.synth(chart);
-  return { docs, of: (kind: string) => docs.find((d) => d.kind === kind) };
+  // The run (JobSet or RayJob) is a template in the launcher's ConfigMap: `of` finds it there too.
+  const all = withRuns(docs);
+  return { docs, of: (kind: string) => all.find((d) => d.kind === kind) };
 }
 
 describe('pytorch: a JobSet running torchrun', () => {
@@ -28,7 +31,10 @@ describe('pytorch: a JobSet running torchrun', () => {
     expect(js.apiVersion).toBe('jobset.x-k8s.io/v1alpha2');
     expect(job).toMatchObject({ parallelism: 2, completions: 2, completionMode: 'Indexed', backoffLimit: 0 });
     expect(js.spec.failurePolicy).toEqual({ maxRestarts: 3 });
-    expect(js.spec.network).toMatchObject({ enableDNSHostnames: true, subdomain: 'pretrain' });
+    // No subdomain: the controller uses each run's generated name (GetSubdomain), so two runs never share one.
+    expect(js.spec.network).toEqual({ enableDNSHostnames: true, publishNotReadyAddresses: true });
+    expect(js.metadata).toMatchObject({ generateName: 'pretrain-' });
+    expect(js.metadata.name).toBeUndefined();
   });
 
   test('torchrun rendezvous: nodes, processes per node, rank from the completion index, pod 0 as master', () => {
@@ -36,7 +42,8 @@ describe('pytorch: a JobSet running torchrun', () => {
     expect(env).toMatchObject({
       PET_NNODES: '2',
       PET_NPROC_PER_NODE: '8',
-      PET_MASTER_ADDR: 'pretrain-workers-0-0.pretrain',
+      PET_MASTER_ADDR: '$(JOBSET_NAME)-node-0-0.$(JOBSET_NAME)',
+      JOBSET_NAME: { fieldRef: { fieldPath: "metadata.labels['jobset.sigs.k8s.io/jobset-name']" } },
       PET_MASTER_PORT: '29500',
       PET_NODE_RANK: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
     });
@@ -92,8 +99,8 @@ describe('ray: a KubeRay RayJob', () => {
 });
 
 test('documented default: one node', () => {
-  const docs: any[] = Testing.synth(
-    new TrainingJob(Testing.app(), 'one', { name: 'one', namespace: 'ml', image: 'i', placement: p5 }),
+  const docs: any[] = withRuns(
+    Testing.synth(new TrainingJob(Testing.app(), 'one', { name: 'one', namespace: 'ml', image: 'i', placement: p5 })),
   );
   expect(docs.find((d) => d.kind === 'JobSet').spec.replicatedJobs[0].template.spec).toMatchObject({
     parallelism: 1,
@@ -104,3 +111,4 @@ test('documented default: one node', () => {
 test('ray without an entrypoint is refused', () => {
   expect(() => synth({ engine: TrainingEngine.RAY })).toThrow('command is required with engine ray');
 });
+import './job-launcher.cases';

@@ -20,16 +20,21 @@ const IMMUTABLE: Record<string, { readonly fields: string[]; readonly source: st
     fields: ['spec.selector', 'spec.template'],
     source: "batch/v1: a Job's selector and pod template are immutable",
   },
-  // The JobSet CRD marks these `self == oldSelf` (x-kubernetes-validations in crds/jobset/jobset.x-k8s.io_jobsets.yaml).
+  // The JobSet CRD marks these `self == oldSelf` (x-kubernetes-validations in crds/jobset/jobset.x-k8s.io_jobsets.yaml),
+  // and JobSet's webhook refuses any change of replicatedJobs (only pod labels, annotations, nodeSelector, tolerations
+  // and scheduling gates while suspended): jobset v0.12.0 pkg/webhooks/jobset_webhook.go ValidateUpdate,
+  // `apivalidation.ValidateImmutableField(mungedSpec.ReplicatedJobs, ...)`.
   JobSet: {
     fields: [
       'spec.failurePolicy',
       'spec.network',
+      'spec.replicatedJobs',
       'spec.startupPolicy',
       'spec.successPolicy',
       'spec.volumeClaimPolicies',
     ],
-    source: 'the JobSet CRD validates them `self == oldSelf` ("Value is immutable")',
+    source:
+      'the JobSet CRD validates them `self == oldSelf` ("Value is immutable"); its webhook refuses any replicatedJobs change (jobset v0.12.0 ValidateUpdate)',
   },
 };
 
@@ -94,9 +99,42 @@ export function manifestChanges(before: unknown, after: unknown): ObjectChange[]
     if (!was) out.push({ object: key, says: 'created' });
     else if (!same(strip(was), strip(o))) out.push(objectChange(key, was, o));
   }
-  for (const key of old.keys()) if (!now.has(key)) out.push({ object: key, says: 'deleted' });
+  for (const [key, o] of old)
+    if (!now.has(key))
+      out.push({
+        object: key,
+        says: PRUNED_KINDS.includes(`${String(o?.apiVersion)}/${o?.kind}`)
+          ? 'deleted'
+          : `left in the cluster: kubectl apply --prune deletes only its default kinds (kubectl -n ${o?.metadata?.namespace ?? 'default'} delete ${String(o?.kind).toLowerCase()} ${o?.metadata?.name} removes it)`,
+      });
   return out;
 }
+
+/**
+ * The kinds an updated manifest prunes: the handler runs `kubectl apply --prune -l <label>` (aws-eks-v2
+ * kubectl-handler apply/__init__.py), and without `--prune-allowlist` kubectl prunes only its default list
+ * (kubectl pkg/util/prune/prune.go defaultNamespacedPruneResources, defaultNonNamespacedPruneResources). Custom
+ * resources (a JobSet, a RayJob), ServiceAccounts and RBAC objects removed from a manifest stay in the cluster.
+ */
+// Strings only, so Object.freeze is deep (lib/catalog's deepFreeze is a layer this one may not import).
+const PRUNED_KINDS: readonly string[] = Object.freeze([
+  'v1/ConfigMap',
+  'v1/Endpoints',
+  'v1/PersistentVolumeClaim',
+  'v1/Pod',
+  'v1/ReplicationController',
+  'v1/Secret',
+  'v1/Service',
+  'batch/v1/Job',
+  'batch/v1/CronJob',
+  'networking.k8s.io/v1/Ingress',
+  'apps/v1/DaemonSet',
+  'apps/v1/Deployment',
+  'apps/v1/ReplicaSet',
+  'apps/v1/StatefulSet',
+  'v1/Namespace',
+  'v1/PersistentVolume',
+]);
 
 /** The object without the labels that only track the manifest's owner (aws.cdk.eks/prune-<hash>). */
 function strip(o: any): any {

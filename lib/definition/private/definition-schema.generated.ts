@@ -539,6 +539,15 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
             $ref: '#/definitions/DataAccessDefinition',
           },
         },
+        schedule: {
+          $ref: '#/definitions/TrainingSchedule',
+        },
+        maxRunHours: {
+          type: 'number',
+        },
+        output: {
+          $ref: '#/definitions/TrainingOutputDefinition',
+        },
       },
       required: ['name', 'image', 'nodePool'],
       additionalProperties: false,
@@ -546,6 +555,32 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
     TrainingEngine: {
       type: 'string',
       enum: ['pytorch', 'ray'],
+    },
+    TrainingSchedule: {
+      type: 'object',
+      properties: {
+        cron: {
+          type: 'string',
+        },
+        timeZone: {
+          type: 'string',
+        },
+      },
+      required: ['cron'],
+      additionalProperties: false,
+    },
+    TrainingOutputDefinition: {
+      type: 'object',
+      properties: {
+        zone: {
+          type: 'string',
+        },
+        path: {
+          type: 'string',
+        },
+      },
+      required: ['zone', 'path'],
+      additionalProperties: false,
     },
     TeamDefinition: {
       type: 'object',
