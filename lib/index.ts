@@ -31,6 +31,7 @@ export type {
   PlanWorkload,
   PlatformPlan,
 } from './plan/plan';
+export type { PlanTrainingRun } from './plan/training-runs';
 export { AcceleratorCatalog, AcceleratorVendor, type InstanceFacts } from './catalog/accelerators';
 export { AmiFamily, type AmiChoice } from './catalog/ami';
 export type { ColdStartEstimate } from './catalog/cold-start';

@@ -83,6 +83,25 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
           ]),
         ),
     '',
+    '## Training runs',
+    '',
+    "A deploy starts no run: a run starts on its schedule or by its command (a Job from the job's CronJob, named with the run id).",
+    '',
+    plan.trainingRuns.length === 0
+      ? '(none)'
+      : table(
+          ['job', 'starts', 'start a run now', 'writes to', 'per hour', 'longest run', 'most one run costs'],
+          plan.trainingRuns.map((r) => [
+            r.job,
+            r.start,
+            `\`${r.startCommand}\``,
+            r.output ?? '–',
+            usd2(r.hourlyUsd),
+            r.maxHours === undefined ? 'no limit' : `${r.maxHours} h`,
+            r.maxRunUsd === undefined ? 'unbounded (set maxRunHours)' : usd2(r.maxRunUsd),
+          ]),
+        ),
+    '',
     '## Endpoints',
     '',
     plan.endpoints.length === 0

@@ -8,6 +8,7 @@ import type { ResolvedDefinition } from '../definition/resolved';
 import { PRICED_REGION, SERVICE_PRICES_AS_OF, monthlyInstancePrice } from '../catalog/prices';
 import type { IdleCost } from '../definition/cost';
 import { pipelineMonthlyCeiling, pipelineRunCeiling } from '../definition/resolve-pipelines';
+import { planTrainingRuns, type PlanTrainingRun } from './training-runs';
 
 /** A node pool in the plan. */
 export interface PlanPool {
@@ -134,6 +135,8 @@ export interface PlatformPlan {
   readonly pipelines: PlanPipeline[];
   /** Exposed inference services. */
   readonly endpoints: PlanEndpoint[];
+  /** Training jobs: how runs start, where they write, what one may cost. */
+  readonly trainingRuns: PlanTrainingRun[];
   readonly warnings: string[];
 }
 
@@ -216,6 +219,12 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
           .filter((s) => s.model?.zone === zone && !users.some((u) => u.w === s.name))
           .map((s) => ({ w: s.name, level: DataAccessLevel.READ })),
       );
+      // A training job's output is written (its prefix) without a dataAccess entry.
+      users.push(
+        ...def.training
+          .filter((j) => j.output?.zone === zone && !users.some((u) => u.w === j.name && u.level !== 'read'))
+          .map((j) => ({ w: j.name, level: DataAccessLevel.READ_WRITE })),
+      );
       return {
         zone,
         readers: users.filter((u) => u.level === 'read').map((u) => u.w),
@@ -267,6 +276,7 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
           ]
         : [],
     ),
+    trainingRuns: planTrainingRuns(def),
     warnings: def.warnings.map(
       (w) => `${formatProblem(w)}${w.acknowledged !== undefined ? ` (acknowledged: ${w.acknowledged})` : ''}`,
     ),

@@ -20,7 +20,8 @@ export const WORKLOAD_DEFAULTS = deepFreeze({
     /** Period of the startup probe; failureThreshold = budget / period. */
     startupProbePeriodSeconds: 10,
   },
-  training: { engine: TrainingEngine.PYTORCH, nodes: 1 },
+  /** maxRestarts: whole-job restarts of a PyTorch JobSet after a worker fails (its failurePolicy). */
+  training: { engine: TrainingEngine.PYTORCH, nodes: 1, maxRestarts: 3 },
   team: { neuronQuota: 0 },
 } as const);
 

@@ -272,7 +272,7 @@ export class TrainingJob extends Chart {
       metadata: { namespace, labels: runLabels(labels) },
       spec: {
         network: { enableDnsHostnames: true, publishNotReadyAddresses: true },
-        failurePolicy: { maxRestarts: props.maxRestarts ?? 3 },
+        failurePolicy: { maxRestarts: props.maxRestarts ?? WORKLOAD_DEFAULTS.training.maxRestarts },
         ttlSecondsAfterFinished: FINISHED_RUN_TTL_SECONDS,
         replicatedJobs: [
           {
@@ -294,7 +294,7 @@ export class TrainingJob extends Chart {
     });
     jobset.spec.replicatedJobs[0].template.spec.template = pod;
     // Each attempt may run maxRunHours; the whole set restarts up to maxRestarts times.
-    const attempts = (props.maxRestarts ?? 3) + 1;
+    const attempts = (props.maxRestarts ?? WORKLOAD_DEFAULTS.training.maxRestarts) + 1;
     const template = { ...jobset, metadata: { ...jobset.metadata, generateName: `${name}-` } };
     this.launch(props, labels, template, LAUNCHED_KINDS.jobset, attempts);
   }

@@ -12,6 +12,14 @@ export interface TrainingSchedule {
   readonly timeZone?: string;
 }
 
+/**
+ * The command that starts a run by hand: a Job from the training job's CronJob (which a manual job keeps suspended;
+ * `kubectl create job --from=cronjob/<name>`, kubectl reference), named with the run id: here the UTC minute.
+ */
+export function manualStartCommand(name: string, namespace: string): string {
+  return `kubectl -n ${namespace} create job --from=cronjob/${name} ${name}-$(date -u +%Y%m%d%H%M)`;
+}
+
 /** The time zone of a schedule that names none. */
 export const DEFAULT_SCHEDULE_TIME_ZONE = 'Etc/UTC';
 

@@ -307,3 +307,6 @@ test("prices are one region's: the plan names it, and a platform bound to anothe
   expect(renderPlanMarkdown(eu.platform.plan)).toContain('List prices, us-east-1 (');
   expect(infos('us-east-1').infos.filter((i) => i.includes('list prices'))).toEqual([]);
 });
+
+// Training runs: start, output and per-run ceiling (its own file: the plan's cases stay small).
+import './training-runs.cases';

@@ -267,3 +267,4 @@ import './control-tower.cases';
 import './deploys-and-works.cases';
 import './stack-layout.cases';
 import './stack-policy.cases';
+import './training-output.cases';

@@ -3,7 +3,8 @@ import { TrainingEngine, TrainingJob, type TrainingJobProps } from '../../lib';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { kubectlImage } from '../../lib/catalog/versions';
 import { placementOnPool } from '../../lib/workloads/placement';
-import { RUN_ID_PLACEHOLDER, startCommand } from '../../lib/workloads/private/job-launcher';
+import { RUN_ID_PLACEHOLDER } from '../../lib/workloads/private/job-launcher';
+import { manualStartCommand } from '../../lib/workloads/training-schedule';
 import { schemaProblems } from '../helpers';
 import { celViolations } from '../support/cel-rules';
 import { runTemplatesOf } from '../support/launched-runs';
@@ -45,7 +46,7 @@ test('the deploy applies the template and its launcher, never a run', () => {
 
 test('manual by default: a suspended CronJob, started with kubectl create job --from', () => {
   expect(of(pytorch, 'CronJob').spec).toMatchObject({ suspend: true, concurrencyPolicy: 'Forbid' });
-  expect(startCommand('pretrain', 'ml')).toBe(
+  expect(manualStartCommand('pretrain', 'ml')).toBe(
     'kubectl -n ml create job --from=cronjob/pretrain pretrain-$(date -u +%Y%m%d%H%M)',
   );
 });

@@ -67,11 +67,6 @@ const MANUAL_CRON = '0 0 1 1 *';
 const TEMPLATE_KEY = 'run.json';
 const KUBECTL = '/bin/kubectl';
 
-/** The command that starts a manual run (the run id is the Job's name: lowercase letters, digits and '-'). */
-export function startCommand(name: string, namespace: string): string {
-  return `kubectl -n ${namespace} create job --from=cronjob/${name} ${name}-$(date -u +%Y%m%d%H%M)`;
-}
-
 /**
  * A run of a training job without touching a running one: the JobSet or RayJob is a template in a ConfigMap; a
  * CronJob (suspended for manual runs) starts a launcher pod that substitutes its Job's name as the run id, creates
