@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Errors } from 'aws-cdk-lib';
-import { AiPlatform, type AiPlatformDefinition } from '../../lib';
+import { Errors } from 'aws-cdk-lib';
+import type { AiPlatformDefinition } from '../../lib';
 import {
   compareAssemblies,
   readAssembly,
@@ -12,7 +12,7 @@ import {
 } from '../../lib/change-report/change-report';
 import { manifestChanges } from '../../lib/change-report/private/kubernetes';
 import { deniedByPolicy } from '../../lib/change-report/private/stack-policies';
-import cdkJson from '../../cdk.json';
+import { synthAssembly } from './synth-assembly';
 
 // The change report on pairs of real assemblies of a small platform, diffed with @aws-cdk/cloudformation-diff:
 // three synths in all (a baseline, the edit, and the baseline with its protections lifted), each edit below a
@@ -45,19 +45,7 @@ const edit = (d: any) => {
 };
 
 let dir: string;
-const synth = (name: string, definition: AiPlatformDefinition): AssemblyTemplates => {
-  const outdir = join(dir, name);
-  // As the other suites' test app: no built-in CloudFormation validation (seconds to load its spec) and no stack traces.
-  const app = new App({
-    outdir,
-    stackTraces: false,
-    builtinCloudFormationValidation: false,
-    context: { ...cdkJson.context, 'aws:cdk:disable-asset-staging': true },
-  });
-  new AiPlatform(app, 'AiPlatform', { definition });
-  app.synth();
-  return readAssembly(outdir, 'cr-ml');
-};
+const synth = (name: string, definition: AiPlatformDefinition) => synthAssembly(dir, name, definition);
 let base: AssemblyTemplates;
 let after: AssemblyTemplates;
 let open: AssemblyTemplates;
