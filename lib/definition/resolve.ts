@@ -22,6 +22,7 @@ import { checkShape, DEFINITION_SCHEMA } from './schema';
 import { computePlatformCost } from './cost';
 import { EndpointAccess, Provisioner, type AiPlatformDefinition, type ClusterDefinition } from './types';
 import { Compliance } from '../core/compliance';
+import { ExposureVisibility, loadBalancerNameFor, loadBalancerNameProblems } from '../workloads/inference-exposure';
 
 const PLATFORM_NAME = /^[a-z][a-z0-9-]{2,27}$/;
 
@@ -58,6 +59,12 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     'must be 3..28 characters: lowercase letters, digits and "-", starting with a letter',
   );
   checkTags(def.tags ?? {}, out);
+  // The shared ALBs are named after the platform (<name>-int, <name>-ext): a name ELB refuses is the platform name's problem.
+  for (const v of new Set(
+    (def.inference ?? []).flatMap((s) => (s.expose ? [s.expose.visibility ?? ExposureVisibility.INTERNAL] : [])),
+  ))
+    for (const p of loadBalancerNameProblems(loadBalancerNameFor(def.name, v), 'name'))
+      out.error('name', def.name, `gives the ${v} load balancer the name '${p.value}', which ${p.message}`);
 
   const network = {
     maxAzs: def.network?.availabilityZones?.length ?? def.network?.maxAzs ?? DEFAULTS.network.maxAzs,

@@ -182,6 +182,19 @@ export function exposureProblems(e: InferenceExposure, at = 'expose'): Problem[]
   return out;
 }
 
+/** An ALB name ELB accepts (CreateLoadBalancer Name), under `field`. */
+export function loadBalancerNameProblems(name: string, field: string): Problem[] {
+  if (Token.isUnresolved(name) || (ALB_NAME.test(name) && !name.startsWith('internal-'))) return [];
+  return [
+    {
+      field,
+      value: name,
+      message:
+        "must be 1..32 letters, digits or '-', neither starting nor ending with '-', not starting with 'internal-' (ELB CreateLoadBalancer Name)",
+    },
+  ];
+}
+
 /** Problems of a load balancer group (name, CIDRs), under `at`. */
 export function groupProblems(g: LoadBalancerGroup, at = 'loadBalancerGroup'): Problem[] {
   const out: Problem[] = [];
@@ -204,14 +217,8 @@ export function groupProblems(g: LoadBalancerGroup, at = 'loadBalancerGroup'): P
       message: `must be a whole number of seconds from 1 to ${ALB_MAX_IDLE_TIMEOUT_SECONDS} (ALB idle_timeout.timeout_seconds)`,
     });
   out.push(...wafProblem(g.wafAclArn, `${at}.wafAclArn`));
-  const lb = g.loadBalancerName;
-  if (lb !== undefined && !Token.isUnresolved(lb) && !(ALB_NAME.test(lb) && !lb.startsWith('internal-')))
-    out.push({
-      field: `${at}.loadBalancerName`,
-      value: lb,
-      message:
-        "must be 1..32 letters, digits or '-', neither starting nor ending with '-', not starting with 'internal-' (ELB CreateLoadBalancer Name)",
-    });
+  if (g.loadBalancerName !== undefined)
+    out.push(...loadBalancerNameProblems(g.loadBalancerName, `${at}.loadBalancerName`));
   for (const [field, list] of [
     ['vpcCidr', [g.vpcCidr]],
     ['inboundCidrs', g.inboundCidrs ?? []],

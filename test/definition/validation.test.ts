@@ -1102,6 +1102,14 @@ const RULES: [string, (d: any) => void, RegExp][] = [
     /^inference\[0\]\.expose\.allowedCidrs is required with visibility internet unless auth is set/,
   ],
   [
+    'a platform name that makes an ALB name ELB refuses',
+    (d) => {
+      d.name = 'internal-ml';
+      d.inference[0].expose = { host: 'chat.example.com' };
+    },
+    /^name \('internal-ml'\) gives the internal load balancer the name 'internal-ml-int', which must be 1\.\.32 letters, .*not starting with 'internal-'/,
+  ],
+  [
     'auth needs HTTPS',
     (d) => {
       d.inference[0].expose = {
