@@ -26,6 +26,7 @@ import type {
   ReplaceAllowance,
   DeliveryApproval,
   DeliveryOverrides,
+  TrainingOutputDefinition,
 } from './types';
 
 /** A definition with every default applied and every catalog fact looked up. Produced only by `resolveDefinition`. */
@@ -176,7 +177,7 @@ export interface ResolvedTraining {
   /** Absent: manual runs only. */
   readonly schedule?: TrainingSchedule;
   readonly maxRunHours?: number;
-  readonly output?: { readonly zone: string; readonly path: string };
+  readonly output?: TrainingOutputDefinition;
 }
 
 export interface ResolvedMonitoring {
