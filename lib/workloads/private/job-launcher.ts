@@ -93,6 +93,9 @@ export function addLauncher(chart: Chart, props: LauncherProps): void {
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: launcher },
     subjects: [{ kind: 'ServiceAccount', name: launcher, namespace }],
   });
+  // `kubectl create` takes generateName (`apply` refuses it: kubernetes/kubernetes issue 44501, PR 88998); the API
+  // server sets the name before validating admission (apiserver registry/generic/registry/store.go Create), so the
+  // JobSet and KubeRay webhooks check the real name.
   const k = `${KUBECTL} --cache-dir=/tmp/kube-cache`;
   const script = [
     'set -eu',
