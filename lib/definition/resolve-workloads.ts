@@ -73,6 +73,11 @@ function checkTeam(team: string | undefined, at: string, ctx: WorkloadContext, o
   }
 }
 
+/** A zone a workload names (data access, a model, an output) must be one of the lake's. */
+function checkZone(zone: string, path: string, ctx: WorkloadContext, out: ProblemCollector): void {
+  out.check(ctx.zones.includes(zone), path, zone, `must be a data-lake zone: ${ctx.zones.join(', ')}`);
+}
+
 function checkDataAccess(
   access: DataAccessDefinition[],
   at: string,
@@ -80,12 +85,7 @@ function checkDataAccess(
   out: ProblemCollector,
 ): void {
   access.forEach((a, k) => {
-    out.check(
-      ctx.zones.includes(a.zone),
-      `${at}.dataAccess[${k}].zone`,
-      a.zone,
-      `must be a data-lake zone: ${ctx.zones.join(', ')}`,
-    );
+    checkZone(a.zone, `${at}.dataAccess[${k}].zone`, ctx, out);
     // The same rule the workload charts apply to their s3Mounts.
     if (a.mountPath !== undefined) out.addAll(`${at}.dataAccess[${k}]`, mountPathProblems('mountPath', a.mountPath));
   });
@@ -307,13 +307,7 @@ function checkServer(
 ): void {
   if (svc.model) {
     out.addAll(at, modelProblems(svc.model, false));
-    if (svc.model.zone !== undefined)
-      out.check(
-        ctx.zones.includes(svc.model.zone),
-        `${at}.model.zone`,
-        svc.model.zone,
-        `must be a data-lake zone: ${ctx.zones.join(', ')}`,
-      );
+    if (svc.model.zone !== undefined) checkZone(svc.model.zone, `${at}.model.zone`, ctx, out);
   }
   out.addAll(at, envProblems(svc.env ?? {}, svc.secrets ?? {}, svc.model));
   out.addAll(at, commandProblems(svc.image, svc.command, svc.secrets ?? {}, svc.model));
@@ -345,13 +339,7 @@ export function resolveTraining(
       }),
     );
     out.addAll(at, scheduleProblems('schedule', job.schedule));
-    if (job.output)
-      out.check(
-        ctx.zones.includes(job.output.zone),
-        `${at}.output.zone`,
-        job.output.zone,
-        `must be a data-lake zone: ${ctx.zones.join(', ')}`,
-      );
+    if (job.output) checkZone(job.output.zone, `${at}.output.zone`, ctx, out);
     checkTeam(job.team, at, ctx, out);
     checkDataAccess(dataAccess, at, ctx, out);
 
