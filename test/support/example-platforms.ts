@@ -24,7 +24,7 @@ export interface ExamplePlatform {
 }
 
 /** Examples built (and snapshotted) only in CI's full step (see buildExamplePlatforms). */
-export const FULL_ONLY_EXAMPLES = ['multi-team.ts', 'distributed-training.json'];
+export const FULL_ONLY_EXAMPLES = ['multi-team.ts', 'distributed-training.json', 'internet-endpoint.yaml'];
 
 /** A Karpenter + Neuron + Ray + Capacity Block variant: exercises what the examples do not. */
 export const CONTRACTS_VARIANT: AiPlatformDefinition = {
@@ -83,6 +83,7 @@ export function buildExamplePlatforms(): ExamplePlatform[] {
       ? [
           build('multi-team.ts', true, plain(multiTeamPlatform)),
           build('distributed-training.json', true, plain(exampleFile('distributed-training.json'))),
+          build('internet-endpoint.yaml', true, plain(exampleFile('internet-endpoint.yaml'))),
           build('karpenter/neuron/ray/capacity-block variant', false, plain(CONTRACTS_VARIANT)),
           build(
             'reference + Karpenter pool + Ray training job',

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../../catalog/deep-freeze';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -5,13 +6,13 @@ import type * as pipelines from 'aws-cdk-lib/pipelines';
 import { acknowledgeGrantWildcards } from '../../core/acknowledge';
 
 /** What every bucket of the pipeline stack has: TLS 1.2+ only, no public access, no ACLs, versioning. */
-export const PIPELINE_BUCKET = {
+export const PIPELINE_BUCKET = deepFreeze({
   enforceSSL: true,
   minimumTLSVersion: 1.2,
   blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
   objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
   versioned: true,
-} as const satisfies s3.BucketProps;
+} as const) satisfies s3.BucketProps;
 
 /**
  * Server access logs of the pipeline's buckets (cdk-nag AwsSolutions-S1), in a log bucket of the pipeline stack the
