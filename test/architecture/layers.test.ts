@@ -41,7 +41,7 @@ const ALLOWED: Record<string, string[]> = {
   'change-report': ['core', 'definition', 'plan', 'change-report'],
   // Delivery composes the platform once per stage (a cdk.Stage each) into a CDK Pipelines pipeline: above
   // platform, which it uses as users do; nothing below imports it.
-  delivery: ['core', 'definition', 'platform', 'delivery'],
+  delivery: ['catalog', 'core', 'definition', 'platform', 'delivery'],
 };
 
 interface Edge {
