@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The integ app's snapshot check is its own CI step (`npm run integ`, INTEG=1), not part of npm test.
+  testPathIgnorePatterns: process.env.INTEG === '1' ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/integ/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   snapshotSerializers: ['<rootDir>/lib/testing/asset-hash-serializer.ts'],
   testTimeout: 120000,

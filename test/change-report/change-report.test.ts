@@ -221,3 +221,6 @@ test('the platform protects every zone bucket and the lake key, and a pool marke
     [expect.stringMatching(/^cr-ml-pools-\d$/), true],
   ]);
 });
+
+// More of this domain's cases, run in this file's worker so its modules load and warm once (test time).
+import './approval.cases';

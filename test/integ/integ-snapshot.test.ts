@@ -16,7 +16,12 @@ const mask = (text: string) =>
 let outdir: string;
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'integ-'));
-  smallPlatformApp({ outdir, context: { 'aws:cdk:disable-asset-staging': true } }).synth();
+  // The built-in CloudFormation validation off (seconds to load its spec): CI's cfn-lint checks templates.
+  smallPlatformApp({
+    outdir,
+    builtinCloudFormationValidation: false,
+    context: { 'aws:cdk:disable-asset-staging': true },
+  }).synth();
   if (process.env.UPDATE_INTEG_SNAPSHOT === '1') {
     rmSync(SNAPSHOT, { recursive: true, force: true });
     mkdirSync(SNAPSHOT, { recursive: true });

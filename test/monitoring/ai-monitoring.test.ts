@@ -362,10 +362,13 @@ test('the definition overrides alarm thresholds', () => {
   expect(props('FailedNodes').Threshold).toBe(2);
   expect(props('FailedNodes').EvaluationPeriods).toBe(4);
 
+  // The GPU-idle thresholds (switched off above) on the smallest platform with a GPU pool.
   const idle = new AiPlatform(testApp(), 'AiPlatform', {
-    definition: referenceWith((d) => {
-      Object.assign(d.monitoring, { gpuIdleThresholdPercent: 20, gpuIdleMinutes: 60 });
-    }),
+    definition: {
+      name: 'idle',
+      nodePools: [{ name: 'gpu', instanceTypes: ['g6.xlarge'], maxNodes: 1 }],
+      monitoring: { gpuIdleThresholdPercent: 20, gpuIdleMinutes: 60 },
+    },
   });
   const it = Template.fromStack(idle.monitoringStack);
   const gpuIdle = resourcesOf(it, 'AWS::CloudWatch::Alarm').find(

@@ -113,7 +113,8 @@ describe("the Grafana dashboard draws the CloudWatch dashboard's panels", () => 
     for (const p of grafana.panels.filter((x: any) => x.targets)) {
       const ids = new Set(p.targets.map((q: any) => q.id));
       for (const q of p.targets.filter((x: any) => x.metricEditorMode === 1)) {
-        for (const ref of (q.expression as string).replace(/SEARCH\('[^']*', '[^']*'/g, '').match(/\b[a-z]\w*\b/g) ?? []) {
+        for (const ref of (q.expression as string).replace(/SEARCH\('[^']*', '[^']*'/g, '').match(/\b[a-z]\w*\b/g) ??
+          []) {
           if (!['IF', 'AND', 'PERIOD', 'SUM', 'AVG', 'Average', 'Maximum'].includes(ref)) expect(ids).toContain(ref);
         }
       }

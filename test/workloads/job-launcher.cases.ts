@@ -6,6 +6,7 @@ import { placementOnPool } from '../../lib/workloads/placement';
 import { RUN_ID_PLACEHOLDER } from '../../lib/workloads/private/job-launcher';
 import { manualStartCommand } from '../../lib/workloads/training-schedule';
 import { schemaProblems } from '../helpers';
+import { full } from '../support/full-tests';
 import { celViolations } from '../support/cel-rules';
 import { runTemplatesOf } from '../support/launched-runs';
 import { ownPodProblems } from '../support/pod-security';
@@ -154,28 +155,40 @@ test('Pod Security restricted: the launcher pod and every pod of the runs it cre
   );
 });
 
-test('schemas: the CronJob, ConfigMap, RBAC and the runs inside (JobSet, RayJob CRDs and CEL); fails on broken runs', () => {
+test("the runs' JobSet and RayJob pass their CRDs' CEL rules", () => {
   const runs = [...runTemplatesOf(pytorch), ...runTemplatesOf(ray), ...runTemplatesOf(scheduled)];
-  // The template has no name (generateName): give it the name a run gets, for the validator's messages.
   const named = (m: any) => ({ ...m, metadata: { ...m.metadata, name: `${m.metadata.generateName}x7k2p` } });
-  const brokenJobSet = named(JSON.parse(JSON.stringify(runs[0])));
-  brokenJobSet.spec.replicatedJobs[0].replica = 1;
-  const brokenRayJob = named(JSON.parse(JSON.stringify(runs[1])));
-  brokenRayJob.spec.rayClusterSpec.workerGroupSpecs[0].replicas = 'two';
-  const brokenCron = JSON.parse(JSON.stringify(of(scheduled, 'CronJob')));
-  brokenCron.spec.startingDeadlineSeconds = 'an hour';
-  const results = schemaProblems({
-    ok: [...pytorch, ...ray, ...scheduled, ...runs.map(named)],
-    broken: [brokenJobSet, brokenRayJob, brokenCron],
-  });
-  expect(results.ok).toEqual([]);
-  expect(results.broken).toEqual([
-    expect.stringMatching(/^JobSet\/pretrain-x7k2p: .*replica/),
-    expect.stringMatching(/^RayJob\/pretrain-x7k2p: .*replicas/),
-    expect.stringMatching(/^CronJob\/pretrain: .*startingDeadlineSeconds/),
-  ]);
   expect(runs.flatMap((r) => celViolations(named(r)))).toEqual([]);
 });
+
+// The schema validator process (about 5 s to load the Kubernetes and CRD schemas) runs once in npm test, in the
+// example suite, on the reference's run templates too (test/support/launched-runs.ts); this whole-matrix check with
+// its broken runs runs in CI's full step.
+full.test(
+  'schemas: the CronJob, ConfigMap, RBAC and the runs inside (JobSet, RayJob CRDs and CEL); fails on broken runs',
+  () => {
+    const runs = [...runTemplatesOf(pytorch), ...runTemplatesOf(ray), ...runTemplatesOf(scheduled)];
+    // The template has no name (generateName): give it the name a run gets, for the validator's messages.
+    const named = (m: any) => ({ ...m, metadata: { ...m.metadata, name: `${m.metadata.generateName}x7k2p` } });
+    const brokenJobSet = named(JSON.parse(JSON.stringify(runs[0])));
+    brokenJobSet.spec.replicatedJobs[0].replica = 1;
+    const brokenRayJob = named(JSON.parse(JSON.stringify(runs[1])));
+    brokenRayJob.spec.rayClusterSpec.workerGroupSpecs[0].replicas = 'two';
+    const brokenCron = JSON.parse(JSON.stringify(of(scheduled, 'CronJob')));
+    brokenCron.spec.startingDeadlineSeconds = 'an hour';
+    const results = schemaProblems({
+      ok: [...pytorch, ...ray, ...scheduled, ...runs.map(named)],
+      broken: [brokenJobSet, brokenRayJob, brokenCron],
+    });
+    expect(results.ok).toEqual([]);
+    expect(results.broken).toEqual([
+      expect.stringMatching(/^JobSet\/pretrain-x7k2p: .*replica/),
+      expect.stringMatching(/^RayJob\/pretrain-x7k2p: .*replicas/),
+      expect.stringMatching(/^CronJob\/pretrain: .*startingDeadlineSeconds/),
+    ]);
+    expect(runs.flatMap((r) => celViolations(named(r)))).toEqual([]);
+  },
+);
 
 test('a schedule is checked as the API server checks a CronJob: cron syntax, no TZ in it, an IANA zone', () => {
   const problems = (cron: string, timeZone?: string) =>

@@ -7,7 +7,9 @@ import { deepFreeze } from '../../catalog/deep-freeze';
  * copy of it. ARNs name the `aws` partition as upstream does; the controller's role renders them in the stack's.
  * On a controller upgrade: replace this list and the vendored copy with the new release's file.
  */
-export const LOAD_BALANCER_CONTROLLER_POLICY: ReadonlyArray<PolicyStatementJson> = deepFreeze<ReadonlyArray<PolicyStatementJson>>([
+export const LOAD_BALANCER_CONTROLLER_POLICY: ReadonlyArray<PolicyStatementJson> = deepFreeze<
+  ReadonlyArray<PolicyStatementJson>
+>([
   {
     Effect: 'Allow',
     Action: ['iam:CreateServiceLinkedRole'],
