@@ -10,6 +10,7 @@ import {
   type AssemblyTemplates,
   type ChangeReport,
 } from '../../lib/change-report/change-report';
+import { reviewChanges } from '../../lib/change-report/approval';
 import { manifestChanges } from '../../lib/change-report/private/kubernetes';
 import { deniedByPolicy } from '../../lib/change-report/private/stack-policies';
 import { synthAssembly } from './synth-assembly';
@@ -222,5 +223,27 @@ test('the platform protects every zone bucket and the lake key, and a pool marke
   ]);
 });
 
-// More of this domain's cases, run in this file's worker so its modules load and warm once (test time).
-import './approval.cases';
+// What `approval: on-replacement` asks a person about (lib/change-report/approval.ts), on the same assemblies.
+describe('the approval the delivery pipeline asks for', () => {
+  test("a pool's replacement needs the approval, and says why", () => {
+    const review = reviewChanges(report);
+    expect(review.approvalNeeded).toBe(true);
+    expect(review.because).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\[cr-ml-pools(?:-\d+)?\] GPU pool `serve` is replaced: /)]),
+    );
+  });
+
+  test('an in-place image roll needs none', () => {
+    // The baseline with only the served image moved, as synth writes it (the image is a string in the manifest).
+    const rolled = JSON.parse(
+      JSON.stringify(base).split('vllm/vllm-openai:v0.11.0').join('vllm/vllm-openai:v0.11.1'),
+    ) as AssemblyTemplates;
+    const rolls = compareAssemblies('cr-ml', 'base', base, rolled);
+    // The roll is in the report (an update), but it neither replaces nor removes nodes, data or an endpoint.
+    expect(rolls.stacks.flatMap((s) => s.changes).map((c) => [c.item, c.kind])).toContainEqual([
+      'inference:chat',
+      'updated',
+    ]);
+    expect(reviewChanges(rolls)).toEqual({ approvalNeeded: false, because: [] });
+  });
+});
