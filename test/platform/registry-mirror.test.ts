@@ -16,8 +16,9 @@ if (FULL_TESTS) {
   const CATALOG = Object.values(HELM_CHARTS as Record<string, HelmChartVersion>);
 
   /**
-   * The Karpenter/Neuron/Ray/EFA variants without NAT (one with a CPU-scaled
-   * service, so metrics-server is installed too), each with a mirror: together they install every pinned chart.
+   * The Karpenter/Neuron/Ray/EFA variants without NAT (one with a CPU-scaled service, so metrics-server is
+   * installed too; one with a service held at zero, so the KEDA HTTP add-on is), each with a mirror: together they
+   * install every pinned chart.
    */
   const ALL_VARIANTS: Record<string, AiPlatformDefinition> = {
     'karpenter/neuron/ray/capacity-block, no NAT': {
@@ -38,6 +39,9 @@ if (FULL_TESTS) {
       d.network = { natGateways: 0, mirror: { registry: REGISTRY } };
       d.pipelines.forEach((p: any) => delete p.table);
       d.nodePools[0].provisioner = 'karpenter';
+      // Served from zero behind the KEDA HTTP add-on's interceptor (a held service needs a host).
+      d.inference[0].minReplicas = 0;
+      d.inference[0].expose = { ...d.inference[0].expose, host: 'llm.ml.internal' };
       d.training.push({
         name: 'tune',
         image: 'rayproject/ray:2.49.0-gpu',
