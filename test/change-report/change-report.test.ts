@@ -27,7 +27,15 @@ const small = (change: (d: any) => void = () => undefined): AiPlatformDefinition
       { name: 'train', instanceTypes: ['g6e.xlarge'], maxNodes: 3, protect: true },
     ],
     dataLake: { zones: ['raw', 'models', 'scratch'] },
-    inference: [{ name: 'chat', image: 'vllm/vllm-openai:v0.11.0', nodePool: 'serve', maxReplicas: 2 }],
+    inference: [
+      {
+        name: 'chat',
+        image: 'vllm/vllm-openai:v0.11.0',
+        nodePool: 'serve',
+        maxReplicas: 2,
+        model: { zone: 'models', path: 'llama/v1' },
+      },
+    ],
   };
   change(d);
   return d;
@@ -42,6 +50,7 @@ const edit = (d: any) => {
   d.nodePools[0].instanceTypes = ['g6e.2xlarge']; // serve: node group replaced
   d.nodePools[1].instanceTypes = ['g6e.2xlarge']; // train (protected): node group replaced
   d.inference[0].image = 'vllm/vllm-openai:v0.11.1';
+  d.inference[0].model.path = 'llama/v2'; // promotion: the service serves another model version
   d.dataLake.zones = ['raw', 'models']; // scratch: orphaned (retained)
 };
 
@@ -79,6 +88,20 @@ test('an inference image change rolls the service in place', () => {
   expect(chat.says).toContain(
     'Deployment chat/chat rolls to a new image (vllm/vllm-openai:v0.11.0 → vllm/vllm-openai:v0.11.1)',
   );
+});
+
+// Issue 19's promotion: serving names the model version it runs; promoting is changing that path.
+test('promoting a model version (its path) rolls the service onto the new version, read-only from the zone', () => {
+  const [chat] = says(report, 'inference:chat');
+  // The version's read-only volume is new (its name carries the path's hash), the old one goes, and the pods roll.
+  expect(chat.says).toMatch(/PersistentVolumeClaim chat\/chat-model-[0-9a-f]{8} created/);
+  expect(chat.says).toMatch(/PersistentVolumeClaim chat\/chat-model-[0-9a-f]{8} deleted/);
+  expect(chat.says).toMatch(/Deployment chat\/chat rolls/);
+  // The service's role now reads the new version's prefix: updated in place, no replacement.
+  const role = report.stacks
+    .flatMap((s) => s.changes)
+    .filter((c) => c.resourceType === 'AWS::IAM::Policy' && c.item.includes('DataAccesschat'));
+  expect(role.map((c) => c.kind)).toEqual(['updated']);
 });
 
 test('a zone removed is orphaned (retained), and refused while the deployed stack policy protects it', () => {
