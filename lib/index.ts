@@ -74,7 +74,7 @@ export {
   type InferenceServiceProps,
   type PrometheusSource,
 } from './workloads/inference-service';
-export { TrainingJob, type TrainingJobProps, type TrainingOutput } from './workloads/training-job';
+export { TrainingJob, type TrainingJobProps, type TrainingInput, type TrainingOutput } from './workloads/training-job';
 export type { TrainingSchedule } from './workloads/training-schedule';
 export type { S3Mount } from './workloads/s3-mounts';
 export type { InferenceModel } from './workloads/inference-model';

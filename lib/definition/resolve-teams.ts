@@ -5,7 +5,7 @@ import { AcceleratorVendor } from '../catalog/accelerators';
 import type { ProblemCollector } from './problems';
 import type { ResolvedInference, ResolvedNodePool, ResolvedTeam, ResolvedTraining } from './resolved';
 import { duplicates } from './rules';
-import { checkName, checkNamespace } from './private/workload-rules';
+import { checkName, checkNamespace, trainingPaths } from './private/workload-rules';
 
 /** A team's quota of one accelerator vendor: the ResourceQuota counts each extended resource on its own. */
 const QUOTAS: { vendor: AcceleratorVendor; field: 'gpuQuota' | 'neuronQuota'; what: string }[] = [
@@ -59,6 +59,7 @@ export function checkTeams(
   });
 
   const vendorOf = (pool: string) => pools.get(pool)?.vendor;
+  const paths = trainingPaths(training);
   teams.forEach((team, i) => {
     for (const { vendor, field, what } of QUOTAS) {
       const quota = team[field];
@@ -84,12 +85,10 @@ export function checkTeams(
       }
       for (const { j, k } of jobs) {
         const need = j.nodes * j.gpusPerNode;
-        if (need > quota)
-          out.error(
-            `training[${k}].nodes`,
-            j.nodes,
-            `× gpusPerNode (${j.gpusPerNode}) = ${need} must fit team '${team.name}' ${field} (${quota} ${what})`,
-          );
+        const fit = `must fit team '${team.name}' ${field} (${quota} ${what})`;
+        if (need > quota && j.optimization) out.error(`${paths[k]}.gpusPerNode`, need, fit);
+        else if (need > quota)
+          out.error(`${paths[k]}.nodes`, j.nodes, `× gpusPerNode (${j.gpusPerNode}) = ${need} ${fit}`);
         largestJob = Math.max(largestJob, need);
         ceiling += need;
       }
@@ -124,7 +123,7 @@ export function checkDerivedNames(
   const owners = new Map<string, string>();
   const workloads = [
     ...inference.map((w, i) => ({ w, at: `inference[${i}]` })),
-    ...training.map((w, i) => ({ w, at: `training[${i}]` })),
+    ...training.map((w, i) => ({ w, at: trainingPaths(training)[i] })),
   ];
   for (const { w, at } of workloads) {
     w.dataAccess.forEach((a, k) => {

@@ -78,6 +78,7 @@ export function resolveTraining(
       maxRunHours: job.maxRunHours,
       output: job.output,
       dataAccess: [...dataAccess],
+      optimization: false,
     };
   });
 }

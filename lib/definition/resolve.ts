@@ -14,6 +14,8 @@ import { resolveDelivery, stageDefinition } from './resolve-delivery';
 import { resolvePipelines } from './resolve-pipelines';
 import { resolveInference } from './resolve-inference';
 import { resolveTraining } from './resolve-training';
+import { resolveOptimizations } from './resolve-optimizations';
+import { trainingPaths } from './private/workload-rules';
 import { checkDerivedNames, checkTeams } from './resolve-teams';
 import { parseCidr, tagProblems, TAGS } from '../catalog/service-limits';
 import { nodeTemplateTags } from '../compute/gpu-node-pool';
@@ -152,16 +154,24 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     teams,
   };
   const inference = resolveInference(def.inference ?? [], ctx, out);
-  const training = resolveTraining(def.training ?? [], ctx, out);
+  // Optimizations are training entries (after the training jobs): one TrainingJob each.
+  const training = [
+    ...resolveTraining(def.training ?? [], ctx, out),
+    ...resolveOptimizations(def.optimizations ?? [], ctx, out),
+  ];
+  const paths = [...inference.map((_, i) => `inference[${i}]`), ...trainingPaths(training)];
   // One service account per workload: names must not collide across kinds.
   const workloadNames = [...inference.map((s) => s.name), ...training.map((j) => j.name)];
-  for (const d of duplicates(workloadNames)) {
-    const at = d.index < inference.length ? `inference[${d.index}]` : `training[${d.index - inference.length}]`;
-    out.error(`${at}.name`, d.name, 'must be unique among inference services and training jobs');
-  }
+  for (const d of duplicates(workloadNames))
+    out.error(
+      `${paths[d.index]}.name`,
+      d.name,
+      'must be unique among inference services, training and optimization jobs',
+    );
   // A workload outside a team gets a namespace of its own name: it must not be a team's namespace.
   const teamNames = new Set(teams.map((t) => t.name));
-  [...inference.map((w, i) => ({ w, at: `inference[${i}]` })), ...training.map((w, i) => ({ w, at: `training[${i}]` }))]
+  [...inference, ...training]
+    .map((w, i) => ({ w, at: paths[i] }))
     .filter(({ w }) => w.team === undefined && teamNames.has(w.name))
     .forEach(({ w, at }) =>
       out.error(

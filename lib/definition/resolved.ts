@@ -178,6 +178,10 @@ export interface ResolvedTraining {
   readonly schedule?: TrainingSchedule;
   readonly maxRunHours?: number;
   readonly output?: TrainingOutputDefinition;
+  /** An entry of `optimizations`: one node, its command run as it is (no torchrun), an input. */
+  readonly optimization: boolean;
+  /** The model version an optimization reads (`INPUT_URI`). @default - none (training) */
+  readonly input?: TrainingOutputDefinition;
 }
 
 export interface ResolvedMonitoring {

@@ -271,6 +271,32 @@ export interface TrainingOutputDefinition {
   readonly path: string;
 }
 
+/**
+ * A single-node job that reads one model version and writes another (quantization, distillation, compilation; the
+ * container is the user's): a training job's template, launcher, placement and Pod Security rules, with read access
+ * to its input prefix and write access to its output prefix only.
+ */
+export interface OptimizationDefinition {
+  /** Shares the names of inference services and training jobs (one namespace and service account each). */
+  readonly name: string;
+  readonly image: string;
+  readonly nodePool: string;
+  /** The command, run as it is (no torchrun), e.g. `[python, quantize.py]`. @default - the image's entrypoint */
+  readonly command?: string[];
+  /** Accelerators of its one node; must fit one node of the pool. @default - all accelerators of the pool's smallest type @asType integer */
+  readonly gpusPerNode?: number;
+  /** @default - namespace named after the job */
+  readonly team?: string;
+  /** When runs start by themselves, as a training job's. @default - manual runs only */
+  readonly schedule?: TrainingSchedule;
+  /** Longest one attempt may run, in hours (each of the 1 + 3 restarts). @default - no limit */
+  readonly maxRunHours?: number;
+  /** The model version it reads: `INPUT_URI` = `s3://<zone bucket>/<path>/`, read access to that prefix only. */
+  readonly input: TrainingOutputDefinition;
+  /** Where runs write: each under `<path>/<run id>/` (`OUTPUT_URI`), with write access to that prefix only. */
+  readonly output: TrainingOutputDefinition;
+}
+
 export interface TeamDefinition {
   readonly name: string;
   /**
@@ -536,6 +562,8 @@ export interface AiPlatformDefinition {
   readonly inference?: InferenceDefinition[];
   /** @default - none */
   readonly training?: TrainingDefinition[];
+  /** Optimization jobs: single-node jobs from one model version to another. @default - none */
+  readonly optimizations?: OptimizationDefinition[];
   /** @default - none */
   readonly teams?: TeamDefinition[];
   /** Data pipelines between the data lake's zones. @default - none */

@@ -92,7 +92,7 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
       : table(
           ['job', 'starts', 'start a run now', 'writes to', 'per hour', 'longest run', 'most one run costs'],
           plan.trainingRuns.map((r) => [
-            r.job,
+            r.optimization ? `${r.job} (optimization of ${r.input})` : r.job,
             r.start,
             `\`${r.startCommand}\``,
             r.output ?? '–',

@@ -219,6 +219,12 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
           .filter((s) => s.model?.zone === zone && !users.some((u) => u.w === s.name))
           .map((s) => ({ w: s.name, level: DataAccessLevel.READ })),
       );
+      // An optimization's input is read (its prefix) without a dataAccess entry.
+      users.push(
+        ...def.training
+          .filter((j) => j.input?.zone === zone && !users.some((u) => u.w === j.name))
+          .map((j) => ({ w: j.name, level: DataAccessLevel.READ })),
+      );
       // A training job's output is written (its prefix) without a dataAccess entry.
       users.push(
         ...def.training

@@ -4,9 +4,13 @@ import { WORKLOAD_DEFAULTS } from '../workloads/defaults';
 import { TrainingEngine } from '../workloads/training-engine';
 import { DEFAULT_SCHEDULE_TIME_ZONE, manualStartCommand } from '../workloads/training-schedule';
 
-/** How a training job runs, where a run writes, and what one run may cost. */
+/** How a training or optimization job runs, where a run writes, and what one run may cost. */
 export interface PlanTrainingRun {
   readonly job: string;
+  /** An optimization job (`optimizations`), not a training job. @default false */
+  readonly optimization?: boolean;
+  /** What an optimization's runs read: `<zone>/<path>/`. @default - none (training) */
+  readonly input?: string;
   /** `schedule <cron> (<time zone>)` or `by hand`. */
   readonly start: string;
   /** The command that starts a run now (any job; the only way for one without a schedule). */
@@ -22,7 +26,7 @@ export interface PlanTrainingRun {
 }
 
 /**
- * Each training job's runs. A PyTorch run may make 1 + maxRestarts attempts (JobSet failurePolicy), each bounded by
+ * Each training and optimization job's runs. A PyTorch run may make 1 + maxRestarts attempts (JobSet failurePolicy), each bounded by
  * maxRunHours (the worker Job's activeDeadlineSeconds); a Ray run is bounded as a whole (RayJob activeDeadlineSeconds).
  */
 export function planTrainingRuns(def: ResolvedDefinition): PlanTrainingRun[] {
@@ -34,6 +38,7 @@ export function planTrainingRuns(def: ResolvedDefinition): PlanTrainingRun[] {
     const maxHours = j.maxRunHours === undefined ? undefined : j.maxRunHours * attempts;
     return {
       job: j.name,
+      ...(j.optimization ? { optimization: true, input: `${j.input!.zone}/${j.input!.path}/` } : {}),
       start: j.schedule
         ? `schedule ${j.schedule.cron} (${j.schedule.timeZone ?? DEFAULT_SCHEDULE_TIME_ZONE})`
         : 'by hand',

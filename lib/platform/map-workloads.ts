@@ -276,6 +276,7 @@ export function mapWorkloads(
     const pool = pools.get(job.nodePool) as ResolvedNodePool;
     const access = opts.workloadAccess[job.name];
     if (access && job.output) grantPrefix(opts.dataLake, access.role, job.output.zone, job.output.path, true);
+    if (access && job.input) grantPrefix(opts.dataLake, access.role, job.input.zone, job.input.path, false);
     const operator = Operators.ensure(cluster, job.engine === TrainingEngine.RAY ? Operator.KUBERAY : Operator.JOBSET);
     const s3 = mountsOf(job.dataAccess);
     deliverIn(
@@ -293,6 +294,8 @@ export function mapWorkloads(
         schedule: job.schedule,
         maxRunHours: job.maxRunHours,
         output: job.output && { bucketName: opts.dataLake.zoneBucketName(job.output.zone), path: job.output.path },
+        input: job.input && { bucketName: opts.dataLake.zoneBucketName(job.input.zone), path: job.input.path },
+        torchrun: !job.optimization,
         launcherImage: kubectlImage(def.cluster.kubernetesVersion, def.network.mirror?.registry),
       }),
       namespaces.get(job.namespace)!,

@@ -70,6 +70,18 @@ export interface TrainingJobProps {
    * @default - no OUTPUT_URI (RUN_ID is always set)
    */
   readonly output?: TrainingOutput;
+  /**
+   * What each run reads: `INPUT_URI` = `s3://<bucketName>/<path>/` in every pod (an optimization's model version).
+   * @default - no INPUT_URI
+   */
+  readonly input?: TrainingInput;
+  /**
+   * pytorch: whether torchrun runs the command. Without it the command runs as it is, one process in one pod
+   * (`nodes` must be 1: nothing sets up a rendezvous), as an optimization's container expects. torchrun would run
+   * its first argument as a Python script, in `--nproc-per-node` copies (pytorch torch/distributed/run.py).
+   * @default true
+   */
+  readonly torchrun?: boolean;
   /** The launcher's kubectl image. @default - registry.k8s.io/kubectl at the default Kubernetes version's tag */
   readonly launcherImage?: string;
 }
@@ -78,6 +90,13 @@ export interface TrainingJobProps {
 export interface TrainingOutput {
   readonly bucketName: string;
   /** A key prefix without leading or trailing `/` (`llama-3-8b`). */
+  readonly path: string;
+}
+
+/** What a training job's runs read: the prefix `<path>/` of a bucket. */
+export interface TrainingInput {
+  readonly bucketName: string;
+  /** A key prefix without leading or trailing `/` (`llama-3-8b/2026-12-06`). */
   readonly path: string;
 }
 
@@ -113,7 +132,10 @@ function runEnv(props: TrainingJobProps): k8s.EnvVar[] {
   const out = props.output
     ? [{ name: 'OUTPUT_URI', value: `s3://${props.output.bucketName}/${props.output.path}/${RUN_ID_PLACEHOLDER}/` }]
     : [];
-  return [{ name: 'RUN_ID', value: RUN_ID_PLACEHOLDER }, ...out];
+  const input = props.input
+    ? [{ name: 'INPUT_URI', value: `s3://${props.input.bucketName}/${props.input.path}/` }]
+    : [];
+  return [{ name: 'RUN_ID', value: RUN_ID_PLACEHOLDER }, ...input, ...out];
 }
 
 /** The system nodes (pool label): where the Ray head, the submitter and the launcher run. */
@@ -160,6 +182,9 @@ export class TrainingJob extends Chart {
       ...acceleratorsProblems('placement.accelerators', props.placement.accelerators, 'training'),
       ...s3MountProblems(props.s3Mounts ?? []),
       ...scheduleProblems('schedule', props.schedule),
+      ...(props.torchrun === false && (props.nodes ?? 1) !== 1
+        ? [{ field: 'nodes', value: props.nodes, message: 'must be 1 without torchrun (nothing sets up a rendezvous)' }]
+        : []),
     ];
   }
 
@@ -254,14 +279,11 @@ export class TrainingJob extends Chart {
       { name: 'PET_MASTER_ADDR', value: masterAddr },
       { name: 'PET_MASTER_PORT', value: String(MASTER_PORT) },
     ];
-    const command = props.command && props.command.length > 0 ? { command: ['torchrun', ...props.command] } : {};
-    const pod = this.workerPod(
-      props,
-      saName,
-      labels,
-      { ...command, env, ports: [{ name: 'rendezvous', containerPort: MASTER_PORT }] },
-      'Never',
-    );
+    const given = props.command && props.command.length > 0;
+    const torchrun = props.torchrun ?? true;
+    const command = given ? { command: torchrun ? ['torchrun', ...props.command!] : [...props.command!] } : {};
+    const rendezvous = torchrun ? { env, ports: [{ name: 'rendezvous', containerPort: MASTER_PORT }] } : {};
+    const pod = this.workerPod(props, saName, labels, { ...command, ...rendezvous }, 'Never');
 
     // Typed by the generated JobSet props, then the pod template is set on the JSON: the generated class
     // would re-filter a patched template through its own converters and drop extended resources.

@@ -25,6 +25,7 @@ import {
   type NetworkDefinition,
   type NodePoolDefinition,
   type TrainingDefinition,
+  type OptimizationDefinition,
   type TeamDefinition,
   InterfaceEndpoints,
   BudgetCostFilter,
@@ -257,6 +258,18 @@ test('the file schema accepts every field of the TypeScript types', () => {
     maxRunHours: 6,
     output: { zone: 'models', path: 'llama-3-8b' },
   };
+  const optimization: Required<OptimizationDefinition> = {
+    name: 'awq',
+    image: 'example.com/llm-compressor:1',
+    nodePool: 'gpu',
+    command: ['python', 'quantize.py'],
+    gpusPerNode: 8,
+    team: 'ml',
+    schedule: { cron: '0 6 * * 0', timeZone: 'Europe/Berlin' },
+    maxRunHours: 2,
+    input: { zone: 'models', path: 'llama-3-8b/2026-12-06' },
+    output: { zone: 'models', path: 'llama-3-8b-awq' },
+  };
   const monitoring: Required<MonitoringDefinition> = {
     alarmEmails: ['a@example.com'],
     monthlyBudgetUsd: 100,
@@ -335,6 +348,7 @@ test('the file schema accepts every field of the TypeScript types', () => {
     dataLake,
     inference: [inference],
     training: [training],
+    optimizations: [optimization],
     teams: [team],
     monitoring,
     compliance: Compliance.STANDARD,

@@ -629,7 +629,7 @@ const RULES: [string, (d: any) => void, RegExp][] = [
     (d) => {
       d.training[0].name = 'llm';
     },
-    /^training\[0\]\.name \('llm'\) must be unique among inference services and training jobs/,
+    /^training\[0\]\.name \('llm'\) must be unique among inference services, training and optimization jobs/,
   ],
   [
     'training nodes fit the pool',
@@ -1468,3 +1468,4 @@ import './rule-parity.cases';
 import './allow-replace.cases';
 import './property.cases';
 import './defaults.cases';
+import './optimizations.cases';

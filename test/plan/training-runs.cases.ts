@@ -54,3 +54,38 @@ test('a Ray run is bounded as a whole: one attempt', () => {
   ).trainingRuns;
   expect(run.maxHours).toBe(6);
 });
+
+test('an optimization is a run of the table, marked with what it reads; its zones read and written', () => {
+  const plan = planPlatform(
+    resolveDefinition(
+      referenceWith((d) => {
+        d.optimizations = [
+          {
+            name: 'awq',
+            image: 'example.com/llm-compressor:1',
+            nodePool: 'training',
+            gpusPerNode: 1,
+            maxRunHours: 2,
+            input: { zone: 'curated', path: 'llama-3-8b/2026-12-06' },
+            output: { zone: 'models', path: 'llama-3-8b-awq' },
+          },
+        ];
+      }),
+    ),
+  );
+  const hourly = Math.round(100 * p5) / 100;
+  expect(plan.trainingRuns.find((r) => r.job === 'awq')).toEqual({
+    job: 'awq',
+    optimization: true,
+    input: 'curated/llama-3-8b/2026-12-06/',
+    start: 'by hand',
+    startCommand: 'kubectl -n awq create job --from=cronjob/awq awq-$(date -u +%Y%m%d%H%M)',
+    output: 'models/llama-3-8b-awq/<run id>/',
+    hourlyUsd: hourly,
+    maxHours: 8,
+    maxRunUsd: Math.round(100 * hourly * 8) / 100,
+  });
+  expect(plan.dataZones.find((z) => z.zone === 'curated')!.readers).toContain('awq');
+  expect(plan.dataZones.find((z) => z.zone === 'models')!.writers).toContain('awq');
+  expect(renderPlanMarkdown(plan)).toContain('| awq (optimization of curated/llama-3-8b/2026-12-06/) | by hand |');
+});

@@ -212,3 +212,13 @@ test('maxRunHours and output.path are checked', () => {
   expect(fields({ output: { bucketName: 'b', path: '/abs/' } })).toEqual(['output.path']);
   expect(fields({ maxRunHours: 1.5, output: { bucketName: 'b', path: 'llama/ft' } })).toEqual([]);
 });
+
+test("without torchrun (an optimization's container) the command runs as it is, on one node only", () => {
+  const docs = synth({ nodes: 1, torchrun: false, command: ['python', 'quantize.py'] });
+  const worker = runTemplatesOf(docs)[0].spec.replicatedJobs[0].template.spec.template.spec.containers[0];
+  expect(worker.command).toEqual(['python', 'quantize.py']);
+  expect(worker.env.map((e: any) => e.name)).not.toContain('PET_MASTER_ADDR');
+  expect(TrainingJob.check({ ...base, nodes: 2, torchrun: false })).toEqual([
+    { field: 'nodes', value: 2, message: 'must be 1 without torchrun (nothing sets up a rendezvous)' },
+  ]);
+});

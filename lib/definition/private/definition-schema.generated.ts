@@ -45,6 +45,12 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
             $ref: '#/definitions/TrainingDefinition',
           },
         },
+        optimizations: {
+          type: 'array',
+          items: {
+            $ref: '#/definitions/OptimizationDefinition',
+          },
+        },
         teams: {
           type: 'array',
           items: {
@@ -580,6 +586,46 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
         },
       },
       required: ['zone', 'path'],
+      additionalProperties: false,
+    },
+    OptimizationDefinition: {
+      type: 'object',
+      properties: {
+        name: {
+          type: 'string',
+        },
+        image: {
+          type: 'string',
+        },
+        nodePool: {
+          type: 'string',
+        },
+        command: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+        },
+        gpusPerNode: {
+          type: 'integer',
+        },
+        team: {
+          type: 'string',
+        },
+        schedule: {
+          $ref: '#/definitions/TrainingSchedule',
+        },
+        maxRunHours: {
+          type: 'number',
+        },
+        input: {
+          $ref: '#/definitions/TrainingOutputDefinition',
+        },
+        output: {
+          $ref: '#/definitions/TrainingOutputDefinition',
+        },
+      },
+      required: ['name', 'image', 'nodePool', 'input', 'output'],
       additionalProperties: false,
     },
     TeamDefinition: {

@@ -1,7 +1,7 @@
 import { mountPathProblems } from '../../workloads/s3-mounts';
 import { reservedNamespaceProblems, workloadNameProblems } from '../../workloads/workload-checks';
 import type { ProblemCollector } from '../problems';
-import type { ResolvedNodePool, ResolvedTeam } from '../resolved';
+import type { ResolvedNodePool, ResolvedTeam, ResolvedTraining } from '../resolved';
 import { duplicates } from '../rules';
 import { type DataAccessDefinition } from '../types';
 
@@ -103,4 +103,12 @@ export function checkFitsNode(perNode: number, pool: ResolvedNodePool, path: str
 
 export function largestType(pool: ResolvedNodePool): string {
   return pool.instances.reduce((a, b) => (b.acceleratorCount > a.acceleratorCount ? b : a)).instanceType;
+}
+
+/** Each resolved training entry's definition path: `training[i]`, or `optimizations[i]` (appended after them). */
+export function trainingPaths(training: readonly ResolvedTraining[]): string[] {
+  const seen = { training: 0, optimizations: 0 };
+  return training.map((j) =>
+    j.optimization ? `optimizations[${seen.optimizations++}]` : `training[${seen.training++}]`,
+  );
 }
