@@ -70,7 +70,10 @@ export interface LoadBalancerGroup {
   /**
    * The ALB's name (`load-balancer-name`, "Exclusive" across the group, applied at the Ingress's creation only:
    * annotations.md v3.5.0), so dashboards can find its metrics: 1..32 letters, digits or '-', not starting or
-   * ending with '-', not starting with `internal-` (ELB API reference, CreateLoadBalancer Name).
+   * ending with '-', not starting with `internal-` (ELB API reference, CreateLoadBalancer Name). An ALB that exists
+   * keeps its name: the controller finds it by its resource-ID tag and replaces it only for another type or scheme
+   * (pkg/deploy/elbv2/load_balancer_synthesizer.go isSDKLoadBalancerRequiresReplacement, v3.5.0), so adding the name
+   * to a deployed group neither replaces the ALB nor changes its DNS name.
    * @default - the controller's: `k8s-<group name, alphanumerics, 17 at most>-<hash>`
    */
   readonly loadBalancerName?: string;
