@@ -14,7 +14,9 @@ import {
 /**
  * The reference platform: what `npx cdk synth` builds. An LLM inference service on a spot GPU pool that
  * scales from zero nodes (one replica stays up: a service at zero replicas needs a wake signal that exists
- * without it, see `scaling.query`), and a 2-node PyTorch training job on an EFA pool of p5 instances.
+ * without it, see `scaling.query`), and a 2-node PyTorch training job on an EFA pool of p5 instances. A model moves
+ * from training to serving in three steps: `finetune` writes a new version every week, `awq` quantizes a version
+ * when started, and `llm` serves the version its `model.path` names.
  */
 export const referencePlatform: AiPlatformDefinition = {
   name: 'acme-ml',
@@ -54,8 +56,10 @@ export const referencePlatform: AiPlatformDefinition = {
       minReplicas: 1,
       maxReplicas: 6,
       scaling: { metric: ScalingMetric.CONCURRENCY, target: 8 },
-      // Served from the models zone: that folder is mounted read-only and the service may read it alone.
-      model: { zone: 'models', path: 'llama-3.1-8b-instruct/v1' },
+      // Served from the models zone: that folder is mounted read-only and the service may read it alone. It names
+      // one version: the weekly fine-tune's run of 6 December, quantized by a run of `awq` (see optimizations).
+      // Promoting another version is changing this path: the next deploy rolls the service onto it.
+      model: { zone: 'models', path: 'llama-3.1-8b-ft-awq/awq-202612070900' },
       args: ['--max-model-len', '8192'],
       env: { VLLM_LOGGING_LEVEL: 'INFO' },
       // Reachable from the VPC through the platform's internal load balancer (kubectl -n llm get ingress llm).
@@ -74,6 +78,40 @@ export const referencePlatform: AiPlatformDefinition = {
         { zone: 'curated', access: DataAccessLevel.READ },
         { zone: 'models', access: DataAccessLevel.READ_WRITE },
       ],
+    },
+    {
+      // Fine-tunes every Sunday at 03:00 Berlin time on two p5 nodes. Each run writes its own version under
+      // models/llama-3.1-8b-ft/<run id>/ (OUTPUT_URI; the run id is the CronJob's Job name, finetune-<minutes since
+      // 1970>), with write access to that folder only; a run never overlaps the next (concurrency Forbid).
+      name: 'finetune',
+      image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/trainer:1',
+      nodePool: 'training',
+      nodes: 2,
+      gpusPerNode: 8,
+      // Starts from the base model in the models zone (read), on the curated reviews (read).
+      command: ['finetune.py', '--base-model', 'llama-3.1-8b-instruct/v1', '--data', 'reviews/'],
+      schedule: { cron: '0 3 * * 0', timeZone: 'Europe/Berlin' },
+      output: { zone: 'models', path: 'llama-3.1-8b-ft' },
+      maxRunHours: 12,
+      dataAccess: [
+        { zone: 'curated', access: DataAccessLevel.READ },
+        { zone: 'models', access: DataAccessLevel.READ },
+      ],
+    },
+  ],
+  // Quantizes one fine-tuned version for serving (4-bit weights, AWQ): run by hand once a fine-tune is reviewed,
+  // `kubectl -n awq create job --from=cronjob/awq awq-$(date -u +%Y%m%d%H%M)`. It reads only its input version
+  // (INPUT_URI) and writes models/llama-3.1-8b-ft-awq/<run id>/.
+  optimizations: [
+    {
+      name: 'awq',
+      image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-compressor:1',
+      nodePool: 'inference',
+      gpusPerNode: 1,
+      command: ['python', 'quantize.py', '--scheme', 'W4A16'],
+      input: { zone: 'models', path: 'llama-3.1-8b-ft/finetune-29942040' },
+      output: { zone: 'models', path: 'llama-3.1-8b-ft-awq' },
+      maxRunHours: 2,
     },
   ],
   teams: [{ name: 'research', gpuQuota: 16 }],

@@ -240,10 +240,14 @@ describe('platform wiring', () => {
     }
     expect(Object.keys(platform.charts).sort()).toEqual([
       'inference-llm',
+      'namespace-awq',
+      'namespace-finetune',
       'namespace-llm',
       'namespace-pretrain',
       'namespace-research',
       'prometheus-scraper-rbac',
+      'training-awq',
+      'training-finetune',
       'training-pretrain',
     ]);
   });

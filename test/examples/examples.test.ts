@@ -148,6 +148,7 @@ test('removing a pool changes nothing another stack imports', () => {
     definition: referenceWith((d) => {
       d.nodePools = d.nodePools.filter((p: any) => p.name !== 'inference');
       d.inference = [];
+      d.optimizations = [];
     }),
   });
   const after = {

@@ -23,12 +23,13 @@ const EDITS: Edit[] = [
   { name: 'add a pool at the end', change: (d) => d.nodePools.push(pool('batch')) },
   { name: 'add a pool at the start', change: (d) => d.nodePools.unshift(pool('batch')) },
   {
-    name: 'remove a pool from the middle (and the service on it)',
+    name: 'remove a pool from the middle (and the service and the optimization on it)',
     slice: true,
     scope: { removesPools: ['inference'] },
     change: (d) => {
       d.nodePools.splice(0, 1);
       d.inference = [];
+      d.optimizations = [];
     },
   },
   { name: 'reorder pools', change: (d) => d.nodePools.reverse() },
