@@ -54,6 +54,7 @@ export * from './autoscaling/karpenter';
 export * from './autoscaling/karpenter-node-pool';
 export { ManagedPrometheus, type ManagedPrometheusProps } from './autoscaling/managed-prometheus';
 export type { LatencyObjective } from './monitoring/prometheus-rules';
+export type { RunObjective } from './monitoring/run-rules';
 
 // Data lake.
 export * from './data-lake/data-access-level';

@@ -8,8 +8,11 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { annotatedPodsScrapeJob } from '../core/scrape-jobs';
 import { deliverChart } from '../cluster/deliver-chart';
+import { HELM_CHARTS } from '../catalog/versions';
 import type { PrometheusSource } from '../workloads/inference-service';
 import { alertManagerDefinition, latencyRules, type LatencyObjective } from '../monitoring/prometheus-rules';
+import { RUN_RULE_GROUP, runRules, type RunObjective } from '../monitoring/run-rules';
+import { installKubeStateMetrics, KUBE_STATE_METRICS_PORT, KUBE_STATE_METRICS_RELEASE } from './kube-state-metrics';
 
 /** Props of {@link ManagedPrometheus}. */
 export interface ManagedPrometheusProps {
@@ -26,6 +29,12 @@ export interface ManagedPrometheusProps {
    * @default - none
    */
   readonly latencyObjectives?: LatencyObjective[];
+  /**
+   * Jobs whose runs a CronJob starts: installs kube-state-metrics (Jobs and CronJobs only) and scrapes it, and,
+   * with `alertTopicArn`, evaluates the rule group `job-runs` (a run failed; a scheduled run did not start).
+   * @default - none: no kube-state-metrics
+   */
+  readonly runObjectives?: RunObjective[];
   /** SNS topic the workspace's alert manager sends firing rules to (same account, standard topic). @default - no alert manager */
   readonly alertTopicArn?: string;
 }
@@ -48,6 +57,10 @@ export class ManagedPrometheus extends Construct {
   public readonly rbacChart: cdk8s.Chart;
   /** The latency alerting rules, when there are objectives and a topic. */
   public readonly rules?: aps.CfnRuleGroupsNamespace;
+  /** The alerting rules of runs, when there are run objectives and a topic. */
+  public readonly runRules?: aps.CfnRuleGroupsNamespace;
+  /** kube-state-metrics, when there are run objectives. */
+  public readonly kubeStateMetrics?: eks.HelmChart;
 
   constructor(scope: Construct, id: string, props: ManagedPrometheusProps) {
     super(scope, id);
@@ -55,20 +68,29 @@ export class ManagedPrometheus extends Construct {
     // Encrypted at rest with an AWS-owned key: managed scrapers do not write to workspaces with a
     // customer-managed key. Metrics hold no customer data.
     const objectives = props.latencyObjectives ?? [];
-    const alerting = objectives.length > 0 && props.alertTopicArn !== undefined;
+    const runs = props.runObjectives ?? [];
+    const alerting = objectives.length + runs.length > 0 && props.alertTopicArn !== undefined;
     this.workspace = new aps.CfnWorkspace(this, 'Workspace', {
       alias: `${Stack.of(this).stackName}-metrics`,
       alertManagerDefinition: alerting
         ? alertManagerDefinition(props.alertTopicArn!, Stack.of(this).region)
         : undefined,
     });
-    if (alerting) {
+    if (alerting && objectives.length > 0) {
       this.rules = new aps.CfnRuleGroupsNamespace(this, 'LatencyRules', {
         workspace: this.workspace.attrArn,
         name: 'inference-latency',
         data: latencyRules(objectives),
       });
     }
+    if (alerting && runs.length > 0) {
+      this.runRules = new aps.CfnRuleGroupsNamespace(this, 'RunRules', {
+        workspace: this.workspace.attrArn,
+        name: RUN_RULE_GROUP,
+        data: runRules(runs),
+      });
+    }
+    if (runs.length > 0) this.kubeStateMetrics = installKubeStateMetrics(this, 'KubeStateMetrics', cluster);
     this.scraper = new aps.CfnScraper(this, 'Scraper', {
       alias: `${Stack.of(this).stackName}-scraper`,
       source: {
@@ -79,7 +101,11 @@ export class ManagedPrometheus extends Construct {
         },
       },
       destination: { ampConfiguration: { workspaceArn: this.workspace.attrArn } },
-      scrapeConfiguration: { configurationBlob: scrapeConfiguration(props.scrapeInterval ?? '30s') },
+      // Updated in place when jobs come or go (UpdateScraper takes a new scrape configuration; only the source is fixed:
+      // Amazon Managed Service for Prometheus API reference, UpdateScraper).
+      scrapeConfiguration: {
+        configurationBlob: scrapeConfiguration(props.scrapeInterval ?? '30s', { kubeStateMetrics: runs.length > 0 }),
+      },
     });
 
     // The scraper's service-linked role reads the Kubernetes API as the user `aps-collector-user`. AMP creates
@@ -104,8 +130,8 @@ export class ManagedPrometheus extends Construct {
   }
 }
 
-/** What the managed scraper collects. */
-export function scrapeConfiguration(interval: string): string {
+/** What the managed scraper collects: with `kubeStateMetrics`, also the kube-state-metrics release of this library. */
+export function scrapeConfiguration(interval: string, options: { readonly kubeStateMetrics?: boolean } = {}): string {
   const podJob = annotatedPodsScrapeJob('annotated-pods');
   // The amazon-cloudwatch-observability add-on's DCGM exporter (aws-observability/helm-charts,
   // templates/linux/dcgm-exporter-daemonset.yaml; agent operator manifestutils/labels.go): pods labelled
@@ -123,7 +149,29 @@ export function scrapeConfiguration(interval: string): string {
       { source_labels: ['__meta_kubernetes_pod_container_port_number'], action: 'keep', regex: '9400' },
     ],
   };
-  return Fn.base64(stringify({ global: { scrape_interval: interval }, scrape_configs: [podJob, dcgmJob] }));
+  // kube-state-metrics labels each series with the object's `namespace` (and `pod`, `job_name`, `cronjob`); without
+  // honor_labels a target label of the same name would win and rename them to exported_namespace (Prometheus docs,
+  // Configuration, scrape_config honor_labels: "label conflicts are resolved by keeping label values from the
+  // scraped data"). The job attaches no target label but `job` and `instance`, which kube-state-metrics does not emit.
+  const ksmJob = {
+    job_name: 'kube-state-metrics',
+    honor_labels: true,
+    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [HELM_CHARTS.kubeStateMetrics.namespace] } }],
+    relabel_configs: [
+      {
+        source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'],
+        action: 'keep',
+        regex: KUBE_STATE_METRICS_RELEASE,
+      },
+      {
+        source_labels: ['__meta_kubernetes_pod_container_port_number'],
+        action: 'keep',
+        regex: String(KUBE_STATE_METRICS_PORT),
+      },
+    ],
+  };
+  const jobs = [podJob, dcgmJob, ...(options.kubeStateMetrics ? [ksmJob] : [])];
+  return Fn.base64(stringify({ global: { scrape_interval: interval }, scrape_configs: jobs }));
 }
 
 /**
@@ -132,7 +180,8 @@ export function scrapeConfiguration(interval: string): string {
  * configuration: nodes/proxy (the kubelet API), configmaps, services, endpoints, ingresses, the control plane's
  * /metrics. Every job here discovers pods (kubernetes_sd_configs role `pod`, which lists and watches pods:
  * Prometheus docs, kubernetes_sd_config) and scrapes them at their own addresses, not through the API server, so
- * the role is the pods' get, list and watch; a job with another role must add what that role lists.
+ * the role is the pods' get, list and watch (kube-state-metrics' job too: it finds the exporter's pod by label); a job
+ * with another role must add what that role lists.
  */
 class ScraperRbac extends cdk8s.Chart {
   constructor(scope: Construct, id: string) {

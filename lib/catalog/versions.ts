@@ -375,6 +375,24 @@ export const HELM_CHARTS = deepFreeze({
     // hack/helm-chart-package.sh at v0.12.0 sets image.repository registry.k8s.io/jobset/jobset, tag v0.12.0.
     images: [image('image.repository', 'registry.k8s.io/jobset/jobset', 'v0.12.0')],
   },
+  /**
+   * The state of Jobs and CronJobs as Prometheus metrics, for the alert rules and dashboard rows of runs.
+   * prometheus-community/helm-charts tag kube-state-metrics-8.4.0 (commit 1982f1c5, 2026-08-18),
+   * charts/kube-state-metrics/Chart.yaml: version 8.4.0, appVersion 2.20.0 (kubernetes/kube-state-metrics v2.20.0).
+   */
+  kubeStateMetrics: {
+    chart: 'kube-state-metrics',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    version: '8.4.0',
+    namespace: 'kube-system',
+    // values.yaml at kube-state-metrics-8.4.0: image.registry registry.k8s.io + image.repository, tag "" = v<appVersion>
+    // (templates/_helpers.tpl "kube-state-metrics.image").
+    images: [
+      image('image.repository', 'registry.k8s.io/kube-state-metrics/kube-state-metrics', 'v2.20.0', {
+        registryKey: 'image.registry',
+      }),
+    ],
+  },
 } satisfies Record<string, HelmChartVersion>);
 
 /**

@@ -60,7 +60,12 @@ export function computeIdleCost(def: CostInputs): IdleCost {
     ),
     // One more key per pipeline: it encrypts the pipeline's log groups (DataPipeline's default).
     kmsKeys: (KMS_KEYS + def.pipelines.length) * SERVICE_PRICES.kmsKeyMonthly,
-    prometheusCollector: def.inference.length > 0 ? SERVICE_PRICES.prometheusCollectorHourly * month : 0,
+    // The workspace and its scraper exist for inference (KEDA, latency rules) and for run alarms (training and
+    // optimization jobs: platform/map-monitoring.ts runObjectives, whose list this follows).
+    prometheusCollector:
+      def.inference.length > 0 || (def.training.length > 0 && def.monitoring.alarms.runs !== false)
+        ? SERVICE_PRICES.prometheusCollectorHourly * month
+        : 0,
     loadBalancers: loadBalancerHours(def) * month,
   };
   return { ...items, total: Object.values(items).reduce((a, b) => a + b, 0) };

@@ -13,6 +13,7 @@ import { alarmDefinitions } from './private/alarm-table';
 import { addCloudWatchRows } from './private/cloudwatch-dashboard';
 import { dashboardRows } from './private/dashboard-rows';
 import type { MonitoredLoadBalancer } from './load-balancer-metrics';
+import type { RunObjective } from './run-rules';
 import { grafanaDashboard } from './private/grafana-dashboard';
 import { alarmTopic } from './private/alarm-topic';
 import { budgetNotes, monthlyBudget } from './private/budget';
@@ -94,6 +95,12 @@ export interface MonitoredPipeline {
 export interface AiMonitoringProps {
   /** Data pipelines: a dashboard row of runs, failures and duration. (Their alarms belong to `DataPipeline`.) @default - none */
   readonly pipelines?: MonitoredPipeline[];
+  /**
+   * Jobs a CronJob starts (training and optimization jobs): a Grafana row each (runs succeeded and failed, active
+   * run, last success), read from kube-state-metrics in Managed Prometheus; the CloudWatch dashboard, which has no
+   * metric of them, says where to look. Their alert rules are ManagedPrometheus's (`runObjectives`). @default - none
+   */
+  readonly runs?: RunObjective[];
   /** The cluster to watch. Give this or `clusterName`. @default - the cluster named by `clusterName` */
   readonly cluster?: MonitoredCluster;
   /**
@@ -283,6 +290,8 @@ export class AiMonitoring extends Construct {
       services,
       buckets,
       pipelines: props.pipelines ?? [],
+      runs: props.runs ?? [],
+      runAlerts: props.alarms?.runs ?? true,
       costNotes,
       alarms: Object.keys(this.alarms).length > 0,
     });

@@ -39,4 +39,13 @@ export interface AiMonitoringAlarms {
   readonly podsPending?: boolean;
   /** Each inference service's 5xx rate (one alarm per service). @default true */
   readonly errorRate?: boolean;
+  /**
+   * Runs of jobs a CronJob starts (training and optimization jobs): a run failed, a scheduled run did not start.
+   * These are Prometheus alert rules of the Managed Prometheus workspace (ManagedPrometheus `runObjectives`), sent to
+   * this topic; AiMonitoring draws their dashboard rows. On AiPlatform, with such jobs, they install
+   * kube-state-metrics and need the workspace and its scraper (created for them when no inference service did);
+   * `false` leaves all three out, and the Runs rows with them.
+   * @default true
+   */
+  readonly runs?: boolean;
 }

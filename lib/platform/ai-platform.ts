@@ -88,7 +88,10 @@ export class AiPlatform extends Construct {
   public readonly charts: Record<string, Chart>;
   public readonly clusterAutoscaler?: ClusterAutoscaler;
   public readonly karpenter?: Karpenter;
-  /** Managed Prometheus workspace and scraper, when there are inference services. */
+  /**
+   * Managed Prometheus workspace and scraper, when there are inference services, or jobs a CronJob starts with run
+   * alarms on (`monitoring.alarms.runs`, the default).
+   */
   public readonly prometheus?: ManagedPrometheus;
   /** The Pod Identity role of each workload that declares `dataAccess`, by workload name. */
   public readonly workloadAccess: Record<string, WorkloadDataAccess> = {};

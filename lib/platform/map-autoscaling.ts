@@ -11,6 +11,7 @@ import type { ResolvedDefinition } from '../definition/resolved';
 import { Provisioner } from '../definition/types';
 import { DISCOVERY_TAG } from '../network/platform-network';
 import type { ChartSink } from './map-workloads';
+import { runObjectives } from './map-monitoring';
 
 /** What node and workload scaling the definition needs. */
 export interface AutoscalingMapping {
@@ -21,8 +22,8 @@ export interface AutoscalingMapping {
 
 /**
  * Node scaling (Cluster Autoscaler for managed pools, Karpenter and its NodePools for the others) and the
- * metrics KEDA scales inference on (a managed Prometheus workspace and scraper, only when there is
- * something to scrape), from `nodePools` and `inference`.
+ * metrics KEDA scales inference on and run alarms read (a managed Prometheus workspace and scraper, only when
+ * there is something to scrape or alert on), from `nodePools`, `inference` and the run list of `runObjectives`.
  */
 export function mapAutoscaling(
   def: ResolvedDefinition,
@@ -64,8 +65,11 @@ export function mapAutoscaling(
     DevicePlugins.ensure(cluster, pool.nodes);
   }
 
+  // The workspace exists for KEDA and the latency rules (inference), and for the run rules (CronJob-launched jobs):
+  // nothing else alerts on a failed or missed run.
+  const runs = runObjectives(def);
   const prometheus =
-    def.inference.length > 0
+    def.inference.length > 0 || runs.length > 0
       ? new ManagedPrometheus(stack, 'Prometheus', {
           cluster,
           subnets: opts.nodeSubnets,
@@ -76,6 +80,7 @@ export function mapAutoscaling(
             namespace: s.namespace,
             p99LatencyTarget: Duration.millis(s.p99LatencyTargetMs),
           })),
+          runObjectives: runs,
         })
       : undefined;
   return { clusterAutoscaler, karpenter, prometheus };

@@ -5,7 +5,19 @@ import { pipelineName } from '../definition/resolve-pipelines';
 import type { ResolvedDefinition } from '../definition/resolved';
 import type { AiMonitoringProps } from '../monitoring/ai-monitoring';
 import type { ContainerInsights } from '../monitoring/container-insights';
+import type { RunObjective } from '../monitoring/run-rules';
 import { ExposureVisibility, loadBalancerNameFor, targetGroupPrefix } from '../workloads/inference-exposure';
+
+/**
+ * The jobs whose runs a CronJob starts in the cluster, as monitoring watches them: `training` (training and
+ * optimization entries alike). Append other CronJob-launched jobs here (each `{ name, namespace, scheduled }`);
+ * the alert rules, kube-state-metrics, the Managed Prometheus workspace and the Runs rows all follow this list.
+ * Empty when `monitoring.alarms.runs` is false.
+ */
+export function runObjectives(def: ResolvedDefinition): RunObjective[] {
+  if (def.monitoring.alarms.runs === false) return [];
+  return def.training.map((t) => ({ name: t.name, namespace: t.namespace, scheduled: t.schedule !== undefined }));
+}
 
 /**
  * `monitoring` (and what it watches) onto AiMonitoring. Plain names only: nothing here may become a
@@ -52,8 +64,10 @@ export function monitoringProps(
         opts.stack,
       ),
     })),
+    runs: runObjectives(def),
     topicName: opts.topicName,
-    acceptPrometheusAlerts: def.inference.length > 0,
+    // The workspace's alert manager sends the latency and run rules' alerts here (ManagedPrometheus exists for either).
+    acceptPrometheusAlerts: def.inference.length > 0 || runObjectives(def).length > 0,
     buckets: def.dataLake.zones.map((zone) => ({ zone, bucketName: opts.lake.zoneBucketName(zone) })),
     alarmEmails: def.monitoring.alarmEmails,
     monthlyBudgetUsd: def.monitoring.monthlyBudgetUsd,

@@ -12,6 +12,7 @@ import {
 } from '../../lib';
 import { findKubernetesVersion } from '../../lib/catalog/versions';
 import { clusterStack, referenceWith, resourcesOf, synthPlatform } from '../helpers';
+import { full } from '../support/full-tests';
 
 function statements(template: Template): any[] {
   return resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
@@ -262,6 +263,7 @@ describe('platform wiring', () => {
       'cluster-autoscaler',
       'jobset',
       'keda',
+      'kube-state-metrics',
       'nvidia-device-plugin',
     ]);
     const { template: unexposed } = synthPlatform(
@@ -336,6 +338,37 @@ describe('platform wiring', () => {
     expect(granted).toEqual(needed.map((res) => `${res}:get,list,watch`));
   });
 
+  test("run alarms: the workspace evaluates job-runs for the platform's training and optimization jobs", () => {
+    const [, rules] = resourcesOf(template, 'AWS::APS::RuleGroupsNamespace').find(
+      ([, r]) => r.Properties.Name === 'job-runs',
+    )!;
+    const alerts = parse(rules.Properties.Data).groups[0].rules.map((r: any) => `${r.labels.cronjob}:${r.alert}`);
+    expect(alerts).toEqual(
+      expect.arrayContaining(['finetune:JobRunMissed', 'awq:JobRunFailed', 'pretrain:JobRunFailed']),
+    );
+    expect(alerts).not.toContain('pretrain:JobRunMissed');
+  });
+
+  // A platform of training jobs only: the workspace, scraper and kube-state-metrics exist for the run alarms alone,
+  // and `monitoring.alarms.runs: false` leaves all three out (two more platform builds: CI's full step).
+  full.test('without inference, run alarms bring the workspace; switched off, nothing of it', () => {
+    const trainingOnly = (runs?: boolean) =>
+      synthPlatform(
+        referenceWith((d) => {
+          d.inference = [];
+          if (runs !== undefined) d.monitoring = { ...d.monitoring, alarms: { runs } };
+        }),
+      ).template;
+    const on = trainingOnly();
+    on.resourceCountIs('AWS::APS::Scraper', 1);
+    on.hasResourceProperties('AWS::APS::RuleGroupsNamespace', { Name: 'job-runs' });
+    const off = trainingOnly(false);
+    off.resourceCountIs('AWS::APS::Workspace', 0);
+    expect(resourcesOf(off, 'Custom::AWSCDK-EKS-HelmChart').map(([, c]) => c.Properties.Chart)).not.toContain(
+      'kube-state-metrics',
+    );
+  });
+
   test('a karpenter pool installs Karpenter and its NodePool chart', () => {
     const { platform: p, template: t } = synthPlatform(
       referenceWith((d) => {
@@ -369,3 +402,4 @@ test('KarpenterNodePool applies the same pool rules as GpuNodePool', () => {
 
 // More of this domain's cases, run in this file's worker so the domain's modules load once (test time).
 import './registry-mirror.cases';
+import './kube-state-metrics.cases';

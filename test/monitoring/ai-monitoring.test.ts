@@ -418,3 +418,4 @@ test('the standalone check names every problem of the props, as the definition d
 import './container-insights.cases';
 import './metrics.cases';
 import './dashboards.cases';
+import './run-rules.cases';

@@ -891,6 +891,9 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
         errorRate: {
           type: 'boolean',
         },
+        runs: {
+          type: 'boolean',
+        },
       },
       additionalProperties: false,
     },

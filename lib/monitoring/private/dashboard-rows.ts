@@ -2,7 +2,8 @@ import type * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import type { AiPlatformMetrics } from '../metrics';
 import type { MonitoredLoadBalancer } from '../load-balancer-metrics';
 import { cwLines, type Row } from './panels';
-import { InferencePromQL as Q } from './promql';
+import { InferencePromQL as Q, RunPromQL as R } from './promql';
+import { RUN_RULE_GROUP, type RunObjective } from '../run-rules';
 
 /** What the dashboard shows (AiMonitoring's props, defaults applied). */
 export interface DashboardContent {
@@ -14,6 +15,10 @@ export interface DashboardContent {
   }[];
   readonly buckets: { readonly zone: string; readonly bucketName: string }[];
   readonly pipelines: { readonly name: string; readonly stateMachineArn: string }[];
+  /** Jobs a CronJob starts. */
+  readonly runs: RunObjective[];
+  /** Whether their alert rules exist (AiMonitoringAlarms.runs). */
+  readonly runAlerts: boolean;
   /** The cost notes (markdown). */
   readonly costNotes: string;
   /** Whether there are alarms to show the state of. */
@@ -64,6 +69,66 @@ function loadBalancerRows(m: AiPlatformMetrics, services: DashboardContent['serv
         width: 8,
         left: cwLines([m.loadBalancer.latencyP99(name, lb!)]),
       },
+    ]);
+  }
+  return rows;
+}
+
+/**
+ * Runs of CronJob-launched jobs, one row a job, from kube-state-metrics in Managed Prometheus: Grafana draws them.
+ * No CloudWatch metric holds Job or CronJob state, so the CloudWatch dashboard says where to look instead.
+ */
+function runRows(c: DashboardContent): Row[] {
+  if (c.runs.length === 0) return [];
+  const namespaces = [...new Set(c.runs.map((r) => r.namespace))];
+  const alerts = c.runAlerts
+    ? ` Failed runs, and scheduled runs that did not start, alert through the Managed Prometheus rule group \`${RUN_RULE_GROUP}\` to this topic.`
+    : '';
+  const rows: Row[] = [
+    header('## Runs'),
+    [
+      {
+        kind: 'text',
+        only: 'cloudwatch',
+        width: 24,
+        height: 2,
+        markdown: `Run state (Jobs and CronJobs) is not a CloudWatch metric: it is in the Grafana dashboard's Runs rows (kube-state-metrics in Managed Prometheus), or \`${namespaces.map((ns) => `kubectl get cronjob,jobs -n ${ns}`).join('`, `')}\`.${alerts}`,
+      },
+    ],
+  ];
+  for (const o of c.runs) {
+    const width = o.scheduled ? 6 : 8;
+    rows.push([
+      {
+        kind: 'prometheus',
+        title: `${o.name}: runs succeeded / failed (Jobs kept)`,
+        width,
+        queries: [
+          { expr: R.succeeded(o), legend: 'succeeded' },
+          { expr: R.failed(o), legend: 'failed' },
+        ],
+      },
+      { kind: 'prometheus', title: `${o.name}: active run`, width, queries: [{ expr: R.active(o), legend: 'active' }] },
+      {
+        kind: 'prometheus',
+        title: `${o.name}: last success`,
+        width,
+        stat: true,
+        unit: 'dateTimeFromNow',
+        queries: [{ expr: R.lastSuccess(o), legend: 'last success' }],
+      },
+      ...(o.scheduled
+        ? [
+            {
+              kind: 'prometheus' as const,
+              title: `${o.name}: next run`,
+              width,
+              stat: true,
+              unit: 'dateTimeFromNow',
+              queries: [{ expr: R.nextRun(o), legend: 'next run' }],
+            },
+          ]
+        : []),
     ]);
   }
   return rows;
@@ -144,6 +209,7 @@ export function dashboardRows(m: AiPlatformMetrics, c: DashboardContent): Row[] 
     ]);
   }
   rows.push(...loadBalancerRows(m, c.services));
+  rows.push(...runRows(c));
   if (c.buckets.length > 0) {
     rows.push(header('## Data'));
     rows.push([

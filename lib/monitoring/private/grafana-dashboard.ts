@@ -55,7 +55,22 @@ function panel(vars: DeployTimeValues, p: Panel, id: number): Record<string, unk
     case 'header':
       return { id, type: 'row', title: p.markdown.replace(/^#+\s*/, ''), collapsed: false, panels: [] };
     case 'text':
+      if (p.only === 'cloudwatch') return undefined;
       return { id, type: 'text', title: '', options: { mode: 'markdown', content: p.markdown } };
+    case 'prometheus':
+      return {
+        id,
+        type: p.stat ? 'stat' : 'timeseries',
+        title: p.title,
+        datasource: PROMETHEUS,
+        fieldConfig: { defaults: p.unit ? { unit: p.unit } : {}, overrides: [] },
+        targets: p.queries.map((q, i) => ({
+          refId: refId(i, 0),
+          datasource: PROMETHEUS,
+          expr: q.expr,
+          legendFormat: q.legend,
+        })),
+      };
     case 'alarms':
       return undefined;
     case 'graph': {

@@ -9,10 +9,35 @@ export interface Line {
   readonly promql?: string;
 }
 
-/** A dashboard panel, independent of the tool that draws it (CloudWatch and Grafana render the same list). */
+/** A PromQL query of a Grafana-only panel, with its legend. */
+export interface PromQuery {
+  readonly expr: string;
+  readonly legend: string;
+}
+
+/**
+ * A dashboard panel, independent of the tool that draws it (CloudWatch and Grafana render the same list). A text
+ * panel may be for one tool only (`only`); a `prometheus` panel has no CloudWatch metric behind it (kube-state-metrics
+ * series exist only in Managed Prometheus), so only Grafana draws it.
+ */
 export type Panel =
   | { readonly kind: 'header'; readonly markdown: string }
-  | { readonly kind: 'text'; readonly markdown: string; readonly width: number; readonly height: number }
+  | {
+      readonly kind: 'text';
+      readonly markdown: string;
+      readonly width: number;
+      readonly height: number;
+      readonly only?: 'cloudwatch' | 'grafana';
+    }
+  | {
+      readonly kind: 'prometheus';
+      readonly title: string;
+      readonly width: number;
+      readonly queries: PromQuery[];
+      readonly stat?: boolean;
+      /** Grafana's unit id, e.g. `dateTimeFromNow`. @default - none */
+      readonly unit?: string;
+    }
   | {
       readonly kind: 'graph';
       readonly title: string;
