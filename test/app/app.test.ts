@@ -135,10 +135,14 @@ full.test(
       .sort();
     expect(yamlFiles.map((f) => f.split('/')[1]).sort()).toEqual([
       'Inference-llm.yaml',
+      'Namespace-awq.yaml',
+      'Namespace-finetune.yaml',
       'Namespace-llm.yaml',
       'Namespace-pretrain.yaml',
       'Namespace-research.yaml',
       'PrometheusScraperRbac.yaml',
+      'Training-awq.yaml',
+      'Training-finetune.yaml',
       'Training-pretrain.yaml',
     ]);
     for (const f of yamlFiles) {
