@@ -18,6 +18,7 @@ import {
   type WorkloadPlacement,
 } from './placement';
 import { s3MountProblems, s3MountVolumes, type S3Mount } from './s3-mounts';
+import { JOB_FILES_VOLUME, jobFilesName, jobFilesProblems, type JobFiles } from './job-files';
 import { rayEntrypoint } from './private/ray-entrypoint';
 import { addLauncher, LAUNCHED_KINDS, RUN_ID_PLACEHOLDER, type LaunchedKind } from './private/job-launcher';
 import { scheduleProblems, type TrainingSchedule } from './training-schedule';
@@ -84,6 +85,12 @@ export interface TrainingJobProps {
   readonly torchrun?: boolean;
   /** The launcher's kubectl image. @default - registry.k8s.io/kubectl at the default Kubernetes version's tag */
   readonly launcherImage?: string;
+  /**
+   * Small text files (a script) in every worker and the Ray head, read-only under `files.directory`: a ConfigMap
+   * `<name>-files` that a deploy updates in place (runs read it when they start).
+   * @default - none
+   */
+  readonly files?: JobFiles;
 }
 
 /** Where a training job's runs write: each run under `<path>/<run id>/` of a bucket. */
@@ -170,6 +177,7 @@ export class TrainingJob extends Chart {
   /** The CronJob that starts runs (`kubectl create job --from=cronjob/<name>` starts one by hand). */
   public readonly cronJobName: string;
   private s3?: { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] };
+  private files: { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } = { volumes: [], mounts: [] };
 
   /**
    * Problems of the props (image, nodes, a command for Ray), with field names relative to the props; the
@@ -182,6 +190,7 @@ export class TrainingJob extends Chart {
       ...acceleratorsProblems('placement.accelerators', props.placement.accelerators, 'training'),
       ...s3MountProblems(props.s3Mounts ?? []),
       ...scheduleProblems('schedule', props.schedule),
+      ...jobFilesProblems('files', props.files),
       ...(props.torchrun === false && (props.nodes ?? 1) !== 1
         ? [{ field: 'nodes', value: props.nodes, message: 'must be 1 without torchrun (nothing sets up a rendezvous)' }]
         : []),
@@ -204,6 +213,18 @@ export class TrainingJob extends Chart {
       metadata: { name: saName, namespace: props.namespace, labels },
       automountServiceAccountToken: false,
     });
+    if (props.files) {
+      const filesName = jobFilesName(props.name);
+      // Mutable (no `immutable: true`), so a changed file deploys as an update of the same ConfigMap.
+      new k8s.KubeConfigMap(this, 'Files', {
+        metadata: { name: filesName, namespace: props.namespace, labels },
+        data: { ...props.files.contents },
+      });
+      this.files = {
+        volumes: [{ name: JOB_FILES_VOLUME, configMap: { name: filesName } }],
+        mounts: [{ name: JOB_FILES_VOLUME, mountPath: props.files.directory, readOnly: true }],
+      };
+    }
     if (engine === TrainingEngine.PYTORCH) {
       this.pytorch(props, nodes, saName, labels);
     } else {
@@ -249,10 +270,10 @@ export class TrainingJob extends Chart {
             env: [...runEnv(props), ...CACHE_ENV, ...efaEnv, ...(container.env ?? [])],
             resources: containerResources(props.placement),
             securityContext: RESTRICTED_CONTAINER,
-            volumeMounts: [...scratch.mounts, ...s3.mounts],
+            volumeMounts: [...scratch.mounts, ...s3.mounts, ...this.files.mounts],
           },
         ],
-        volumes: [...scratch.volumes, ...s3.volumes],
+        volumes: [...scratch.volumes, ...s3.volumes, ...this.files.volumes],
       },
     });
   }
@@ -378,10 +399,10 @@ export class TrainingJob extends Chart {
             ],
             resources: containerResources(headPlacement),
             securityContext: RESTRICTED_CONTAINER,
-            volumeMounts: headScratch.mounts,
+            volumeMounts: [...headScratch.mounts, ...this.files.mounts],
           },
         ],
-        volumes: headScratch.volumes,
+        volumes: [...headScratch.volumes, ...this.files.volumes],
       },
     });
     // The submitter pod runs `ray job submit` against the head. Without a template KubeRay builds one with no

@@ -873,3 +873,5 @@ import './lake-formation.cases';
 import './single-run.cases';
 import './job-script.cases';
 import './check-limits.cases';
+import './cluster-schedule.cases';
+import './ray-pipeline.cases';

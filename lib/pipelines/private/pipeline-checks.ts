@@ -3,8 +3,9 @@ import { Token } from 'aws-cdk-lib';
 import type { Problem } from '../../core/problem';
 import { ProblemList } from '../../core/problems';
 import { capacityOf, SPARK_WORKER } from '../defaults';
+import type { IDataLakeRef } from '../../data-lake/data-lake-ref';
 import type { DataPipelineProps } from '../data-pipeline';
-import { PipelineScriptSource } from '../pipeline-script';
+import { PipelineScriptSource, type PipelineScript } from '../pipeline-script';
 import { PipelineTriggerKind } from '../pipeline-trigger';
 import { pipelineResourceNames } from './names';
 import { scheduleProblems } from './schedule-expression';
@@ -45,37 +46,9 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
     }
   }
 
-  const zones = props.dataLake.zoneNames.filter(known);
-  const zoneKnown = (z: string) => !known(z) || zones.length < props.dataLake.zoneNames.length || zones.includes(z);
-  const zoneList = zones.join(', ');
-  if (props.sources.length === 0) bad('sources', props.sources, `must name at least one zone to read: ${zoneList}`);
-  props.sources.forEach((z, i) => {
-    if (!zoneKnown(z)) bad(`sources[${i}]`, z, `must be a zone of the data lake: ${zoneList}`);
-    if (known(z) && props.sources.indexOf(z) !== i) bad(`sources[${i}]`, z, 'is listed twice');
-  });
-  if (!zoneKnown(props.target)) bad('target', props.target, `must be a zone of the data lake: ${zoneList}`);
-  if (known(props.target) && props.sources.includes(props.target))
-    bad(
-      'sources',
-      props.sources,
-      `must not contain the target zone ('${props.target}'): a pipeline writes a zone it does not read`,
-    );
+  zoneProblems(props, bad);
 
-  const script = props.script;
-  if (known(script.location)) {
-    if (!script.location.endsWith('.py')) bad('script', script.location, 'must be a Python file (.py)');
-    if (script.source === PipelineScriptSource.S3_URI && !/^s3:\/\/[^/]+\/.+/.test(script.location))
-      bad('script', script.location, 'must be an s3:// URI of an object (s3://bucket/key.py)');
-    if (script.source === PipelineScriptSource.ASSET && !fs.existsSync(script.location))
-      bad('script', script.location, 'must be an existing file');
-    if (script.source === PipelineScriptSource.S3_URI && script.location.length > MAX_ENTRY_POINT) {
-      bad(
-        'script',
-        `${script.location.slice(0, 40)}...`,
-        `is ${script.location.length} characters; the job's entry point takes at most ${MAX_ENTRY_POINT} (EMR Serverless StartJobRun, SparkSubmit.entryPoint)`,
-      );
-    }
-  }
+  scriptProblems(props.script, bad);
 
   const trigger = props.trigger;
   if (trigger?.kind === PipelineTriggerKind.SCHEDULE && known(trigger.expression)) {
@@ -189,6 +162,51 @@ export function pipelinePropsProblems(props: DataPipelineProps): Problem[] {
     });
   }
   return out.problems;
+}
+
+/** The script of a pipeline (any engine): a `.py` file that exists, or an `s3://` URI of an object within StartJobRun's limit. */
+export function scriptProblems(
+  script: PipelineScript,
+  bad: (field: string, value: unknown, message: string) => void,
+): void {
+  const known = (v: unknown) => !Token.isUnresolved(v);
+  if (known(script.location)) {
+    if (!script.location.endsWith('.py')) bad('script', script.location, 'must be a Python file (.py)');
+    if (script.source === PipelineScriptSource.S3_URI && !/^s3:\/\/[^/]+\/.+/.test(script.location))
+      bad('script', script.location, 'must be an s3:// URI of an object (s3://bucket/key.py)');
+    if (script.source === PipelineScriptSource.ASSET && !fs.existsSync(script.location))
+      bad('script', script.location, 'must be an existing file');
+    if (script.source === PipelineScriptSource.S3_URI && script.location.length > MAX_ENTRY_POINT) {
+      bad(
+        'script',
+        `${script.location.slice(0, 40)}...`,
+        `is ${script.location.length} characters; the job's entry point takes at most ${MAX_ENTRY_POINT} (EMR Serverless StartJobRun, SparkSubmit.entryPoint)`,
+      );
+    }
+  }
+}
+
+/** The zones a pipeline reads and writes (any engine): at least one source, all zones of the lake, the target not read. */
+export function zoneProblems(
+  props: { readonly dataLake: IDataLakeRef; readonly sources: string[]; readonly target: string },
+  bad: (field: string, value: unknown, message: string) => void,
+): void {
+  const known = (v: unknown) => !Token.isUnresolved(v);
+  const zones = props.dataLake.zoneNames.filter(known);
+  const zoneKnown = (z: string) => !known(z) || zones.length < props.dataLake.zoneNames.length || zones.includes(z);
+  const zoneList = zones.join(', ');
+  if (props.sources.length === 0) bad('sources', props.sources, `must name at least one zone to read: ${zoneList}`);
+  props.sources.forEach((z, i) => {
+    if (!zoneKnown(z)) bad(`sources[${i}]`, z, `must be a zone of the data lake: ${zoneList}`);
+    if (known(z) && props.sources.indexOf(z) !== i) bad(`sources[${i}]`, z, 'is listed twice');
+  });
+  if (!zoneKnown(props.target)) bad('target', props.target, `must be a zone of the data lake: ${zoneList}`);
+  if (known(props.target) && props.sources.includes(props.target))
+    bad(
+      'sources',
+      props.sources,
+      `must not contain the target zone ('${props.target}'): a pipeline writes a zone it does not read`,
+    );
 }
 
 /**
