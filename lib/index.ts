@@ -78,6 +78,7 @@ export {
 export { TrainingJob, type TrainingJobProps, type TrainingInput, type TrainingOutput } from './workloads/training-job';
 export type { TrainingSchedule } from './workloads/training-schedule';
 export type { S3Mount } from './workloads/s3-mounts';
+export type { JobFiles } from './workloads/job-files';
 export type { InferenceModel } from './workloads/inference-model';
 export { ExposureVisibility, type InferenceExposure, type LoadBalancerGroup } from './workloads/inference-exposure';
 export {
@@ -103,3 +104,4 @@ export * from './pipelines/data-pipeline';
 export * from './pipelines/pipeline-script';
 export * from './pipelines/pipeline-trigger';
 export * from './pipelines/pipeline-table';
+export * from './pipelines/ray-pipeline';

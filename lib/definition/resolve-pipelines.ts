@@ -1,4 +1,5 @@
 import { Duration, Size } from 'aws-cdk-lib';
+import { deepFreeze } from '../catalog/deep-freeze';
 import type { IDataLakeRef } from '../data-lake/data-lake-ref';
 import { DataPipeline, type DataPipelineProps } from '../pipelines/data-pipeline';
 import { DEFAULT_VCPU_QUOTA } from '../pipelines/defaults';
@@ -8,7 +9,7 @@ import { PipelineTrigger } from '../pipelines/pipeline-trigger';
 import type { ProblemCollector } from './problems';
 import type { ResolvedPipeline } from './resolved';
 import { duplicates } from './rules';
-import type { PipelineDefinition } from './types';
+import { PipelineEngine, type PipelineDefinition } from './types';
 
 /** DataPipeline's prop names as the definition writes them. */
 const FIELDS: Record<string, string> = {
@@ -24,11 +25,12 @@ const FIELDS: Record<string, string> = {
   'table.tableName': 'table.name',
 };
 
-function definitionField(field: string): string {
-  const key = Object.keys(FIELDS)
+/** A domain's field as the definition writes it (`sources[1]` → `from[1]`), by a map of prop names. */
+export function definitionField(field: string, fields: Record<string, string> = FIELDS): string {
+  const key = Object.keys(fields)
     .sort((a, b) => b.length - a.length)
     .find((k) => field === k || field.startsWith(`${k}[`) || field.startsWith(`${k}.`));
-  return key ? FIELDS[key] + field.slice(key.length) : field;
+  return key ? fields[key] + field.slice(key.length) : field;
 }
 
 /** A pipeline's name in AWS (application, state machine, log groups): the platform's name first. */
@@ -76,14 +78,22 @@ export function resolvePipelines(
   for (const d of duplicates(defs.map((p) => p.name)))
     out.error(`pipelines[${d.index}].name`, d.name, 'must be unique among pipelines');
   const lake = { zoneNames: zones } as IDataLakeRef;
-  return defs.map((def, i) => {
+  return defs.flatMap((def, i): ResolvedPipeline[] => {
     const at = `pipelines[${i}]`;
     const trigger = def.trigger ?? {};
-    if (trigger.schedule !== undefined && trigger.onArrival !== undefined) {
-      out.error(`${at}.trigger`, def.trigger, 'takes schedule or onArrival, not both');
-    } else if (def.trigger !== undefined && trigger.schedule === undefined && trigger.onArrival === undefined) {
-      out.error(`${at}.trigger`, def.trigger, 'takes schedule or onArrival; leave trigger out to start runs by hand');
+    if ((def.engine ?? DEFAULTS.pipeline.engine) === PipelineEngine.RAY) {
+      // Resolved as a Ray job (resolve-ray-pipelines.ts); the trigger's shape is the same for both engines.
+      triggerShapeProblems(def, at, out);
+      return [];
     }
+    for (const f of RAY_ONLY)
+      if (def[f] !== undefined)
+        out.error(
+          `${at}.${f}`,
+          def[f],
+          'is only for engine ray (a RayJob in the cluster); leave it out with engine spark',
+        );
+    triggerShapeProblems(def, at, out);
     // The job's Spark reaches the Glue Data Catalog over the internet: the platform's interface endpoints
     // (image pulls, or all of STS, EKS, EC2, Logs, ...) have no Glue endpoint (EMR Serverless "Configuring VPC access").
     if (def.table !== undefined && natGateways === 0) {
@@ -144,8 +154,21 @@ export function resolvePipelines(
         `is above ${DEFAULT_VCPU_QUOTA}, the default EMR Serverless quota of concurrent vCPUs per account and region; raise the quota (L-D05C8A75) or runs will wait for capacity`,
       );
     }
-    return resolved;
+    return [resolved];
   });
+}
+
+/** Fields only a Ray pipeline takes. */
+const RAY_ONLY = deepFreeze(['image', 'nodePool', 'nodes', 'gpusPerNode'] as const);
+
+/** A trigger names exactly one of schedule and onArrival (any engine). */
+function triggerShapeProblems(def: PipelineDefinition, at: string, out: ProblemCollector): void {
+  const trigger = def.trigger ?? {};
+  if (trigger.schedule !== undefined && trigger.onArrival !== undefined) {
+    out.error(`${at}.trigger`, def.trigger, 'takes schedule or onArrival, not both');
+  } else if (def.trigger !== undefined && trigger.schedule === undefined && trigger.onArrival === undefined) {
+    out.error(`${at}.trigger`, def.trigger, 'takes schedule or onArrival; leave trigger out to start runs by hand');
+  }
 }
 
 /** The most a pipeline can cost a month at its capacity, timeout and schedule; undefined for an arrival trigger. */

@@ -1,5 +1,5 @@
 import { scheduleProblems } from '../workloads/training-schedule';
-import { acceleratorsProblems, trainingProblems } from '../workloads/workload-checks';
+import { trainingProblems } from '../workloads/workload-checks';
 import { DEFAULTS } from './defaults';
 import type { ProblemCollector } from './problems';
 import type { ResolvedTraining } from './resolved';
@@ -7,11 +7,10 @@ import { type TrainingDefinition } from './types';
 import {
   checkName,
   checkNamespace,
-  checkPool,
+  checkJobPlacement,
   checkTeam,
   checkZone,
   checkDataAccess,
-  checkFitsNode,
 } from './private/workload-rules';
 import type { WorkloadContext } from './private/workload-rules';
 
@@ -45,17 +44,8 @@ export function resolveTraining(
     checkTeam(job.team, at, ctx, out);
     checkDataAccess(dataAccess, at, ctx, out);
 
-    const pool = checkPool(job.nodePool, at, ctx, out);
-    const gpusPerNode = job.gpusPerNode ?? pool?.minAcceleratorsPerNode ?? 0;
-    out.addAll(at, acceleratorsProblems('gpusPerNode', gpusPerNode, 'training'));
+    const { pool, gpusPerNode } = checkJobPlacement(job.nodePool, nodes, job.gpusPerNode, at, ctx, out);
     if (pool) {
-      checkFitsNode(gpusPerNode, pool, `${at}.gpusPerNode`, out);
-      out.check(
-        nodes <= pool.maxNodes,
-        `${at}.nodes`,
-        nodes,
-        `must fit pool '${pool.name}': maxNodes is ${pool.maxNodes}`,
-      );
       if (nodes > 1 && !pool.efa) {
         out.warn(
           `${at}.nodePool`,

@@ -16,6 +16,7 @@ import { resolveInference } from './resolve-inference';
 import { resolveTraining } from './resolve-training';
 import { resolveOptimizations } from './resolve-optimizations';
 import { trainingPaths } from './private/workload-rules';
+import { resolveRayPipelines } from './resolve-ray-pipelines';
 import { checkDerivedNames, checkTeams } from './resolve-teams';
 import { parseCidr, tagProblems, TAGS } from '../catalog/service-limits';
 import { nodeTemplateTags } from '../compute/gpu-node-pool';
@@ -154,10 +155,11 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     teams,
   };
   const inference = resolveInference(def.inference ?? [], ctx, out);
-  // Optimizations are training entries (after the training jobs): one TrainingJob each.
+  // Optimizations and Ray pipelines are training entries (after the training jobs): one TrainingJob each.
   const training = [
     ...resolveTraining(def.training ?? [], ctx, out),
     ...resolveOptimizations(def.optimizations ?? [], ctx, out),
+    ...resolveRayPipelines(def.name, def.pipelines ?? [], ctx, out),
   ];
   const paths = [...inference.map((_, i) => `inference[${i}]`), ...trainingPaths(training)];
   // One service account per workload: names must not collide across kinds.
@@ -166,7 +168,7 @@ function collect(input: unknown): { out: ProblemCollector; resolved?: ResolvedDe
     out.error(
       `${paths[d.index]}.name`,
       d.name,
-      'must be unique among inference services, training and optimization jobs',
+      'must be unique among inference services, training and optimization jobs and ray pipelines',
     );
   // A workload outside a team gets a namespace of its own name: it must not be a team's namespace.
   const teamNames = new Set(teams.map((t) => t.name));

@@ -38,8 +38,10 @@ export interface ResolvedDefinition {
   readonly nodePools: ResolvedNodePool[];
   readonly dataLake: ResolvedDataLake;
   readonly inference: ResolvedInference[];
+  /** Training jobs, then optimization jobs (`optimization`), then Ray pipelines (`pipeline`): one Ray or PyTorch job each. */
   readonly training: ResolvedTraining[];
   readonly teams: ResolvedTeam[];
+  /** Spark pipelines only; Ray pipelines are in `training` (with `pipeline` set). */
   readonly pipelines: ResolvedPipeline[];
   readonly monitoring: ResolvedMonitoring;
   /** The organizational controls every template passes. */
@@ -182,6 +184,25 @@ export interface ResolvedTraining {
   readonly optimization: boolean;
   /** The model version an optimization reads (`INPUT_URI`). @default - none (training) */
   readonly input?: TrainingOutputDefinition;
+  /**
+   * An `engine: ray` entry of `pipelines`, run as this Ray job (its CronJob, namespace and service account are the
+   * pipeline's name; `schedule` is its trigger converted, in Etc/UTC). @default - none (training, optimization)
+   */
+  readonly pipeline?: ResolvedRayPipeline;
+}
+
+/** What a Ray pipeline adds to its job: what it reads and writes, its script and its trigger as written. */
+export interface ResolvedRayPipeline {
+  /** Its position in the definition's `pipelines` (its problems are reported under `pipelines[index]`). */
+  readonly index: number;
+  /** Its name in AWS as a Spark pipeline's (`<platform>-<name>`): the folder it writes, `<to>/<awsName>/`. */
+  readonly awsName: string;
+  readonly script: string;
+  readonly from: string[];
+  readonly to: string;
+  /** The EventBridge Scheduler expression as written (`schedule` holds the cluster's cron). @default - by hand */
+  readonly trigger?: string;
+  readonly runTimeoutMinutes: number;
 }
 
 export interface ResolvedMonitoring {
@@ -208,6 +229,7 @@ export interface ResolvedPipelineTable {
   readonly columns: PipelineColumnDefinition[];
 }
 
+/** A Spark pipeline (EMR Serverless). Ray pipelines are Ray jobs in `training`, with `pipeline` set. */
 export interface ResolvedPipeline {
   readonly name: string;
   readonly engine: PipelineEngine;

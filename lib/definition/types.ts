@@ -381,6 +381,11 @@ export interface ReplaceAllowance {
 export enum PipelineEngine {
   /** Apache Spark on an EMR Serverless application (auto-start, auto-stop: nothing runs idle). */
   SPARK = 'spark',
+  /**
+   * Ray in the EKS cluster: a KubeRay RayJob on a node pool, started by a CronJob (a schedule converted to the
+   * cluster's cron, in UTC) or by hand; nothing runs between runs.
+   */
+  RAY = 'ray',
 }
 
 /** What starts a pipeline: a schedule, or data arriving in a zone. Give exactly one (leave `trigger` out to start runs by hand). */
@@ -439,20 +444,35 @@ export interface PipelineDefinition {
   readonly name: string;
   /** @default PipelineEngine.SPARK */
   readonly engine?: PipelineEngine;
-  /** A local `.py` file (shipped as an asset; relative to where `cdk synth` runs) or an `s3://` URI. */
+  /**
+   * A local `.py` file (relative to where `cdk synth` runs) or, for spark only, an `s3://` URI. spark: shipped as an
+   * asset; ray: its contents are mounted into the Ray pods (at most 252 KiB as JSON).
+   */
   readonly script: string;
   /** Zones the job reads; at least one, not `to`. */
   readonly from: string[];
   /** The zone the job writes. */
   readonly to: string;
-  /** @default - none: started by hand (Step Functions StartExecution) */
+  /**
+   * ray: a schedule only (`cron(...)` without L, W, # or a year; `rate(...)` that divides an hour or a day), run by the
+   * pipeline's CronJob in UTC; no `onArrival` or `at(...)`.
+   * @default - none: started by hand (spark: Step Functions StartExecution; ray: `kubectl -n <name> create job --from=cronjob/<name> <run id>`)
+   */
   readonly trigger?: PipelineTriggerDefinition;
-  /** @default - { vcpu: 16, memoryGiB: 64 } */
+  /** spark only. @default - { vcpu: 16, memoryGiB: 64 } */
   readonly maxCapacity?: PipelineCapacityDefinition;
   /** A run is stopped after this. @default 120 @asType integer */
   readonly runTimeoutMinutes?: number;
-  /** Register the output as a table in the target zone's database. @default - no table */
+  /** spark only: register the output as a table in the target zone's database. @default - no table */
   readonly table?: PipelineTableDefinition;
+  /** ray only, required there: the image of the Ray head and workers, with Ray (RUNTIME_VERSIONS.rayVersion) and the script's libraries. @default - none */
+  readonly image?: string;
+  /** ray only, required there: the node pool of the workers (the head runs on the system nodes). @default - none */
+  readonly nodePool?: string;
+  /** ray only: worker nodes (one worker pod per node), as a training job's `nodes`. @default 1 @asType integer */
+  readonly nodes?: number;
+  /** ray only: accelerators per worker; must fit one node of the pool. @default - all accelerators of the pool's smallest type @asType integer */
+  readonly gpusPerNode?: number;
 }
 
 /** When a delivery stage waits for a person before it deploys. */

@@ -83,7 +83,7 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
           ]),
         ),
     '',
-    '## Training runs',
+    '## Training runs (training, optimization jobs and ray pipelines)',
     '',
     "A deploy starts no run: a run starts on its schedule or by its command (a Job from the job's CronJob, named with the run id).",
     '',
@@ -92,7 +92,11 @@ export function renderPlanMarkdown(plan: PlatformPlan): string {
       : table(
           ['job', 'starts', 'start a run now', 'writes to', 'per hour', 'longest run', 'most one run costs'],
           plan.trainingRuns.map((r) => [
-            r.optimization ? `${r.job} (optimization of ${r.input})` : r.job,
+            r.optimization
+              ? `${r.job} (optimization of ${r.input})`
+              : r.pipeline
+                ? `${r.job} (ray pipeline from ${r.input})`
+                : r.job,
             r.start,
             `\`${r.startCommand}\``,
             r.output ?? '–',

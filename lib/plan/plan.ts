@@ -231,6 +231,12 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
           .filter((j) => j.output?.zone === zone && !users.some((u) => u.w === j.name && u.level !== 'read'))
           .map((j) => ({ w: j.name, level: DataAccessLevel.READ_WRITE })),
       );
+      // A Ray pipeline writes its folder of the target zone (its prefix) without a dataAccess entry.
+      users.push(
+        ...def.training
+          .filter((j) => j.pipeline?.to === zone)
+          .map((j) => ({ w: j.name, level: DataAccessLevel.READ_WRITE })),
+      );
       return {
         zone,
         readers: users.filter((u) => u.level === 'read').map((u) => u.w),

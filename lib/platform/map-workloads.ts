@@ -12,7 +12,16 @@ import { DataAccessLevel } from '../data-lake/data-access-level';
 import type { IDataLakeRef } from '../data-lake/data-lake-ref';
 import { MountpointDriver } from '../data-lake/mountpoint-driver';
 import type { WorkloadDataAccess } from '../data-lake/workload-data-access';
-import type { ResolvedDefinition, ResolvedInference, ResolvedNodePool, ResolvedTraining } from '../definition/resolved';
+import type {
+  ResolvedDefinition,
+  ResolvedInference,
+  ResolvedNodePool,
+  ResolvedRayPipeline,
+  ResolvedTraining,
+} from '../definition/resolved';
+import { PipelineScript } from '../pipelines/pipeline-script';
+import { PipelineTrigger } from '../pipelines/pipeline-trigger';
+import { RayPipeline, type RayPipelineRun } from '../pipelines/ray-pipeline';
 import type { DataAccessDefinition } from '../definition/types';
 import type { ManagedPrometheus } from '../autoscaling/managed-prometheus';
 import { InferenceService } from '../workloads/inference-service';
@@ -120,6 +129,19 @@ function endpointOutput(stack: Stack, name: string, service: InferenceService): 
   new CfnOutput(stack, `Endpoint${name.replace(/-/g, 'X')}`, {
     value: service.endpointUrl!,
     description: `Inference service ${name}: the URL clients call. The ALB's DNS name (point the host's DNS record at it): kubectl get ingress -n ${service.ingressRef!.replace('/', ' ')} -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'`,
+  });
+}
+
+/** What a Ray pipeline's runs execute, against the lake's buckets (RayPipeline: its entrypoint and script files). */
+function rayPipelineRun(p: ResolvedRayPipeline, lake: IDataLakeRef): RayPipelineRun {
+  return RayPipeline.run({
+    pipelineName: p.awsName,
+    dataLake: lake,
+    sources: p.from,
+    target: p.to,
+    script: PipelineScript.fromAsset(p.script),
+    trigger: p.trigger === undefined ? undefined : PipelineTrigger.schedule(p.trigger),
+    runTimeout: Duration.minutes(p.runTimeoutMinutes),
   });
 }
 
@@ -277,6 +299,9 @@ export function mapWorkloads(
     const access = opts.workloadAccess[job.name];
     if (access && job.output) grantPrefix(opts.dataLake, access.role, job.output.zone, job.output.path, true);
     if (access && job.input) grantPrefix(opts.dataLake, access.role, job.input.zone, job.input.path, false);
+    // A Ray pipeline reads its sources (its dataAccess) and writes only its folder of the target, as its job's arguments say.
+    const ray = job.pipeline && rayPipelineRun(job.pipeline, opts.dataLake);
+    if (access && job.pipeline) grantPrefix(opts.dataLake, access.role, job.pipeline.to, job.pipeline.awsName, true);
     const operator = Operators.ensure(cluster, job.engine === TrainingEngine.RAY ? Operator.KUBERAY : Operator.JOBSET);
     const s3 = mountsOf(job.dataAccess);
     deliverIn(
@@ -289,7 +314,8 @@ export function mapWorkloads(
         engine: job.engine,
         nodes: job.nodes,
         placement: Placement.onPool(pool.name, pool.instances, job.gpusPerNode, pool.nodes.efaInterfaces, pool.diskGiB),
-        command: job.command.length > 0 ? job.command : undefined,
+        command: ray ? ray.command : job.command.length > 0 ? job.command : undefined,
+        files: ray?.files,
         s3Mounts: s3.mounts,
         schedule: job.schedule,
         maxRunHours: job.maxRunHours,

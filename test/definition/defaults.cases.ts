@@ -306,7 +306,8 @@ test('the file schema accepts every field of the TypeScript types', () => {
     columns: [{ name: 'id', type: 'string' }],
   };
   const capacity: Required<PipelineCapacityDefinition> = { vcpu: 16, memoryGiB: 64 };
-  const scheduled: Required<PipelineDefinition> = {
+  // Spark and Ray pipelines take fields of their own: each is complete without the other's.
+  const scheduled: Omit<Required<PipelineDefinition>, 'image' | 'nodePool' | 'nodes' | 'gpusPerNode'> = {
     name: 'nightly',
     engine: PipelineEngine.SPARK,
     script: 's3://jobs-bucket/clean.py',
@@ -316,6 +317,19 @@ test('the file schema accepts every field of the TypeScript types', () => {
     maxCapacity: capacity,
     runTimeoutMinutes: 60,
     table,
+  };
+  const ray: Omit<Required<PipelineDefinition>, 'maxCapacity' | 'table'> = {
+    name: 'embed',
+    engine: PipelineEngine.RAY,
+    script: 'examples/jobs/embed_reviews.py',
+    from: ['raw'],
+    to: 'models',
+    trigger: { schedule: 'cron(0 2 ? * MON-FRI *)' },
+    runTimeoutMinutes: 60,
+    image: 'rayproject/ray:2.49.0-py311-gpu',
+    nodePool: 'gpu',
+    nodes: 1,
+    gpusPerNode: 8,
   };
   const arrival: Required<PipelineArrivalDefinition> = { zone: 'raw', prefix: 'in/' };
   const stage: Required<DeliveryStageDefinition> = {
@@ -354,7 +368,7 @@ test('the file schema accepts every field of the TypeScript types', () => {
     compliance: Compliance.STANDARD,
     acknowledgeWarnings: [],
     allowReplace: [{ item: 'zone:scratch', reason: 'scratch data is rebuilt nightly' }],
-    pipelines: [scheduled, { ...scheduled, name: 'on-arrival', trigger: { onArrival: arrival } }],
+    pipelines: [scheduled, { ...scheduled, name: 'on-arrival', trigger: { onArrival: arrival } }, ray],
     delivery,
   };
   expect(validateDefinition(full)).toEqual([]);

@@ -49,7 +49,11 @@ test('an input is required', () => {
 test('an optimization and a training job cannot share a name (one namespace and service account each)', () => {
   const d = base((x) => (x.training = [{ name: 'awq', image: 'trainer:1', nodePool: 'gpu' }]));
   expect(problemsAt(d, 'optimizations')).toEqual([
-    ['optimizations[0].name', 'awq', 'must be unique among inference services, training and optimization jobs'],
+    [
+      'optimizations[0].name',
+      'awq',
+      'must be unique among inference services, training and optimization jobs and ray pipelines',
+    ],
   ]);
 });
 

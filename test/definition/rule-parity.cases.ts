@@ -7,6 +7,8 @@ import type { IDataLakeRef } from '../../lib/data-lake/data-lake-ref';
 import { PlatformNetwork } from '../../lib/network/platform-network';
 import { DataPipeline, type DataPipelineProps } from '../../lib/pipelines/data-pipeline';
 import { PipelineScript } from '../../lib/pipelines/pipeline-script';
+import { PipelineTrigger } from '../../lib/pipelines/pipeline-trigger';
+import { RayPipeline, type RayPipelineProps } from '../../lib/pipelines/ray-pipeline';
 import { InferenceService } from '../../lib/workloads/inference-service';
 import { TeamNamespace } from '../../lib/workloads/team-namespace';
 import { TrainingJob } from '../../lib/workloads/training-job';
@@ -270,6 +272,61 @@ function pipelineRow(
   };
 }
 
+// ---- Ray pipelines: RayPipeline (zones, script, trigger, timeout), under pipelines[0]
+const RAY_FIELDS = {
+  from: 'sources',
+  to: 'target',
+  script: 'script',
+  'trigger.schedule': 'trigger.expression',
+  'trigger.onArrival': 'trigger',
+  runTimeoutMinutes: 'runTimeout',
+};
+function rayPipelineRow(
+  name: string,
+  valid: boolean,
+  input: { script?: string; from?: string[]; schedule?: string; onArrival?: string; runTimeoutMinutes?: number },
+): Row {
+  const script = input.script ?? 'examples/jobs/embed_reviews.py';
+  const trigger =
+    input.schedule !== undefined
+      ? { schedule: input.schedule }
+      : input.onArrival !== undefined
+        ? { onArrival: { zone: input.onArrival } }
+        : undefined;
+  const p = {
+    name: 'embed',
+    engine: 'ray',
+    image: 'rayproject/ray:2.49.0-py311-gpu',
+    nodePool: 'gpu',
+    script,
+    from: input.from ?? ['curated'],
+    to: 'features',
+    trigger,
+    runTimeoutMinutes: input.runTimeoutMinutes,
+  };
+  const props: RayPipelineProps = {
+    pipelineName: `${PLATFORM}-embed`,
+    dataLake: { zoneNames: ['raw', 'curated', 'features', 'models'] } as unknown as IDataLakeRef,
+    sources: p.from,
+    target: p.to,
+    script: script.startsWith('s3://') ? PipelineScript.fromS3Uri(script) : PipelineScript.fromAsset(script),
+    trigger:
+      input.schedule !== undefined
+        ? PipelineTrigger.schedule(input.schedule)
+        : input.onArrival !== undefined
+          ? PipelineTrigger.onArrival(input.onArrival)
+          : undefined,
+    runTimeout: input.runTimeoutMinutes === undefined ? undefined : Duration.minutes(input.runTimeoutMinutes),
+  };
+  return {
+    name: `RayPipeline: ${name}`,
+    valid,
+    fields: RAY_FIELDS,
+    definition: definitionSide('pipelines[0]', (d) => (d.pipelines = [p])),
+    construct: RayPipeline.check(props),
+  };
+}
+
 // ---- network: PlatformNetwork, under network
 function networkRow(name: string, valid: boolean, input: { maxAzs?: number; cidr?: string }): Row {
   return {
@@ -420,6 +477,21 @@ const ROWS: Row[] = [
   pipelineRow('8 vCPU and 100 GiB', false, { vcpu: 8, memoryGiB: 100 }, CAPACITY),
   pipelineRow('a timeout of 0 minutes', false, { runTimeoutMinutes: 0 }, { runTimeoutMinutes: 'runTimeout' }),
   pipelineRow('a timeout of 91 days', false, { runTimeoutMinutes: 91 * 24 * 60 }, { runTimeoutMinutes: 'runTimeout' }),
+
+  rayPipelineRow('a valid ray pipeline, by hand', true, {}),
+  rayPipelineRow('a weekday cron', true, { schedule: 'cron(0 2 ? * MON-FRI *)' }),
+  rayPipelineRow('a rate dividing a day', true, { schedule: 'rate(6 hours)' }),
+  rayPipelineRow('an s3:// script', false, { script: 's3://jobs/embed.py' }),
+  rayPipelineRow('a script that is not there', false, { script: 'examples/jobs/missing.py' }),
+  rayPipelineRow('a source that is no zone', false, { from: ['bronze'] }),
+  rayPipelineRow('reading its target', false, { from: ['features'] }),
+  rayPipelineRow('an arrival trigger', false, { onArrival: 'curated' }),
+  rayPipelineRow('a one-time schedule', false, { schedule: 'at(2027-01-01T00:00:00)' }),
+  rayPipelineRow('a last-day cron', false, { schedule: 'cron(0 2 L * ? *)' }),
+  rayPipelineRow('a cron naming a year', false, { schedule: 'cron(0 2 * * ? 2027)' }),
+  rayPipelineRow('a rate no cron repeats', false, { schedule: 'rate(7 minutes)' }),
+  rayPipelineRow('an invalid cron', false, { schedule: 'cron(0 2 * * * *)' }),
+  rayPipelineRow('a timeout of 0 minutes', false, { runTimeoutMinutes: 0 }),
 
   networkRow('the default network', true, {}),
   networkRow('0 AZs', false, { maxAzs: 0 }),

@@ -866,9 +866,9 @@ const RULES: [string, (d: any) => void, RegExp][] = [
   [
     'pipeline engine',
     (d) => {
-      d.pipelines[0].engine = 'ray';
+      d.pipelines[0].engine = 'flink';
     },
-    /^pipelines\[0\]\.engine \('ray'\) must be one of: spark/,
+    /^pipelines\[0\]\.engine \('flink'\) must be one of: spark, ray/,
   ],
   [
     'pipeline script is a .py file that exists',
@@ -1469,3 +1469,4 @@ import './allow-replace.cases';
 import './property.cases';
 import './defaults.cases';
 import './optimizations.cases';
+import './ray-pipelines.cases';

@@ -18,6 +18,23 @@ const { template, platform } = synthPlatform(
         output: { zone: 'models', path: 'llama-3-8b-awq' },
       },
     ];
+    // And a Ray pipeline (engine ray): a Ray job of its own, reading curated and raw, writing its folder of features.
+    d.pipelines = [
+      ...d.pipelines.filter((p: any) => p.engine !== 'ray'),
+      {
+        name: 'embed-weekdays',
+        engine: 'ray',
+        script: 'examples/jobs/embed_reviews.py',
+        image: 'rayproject/ray:2.49.0-py311-gpu',
+        nodePool: 'inference',
+        nodes: 2,
+        gpusPerNode: 1,
+        from: ['curated', 'raw'],
+        to: 'features',
+        trigger: { schedule: 'cron(0 2 ? * 2-6 *)' },
+        runTimeoutMinutes: 90,
+      },
+    ];
   }),
 );
 
@@ -115,4 +132,79 @@ test("an optimization's role reads exactly its input prefix and writes exactly i
   // The check fails on a zone-wide read.
   const broken = JSON.parse(JSON.stringify(statements).replace('/llama-3-8b/2026-12-06/*', '/*'));
   expect(optimizationGrantProblems(broken)).toEqual([expect.stringContaining('s3:GetObject')]);
+});
+
+// ---- a Ray pipeline: the Ray path of a training job, with the pipeline's data access
+
+/** A zone's bucket as the platform's grants name it: the data stack's output of its ARN. */
+const bucketOf = (zone: string) => `DataLakeZone${zone}ArnExport`;
+
+/** Problems of a Ray pipeline's grants: writes outside its folder of the target, any write to a source. */
+function rayGrantProblems(statements: any[]): string[] {
+  const out: string[] = [];
+  for (const s of statements) {
+    const actions: string[] = [s.Action].flat();
+    const resources = [s.Resource].flat().map((r: unknown) => JSON.stringify(r));
+    if (actions.some((a) => /^s3:(Put|Delete|Abort)/.test(a)))
+      for (const r of resources) if (!r.includes('/acme-ml-embed-weekdays/*')) out.push(`${actions} on ${r}`);
+  }
+  return out;
+}
+
+test("a Ray pipeline's role reads its sources, writes only its folder of the target, never a source", () => {
+  const statements = jobStatements(template, 'embedweekdays');
+  const on = (action: string) =>
+    statements
+      .filter((s) =>
+        [s.Action].flat().some((a: string) => a === action || (a.endsWith('*') && action.startsWith(a.slice(0, -1)))),
+      )
+      .flatMap((s) => [s.Resource].flat().map((r: unknown) => JSON.stringify(r)));
+  const reads = on('s3:GetObject').join(' ');
+  for (const zone of ['curated', 'raw']) expect(reads).toContain(bucketOf(zone));
+  const writes = on('s3:PutObject');
+  expect(writes).toHaveLength(1);
+  expect(writes[0]).toContain('/acme-ml-embed-weekdays/*');
+  expect(writes[0]).toContain(bucketOf('features'));
+  expect(rayGrantProblems(statements)).toEqual([]);
+  // The check fails on a write to the whole target bucket, or to a source.
+  const zoneWide = JSON.parse(JSON.stringify(statements).replace('/acme-ml-embed-weekdays/*', '/*'));
+  expect(rayGrantProblems(zoneWide)).toEqual([expect.stringContaining('s3:PutObject')]);
+  // KMS only through S3.
+  for (const s of statements.filter((x) => [x.Action].flat().some((a: string) => a.startsWith('kms:'))))
+    expect(s.Condition?.StringEquals?.['kms:ViaService']).toBeDefined();
+});
+
+test('a Ray pipeline runs as a RayJob template behind a scheduled CronJob, with KubeRay and its script', () => {
+  const manifests = manifestsOf(platform.charts).filter((m) => m.metadata?.namespace === 'embed-weekdays');
+  expect(manifests.find((m) => m.kind === 'CronJob').spec).toMatchObject({
+    schedule: '0 2 * * 1-5',
+    timeZone: 'Etc/UTC',
+    suspend: false,
+    concurrencyPolicy: 'Forbid',
+  });
+  expect(
+    Object.keys(manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'embed-weekdays-files').data),
+  ).toEqual(['embed_reviews.py']);
+  const [run] = runTemplatesOf(manifests);
+  expect(run.kind).toBe('RayJob');
+  expect(run.spec.entrypoint).toMatch(
+    /^python \/opt\/pipeline\/embed_reviews\.py --sources s3:\/\/\S+\/,s3:\/\/\S+\/ --target s3:\/\/\S+\/acme-ml-embed-weekdays\/$/,
+  );
+  expect(run.spec.activeDeadlineSeconds).toBe(5400);
+  // The KubeRay operator is installed (Operators.ensure), as for Ray training.
+  expect(JSON.stringify(template.findResources('Custom::AWSCDK-EKS-HelmChart'))).toContain('kuberay-operator');
+  // The plan's runs: the pipeline's ceiling is nodes x runTimeout hours x the pool's dearest on-demand price.
+  const row = platform.plan.trainingRuns.find((r) => r.job === 'embed-weekdays')!;
+  expect(row).toMatchObject({
+    pipeline: true,
+    input: 'curated, raw',
+    start: 'schedule 0 2 * * 1-5 (Etc/UTC) from cron(0 2 ? * 2-6 *)',
+    startCommand:
+      'kubectl -n embed-weekdays create job --from=cronjob/embed-weekdays embed-weekdays-$(date -u +%Y%m%d%H%M)',
+    output: 'features/acme-ml-embed-weekdays/',
+    maxHours: 1.5,
+  });
+  expect(row.maxRunUsd).toBeCloseTo(row.hourlyUsd * 1.5, 2);
+  // Spark's list keeps only Spark pipelines.
+  expect(platform.definition.pipelines.map((p) => p.name)).not.toContain('embed-weekdays');
 });

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import { Testing } from 'cdk8s';
 import { withRuns } from '../support/launched-runs';
 import { TrainingEngine, TrainingJob } from '../../lib';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { placementOnPool } from '../../lib/workloads/placement';
+import { rayEntrypoint } from '../../lib/workloads/private/ray-entrypoint';
 
 // A RayJob's entrypoint passes three parsers before the training program starts (KubeRay v1.7.0, the pinned
 // kuberay-operator; Ray's job CLI and supervisor):
@@ -96,5 +98,14 @@ describe('a RayJob entrypoint reaches the program argument for argument', () => 
     expect(withRuns(Testing.synth(chart)).find((d: any) => d.kind === 'RayJob').spec.entrypoint).toBe(
       `python sweep.py --trials=8 'two words'`,
     );
+  });
+});
+
+test('an argument holding a bucket name known at deploy time keeps the token (its literal parts plain)', () => {
+  const bucket = Token.asString(Fn.importValue('bucket'));
+  const arg = `s3://${bucket}/,s3://${bucket}/`;
+  expect(rayEntrypoint(['python', 'job.py', '--sources', arg])).toBe(`python job.py --sources ${arg}`);
+  expect(new Stack().resolve(rayEntrypoint(['--target', `s3://${bucket}/x/`]))).toEqual({
+    'Fn::Join': ['', ['--target s3://', { 'Fn::ImportValue': 'bucket' }, '/x/']],
   });
 });

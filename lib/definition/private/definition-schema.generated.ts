@@ -731,13 +731,25 @@ export const DEFINITION_JSON_SCHEMA = deepFreeze({
         table: {
           $ref: '#/definitions/PipelineTableDefinition',
         },
+        image: {
+          type: 'string',
+        },
+        nodePool: {
+          type: 'string',
+        },
+        nodes: {
+          type: 'integer',
+        },
+        gpusPerNode: {
+          type: 'integer',
+        },
       },
       required: ['name', 'script', 'from', 'to'],
       additionalProperties: false,
     },
     PipelineEngine: {
       type: 'string',
-      const: 'spark',
+      enum: ['spark', 'ray'],
     },
     PipelineTriggerDefinition: {
       type: 'object',

@@ -1,5 +1,5 @@
 import { mountPathProblems } from '../../workloads/s3-mounts';
-import { reservedNamespaceProblems, workloadNameProblems } from '../../workloads/workload-checks';
+import { acceleratorsProblems, reservedNamespaceProblems, workloadNameProblems } from '../../workloads/workload-checks';
 import type { ProblemCollector } from '../problems';
 import type { ResolvedNodePool, ResolvedTeam, ResolvedTraining } from '../resolved';
 import { duplicates } from '../rules';
@@ -101,14 +101,48 @@ export function checkFitsNode(perNode: number, pool: ResolvedNodePool, path: str
   }
 }
 
+/**
+ * A job's pool, accelerators per node (default: the pool's smallest type's) and nodes: the pool exists, the
+ * accelerators fit one node, the nodes fit the pool. Returns the pool (when it has no problems) and the accelerators.
+ */
+export function checkJobPlacement(
+  poolName: string,
+  nodes: number,
+  gpusPerNode: number | undefined,
+  at: string,
+  ctx: WorkloadContext,
+  out: ProblemCollector,
+): { pool?: ResolvedNodePool; gpusPerNode: number } {
+  const pool = checkPool(poolName, at, ctx, out);
+  const perNode = gpusPerNode ?? pool?.minAcceleratorsPerNode ?? 0;
+  out.addAll(at, acceleratorsProblems('gpusPerNode', perNode, 'training'));
+  if (pool) {
+    checkFitsNode(perNode, pool, `${at}.gpusPerNode`, out);
+    out.check(
+      nodes <= pool.maxNodes,
+      `${at}.nodes`,
+      nodes,
+      `must fit pool '${pool.name}': maxNodes is ${pool.maxNodes}`,
+    );
+  }
+  return { pool, gpusPerNode: perNode };
+}
+
 export function largestType(pool: ResolvedNodePool): string {
   return pool.instances.reduce((a, b) => (b.acceleratorCount > a.acceleratorCount ? b : a)).instanceType;
 }
 
-/** Each resolved training entry's definition path: `training[i]`, or `optimizations[i]` (appended after them). */
+/**
+ * Each resolved training entry's definition path: `training[i]`, `optimizations[i]` or `pipelines[i]` (a Ray
+ * pipeline, at its own place among the pipelines).
+ */
 export function trainingPaths(training: readonly ResolvedTraining[]): string[] {
   const seen = { training: 0, optimizations: 0 };
   return training.map((j) =>
-    j.optimization ? `optimizations[${seen.optimizations++}]` : `training[${seen.training++}]`,
+    j.pipeline
+      ? `pipelines[${j.pipeline.index}]`
+      : j.optimization
+        ? `optimizations[${seen.optimizations++}]`
+        : `training[${seen.training++}]`,
   );
 }

@@ -1,3 +1,5 @@
+import { Token, Tokenization } from 'aws-cdk-lib';
+
 /**
  * A RayJob `entrypoint` that runs exactly `command` (each element one argument, as in a container's `command`).
  *
@@ -13,7 +15,21 @@
  * single-quoted for bash.
  */
 export function rayEntrypoint(command: readonly string[]): string {
-  return command.map((arg, i) => bashWord(forListToShell(arg, i === 0))).join(' ');
+  return command.map((arg, i) => (plainWithTokens(arg) ? arg : bashWord(forListToShell(arg, i === 0)))).join(' ');
+}
+
+/**
+ * An argument holding tokens (a bucket name known at deploy time, `s3://${bucket}/`) whose literal parts are plain:
+ * left as it is, since quoting would escape the token's own characters. The tokens it holds must resolve to plain
+ * words too, as S3 bucket names do (lowercase letters, digits, `.` and `-`: S3 user guide, "Bucket naming rules").
+ */
+function plainWithTokens(arg: string): boolean {
+  if (!Token.isUnresolved(arg)) return false;
+  // Each token read as a plain word, then the whole argument held to PLAIN.
+  const asWord = Tokenization.reverseString(arg)
+    .mapTokens({ mapToken: () => 'token' })
+    .join({ join: (a: unknown, b: unknown) => `${a}${b}` });
+  return typeof asWord === 'string' && PLAIN.test(asWord);
 }
 
 /** Characters every POSIX shell reads as themselves in an unquoted word (`=` too, except in a first word: `a=b` assigns). */
