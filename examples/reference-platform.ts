@@ -4,6 +4,7 @@ import {
   EndpointAccess,
   DataAccessLevel,
   ExposureVisibility,
+  PipelineEngine,
   Provisioner,
   ScalingMetric,
   TableFormat,
@@ -116,7 +117,8 @@ export const referencePlatform: AiPlatformDefinition = {
   ],
   teams: [{ name: 'research', gpuQuota: 16 }],
   // Data pipelines (Spark on EMR Serverless, run by Step Functions): a nightly clean of raw reviews into a
-  // partitioned table, and the same job run as reviews arrive. The script path is relative to where synth runs.
+  // partitioned table, and the same job run as reviews arrive; and one on Ray in the cluster. The script path is
+  // relative to where synth runs.
   pipelines: [
     {
       name: 'reviews-nightly',
@@ -147,6 +149,23 @@ export const referencePlatform: AiPlatformDefinition = {
       to: 'features',
       trigger: { onArrival: { zone: 'raw', prefix: 'reviews/' } },
       runTimeoutMinutes: 30,
+    },
+    {
+      // Ray (a RayJob on two GPU nodes of the inference pool, started by a CronJob in UTC): the curated reviews as
+      // feature vectors in features/acme-ml-embed-reviews/, weekdays after the nightly clean. A run by hand:
+      // kubectl -n embed-reviews create job --from=cronjob/embed-reviews embed-reviews-1
+      name: 'embed-reviews',
+      engine: PipelineEngine.RAY,
+      script: 'examples/jobs/embed_reviews.py',
+      // {Ray version}-{Python}-{platform} (ray-project/ray docker/ray/README.md), Ray as RUNTIME_VERSIONS.rayVersion.
+      image: 'rayproject/ray:2.49.0-py311-gpu',
+      nodePool: 'inference',
+      nodes: 2,
+      gpusPerNode: 1,
+      from: ['curated'],
+      to: 'features',
+      trigger: { schedule: 'cron(0 4 ? * MON-FRI *)' },
+      runTimeoutMinutes: 60,
     },
   ],
   monitoring: { alarmEmails: ['oncall@example.com'], monthlyBudgetUsd: 20000 },

@@ -242,18 +242,20 @@ describe('platform wiring', () => {
     expect(Object.keys(platform.charts).sort()).toEqual([
       'inference-llm',
       'namespace-awq',
+      'namespace-embed-reviews',
       'namespace-finetune',
       'namespace-llm',
       'namespace-pretrain',
       'namespace-research',
       'prometheus-scraper-rbac',
       'training-awq',
+      'training-embed-reviews',
       'training-finetune',
       'training-pretrain',
     ]);
   });
 
-  test('operators are installed only when used: KEDA, JobSet and the load balancer controller (an exposed service) here, not KubeRay or Karpenter', () => {
+  test('operators are installed only when used: KEDA, JobSet, KubeRay (a Ray pipeline) and the load balancer controller (an exposed service) here, not Karpenter', () => {
     const charts = resourcesOf(template, 'Custom::AWSCDK-EKS-HelmChart')
       .map(([, c]) => c.Properties.Chart)
       .sort();
@@ -264,6 +266,7 @@ describe('platform wiring', () => {
       'jobset',
       'keda',
       'kube-state-metrics',
+      'kuberay-operator',
       'nvidia-device-plugin',
     ]);
     const { template: unexposed } = synthPlatform(

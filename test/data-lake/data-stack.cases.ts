@@ -163,6 +163,6 @@ describe('workload identities', () => {
         delete d.inference[0].model;
       }),
     );
-    expect(Object.keys(p.workloadAccess)).toEqual(['pretrain', 'finetune', 'awq']);
+    expect(Object.keys(p.workloadAccess)).toEqual(['pretrain', 'finetune', 'awq', 'embed-reviews']);
   });
 });

@@ -149,6 +149,7 @@ test('removing a pool changes nothing another stack imports', () => {
       d.nodePools = d.nodePools.filter((p: any) => p.name !== 'inference');
       d.inference = [];
       d.optimizations = [];
+      d.pipelines = d.pipelines.filter((p: any) => p.nodePool !== 'inference');
     }),
   });
   const after = {

@@ -23,13 +23,14 @@ const EDITS: Edit[] = [
   { name: 'add a pool at the end', change: (d) => d.nodePools.push(pool('batch')) },
   { name: 'add a pool at the start', change: (d) => d.nodePools.unshift(pool('batch')) },
   {
-    name: 'remove a pool from the middle (and the service and the optimization on it)',
+    name: 'remove a pool from the middle (and the service, the optimization and the Ray pipeline on it)',
     slice: true,
     scope: { removesPools: ['inference'] },
     change: (d) => {
       d.nodePools.splice(0, 1);
       d.inference = [];
       d.optimizations = [];
+      d.pipelines = d.pipelines.filter((p: any) => p.nodePool !== 'inference');
     },
   },
   { name: 'reorder pools', change: (d) => d.nodePools.reverse() },
@@ -150,6 +151,20 @@ const EDITS: Edit[] = [
     name: 'remove a pipeline',
     change: (d) => {
       d.pipelines = d.pipelines.slice(1);
+    },
+  },
+  {
+    // The script is a ConfigMap (mutable: updated in place) and the image is in the run template's ConfigMap: the
+    // deploy changes both, never a run, and replaces nothing (rule 9).
+    name: "change a Ray pipeline's script",
+    change: (d) => {
+      d.pipelines.find((p: any) => p.engine === 'ray').script = 'test/pipelines/jobs/v2/embed_reviews.py';
+    },
+  },
+  {
+    name: "change a Ray pipeline's image",
+    change: (d) => {
+      d.pipelines.find((p: any) => p.engine === 'ray').image = 'rayproject/ray:2.49.0-py312-gpu';
     },
   },
   {

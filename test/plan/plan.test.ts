@@ -40,6 +40,8 @@ test("each workload's share of its pool at full scale", () => {
     }),
     expect.objectContaining({ kind: 'training', name: 'finetune', acceleratorsPerPod: 8, maxPods: 2 }),
     expect.objectContaining({ kind: 'training', name: 'awq', acceleratorsPerPod: 1, maxPods: 1 }),
+    // A Ray pipeline is a Ray job on its pool (two workers of one GPU).
+    expect.objectContaining({ kind: 'training', name: 'embed-reviews', acceleratorsPerPod: 1, maxPods: 2 }),
   ]);
 });
 
@@ -104,7 +106,9 @@ test('the report: tables, the idle floor and the diagram', () => {
   const md = renderPlanMarkdown(plan);
   expect(md).toContain('Idle floor **$325** a month');
   expect(md).toContain('| inference | managed-node-group | g6e.xlarge, g6e.2xlarge | 8 | 0–8 | $0 | $13,094 |');
-  expect(md).toContain('| llm | inference | inference | llm | 1 | 1–6 | 75% | models/llama-3.1-8b-ft-awq/awq-202612070900 |');
+  expect(md).toContain(
+    '| llm | inference | inference | llm | 1 | 1–6 | 75% | models/llama-3.1-8b-ft-awq/awq-202612070900 |',
+  );
   expect(md).toContain('```mermaid\nflowchart LR');
   expect(md).toContain('pool_training --> training_pretrain');
   expect(md).toContain('inference_llm -.reads.-> zone_models');
