@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { AiPlatform, type AiPlatformDefinition } from '../../lib';
 import { HELM_CHARTS } from '../../lib/catalog/versions';
@@ -16,6 +19,13 @@ interface Edit {
   readonly change: (d: any) => void;
   readonly scope?: EditScope;
   readonly slice?: boolean;
+}
+
+/** A later version of a script: the same file name, one more line, in a folder of its own. */
+function changedScript(script: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'script-v2-')), path.basename(script));
+  fs.writeFileSync(file, `${fs.readFileSync(script, 'utf8')}\n# v2\n`);
+  return file;
 }
 
 const pool = (name: string, extra: object = {}) => ({ name, instanceTypes: ['g6e.xlarge'], maxNodes: 2, ...extra });
@@ -158,7 +168,7 @@ const EDITS: Edit[] = [
     // deploy changes both, never a run, and replaces nothing (rule 9).
     name: "change a Ray pipeline's script",
     change: (d) => {
-      d.pipelines.find((p: any) => p.engine === 'ray').script = 'test/pipelines/jobs/v2/embed_reviews.py';
+      d.pipelines.find((p: any) => p.engine === 'ray').script = changedScript('examples/jobs/embed_reviews.py');
     },
   },
   {
