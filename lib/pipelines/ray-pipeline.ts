@@ -124,8 +124,9 @@ export class RayPipeline {
   }
 
   /**
-   * What the runs execute: the driver runs the script from the mounted files with the Spark job's arguments (the
-   * Ray Jobs entrypoint runs on the head node: Ray docs, "Ray Jobs Overview", Specifying CPU and GPU resources).
+   * What the runs execute: the driver runs the script from the mounted files with the Spark job's arguments. The
+   * entrypoint runs on the head unless it asks for resources (Ray docs, "Quickstart using the Ray Jobs CLI",
+   * Specifying CPU and GPU resources); the workers get the files too, so a module the script imports is there as well.
    * Reads the script file; throws the props' problems.
    */
   public static run(props: RayPipelineProps): RayPipelineRun {
