@@ -6,8 +6,8 @@ import { buildNew, definitionOf, SCRIPT } from './fixture';
 /** No Spark here: the example job is compiled, its pure parts and main() tested with plain python3. */
 const python = (args: string[], input?: string) => spawnSync('python3', args, { encoding: 'utf8', input });
 
-test('the example job compiles, and its own tests pass (input prefix, JSON-only glob, no input, no valid record)', () => {
-  const compiled = python(['-m', 'py_compile', SCRIPT]);
+test('the example jobs compile (the Ray one too), and its own tests pass (input prefix, JSON-only glob, no input, no valid record)', () => {
+  const compiled = python(['-m', 'py_compile', SCRIPT, path.join(path.dirname(SCRIPT), 'embed_reviews.py')]);
   expect(compiled.stderr).toBe('');
   const tests = python([path.join(__dirname, 'jobs', 'test_reviews_clean.py')]);
   expect(tests.stderr).toMatch(/\nOK\s*$/);

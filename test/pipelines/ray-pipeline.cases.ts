@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Testing } from 'cdk8s';
@@ -181,19 +180,4 @@ describe('a Ray pipeline on the training job Ray path', () => {
       expect(celViolations(named)).toEqual([]);
     },
   );
-});
-
-test('the example script compiles', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyc-'));
-  const { spawnSync } = require('node:child_process');
-  const r = spawnSync(
-    'python3',
-    [
-      '-c',
-      `import py_compile; py_compile.compile(${JSON.stringify(SCRIPT)}, cfile=${JSON.stringify(path.join(dir, 'x.pyc'))}, doraise=True)`,
-    ],
-    { encoding: 'utf8' },
-  );
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
 });
