@@ -11,7 +11,7 @@ import {
   type KarpenterNodePoolProps,
 } from '../../lib';
 import { findKubernetesVersion } from '../../lib/catalog/versions';
-import { clusterStack, referenceWith, resourcesOf, synthPlatform } from '../helpers';
+import { clusterStack, leanReferenceWith, referenceWith, resourcesOf, synthPlatform } from '../helpers';
 import { full } from '../support/full-tests';
 
 function statements(template: Template): any[] {
@@ -270,7 +270,7 @@ describe('platform wiring', () => {
       'nvidia-device-plugin',
     ]);
     const { template: unexposed } = synthPlatform(
-      referenceWith((d) => {
+      leanReferenceWith((d) => {
         delete d.inference[0].expose;
       }),
     );
@@ -283,7 +283,7 @@ describe('platform wiring', () => {
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-mountpoint-s3-csi-driver' });
     // The reference mounts only its served model's folder: without that model, nothing mounts a zone.
     const { template: t } = synthPlatform(
-      referenceWith((d) => {
+      leanReferenceWith((d) => {
         delete d.inference[0].model;
       }),
     );
@@ -374,7 +374,7 @@ describe('platform wiring', () => {
 
   test('a karpenter pool installs Karpenter and its NodePool chart', () => {
     const { platform: p, template: t } = synthPlatform(
-      referenceWith((d) => {
+      leanReferenceWith((d) => {
         d.nodePools[0].provisioner = 'karpenter';
       }),
     );

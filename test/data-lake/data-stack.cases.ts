@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AiPlatform } from '../../lib';
 import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
+import { full } from '../support/full-tests';
 
 const dataTemplate = (definition = referenceWith()) => {
   const app = testApp();
@@ -155,7 +156,7 @@ describe('workload identities', () => {
     expect(JSON.stringify(writes[0].Resource)).not.toContain('DataLakeZonecuratedArnExport');
   });
 
-  test('workloads without dataAccess get no role', () => {
+  full.test('workloads without dataAccess get no role', () => {
     // The reference's service reads its model from a zone (a role for that prefix): without the model, it reads nothing.
     const { platform: p } = synthPlatform(
       referenceWith((d) => {

@@ -11,3 +11,6 @@ import '../contracts/template-contracts.test';
 import '../plan/plan.test';
 import '../standalone/standalone-constructs.test';
 import '../cluster/gpu-cluster.test';
+import '../network/platform-network.test';
+import '../catalog/catalog.test';
+import '../delivery/platform-pipeline.test';

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AiMonitoring, AiPlatform, BudgetCostFilter, type AiMonitoringProps } from '../../lib';
-import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
+import { leanReferenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
 import { evaluate } from './metric-math';
 
 function monitoring(props: Partial<AiMonitoringProps> = {}) {
@@ -328,7 +328,7 @@ describe('in the reference platform', () => {
 
 test('the definition overrides alarm thresholds', () => {
   const platform = new AiPlatform(testApp(), 'AiPlatform', {
-    definition: referenceWith((d) => {
+    definition: leanReferenceWith((d) => {
       Object.assign(d.monitoring, {
         gpuIdleThresholdPercent: 20,
         gpuIdleMinutes: 60,
@@ -380,7 +380,7 @@ test('the definition overrides alarm thresholds', () => {
 
 test('without a monitoring block: dashboard and alarms to a topic with no subscribers, no budget', () => {
   const platform = new AiPlatform(testApp(), 'AiPlatform', {
-    definition: referenceWith((d) => {
+    definition: leanReferenceWith((d) => {
       delete d.monitoring;
     }),
   });

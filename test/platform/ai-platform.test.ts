@@ -4,7 +4,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AiPlatform, DefinitionError } from '../../lib';
 import { resolveDefinition } from '../../lib/definition/resolve';
 import { monitoringProps } from '../../lib/platform/map-monitoring';
-import { referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
+import { leanReferenceWith, referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
+import { full } from '../support/full-tests';
 
 describe('the reference platform', () => {
   const { platform, template } = synthPlatform();
@@ -65,7 +66,7 @@ describe('the reference platform', () => {
 
 test('definition warnings become synth warnings', () => {
   const { platform } = synthPlatform(
-    referenceWith((d) => {
+    leanReferenceWith((d) => {
       delete d.cluster.publicAccessCidrs;
     }),
   );
@@ -88,9 +89,9 @@ test('an invalid definition throws a DefinitionError before any stack exists', (
   expect(app.node.findAll().some((c) => c.node.id === 'Platform')).toBe(false);
 });
 
-test('a private cluster has no public endpoint', () => {
+full.test('a private cluster has no public endpoint', () => {
   const { template } = synthPlatform(
-    referenceWith((d) => {
+    leanReferenceWith((d) => {
       d.cluster.endpointAccess = 'private';
       delete d.cluster.publicAccessCidrs;
     }),
@@ -134,7 +135,7 @@ describe('contracts across the reference stacks', () => {
   });
 });
 
-test('a second synth into the same cdk.out keeps only its own plan and manifests', () => {
+full.test('a second synth into the same cdk.out keeps only its own plan and manifests', () => {
   const { mkdtempSync, readdirSync } = require('node:fs');
   const { join } = require('node:path');
   const outdir = mkdtempSync(join(require('node:os').tmpdir(), 'cdkout-'));
@@ -147,9 +148,9 @@ test('a second synth into the same cdk.out keeps only its own plan and manifests
     new AiPlatform(app, 'AiPlatform', { definition });
     app.synth();
   };
-  synth(referenceWith());
+  synth(leanReferenceWith());
   synth(
-    referenceWith((d) => {
+    leanReferenceWith((d) => {
       d.name = 'other-ml';
     }),
   );
@@ -167,20 +168,26 @@ test("a pool's nodes are described once: the node group and the resolved definit
   expect(platform.nodePools.inference.nodes).toBe(resolved.nodes);
 });
 
-test('a pipeline above the default vCPU quota warns once, under its definition path, where acknowledgeWarnings can accept it', () => {
-  const app = testApp();
-  const platform = new AiPlatform(app, 'AiPlatform', {
-    definition: referenceWith((d) => {
-      d.pipelines[0].maxCapacity = { vcpu: 32, memoryGiB: 128 };
-    }),
-  });
-  const warnings = Annotations.fromStack(platform.platformStack)
-    .findWarning('*', Match.anyValue())
-    .map((w) => String(w.entry.data));
-  expect(warnings).toEqual([
-    expect.stringMatching(/^definition: pipelines\[0\]\.maxCapacity\.vcpu \(32\) is above 16/),
-  ]);
-});
+full.test(
+  'a pipeline above the default vCPU quota warns once, under its definition path, where acknowledgeWarnings can accept it',
+  () => {
+    const app = testApp();
+    const platform = new AiPlatform(app, 'AiPlatform', {
+      // The nightly pipeline alone (no jobs, no other pipeline): only its warning matters here.
+      definition: referenceWith((d) => {
+        d.pipelines = [{ ...d.pipelines[0], maxCapacity: { vcpu: 32, memoryGiB: 128 } }];
+        d.training = [];
+        d.optimizations = [];
+      }),
+    });
+    const warnings = Annotations.fromStack(platform.platformStack)
+      .findWarning('*', Match.anyValue())
+      .map((w) => String(w.entry.data));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^definition: pipelines\[0\]\.maxCapacity\.vcpu \(32\) is above 16/),
+    ]);
+  },
+);
 
 test('node launch templates (system and GPU) carry the platform tag to their instances, and no user tag', () => {
   const { template } = synthPlatform();
@@ -204,48 +211,51 @@ test('the plan names the stack that holds each pool and workload, as the app pla
   );
 });
 
-test("definition warnings raised for constructs (budget cost tag, Lake Formation admin) appear once, under the definition's field", () => {
-  const budgetOf = (platform: AiPlatform) =>
-    resourcesOf(Template.fromStack(platform.monitoringStack), 'AWS::Budgets::Budget')[0][1].Properties.Budget;
-  // (One build for two cases: the budget's cost-tag warning unacknowledged, and a Lake Formation lake.)
-  const tagged = new AiPlatform(testApp(), 'AiPlatform', {
-    definition: referenceWith((d) => {
-      d.acknowledgeWarnings = [];
-      d.dataLake.lakeFormation = true;
-    }),
-  });
-  expect(budgetOf(tagged).CostFilters).toEqual({ TagKeyValue: ['user:ai-platform$acme-ml'] });
-  expect(tagged.definition.warnings.map((w) => w.path)).toContain('monitoring.budgetCostFilter');
-  // One warning, under the definition's field: AiMonitoring's own is acknowledged by the platform.
-  const warnings = Annotations.fromStack(tagged.monitoringStack)
-    .findWarning('*', Match.anyValue())
-    .map((w) => String(w.entry.data));
-  expect(warnings.filter((w) => w.includes('update-cost-allocation-tags-status'))).toEqual([]);
-  // budgetCostFilter account: no warning, and AiMonitoring is asked for the whole account (its own test pins the budget).
-  const account = resolveDefinition(
-    referenceWith((d) => {
-      d.monitoring.budgetCostFilter = 'account';
-    }),
-  );
-  expect(account.warnings.map((w) => w.path)).not.toContain('monitoring.budgetCostFilter');
-  const props = monitoringProps(account, {
-    stack: new Stack(testApp(), 'M'),
-    lake: { zoneBucketName: (z: string) => z } as never,
-    containerInsights: {} as never,
-    nodegroupNames: {},
-    topicName: 't',
-  });
-  expect(props.costFilter).toBe('account');
+full.test(
+  "definition warnings raised for constructs (budget cost tag, Lake Formation admin) appear once, under the definition's field",
+  () => {
+    const budgetOf = (platform: AiPlatform) =>
+      resourcesOf(Template.fromStack(platform.monitoringStack), 'AWS::Budgets::Budget')[0][1].Properties.Budget;
+    // (One build for two cases: the budget's cost-tag warning unacknowledged, and a Lake Formation lake.)
+    const tagged = new AiPlatform(testApp(), 'AiPlatform', {
+      definition: leanReferenceWith((d) => {
+        d.acknowledgeWarnings = [];
+        d.dataLake.lakeFormation = true;
+      }),
+    });
+    expect(budgetOf(tagged).CostFilters).toEqual({ TagKeyValue: ['user:ai-platform$acme-ml'] });
+    expect(tagged.definition.warnings.map((w) => w.path)).toContain('monitoring.budgetCostFilter');
+    // One warning, under the definition's field: AiMonitoring's own is acknowledged by the platform.
+    const warnings = Annotations.fromStack(tagged.monitoringStack)
+      .findWarning('*', Match.anyValue())
+      .map((w) => String(w.entry.data));
+    expect(warnings.filter((w) => w.includes('update-cost-allocation-tags-status'))).toEqual([]);
+    // budgetCostFilter account: no warning, and AiMonitoring is asked for the whole account (its own test pins the budget).
+    const account = resolveDefinition(
+      referenceWith((d) => {
+        d.monitoring.budgetCostFilter = 'account';
+      }),
+    );
+    expect(account.warnings.map((w) => w.path)).not.toContain('monitoring.budgetCostFilter');
+    const props = monitoringProps(account, {
+      stack: new Stack(testApp(), 'M'),
+      lake: { zoneBucketName: (z: string) => z } as never,
+      containerInsights: {} as never,
+      nodegroupNames: {},
+      topicName: 't',
+    });
+    expect(props.costFilter).toBe('account');
 
-  // A Lake Formation lake: the data lake administrator requirement is one definition warning, under dataLake.lakeFormation.
-  expect(tagged.definition.warnings.filter((w) => w.path === 'dataLake.lakeFormation').map((w) => w.message)).toEqual([
-    expect.stringContaining('must be a Lake Formation data lake administrator'),
-  ]);
-  const dataWarnings = Annotations.fromStack(tagged.dataStack)
-    .findWarning('*', Match.anyValue())
-    .map((w) => String(w.entry.data));
-  expect(dataWarnings.filter((w) => w.includes('data lake administrator'))).toEqual([]);
-});
+    // A Lake Formation lake: the data lake administrator requirement is one definition warning, under dataLake.lakeFormation.
+    expect(tagged.definition.warnings.filter((w) => w.path === 'dataLake.lakeFormation').map((w) => w.message)).toEqual(
+      [expect.stringContaining('must be a Lake Formation data lake administrator')],
+    );
+    const dataWarnings = Annotations.fromStack(tagged.dataStack)
+      .findWarning('*', Match.anyValue())
+      .map((w) => String(w.entry.data));
+    expect(dataWarnings.filter((w) => w.includes('data lake administrator'))).toEqual([]);
+  },
+);
 
 test('the platform stack outputs what a user needs after deploy: the cluster name and the kubeconfig command', () => {
   const { platform } = synthPlatform();

@@ -3,7 +3,8 @@ import { parse } from 'yaml';
 import { AiPlatform, type AiPlatformDefinition } from '../../lib';
 import { multiTeamPlatform } from '../../examples/multi-team';
 import { withRuns } from '../support/launched-runs';
-import { manifestsOf, referenceWith, resourcesOf, synthPlatform, testApp } from '../helpers';
+import { leanReferenceWith, manifestsOf, resourcesOf, synthPlatform, testApp } from '../helpers';
+import { full } from '../support/full-tests';
 
 // Features that deploy but would not work unless the output matches what the services do. Each test names
 // the contract's source; test/contracts holds the template and admission contracts.
@@ -137,7 +138,7 @@ test("a team's declared egress is a NetworkPolicy in its namespace, alongside th
   ];
   const policies = manifestsOf(
     new AiPlatform(testApp(), 'AiPlatform', {
-      definition: referenceWith((d) => {
+      definition: leanReferenceWith((d) => {
         d.teams[0].egress = egress;
       }),
     }).charts,
@@ -163,7 +164,7 @@ test("a team's declared egress is a NetworkPolicy in its namespace, alongside th
 });
 
 describe('Karpenter pools get what managed pools get', () => {
-  const karpenter: AiPlatformDefinition = referenceWith((d) => {
+  const karpenter: AiPlatformDefinition = leanReferenceWith((d) => {
     d.nodePools[0].provisioner = 'karpenter';
     d.nodePools[0].minNodes = 0;
     d.nodePools[0].labels = { tier: 'gold' };
@@ -207,28 +208,28 @@ test('team quotas: gpuQuota for NVIDIA GPUs, neuronQuota for Neuron devices', ()
 
 // EKS names the node group; CloudFormation cannot replace a custom-named resource in place, so the name
 // carries a digest of what forces replacement.
-test('node groups have stable names that change with what forces their replacement', () => {
+full.test('node groups have stable names that change with what forces their replacement', () => {
   const name = (d: AiPlatformDefinition) =>
     new AiPlatform(testApp(), 'AiPlatform', { definition: d }).nodePools.inference.nodegroupName;
-  const base = name(referenceWith());
+  const base = name(leanReferenceWith());
   expect(base).toMatch(/^acme-ml-inference-[0-9a-f]{8}$/);
   expect(
     name(
-      referenceWith((d) => {
+      leanReferenceWith((d) => {
         d.nodePools[0].maxNodes = 10;
       }),
     ),
   ).toBe(base);
   expect(
     name(
-      referenceWith((d) => {
+      leanReferenceWith((d) => {
         d.nodePools[0].instanceTypes = ['g6e.xlarge'];
       }),
     ),
   ).not.toBe(base);
   expect(
     name(
-      referenceWith((d) => {
+      leanReferenceWith((d) => {
         d.nodePools[0].capacityType = 'on-demand';
       }),
     ),
@@ -236,7 +237,7 @@ test('node groups have stable names that change with what forces their replaceme
   // Subnets force replacement too: a third AZ adds a subnet to the group.
   expect(
     name(
-      referenceWith((d) => {
+      leanReferenceWith((d) => {
         d.network.maxAzs = 2;
         d.network.natGateways = 1;
       }),

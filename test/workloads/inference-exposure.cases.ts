@@ -4,7 +4,7 @@ import { Testing } from 'cdk8s';
 import { AiPlatform, ExposureVisibility, InferenceService, type InferenceServiceProps } from '../../lib';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { placementOnPool } from '../../lib/workloads/placement';
-import { referenceWith, schemaProblems, testApp } from '../helpers';
+import { leanReferenceWith, schemaProblems, testApp } from '../helpers';
 import { celViolations } from '../support/cel-rules';
 
 const g6e = placementOnPool('inference', [findInstance('g6e.xlarge')!], 1);
@@ -324,7 +324,7 @@ describe('requests that wait for a replica (KEDA HTTP add-on)', () => {
 describe('exposed services in a platform', () => {
   const CERT_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab';
   const platform = new AiPlatform(testApp(), 'AiPlatform', {
-    definition: referenceWith((d) => {
+    definition: leanReferenceWith((d) => {
       d.inference[0].expose = {
         visibility: 'internet',
         host: 'chat.example.com',

@@ -4,7 +4,7 @@ import { Testing } from 'cdk8s';
 import { AiPlatform, InferenceService, VersionCatalog, type InferenceServiceProps } from '../../lib';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { placementOnPool } from '../../lib/workloads/placement';
-import { referenceWith, testApp } from '../helpers';
+import { leanReferenceWith, testApp } from '../helpers';
 
 const g6e = placementOnPool('inference', [findInstance('g6e.xlarge')!], 1);
 const prometheus = {
@@ -146,7 +146,7 @@ test('secretArns lists what the role must read', () => {
 describe('in a platform', () => {
   // testApp: no asset staging (staging the pipelines' scripts and the handlers' code is most of a synth's time).
   const platform = new AiPlatform(testApp(), 'AiPlatform', {
-    definition: referenceWith((d) => {
+    definition: leanReferenceWith((d) => {
       d.inference[0].dataAccess = undefined;
       d.inference[0].model = { zone: 'models', path: 'llama-3-8b/v3' };
       d.inference[0].secrets = { API_KEY: ARN };
