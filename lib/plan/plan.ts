@@ -28,7 +28,7 @@ export interface PlanPool {
 
 /** A workload in the plan. */
 export interface PlanWorkload {
-  /** `inference` or `training`. */
+  /** `inference`, `training`, `optimization` or `pipeline` (a Ray pipeline). */
   readonly kind: string;
   readonly name: string;
   readonly pool: string;
@@ -166,7 +166,7 @@ export function planPlatform(def: ResolvedDefinition, placement?: PlanPlacement)
       model: s.model?.uri ?? (s.model?.zone !== undefined ? `${s.model.zone}/${s.model.path}` : undefined),
     })),
     ...def.training.map((j) => ({
-      kind: 'training' as const,
+      kind: j.pipeline !== undefined ? 'pipeline' : j.optimization ? 'optimization' : 'training',
       name: j.name,
       pool: j.nodePool,
       namespace: j.namespace,

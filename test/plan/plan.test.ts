@@ -39,9 +39,9 @@ test("each workload's share of its pool at full scale", () => {
       poolSharePercent: 50,
     }),
     expect.objectContaining({ kind: 'training', name: 'finetune', acceleratorsPerPod: 8, maxPods: 2 }),
-    expect.objectContaining({ kind: 'training', name: 'awq', acceleratorsPerPod: 1, maxPods: 1 }),
+    expect.objectContaining({ kind: 'optimization', name: 'awq', acceleratorsPerPod: 1, maxPods: 1 }),
     // A Ray pipeline is a Ray job on its pool (two workers of one GPU).
-    expect.objectContaining({ kind: 'training', name: 'embed-reviews', acceleratorsPerPod: 1, maxPods: 2 }),
+    expect.objectContaining({ kind: 'pipeline', name: 'embed-reviews', acceleratorsPerPod: 1, maxPods: 2 }),
   ]);
 });
 
