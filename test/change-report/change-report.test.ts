@@ -13,6 +13,7 @@ import {
 import { reviewChanges } from '../../lib/change-report/approval';
 import { manifestChanges } from '../../lib/change-report/private/kubernetes';
 import { deniedByPolicy } from '../../lib/change-report/private/stack-policies';
+import { itemOf } from '../../lib/change-report/private/translate';
 import { synthAssembly } from './synth-assembly';
 
 // The change report on pairs of real assemblies of a small platform, diffed with @aws-cdk/cloudformation-diff:
@@ -269,4 +270,17 @@ describe('the approval the delivery pipeline asks for', () => {
     ]);
     expect(reviewChanges(rolls)).toEqual({ approvalNeeded: false, because: [] });
   });
+});
+
+test("a job's chart is named by its kind, in this version's plan and in one from before optimizations and Ray pipelines had their own", () => {
+  const plan = (kind: string): any => ({ pools: [], workloads: [{ kind, name: 'awq', pool: 'gpu' }] });
+  const item = (kind: string) =>
+    itemOf('TrainingawqA970F16F', 'Custom::AWSCDK-EKS-KubernetesResource', {}, [plan(kind)]).item;
+  expect(item('optimization')).toBe('optimization:awq');
+  expect(item('pipeline')).toBe('pipeline:awq');
+  expect(item('training')).toBe('training:awq');
+  // An inference chart is not a job's.
+  expect(
+    itemOf('InferenceawqA970F16F', 'Custom::AWSCDK-EKS-KubernetesResource', {}, [plan('optimization')]).item,
+  ).not.toBe('optimization:awq');
 });

@@ -4,6 +4,12 @@ import { STACK_POLICY_RESOURCE_TYPE } from '../../core/stack-policy';
 import { manifestChanges, type ObjectChange } from './kubernetes';
 import { deniedByPolicy } from './stack-policies';
 
+/**
+ * The plan's kinds of the jobs a CronJob starts (training, optimizations, Ray pipelines). Strings only, so
+ * Object.freeze is deep (lib/catalog's deepFreeze is a layer this one may not import).
+ */
+const JOB_KINDS: readonly string[] = Object.freeze(['training', 'optimization', 'pipeline']);
+
 /** What CloudFormation does to one resource. */
 export enum ChangeKind {
   ADDED = 'added',
@@ -50,7 +56,10 @@ function poolOf(
 function workloadOf(id: string, plans: (PlatformPlan | undefined)[]): PlanWorkload | undefined {
   const m = /^(Inference|Training)([A-Za-z0-9]+?)[0-9A-F]{8}$/.exec(id);
   if (!m) return undefined;
-  return plans.flatMap((p) => p?.workloads ?? []).find((w) => w.kind === m[1].toLowerCase() && alnum(w.name) === m[2]);
+  // Training, optimization and Ray pipeline jobs are all `Training-<name>` charts (a plan before optimizations and
+  // Ray pipelines had their own kinds calls each of them `training`).
+  const kinds = m[1] === 'Inference' ? ['inference'] : JOB_KINDS;
+  return plans.flatMap((p) => p?.workloads ?? []).find((w) => kinds.includes(w.kind) && alnum(w.name) === m[2]);
 }
 
 /** Names a resource in the platform's words. */
@@ -84,9 +93,10 @@ function rotationCost(pool: PlanPool | undefined): string {
 /** What draining a pool's nodes does to the workloads the plan places on it. */
 function onPool(item: Item, plans: (PlatformPlan | undefined)[]): string {
   const on = (plans.find((p) => p !== undefined)?.workloads ?? []).filter((w) => `pool:${w.pool}` === item.item);
-  const names = (kind: string) => on.filter((w) => w.kind === kind).map((w) => `\`${w.name}\``);
+  const names = (...kinds: string[]) => on.filter((w) => kinds.includes(w.kind)).map((w) => `\`${w.name}\``);
+  const jobs = names(...JOB_KINDS);
   const parts = [
-    names('training').length > 0 ? `running training restarts (${names('training').join(', ')})` : '',
+    jobs.length > 0 ? `a running job restarts (${jobs.join(', ')})` : '',
     names('inference').length > 0 ? `${names('inference').join(', ')} move to the new nodes` : '',
   ].filter((x) => x);
   return parts.length > 0 ? ` and ${parts.join('; ')}` : ' and replaced (no workload of the plan runs on it)';
