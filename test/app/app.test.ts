@@ -136,12 +136,14 @@ full.test(
     expect(yamlFiles.map((f) => f.split('/')[1]).sort()).toEqual([
       'Inference-llm.yaml',
       'Namespace-awq.yaml',
+      'Namespace-embed-reviews.yaml',
       'Namespace-finetune.yaml',
       'Namespace-llm.yaml',
       'Namespace-pretrain.yaml',
       'Namespace-research.yaml',
       'PrometheusScraperRbac.yaml',
       'Training-awq.yaml',
+      'Training-embed-reviews.yaml',
       'Training-finetune.yaml',
       'Training-pretrain.yaml',
     ]);
