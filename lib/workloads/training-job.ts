@@ -451,11 +451,18 @@ export class TrainingJob extends Chart {
         activeDeadlineSeconds: deadlineSeconds(props.maxRunHours),
         // Quoted for KubeRay's bash, Ray's list2cmdline and the job's /bin/sh (see rayEntrypoint).
         entrypoint: rayEntrypoint(props.command!),
+        // The Ray cluster (its GPU workers) is deleted as soon as the job ends: KubeRay waits ttlSecondsAfterFinished
+        // after the end time before deleting it (kuberay v1.7.0 rayjob_controller.go handleShutdownAfterJobFinishes),
+        // and an hour of idle GPU nodes per run would cost as much as the run. The driver's logs stay with the
+        // submitter Job (K8sJobMode: `ray job submit` follows them).
         shutdownAfterJobFinishes: true,
-        ttlSecondsAfterFinished: 3600,
+        ttlSecondsAfterFinished: 0,
         rayClusterSpec: {
           rayVersion: RUNTIME_VERSIONS.rayVersion,
-          headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [] } } },
+          // No Ray task on the head, which sits on the system nodes: KubeRay would advertise its CPU request as
+          // `num-cpus` (kuberay v1.7.0 ray-operator/controllers/ray/common/pod.go, when rayStartParams has none), and
+          // Ray would schedule the job's tasks there, beside the driver.
+          headGroupSpec: { rayStartParams: { 'num-cpus': '0' }, template: { spec: { containers: [] } } },
           workerGroupSpecs: [
             {
               groupName: 'accelerated',
