@@ -96,6 +96,12 @@ describe('ray: a KubeRay RayJob', () => {
     expect(head.containers[0].resources.limits['nvidia.com/gpu']).toBeUndefined();
     expect(JSON.stringify(head.affinity)).toContain('"values":["system"]');
   });
+
+  test('the GPU workers go when the job ends, and no task of the job runs on the head', () => {
+    // KubeRay deletes the cluster ttlSecondsAfterFinished after the job's end (kuberay v1.7.0 rayjob_controller.go).
+    expect(rj.spec.ttlSecondsAfterFinished).toBe(0);
+    expect(rj.spec.rayClusterSpec.headGroupSpec.rayStartParams).toEqual({ 'num-cpus': '0' });
+  });
 });
 
 test('documented default: one node', () => {
