@@ -1,5 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import { stringify } from 'yaml';
+import { RUN_ALERTS } from './run-rules';
 
 // Alerting evaluated in Amazon Managed Service for Prometheus (the workspace of ManagedPrometheus): the rules and
 // the alert manager live here, with the CloudWatch alarms, so every alarm and alert rule is in one domain.
@@ -19,20 +20,32 @@ export const LATENCY_HISTOGRAM = 'vllm:e2e_request_latency_seconds_bucket';
 /**
  * The workspace's alert manager: every alert to one SNS topic. `sigv4.region` is required and the topic must
  * be a standard topic of the same account (Amazon Managed Service for Prometheus user guide, "Configure
- * alert manager to send messages to Amazon SNS").
+ * alert manager to send messages to Amazon SNS"); the rest is Alertmanager's own configuration ("Create an alert
+ * manager configuration": the same structure as standalone Prometheus). A run alert (run-rules.ts RUN_ALERTS) is sent once,
+ * without the "resolved" message (`send_resolved`, true by default for SNS: Alertmanager configuration,
+ * <sns_config>): it resolves by itself after its window, while the run is still failed or still not started.
  */
 export function alertManagerDefinition(topicArn: string, region: string): string {
+  const sns = (sendResolved: boolean) => [
+    '      sns_configs:',
+    `        - topic_arn: ${topicArn}`,
+    ...(sendResolved ? [] : ['          send_resolved: false']),
+    '          sigv4:',
+    `            region: ${region}`,
+  ];
   return [
     'alertmanager_config: |',
     '  route:',
     '    receiver: sns',
     '    group_by: [alertname, namespace, app]',
+    '    routes:',
+    '      - receiver: sns-once',
+    `        matchers: ['alertname=~"${Object.values(RUN_ALERTS).join('|')}"']`,
     '  receivers:',
     '    - name: sns',
-    '      sns_configs:',
-    `        - topic_arn: ${topicArn}`,
-    '          sigv4:',
-    `            region: ${region}`,
+    ...sns(true),
+    '    - name: sns-once',
+    ...sns(false),
     '',
   ].join('\n');
 }

@@ -31,6 +31,9 @@ export const RUN_METRICS = deepFreeze({
   lastSuccess: 'kube_cronjob_status_last_successful_time',
 } as const);
 
+/** The run alerts: a failed run, a scheduled start missed. The alert manager sends each once (no "resolved"). */
+export const RUN_ALERTS = deepFreeze({ failed: 'JobRunFailed', missed: 'JobRunMissed' } as const);
+
 /** The alert rule group of runs, in the workspace's rule groups namespace of the same name. */
 export const RUN_RULE_GROUP = 'job-runs';
 
@@ -73,20 +76,29 @@ export function failedRunExpression(o: RunObjective): string {
   return `(${failed} and on (namespace, job_name) ${RunSelectors.ownedJobs(o)}) unless on (namespace, job_name) ${earlier}`;
 }
 
+/** How long the missed-run alert fires after a start's deadline passed (one notification per missed start). */
+const MISSED_RUN_WINDOW_SECONDS = 3600;
+
 /**
  * A scheduled run did not start: the CronJob's next schedule time lies further in the past than its starting
- * deadline while it is not suspended. kube-state-metrics computes the next schedule time from the last schedule
- * time (or the creation time) in the CronJob's `spec.timeZone` (v2.20.0 internal/store/cronjob.go
- * getNextScheduledTime and parseSchedule, `CRON_TZ=<timeZone>`; time zone aware since v2.15.0, commit 569e820c),
- * and the CronJob controller leaves `status.lastScheduleTime` unchanged when it skips a start, past the deadline
- * ("Missed starting window") or while a run is still active under concurrencyPolicy Forbid (kubernetes
- * pkg/controller/cronjob/cronjob_controllerv2.go syncCronJob), so the time stays in the past until a run starts.
+ * deadline, by less than {@link MISSED_RUN_WINDOW_SECONDS}, while it is not suspended. kube-state-metrics computes
+ * the next schedule time from the last schedule time (or the creation time) in the CronJob's `spec.timeZone`
+ * (v2.20.0 internal/store/cronjob.go getNextScheduledTime and parseSchedule, `CRON_TZ=<timeZone>`; named zones
+ * resolve from v2.20.0, which embeds tzdata: CHANGELOG #3022), and the CronJob controller leaves
+ * `status.lastScheduleTime` unchanged when it skips a start, past the deadline ("Missed starting window") or while a
+ * run is still active under concurrencyPolicy Forbid (kubernetes pkg/controller/cronjob/cronjob_controllerv2.go
+ * syncCronJob), so the time stays in the past until a run starts. Unbounded, that would fire until the next start
+ * (a week for a weekly job), and also right after a schedule change or after a manual job gains a schedule, when the
+ * next time computed from an old last schedule (or the creation) lies long past: the window keeps a real miss to
+ * one alert and those to none, unless the change lands within the hour after the deadline of a start it moved.
  * A CronJob without a starting deadline starts late instead of missing: no series, no alert.
  */
 export function missedRunExpression(o: RunObjective): string {
   const s = RunSelectors.cronJob(o);
+  const late = `(time() - ${RUN_METRICS.nextSchedule}${s})`;
   return (
-    `((time() - ${RUN_METRICS.nextSchedule}${s}) > on (namespace, cronjob) ${RUN_METRICS.startingDeadline}${s})` +
+    `(${late} > on (namespace, cronjob) ${RUN_METRICS.startingDeadline}${s})` +
+    ` and on (namespace, cronjob) (${late} < on (namespace, cronjob) (${RUN_METRICS.startingDeadline}${s} + ${MISSED_RUN_WINDOW_SECONDS}))` +
     ` and on (namespace, cronjob) (${RUN_METRICS.suspended}${s} == 0)`
   );
 }
@@ -103,7 +115,7 @@ export function runRules(objectives: RunObjective[]): string {
         name: RUN_RULE_GROUP,
         rules: objectives.flatMap((o) => [
           {
-            alert: 'JobRunFailed',
+            alert: RUN_ALERTS.failed,
             expr: failedRunExpression(o),
             labels: labels(o),
             annotations: {
@@ -114,7 +126,7 @@ export function runRules(objectives: RunObjective[]): string {
           ...(o.scheduled
             ? [
                 {
-                  alert: 'JobRunMissed',
+                  alert: RUN_ALERTS.missed,
                   expr: missedRunExpression(o),
                   labels: labels(o),
                   annotations: {

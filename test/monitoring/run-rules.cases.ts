@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { AiMonitoring, type AiMonitoringProps, type RunObjective } from '../../lib';
 import { failedRunExpression, missedRunExpression, RUN_RULE_GROUP, runRules } from '../../lib/monitoring/run-rules';
 import { resolveDefinition } from '../../lib/definition/resolve';
+import { alertManagerDefinition } from '../../lib/monitoring/prometheus-rules';
 import { runObjectives } from '../../lib/platform/map-monitoring';
 import { referencePlatform } from '../../examples/reference-platform';
 import { resourcesOf, testApp } from '../helpers';
@@ -103,10 +104,12 @@ describe('alert rules of runs (Managed Prometheus rule group job-runs)', () => {
     );
   });
 
-  test("a missed start: next schedule time (in the CronJob's time zone) older than its starting deadline, not suspended", () => {
+  test("a missed start: next schedule time (in the CronJob's time zone) past its starting deadline by less than an hour, not suspended", () => {
+    const late = '(time() - kube_cronjob_next_schedule_time{namespace="research",cronjob="pretrain"})';
+    const deadline = 'kube_cronjob_spec_starting_deadline_seconds{namespace="research",cronjob="pretrain"}';
     expect(missedRunExpression(scheduled)).toBe(
-      '((time() - kube_cronjob_next_schedule_time{namespace="research",cronjob="pretrain"}) > on (namespace, cronjob) ' +
-        'kube_cronjob_spec_starting_deadline_seconds{namespace="research",cronjob="pretrain"}) and on (namespace, cronjob) ' +
+      `(${late} > on (namespace, cronjob) ${deadline}) and on (namespace, cronjob) ` +
+        `(${late} < on (namespace, cronjob) (${deadline} + 3600)) and on (namespace, cronjob) ` +
         '(kube_cronjob_spec_suspend{namespace="research",cronjob="pretrain"} == 0)',
     );
   });
@@ -184,4 +187,29 @@ describe("the platform's run list (platform/map-monitoring runObjectives)", () =
   test('monitoring.alarms.runs: false leaves them out', () => {
     expect(runObjectives({ ...def, monitoring: { ...def.monitoring, alarms: { runs: false } } })).toEqual([]);
   });
+});
+
+test('the alert manager sends each run alert once (no "resolved" while the run is still failed), every other alert with its resolution', () => {
+  const config = parse(
+    parse(alertManagerDefinition('arn:aws:sns:us-east-1:123456789012:alarms', 'us-east-1')).alertmanager_config,
+  );
+  const alerts = parse(runRules([{ name: 'pretrain', namespace: 'research', scheduled: true }])).groups[0].rules.map(
+    (r: any) => r.alert,
+  );
+  // Alertmanager routes an alert to the first child route whose matchers all hold (Alertmanager configuration, <route>).
+  const receiverOf = (alertname: string) =>
+    (config.route.routes ?? []).find((r: any) =>
+      r.matchers.every((m: string) => {
+        const [, label, op, value] = /^(\w+)(=~|=)"(.*)"$/.exec(m)!;
+        return (
+          label === 'alertname' && (op === '=' ? alertname === value : new RegExp(`^(?:${value})$`).test(alertname))
+        );
+      }),
+    )?.receiver ?? config.route.receiver;
+  const sendsResolved = (receiver: string) =>
+    config.receivers.find((r: any) => r.name === receiver).sns_configs.every((c: any) => c.send_resolved !== false);
+  expect(alerts).toEqual(['JobRunFailed', 'JobRunMissed']);
+  for (const alert of alerts) expect([alert, sendsResolved(receiverOf(alert))]).toEqual([alert, false]);
+  expect(sendsResolved(receiverOf('InferenceP99LatencyHigh'))).toBe(true);
+  for (const r of config.receivers) expect(r.sns_configs[0].sigv4.region).toBe('us-east-1');
 });
