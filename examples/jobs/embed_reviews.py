@@ -8,7 +8,14 @@ Run by a Ray pipeline (engine: ray) as a RayJob in the cluster, which passes whe
 
 Reads Parquet with review_id and review_text, writes Parquet with review_id, tokens and embedding (DIMS floats,
 L2-normalized). The embedding needs no model download (the pods have no internet egress): each token is hashed
-into one of DIMS buckets with a sign, as the "hashing trick" does. No input yet: the job logs it and succeeds.
+into one of DIMS buckets with a sign, as the "hashing trick" does. No input yet (the prefix does not exist): the job
+logs it and succeeds; any other error (access denied, no credentials) fails the run, so the run alert fires.
+
+S3 is read and written with the pod's EKS Pod Identity credentials as botocore resolves them (its container
+credentials provider reads AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE from botocore
+1.34.41 on: EKS user guide, "Use pod identity with the AWS SDK"), handed to pyarrow's S3 filesystem: pyarrow's own
+AWS C++ SDK may predate Pod Identity support (1.11.263), and the node's metadata service is not reachable from the
+pods. The credentials are taken once: a run must end within their lifetime (hours; runTimeoutMinutes bounds it).
 """
 
 import argparse
@@ -47,6 +54,29 @@ def embed(text, dims=DIMS):
     return [v / norm for v in vector] if norm > 0 else vector
 
 
+def s3_filesystem(bucket):
+    """pyarrow's S3 filesystem with the pod's credentials (see the module docstring), in the bucket's region."""
+    import boto3
+    from pyarrow import fs
+
+    session = boto3.Session()
+    credentials = session.get_credentials()
+    if credentials is None:
+        raise RuntimeError("no AWS credentials: is the pipeline's Pod Identity association in place?")
+    frozen = credentials.get_frozen_credentials()
+    return fs.S3FileSystem(
+        access_key=frozen.access_key,
+        secret_key=frozen.secret_key,
+        session_token=frozen.token,
+        region=session.region_name or fs.resolve_s3_region(bucket),
+    )
+
+
+def bucket_of(uri):
+    """s3://bucket/key -> bucket."""
+    return uri.split("://", 1)[-1].split("/", 1)[0]
+
+
 def featurize(batch):
     """A Ray Data batch (pandas DataFrame) of reviews -> review_id, tokens, embedding."""
     import pandas as pd
@@ -67,13 +97,14 @@ def main(argv=None):
 
     ray.init()
     paths = input_paths(args.sources, args.input_prefix)
+    filesystem = s3_filesystem(bucket_of(args.target))
     try:
-        reviews = ray.data.read_parquet(paths, columns=["review_id", "review_text"])
-    except (FileNotFoundError, OSError) as e:
+        reviews = ray.data.read_parquet(paths, columns=["review_id", "review_text"], filesystem=filesystem)
+    except FileNotFoundError as e:
         print(f"no input under {paths}: {e}; nothing to do", file=sys.stderr)
         return 0
     features = reviews.map_batches(featurize, batch_format="pandas")
-    features.write_parquet(args.target)
+    features.write_parquet(args.target, filesystem=filesystem)
     print(f"wrote features of {paths} to {args.target}")
     return 0
 
