@@ -57,10 +57,11 @@ export const referencePlatform: AiPlatformDefinition = {
       minReplicas: 1,
       maxReplicas: 6,
       scaling: { metric: ScalingMetric.CONCURRENCY, target: 8 },
-      // Served from the models zone: that folder is mounted read-only and the service may read it alone. It names
-      // one version: the weekly fine-tune's run of 6 December, quantized by a run of `awq` (see optimizations).
-      // Promoting another version is changing this path: the next deploy rolls the service onto it.
-      model: { zone: 'models', path: 'llama-3.1-8b-ft-awq/awq-202612070900' },
+      // Served from the models zone: that folder is mounted read-only and the service may read it alone. It names one
+      // version: the base model's weights, copied there once (README, "From a definition to a served model"). Once a
+      // weekly fine-tune is quantized by a run of `awq`, promoting it is changing this path to that run's folder
+      // (e.g. 'llama-3.1-8b-ft-awq/awq-202612070900'): the next deploy rolls the service onto it.
+      model: { zone: 'models', path: 'llama-3.1-8b-instruct/v1' },
       args: ['--max-model-len', '8192'],
       env: { VLLM_LOGGING_LEVEL: 'INFO' },
       // Reachable from the VPC through the platform's internal load balancer (kubectl -n llm get ingress llm).
