@@ -84,7 +84,8 @@ export const referencePlatform: AiPlatformDefinition = {
     {
       // Fine-tunes every Sunday at 03:00 Berlin time on two p5 nodes. Each run writes its own version under
       // models/llama-3.1-8b-ft/<run id>/ (OUTPUT_URI; the run id is the CronJob's Job name, finetune-<minutes since
-      // 1970>), with write access to that folder only; a run never overlaps the next (concurrency Forbid).
+      // 1970>). The job may write under models/llama-3.1-8b-ft/ only (every run's folder: the bucket's versioning keeps
+      // what a run overwrites); a run never overlaps the next (concurrency Forbid).
       name: 'finetune',
       image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/trainer:1',
       nodePool: 'training',

@@ -126,7 +126,7 @@ export class RayPipeline {
   /**
    * What the runs execute: the driver runs the script from the mounted files with the Spark job's arguments. The
    * entrypoint runs on the head unless it asks for resources (Ray docs, "Quickstart using the Ray Jobs CLI",
-   * Specifying CPU and GPU resources); the workers get the files too, so a module the script imports is there as well.
+   * Specifying CPU and GPU resources); the workers get the same files mounted, so the path is valid on every node.
    * Reads the script file; throws the props' problems.
    */
   public static run(props: RayPipelineProps): RayPipelineRun {
