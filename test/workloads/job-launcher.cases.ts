@@ -3,7 +3,16 @@ import { TrainingEngine, TrainingJob, type TrainingJobProps } from '../../lib';
 import { findInstance } from '../../lib/catalog/accelerators';
 import { kubectlImage } from '../../lib/catalog/versions';
 import { placementOnPool } from '../../lib/workloads/placement';
-import { RUN_ID_PLACEHOLDER } from '../../lib/workloads/private/job-launcher';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  LAUNCHER_TTL_SECONDS,
+  RUN_FAILED_EXIT_CODE,
+  RUN_ID_PLACEHOLDER,
+  RUN_OWNER_UID_PLACEHOLDER,
+} from '../../lib/workloads/private/job-launcher';
 import { manualStartCommand } from '../../lib/workloads/training-schedule';
 import { schemaProblems } from '../helpers';
 import { full } from '../support/full-tests';
@@ -62,28 +71,49 @@ test('scheduled: the cron in its time zone, one run at a time, bounded history a
     successfulJobsHistoryLimit: 3,
     failedJobsHistoryLimit: 3,
   });
-  // The launcher is never retried (a retry could start a second run).
-  expect(of(scheduled, 'CronJob').spec.jobTemplate.spec.backoffLimit).toBe(0);
+});
+
+test('the launcher Job: evictions are not counted, a failed run fails it at once, other failures retried twice', () => {
+  const job = of(scheduled, 'CronJob').spec.jobTemplate.spec;
+  expect(job).toMatchObject({ backoffLimit: 2, ttlSecondsAfterFinished: 7 * 24 * 3600 });
+  expect(job.template.spec.restartPolicy).toBe('Never');
+  expect(job.podFailurePolicy.rules).toEqual([
+    { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+    { action: 'FailJob', onExitCodes: { containerName: 'launch', operator: 'In', values: [RUN_FAILED_EXIT_CODE] } },
+  ]);
+  expect(job.template.spec.containers.map((c: any) => c.name)).toEqual(['launch']);
+  // Not moved voluntarily while it watches its run, as the training pods.
+  expect(job.template.metadata.annotations).toEqual({
+    'karpenter.sh/do-not-disrupt': 'true',
+    'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
+  });
+  // A finished launcher Job and its run are kept as long as a finished JobSet (its own TTL).
+  expect(LAUNCHER_TTL_SECONDS).toBe(runTemplatesOf(pytorch)[0].spec.ttlSecondsAfterFinished);
 });
 
 test('the launcher substitutes its Job name as the run id, creates the run, and waits for its end', () => {
   const pod = of(pytorch, 'CronJob').spec.jobTemplate.spec.template.spec;
   const [c] = pod.containers;
   expect(c.image).toBe(kubectlImage('1.36'));
-  expect(c.env[0]).toEqual({
-    name: 'RUN_ID',
-    valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/job-name']" } },
-  });
+  expect(c.env.slice(0, 2)).toEqual([
+    { name: 'RUN_ID', valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/job-name']" } } },
+    {
+      name: 'JOB_UID',
+      valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/controller-uid']" } },
+    },
+  ]);
   const script = c.command[2];
-  expect(script).toContain(`sed "s/${RUN_ID_PLACEHOLDER}/$RUN_ID/g" /etc/run/run.json | /bin/kubectl`);
+  expect(script).toContain(
+    `sed -e "s/${RUN_ID_PLACEHOLDER}/$RUN_ID/g" -e "s/${RUN_OWNER_UID_PLACEHOLDER}/$JOB_UID/g" /etc/run/run.json | /bin/kubectl`,
+  );
   expect(script).toContain('create -f - -o name');
-  expect(script).toMatch(/case "\$s" in Completed\) .*exit 0;; Failed\) .*exit 1;; esac/);
+  expect(script).toMatch(/case "\$s" in Completed\) .*exit 0;; Failed\) .*exit 3;; esac/);
   // Waits at most the run's limit: maxRunHours per attempt, 1 + 3 restarts, and an hour to start.
   expect(of(pytorch, 'CronJob').spec.jobTemplate.spec.activeDeadlineSeconds).toBe(6 * 4 * 3600 + 3600);
   expect(pod.volumes[0]).toEqual({ name: 'run', configMap: { name: 'pretrain-run' } });
 });
 
-test('each run knows its id and writes under <output>/<run id>/; the placeholder is only in labels and env', () => {
+test('each run knows its id and writes under <output>/<run id>/; the placeholder is only in labels, env and owner', () => {
   const [run] = runTemplatesOf(pytorch);
   const env = run.spec.replicatedJobs[0].template.spec.template.spec.containers[0].env;
   expect(env).toEqual(
@@ -93,6 +123,11 @@ test('each run knows its id and writes under <output>/<run id>/; the placeholder
     ]),
   );
   expect(run.metadata.labels['ai-platform/run']).toBe(RUN_ID_PLACEHOLDER);
+  // Owned by its launcher Job (name and UID substituted), never blocking that Job's deletion.
+  for (const r of [run, ...runTemplatesOf(ray)])
+    expect(r.metadata.ownerReferences).toEqual([
+      { apiVersion: 'batch/v1', kind: 'Job', name: RUN_ID_PLACEHOLDER, uid: RUN_OWNER_UID_PLACEHOLDER },
+    ]);
   // JOBSET_NAME is defined before the variable that expands it ($(VAR) refers to earlier entries only).
   const names = env.map((e: any) => e.name);
   expect(names.indexOf('JOBSET_NAME')).toBeLessThan(names.indexOf('PET_MASTER_ADDR'));
@@ -105,14 +140,17 @@ test('each run knows its id and writes under <output>/<run id>/; the placeholder
   });
 });
 
-/** Least privilege of the launcher: a Role (not a ClusterRole) allowing create and get of its one kind, bound to its own ServiceAccount. */
+/** Least privilege of the launcher: a Role (not a ClusterRole) allowing create, get and list of its one kind, bound to its own ServiceAccount. */
 function rbacProblems(docs: any[], group: string, resource: string): string[] {
   const out: string[] = [];
   for (const d of docs.filter((x) => /Cluster/.test(x.kind))) out.push(`${d.kind} ${d.metadata.name}: cluster-wide`);
   const roles = docs.filter((d) => d.kind === 'Role');
   if (roles.length !== 1) out.push(`${roles.length} Roles`);
   for (const r of roles.flatMap((x) => x.rules))
-    if (JSON.stringify(r) !== JSON.stringify({ apiGroups: [group], resources: [resource], verbs: ['create', 'get'] }))
+    if (
+      JSON.stringify(r) !==
+      JSON.stringify({ apiGroups: [group], resources: [resource], verbs: ['create', 'get', 'list'] })
+    )
       out.push(`rule ${JSON.stringify(r)}`);
   const binding = docs.find((d) => d.kind === 'RoleBinding');
   const cron = docs.find((d) => d.kind === 'CronJob');
@@ -128,7 +166,7 @@ function rbacProblems(docs: any[], group: string, resource: string): string[] {
   return out;
 }
 
-test('RBAC: the launcher may only create and get its kind, in its namespace; the workers keep their own account', () => {
+test('RBAC: the launcher may only create, get and list its kind, in its namespace; the workers keep their own account', () => {
   expect(rbacProblems(pytorch, 'jobset.x-k8s.io', 'jobsets')).toEqual([]);
   expect(rbacProblems(ray, 'ray.io', 'rayjobs')).toEqual([]);
   // And the check fails on broken objects.
@@ -143,6 +181,89 @@ test('RBAC: the launcher may only create and get its kind, in its namespace; the
   const verbs = JSON.parse(JSON.stringify(pytorch));
   of(verbs, 'Role').rules[0].verbs.push('delete');
   expect(rbacProblems(verbs, 'jobset.x-k8s.io', 'jobsets')).toEqual([expect.stringContaining('"delete"')]);
+});
+
+/**
+ * Runs a launcher's script in bash with a fake kubectl: `get <kind> -l` answers $EXISTING (or fails when $LIST_FAILS),
+ * `create` records the manifest and answers a generated name, `get <run>` answers $STATE. Returns the exit code,
+ * the output and the calls.
+ */
+function runLauncher(docs: any[], env: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'launcher-'));
+  const kubectl = join(dir, 'kubectl');
+  writeFileSync(
+    kubectl,
+    [
+      '#!/bin/bash',
+      `echo "$*" >> ${dir}/calls`,
+      'case "$*" in',
+      '  *" -l "*) [ -n "${LIST_FAILS:-}" ] && { echo "Error from server (Forbidden): forbidden" >&2; exit 1; }; printf "%s" "${EXISTING:-}";;',
+      `  *"create -f -"*) cat > ${dir}/created.json; echo "$KIND/pretrain-x7k2p";;`,
+      '  *" get "*) printf "%s" "$STATE";;',
+      '  *) exit 2;;',
+      'esac',
+    ].join('\n'),
+  );
+  chmodSync(kubectl, 0o755);
+  const cm = docs.find((d) => d.kind === 'ConfigMap' && d.data?.['run.json']);
+  writeFileSync(join(dir, 'run.json'), cm.data['run.json']);
+  const pod = of(docs, 'CronJob').spec.jobTemplate.spec.template.spec;
+  // The pod's paths, in this order: the temporary directory may itself be under /tmp.
+  const script = (pod.containers[0].command[2] as string)
+    .replaceAll('/tmp/', `${dir}/`)
+    .replaceAll('/bin/kubectl', kubectl)
+    .replaceAll('/etc/run/', `${dir}/`);
+  const run = spawnSync('bash', ['-c', script], {
+    encoding: 'utf8',
+    timeout: 10_000,
+    env: { PATH: process.env.PATH, RUN_ID: 'pretrain-29942040', JOB_UID: '0b1c-uid', ...env },
+  });
+  const read = (f: string) => {
+    try {
+      return readFileSync(join(dir, f), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    status: run.status,
+    out: run.stdout,
+    calls: (read('calls') ?? '').trim().split('\n'),
+    created: read('created.json'),
+  };
+}
+
+test('the launcher script: creates the run owned by its Job, or resumes the one an earlier pod created', () => {
+  const kind = 'jobset.jobset.x-k8s.io';
+  // A first pod: nothing found, creates the run with its id and its Job as owner, waits for its end.
+  const first = runLauncher(pytorch, { KIND: kind, STATE: 'Completed' });
+  expect(first.status).toBe(0);
+  expect(first.calls[0]).toMatch(/get jobsets\.jobset\.x-k8s\.io -l ai-platform\/run=pretrain-29942040 -o name$/);
+  const created = JSON.parse(first.created!);
+  expect(created.metadata.labels['ai-platform/run']).toBe('pretrain-29942040');
+  expect(created.metadata.ownerReferences).toEqual([
+    { apiVersion: 'batch/v1', kind: 'Job', name: 'pretrain-29942040', uid: '0b1c-uid' },
+  ]);
+  expect(first.created).not.toContain('ai-platform-run');
+  // A replacement pod (the first was evicted): finds the run, creates nothing, waits for it.
+  const resumed = runLauncher(pytorch, { KIND: kind, EXISTING: `${kind}/pretrain-abcde\n`, STATE: 'Completed' });
+  expect(resumed).toMatchObject({ status: 0, created: undefined });
+  expect(resumed.out).toContain(`resuming ${kind}/pretrain-abcde`);
+  expect(resumed.calls.some((c) => c.includes('create'))).toBe(false);
+  expect(resumed.calls[1]).toMatch(new RegExp(`get ${kind}/pretrain-abcde -o jsonpath`));
+  // A failed run fails the Job (the FailJob code); a failed list (API error) creates nothing and is retried.
+  expect(runLauncher(pytorch, { KIND: kind, STATE: 'Failed' }).status).toBe(RUN_FAILED_EXIT_CODE);
+  const rayFailed = runLauncher(ray, {
+    KIND: 'rayjob.ray.io',
+    EXISTING: 'rayjob.ray.io/pretrain-q',
+    STATE: 'ValidationFailed',
+  });
+  expect(rayFailed.status).toBe(RUN_FAILED_EXIT_CODE);
+  expect(rayFailed.calls[0]).toMatch(/get rayjobs\.ray\.io -l ai-platform\/run=pretrain-29942040 -o name$/);
+  const apiError = runLauncher(pytorch, { KIND: kind, LIST_FAILS: '1', STATE: 'Completed' });
+  expect(apiError.status).not.toBe(0);
+  expect(apiError.status).not.toBe(RUN_FAILED_EXIT_CODE);
+  expect(apiError.created).toBeUndefined();
 });
 
 test('Pod Security restricted: the launcher pod and every pod of the runs it creates; fails on a broken pod', () => {

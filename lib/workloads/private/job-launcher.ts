@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { deepFreeze } from '../../catalog/deep-freeze';
 import { RESTRICTED_CONTAINER, RESTRICTED_POD } from '../placement';
 import { DEFAULT_SCHEDULE_TIME_ZONE, type TrainingSchedule } from '../training-schedule';
+import { DO_NOT_DISRUPT } from './disruption';
 
 /**
  * The word of a run template that the launcher replaces with the run id (the launcher Job's name) before it
@@ -10,10 +11,33 @@ import { DEFAULT_SCHEDULE_TIME_ZONE, type TrainingSchedule } from '../training-s
  */
 export const RUN_ID_PLACEHOLDER = 'ai-platform-run-id';
 
+/** The label of a run (template metadata) whose value is {@link RUN_ID_PLACEHOLDER}: how a launcher finds its run. */
+export const RUN_LABEL = 'ai-platform/run';
+
+/**
+ * The word of a run template that the launcher replaces with its Job's UID: the run's owner reference to that Job
+ * (garbage collection matches owners by UID). Not a valid UID, so a template created as it is owns to nothing.
+ */
+export const RUN_OWNER_UID_PLACEHOLDER = 'ai-platform-run-owner-uid';
+
+/**
+ * The launcher's exit code when its run failed: the Job fails at once (podFailurePolicy FailJob). Not 1: kubectl
+ * exits 1 on any API error, and bash's `set -e` passes that on; those are retried.
+ */
+export const RUN_FAILED_EXIT_CODE = 3;
+
+/**
+ * Finished launcher Jobs (and, by their owner references, their runs) are deleted after a week, as JobSets are
+ * (training-job.ts FINISHED_RUN_TTL_SECONDS). The CronJob's history limits only trim the Jobs it controls; a Job
+ * a client starts without `controller: true` in its owner reference (older kubectl: kubernetes/kubernetes PR 91053
+ * and issue 110430; kubectl's create_job.go createJobFromCronJob sets it again) would otherwise stay forever.
+ */
+export const LAUNCHER_TTL_SECONDS = 7 * 24 * 3600;
+
 /** The custom resource a launcher creates, and how its end reads. */
 export interface LaunchedKind {
   readonly group: string;
-  /** The resource (plural) its Role may create and get. */
+  /** The resource (plural) its Role may create, get and list. */
   readonly resource: string;
   /** jsonpath of the words that say whether a run ended (`kubectl get -o jsonpath`). */
   readonly statePath: string;
@@ -49,7 +73,10 @@ export interface LauncherProps {
   readonly name: string;
   readonly namespace: string;
   readonly labels: Record<string, string>;
-  /** The run: a JobSet or RayJob manifest with `metadata.generateName`, holding {@link RUN_ID_PLACEHOLDER}. */
+  /**
+   * The run: a JobSet or RayJob manifest with `metadata.generateName`, holding {@link RUN_ID_PLACEHOLDER}, and
+   * labelled {@link RUN_LABEL}: {@link RUN_ID_PLACEHOLDER}.
+   */
   readonly template: unknown;
   readonly kind: LaunchedKind;
   /** @default - manual: the CronJob is suspended and started with `kubectl create job --from=cronjob/<name>` */
@@ -72,8 +99,11 @@ const KUBECTL = '/bin/kubectl';
  * CronJob (suspended for manual runs) starts a launcher pod that substitutes its Job's name as the run id, creates
  * the run with `kubectl create` (a new object with a generated name each time: nothing deployed is ever updated),
  * and waits for its end, so the CronJob's `concurrencyPolicy: Forbid` keeps runs from overlapping and a failed run
- * is a failed Job. The launcher's ServiceAccount may only create and get the one kind in its namespace (a Role);
- * the kubelet mounts the template, so it needs no ConfigMap access.
+ * is a failed Job. Each run is owned by its launcher Job, so deleting the Job (`kubectl delete job <run id>`, the
+ * CronJob's history limits, the Job's TTL) deletes the run. A launcher that is evicted or fails on an API error is
+ * retried, and the next pod finds the run by its label and waits for it instead of creating another. The launcher's
+ * ServiceAccount may only create, get and list the one kind in its namespace (a Role); the kubelet mounts the
+ * template, so it needs no ConfigMap access.
  */
 export function addLauncher(chart: Chart, props: LauncherProps): void {
   const { name, namespace, labels, kind } = props;
@@ -81,12 +111,12 @@ export function addLauncher(chart: Chart, props: LauncherProps): void {
   const meta = (n: string) => ({ name: n, namespace, labels });
   new k8s.KubeConfigMap(chart, 'RunTemplate', {
     metadata: meta(`${name}-run`),
-    data: { [TEMPLATE_KEY]: JSON.stringify(props.template) },
+    data: { [TEMPLATE_KEY]: JSON.stringify(ownedRun(props.template)) },
   });
   new k8s.KubeServiceAccount(chart, 'LauncherServiceAccount', { metadata: meta(launcher) });
   new k8s.KubeRole(chart, 'LauncherRole', {
     metadata: meta(launcher),
-    rules: [{ apiGroups: [kind.group], resources: [kind.resource], verbs: ['create', 'get'] }],
+    rules: [{ apiGroups: [kind.group], resources: [kind.resource], verbs: ['create', 'get', 'list'] }],
   });
   new k8s.KubeRoleBinding(chart, 'LauncherRoleBinding', {
     metadata: meta(launcher),
@@ -97,13 +127,27 @@ export function addLauncher(chart: Chart, props: LauncherProps): void {
   // server sets the name before validating admission (apiserver registry/generic/registry/store.go Create), so the
   // JobSet and KubeRay webhooks check the real name.
   const k = `${KUBECTL} --cache-dir=/tmp/kube-cache`;
+  const failed = `exit ${RUN_FAILED_EXIT_CODE}`;
   const script = [
-    'set -eu',
-    `run=$(sed "s/${RUN_ID_PLACEHOLDER}/$RUN_ID/g" /etc/run/${TEMPLATE_KEY} | ${k} create -f - -o name)`,
-    'echo "run $RUN_ID: $run"',
+    'set -euo pipefail',
+    // A retried launcher resumes: the run of this run id, if an earlier pod created it (a failed list is an error,
+    // never an empty answer, so it never creates a second run).
+    `run=$(${k} get ${kind.resource}.${kind.group} -l ${RUN_LABEL}=$RUN_ID -o name)`,
+    "run=${run%%$'\\n'*}",
+    'if [ -n "$run" ]; then',
+    '  echo "run $RUN_ID: resuming $run"',
+    'else',
+    `  run=$(sed -e "s/${RUN_ID_PLACEHOLDER}/$RUN_ID/g" -e "s/${RUN_OWNER_UID_PLACEHOLDER}/$JOB_UID/g" /etc/run/${TEMPLATE_KEY} | ${k} create -f - -o name)`,
+    '  echo "run $RUN_ID: $run"',
+    'fi',
     'while :; do',
-    `  for s in $(${k} get "$run" -o jsonpath='${kind.statePath}'); do`,
-    `    case "$s" in ${kind.succeeded}) echo "$run: $s"; exit 0;; ${kind.failed}) echo "$run: $s"; exit 1;; esac`,
+    // A failed get is retried (API errors), except a run deleted under the launcher: then the run failed.
+    `  if ! states=$(${k} get "$run" -o jsonpath='${kind.statePath}' 2>/tmp/get.err); then`,
+    `    if grep -q NotFound /tmp/get.err; then echo "$run: deleted"; ${failed}; fi`,
+    '    cat /tmp/get.err >&2',
+    '  fi',
+    '  for s in $states; do',
+    `    case "$s" in ${kind.succeeded}) echo "$run: $s"; exit 0;; ${kind.failed}) echo "$run: $s"; ${failed};; esac`,
     '  done',
     '  sleep 60',
     'done',
@@ -125,11 +169,27 @@ export function addLauncher(chart: Chart, props: LauncherProps): void {
       jobTemplate: {
         metadata: { labels },
         spec: {
-          // A failed launcher may have created its run: never retried, so a run never starts twice.
-          backoffLimit: 0,
+          // A retried launcher resumes its run (see the script), so retries are safe: an evicted or drained pod
+          // (condition DisruptionTarget) is replaced without counting, a failed run fails the Job at once, anything
+          // else (API errors) is retried twice. With a podFailurePolicy a replacement starts only once the old pod
+          // has terminated (podReplacementPolicy Failed, the only value allowed then: batch/v1 JobSpec). Stable
+          // since Kubernetes 1.31, beta and on by default since 1.26 (kubernetes.io docs, "Handling retriable and
+          // non-retriable pod failures with Pod failure policy"; KEP-3329).
+          backoffLimit: 2,
+          podFailurePolicy: {
+            rules: [
+              { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+              {
+                action: 'FailJob',
+                onExitCodes: { containerName: 'launch', operator: 'In', values: [RUN_FAILED_EXIT_CODE] },
+              },
+            ],
+          },
           activeDeadlineSeconds: props.runDeadlineSeconds,
+          ttlSecondsAfterFinished: LAUNCHER_TTL_SECONDS,
           template: {
-            metadata: { labels },
+            // Not moved voluntarily while it watches its run (as training pods).
+            metadata: { labels, annotations: { ...DO_NOT_DISRUPT } },
             spec: {
               serviceAccountName: launcher,
               securityContext: RESTRICTED_POD,
@@ -145,6 +205,12 @@ export function addLauncher(chart: Chart, props: LauncherProps): void {
                     {
                       name: 'RUN_ID',
                       valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/job-name']" } },
+                    },
+                    // The Job's UID, for the run's owner reference (ControllerUidLabel, kubernetes/kubernetes
+                    // pkg/apis/batch/types.go: batch.kubernetes.io/controller-uid, on a Job's pods since 1.27).
+                    {
+                      name: 'JOB_UID',
+                      valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/controller-uid']" } },
                     },
                     { name: 'HOME', value: '/tmp' },
                   ],
@@ -169,4 +235,19 @@ export function addLauncher(chart: Chart, props: LauncherProps): void {
       },
     },
   });
+}
+
+/**
+ * The run template with an owner reference to the launcher Job that creates it (name and UID substituted by the
+ * launcher), so the garbage collector deletes the run with its Job. No `blockOwnerDeletion`: setting it needs rights
+ * on the owner under the OwnerReferencesPermissionEnforcement admission plugin (kubernetes/kubernetes
+ * plugin/pkg/admission/gc/gc_admission.go; ObjectMeta ownerReferences API docs), which the launcher has not. No
+ * `controller`: the Job controller manages pods only, and nothing should adopt the run by its controller.
+ */
+function ownedRun(template: unknown): unknown {
+  const run = template as { metadata?: { labels?: Record<string, string>; ownerReferences?: unknown[] } };
+  if (run.metadata?.labels?.[RUN_LABEL] !== RUN_ID_PLACEHOLDER)
+    throw new Error(`addLauncher: the run template must be labelled ${RUN_LABEL}: ${RUN_ID_PLACEHOLDER}`);
+  const owner = { apiVersion: 'batch/v1', kind: 'Job', name: RUN_ID_PLACEHOLDER, uid: RUN_OWNER_UID_PLACEHOLDER };
+  return { ...run, metadata: { ...run.metadata, ownerReferences: [...(run.metadata.ownerReferences ?? []), owner] } };
 }
