@@ -20,7 +20,9 @@ import {
 import { s3MountProblems, s3MountVolumes, type S3Mount } from './s3-mounts';
 import { JOB_FILES_VOLUME, jobFilesName, jobFilesProblems, type JobFiles } from './job-files';
 import { rayEntrypoint } from './private/ray-entrypoint';
-import { addLauncher, LAUNCHED_KINDS, RUN_ID_PLACEHOLDER, type LaunchedKind } from './private/job-launcher';
+import { addLauncher, LAUNCHED_KINDS, RUN_ID_PLACEHOLDER, RUN_LABEL, type LaunchedKind } from './private/job-launcher';
+// Training pods must not be moved while they run: a lost worker restarts the whole job.
+import { DO_NOT_DISRUPT } from './private/disruption';
 import { scheduleProblems, type TrainingSchedule } from './training-schedule';
 
 /** A pod template as plain JSON (`Quantity` values rendered as their numbers and strings). */
@@ -118,19 +120,9 @@ function deadlineSeconds(hours: number | undefined): number | undefined {
 
 /** A run's labels: the job's, and the run id the launcher substitutes. */
 function runLabels(labels: Record<string, string>): Record<string, string> {
-  return { ...labels, 'ai-platform/run': RUN_ID_PLACEHOLDER };
+  return { ...labels, [RUN_LABEL]: RUN_ID_PLACEHOLDER };
 }
 
-/**
- * Training pods must not be moved while they run: a lost worker restarts the whole job. Karpenter does not
- * voluntarily disrupt a node running a pod with `karpenter.sh/do-not-disrupt` (karpenter.sh docs,
- * "Disruption": Pod-level controls), and Cluster Autoscaler does not scale down a node whose pod says
- * `safe-to-evict: "false"` (cluster-autoscaler FAQ, "What types of pods can prevent CA from removing a node?").
- */
-const DO_NOT_DISRUPT = {
-  'karpenter.sh/do-not-disrupt': 'true',
-  'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
-};
 /** Finished runs are kept a week for their status and logs, then deleted (JobSet `ttlSecondsAfterFinished`). */
 const FINISHED_RUN_TTL_SECONDS = 7 * 24 * 3600;
 

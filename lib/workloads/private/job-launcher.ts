@@ -241,7 +241,8 @@ export function addLauncher(chart: Chart, props: LauncherProps): void {
  * The run template with an owner reference to the launcher Job that creates it (name and UID substituted by the
  * launcher), so the garbage collector deletes the run with its Job. No `blockOwnerDeletion`: setting it needs rights
  * on the owner under the OwnerReferencesPermissionEnforcement admission plugin (kubernetes/kubernetes
- * plugin/pkg/admission/gc/gc_admission.go; ObjectMeta ownerReferences API docs), which the launcher has not. No
+ * plugin/pkg/admission/gc/gc_admission.go; ObjectMeta ownerReferences API docs), which the launcher has not; EKS does
+ * not enable that plugin (EKS user guide, "View Amazon EKS platform versions": the admission controllers enabled). No
  * `controller`: the Job controller manages pods only, and nothing should adopt the run by its controller.
  */
 function ownedRun(template: unknown): unknown {
