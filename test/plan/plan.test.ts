@@ -106,9 +106,7 @@ test('the report: tables, the idle floor and the diagram', () => {
   const md = renderPlanMarkdown(plan);
   expect(md).toContain('Idle floor **$325** a month');
   expect(md).toContain('| inference | managed-node-group | g6e.xlarge, g6e.2xlarge | 8 | 0–8 | $0 | $13,094 |');
-  expect(md).toContain(
-    '| llm | inference | inference | llm | 1 | 1–6 | 75% | models/llama-3.1-8b-instruct/v1 |',
-  );
+  expect(md).toContain('| llm | inference | inference | llm | 1 | 1–6 | 75% | models/llama-3.1-8b-instruct/v1 |');
   expect(md).toContain('```mermaid\nflowchart LR');
   expect(md).toContain('pool_training --> training_pretrain');
   expect(md).toContain('inference_llm -.reads.-> zone_models');
