@@ -1460,6 +1460,15 @@ describe('modelled cold start of a service held at zero (lib/catalog/cold-start.
 });
 
 // More of this domain's cases, run in this file's worker so the domain's modules load and warm once (test time).
+test('a job on a pool that does not exist reports the pool alone, not the 0 accelerators its missing pool implies', () => {
+  const problems = validateDefinition(
+    referenceWith((d) => {
+      d.training[1].nodePool = 'trainig';
+      delete d.training[1].gpusPerNode;
+    }),
+  ).map((p) => p.path);
+  expect(problems).toEqual(['training[1].nodePool']);
+});
 import './load.cases';
 import './limits.cases';
 import './frozen-constants.cases';

@@ -115,7 +115,8 @@ export function checkJobPlacement(
 ): { pool?: ResolvedNodePool; gpusPerNode: number } {
   const pool = checkPool(poolName, at, ctx, out);
   const perNode = gpusPerNode ?? pool?.minAcceleratorsPerNode ?? 0;
-  out.addAll(at, acceleratorsProblems('gpusPerNode', perNode, 'training'));
+  // Without a given count and a pool to default it from, the pool's problem is the one to report (not 0 accelerators).
+  if (gpusPerNode !== undefined || pool) out.addAll(at, acceleratorsProblems('gpusPerNode', perNode, 'training'));
   if (pool) {
     checkFitsNode(perNode, pool, `${at}.gpusPerNode`, out);
     out.check(
